@@ -1,0 +1,87 @@
+import type { Adapter, AdapterSource, BaseFamily, Category } from './adapter.js';
+
+/**
+ * Which adapters a search may return. Every field is optional; safe by default: without `allowNsfw` and
+ * `allowRealPerson` those adapters are left out.
+ */
+export interface AdapterFilter {
+  baseFamilies?: readonly BaseFamily[];
+  categories?: readonly Category[];
+  sources?: readonly AdapterSource[];
+  /** Default false: NSFW adapters are left out unless asked for. */
+  allowNsfw?: boolean;
+  /** Default false: real-person likeness adapters are left out unless asked for. */
+  allowRealPerson?: boolean;
+  excludeIds?: ReadonlySet<string> | readonly string[];
+}
+
+export interface ScoredId {
+  id: string;
+  /** Higher is better. Scales differ between text and vector search; fuse by rank, not by score. */
+  score: number;
+}
+
+export interface CatalogStats {
+  total: number;
+  by_base: Record<string, number>;
+  by_source: Record<string, number>;
+  by_category: Record<string, number>;
+  with_vectors: number;
+}
+
+export interface StoredVector {
+  id: string;
+  vector: Float32Array;
+}
+
+/**
+ * The adapter catalog. The embedded SQLite store and the Qdrant store implement it; one contract suite
+ * (test/contract/adapter-store.contract.ts) runs against both.
+ */
+export interface AdapterStore {
+  /** Inserts or replaces records by id. A replaced record keeps its vector only if `keepVectors` (default true). */
+  upsert(adapters: readonly Adapter[]): Promise<void>;
+  get(id: string): Promise<Adapter | undefined>;
+  /** Records for the ids that exist, in the order of `ids`. */
+  getMany(ids: readonly string[]): Promise<Adapter[]>;
+  delete(ids: readonly string[]): Promise<void>;
+  count(filter?: AdapterFilter): Promise<number>;
+  stats(): Promise<CatalogStats>;
+  /** Pages through records in id order: pass the last id of a page as `after`. */
+  list(options: { after?: string; limit: number; filter?: AdapterFilter }): Promise<Adapter[]>;
+  /** BM25 over name, trigger words, tags, description and example prompts (field-weighted), best first. */
+  searchText(query: string, options: { limit: number; filter?: AdapterFilter }): Promise<ScoredId[]>;
+  /** Exact cosine similarity against stored vectors, best first. Empty when no vectors are stored. */
+  searchVector(vector: Float32Array, options: { limit: number; filter?: AdapterFilter }): Promise<ScoredId[]>;
+  setVectors(vectors: readonly StoredVector[], model: string): Promise<void>;
+  getVectors(ids: readonly string[]): Promise<StoredVector[]>;
+  /** Ids of records that have no vector for the given embedding model. */
+  idsWithoutVector(model: string, limit: number): Promise<string[]>;
+  /** Changes whenever the catalog changes: part of the composer's cache key. */
+  version(): Promise<string>;
+  close(): Promise<void>;
+}
+
+/** Field weights of the BM25 index: a hit in the name or a trigger word counts more than one in a description. */
+export const FIELD_WEIGHTS = {
+  name: 4,
+  triggers: 3,
+  tags: 1.5,
+  description: 1,
+  prompts: 0.4,
+} as const;
+
+export function matchesFilter(adapter: Adapter, filter: AdapterFilter | undefined): boolean {
+  if (!filter) return !adapter.nsfw && !adapter.realPerson;
+  if (!filter.allowNsfw && adapter.nsfw) return false;
+  if (!filter.allowRealPerson && adapter.realPerson) return false;
+  if (filter.baseFamilies && !filter.baseFamilies.includes(adapter.baseFamily)) return false;
+  if (filter.categories && !filter.categories.includes(adapter.category)) return false;
+  if (filter.sources && !filter.sources.includes(adapter.source)) return false;
+  if (filter.excludeIds) {
+    const excluded = filter.excludeIds;
+    if (excluded instanceof Set ? excluded.has(adapter.id) : (excluded as readonly string[]).includes(adapter.id))
+      return false;
+  }
+  return true;
+}

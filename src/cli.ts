@@ -1,0 +1,44 @@
+import { type CliCommand, type CliIo, writeLine } from './cli/io.js';
+import { ConfigError } from './config.js';
+import { errorMessage, isUserFacing } from './errors.js';
+
+/**
+ * `stylus <command>`: each command lives in its own module under src/cli/ and is loaded only when used, so
+ * `stylus compose` does not pay for discord.js or BullMQ.
+ */
+const COMMANDS: Record<string, { summary: string; load: () => Promise<CliCommand> }> = {
+  // Filled as commands land: each entry loads its module lazily.
+};
+
+function usage(io: CliIo): void {
+  writeLine(io.stdout, 'Usage: stylus <command> [options]\n\nCommands:');
+  for (const [name, command] of Object.entries(COMMANDS))
+    writeLine(io.stdout, `  ${name.padEnd(16)} ${command.summary}`);
+}
+
+export async function main(
+  argv: string[],
+  io: CliIo = { stdout: process.stdout, stderr: process.stderr, env: process.env },
+): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    usage(io);
+    return name ? 0 : 1;
+  }
+  const command = COMMANDS[name];
+  if (!command) {
+    writeLine(io.stderr, `stylus: unknown command "${name}". Run "stylus --help" for the list.`);
+    return 2;
+  }
+  try {
+    return await (await command.load())(rest, io);
+  } catch (error) {
+    if (isUserFacing(error) || error instanceof ConfigError) {
+      writeLine(io.stderr, `stylus ${name}: ${isUserFacing(error) ? error.userMessage : error.message}`);
+      return isUserFacing(error) && error.code === 'usage' ? 2 : 1;
+    }
+    writeLine(io.stderr, `stylus ${name}: unexpected error: ${errorMessage(error)}`);
+    if (io.env.LOG_LEVEL === 'debug' && error instanceof Error && error.stack) writeLine(io.stderr, error.stack);
+    return 1;
+  }
+}

@@ -1,0 +1,20 @@
+import OpenAI from 'openai';
+import type { Config } from './config.js';
+
+/**
+ * One client for every OpenAI-compatible call (composer, refiner, embeddings). Local servers (Ollama, vLLM,
+ * LM Studio) need no key, but the SDK insists on one, hence the placeholder.
+ */
+export function createOpenAiClient(config: Config): OpenAI {
+  return new OpenAI({
+    apiKey: config.OPENAI_API_KEY ?? 'not-needed',
+    baseURL: config.OPENAI_BASE_URL,
+    timeout: config.OPENAI_TIMEOUT_MS,
+    maxRetries: 2,
+  });
+}
+
+/** Whether any OpenAI-compatible model is configured at all. */
+export function openAiConfigured(config: Config): boolean {
+  return Boolean(config.STYLUS_COMPOSER_MODEL || config.STYLUS_REFINER_MODEL || config.STYLUS_EMBEDDING_MODEL);
+}

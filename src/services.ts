@@ -1,0 +1,54 @@
+import type OpenAI from 'openai';
+import { type Embedder, OpenAiEmbedder } from './catalog/embedder.js';
+import { loadSeedCatalogIfEmpty } from './catalog/seed.js';
+import { SqliteAdapterStore } from './catalog/sqlite-store.js';
+import type { AdapterStore } from './catalog/store.js';
+import type { Config } from './config.js';
+import { createLogger, type Logger } from './log.js';
+import { createOpenAiClient, openAiConfigured } from './openai-client.js';
+import { databasePath, openDatabase, type SqliteDatabase } from './storage/sqlite.js';
+
+/** What the CLI, the bot and the worker share: built once from config, closed once. */
+export interface Services {
+  config: Config;
+  log: Logger;
+  /** The embedded SQLite file (catalog in embedded mode, key-value state, embedded queue). */
+  db: SqliteDatabase;
+  store: AdapterStore;
+  openai?: OpenAI;
+  embedder?: Embedder;
+  close(): Promise<void>;
+}
+
+export interface ServiceOptions {
+  log?: Logger;
+  /** Load the shipped seed catalog into an empty store (default: config STYLUS_SEED_CATALOG). */
+  seedCatalog?: boolean;
+}
+
+export async function openServices(config: Config, options: ServiceOptions = {}): Promise<Services> {
+  const log = options.log ?? createLogger(config.LOG_LEVEL);
+  const db = openDatabase(databasePath(config.DATA_DIR));
+  const store: AdapterStore = new SqliteAdapterStore(db);
+  if (options.seedCatalog ?? config.STYLUS_SEED_CATALOG) {
+    const loaded = await loadSeedCatalogIfEmpty(store);
+    if (loaded > 0) log.info({ adapters: loaded }, 'seed catalog loaded into an empty store');
+  }
+  const openai = openAiConfigured(config) ? createOpenAiClient(config) : undefined;
+  const embedder =
+    openai && config.STYLUS_EMBEDDING_MODEL
+      ? new OpenAiEmbedder(openai, config.STYLUS_EMBEDDING_MODEL, config.STYLUS_EMBEDDING_DIMENSIONS)
+      : undefined;
+  return {
+    config,
+    log,
+    db,
+    store,
+    openai,
+    embedder,
+    async close() {
+      await store.close();
+      if (db.open) db.close();
+    },
+  };
+}
