@@ -1,19 +1,14 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { type Adapter, AdapterSchema, describeAdapterError } from './adapter.js';
 import type { AdapterStore } from './store.js';
 
-/** The seed catalog that ships with the project: public Hugging Face SDXL LoRAs that download without a token. */
-export const SEED_CATALOG_URL = new URL('../../../src/catalog/seed-catalog.json', import.meta.url);
-
+/**
+ * The seed catalog that ships with the project: public Hugging Face SDXL LoRAs that download without a token.
+ * Sources run from src/catalog, compiled code from dist/src/catalog; the JSON stays in src/catalog.
+ */
 function seedCatalogFile(): URL {
-  // Compiled code runs from dist/src/catalog, sources from src/catalog: the JSON stays in src/catalog.
-  const here = new URL('./seed-catalog.json', import.meta.url);
-  try {
-    readFileSync(here, { flag: 'r' });
-    return here;
-  } catch {
-    return SEED_CATALOG_URL;
-  }
+  const beside = new URL('./seed-catalog.json', import.meta.url);
+  return existsSync(beside) ? beside : new URL('../../../src/catalog/seed-catalog.json', import.meta.url);
 }
 
 export function readSeedCatalog(): Adapter[] {

@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import { UserFacingError } from '../src/errors.js';
+import { cleanPrompt, stripExtraNetworkTags, validatePrompt } from '../src/stylus/prompt-clean.js';
+
+describe('cleanPrompt', () => {
+  it('strips LoRA tags, attention weights, emphasis brackets, BREAK and quality boilerplate', () => {
+    expect(
+      cleanPrompt('masterpiece, best quality, (red fox:1.2), [[snow]], <lora:foxy:0.8> forest BREAK ((moonlight)), 8k'),
+    ).toBe('red fox, snow, forest, moonlight');
+  });
+
+  it('unescapes literal brackets and handles nested weights', () => {
+    expect(cleanPrompt('\\(cosplay\\), ((blue dress:1.3):1.1), {knight:0.9}')).toBe('cosplay, blue dress, knight');
+  });
+
+  it('keeps content words that merely contain a boilerplate word', () => {
+    expect(cleanPrompt('highly detailed armor, ultra detailed')).toBe('highly detailed armor');
+  });
+});
+
+describe('validatePrompt', () => {
+  const code = (fn: () => unknown) => {
+    try {
+      fn();
+    } catch (error) {
+      return error instanceof UserFacingError ? error.code : 'other';
+    }
+    return 'none';
+  };
+
+  it('refuses empty, too long and word-less prompts with a clear reason', () => {
+    expect(code(() => validatePrompt('   ', 1500))).toBe('empty_prompt');
+    expect(code(() => validatePrompt('a'.repeat(1501), 1500))).toBe('prompt_too_long');
+    expect(code(() => validatePrompt('<lora:x:1>, (:1.2), !!!, ...', 1500))).toBe('prompt_without_words');
+    expect(validatePrompt('a cat, <lora:cat:1>', 1500)).toBe('a cat');
+  });
+});
+
+describe('stripExtraNetworkTags', () => {
+  it('removes only extra-network tags so member text cannot load files', () => {
+    expect(stripExtraNetworkTags('a cat <lora:../../etc:1> <LYCO:x:1> (fluffy:1.2)')).toBe('a cat (fluffy:1.2)');
+  });
+});
