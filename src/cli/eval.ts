@@ -1,0 +1,28 @@
+import { UserFacingError } from '../errors.js';
+import type { CliCommand, CliIo } from './io.js';
+
+/**
+ * `stylus eval <benchmark>`: one dispatcher for the quality benchmarks; each lives in its own module, loaded only
+ * when asked for.
+ */
+const BENCHMARKS: Record<string, { summary: string; load: () => Promise<CliCommand> }> = {
+  topics: {
+    summary: 'score offline task segmentation against labelled topics',
+    load: async () => (await import('./eval-topics.js')).evalTopics,
+  },
+};
+
+export async function runEval(args: string[], io: CliIo): Promise<number> {
+  const [name, ...rest] = args;
+  const benchmark = name ? BENCHMARKS[name] : undefined;
+  if (!benchmark) {
+    const list = Object.entries(BENCHMARKS)
+      .map(([key, entry]) => `${key} (${entry.summary})`)
+      .join(', ');
+    throw new UserFacingError(
+      `${name ? `unknown benchmark "${name}"` : 'which benchmark?'}: stylus eval <${Object.keys(BENCHMARKS).join('|')}>. Available: ${list}.`,
+      'usage',
+    );
+  }
+  return (await benchmark.load())(rest, io);
+}
