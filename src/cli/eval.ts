@@ -10,6 +10,10 @@ const BENCHMARKS: Record<string, { summary: string; load: () => Promise<CliComma
     summary: 'score offline task segmentation against labelled topics',
     load: async () => (await import('./eval-topics.js')).evalTopics,
   },
+  retrieval: {
+    summary: 'recall and MRR of the retriever on a Civitai dump and a query file',
+    load: async () => (await import('./eval-retrieval.js')).evalRetrieval,
+  },
 };
 
 export async function runEval(args: string[], io: CliIo): Promise<number> {
