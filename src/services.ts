@@ -1,7 +1,7 @@
 import type OpenAI from 'openai';
 import { type Embedder, OpenAiEmbedder } from './catalog/embedder.js';
+import { openAdapterStore } from './catalog/open-store.js';
 import { loadSeedCatalogIfEmpty } from './catalog/seed.js';
-import { SqliteAdapterStore } from './catalog/sqlite-store.js';
 import type { AdapterStore } from './catalog/store.js';
 import type { Config } from './config.js';
 import { createLogger, type Logger } from './log.js';
@@ -29,7 +29,7 @@ export interface ServiceOptions {
 export async function openServices(config: Config, options: ServiceOptions = {}): Promise<Services> {
   const log = options.log ?? createLogger(config.LOG_LEVEL);
   const db = openDatabase(databasePath(config.DATA_DIR));
-  const store: AdapterStore = new SqliteAdapterStore(db);
+  const store: AdapterStore = await openAdapterStore(config, db, log);
   if (options.seedCatalog ?? config.STYLUS_SEED_CATALOG) {
     const loaded = await loadSeedCatalogIfEmpty(store);
     if (loaded > 0) log.info({ adapters: loaded }, 'seed catalog loaded into an empty store');

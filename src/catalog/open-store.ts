@@ -1,0 +1,21 @@
+import type { Config } from '../config.js';
+import type { Logger } from '../log.js';
+import type { SqliteDatabase } from '../storage/sqlite.js';
+import { QdrantAdapterStore } from './qdrant-store.js';
+import { SqliteAdapterStore } from './sqlite-store.js';
+import type { AdapterStore } from './store.js';
+
+/**
+ * The catalog store the configuration asks for: Qdrant when QDRANT_URL is set (scale-out), otherwise the embedded
+ * SQLite store in the process's database file.
+ */
+export async function openAdapterStore(config: Config, db: SqliteDatabase, log?: Logger): Promise<AdapterStore> {
+  if (!config.QDRANT_URL) return new SqliteAdapterStore(db);
+  return QdrantAdapterStore.open({
+    url: config.QDRANT_URL,
+    apiKey: config.QDRANT_API_KEY,
+    collection: config.QDRANT_COLLECTION,
+    dimensions: config.STYLUS_EMBEDDING_DIMENSIONS,
+    log,
+  });
+}
