@@ -180,7 +180,7 @@ export class EmbeddedRenderQueue implements RenderQueue {
   async finish(job: RenderJob, attempt: number, error: unknown): Promise<void> {
     this.running.delete(job.id);
     const row = this.row(job.id);
-    if (!row || row.state !== 'active') return;
+    if (row?.state !== 'active') return;
     if (error === undefined) {
       this.db
         .prepare(`UPDATE render_queue SET state = 'completed', progress = 1, updated_at = ? WHERE id = ?`)
