@@ -1,0 +1,79 @@
+import { existsSync } from 'node:fs';
+import { QdrantAdapterStore } from '../catalog/qdrant-store.js';
+import { SqliteAdapterStore } from '../catalog/sqlite-store.js';
+import { UserFacingError } from '../errors.js';
+import { createLogger } from '../log.js';
+import { databasePath } from '../storage/sqlite.js';
+import { cliConfig } from './context.js';
+import { type CliIo, intFlag, parseCliArgs, writeLine } from './io.js';
+
+const USAGE = 'Usage: stylus catalog migrate --to qdrant [--batch 500] [--model <embedding model>]';
+
+/**
+ * `stylus catalog migrate --to qdrant`: copies the embedded catalog (records, and the vectors of the configured
+ * embedding model) from DATA_DIR/stylus.db into the Qdrant collection named by QDRANT_URL / QDRANT_COLLECTION.
+ * Idempotent: records are upserted by id, so a run that stopped half-way can simply be run again.
+ */
+export async function runCatalogMigrate(args: string[], io: CliIo): Promise<number> {
+  const { values } = parseCliArgs(
+    args,
+    { to: { type: 'string' }, batch: { type: 'string' }, model: { type: 'string' } },
+    false,
+  );
+  if (values.to !== 'qdrant') throw new UserFacingError(USAGE, 'usage');
+  const batchSize = intFlag('batch', values.batch, 500, 1, 10_000);
+  const config = cliConfig(io);
+  if (!config.QDRANT_URL) {
+    throw new UserFacingError('QDRANT_URL is not set: point it at the Qdrant server to migrate into.', 'config');
+  }
+  const file = databasePath(config.DATA_DIR);
+  if (!existsSync(file))
+    throw new UserFacingError(`There is no embedded catalog at ${file} (check DATA_DIR).`, 'missing_file');
+  // Vectors are copied only for one embedding model: the one retrieval will query with.
+  const model = values.model ?? config.STYLUS_EMBEDDING_MODEL;
+
+  const source = new SqliteAdapterStore(file);
+  const log = createLogger(io.env.LOG_LEVEL ?? 'warn');
+  try {
+    const target = await QdrantAdapterStore.open({
+      url: config.QDRANT_URL,
+      apiKey: config.QDRANT_API_KEY,
+      collection: config.QDRANT_COLLECTION,
+      dimensions: config.STYLUS_EMBEDDING_DIMENSIONS,
+      batchSize,
+      log,
+    });
+    try {
+      const total = await source.count();
+      const withoutModel = new Set(model ? await source.idsWithoutVector(model, total) : []);
+      let records = 0;
+      let vectors = 0;
+      let after: string | undefined;
+      for (;;) {
+        const page = await source.list({ after, limit: batchSize });
+        if (page.length === 0) break;
+        await target.upsert(page);
+        records += page.length;
+        if (model) {
+          const ids = page.map((adapter) => adapter.id).filter((id) => !withoutModel.has(id));
+          const stored = await source.getVectors(ids);
+          await target.setVectors(stored, model);
+          vectors += stored.length;
+        }
+        after = page.at(-1)?.id;
+        writeLine(io.stderr, `migrated ${records}/${total} records, ${vectors} vectors`);
+      }
+      const inTarget = await target.count();
+      writeLine(
+        io.stdout,
+        `Copied ${records} adapters and ${vectors} vectors${model ? ` (${model})` : ' (no embedding model set: vectors skipped)'} ` +
+          `into Qdrant collection "${target.collection}"; it now holds ${inTarget} adapters.`,
+      );
+      return inTarget >= records ? 0 : 1;
+    } finally {
+      await target.close();
+    }
+  } finally {
+    await source.close();
+  }
+}

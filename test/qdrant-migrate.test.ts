@@ -1,0 +1,127 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { PassThrough } from 'node:stream';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openAdapterStore } from '../src/catalog/open-store.js';
+import { pointIdFor } from '../src/catalog/qdrant-filter.js';
+import { QdrantAdapterStore } from '../src/catalog/qdrant-store.js';
+import { SqliteAdapterStore } from '../src/catalog/sqlite-store.js';
+import { runCatalogMigrate } from '../src/cli/catalog-migrate.js';
+import type { CliIo } from '../src/cli/io.js';
+import { loadConfig } from '../src/config.js';
+import { isUserFacing } from '../src/errors.js';
+import { databasePath, openDatabase } from '../src/storage/sqlite.js';
+import { makeAdapter } from './support/adapters.js';
+import { QdrantRecorder } from './support/qdrant-recorder.js';
+
+describe('stylus catalog migrate --to qdrant, and the store chosen by config', () => {
+  let dataDir: string;
+  let recorder: QdrantRecorder;
+  const collection = 't_scale_migrate';
+
+  beforeEach(async () => {
+    dataDir = mkdtempSync(path.join(tmpdir(), 'stylus-migrate-'));
+    recorder = await QdrantRecorder.start();
+  });
+  afterEach(async () => {
+    await recorder.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  function cliIo(env: Record<string, string>): CliIo & { out: () => string; err: () => string } {
+    const stdout = new PassThrough();
+    const stderr = new PassThrough();
+    const out: string[] = [];
+    const err: string[] = [];
+    stdout.on('data', (chunk: Buffer) => out.push(chunk.toString()));
+    stderr.on('data', (chunk: Buffer) => err.push(chunk.toString()));
+    return { stdout, stderr, env, out: () => out.join(''), err: () => err.join('') };
+  }
+
+  async function embeddedCatalog(): Promise<void> {
+    const store = new SqliteAdapterStore(databasePath(dataDir));
+    await store.upsert(
+      ['a', 'b', 'c', 'd', 'e'].map((letter) => makeAdapter({ id: `hf:x/${letter}`, name: `Style ${letter}` })),
+    );
+    await store.setVectors(
+      [
+        { id: 'hf:x/a', vector: Float32Array.from([1, 0, 0]) },
+        { id: 'hf:x/c', vector: Float32Array.from([0, 1, 0]) },
+      ],
+      'embed-small',
+    );
+    await store.setVectors([{ id: 'hf:x/d', vector: Float32Array.from([0, 0, 1]) }], 'an-old-model');
+    await store.close();
+  }
+
+  it('copies records and the vectors of the configured model, in batches', async () => {
+    await embeddedCatalog();
+    const io = cliIo({
+      DATA_DIR: dataDir,
+      QDRANT_URL: recorder.url,
+      QDRANT_COLLECTION: collection,
+      STYLUS_EMBEDDING_MODEL: 'embed-small',
+    });
+    expect(await runCatalogMigrate(['--to', 'qdrant', '--batch', '2'], io)).toBe(0);
+
+    const points = recorder.collections.get(collection)?.points;
+    expect([...(points?.keys() ?? [])].sort()).toEqual(
+      ['a', 'b', 'c', 'd', 'e'].map((l) => pointIdFor(`hf:x/${l}`)).sort(),
+    );
+    expect(points?.get(pointIdFor('hf:x/b'))?.payload.record).toMatchObject({ id: 'hf:x/b', name: 'Style b' });
+    const dense = (id: string) => points?.get(pointIdFor(id))?.vector.dense;
+    expect(dense('hf:x/a')).toEqual([1, 0, 0]);
+    expect(dense('hf:x/c')).toEqual([0, 1, 0]);
+    // Another model's vector is not copied: it would be compared against queries of the wrong model.
+    expect(dense('hf:x/d')).toBeUndefined();
+    expect(points?.get(pointIdFor('hf:x/a'))?.payload.vector_model).toBe('embed-small');
+    const upserts = recorder.find('PUT', `/collections/${collection}/points`);
+    expect(upserts.map((request) => (request.body as { points: unknown[] }).points.length)).toEqual([2, 2, 1]);
+    expect(io.out()).toBe(
+      'Copied 5 adapters and 2 vectors (embed-small) into Qdrant collection "t_scale_migrate"; it now holds 5 adapters.\n',
+    );
+
+    // Running it again changes nothing but the version: upserts are by id.
+    expect(await runCatalogMigrate(['--to', 'qdrant'], cliIo(io.env as Record<string, string>))).toBe(0);
+    expect(recorder.collections.get(collection)?.points.size).toBe(5);
+  });
+
+  it('says what is missing instead of guessing', async () => {
+    const failure = (env: Record<string, string>, args = ['--to', 'qdrant']) =>
+      runCatalogMigrate(args, cliIo(env)).then(
+        () => 'no error',
+        (error: unknown) => (isUserFacing(error) ? error.userMessage : String(error)),
+      );
+    expect(await failure({ DATA_DIR: dataDir })).toBe(
+      'QDRANT_URL is not set: point it at the Qdrant server to migrate into.',
+    );
+    expect(await failure({ DATA_DIR: dataDir, QDRANT_URL: recorder.url }, ['--to', 'postgres'])).toMatch(
+      /^Usage: stylus catalog migrate --to qdrant/,
+    );
+    expect(await failure({ DATA_DIR: dataDir, QDRANT_URL: recorder.url })).toBe(
+      `There is no embedded catalog at ${databasePath(dataDir)} (check DATA_DIR).`,
+    );
+  });
+
+  it('opens Qdrant when QDRANT_URL is set and the embedded store otherwise', async () => {
+    const db = openDatabase(databasePath(dataDir));
+    try {
+      const embedded = await openAdapterStore(loadConfig({ DATA_DIR: dataDir }), db);
+      expect(embedded).toBeInstanceOf(SqliteAdapterStore);
+      const config = loadConfig({
+        DATA_DIR: dataDir,
+        QDRANT_URL: recorder.url,
+        QDRANT_COLLECTION: collection,
+        STYLUS_EMBEDDING_DIMENSIONS: '16',
+      });
+      const scaled = await openAdapterStore(config, db);
+      expect(scaled).toBeInstanceOf(QdrantAdapterStore);
+      expect(recorder.find('PUT', `/collections/${collection}`)[0]?.body).toMatchObject({
+        vectors: { dense: { size: 16, distance: 'Cosine' } },
+      });
+    } finally {
+      db.close();
+    }
+  });
+});
