@@ -7,7 +7,18 @@ import { errorMessage, isUserFacing } from './errors.js';
  * `stylus compose` does not pay for discord.js or BullMQ.
  */
 const COMMANDS: Record<string, { summary: string; load: () => Promise<CliCommand> }> = {
-  // Filled as commands land: each entry loads its module lazily.
+  compose: {
+    summary: 'compose "<prompt>" [--json] [--base sdxl] [--images 4] [--seed N]: pick adapters for a prompt',
+    load: async () => (await import('./cli/compose.js')).runCompose,
+  },
+  catalog: {
+    summary: 'catalog load <file> | catalog stats [--json]: manage the adapter catalog',
+    load: async () => (await import('./cli/catalog.js')).runCatalog,
+  },
+  eval: {
+    summary: 'eval <topics|...> [options]: quality benchmarks (see each for its flags)',
+    load: async () => (await import('./cli/eval.js')).runEval,
+  },
 };
 
 function usage(io: CliIo): void {

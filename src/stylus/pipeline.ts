@@ -1,0 +1,213 @@
+import { type Adapter, BASE_FAMILIES, type BaseFamily, compatibleFamilies } from '../catalog/adapter.js';
+import { contentTokens } from '../catalog/text.js';
+import { UserFacingError } from '../errors.js';
+import type { Services } from '../services.js';
+import { type ComposerLlm, composeTasks } from './composer.js';
+import { sampleMasks } from './masks.js';
+import { assembleImagePrompts } from './prompt-assembly.js';
+import { stripExtraNetworkTags, validatePrompt } from './prompt-clean.js';
+import { retrieve } from './retriever.js';
+import type {
+  Candidate,
+  ComposedTask,
+  ComposeRequest,
+  CompositionPlan,
+  CompositionResult,
+  ImagePrompt,
+} from './types.js';
+
+/** Alternatives offered per task: a Discord select holds 25 options, one of them is "none". */
+export const MAX_ALTERNATIVES = 24;
+const CACHE_SIZE = 256;
+
+export type PipelineServices = Pick<Services, 'config' | 'store' | 'embedder' | 'openai' | 'log'>;
+
+/** Parses a member's or the CLI's base option: a family name ("sdxl", "SD 1.5") or a checkpoint file name. */
+export function parseBase(value: string | undefined, fallback: BaseFamily = 'sdxl'): BaseFamily {
+  if (value === undefined || value.trim() === '') return fallback;
+  const lowered = value.trim().toLowerCase();
+  if ((BASE_FAMILIES as readonly string[]).includes(lowered)) return lowered as BaseFamily;
+  const aliases: Record<string, BaseFamily> = {
+    'sd1.5': 'sd1',
+    'sd 1.5': 'sd1',
+    sd15: 'sd1',
+    'sd2.1': 'sd2',
+    xl: 'sdxl',
+    'sdxl 1.0': 'sdxl',
+    flux: 'flux1',
+    'flux.1': 'flux1',
+  };
+  const alias = aliases[lowered];
+  if (alias) return alias;
+  throw new UserFacingError(
+    `Unknown base model "${value}". Use one of: ${BASE_FAMILIES.filter((family) => family !== 'other').join(', ')}.`,
+    'unknown_base',
+  );
+}
+
+/**
+ * Remembers compositions by (prompt, base, filters, catalog version, composer model): the same prompt on an
+ * unchanged catalog is not composed twice, which matters most when an LLM composes.
+ */
+class CompositionCache {
+  private readonly entries = new Map<string, { result: CompositionResult; candidates: Candidate[] }>();
+
+  get(key: string) {
+    const hit = this.entries.get(key);
+    if (hit) {
+      this.entries.delete(key);
+      this.entries.set(key, hit);
+    }
+    return hit;
+  }
+
+  set(key: string, value: { result: CompositionResult; candidates: Candidate[] }): void {
+    this.entries.set(key, value);
+    if (this.entries.size > CACHE_SIZE) {
+      const oldest = this.entries.keys().next().value;
+      if (oldest !== undefined) this.entries.delete(oldest);
+    }
+  }
+}
+
+const cache = new CompositionCache();
+
+function composerLlm(services: PipelineServices): ComposerLlm | undefined {
+  const model = services.config.STYLUS_COMPOSER_MODEL;
+  return services.openai && model ? { client: services.openai, model } : undefined;
+}
+
+/** Retrieve, compose, mask and weight: the whole method for one prompt, free of Discord. */
+export async function planComposition(services: PipelineServices, request: ComposeRequest): Promise<CompositionPlan> {
+  const { config } = services;
+  const started = performance.now();
+  const cleaned = validatePrompt(request.prompt, config.STYLUS_MAX_PROMPT_CHARS);
+  if (!Number.isInteger(request.images) || request.images < 1 || request.images > 16) {
+    throw new UserFacingError('The number of images must be a whole number from 1 to 16.', 'bad_image_count');
+  }
+  const filter = {
+    baseFamilies: compatibleFamilies(request.base),
+    allowNsfw: request.allowNsfw ?? false,
+    allowRealPerson: request.allowRealPerson ?? false,
+    excludeIds: request.excludeIds,
+  };
+  const llm = composerLlm(services);
+  const cacheKey = JSON.stringify([
+    cleaned,
+    filter,
+    await services.store.version(),
+    llm?.model ?? 'offline',
+    config.STYLUS_CANDIDATES,
+    request.communityScores ? [...request.communityScores.entries()].sort() : [],
+  ]);
+
+  let retrieveMs = 0;
+  let composeMs = 0;
+  let cached = cache.get(cacheKey);
+  if (!cached) {
+    const retrieved = await retrieve(services, cleaned, {
+      limit: config.STYLUS_CANDIDATES,
+      filter,
+      communityScores: request.communityScores,
+      communityWeight: config.COMMUNITY_BOOST_WEIGHT,
+    });
+    const afterRetrieve = performance.now();
+    retrieveMs = afterRetrieve - started;
+    const result = await composeTasks({ prompt: cleaned, candidates: retrieved.candidates, llm, log: services.log });
+    composeMs = performance.now() - afterRetrieve;
+    cached = { result, candidates: retrieved.candidates };
+    cache.set(cacheKey, cached);
+  }
+  const { result, candidates } = cached;
+
+  const adapters = new Map(candidates.map((candidate) => [candidate.adapter.id, candidate.adapter]));
+  const renderPrompt = stripExtraNetworkTags(request.prompt);
+  const images = buildImagePrompts({
+    prompt: renderPrompt,
+    tasks: result.tasks,
+    adapters,
+    seed: request.seed,
+    images: request.images,
+    baseWeight: config.STYLUS_BASE_WEIGHT,
+    insertTriggers: config.STYLUS_INSERT_TRIGGERS,
+  });
+  const alternatives = result.tasks.map((task) => alternativesForTask(task, candidates));
+  const shown = new Set([
+    ...result.tasks.flatMap((task) => task.adapters.map((adapter) => adapter.adapterId)),
+    ...alternatives.flat(),
+  ]);
+  return {
+    prompt: renderPrompt,
+    base: request.base,
+    seed: request.seed,
+    tasks: result.tasks,
+    alternatives,
+    adapters: Object.fromEntries([...adapters].filter(([id]) => shown.has(id))),
+    images,
+    composer: result.composer,
+    promptTokens: result.promptTokens,
+    ...(result.fallbackReason ? { fallbackReason: result.fallbackReason } : {}),
+    candidateIds: candidates.map((candidate) => candidate.adapter.id),
+    timingsMs: { retrieve: retrieveMs, compose: composeMs, total: performance.now() - started },
+  };
+}
+
+/**
+ * Swap options for a task: candidates that share words with the task first (by retrieval rank), then the rest of
+ * the candidates by rank, without the adapters already chosen for it.
+ */
+export function alternativesForTask(task: ComposedTask, candidates: readonly Candidate[]): string[] {
+  const chosen = new Set(task.adapters.map((adapter) => adapter.adapterId));
+  const taskTokens = contentTokens(task.task);
+  const overlapping: string[] = [];
+  const others: string[] = [];
+  for (const { adapter } of candidates) {
+    if (chosen.has(adapter.id)) continue;
+    const text = [adapter.name, ...adapter.tags, ...adapter.triggerWords].join(' ');
+    const tokens = contentTokens(text);
+    const shares = [...taskTokens].some((token) => tokens.has(token));
+    (shares ? overlapping : others).push(adapter.id);
+  }
+  return [...overlapping, ...others].slice(0, MAX_ALTERNATIVES);
+}
+
+export interface BuildImagesInput {
+  prompt: string;
+  tasks: readonly ComposedTask[];
+  adapters: ReadonlyMap<string, Adapter>;
+  seed: number;
+  images: number;
+  baseWeight: number;
+  /** A member's weight for an adapter replaces its recommended weight (before the base weight and the split). */
+  weightOverrides?: ReadonlyMap<string, number>;
+  insertTriggers: boolean;
+  debiasSuffix?: string;
+}
+
+/** Masks and prompts for a composition: used at first, and again after a swap, a weight edit or a reroll. */
+export function buildImagePrompts(input: BuildImagesInput): ImagePrompt[] {
+  const maskTasks = input.tasks.map((task) => ({
+    adapters: task.adapters
+      .filter((assigned) => input.adapters.has(assigned.adapterId))
+      .map((assigned) => ({
+        adapterId: assigned.adapterId,
+        recommendedWeight:
+          input.weightOverrides?.get(assigned.adapterId) ??
+          input.adapters.get(assigned.adapterId)?.recommendedWeight ??
+          0.8,
+      })),
+  }));
+  const masks = sampleMasks(maskTasks, { images: input.images, seed: input.seed, baseWeight: input.baseWeight });
+  return assembleImagePrompts({
+    prompt: input.prompt,
+    masks,
+    adapters: input.adapters,
+    insertTriggers: input.insertTriggers,
+    ...(input.debiasSuffix ? { debiasSuffix: input.debiasSuffix } : {}),
+  });
+}
+
+/** A random 32-bit seed for a composition when the member gives none. */
+export function randomSeed(): number {
+  return Math.floor(Math.random() * 2 ** 31);
+}
