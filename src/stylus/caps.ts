@@ -1,0 +1,109 @@
+import type { Adapter } from '../catalog/adapter.js';
+import { contentTokens, distinctTerms } from '../catalog/text.js';
+import type { Candidate, ComposedTask } from './types.js';
+
+/**
+ * The composition rules the Stylus paper only asked its LLM to follow, enforced in code for every composer:
+ * ids come from the candidates, each adapter is used once, at most 3 adapters per task, at most 2 style adapters
+ * overall, and a character adapter only for a task that names that character. A rule broken is repaired by
+ * dropping the offending pick (later picks go first), never passed through; each repair is reported.
+ */
+export const MAX_ADAPTERS_PER_TASK = 3;
+export const MAX_STYLE_ADAPTERS = 2;
+/** Enough for any real prompt, and far below Discord's 25 embed fields. */
+export const MAX_TASKS = 12;
+export const MAX_REASON_CHARS = 200;
+
+/** Words shared by many character adapters' names that do not name anyone. */
+const GENERIC_CHARACTER_WORDS = new Set([
+  'girl',
+  'boy',
+  'woman',
+  'man',
+  'character',
+  'anime',
+  'style',
+  'outfit',
+  'costume',
+  'cosplay',
+  'art',
+  'xl',
+  'sdxl',
+  'version',
+  'chan',
+  'kun',
+]);
+
+export interface CapsResult {
+  tasks: ComposedTask[];
+  /** One sentence per dropped pick or task, for logs and tests. */
+  repairs: string[];
+}
+
+/** Whether a task names the character an adapter depicts: it shares a distinctive word of its name or triggers. */
+export function namesCharacter(task: string, adapter: Adapter): boolean {
+  const taskTokens = contentTokens(task);
+  const identity = [adapter.name, ...adapter.triggerWords].flatMap((text) => [...contentTokens(text)]);
+  return identity.some((token) => token.length > 1 && !GENERIC_CHARACTER_WORDS.has(token) && taskTokens.has(token));
+}
+
+/** A task must come from the prompt: at least one of its terms is in the prompt (stemmed, so "cats" ~ "cat"). */
+function groundedInPrompt(task: string, promptTerms: ReadonlySet<string>): boolean {
+  return distinctTerms(task).some((term) => promptTerms.has(term));
+}
+
+export function enforceCaps(
+  prompt: string,
+  tasks: readonly ComposedTask[],
+  candidates: readonly Candidate[],
+): CapsResult {
+  const byId = new Map(candidates.map((candidate) => [candidate.adapter.id, candidate.adapter]));
+  const promptTerms = new Set(distinctTerms(prompt));
+  const repairs: string[] = [];
+  const used = new Set<string>();
+  const seenTasks = new Set<string>();
+  let styles = 0;
+  const out: ComposedTask[] = [];
+
+  for (const task of tasks) {
+    const text = task.task.trim();
+    const key = text.toLowerCase();
+    if (!text || !groundedInPrompt(text, promptTerms)) {
+      repairs.push(`task "${text}" dropped: not in the prompt`);
+      continue;
+    }
+    if (seenTasks.has(key)) {
+      repairs.push(`task "${text}" dropped: repeated`);
+      continue;
+    }
+    if (out.length >= MAX_TASKS) {
+      repairs.push(`task "${text}" dropped: more than ${MAX_TASKS} tasks`);
+      continue;
+    }
+    seenTasks.add(key);
+    const kept: ComposedTask['adapters'] = [];
+    for (const pick of task.adapters) {
+      const adapter = byId.get(pick.adapterId);
+      const drop = (why: string) => repairs.push(`${pick.adapterId} dropped from "${text}": ${why}`);
+      if (!adapter) drop('not a candidate');
+      else if (used.has(adapter.id)) drop('already used by another task');
+      else if (kept.length >= MAX_ADAPTERS_PER_TASK) drop(`more than ${MAX_ADAPTERS_PER_TASK} adapters in the task`);
+      else if (adapter.category === 'style' && styles >= MAX_STYLE_ADAPTERS)
+        drop(`more than ${MAX_STYLE_ADAPTERS} style adapters`);
+      else if (adapter.category === 'character' && !namesCharacter(text, adapter))
+        drop('the task names no such character');
+      else {
+        used.add(adapter.id);
+        if (adapter.category === 'style') styles += 1;
+        kept.push({ adapterId: adapter.id, reason: oneLine(pick.reason) });
+      }
+    }
+    out.push({ task: text, adapters: kept });
+  }
+  return { tasks: out, repairs };
+}
+
+function oneLine(reason: string): string {
+  const line = reason.replace(/\s+/g, ' ').trim();
+  return line.length > MAX_REASON_CHARS ? `${line.slice(0, MAX_REASON_CHARS - 1)}…` : line;
+}
