@@ -1,0 +1,42 @@
+import type { Adapter } from '../catalog/adapter.js';
+import type { Config } from '../config.js';
+import type { CompositionRecord } from '../state/compositions.js';
+import { buildImagePrompts } from '../stylus/pipeline.js';
+import type { ImagePrompt } from '../stylus/types.js';
+
+/** The images of a stored composition as they stand now (after swaps, weight edits and rerolls). */
+export function compositionImages(
+  record: CompositionRecord,
+  adapters: ReadonlyMap<string, Adapter>,
+  config: Pick<Config, 'STYLUS_BASE_WEIGHT' | 'STYLUS_INSERT_TRIGGERS'>,
+): ImagePrompt[] {
+  return buildImagePrompts({
+    prompt: record.prompt,
+    tasks: record.tasks,
+    adapters,
+    seed: record.seed,
+    images: record.images,
+    baseWeight: config.STYLUS_BASE_WEIGHT,
+    weightOverrides: new Map(Object.entries(record.weights)),
+    insertTriggers: config.STYLUS_INSERT_TRIGGERS,
+  });
+}
+
+/** Every adapter id a composition shows: chosen ones and the alternatives of each task. */
+export function compositionAdapterIds(record: CompositionRecord): string[] {
+  return [
+    ...new Set([
+      ...record.tasks.flatMap((task) => task.adapters.map((a) => a.adapterId)),
+      ...record.alternatives.flat(),
+    ]),
+  ];
+}
+
+/** Adapters switched on in some task, in task order, once each: the rows of the weights modal. */
+export function activeAdapterIds(record: CompositionRecord): string[] {
+  return [...new Set(record.tasks.flatMap((task) => task.adapters.map((a) => a.adapterId)))];
+}
+
+export function adapterWeight(record: CompositionRecord, adapter: Adapter): number {
+  return record.weights[adapter.id] ?? adapter.recommendedWeight;
+}
