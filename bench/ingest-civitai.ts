@@ -1,0 +1,46 @@
+/**
+ * Ingests the shared Civitai dump (5,054 raw API items) into the embedded store in a temporary DATA_DIR, without
+ * refine or embed, and prints the rate. Target: the whole file in under 60 s.
+ *
+ *   node --import tsx bench/ingest-civitai.ts [path-to-jsonl]
+ */
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { ingestRecords } from '../src/catalog/ingest/ingest.js';
+import { IngestState } from '../src/catalog/ingest/state.js';
+import { civitaiDumpRecords } from '../src/catalog/sources/civitai.js';
+import { SqliteAdapterStore } from '../src/catalog/sqlite-store.js';
+import { silentLogger } from '../src/log.js';
+import { databasePath, openDatabase } from '../src/storage/sqlite.js';
+
+const dump = process.argv[2] ?? path.resolve(import.meta.dirname, '../../shared/data/civitai-models-2023-07.jsonl');
+if (!existsSync(dump)) {
+  console.error(`bench/ingest-civitai: ${dump} not found; pass the path of a Civitai JSONL dump.`);
+  process.exit(1);
+}
+
+const dataDir = mkdtempSync(path.join(tmpdir(), 'stylus-bench-ingest-'));
+try {
+  const db = openDatabase(databasePath(dataDir));
+  const store = new SqliteAdapterStore(db);
+  const state = new IngestState(db);
+  const started = performance.now();
+  const report = await ingestRecords(civitaiDumpRecords(dump), { store, state, log: silentLogger, title: 'first run' });
+  const seconds = (performance.now() - started) / 1000;
+  const read = report.get('read');
+  console.log(report.lines(5).join('\n'));
+  console.log(`first run: ${read} records in ${seconds.toFixed(2)} s = ${(read / seconds).toFixed(0)} records/s`);
+
+  const rerunStarted = performance.now();
+  const rerun = await ingestRecords(civitaiDumpRecords(dump), { store, state, log: silentLogger, title: 'rerun' });
+  const rerunSeconds = (performance.now() - rerunStarted) / 1000;
+  console.log(
+    `rerun (nothing changed): ${rerun.get('unchanged')} unchanged in ${rerunSeconds.toFixed(2)} s = ${(rerun.get('read') / rerunSeconds).toFixed(0)} records/s`,
+  );
+  console.log(`catalog: ${await store.count({ allowNsfw: true, allowRealPerson: true })} adapters`);
+  await store.close();
+  db.close();
+} finally {
+  rmSync(dataDir, { recursive: true, force: true });
+}
