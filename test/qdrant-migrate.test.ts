@@ -9,6 +9,7 @@ import { QdrantAdapterStore } from '../src/catalog/qdrant-store.js';
 import { SqliteAdapterStore } from '../src/catalog/sqlite-store.js';
 import { runCatalogMigrate } from '../src/cli/catalog-migrate.js';
 import type { CliIo } from '../src/cli/io.js';
+import { main } from '../src/cli.js';
 import { loadConfig } from '../src/config.js';
 import { isUserFacing } from '../src/errors.js';
 import { databasePath, openDatabase } from '../src/storage/sqlite.js';
@@ -84,6 +85,14 @@ describe('stylus catalog migrate --to qdrant, and the store chosen by config', (
 
     // Running it again changes nothing but the version: upserts are by id.
     expect(await runCatalogMigrate(['--to', 'qdrant'], cliIo(io.env as Record<string, string>))).toBe(0);
+    expect(recorder.collections.get(collection)?.points.size).toBe(5);
+  });
+
+  it('runs as `stylus catalog migrate`', async () => {
+    await embeddedCatalog();
+    const io = cliIo({ DATA_DIR: dataDir, QDRANT_URL: recorder.url, QDRANT_COLLECTION: collection });
+    expect(await main(['catalog', 'migrate', '--to', 'qdrant'], io)).toBe(0);
+    expect(io.out()).toContain('Copied 5 adapters and 0 vectors (no embedding model set: vectors skipped)');
     expect(recorder.collections.get(collection)?.points.size).toBe(5);
   });
 

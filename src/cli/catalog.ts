@@ -16,6 +16,8 @@ export async function runCatalog(args: string[], io: CliIo): Promise<number> {
       return loadCatalog(rest, io);
     case 'stats':
       return catalogStats(rest, io);
+    case 'migrate':
+      return (await import('./catalog-migrate.js')).runCatalogMigrate(rest, io);
     default:
       throw new UserFacingError('Usage: stylus catalog load <file.jsonl> | stylus catalog stats [--json]', 'usage');
   }
