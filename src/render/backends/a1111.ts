@@ -1,0 +1,212 @@
+import { loraTagName } from '../../catalog/lora-file.js';
+import type { Logger } from '../../log.js';
+import { silentLogger } from '../../log.js';
+import { RenderCancelledError, RenderError } from '../errors.js';
+import { backendFetch, errorBody, isOutOfMemory, outOfMemoryError } from './http.js';
+import type { BackendCallOptions, BackendImageRequest, RenderBackend, RenderedImage } from './types.js';
+
+const NAME = 'AUTOMATIC1111';
+
+/** ComfyUI-style sampler names (what RENDER_SAMPLER holds) to A1111's display names. */
+const SAMPLERS: Record<string, string> = {
+  euler: 'Euler',
+  euler_ancestral: 'Euler a',
+  heun: 'Heun',
+  dpm_2: 'DPM2',
+  dpm_2_ancestral: 'DPM2 a',
+  lms: 'LMS',
+  dpmpp_2m: 'DPM++ 2M',
+  dpmpp_sde: 'DPM++ SDE',
+  dpmpp_2m_sde: 'DPM++ 2M SDE',
+  dpmpp_2s_ancestral: 'DPM++ 2S a',
+  ddim: 'DDIM',
+  uni_pc: 'UniPC',
+  lcm: 'LCM',
+};
+
+export interface A1111Options {
+  url: string;
+  log?: Logger;
+  imageTimeoutMs?: number;
+  /** How often to ask GET /sdapi/v1/progress while an image renders. */
+  progressPollMs?: number;
+}
+
+/**
+ * AUTOMATIC1111 / Forge over /sdapi/v1. LoRAs go into the prompt as `<lora:name:weight>` tags; A1111 silently skips
+ * a tag whose name it does not know, so every name is confirmed with GET /sdapi/v1/loras (after POST refresh-loras).
+ */
+export class A1111Backend implements RenderBackend {
+  readonly name = 'a1111';
+  private readonly url: string;
+  private readonly log: Logger;
+  private readonly imageTimeoutMs: number;
+  private readonly progressPollMs: number;
+
+  constructor(options: A1111Options) {
+    this.url = options.url.replace(/\/+$/, '');
+    this.log = options.log ?? silentLogger;
+    this.imageTimeoutMs = options.imageTimeoutMs ?? 10 * 60_000;
+    this.progressPollMs = options.progressPollMs ?? 1_000;
+  }
+
+  async listCheckpoints(signal?: AbortSignal): Promise<string[]> {
+    const models = await this.getJson<{ title?: string; model_name?: string; filename?: string }[]>(
+      '/sdapi/v1/sd-models',
+      signal,
+    );
+    return models.flatMap((model) =>
+      [model.title, model.model_name, model.filename?.split(/[\\/]/).pop()].filter(
+        (name): name is string => typeof name === 'string' && name !== '',
+      ),
+    );
+  }
+
+  async listLoras(signal?: AbortSignal): Promise<string[]> {
+    const loras = await this.getJson<{ name?: string; alias?: string; path?: string }[]>('/sdapi/v1/loras', signal);
+    return loras.flatMap((lora) => {
+      const file = lora.path?.split(/[\\/]/).pop();
+      return [lora.name, lora.alias, file].filter((name): name is string => typeof name === 'string' && name !== '');
+    });
+  }
+
+  async ensureLoras(fileNames: readonly string[], signal?: AbortSignal): Promise<void> {
+    if (fileNames.length === 0) return;
+    const wanted = fileNames.map((fileName) => loraTagName(fileName));
+    let known = new Set(await this.listLoras(signal));
+    if (wanted.some((name) => !known.has(name))) {
+      const refreshed = await backendFetch(NAME, `${this.url}/sdapi/v1/refresh-loras`, { method: 'POST', signal });
+      if (!refreshed.ok) throw await this.httpError(refreshed, 'POST /sdapi/v1/refresh-loras');
+      known = new Set(await this.listLoras(signal));
+    }
+    const missing = wanted.filter((name) => !known.has(name));
+    if (missing.length > 0) {
+      throw new RenderError(
+        `The render server does not know the LoRA${missing.length === 1 ? '' : 's'} ${missing.join(', ')} even after a refresh. ` +
+          'An admin should check that LORA_DIR is the Lora folder of AUTOMATIC1111/Forge.',
+        'lora_missing',
+        false,
+      );
+    }
+  }
+
+  async renderImage(request: BackendImageRequest, options: BackendCallOptions): Promise<RenderedImage> {
+    const img2img = request.initImage !== undefined;
+    const body: Record<string, unknown> = {
+      prompt: request.a1111Prompt,
+      negative_prompt: request.negative,
+      seed: request.seed,
+      steps: request.steps,
+      cfg_scale: request.cfg,
+      width: request.width,
+      height: request.height,
+      sampler_name: SAMPLERS[request.sampler] ?? request.sampler,
+      batch_size: 1,
+      n_iter: 1,
+      override_settings: { sd_model_checkpoint: request.checkpoint },
+      override_settings_restore_afterwards: false,
+      send_images: true,
+      save_images: false,
+    };
+    if (img2img && request.initImage) {
+      body.init_images = [request.initImage.toString('base64')];
+      body.denoising_strength = request.denoise < 1 ? request.denoise : 0.75;
+      if (request.mask) {
+        body.mask = request.mask.toString('base64');
+        body.inpainting_fill = 1; // start from the original pixels under the mask
+        body.inpaint_full_res = false;
+        body.mask_blur = 4;
+      }
+    }
+    const stopProgress = this.pollProgress(options);
+    const onAbort = () => void this.interrupt();
+    options.signal.addEventListener('abort', onAbort, { once: true });
+    try {
+      const response = await backendFetch(NAME, `${this.url}/sdapi/v1/${img2img ? 'img2img' : 'txt2img'}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+        signal: options.signal,
+        timeoutMs: this.imageTimeoutMs,
+      });
+      if (!response.ok) throw await this.httpError(response, `POST /sdapi/v1/${img2img ? 'img2img' : 'txt2img'}`);
+      const result = (await response.json()) as { images?: unknown[]; info?: unknown };
+      if (options.signal.aborted) throw options.signal.reason ?? new RenderCancelledError();
+      const first = result.images?.find((image): image is string => typeof image === 'string' && image.length > 0);
+      if (!first) throw new RenderError('The render server finished but returned no image.', 'no_images', false);
+      const info = parseInfo(result.info);
+      if (info.seed !== undefined && info.seed !== request.seed) {
+        this.log.warn({ asked: request.seed, used: info.seed }, 'A1111 used another seed than asked');
+      }
+      return { png: Buffer.from(first.replace(/^data:image\/\w+;base64,/, ''), 'base64'), seed: info.seed };
+    } finally {
+      stopProgress();
+      options.signal.removeEventListener('abort', onAbort);
+    }
+  }
+
+  private pollProgress(options: BackendCallOptions): () => void {
+    if (!options.onProgress) return () => {};
+    const timer = setInterval(() => {
+      void this.getJson<{ progress?: number }>('/sdapi/v1/progress?skip_current_image=true', options.signal)
+        .then((progress) => {
+          if (typeof progress.progress === 'number') options.onProgress?.(Math.max(0, Math.min(1, progress.progress)));
+        })
+        .catch(() => undefined);
+    }, this.progressPollMs);
+    return () => clearInterval(timer);
+  }
+
+  private async interrupt(): Promise<void> {
+    try {
+      await backendFetch(NAME, `${this.url}/sdapi/v1/interrupt`, { method: 'POST', timeoutMs: 5_000 });
+    } catch (error) {
+      this.log.warn({ err: error }, 'could not interrupt AUTOMATIC1111');
+    }
+  }
+
+  private async getJson<T>(path: string, signal?: AbortSignal): Promise<T> {
+    const response = await backendFetch(NAME, `${this.url}${path}`, { signal });
+    if (!response.ok) throw await this.httpError(response, `GET ${path}`);
+    return (await response.json()) as T;
+  }
+
+  /** A1111's API errors are `{error, detail, body, errors}` (modules/api/api.py handle_exception). */
+  private async httpError(response: Response, what: string): Promise<RenderError> {
+    const text = await errorBody(response);
+    let detail = text;
+    try {
+      const parsed = JSON.parse(text) as { error?: string; detail?: unknown; errors?: string };
+      detail = [
+        parsed.error,
+        typeof parsed.detail === 'string' ? parsed.detail : JSON.stringify(parsed.detail),
+        parsed.errors,
+      ]
+        .filter((part) => part && part !== '""')
+        .join(': ');
+    } catch {
+      // not JSON: keep the text
+    }
+    this.log.warn({ status: response.status, detail, what }, 'A1111 request failed');
+    if (isOutOfMemory(detail)) return outOfMemoryError(NAME, detail);
+    if (response.status === 422 || response.status === 400 || response.status === 404) {
+      return new RenderError(`The render server refused the job: ${detail.slice(0, 500)}`, 'backend_rejected', false);
+    }
+    return new RenderError(
+      `The render server answered ${what} with HTTP ${response.status}.`,
+      'backend_unreachable',
+      response.status >= 500,
+    );
+  }
+}
+
+/** A1111 returns `info` as a JSON string (seed, all_seeds, sd_model_name...). */
+export function parseInfo(info: unknown): { seed?: number; raw: Record<string, unknown> } {
+  if (typeof info !== 'string') return { raw: {} };
+  try {
+    const raw = JSON.parse(info) as Record<string, unknown>;
+    return { seed: typeof raw.seed === 'number' ? raw.seed : undefined, raw };
+  } catch {
+    return { raw: {} };
+  }
+}
