@@ -2,11 +2,15 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { z } from 'zod';
 import { contentTokens } from '../catalog/text.js';
 import { errorMessage, UserFacingError } from '../errors.js';
+import { createOpenAiClient } from '../openai-client.js';
+import { type ComposerLlm, composeWithLlm } from '../stylus/llm-composer.js';
 import { segmentPrompt } from '../stylus/segment.js';
+import { cliConfig } from './context.js';
 import { type CliIo, parseCliArgs, writeLine } from './io.js';
 
 /**
- * `stylus eval topics`: how well the offline task segmentation agrees with the Stylus composer's own keywords.
+ * `stylus eval topics --labels <file> [--out preds.jsonl] [--llm-out llm.jsonl] [--json]`: how well the offline
+ * task segmentation (and the LLM composer's, when STYLUS_COMPOSER_MODEL is set) agrees with the Stylus composer's own keywords.
  * A predicted task matches a gold topic when their token sets (lower-cased alphanumeric, stopwords removed) have
  * Jaccard >= 0.5; matching is one-to-one, greedy by highest Jaccard; precision, recall and F1 are micro-averaged
  * over the rows that have gold topics (rows without any are skipped, as the issue defines it).
@@ -107,25 +111,76 @@ function formatScore(label: string, score: TopicScore): string {
   return `${label}: rows ${score.rows}, predicted ${score.predicted}, gold ${score.gold}, matched ${score.matched}, P ${f(score.precision)} R ${f(score.recall)} F1 ${f(score.f1)}`;
 }
 
+/** Requests in flight at once when an LLM segments: enough to hide latency, few enough for a local server. */
+const LLM_CONCURRENCY = 4;
+
+interface LlmSegmentation {
+  predicted: string[][];
+  fallbacks: number;
+}
+
+/** The LLM composer's tasks for each prompt (no candidates: only the split is scored); a failed row counts as offline. */
+async function segmentWithLlm(prompts: readonly string[], llm: ComposerLlm): Promise<LlmSegmentation> {
+  const predicted: string[][] = new Array(prompts.length);
+  let fallbacks = 0;
+  let next = 0;
+  const worker = async () => {
+    while (next < prompts.length) {
+      const index = next++;
+      const prompt = prompts[index] ?? '';
+      const result = await composeWithLlm({ prompt, candidates: [], llm });
+      if (result.ok) predicted[index] = result.tasks.map((task) => task.task);
+      else {
+        fallbacks += 1;
+        predicted[index] = segmentPrompt(prompt);
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: LLM_CONCURRENCY }, worker));
+  return { predicted, fallbacks };
+}
+
+function writePredictions(file: string, prompts: readonly string[], predicted: readonly string[][]): void {
+  const lines = prompts.map((prompt, index) => JSON.stringify({ prompt, tasks: predicted[index] ?? [] }));
+  writeFileSync(file, lines.length ? `${lines.join('\n')}\n` : '');
+}
+
 export async function evalTopics(args: string[], io: CliIo): Promise<number> {
   const { values } = parseCliArgs(
     args,
-    { labels: { type: 'string' }, out: { type: 'string' }, json: { type: 'boolean', default: false } },
+    {
+      labels: { type: 'string' },
+      out: { type: 'string' },
+      'llm-out': { type: 'string' },
+      json: { type: 'boolean', default: false },
+    },
     false,
   );
   if (!values.labels) throw new UserFacingError('--labels <file.jsonl> is required.', 'usage');
   const labels = readLabels(values.labels);
-  const predictions = labels.map((row) => ({
-    prompt: row.prompt,
-    gold: row.topics,
-    predicted: segmentPrompt(row.prompt),
-  }));
-  const offline = scoreTopics(predictions);
-  if (values.out) {
-    const lines = predictions.map((row) => JSON.stringify({ prompt: row.prompt, tasks: row.predicted }));
-    writeFileSync(values.out, lines.length ? `${lines.join('\n')}\n` : '');
+  const prompts = labels.map((row) => row.prompt);
+  const offlinePredicted = prompts.map((prompt) => segmentPrompt(prompt));
+  const offline = scoreTopics(
+    labels.map((row, index) => ({ gold: row.topics, predicted: offlinePredicted[index] ?? [] })),
+  );
+  if (values.out) writePredictions(values.out, prompts, offlinePredicted);
+
+  const config = cliConfig(io);
+  let llm: (TopicScore & { model: string; fallbacks: number }) | undefined;
+  if (config.STYLUS_COMPOSER_MODEL) {
+    const model = config.STYLUS_COMPOSER_MODEL;
+    const segmentation = await segmentWithLlm(prompts, { client: createOpenAiClient(config), model });
+    const score = scoreTopics(
+      labels.map((row, index) => ({ gold: row.topics, predicted: segmentation.predicted[index] ?? [] })),
+    );
+    llm = { ...score, model, fallbacks: segmentation.fallbacks };
+    if (values['llm-out']) writePredictions(values['llm-out'], prompts, segmentation.predicted);
   }
-  if (values.json) writeLine(io.stdout, JSON.stringify({ labels: values.labels, offline }));
-  else writeLine(io.stdout, formatScore('offline', offline));
+
+  if (values.json) writeLine(io.stdout, JSON.stringify({ labels: values.labels, offline, ...(llm ? { llm } : {}) }));
+  else {
+    writeLine(io.stdout, formatScore('offline', offline));
+    if (llm) writeLine(io.stdout, `${formatScore(`llm (${llm.model})`, llm)}, fallbacks ${llm.fallbacks}`);
+  }
   return 0;
 }

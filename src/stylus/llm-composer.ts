@@ -17,9 +17,17 @@ export interface ComposerLlm {
   model: string;
 }
 
-const NAME_CHARS = 40;
 const DESCRIPTION_CHARS = 48;
-const TRIGGER_CHARS = 24;
+/** Line shapes from roomiest to tightest: the first whose lines fit the budget is used. */
+const LINE_SHAPES: readonly LineShape[] = [
+  { nameChars: 40, triggerChars: 24 },
+  { nameChars: 32, triggerChars: 16 },
+  { nameChars: 24, triggerChars: 0 },
+];
+interface LineShape {
+  nameChars: number;
+  triggerChars: number;
+}
 /**
  * The whole request's token budget. Every candidate gets its line (alias, name, a trigger); descriptions are then
  * added in rank order while the budget allows, so the best candidates carry the most context.
@@ -89,24 +97,31 @@ function clip(text: string, max: number): string {
  * A hub name without what costs tokens and says nothing: bracketed asides, "LoRA", version numbers, and
  * non-Latin duplicates of a Latin name ("墨心 MoXin" -> "MoXin").
  */
-export function compactName(name: string): string {
+export function compactName(name: string, maxChars = 40): string {
   let compact = name
     .replace(/[(（[【{][^)）\]】}]*[)）\]】}]/g, ' ')
     .replace(/\b(?:lora|locon|loha|lycoris)\b/gi, ' ')
     .replace(/\bv?\d+(?:\.\d+)+\b|\bv\d+\b/gi, ' ');
   if (/[A-Za-z]{2}/.test(compact)) compact = compact.replace(/[^\p{Script=Latin}\p{N}\p{P}\s]+/gu, ' ');
   compact = compact.replace(/\s+/g, ' ').replace(/^[\s\p{P}]+|[\s\p{P}]+$/gu, '');
-  return clip(compact || name, NAME_CHARS);
+  return clip(compact || name, maxChars);
 }
 
-function firstTrigger(adapter: Adapter): string {
+function firstTrigger(adapter: Adapter, maxChars: number): string {
+  if (maxChars <= 0) return '';
   const trigger = adapter.triggerWords.flatMap((entry) => entry.split(',')).find((entry) => entry.trim());
-  return trigger ? clip(trigger, TRIGGER_CHARS) : '';
+  return trigger ? clip(trigger, maxChars) : '';
 }
 
 /** One compact line per candidate: alias, name, first trigger phrase, and (when given) a short description. */
-export function candidateLine(alias: number, adapter: Adapter, withDescription: boolean): string {
-  const line = `${alias}|${compactName(adapter.name)}|${firstTrigger(adapter)}`;
+export function candidateLine(
+  alias: number,
+  adapter: Adapter,
+  withDescription: boolean,
+  shape = LINE_SHAPES[0],
+): string {
+  const { nameChars, triggerChars } = shape ?? { nameChars: 40, triggerChars: 24 };
+  const line = `${alias}|${compactName(adapter.name, nameChars)}|${firstTrigger(adapter, triggerChars)}`;
   if (!withDescription) return line;
   const description = clip(adapter.description || adapter.originalDescription, DESCRIPTION_CHARS);
   return description ? `${line}|${description}` : line;
@@ -117,11 +132,16 @@ export interface LlmRequest {
   promptTokens: number;
 }
 
-function userMessage(prompt: string, candidates: readonly Candidate[], described: ReadonlySet<number>): string {
+function userMessage(
+  prompt: string,
+  candidates: readonly Candidate[],
+  described: ReadonlySet<number>,
+  shape: LineShape,
+): string {
   const groups = new Map<string, string[]>();
   candidates.forEach((candidate, index) => {
     const lines = groups.get(candidate.adapter.category) ?? [];
-    lines.push(candidateLine(index + 1, candidate.adapter, described.has(index)));
+    lines.push(candidateLine(index + 1, candidate.adapter, described.has(index), shape));
     groups.set(candidate.adapter.category, lines);
   });
   const body = [...groups].map(([category, lines]) => `[${category}]\n${lines.join('\n')}`).join('\n');
@@ -130,11 +150,17 @@ function userMessage(prompt: string, candidates: readonly Candidate[], described
 
 export function buildComposerRequest(prompt: string, candidates: readonly Candidate[]): LlmRequest {
   const described = new Set<number>();
-  const build = () => [
+  const build = (shape: LineShape) => [
     { role: 'system' as const, content: SYSTEM_PROMPT },
-    { role: 'user' as const, content: userMessage(prompt, candidates, described) },
+    { role: 'user' as const, content: userMessage(prompt, candidates, described, shape) },
   ];
-  let used = countChatTokens(build(), COMPOSER_RESPONSE_SCHEMA);
+  let shape = LINE_SHAPES[0] as LineShape;
+  let used = 0;
+  for (const candidateShape of LINE_SHAPES) {
+    shape = candidateShape;
+    used = countChatTokens(build(shape), COMPOSER_RESPONSE_SCHEMA);
+    if (used <= REQUEST_TOKEN_BUDGET) break;
+  }
   // Add descriptions best-first, counting each one's own tokens, until the budget is spent.
   for (let index = 0; index < candidates.length; index++) {
     const adapter = candidates[index]?.adapter;
@@ -146,7 +172,7 @@ export function buildComposerRequest(prompt: string, candidates: readonly Candid
     described.add(index);
     used += cost;
   }
-  const messages = build();
+  const messages = build(shape);
   return { messages, promptTokens: countChatTokens(messages, COMPOSER_RESPONSE_SCHEMA) };
 }
 

@@ -8,7 +8,7 @@ import type { Candidate, ComposedTask } from './types.js';
  * The deterministic composer (no LLM): tasks from `segmentPrompt`, then for each task the candidates that ground
  * in it. Grounding is the paper's filter against adapters that bring in foreign concepts: an adapter qualifies only
  * when most of what its name says is in the task, or one of its trigger phrases is, or a multi-word tag (or two
- * tags) is. Sharing one generic word ("space" in "Space Marine") is not enough.
+ * tags) is. Sharing one word of a two-word name ("print" in "Albumen Print") is not enough on its own.
  */
 
 /** Words in adapter names and tags that describe the file, not the concept. */
@@ -69,15 +69,14 @@ export function groundIn(taskTerms: ReadonlySet<string>, adapter: Adapter): Grou
   const matched = keys.phrases.filter((phrase) => phrase.terms.every((term) => taskTerms.has(term)));
   const triggers = matched.filter((phrase) => phrase.kind === 'trigger');
   const tags = matched.filter((phrase) => phrase.kind === 'tag');
-  const grounded =
-    (nameHits.length > 0 && nameCoverage >= 0.5) ||
-    triggers.length > 0 ||
-    tags.some((tag) => tag.terms.length > 1) ||
-    tags.length >= 2;
+  // Most of the name in the task; or half of it, backed by a tag or trigger ("Aether Ghost" + tag "ghost"), but not
+  // half alone ("Road Sign" for "neon sign").
+  const nameGrounded = nameCoverage > 0.5 || (nameCoverage >= 0.5 && matched.length > 0);
+  const grounded = nameGrounded || triggers.length > 0 || tags.some((tag) => tag.terms.length > 1) || tags.length >= 2;
   if (!grounded) return undefined;
   const score = 3 * nameCoverage + 2 * triggers.length + tags.length;
   const evidence = [
-    ...(nameHits.length && nameCoverage >= 0.5 ? [`its name (${adapter.name})`] : []),
+    ...(nameGrounded ? [`its name (${adapter.name})`] : []),
     ...(triggers.length ? [`trigger "${triggers[0]?.text}"`] : []),
     ...(tags.length ? [`tag${tags.length > 1 ? 's' : ''} ${tags.map((tag) => `"${tag.text}"`).join(', ')}`] : []),
   ];

@@ -1,0 +1,75 @@
+import { describe, expect, it } from 'vitest';
+import { composeTasks } from '../src/stylus/composer.js';
+import { composeOffline } from '../src/stylus/offline-composer.js';
+import type { Candidate } from '../src/stylus/types.js';
+import { makeAdapter } from './support/adapters.js';
+
+const catalog = [
+  makeAdapter({ id: 'hf:t/pixel', name: 'Pixel Art XL', category: 'style', tags: ['pixel art', 'retro'] }),
+  makeAdapter({ id: 'hf:t/albumen', name: 'Albumen Print', category: 'style', tags: ['sepia', 'antique photo'] }),
+  makeAdapter({
+    id: 'hf:t/ukiyo',
+    name: 'Ukiyo-e Art',
+    category: 'style',
+    tags: ['ukiyo-e', 'woodblock print', 'japanese art'],
+    triggerWords: ['Ukiyo-e Art'],
+  }),
+  makeAdapter({
+    id: 'hf:t/astro-cat',
+    name: 'Astronaut Cat Helmet Pack',
+    category: 'concept',
+    tags: ['cat', 'helmet'],
+  }),
+  makeAdapter({ id: 'hf:t/marine', name: 'Space Marine', category: 'character', tags: ['warhammer', 'armor'] }),
+  makeAdapter({ id: 'hf:t/dog', name: 'Dog Portraits', category: 'animal', tags: ['dog', 'pet photography'] }),
+  makeAdapter({ id: 'hf:t/watercolor', name: 'Watercolor Style', category: 'style', tags: ['watercolor', 'painting'] }),
+  makeAdapter({ id: 'hf:t/anime-wc', name: 'Anime Watercolor', category: 'style', triggerWords: ['watercolor'] }),
+  makeAdapter({ id: 'hf:t/wc-wash', name: 'Watercolor Wash', category: 'style', tags: ['watercolor'] }),
+  makeAdapter({ id: 'hf:t/fox', name: 'Red Fox', category: 'animal', tags: ['fox', 'red fox'] }),
+  makeAdapter({ id: 'hf:t/miku', name: 'Hatsune Miku', category: 'character', tags: ['vocaloid', 'girl'] }),
+];
+const candidates: Candidate[] = catalog.map((adapter, rank) => ({ adapter, score: 1 / (rank + 1), rank }));
+const PROMPT = 'a corgi astronaut floating in space, ukiyo-e woodblock print style';
+
+describe('offline composer', () => {
+  it('maps "ukiyo-e" to the ukiyo-e adapter and nothing to tasks with no grounded adapter', async () => {
+    const result = await composeTasks({ prompt: PROMPT, candidates });
+    expect(result.composer).toBe('offline');
+    expect(result.tasks.map((task) => task.task)).toEqual([
+      'corgi astronaut',
+      'space',
+      'ukiyo-e woodblock print style',
+    ]);
+    const [corgi, space, ukiyo] = result.tasks;
+    expect(ukiyo?.adapters.map((a) => a.adapterId)).toEqual(['hf:t/ukiyo']);
+    expect(ukiyo?.adapters[0]?.reason).toMatch(/Ukiyo-e Art/);
+    // "Astronaut Cat Helmet Pack" shares one word but would bring a cat and a helmet; "Space Marine" shares one.
+    expect(corgi?.adapters).toEqual([]);
+    expect(space?.adapters).toEqual([]);
+  });
+
+  it('is deterministic', () => {
+    expect(composeOffline(PROMPT, candidates)).toEqual(composeOffline(PROMPT, candidates));
+  });
+
+  it('keeps at most 2 style adapters even when 3 ground, and gives each adapter to one task only', () => {
+    const tasks = composeOffline('a watercolor painting of a red fox, watercolor wash, pixel art', candidates);
+    const chosen = tasks.flatMap((task) => task.adapters.map((a) => a.adapterId));
+    expect(new Set(chosen).size).toBe(chosen.length);
+    const styles = chosen.filter((id) => catalog.find((a) => a.id === id)?.category === 'style');
+    expect(styles).toHaveLength(2);
+    expect(tasks.find((task) => task.task.includes('fox'))?.adapters.map((a) => a.adapterId)).toEqual(['hf:t/fox']);
+  });
+
+  it('gives a character adapter only to a task that names the character', () => {
+    expect(composeOffline('a girl singing on a stage', candidates).flatMap((t) => t.adapters)).toEqual([]);
+    const named = composeOffline('Hatsune Miku singing on a stage', candidates);
+    expect(named.find((task) => /miku/i.test(task.task))?.adapters.map((a) => a.adapterId)).toEqual(['hf:t/miku']);
+  });
+
+  it('answers with tasks and no adapters when there are no candidates', () => {
+    const tasks = composeOffline(PROMPT, []);
+    expect(tasks.length).toBe(3);
+    for (const task of tasks) expect(task.adapters).toEqual([]);
+  });
+});
