@@ -52,7 +52,6 @@ describe('Qdrant store requests', () => {
   it('creates a sparse-only collection when the embedding size is not known yet', async () => {
     const store = await open();
     expect(recorder.find('PUT', `/collections/${collection}`)[0]?.body).toEqual({
-      vectors: {},
       sparse_vectors: { bm25: { modifier: 'idf' } },
     });
     expect(store.dimensions).toBeUndefined();

@@ -388,7 +388,8 @@ export class QdrantAdapterStore implements AdapterStore {
   private async createCollection(dimensions: number | undefined): Promise<void> {
     try {
       await this.client.createCollection(this.collection, {
-        vectors: dimensions === undefined ? {} : { [DENSE_VECTOR]: { size: dimensions, distance: 'Cosine' } },
+        // Without a size yet the collection starts sparse-only; the dense vector is added with the first embeddings.
+        ...(dimensions === undefined ? {} : { vectors: { [DENSE_VECTOR]: { size: dimensions, distance: 'Cosine' } } }),
         sparse_vectors: { [SPARSE_VECTOR]: { modifier: 'idf' } },
       });
       this.log.info({ collection: this.collection, dimensions }, 'qdrant collection created');
