@@ -27,7 +27,7 @@ export class SqliteKeyvStore extends EventEmitter implements KeyvStoreAdapter {
   };
 
   constructor(
-    private readonly db: SqliteDatabase,
+    db: SqliteDatabase,
     table = 'keyv_entries',
   ) {
     super();

@@ -1,0 +1,115 @@
+import { SlashCommandBuilder } from '@discordjs/builders';
+import { type ChatInputCommandInteraction, InteractionContextType, MessageFlags } from 'discord.js';
+import { checkAttachment, loadImage, MAX_ATTACHMENT_BYTES } from '../src/discord/attachments.js';
+import { compositionView } from '../src/discord/composition-view.js';
+import type { BotContext, SlashCommand } from '../src/discord/context.js';
+import { noBackendAnswer, queuedAnswer, requestRender } from '../src/discord/render-request.js';
+import { UserFacingError } from '../src/errors.js';
+import { parseBase, planComposition, randomSeed } from '../src/stylus/pipeline.js';
+import { validatePrompt } from '../src/stylus/prompt-clean.js';
+
+const NO_PINGS = { parse: [] };
+
+export const definition = new SlashCommandBuilder()
+  .setName('imagine')
+  .setDescription('Pick LoRA adapters for a prompt automatically, review them, then render')
+  .setContexts(InteractionContextType.Guild)
+  .addStringOption((option) =>
+    option.setName('prompt').setDescription('What to draw').setRequired(true).setMaxLength(6000),
+  )
+  .addIntegerOption((option) =>
+    option.setName('count').setDescription('Images to make (1 to 4)').setMinValue(1).setMaxValue(4),
+  )
+  .addIntegerOption((option) =>
+    option.setName('seed').setDescription('Seed, for a repeatable result').setMinValue(0).setMaxValue(2_147_483_647),
+  )
+  .addStringOption((option) =>
+    option
+      .setName('base')
+      .setDescription('Base model family or checkpoint (sdxl, sd1, pony, flux1...)')
+      .setMaxLength(100),
+  )
+  .addAttachmentOption((option) => option.setName('image').setDescription('Start from this image (PNG, JPEG, WebP)'))
+  .addAttachmentOption((option) =>
+    option.setName('mask').setDescription('Inpainting mask for the image (white = repaint), same size'),
+  )
+  .addBooleanOption((option) => option.setName('auto').setDescription('Render at once, without waiting for Render'))
+  .toJSON();
+
+/**
+ * /imagine: cheap checks, then `deferReply` before any retrieval or composition (Discord drops an interaction not
+ * acknowledged within 3 s), then the plan as an embed with controls, stored so the controls survive restarts.
+ */
+async function execute(interaction: ChatInputCommandInteraction, context: BotContext): Promise<void> {
+  const { config } = context.services;
+  const prompt = interaction.options.getString('prompt', true);
+  validatePrompt(prompt, config.STYLUS_MAX_PROMPT_CHARS);
+  const base = parseBase(interaction.options.getString('base') ?? undefined);
+  const images = interaction.options.getInteger('count') ?? 1;
+  const seed = interaction.options.getInteger('seed') ?? randomSeed();
+  const auto = interaction.options.getBoolean('auto') ?? false;
+  const image = interaction.options.getAttachment('image');
+  const mask = interaction.options.getAttachment('mask');
+  if (mask && !image)
+    throw new UserFacingError('A mask needs an image to paint into: attach the image too.', 'mask_without_image');
+  const sizeLimit = Math.min(MAX_ATTACHMENT_BYTES, interaction.attachmentSizeLimit || MAX_ATTACHMENT_BYTES);
+  if (image) checkAttachment(image, 'image', sizeLimit);
+  if (mask) checkAttachment(mask, 'mask', sizeLimit);
+
+  await interaction.deferReply();
+
+  const initImage = image ? await loadImage(image, 'image', sizeLimit) : undefined;
+  const maskImage = mask ? await loadImage(mask, 'mask', sizeLimit) : undefined;
+  if (initImage && maskImage && (initImage.width !== maskImage.width || initImage.height !== maskImage.height)) {
+    throw new UserFacingError(
+      `The mask is ${maskImage.width}×${maskImage.height} but the image is ${initImage.width}×${initImage.height}: they must be the same size.`,
+      'mask_size',
+    );
+  }
+  const channel = interaction.channel;
+  const allowNsfw = channel !== null && 'nsfw' in channel && channel.nsfw === true;
+  const plan = await planComposition(context.services, { prompt, base, images, seed, allowNsfw });
+  if (plan.candidateIds.length === 0) {
+    throw new UserFacingError(
+      `No adapters in the catalog match this prompt for ${base}. Try other words or another base model.`,
+      'no_adapters',
+    );
+  }
+  const record = await context.compositions.create({
+    ownerId: interaction.user.id,
+    ...(interaction.guildId ? { guildId: interaction.guildId } : {}),
+    channelId: interaction.channelId,
+    prompt: plan.prompt,
+    base,
+    images,
+    seed,
+    auto,
+    ...(initImage ? { initImageUrl: initImage.url } : {}),
+    ...(maskImage ? { maskUrl: maskImage.url } : {}),
+    tasks: plan.tasks,
+    alternatives: plan.alternatives,
+    weights: {},
+    composer: plan.composer,
+    composeMs: plan.timingsMs.total,
+    status: 'shown',
+  });
+  const adapters = new Map(Object.entries(plan.adapters));
+  const message = await interaction.editReply({ ...compositionView(record, adapters), allowedMentions: NO_PINGS });
+  const stored =
+    (await context.compositions.update(record.id, (current) => ({ ...current, messageId: message.id }))) ?? record;
+
+  if (auto) {
+    const outcome = await requestRender(stored, adapters, interaction.user.id, context);
+    if (outcome.kind === 'no_backend') {
+      await interaction.followUp(noBackendAnswer(stored));
+    } else {
+      await interaction.editReply({ ...compositionView(outcome.record, adapters), allowedMentions: NO_PINGS });
+      await interaction.followUp({
+        ...queuedAnswer(outcome.position, outcome.duplicate),
+        flags: MessageFlags.Ephemeral,
+      });
+    }
+  }
+}
+
+export const imagine: SlashCommand = { definition, execute };

@@ -1,0 +1,74 @@
+import { type Client, Events } from 'discord.js';
+import { SLASH_COMMANDS } from '../../commands/index.js';
+import type { RenderQueue } from '../render/queue.js';
+import type { Services } from '../services.js';
+import { CompositionStore } from '../state/compositions.js';
+import { openStateKeyv } from '../state/keyv.js';
+import { VoteStore } from '../state/votes.js';
+import { AdapterNameCache } from './adapter-name-cache.js';
+import { createDiscordClient } from './client.js';
+import type { BotContext } from './context.js';
+import { createInteractionRouter } from './router.js';
+
+const DEFAULT_DISCORD_API = 'https://discord.com/api';
+
+export interface RunningBot {
+  client: Client;
+  context: BotContext;
+  stop(): Promise<void>;
+}
+
+export interface BotOptions {
+  services: Pick<Services, 'config' | 'log' | 'db' | 'store' | 'embedder' | 'openai'>;
+  token: string;
+  renderQueue?: RenderQueue;
+}
+
+/** Logs in and serves interactions. Registering commands is deploy-commands' job, never a side effect of this. */
+export async function startBot(options: BotOptions): Promise<RunningBot> {
+  const { services, token } = options;
+  const { config, log, db } = services;
+  const compositionsKeyv = openStateKeyv({ config, db, namespace: 'compositions', log });
+  const votesKeyv = openStateKeyv({ config, db, namespace: 'votes', log });
+  const adapterNames = new AdapterNameCache(services.store, log);
+  await adapterNames.warm();
+  const context: BotContext = {
+    services,
+    compositions: new CompositionStore(compositionsKeyv.keyv, log),
+    votes: new VoteStore(votesKeyv.keyv),
+    adapterNames,
+    ...(options.renderQueue ? { renderQueue: options.renderQueue } : {}),
+  };
+  const route = createInteractionRouter(SLASH_COMMANDS, context);
+  const client = createDiscordClient({ apiUrl: config.DISCORD_API_URL ?? DEFAULT_DISCORD_API });
+  client.on(Events.InteractionCreate, (interaction) => {
+    void route(interaction);
+  });
+  client.on(Events.Error, (error) => log.error({ err: error }, 'discord client error'));
+  client.on(Events.ShardDisconnect, (event, shardId) =>
+    log.warn({ code: event.code, shardId }, 'gateway disconnected'),
+  );
+  const ready = new Promise<void>((resolve) => client.once(Events.ClientReady, () => resolve()));
+  try {
+    await client.login(token);
+    await ready;
+  } catch (error) {
+    await client.destroy();
+    await compositionsKeyv.keyv.disconnect();
+    await votesKeyv.keyv.disconnect();
+    throw error;
+  }
+  log.info(
+    { user: client.user?.tag, guilds: client.guilds.cache.size, state: compositionsKeyv.kind },
+    'bot connected to Discord',
+  );
+  return {
+    client,
+    context,
+    async stop() {
+      await client.destroy();
+      await compositionsKeyv.keyv.disconnect();
+      await votesKeyv.keyv.disconnect();
+    },
+  };
+}
