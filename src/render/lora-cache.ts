@@ -1,0 +1,407 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdir, rename, stat, unlink, utimes } from 'node:fs/promises';
+import path from 'node:path';
+import { Readable } from 'node:stream';
+import { finished } from 'node:stream/promises';
+import type { ReadableStream as WebReadableStream } from 'node:stream/web';
+import { readSafetensorsHeader, SafetensorsError } from '../catalog/safetensors.js';
+import type { Logger } from '../log.js';
+import { silentLogger } from '../log.js';
+import type { SqliteDatabase } from '../storage/sqlite.js';
+import { RenderError } from './errors.js';
+import type { RenderLora } from './job.js';
+
+/** Extensions of pickle-based weights: loading one can run arbitrary code, so they are never fetched. */
+const PICKLE = /\.(ckpt|pt|pth|bin|pkl|pickle)$/i;
+const SAFE_NAME = /^[\w][\w.-]*\.safetensors$/;
+
+export interface LoraCacheOptions {
+  /** The backend's LoRA folder (LORA_DIR). */
+  dir: string;
+  db: SqliteDatabase;
+  /** Disk budget for downloaded files (LORA_CACHE_MAX_GB); files an admin put there are never evicted. */
+  maxBytes: number;
+  /** Largest single file accepted (LORA_MAX_FILE_MB). */
+  maxFileBytes: number;
+  civitaiToken?: string;
+  hfToken?: string;
+  /** Hosts the tokens may be sent to (CIVITAI_API_URL, HF_ENDPOINT). */
+  civitaiUrl?: string;
+  hfUrl?: string;
+  log?: Logger;
+  /** Tries on HTTP 429 before giving up, and the first wait when the server gives no Retry-After. */
+  rateLimitTries?: number;
+  rateLimitBaseMs?: number;
+  downloadTimeoutMs?: number;
+}
+
+interface CacheRow {
+  file_name: string;
+  size_bytes: number;
+  sha256: string;
+  last_used_at: number;
+}
+
+/**
+ * The LoRA files of the render backend's folder: fetched on demand from Hugging Face, Civitai or found locally;
+ * safetensors only (header parsed before use), SHA-256 checked when the catalog knows it, written to `.part` then
+ * renamed (the backend never sees half a file), evicted least-recently-used under a disk budget. Concurrent requests
+ * for one file share one download.
+ */
+export class LoraCache {
+  private readonly inflight = new Map<string, Promise<string>>();
+  private readonly pinned = new Map<string, number>();
+  private readonly log: Logger;
+
+  constructor(private readonly options: LoraCacheOptions) {
+    this.log = options.log ?? silentLogger;
+    options.db.exec(`CREATE TABLE IF NOT EXISTS lora_cache (
+      file_name TEXT PRIMARY KEY,
+      size_bytes INTEGER NOT NULL,
+      sha256 TEXT NOT NULL,
+      last_used_at INTEGER NOT NULL
+    )`);
+  }
+
+  /** Ensures every LoRA of a job is on disk; they stay pinned (never evicted) until `release` is called. */
+  async ensureAll(loras: readonly RenderLora[], signal?: AbortSignal): Promise<{ release: () => void }> {
+    const names = [...new Set(loras.map((lora) => lora.fileName))];
+    for (const name of names) this.pinned.set(name, (this.pinned.get(name) ?? 0) + 1);
+    const release = () => {
+      for (const name of names) {
+        const count = (this.pinned.get(name) ?? 1) - 1;
+        if (count <= 0) this.pinned.delete(name);
+        else this.pinned.set(name, count);
+      }
+    };
+    try {
+      const unique = new Map(loras.map((lora) => [lora.fileName, lora]));
+      for (const lora of unique.values()) await this.ensure(lora, signal);
+      return { release };
+    } catch (error) {
+      release();
+      throw error;
+    }
+  }
+
+  /** The path of a LoRA file in the folder, fetched and verified first if need be. */
+  async ensure(lora: RenderLora, signal?: AbortSignal): Promise<string> {
+    const fileName = checkedName(lora);
+    const running = this.inflight.get(fileName);
+    if (running) return running;
+    const work = this.ensureUncached(lora, fileName, signal).finally(() => this.inflight.delete(fileName));
+    this.inflight.set(fileName, work);
+    return work;
+  }
+
+  /** Bytes the cache's downloaded files take. */
+  usedBytes(): number {
+    return (this.options.db.prepare('SELECT COALESCE(SUM(size_bytes), 0) AS n FROM lora_cache').get() as { n: number })
+      .n;
+  }
+
+  private async ensureUncached(lora: RenderLora, fileName: string, signal?: AbortSignal): Promise<string> {
+    const target = path.join(this.options.dir, fileName);
+    const present = await stat(target).catch(() => undefined);
+    if (present) {
+      const verdict = await this.checkExisting(target, fileName, lora.sha256);
+      if (verdict === 'ok') return target;
+      // A broken or mismatched file is removed: it must never reach the backend.
+      await unlink(target).catch(() => undefined);
+      this.options.db.prepare('DELETE FROM lora_cache WHERE file_name = ?').run(fileName);
+      this.log.warn({ fileName, reason: verdict }, 'removed a bad LoRA file from the folder');
+    }
+    if (lora.source === 'local' || !lora.downloadUrl) {
+      throw new RenderError(
+        present
+          ? `The LoRA file ${fileName} was damaged and has been removed; it has no download address to fetch it again.`
+          : `The LoRA file ${fileName} is not in the LoRA folder and has no download address.`,
+        'lora_missing',
+        false,
+      );
+    }
+    return this.download(lora, fileName, target, signal);
+  }
+
+  /** 'ok', or why an existing file cannot be used. */
+  private async checkExisting(target: string, fileName: string, sha256?: string): Promise<string> {
+    try {
+      await readSafetensorsHeader(target);
+    } catch (error) {
+      return `bad header: ${error instanceof Error ? error.message : String(error)}`;
+    }
+    const row = this.options.db.prepare('SELECT * FROM lora_cache WHERE file_name = ?').get(fileName) as
+      | CacheRow
+      | undefined;
+    if (sha256) {
+      const known = row?.sha256 ?? (await hashFile(target));
+      if (known !== sha256) return 'SHA-256 differs from the catalog';
+    }
+    const now = Date.now();
+    if (row) {
+      this.options.db.prepare('UPDATE lora_cache SET last_used_at = ? WHERE file_name = ?').run(now, fileName);
+    }
+    await utimes(target, new Date(now), new Date(now)).catch(() => undefined);
+    return 'ok';
+  }
+
+  private async download(lora: RenderLora, fileName: string, target: string, signal?: AbortSignal): Promise<string> {
+    const url = lora.downloadUrl ?? '';
+    const { maxFileBytes } = this.options;
+    if (PICKLE.test(new URL(url).pathname)) throw pickleRefusal(fileName);
+    if (lora.sizeBytes !== undefined && lora.sizeBytes > maxFileBytes) throw tooLarge(fileName, maxFileBytes);
+    await mkdir(this.options.dir, { recursive: true });
+    await this.makeRoom(lora.sizeBytes ?? 0, fileName);
+
+    const response = await this.fetchWithBackoff(url, fileName, signal);
+    const disposition = response.headers.get('content-disposition') ?? '';
+    const served = /filename\*?=(?:UTF-8'')?"?([^";]+)"?/i.exec(disposition)?.[1];
+    if (served && PICKLE.test(decodeURIComponent(served))) {
+      await response.body?.cancel();
+      throw pickleRefusal(fileName);
+    }
+    const contentType = response.headers.get('content-type') ?? '';
+    if (/text\/html|application\/xhtml/i.test(contentType)) {
+      await response.body?.cancel();
+      throw htmlInstead(fileName, url);
+    }
+    const declared = Number(response.headers.get('content-length') ?? Number.NaN);
+    if (Number.isFinite(declared) && declared > maxFileBytes) {
+      await response.body?.cancel();
+      throw tooLarge(fileName, maxFileBytes);
+    }
+    if (!response.body) throw new RenderError(`The download of ${fileName} was empty.`, 'lora_download', true);
+
+    const part = `${target}.${randomBytes(4).toString('hex')}.part`;
+    const hash = createHash('sha256');
+    let size = 0;
+    let firstBytes: Buffer | undefined;
+    const output = createWriteStream(part, { flags: 'wx' });
+    try {
+      for await (const chunk of Readable.fromWeb(response.body as WebReadableStream<Uint8Array>)) {
+        const bytes = chunk as Buffer;
+        if (!firstBytes) {
+          firstBytes = bytes;
+          if (looksLikeHtml(bytes)) throw htmlInstead(fileName, url);
+        }
+        size += bytes.length;
+        if (size > maxFileBytes) throw tooLarge(fileName, maxFileBytes);
+        hash.update(bytes);
+        if (!output.write(bytes)) await new Promise<void>((resolve) => output.once('drain', () => resolve()));
+      }
+      output.end();
+      await finished(output);
+      await readSafetensorsHeader(part).catch((error: unknown) => {
+        throw new RenderError(
+          `The adapter file ${fileName} is not a valid safetensors file (${error instanceof SafetensorsError ? error.message : 'unreadable'}); it was deleted.`,
+          'lora_invalid',
+          false,
+          { cause: error },
+        );
+      });
+      const digest = hash.digest('hex');
+      if (lora.sha256 && digest !== lora.sha256) {
+        throw new RenderError(
+          `The adapter file ${fileName} does not match its published SHA-256 (got ${digest.slice(0, 12)}…, expected ${lora.sha256.slice(0, 12)}…); it was deleted.`,
+          'lora_invalid',
+          false,
+        );
+      }
+      await this.makeRoom(size, fileName);
+      await rename(part, target);
+      this.options.db
+        .prepare('INSERT OR REPLACE INTO lora_cache (file_name, size_bytes, sha256, last_used_at) VALUES (?, ?, ?, ?)')
+        .run(fileName, size, digest, Date.now());
+      this.log.info({ fileName, bytes: size, adapterId: lora.adapterId }, 'LoRA downloaded and verified');
+      return target;
+    } catch (error) {
+      output.destroy();
+      await unlink(part).catch(() => undefined);
+      if (error instanceof RenderError) throw error;
+      if (signal?.aborted) throw signal.reason;
+      throw new RenderError(`The download of ${fileName} broke off; it will be tried again.`, 'lora_download', true, {
+        cause: error,
+      });
+    }
+  }
+
+  private async fetchWithBackoff(url: string, fileName: string, signal?: AbortSignal): Promise<Response> {
+    const tries = this.options.rateLimitTries ?? 4;
+    const baseMs = this.options.rateLimitBaseMs ?? 2_000;
+    const timeout = AbortSignal.timeout(this.options.downloadTimeoutMs ?? 30 * 60_000);
+    const combined = signal ? AbortSignal.any([signal, timeout]) : timeout;
+    for (let attempt = 1; ; attempt++) {
+      let response: Response;
+      try {
+        response = await fetch(url, { headers: this.authHeaders(url), redirect: 'follow', signal: combined });
+      } catch (error) {
+        if (signal?.aborted) throw signal.reason;
+        throw new RenderError(
+          `Could not reach the server hosting ${fileName}; it will be tried again.`,
+          'lora_download',
+          true,
+          {
+            cause: error,
+          },
+        );
+      }
+      if (response.ok) return response;
+      await response.body?.cancel();
+      const host = new URL(url).host;
+      if (response.status === 429 && attempt < tries) {
+        const wait = retryAfterMs(response.headers.get('retry-after')) ?? baseMs * 2 ** (attempt - 1);
+        this.log.warn({ fileName, host, attempt, waitMs: wait }, 'LoRA download rate-limited, backing off');
+        await sleep(Math.min(wait, 120_000), combined);
+        continue;
+      }
+      if (response.status === 401 || response.status === 403) {
+        const hint = this.isCivitai(url)
+          ? ' An admin should set CIVITAI_TOKEN (a Civitai API key) with access to it.'
+          : this.isHuggingFace(url)
+            ? ' An admin should set HF_TOKEN (a Hugging Face token that accepted the model terms).'
+            : '';
+        throw new RenderError(
+          `${host} refused the download of ${fileName} (HTTP ${response.status}).${hint}`,
+          'lora_download',
+          false,
+        );
+      }
+      if (response.status === 404) {
+        throw new RenderError(
+          `The adapter file ${fileName} is no longer available at ${host} (HTTP 404).`,
+          'lora_download',
+          false,
+        );
+      }
+      if (response.status === 429) {
+        throw new RenderError(
+          `${host} is rate-limiting downloads; the render will be tried again later.`,
+          'lora_download',
+          true,
+        );
+      }
+      throw new RenderError(
+        `${host} answered HTTP ${response.status} for ${fileName}; it will be tried again.`,
+        'lora_download',
+        true,
+      );
+    }
+  }
+
+  private authHeaders(url: string): Record<string, string> {
+    // Tokens go only to their own hub (fetch drops Authorization on a cross-origin redirect to a CDN).
+    if (this.options.civitaiToken && this.isCivitai(url))
+      return { authorization: `Bearer ${this.options.civitaiToken}` };
+    if (this.options.hfToken && this.isHuggingFace(url)) return { authorization: `Bearer ${this.options.hfToken}` };
+    return {};
+  }
+
+  private isCivitai(url: string): boolean {
+    return sameHost(url, this.options.civitaiUrl ?? 'https://civitai.com');
+  }
+
+  private isHuggingFace(url: string): boolean {
+    return sameHost(url, this.options.hfUrl ?? 'https://huggingface.co');
+  }
+
+  /** Evicts least-recently-used downloaded files (never pinned or in-flight ones) until `incoming` more bytes fit. */
+  private async makeRoom(incoming: number, forFile: string): Promise<void> {
+    const rows = this.options.db
+      .prepare('SELECT * FROM lora_cache WHERE file_name != ? ORDER BY last_used_at ASC')
+      .all(forFile) as CacheRow[];
+    let used = rows.reduce((sum, row) => sum + row.size_bytes, 0);
+    for (const row of rows) {
+      if (used + incoming <= this.options.maxBytes) return;
+      if (this.pinned.has(row.file_name) || this.inflight.has(row.file_name)) continue;
+      await unlink(path.join(this.options.dir, row.file_name)).catch(() => undefined);
+      this.options.db.prepare('DELETE FROM lora_cache WHERE file_name = ?').run(row.file_name);
+      used -= row.size_bytes;
+      this.log.info({ fileName: row.file_name, bytes: row.size_bytes }, 'LoRA evicted from the cache');
+    }
+    if (used + incoming > this.options.maxBytes) {
+      throw new RenderError(
+        `The LoRA cache is full (LORA_CACHE_MAX_GB) with files in use; ${forFile} cannot be fetched now.`,
+        'lora_download',
+        true,
+      );
+    }
+  }
+}
+
+function checkedName(lora: RenderLora): string {
+  const name = lora.fileName;
+  if (PICKLE.test(name)) throw pickleRefusal(name);
+  if (!SAFE_NAME.test(name) || path.basename(name) !== name || name.includes('..')) {
+    throw new RenderError(`The adapter file name "${name.slice(0, 80)}" is not allowed.`, 'lora_refused', false);
+  }
+  return name;
+}
+
+function pickleRefusal(fileName: string): RenderError {
+  return new RenderError(
+    `The adapter ${fileName} is only available as a pickle file (.ckpt/.pt/.bin), which can run code; only .safetensors files are used.`,
+    'lora_refused',
+    false,
+  );
+}
+
+function tooLarge(fileName: string, maxBytes: number): RenderError {
+  return new RenderError(
+    `The adapter file ${fileName} is larger than the ${Math.round(maxBytes / 1024 / 1024)} MB limit (LORA_MAX_FILE_MB).`,
+    'lora_refused',
+    false,
+  );
+}
+
+function htmlInstead(fileName: string, url: string): RenderError {
+  return new RenderError(
+    `The download of ${fileName} from ${new URL(url).host} returned a web page (a login page?) instead of the file. An admin may need to set CIVITAI_TOKEN or HF_TOKEN.`,
+    'lora_download',
+    false,
+  );
+}
+
+function looksLikeHtml(bytes: Buffer): boolean {
+  const head = bytes.subarray(0, 64).toString('utf8').trimStart().toLowerCase();
+  return (
+    head.startsWith('<!doctype') || head.startsWith('<html') || head.startsWith('<head') || head.startsWith('<?xml')
+  );
+}
+
+function sameHost(url: string, base: string): boolean {
+  try {
+    return new URL(url).host === new URL(base).host;
+  } catch {
+    return false;
+  }
+}
+
+/** Retry-After in seconds or as an HTTP date. */
+export function retryAfterMs(value: string | null): number | undefined {
+  if (!value) return undefined;
+  const seconds = Number(value);
+  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(resolve, ms);
+    signal.addEventListener(
+      'abort',
+      () => {
+        clearTimeout(timer);
+        reject(signal.reason);
+      },
+      { once: true },
+    );
+  });
+}
+
+async function hashFile(file: string): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer);
+  return hash.digest('hex');
+}
