@@ -66,11 +66,12 @@ describe('Qdrant store requests', () => {
 
     const [upsert] = recorder.find('PUT', `/collections/${collection}/points`);
     expect(upsert?.query).toEqual({ wait: 'true' });
-    // One term in a one-term field: tf part = 1 * (1.2 + 1) / (1 + 1.2 * (0.25 + 0.75 * 1/3)) = 2.2 / 1.6 = 1.375;
-    // times the field weight: name 4 -> 5.5, trigger words 3 -> 4.125.
+    // FTS5-style BM25: hits summed over fields times the field weight (name 4, trigger words 3), saturated once
+    // against the document length (2 terms; average 64): norm = 0.25 + 0.75 * 2/64 = 0.2734375;
+    // watercolor: 4 * 2.2 / (4 + 1.2 * norm) = 2.03321; wash: 3 * 2.2 / (3 + 1.2 * norm) = 1.98310.
     const byTerm = new Map([
-      [termId('watercolor'), 5.5],
-      [termId('wash'), 4.125],
+      [termId('watercolor'), 2.03321],
+      [termId('wash'), 1.9831],
     ]);
     const indices = [...byTerm.keys()].sort((a, b) => a - b);
     expect(upsert?.body).toEqual({
@@ -322,7 +323,7 @@ describe('Qdrant ids and term ids', () => {
     expect(termId('foobar')).toBe(0xbf9cf968);
   });
 
-  it('weights a trigger word above the same word in a long description', () => {
+  it('weights a term by its hits across fields, name and trigger words above description', () => {
     const sparse = adapterSparseVector(
       makeAdapter({
         id: 'hf:a/x',
@@ -332,13 +333,15 @@ describe('Qdrant ids and term ids', () => {
       }),
     );
     const weight = (term: string) => sparse.values[sparse.indices.indexOf(termId(term))] ?? 0;
-    // "glow" is a trigger word (3) and in the description (1); "warm" only in the description.
-    expect(weight('glow')).toBeGreaterThan(3 * weight('warm'));
+    // soft: name 4 + description 1; glow: trigger 3 + description 1; warm: description 1.
     expect(weight('soft')).toBeGreaterThan(weight('glow'));
+    expect(weight('glow')).toBeGreaterThan(weight('warm'));
+    expect(weight('warm')).toBeGreaterThan(0);
+    // Saturation: five weighted hits weigh less than five times one.
+    expect(weight('soft')).toBeLessThan(5 * weight('warm'));
   });
 });
 
-/** Python's uuid.uuid5(UUID('5c0f3a8e-2b7d-4e1f-9a6c-0d2e4b8f1a37'), 'civitai:12345'): an independent RFC 4122 check. */
 const PINNED_POINT_ID = '2ed51c38-b0c4-57c7-a658-3a17a9b23fc3';
 
 function bodyOf(request: RecordedQdrantRequest | undefined): unknown {
