@@ -89,7 +89,7 @@ export async function evalRetrieval(args: string[], io: CliIo): Promise<number> 
   const store = new SqliteAdapterStore(path.join(dataDir, 'stylus.db'));
   try {
     const started = performance.now();
-    const loaded = await loadDump(store, values.catalog);
+    const loaded = await loadCivitaiDump(store, values.catalog);
     const loadMs = performance.now() - started;
     const embedder =
       config.STYLUS_EMBEDDING_MODEL !== undefined
@@ -156,7 +156,8 @@ function civitaiModelId(adapter: Adapter): string {
   return adapter.sourceIds.modelId ?? adapter.id.replace(/^civitai:/, '');
 }
 
-async function loadDump(store: SqliteAdapterStore, file: string): Promise<number> {
+/** Loads a Civitai dump (JSONL or folder of items) into a store through the Civitai parser; returns the count. */
+export async function loadCivitaiDump(store: SqliteAdapterStore, file: string): Promise<number> {
   let batch: Adapter[] = [];
   let loaded = 0;
   for await (const entry of readCivitaiDump(file)) {
