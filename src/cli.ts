@@ -19,6 +19,18 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<CliCommand
     summary: 'eval <topics|...> [options]: quality benchmarks (see each for its flags)',
     load: async () => (await import('./cli/eval.js')).runEval,
   },
+  ingest: {
+    summary: 'ingest <civitai|huggingface|local> [--limit N] [--base sdxl,sd1] [--dump path] [--refine] [--embed]',
+    load: async () => (await import('./cli/ingest.js')).runIngest,
+  },
+  refine: {
+    summary: 'refine [--limit N] [--concurrency N]: describe adapters with a vision-language model',
+    load: async () => (await import('./cli/refine.js')).runRefine,
+  },
+  embed: {
+    summary: 'embed: embed adapters whose vector is missing or stale',
+    load: async () => (await import('./cli/embed.js')).runEmbed,
+  },
 };
 
 function usage(io: CliIo): void {

@@ -1,5 +1,13 @@
 import { problemCode } from '../sources/types.js';
 
+/** Outcomes print in this order (what was done first, then what was not); others follow. */
+const OUTCOME_ORDER = ['read', 'added', 'updated', 'unchanged', 'refined', 'embedded', 'skipped', 'filtered', 'failed'];
+
+function outcomeRank(name: string): number {
+  const rank = OUTCOME_ORDER.indexOf(name);
+  return rank === -1 ? OUTCOME_ORDER.length : rank;
+}
+
 /**
  * What a run did, and every problem it met by kind, with the record ids: the admin reads it at the end of a
  * long run instead of scrolling back through log lines.
@@ -33,9 +41,8 @@ export class RunReport {
 
   /** Plain lines for a terminal or a log: outcomes, then each problem kind with up to `maxIds` ids. */
   lines(maxIds = 20): string[] {
-    const out = [
-      `${this.title}: ${[...this.outcomes].map(([name, n]) => `${n} ${name}`).join(', ') || 'nothing to do'}`,
-    ];
+    const outcomes = [...this.outcomes].sort((a, b) => outcomeRank(a[0]) - outcomeRank(b[0]));
+    const out = [`${this.title}: ${outcomes.map(([name, n]) => `${n} ${name}`).join(', ') || 'nothing to do'}`];
     const kinds = [...this.problems].sort((a, b) => b[1].length - a[1].length);
     for (const [code, ids] of kinds) {
       const shown = [...new Set(ids)].slice(0, maxIds).join(', ');

@@ -96,3 +96,30 @@ export class IngestState {
     return out;
   }
 }
+
+/** SHA-256 of local files by path, size and mtime: a rerun over a big LoRA folder does not re-read every byte. */
+export class SqliteHashCache {
+  private readonly getRow;
+  private readonly putRow;
+
+  constructor(db: SqliteDatabase) {
+    db.exec(`CREATE TABLE IF NOT EXISTS local_file_hashes (
+      path TEXT PRIMARY KEY, size INTEGER NOT NULL, mtime_ms REAL NOT NULL, sha256 TEXT NOT NULL
+    ) WITHOUT ROWID`);
+    this.getRow = db.prepare<[string, number, number], { sha256: string }>(
+      'SELECT sha256 FROM local_file_hashes WHERE path = ? AND size = ? AND mtime_ms = ?',
+    );
+    this.putRow = db.prepare<[string, number, number, string]>(
+      `INSERT INTO local_file_hashes (path, size, mtime_ms, sha256) VALUES (?, ?, ?, ?)
+       ON CONFLICT(path) DO UPDATE SET size = excluded.size, mtime_ms = excluded.mtime_ms, sha256 = excluded.sha256`,
+    );
+  }
+
+  get(file: string, size: number, mtimeMs: number): string | undefined {
+    return this.getRow.get(file, size, mtimeMs)?.sha256;
+  }
+
+  set(file: string, size: number, mtimeMs: number, sha256: string): void {
+    this.putRow.run(file, size, mtimeMs, sha256);
+  }
+}
