@@ -10,7 +10,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Embedder } from '../src/catalog/embedder.js';
+import { QdrantAdapterStore } from '../src/catalog/qdrant-store.js';
 import { SqliteAdapterStore } from '../src/catalog/sqlite-store.js';
+import type { AdapterStore } from '../src/catalog/store.js';
 import { loadConfig } from '../src/config.js';
 import { silentLogger } from '../src/log.js';
 import { planComposition } from '../src/stylus/pipeline.js';
@@ -120,4 +122,75 @@ for (const size of sizes) {
     await store.close();
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * The same BM25 and hybrid measurements against Qdrant, when a server is configured (QDRANT_URL). Each size gets its
+ * own collection, dropped afterwards.
+ */
+if (process.env.QDRANT_URL) {
+  for (const size of sizes) {
+    const collection = `stylus_bench_${size}_${Date.now()}`;
+    const store: AdapterStore = await QdrantAdapterStore.open({
+      url: process.env.QDRANT_URL,
+      apiKey: process.env.QDRANT_API_KEY,
+      collection,
+      dimensions: dims,
+    });
+    try {
+      const { adapters, vocabulary } = syntheticCatalog(size, 1);
+      const loadStarted = performance.now();
+      for (let start = 0; start < adapters.length; start += 1000)
+        await store.upsert(adapters.slice(start, start + 1000));
+      const loadMs = performance.now() - loadStarted;
+      const prompts = syntheticPrompts(queryCount, adapters, vocabulary, 2);
+      const bm25: number[] = [];
+      for (const prompt of prompts) {
+        const started = performance.now();
+        await retrieve({ store }, prompt);
+        bm25.push(performance.now() - started);
+      }
+      report({
+        bench: 'retrieval',
+        store: 'qdrant',
+        mode: 'bm25',
+        adapters: size,
+        load_ms: Math.round(loadMs),
+        ...summarise(bm25),
+        unit: 'ms',
+      });
+      const random = prng(7);
+      for (let start = 0; start < adapters.length; start += 1000) {
+        await store.setVectors(
+          adapters
+            .slice(start, start + 1000)
+            .map((adapter) => ({ id: adapter.id, vector: randomUnitVector(random, dims) })),
+          'bench-random',
+        );
+      }
+      const embedder = new LocalRandomEmbedder();
+      const hybrid: number[] = [];
+      for (const prompt of prompts) {
+        const started = performance.now();
+        await retrieve({ store, embedder }, prompt);
+        hybrid.push(performance.now() - started);
+      }
+      report({
+        bench: 'retrieval',
+        store: 'qdrant',
+        mode: `hybrid-${dims}d`,
+        adapters: size,
+        ...summarise(hybrid),
+        unit: 'ms',
+      });
+    } finally {
+      await fetch(`${process.env.QDRANT_URL}/collections/${collection}`, {
+        method: 'DELETE',
+        headers: process.env.QDRANT_API_KEY ? { 'api-key': process.env.QDRANT_API_KEY } : {},
+      }).catch(() => undefined);
+      await store.close();
+    }
+  }
+} else {
+  report({ bench: 'retrieval', store: 'qdrant', skipped: 'QDRANT_URL not set: no Qdrant server to measure' });
 }
