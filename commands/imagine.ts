@@ -56,7 +56,9 @@ async function execute(interaction: ChatInputCommandInteraction, context: BotCon
   if (image) checkAttachment(image, 'image', sizeLimit);
   if (mask) checkAttachment(mask, 'mask', sizeLimit);
 
-  await interaction.deferReply();
+  // with_response returns the id of the "thinking" message, so the stored record knows its message from the start.
+  const deferred = await interaction.deferReply({ withResponse: true });
+  const messageId = deferred.interaction.responseMessageId ?? undefined;
 
   const initImage = image ? await loadImage(image, 'image', sizeLimit) : undefined;
   const maskImage = mask ? await loadImage(mask, 'mask', sizeLimit) : undefined;
@@ -92,11 +94,15 @@ async function execute(interaction: ChatInputCommandInteraction, context: BotCon
     composer: plan.composer,
     composeMs: plan.timingsMs.total,
     status: 'shown',
+    ...(messageId ? { messageId } : {}),
   });
   const adapters = new Map(Object.entries(plan.adapters));
   const message = await interaction.editReply({ ...compositionView(record, adapters), allowedMentions: NO_PINGS });
   const stored =
-    (await context.compositions.update(record.id, (current) => ({ ...current, messageId: message.id }))) ?? record;
+    record.messageId === message.id
+      ? record
+      : ((await context.compositions.update(record.id, (current) => ({ ...current, messageId: message.id }))) ??
+        record);
 
   if (auto) {
     const outcome = await requestRender(stored, adapters, interaction.user.id, context);

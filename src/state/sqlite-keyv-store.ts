@@ -26,10 +26,7 @@ export class SqliteKeyvStore extends EventEmitter implements KeyvStoreAdapter {
     scan: (pattern: string, now: number) => Row[];
   };
 
-  constructor(
-    db: SqliteDatabase,
-    table = 'keyv_entries',
-  ) {
+  constructor(db: SqliteDatabase, table = 'keyv_entries') {
     super();
     if (!/^\w+$/.test(table)) throw new Error(`invalid table name: ${table}`);
     this.opts = { table, dialect: 'sqlite' };

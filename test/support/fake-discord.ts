@@ -428,7 +428,10 @@ export class FakeDiscord {
   private serveAttachment(url: URL, res: ServerResponse): void {
     const id = url.pathname.split('/')[3] ?? '';
     const body = this.attachmentBodies.get(id);
-    if (!body) return reply(res, 404, { message: 'Not found' });
+    if (!body) {
+      reply(res, 404, { message: 'Not found' });
+      return;
+    }
     res.writeHead(200, { 'content-type': body.contentType, 'content-length': body.data.length });
     res.end(body.data);
   }
@@ -436,7 +439,10 @@ export class FakeDiscord {
   private route(request: RecordedRequest): [number, unknown] {
     const { method, path } = request;
     const botAuth = request.authorization === `Bot ${this.token}`;
-    let match: RegExpMatchArray | null;
+    const callback = path.match(/^\/interactions\/(\d+)\/([^/]+)\/callback$/);
+    const webhook = path.match(/^\/webhooks\/(\d+)\/([^/]+)(?:\/messages\/([^/]+))?$/);
+    const commands = path.match(/^\/applications\/(\d+)(?:\/guilds\/(\d+))?\/commands$/);
+    const channelMessages = path.match(/^\/channels\/(\d+)\/messages(?:\/(\d+))?$/);
 
     if (method === 'GET' && path === '/gateway/bot') {
       if (!botAuth) return [401, { message: '401: Unauthorized', code: 0 }];
@@ -449,33 +455,34 @@ export class FakeDiscord {
         },
       ];
     }
-    if ((match = path.match(/^\/interactions\/(\d+)\/([^/]+)\/callback$/)) && method === 'POST') {
-      return this.interactionCallback(match[1] ?? '', match[2] ?? '', request);
+    if (callback && method === 'POST') {
+      return this.interactionCallback(callback[1] ?? '', callback[2] ?? '', request);
     }
-    if ((match = path.match(/^\/webhooks\/(\d+)\/([^/]+)(?:\/messages\/([^/]+))?$/))) {
-      return this.webhook(match[1] ?? '', match[2] ?? '', match[3], request);
+    if (webhook) {
+      return this.webhook(webhook[1] ?? '', webhook[2] ?? '', webhook[3], request);
     }
-    if ((match = path.match(/^\/applications\/(\d+)(?:\/guilds\/(\d+))?\/commands$/)) && method === 'PUT') {
+    if (commands && method === 'PUT') {
       if (!botAuth) return [401, { message: '401: Unauthorized', code: 0 }];
-      const commands = Array.isArray(request.body) ? (request.body as Record<string, unknown>[]) : [];
+      const definitions = Array.isArray(request.body) ? (request.body as Record<string, unknown>[]) : [];
       return [
         200,
-        commands.map((command) => ({
+        definitions.map((command) => ({
           ...command,
           id: snowflake(),
-          application_id: match?.[1],
-          ...(match?.[2] ? { guild_id: match[2] } : {}),
+          application_id: commands[1],
+          ...(commands[2] ? { guild_id: commands[2] } : {}),
           version: snowflake(),
         })),
       ];
     }
-    if ((match = path.match(/^\/channels\/(\d+)\/messages(?:\/(\d+))?$/))) {
+    if (channelMessages) {
       if (!botAuth) return [401, { message: '401: Unauthorized', code: 0 }];
-      if (method === 'GET' && match[2]) {
-        const message = this.messages.get(match[2]);
+      const [, channelId = '', messageId] = channelMessages;
+      if (method === 'GET' && messageId) {
+        const message = this.messages.get(messageId);
         return message ? [200, message] : [404, { message: 'Unknown Message', code: 10008 }];
       }
-      if (method === 'POST' && !match[2]) return [200, this.createMessage(match[1] ?? '', request, undefined)];
+      if (method === 'POST' && !messageId) return [200, this.createMessage(channelId, request, undefined)];
     }
     return [404, { message: '404: Not Found', code: 0 }];
   }
@@ -493,7 +500,7 @@ export class FakeDiscord {
       message = this.createMessage(interaction.channelId, { ...request, body: { ...data, flags } }, interaction);
       interaction.originalId = message.id;
     } else if (type === 7 && interaction.sourceMessageId) {
-      message = this.editMessage(interaction.sourceMessageId, request);
+      message = this.editMessage(interaction.sourceMessageId, { ...request, body: data });
       interaction.originalId = interaction.sourceMessageId;
     } else if (type === 6 && interaction.sourceMessageId) {
       interaction.originalId = interaction.sourceMessageId;
