@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { compositionImages } from '../src/discord/composition-images.js';
 import { messageLimitViolations, modalLimitViolations } from '../src/discord/limits.js';
 import { type ComfyGraph, danglingLinks } from '../src/render/comfyui-graph.js';
 import type { FakeDiscord, RecordedRequest } from './support/fake-discord.js';
@@ -45,7 +46,7 @@ function customIds(message: FakeMessage): string[] {
 function selectOf(message: FakeMessage, row: number): Json {
   const components = ((message.components[row] as Json | undefined)?.components ?? []) as Json[];
   const select = components[0];
-  if (!select || select.type !== 3) throw new Error(`row ${row} has no select`);
+  if (select?.type !== 3) throw new Error(`row ${row} has no select`);
   return select;
 }
 
@@ -90,7 +91,7 @@ describe.each([
     const answer = await callback(h.fake, click);
     expect(answer.body.type).toBe(7); // UPDATE_MESSAGE: the embed changes in place
     expect(messageLimitViolations(answer.body.data as Json)).toEqual([]);
-    const fieldValue = String(((embedOf(h.message(message.id)).fields as Json[])[0] ?? {}).value);
+    const fieldValue = String((embedOf(h.message(message.id)).fields as Json[])[0]?.value);
     expect(fieldValue).toContain(String(alternative?.label));
 
     const after = await h.bot.context.compositions.get(compositionId);
@@ -222,8 +223,9 @@ describe('/imagine', () => {
       link = nodeOf(link[0]).inputs.clip as [string, number];
     }
     expect(nodeOf(link[0]).class_type).toBe('CheckpointLoaderSimple');
-    const image1 = (await import('../src/discord/composition-images.js')).compositionImages(
-      record ?? (undefined as never),
+    if (!record) throw new Error('composition not stored');
+    const image1 = compositionImages(
+      record,
       new Map((await h.services.store.list({ limit: 100 })).map((a) => [a.id, a])),
       h.services.config,
     )[0];
@@ -231,7 +233,7 @@ describe('/imagine', () => {
     expect(image1?.loras.every((lora) => chosen.has(lora.adapterId))).toBe(true);
     const sampler = Object.values(graph).find((node) => node.class_type === 'KSampler');
     const lastLora = encoders[0]?.inputs.clip as [string, number];
-    expect((sampler?.inputs.model as [string, number])[0]).toBe(lastLora[0]);
+    expect(sampler?.inputs.model).toEqual(lastLora);
   });
 
   it('Render without a render backend says so and offers Export', async () => {
