@@ -4,8 +4,8 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { OpenAiEmbedder } from '../src/catalog/embedder.js';
 import { SqliteAdapterStore } from '../src/catalog/sqlite-store.js';
-import { createOpenAiClient } from '../src/openai-client.js';
 import { loadConfig } from '../src/config.js';
+import { createOpenAiClient } from '../src/openai-client.js';
 import { applyCommunityPrior, fuseRankings, retrieve } from '../src/stylus/retriever.js';
 import { makeAdapter } from './support/adapters.js';
 import { OpenAiStub } from './support/openai-stub.js';
@@ -60,10 +60,26 @@ describe('retrieve', () => {
     dir = mkdtempSync(path.join(tmpdir(), 'stylus-retrieve-'));
     store = new SqliteAdapterStore(path.join(dir, 'stylus.db'));
     await store.upsert([
-      makeAdapter({ id: 'hf:ukiyo', name: 'Ukiyo-e Art', description: 'Japanese woodblock prints.', category: 'style' }),
+      makeAdapter({
+        id: 'hf:ukiyo',
+        name: 'Ukiyo-e Art',
+        description: 'Japanese woodblock prints.',
+        category: 'style',
+      }),
       makeAdapter({ id: 'hf:pixel', name: 'Pixel Art XL', description: 'Retro pixel sprites.', category: 'style' }),
-      makeAdapter({ id: 'hf:corgi', name: 'Corgi', description: 'A corgi dog.', category: 'animal', baseFamily: 'sd1' }),
-      makeAdapter({ id: 'hf:space', name: 'Astronaut Suit', description: 'Space suits and helmets.', category: 'clothing' }),
+      makeAdapter({
+        id: 'hf:corgi',
+        name: 'Corgi',
+        description: 'A corgi dog.',
+        category: 'animal',
+        baseFamily: 'sd1',
+      }),
+      makeAdapter({
+        id: 'hf:space',
+        name: 'Astronaut Suit',
+        description: 'Space suits and helmets.',
+        category: 'clothing',
+      }),
     ]);
   });
   afterEach(async () => {

@@ -111,8 +111,10 @@ export class OpenAiStub {
   }
 
   private embeddings(body: Record<string, unknown>, res: ServerResponse): void {
-    if (this.embeddingStatus)
-      return send(res, this.embeddingStatus, { error: { message: 'embedding failure', type: 'server_error' } });
+    if (this.embeddingStatus) {
+      send(res, this.embeddingStatus, { error: { message: 'embedding failure', type: 'server_error' } });
+      return;
+    }
     const input = Array.isArray(body.input) ? (body.input as string[]) : [String(body.input ?? '')];
     const dims = typeof body.dimensions === 'number' ? body.dimensions : 16;
     const base64 = body.encoding_format === 'base64';
