@@ -233,7 +233,7 @@ describe('/imagine', () => {
     expect(image1?.loras.every((lora) => chosen.has(lora.adapterId))).toBe(true);
     const sampler = Object.values(graph).find((node) => node.class_type === 'KSampler');
     const lastLora = encoders[0]?.inputs.clip as [string, number];
-    expect(sampler?.inputs.model).toEqual(lastLora);
+    expect(sampler?.inputs.model).toEqual([lastLora[0], 0]);
   });
 
   it('Render without a render backend says so and offers Export', async () => {
