@@ -54,6 +54,8 @@ export const RenderJobSchema = z.object({
   initImageUrl: z.string().url().optional(),
   maskUrl: z.string().url().optional(),
   denoise: z.number().min(0).max(1).default(1),
+  /** The channel's upload limit (the interaction's `attachment_size_limit`); 10 MiB when unknown. */
+  uploadLimitBytes: z.number().int().positive().optional(),
   createdAt: z.number().int(),
 });
 export type RenderJob = z.infer<typeof RenderJobSchema>;

@@ -1,0 +1,250 @@
+import sharp from 'sharp';
+import type { Config } from '../config.js';
+import { UserFacingError } from '../errors.js';
+import type { Logger } from '../log.js';
+import type { Services } from '../services.js';
+import { createBackend } from './backends/index.js';
+import { checkpointAvailable, type RenderBackend, type RenderedImage } from './backends/types.js';
+import { DiscordDelivery, type ResultDelivery } from './delivery.js';
+import { isRetriable, RenderCancelledError, RenderError } from './errors.js';
+import type { RenderJob } from './job.js';
+import { LoraCache } from './lora-cache.js';
+import type { RenderConsumer, RenderContext, RenderHandler, RenderQueue } from './queue.js';
+import { RenderResults } from './results.js';
+import { PositionAnnouncer, progressText, StatusThrottle } from './status.js';
+import { checkpointKey, configuredCheckpoints } from './submit.js';
+
+/** Largest init image or mask the worker downloads. */
+const MAX_ATTACHMENT_BYTES = 25 * 1024 * 1024;
+
+export interface WorkerDeps {
+  queue: RenderQueue;
+  backend: RenderBackend;
+  delivery: ResultDelivery;
+  results: RenderResults;
+  /** Absent when LORA_DIR is not set: LoRAs must then already be on the backend. */
+  loras?: LoraCache;
+  log: Logger;
+  /** Status edits at most this often (2 s). */
+  statusIntervalMs?: number;
+}
+
+/**
+ * Every configured checkpoint must be one the backend can load: checked once at start, so a typo in
+ * CHECKPOINT_SDXL fails the worker with its name instead of failing every render.
+ */
+export async function checkCheckpoints(config: Config, backend: RenderBackend, log: Logger): Promise<void> {
+  const configured = configuredCheckpoints(config);
+  if (configured.size === 0) {
+    throw new UserFacingError(
+      'No checkpoint is configured: set at least one CHECKPOINT_<FAMILY> (for example CHECKPOINT_SDXL) to a model file the render backend has.',
+      'config',
+    );
+  }
+  const available = await backend.listCheckpoints();
+  const missing = [...configured].filter(([, name]) => !checkpointAvailable(available, name));
+  if (missing.length > 0) {
+    const [family, name] = missing[0] ?? ['sdxl', ''];
+    throw new UserFacingError(
+      `${checkpointKey(family)}=${name} is not a checkpoint the render backend (${backend.name}) has. ` +
+        `It has: ${available.slice(0, 10).join(', ') || 'none'}.`,
+      'config',
+    );
+  }
+  log.info({ backend: backend.name, checkpoints: Object.fromEntries(configured) }, 'checkpoints found on the backend');
+}
+
+/** The job handler: LoRAs, backend, delivery, results, status. Exported for the embedded mode and for tests. */
+export function createRenderHandler(deps: WorkerDeps): RenderHandler {
+  const status = new StatusThrottle(deps.delivery, deps.statusIntervalMs ?? 2_000);
+  const positions = new PositionAnnouncer(deps.queue, status);
+  const announce = () =>
+    positions.announce().catch((error: unknown) => deps.log.warn({ err: error }, 'queue positions not announced'));
+
+  return async (job: RenderJob, context: RenderContext): Promise<void> => {
+    const log = deps.log.child({ jobId: job.id, guildId: job.guildId, attempt: context.attempt });
+    const delivered = deps.results.deliveredMessageId(job.id);
+    if (delivered) {
+      // Picked up again after the images went out (a worker died before it could say so): never post twice.
+      log.warn({ messageId: delivered }, 'render already delivered; not posting again');
+      return;
+    }
+    status.report(
+      job,
+      context.attempt > 1 ? `Rendering (try ${context.attempt} of ${context.maxAttempts})…` : 'Rendering…',
+      true,
+    );
+    void announce();
+    let release = () => {};
+    try {
+      const [initImage, mask] = await Promise.all([
+        job.initImageUrl ? fetchImage(job.initImageUrl, 'image', context.signal) : undefined,
+        job.maskUrl ? fetchImage(job.maskUrl, 'mask', context.signal) : undefined,
+      ]);
+      const allLoras = job.images.flatMap((image) => image.loras);
+      if (deps.loras) release = (await deps.loras.ensureAll(allLoras, context.signal)).release;
+      await deps.backend.ensureLoras([...new Set(allLoras.map((lora) => lora.fileName))], context.signal);
+
+      const rendered: RenderedImage[] = [];
+      let lastProgress = 0;
+      for (const [position, image] of job.images.entries()) {
+        throwIfAborted(context.signal);
+        const result = await deps.backend.renderImage(
+          {
+            tag: `${job.id}-${image.index}`,
+            checkpoint: job.checkpoint,
+            positive: image.positive,
+            a1111Prompt: image.a1111Prompt,
+            negative: job.negativePrompt,
+            loras: image.loras,
+            seed: image.seed,
+            steps: job.steps,
+            cfg: job.cfg,
+            sampler: job.sampler,
+            scheduler: job.scheduler,
+            width: job.width,
+            height: job.height,
+            denoise: job.denoise,
+            ...(initImage ? { initImage } : {}),
+            ...(mask && initImage ? { mask } : {}),
+          },
+          {
+            signal: context.signal,
+            onProgress: (fraction) => {
+              status.report(job, progressText(position, job.images.length, fraction));
+              const overall = (position + fraction) / job.images.length;
+              // Queue progress is for dashboards: a few updates per image are plenty.
+              if (overall - lastProgress >= 0.1) {
+                lastProgress = overall;
+                void context.reportProgress(overall).catch(() => undefined);
+              }
+            },
+          },
+        );
+        rendered.push(result);
+      }
+      throwIfAborted(context.signal);
+      const { messageId } = await deps.delivery.postResult(job, rendered);
+      deps.results.record(
+        job,
+        messageId,
+        new Map(job.images.map((image, position) => [image.index, rendered[position]?.seed ?? image.seed])),
+      );
+      await context.reportProgress(1);
+      await status.finish(job, 'Rendered: the images are posted below.');
+      log.info({ messageId, images: rendered.length }, 'render finished');
+    } catch (error) {
+      const cause = context.signal.aborted ? context.signal.reason : error;
+      if (cause instanceof RenderCancelledError) {
+        await status.finish(job, 'Render cancelled.');
+        throw cause;
+      }
+      const final = !isRetriable(cause) || context.attempt >= context.maxAttempts;
+      if (cause instanceof RenderError) log.warn({ code: cause.code, final, err: cause }, 'render failed');
+      else log.error({ final, err: cause }, 'render failed unexpectedly');
+      if (final && !context.signal.aborted) {
+        const message =
+          cause instanceof UserFacingError ? cause.userMessage : 'Something went wrong on the render server.';
+        await status.finish(job, `Render failed: ${message}`);
+        await deps.delivery.postFailure(job, message);
+      } else if (!context.signal.aborted) {
+        status.report(job, 'The render hit a problem; trying again shortly…', true);
+      }
+      throw cause;
+    } finally {
+      release();
+      void announce();
+    }
+  };
+}
+
+/** Checks checkpoints, then takes jobs until the returned consumer is closed. */
+export async function startRenderWorker(
+  config: Config,
+  deps: WorkerDeps,
+  options: { concurrency?: number; lockDurationMs?: number; stalledIntervalMs?: number } = {},
+): Promise<RenderConsumer> {
+  await checkCheckpoints(config, deps.backend, deps.log);
+  const consumer = await deps.queue.consume(createRenderHandler(deps), options);
+  deps.log.info({ queue: deps.queue.kind, backend: deps.backend.name }, 'render worker started');
+  return consumer;
+}
+
+/** The worker's parts from config: backend, LoRA cache, Discord delivery, results (in the shared SQLite file). */
+export function workerDepsFromConfig(
+  services: Pick<Services, 'config' | 'db' | 'log'>,
+  queue: RenderQueue,
+): WorkerDeps {
+  const { config, db, log } = services;
+  const backend = createBackend(config, log);
+  if (!backend) {
+    throw new UserFacingError('No render backend is configured: set COMFYUI_URL or A1111_URL.', 'config');
+  }
+  const token = config.DISCORD_TOKEN;
+  if (!token) {
+    throw new UserFacingError('DISCORD_TOKEN is not set: the worker posts images with the bot token.', 'config');
+  }
+  const loras = config.LORA_DIR
+    ? new LoraCache({
+        dir: config.LORA_DIR,
+        db,
+        maxBytes: config.LORA_CACHE_MAX_GB * 1024 ** 3,
+        maxFileBytes: config.LORA_MAX_FILE_MB * 1024 ** 2,
+        civitaiToken: config.CIVITAI_TOKEN,
+        hfToken: config.HF_TOKEN,
+        civitaiUrl: config.CIVITAI_API_URL,
+        hfUrl: config.HF_ENDPOINT,
+        log,
+      })
+    : undefined;
+  if (!loras) log.warn('LORA_DIR is not set: adapters are not downloaded, they must already be on the render backend');
+  return {
+    queue,
+    backend,
+    delivery: new DiscordDelivery({ token, apiUrl: config.DISCORD_API_URL ?? 'https://discord.com/api', log }),
+    results: new RenderResults(db),
+    ...(loras ? { loras } : {}),
+    log,
+  };
+}
+
+/** Downloads a Discord attachment and makes sure it is an image; re-encoded as PNG for the backend. */
+async function fetchImage(url: string, what: 'image' | 'mask', signal: AbortSignal): Promise<Buffer> {
+  const invalid = (detail: string, retriable = false) =>
+    new RenderError(
+      `The attached ${what} could not be used: ${detail}. Attach a PNG, JPEG or WebP picture.`,
+      'init_image_invalid',
+      retriable,
+    );
+  let response: Response;
+  try {
+    response = await fetch(url, { signal: AbortSignal.any([signal, AbortSignal.timeout(60_000)]) });
+  } catch (error) {
+    if (signal.aborted) throw signal.reason;
+    throw new RenderError(
+      `The attached ${what} could not be downloaded; it will be tried again.`,
+      'init_image_invalid',
+      true,
+      {
+        cause: error,
+      },
+    );
+  }
+  if (!response.ok) throw invalid(`Discord answered HTTP ${response.status} (the attachment may have expired)`);
+  const declared = Number(response.headers.get('content-length') ?? 0);
+  if (declared > MAX_ATTACHMENT_BYTES) throw invalid('it is larger than 25 MB');
+  const bytes = Buffer.from(await response.arrayBuffer());
+  if (bytes.length > MAX_ATTACHMENT_BYTES) throw invalid('it is larger than 25 MB');
+  try {
+    const image = sharp(bytes, { limitInputPixels: 64 * 1024 * 1024 });
+    const meta = await image.metadata();
+    if (!meta.format || !['png', 'jpeg', 'webp', 'gif', 'avif'].includes(meta.format)) throw new Error('not a picture');
+    return await image.png().toBuffer();
+  } catch {
+    throw invalid('it is not an image');
+  }
+}
+
+function throwIfAborted(signal: AbortSignal): void {
+  if (signal.aborted) throw signal.reason ?? new RenderCancelledError();
+}
