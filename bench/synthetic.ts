@@ -1,16 +1,5 @@
 import { type Adapter, CATEGORIES, parseAdapter } from '../src/catalog/adapter.js';
-
-/** A small seeded PRNG (mulberry32): the same seed gives the same catalog on every machine. */
-export function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from '../src/stylus/masks.js';
 
 const SYLLABLES = [
   'ka',
@@ -76,7 +65,7 @@ export class Vocabulary {
 
 /** A synthetic catalog shaped like Civitai's: short names, a few triggers and tags, a description, sample prompts. */
 export function syntheticCatalog(size: number, seed = 1): { adapters: Adapter[]; vocabulary: Vocabulary } {
-  const random = prng(seed);
+  const random = seededRandom(seed);
   const vocabulary = new Vocabulary(30_000, random);
   const adapters: Adapter[] = [];
   for (let i = 0; i < size; i++) {
@@ -111,7 +100,7 @@ export function syntheticPrompts(
   vocabulary: Vocabulary,
   seed = 2,
 ): string[] {
-  const random = prng(seed);
+  const random = seededRandom(seed);
   return Array.from({ length: count }, () => {
     const target = catalog[Math.floor(random() * catalog.length)];
     const words = vocabulary.phrase(random, 14 + Math.floor(random() * 10)).split(' ');
