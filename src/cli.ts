@@ -7,6 +7,10 @@ import { errorMessage, isUserFacing } from './errors.js';
  * `stylus compose` does not pay for discord.js or BullMQ.
  */
 const COMMANDS: Record<string, { summary: string; load: () => Promise<CliCommand> }> = {
+  worker: {
+    summary: 'worker [--concurrency 1]: take render jobs from the Redis queue (one per GPU; SIGTERM stops cleanly)',
+    load: async () => (await import('./cli/worker.js')).runWorker,
+  },
   compose: {
     summary: 'compose "<prompt>" [--json] [--base sdxl] [--images 4] [--seed N]: pick adapters for a prompt',
     load: async () => (await import('./cli/compose.js')).runCompose,
