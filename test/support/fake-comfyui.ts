@@ -59,6 +59,8 @@ export class FakeComfyUI {
   stepDelayMs = 2;
   /** Incompressible pixels (to test upload limits) instead of a flat colour. */
   noisyImages = false;
+  /** The seed of an output's pixels (default: the KSampler seed); tests that must tell two renders apart vary it. */
+  outputSeed: (graph: Record<string, ComfyNode>, seed: number) => number = (_graph, seed) => seed;
   private readonly uploads = new Map<string, Buffer>();
   private readonly outputs = new Map<string, Buffer>();
   private readonly history = new Map<string, HistoryEntry>();
@@ -354,7 +356,7 @@ export class FakeComfyUI {
         const latent = Object.values(graph).find((candidate) => candidate.class_type === 'EmptyLatentImage');
         const width = Number(latent?.inputs.width ?? 64);
         const height = Number(latent?.inputs.height ?? 64);
-        const seed = Number(sampler?.[1].inputs.seed ?? 0);
+        const seed = this.outputSeed(graph, Number(sampler?.[1].inputs.seed ?? 0));
         const filename = `${String(node.inputs.filename_prefix).split('/').pop()}_${String(++this.counter).padStart(5, '0')}_.png`;
         const subfolder = String(node.inputs.filename_prefix).split('/').slice(0, -1).join('/');
         this.outputs.set(`output/${subfolder}/${filename}`, await makePng(width, height, seed, this.noisyImages));

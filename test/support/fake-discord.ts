@@ -33,6 +33,8 @@ export interface UploadedFile {
 export interface RecordedRequest {
   kind: 'rest';
   seq: number;
+  /** performance.now() when the whole request had arrived (benchmarks measure acknowledgement latency with it). */
+  at: number;
   method: string;
   /** The path as sent (still URL-encoded, e.g. `%40original`), without the `/api/v10` prefix. */
   rawPath: string;
@@ -49,6 +51,8 @@ export interface RecordedRequest {
 export interface RecordedDispatch {
   kind: 'dispatch';
   seq: number;
+  /** performance.now() when the dispatch was sent. */
+  at: number;
   event: string;
   data: Record<string, unknown>;
 }
@@ -333,7 +337,7 @@ export class FakeDiscord {
 
   /** Sends a dispatch to every identified gateway connection. */
   dispatch(event: string, data: Record<string, unknown>): void {
-    this.log.push({ kind: 'dispatch', seq: ++this.seq, event, data });
+    this.log.push({ kind: 'dispatch', seq: ++this.seq, at: performance.now(), event, data });
     for (const connection of this.sockets) {
       if (!connection.identified) continue;
       connection.socket.send(JSON.stringify({ op: 0, t: event, s: ++connection.seq, d: data }));
@@ -398,6 +402,7 @@ export class FakeDiscord {
     const request: RecordedRequest = {
       kind: 'rest',
       seq: ++this.seq,
+      at: performance.now(),
       method: req.method ?? 'GET',
       rawPath,
       path: decodeURIComponent(rawPath),
