@@ -58,6 +58,7 @@ const envSchema = z.object({
   OPENAI_TIMEOUT_MS: int(60_000, 1_000, 600_000),
   STYLUS_COMPOSER_MODEL: optionalString(),
   STYLUS_REFINER_MODEL: optionalString(),
+  STYLUS_JUDGE_MODEL: optionalString(),
   STYLUS_EMBEDDING_MODEL: optionalString(),
   STYLUS_EMBEDDING_DIMENSIONS: optionalString()
     .transform((value) => (value === undefined ? undefined : Number(value)))
