@@ -7,6 +7,14 @@ import { errorMessage, isUserFacing } from './errors.js';
  * `stylus compose` does not pay for discord.js or BullMQ.
  */
 const COMMANDS: Record<string, { summary: string; load: () => Promise<CliCommand> }> = {
+  bot: {
+    summary: 'bot: run the Discord bot (npm start); needs DISCORD_TOKEN',
+    load: async () => (await import('./cli/bot.js')).default,
+  },
+  'deploy-commands': {
+    summary: 'deploy-commands: register the slash commands (to DISCORD_DEV_GUILD_ID when set, else globally)',
+    load: async () => (await import('./cli/deploy-commands.js')).default,
+  },
   worker: {
     summary: 'worker [--concurrency 1]: take render jobs from the Redis queue (one per GPU; SIGTERM stops cleanly)',
     load: async () => (await import('./cli/worker.js')).runWorker,

@@ -460,6 +460,10 @@ export class FakeDiscord {
         },
       ];
     }
+    if (method === 'GET' && path === '/applications/@me') {
+      if (!botAuth) return [401, { message: '401: Unauthorized', code: 0 }];
+      return [200, { id: this.applicationId, name: 'stylus', flags: 0, bot_public: true, description: '' }];
+    }
     if (callback && method === 'POST') {
       return this.interactionCallback(callback[1] ?? '', callback[2] ?? '', request);
     }
