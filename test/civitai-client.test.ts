@@ -101,6 +101,24 @@ describe('CivitaiClient', () => {
     expect(fake.requests).toHaveLength(5);
   });
 
+  it('spaces requests when a rate limit is set', async () => {
+    const gentle = new CivitaiClient({
+      apiUrl: fake.url,
+      sleep: recordSleep,
+      requestsPerMinute: 60,
+      log: silentLogger,
+    });
+    const items = await collect(gentle.items({ pageSize: 3 }));
+    expect(items).toHaveLength(7);
+    // Three pages at 60 a minute get start slots 1 s apart; the fake sleep returns at once, so the third page
+    // still has its own slot, a second after the second's, to wait for.
+    expect(delays).toHaveLength(2);
+    expect(delays[0]).toBeGreaterThan(0);
+    expect(delays[0]).toBeLessThanOrEqual(1000);
+    expect(delays[1]).toBeGreaterThan(1000);
+    expect(delays[1]).toBeLessThanOrEqual(2000);
+  });
+
   it('gives up after the last attempt with an error naming the status', async () => {
     const impatient = new CivitaiClient({
       apiUrl: fake.url,

@@ -21,6 +21,7 @@ const USAGE = [
   '  stylus ingest huggingface [--limit N] [--base sdxl] [options]',
   '  stylus ingest local <folder> [options]',
   'Options: --allow-nsfw --allow-real-person --blacklist <file> --refine --embed --concurrency N',
+  '         --requests-per-minute N (hub requests; default unlimited, with backoff on 429)',
 ].join('\n');
 
 const OPTIONS = {
@@ -33,6 +34,7 @@ const OPTIONS = {
   refine: { type: 'boolean' },
   embed: { type: 'boolean' },
   concurrency: { type: 'string' },
+  'requests-per-minute': { type: 'string' },
 } as const;
 
 export function parseBaseFamilies(value: string | undefined): BaseFamily[] | undefined {
@@ -76,6 +78,10 @@ export async function runIngest(args: string[], io: CliIo): Promise<number> {
   const limit = values.limit === undefined ? undefined : intFlag('limit', values.limit, 0, 1, 10_000_000);
   const concurrency = intFlag('concurrency', values.concurrency, 4, 1, 64);
   const baseFamilies = parseBaseFamilies(values.base);
+  const requestsPerMinute =
+    values['requests-per-minute'] === undefined
+      ? undefined
+      : intFlag('requests-per-minute', values['requests-per-minute'], 0, 1, 100_000);
   const blacklist = values.blacklist ? await Blacklist.load(values.blacklist) : Blacklist.empty();
   if (sourceName === 'local' && !positionals[0])
     throw new UserFacingError('Give a folder: stylus ingest local <folder>', 'usage');
@@ -96,6 +102,7 @@ export async function runIngest(args: string[], io: CliIo): Promise<number> {
       baseFamilies,
       limit,
       allowNsfw: values['allow-nsfw'] === true,
+      requestsPerMinute,
       signal: interrupt.signal,
     });
     const report = await ingestRecords(records, {
@@ -138,6 +145,7 @@ async function openSource(
     baseFamilies?: BaseFamily[];
     limit?: number;
     allowNsfw: boolean;
+    requestsPerMinute?: number;
     signal: AbortSignal;
   },
 ): Promise<{ records: AsyncIterable<SourceRecord>; expectedTotal?: number }> {
@@ -150,6 +158,7 @@ async function openSource(
       endpoint: config.HF_ENDPOINT ?? 'https://huggingface.co',
       token: config.HF_TOKEN,
       log,
+      requestsPerMinute: options.requestsPerMinute,
     });
     return {
       records: huggingFaceRecords(client, {
@@ -170,6 +179,7 @@ async function openSource(
     apiUrl: config.CIVITAI_API_URL ?? 'https://civitai.com',
     token: config.CIVITAI_TOKEN,
     log,
+    requestsPerMinute: options.requestsPerMinute,
   });
   return {
     records: civitaiRecords(

@@ -26,6 +26,7 @@ export interface CivitaiClientOptions {
   retry?: Partial<RetryPolicy>;
   sleep?: Sleep;
   log?: Logger;
+  requestsPerMinute?: number;
 }
 
 export interface CivitaiListOptions {
@@ -51,6 +52,7 @@ export class CivitaiClient {
       retry: options.retry,
       sleep: options.sleep,
       log: options.log,
+      requestsPerMinute: options.requestsPerMinute,
     });
   }
 

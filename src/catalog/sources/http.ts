@@ -47,6 +47,8 @@ export interface HttpClientOptions {
   log?: Logger;
   /** Per-request timeout. */
   timeoutMs?: number;
+  /** At most this many requests a minute (the hubs ask crawlers to be gentle); unlimited when absent. */
+  requestsPerMinute?: number;
   userAgent?: string;
 }
 
@@ -79,6 +81,7 @@ function isRetryable(status: number): boolean {
 export class HttpClient {
   private readonly policy: RetryPolicy;
   private readonly wait: Sleep;
+  private nextStartAt = 0;
 
   constructor(private readonly options: HttpClientOptions = {}) {
     this.policy = { ...DEFAULT_RETRY, ...options.retry };
@@ -89,6 +92,7 @@ export class HttpClient {
   async get(url: string, signal?: AbortSignal): Promise<Response> {
     let delay = this.policy.initialDelayMs;
     for (let attempt = 1; ; attempt += 1) {
+      await this.throttle(signal);
       let response: Response | undefined;
       let failure: unknown;
       try {
@@ -127,6 +131,16 @@ export class HttpClient {
       await this.wait(waitMs, signal);
       delay = Math.min(delay * 2, this.policy.maxDelayMs);
     }
+  }
+
+  /** Spaces request starts by 60 s / requestsPerMinute. */
+  private async throttle(signal?: AbortSignal): Promise<void> {
+    const perMinute = this.options.requestsPerMinute;
+    if (!perMinute) return;
+    const now = Date.now();
+    const waitMs = this.nextStartAt - now;
+    this.nextStartAt = Math.max(now, this.nextStartAt) + 60_000 / perMinute;
+    if (waitMs > 0) await this.wait(waitMs, signal);
   }
 
   async getJson(url: string, signal?: AbortSignal): Promise<unknown> {

@@ -26,6 +26,7 @@ export interface HuggingFaceClientOptions {
   retry?: Partial<RetryPolicy>;
   sleep?: Sleep;
   log?: Logger;
+  requestsPerMinute?: number;
 }
 
 type Json = Record<string, unknown>;
@@ -58,6 +59,7 @@ export class HuggingFaceClient {
       retry: options.retry,
       sleep: options.sleep,
       log: options.log,
+      requestsPerMinute: options.requestsPerMinute,
     });
   }
 
