@@ -29,16 +29,32 @@ try {
   const report = await ingestRecords(civitaiDumpRecords(dump), { store, state, log: silentLogger, title: 'first run' });
   const seconds = (performance.now() - started) / 1000;
   const read = report.get('read');
-  console.log(report.lines(5).join('\n'));
-  console.log(`first run: ${read} records in ${seconds.toFixed(2)} s = ${(read / seconds).toFixed(0)} records/s`);
+  console.error(report.lines(5).join('\n'));
+  console.log(
+    JSON.stringify({
+      bench: 'ingest_civitai',
+      run: 'first',
+      records: read,
+      seconds: Number(seconds.toFixed(2)),
+      records_per_s: Math.round(read / seconds),
+      target_seconds: 60,
+    }),
+  );
 
   const rerunStarted = performance.now();
   const rerun = await ingestRecords(civitaiDumpRecords(dump), { store, state, log: silentLogger, title: 'rerun' });
   const rerunSeconds = (performance.now() - rerunStarted) / 1000;
   console.log(
-    `rerun (nothing changed): ${rerun.get('unchanged')} unchanged in ${rerunSeconds.toFixed(2)} s = ${(rerun.get('read') / rerunSeconds).toFixed(0)} records/s`,
+    JSON.stringify({
+      bench: 'ingest_civitai',
+      run: 'rerun, nothing changed',
+      records: rerun.get('read'),
+      unchanged: rerun.get('unchanged'),
+      seconds: Number(rerunSeconds.toFixed(2)),
+      records_per_s: Math.round(rerun.get('read') / rerunSeconds),
+      catalog: await store.count({ allowNsfw: true, allowRealPerson: true }),
+    }),
   );
-  console.log(`catalog: ${await store.count({ allowNsfw: true, allowRealPerson: true })} adapters`);
   await store.close();
   db.close();
 } finally {
