@@ -1,5 +1,6 @@
 import { SlashCommandBuilder } from '@discordjs/builders';
 import { type ChatInputCommandInteraction, InteractionContextType, MessageFlags } from 'discord.js';
+import { loadCommunityView } from '../src/community/prior.js';
 import { checkAttachment, loadImage, MAX_ATTACHMENT_BYTES } from '../src/discord/attachments.js';
 import { compositionView } from '../src/discord/composition-view.js';
 import type { BotContext, SlashCommand } from '../src/discord/context.js';
@@ -70,7 +71,23 @@ async function execute(interaction: ChatInputCommandInteraction, context: BotCon
   }
   const channel = interaction.channel;
   const allowNsfw = channel !== null && 'nsfw' in channel && channel.nsfw === true;
-  const plan = await planComposition(context.services, { prompt, base, images, seed, allowNsfw });
+  // The server's community priors re-rank near ties; hidden and below-the-floor adapters are left out entirely.
+  const community = await loadCommunityView(context.community, interaction.guildId, config);
+  const plan = await planComposition(context.services, {
+    prompt,
+    base,
+    images,
+    seed,
+    allowNsfw,
+    communityScores: community.scores,
+    excludeIds: [...community.excludeIds],
+  });
+  const communityScores = Object.fromEntries(
+    Object.keys(plan.adapters).flatMap((id) => {
+      const score = community.scores.get(id);
+      return score === undefined ? [] : [[id, Math.round(score * 100) / 100]];
+    }),
+  );
   if (plan.candidateIds.length === 0) {
     throw new UserFacingError(
       `No adapters in the catalog match this prompt for ${base}. Try other words or another base model.`,
@@ -91,6 +108,7 @@ async function execute(interaction: ChatInputCommandInteraction, context: BotCon
     tasks: plan.tasks,
     alternatives: plan.alternatives,
     weights: {},
+    communityScores,
     composer: plan.composer,
     composeMs: plan.timingsMs.total,
     status: 'shown',

@@ -1,4 +1,5 @@
 import type { Config } from '../config.js';
+import type { Logger } from '../log.js';
 import type { SqliteDatabase } from '../storage/sqlite.js';
 import { RedisCommunityStore } from './redis-store.js';
 import { SqliteCommunityStore } from './sqlite-store.js';
@@ -8,8 +9,9 @@ import type { CommunityStore } from './types.js';
 export function openCommunityStore(
   config: Pick<Config, 'REDIS_URL' | 'REDIS_PREFIX'>,
   db: SqliteDatabase,
+  log?: Logger,
 ): CommunityStore {
   return config.REDIS_URL
-    ? new RedisCommunityStore({ url: config.REDIS_URL, prefix: config.REDIS_PREFIX })
+    ? new RedisCommunityStore({ url: config.REDIS_URL, prefix: config.REDIS_PREFIX, ...(log ? { log } : {}) })
     : new SqliteCommunityStore(db);
 }

@@ -1,4 +1,5 @@
 import { Redis } from 'ioredis';
+import type { Logger } from '../log.js';
 import {
   type CommunityStore,
   EMPTY_TALLY,
@@ -116,8 +117,12 @@ export class RedisCommunityStore implements CommunityStore {
   private readonly redis: Redis;
   private readonly prefix: string;
 
-  constructor(options: { url: string; prefix: string }) {
-    this.redis = new Redis(options.url, { maxRetriesPerRequest: 2, lazyConnect: false });
+  constructor(options: { url: string; prefix: string; log?: Logger }) {
+    this.redis = new Redis(options.url, { maxRetriesPerRequest: 2 });
+    // Without a listener ioredis prints connection errors itself; a failed command still rejects to its caller.
+    this.redis.on('error', (error: unknown) =>
+      options.log?.warn({ err: error }, 'community store: Redis connection error'),
+    );
     this.prefix = `${options.prefix}:community`;
   }
 

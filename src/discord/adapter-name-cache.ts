@@ -38,7 +38,10 @@ export class AdapterNameCache {
     return this.loading;
   }
 
-  async suggest(query: string, options: { allowNsfw: boolean }): Promise<{ name: string; value: string }[]> {
+  async suggest(
+    query: string,
+    options: { allowNsfw: boolean; exclude?: ReadonlySet<string> },
+  ): Promise<{ name: string; value: string }[]> {
     if (this.version === undefined) await this.warm();
     else this.refreshIfStale();
     const needle = query.trim().toLowerCase().slice(0, 100);
@@ -46,6 +49,7 @@ export class AdapterNameCache {
     const prefixMatches: Entry[] = [];
     for (const entry of this.entries) {
       if (entry.nsfw && !options.allowNsfw) continue;
+      if (options.exclude?.has(entry.id)) continue;
       if (needle === '' || entry.haystack.includes(needle)) {
         (entry.haystack.startsWith(needle) ? prefixMatches : matches).push(entry);
       }

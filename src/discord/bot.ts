@@ -1,13 +1,15 @@
 import { type Client, Events } from 'discord.js';
 import { SLASH_COMMANDS } from '../../commands/index.js';
+import { openCommunityStore } from '../community/open.js';
 import type { RenderQueue } from '../render/queue.js';
+import { RenderResults } from '../render/results.js';
 import type { Services } from '../services.js';
 import { CompositionStore } from '../state/compositions.js';
 import { openStateKeyv } from '../state/keyv.js';
-import { VoteStore } from '../state/votes.js';
 import { AdapterNameCache } from './adapter-name-cache.js';
 import { createDiscordClient } from './client.js';
 import type { BotContext } from './context.js';
+import { attachReactionFeedback } from './reactions.js';
 import { createInteractionRouter } from './router.js';
 
 const DEFAULT_DISCORD_API = 'https://discord.com/api';
@@ -29,13 +31,13 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
   const { services, token } = options;
   const { config, log, db } = services;
   const compositionsKeyv = openStateKeyv({ config, db, namespace: 'compositions', log });
-  const votesKeyv = openStateKeyv({ config, db, namespace: 'votes', log });
+  const community = openCommunityStore(config, db, log);
   const adapterNames = new AdapterNameCache(services.store, log);
   await adapterNames.warm();
   const context: BotContext = {
     services,
     compositions: new CompositionStore(compositionsKeyv.keyv, log),
-    votes: new VoteStore(votesKeyv.keyv),
+    community,
     adapterNames,
     ...(options.renderQueue ? { renderQueue: options.renderQueue } : {}),
   };
@@ -44,6 +46,7 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
   client.on(Events.InteractionCreate, (interaction) => {
     void route(interaction);
   });
+  attachReactionFeedback(client, { community, results: new RenderResults(db), config, log });
   client.on(Events.Error, (error) => log.error({ err: error }, 'discord client error'));
   client.on(Events.ShardDisconnect, (event, shardId) =>
     log.warn({ code: event.code, shardId }, 'gateway disconnected'),
@@ -55,7 +58,7 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
   } catch (error) {
     await client.destroy();
     await compositionsKeyv.keyv.disconnect();
-    await votesKeyv.keyv.disconnect();
+    await community.close();
     throw error;
   }
   log.info(
@@ -68,7 +71,7 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
     async stop() {
       await client.destroy();
       await compositionsKeyv.keyv.disconnect();
-      await votesKeyv.keyv.disconnect();
+      await community.close();
     },
   };
 }

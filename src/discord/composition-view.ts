@@ -59,7 +59,9 @@ function adapterLine(record: CompositionRecord, adapter: Adapter | undefined, id
   const name = adapter ? inert(adapter.name, 80) : inert(id, 80);
   const linked = adapter?.pageUrl ? `[${name}](${adapter.pageUrl})` : `**${name}**`;
   const weight = adapter ? adapterWeight(record, adapter).toFixed(2) : '?';
-  return `${linked} · weight ${weight}${reason ? ` · ${inert(reason, 160)}` : ''}`;
+  const score = record.communityScores[id];
+  const community = score === undefined ? '' : ` · community ${score.toFixed(2)}`;
+  return `${linked} · weight ${weight}${community}${reason ? ` · ${inert(reason, 160)}` : ''}`;
 }
 
 function statusLine(record: CompositionRecord): string {

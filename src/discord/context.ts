@@ -3,9 +3,9 @@ import type {
   ChatInputCommandInteraction,
   RESTPostAPIChatInputApplicationCommandsJSONBody,
 } from 'discord.js';
+import type { CommunityStore } from '../community/types.js';
 import type { RenderQueue } from '../render/queue.js';
 import type { CompositionStore } from '../state/compositions.js';
-import type { VoteStore } from '../state/votes.js';
 import type { PipelineServices } from '../stylus/pipeline.js';
 import type { AdapterNameCache } from './adapter-name-cache.js';
 
@@ -13,7 +13,8 @@ import type { AdapterNameCache } from './adapter-name-cache.js';
 export interface BotContext {
   services: PipelineServices;
   compositions: CompositionStore;
-  votes: VoteStore;
+  /** Votes, reaction feedback, hidden adapters (src/community). */
+  community: CommunityStore;
   adapterNames: AdapterNameCache;
   /** Present when the bot hands renders to a queue (embedded or BullMQ). */
   renderQueue?: RenderQueue;

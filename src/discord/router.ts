@@ -1,5 +1,7 @@
 import type { Interaction } from 'discord.js';
 import { UserFacingError } from '../errors.js';
+import { handleCommunityInteraction } from './community-actions.js';
+import { isCommunityCustomId } from './community-ids.js';
 import { handleCompositionInteraction } from './composition-actions.js';
 import type { BotContext, SlashCommand } from './context.js';
 import { answerWithError, interactionContext } from './error-reply.js';
@@ -33,6 +35,8 @@ export function createInteractionRouter(
         const command = byName.get(interaction.commandName);
         if (!command) throw new UserFacingError('This command is not known to the bot any more.', 'unknown_command');
         await command.execute(interaction, context);
+      } else if (interaction.isMessageComponent() && isCommunityCustomId(interaction.customId)) {
+        await handleCommunityInteraction(interaction, context);
       } else if (interaction.isMessageComponent() || interaction.isModalSubmit()) {
         await handleCompositionInteraction(interaction, context);
       } else {

@@ -40,6 +40,8 @@ export const CompositionRecordSchema = z.object({
   alternatives: z.array(z.array(z.string())),
   /** A member's weights by adapter id, replacing the recommended weight. */
   weights: z.record(z.string(), z.number().min(MIN_WEIGHT).max(MAX_WEIGHT)).default({}),
+  /** Community scores (0..1) of the shown adapters that had ratings when the composition was made. */
+  communityScores: z.record(z.string(), z.number().min(0).max(1)).default({}),
   composer: z.enum(['llm', 'offline']),
   composeMs: z.number().nonnegative(),
   status: CompositionStatusSchema,
