@@ -101,7 +101,8 @@ export class ComfyUiBackend implements RenderBackend {
     const clientId = randomUUID();
     const socket = await this.openSocket(clientId, options.signal);
     try {
-      const promptId = await this.queuePrompt(graph, clientId, options.signal);
+      // Not abortable: once ComfyUI has the prompt we must know its id to interrupt it (follow() does on abort).
+      const promptId = await this.queuePrompt(graph, clientId);
       await this.follow(socket, promptId, options);
       const images = await this.outputImages(promptId, options.signal);
       const first = images[0];
@@ -157,12 +158,11 @@ export class ComfyUiBackend implements RenderBackend {
     });
   }
 
-  private async queuePrompt(graph: ComfyGraph, clientId: string, signal: AbortSignal): Promise<string> {
+  private async queuePrompt(graph: ComfyGraph, clientId: string): Promise<string> {
     const response = await backendFetch(NAME, `${this.url}/prompt`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ prompt: graph, client_id: clientId }),
-      signal,
     });
     const body = (await response.json().catch(() => ({}))) as {
       prompt_id?: string;
