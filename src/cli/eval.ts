@@ -14,6 +14,10 @@ const BENCHMARKS: Record<string, { summary: string; load: () => Promise<CliComma
     summary: 'recall and MRR of the retriever on a Civitai dump and a query file',
     load: async () => (await import('./eval-retrieval.js')).evalRetrieval,
   },
+  judge: {
+    summary: 'render with and without the chosen adapters and let a vision-language model pick, in both orders',
+    load: async () => (await import('./eval-judge.js')).evalJudge,
+  },
 };
 
 export async function runEval(args: string[], io: CliIo): Promise<number> {
