@@ -113,6 +113,7 @@ describe('/adapters with the real discord.js Client', () => {
     await vote('hf:fixtures/ink-wash', 'up', bob);
     expect(String((await vote('hf:fixtures/ink-wash', 'up', carol)).content)).toMatch(/Now 👍 2 · 👎 1/);
     await vote('hf:fixtures/cyberpunk-city', 'up', alice);
+    await vote('hf:fixtures/cyberpunk-city', 'up', carol);
     await vote('hf:fixtures/arctic-fox', 'down', bob);
 
     const top = await answer(adapters('top', []));
