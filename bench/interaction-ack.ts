@@ -1,0 +1,129 @@
+/**
+ * Interaction acknowledgement latency: the real bot (startBot, the real discord.js Client) against the loopback fake
+ * Discord, over a synthetic catalog. Per /imagine interaction, the time from the fake sending INTERACTION_CREATE on
+ * the gateway to the fake receiving the deferral (POST /interactions/{id}/{token}/callback, type 5). Discord drops an
+ * interaction not acknowledged within 3 s; the target is p99 <= 300 ms.
+ * Two arrival patterns: one at a time (the next is sent when the previous composition has been shown) and bursts of
+ * `--burst` at once (a busy server: acknowledgements compete with the compositions of the interactions before them).
+ * The fake and the bot share one process and event loop, as they would share a CPU; the numbers include that.
+ * Usage: node --import tsx bench/interaction-ack.ts [--count 200] [--burst 20] [--adapters 10000]
+ */
+import { parseArgs } from 'node:util';
+import type { FakeDiscord, RecordedDispatch, RecordedRequest } from '../test/support/fake-discord.js';
+import { BotHarness } from '../test/support/fake-discord-harness.js';
+import type { FakeMember } from '../test/support/fake-discord-payloads.js';
+import { report, summarise, syntheticCatalog, syntheticPrompts } from './synthetic.js';
+
+const { values } = parseArgs({
+  options: {
+    count: { type: 'string', default: '200' },
+    burst: { type: 'string', default: '20' },
+    adapters: { type: 'string', default: '10000' },
+  },
+});
+const count = Number(values.count);
+const burst = Number(values.burst);
+const catalogSize = Number(values.adapters);
+for (const [name, value] of [
+  ['count', count],
+  ['burst', burst],
+  ['adapters', catalogSize],
+] as const) {
+  if (!Number.isInteger(value) || value < 1) throw new Error(`--${name} must be a positive whole number`);
+}
+
+const WARM_UP = 5;
+const TARGET_P99_MS = 300;
+
+interface Sent {
+  id: string;
+  token: string;
+}
+
+/** Sends one /imagine as a gateway dispatch. */
+function imagine(fake: FakeDiscord, member: FakeMember, prompt: string): Sent {
+  return fake.slashCommand({ member, name: 'imagine', options: [{ type: 3, name: 'prompt', value: prompt }] });
+}
+
+/** Waits until the bot has acknowledged the interaction and then edited its reply (the composition, or an error). */
+async function answered(fake: FakeDiscord, sent: Sent): Promise<void> {
+  await fake.waitForRequest(
+    (request) => request.method === 'PATCH' && request.path.includes(sent.token),
+    `the reply to ${sent.id}`,
+    60_000,
+  );
+}
+
+/**
+ * Milliseconds from the INTERACTION_CREATE dispatch to the deferral callback (`ack`) and to the edit that shows the
+ * composition (`reply`), read from the fake's log.
+ */
+function latencies(fake: FakeDiscord, sent: Sent): { ack: number; reply: number } {
+  const dispatch = fake.log.find(
+    (entry): entry is RecordedDispatch =>
+      entry.kind === 'dispatch' && entry.event === 'INTERACTION_CREATE' && entry.data.id === sent.id,
+  );
+  const callback = fake.log.find(
+    (entry): entry is RecordedRequest =>
+      entry.kind === 'rest' &&
+      entry.method === 'POST' &&
+      entry.path === `/interactions/${sent.id}/${sent.token}/callback`,
+  );
+  const edit = fake.log.find(
+    (entry): entry is RecordedRequest =>
+      entry.kind === 'rest' && entry.method === 'PATCH' && entry.path.includes(sent.token),
+  );
+  if (!dispatch || !callback || !edit) throw new Error(`interaction ${sent.id} was never acknowledged`);
+  if (callback.body.type !== 5) {
+    throw new Error(`interaction ${sent.id} was answered with type ${String(callback.body.type)}, not a deferral (5)`);
+  }
+  return { ack: callback.at - dispatch.at, reply: edit.at - dispatch.at };
+}
+
+function reportRun(arrival: string, samples: readonly { ack: number; reply: number }[]): void {
+  const acks = samples.map((sample) => sample.ack);
+  const reply = summarise(samples.map((sample) => sample.reply));
+  report({
+    bench: 'interaction-ack',
+    arrival,
+    adapters: catalogSize,
+    ...summarise(acks),
+    max: Math.round(Math.max(...acks) * 100) / 100,
+    targetP99: TARGET_P99_MS,
+    replyP50: reply.p50,
+    replyP99: reply.p99,
+  });
+}
+
+const { adapters, vocabulary } = syntheticCatalog(catalogSize, 1);
+const prompts = syntheticPrompts(WARM_UP + 2 * count, adapters, vocabulary, 3);
+const harness = await BotHarness.start({ adapters });
+try {
+  const members = Array.from({ length: 8 }, (_, index) => harness.fake.member({ username: `member${index}` }));
+  let next = 0;
+  const nextPrompt = () => prompts[next++ % prompts.length] ?? 'a red fox';
+  const member = (index: number) => members[index % members.length] as FakeMember;
+
+  // Warm-up: the first interactions pay for JIT compilation and statement preparation.
+  for (let index = 0; index < WARM_UP; index++)
+    await answered(harness.fake, imagine(harness.fake, member(index), nextPrompt()));
+
+  const oneAtATime: { ack: number; reply: number }[] = [];
+  for (let index = 0; index < count; index++) {
+    const sent = imagine(harness.fake, member(index), nextPrompt());
+    await answered(harness.fake, sent);
+    oneAtATime.push(latencies(harness.fake, sent));
+  }
+  reportRun('one at a time', oneAtATime);
+
+  const bursts: { ack: number; reply: number }[] = [];
+  for (let start = 0; start < count; start += burst) {
+    const size = Math.min(burst, count - start);
+    const sent = Array.from({ length: size }, (_, index) => imagine(harness.fake, member(start + index), nextPrompt()));
+    await Promise.all(sent.map((interaction) => answered(harness.fake, interaction)));
+    for (const interaction of sent) bursts.push(latencies(harness.fake, interaction));
+  }
+  reportRun(`bursts of ${burst}`, bursts);
+} finally {
+  await harness.close();
+}
