@@ -111,14 +111,17 @@ export class BullmqRenderQueue implements RenderQueue {
   }
 
   async status(jobId: string): Promise<RenderJobStatus | undefined> {
-    const job = await this.queue.getJob(jobId);
+    // State first, then the job: a finished state is final, so the job read after it (failedReason, attempts)
+    // belongs to it. The other order can pair a failed state with the reason of an earlier try.
+    const rawState = await this.queue.getJobState(jobId);
+    const job = rawState === 'unknown' ? undefined : await this.queue.getJob(jobId);
     if (!job) {
       if (await this.redis.exists(this.key('cancelled', jobId))) {
         return { id: jobId, state: 'cancelled', attempts: 0, progress: 0, failedReason: 'cancelled' };
       }
       return undefined;
     }
-    const state = mapState(await job.getState(), job.failedReason);
+    const state = mapState(rawState, job.failedReason);
     const status: RenderJobStatus = {
       id: jobId,
       state,
@@ -214,7 +217,8 @@ export class BullmqRenderQueue implements RenderQueue {
       const poll = setInterval(() => {
         void (async () => {
           if (await connection.exists(this.key('cancel', data.id))) controller.abort(new RenderCancelledError());
-          await holdSlot();
+          // XX: only renew a slot still held; a late heartbeat must not take it back after the job released it.
+          if (slotKey) await connection.zadd(slotKey, 'XX', Date.now(), job.id ?? data.id);
         })().catch((error: unknown) => this.log.warn({ jobId: data.id, err: error }, 'render heartbeat failed'));
       }, pollMs);
       const attempt = job.attemptsMade + 1;

@@ -1,3 +1,4 @@
+import { Redis } from 'ioredis';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { RenderError } from '../../src/render/errors.js';
 import { type RenderJob, RenderJobSchema } from '../../src/render/job.js';
@@ -15,6 +16,24 @@ export interface QueueHarness {
   /** The same storage again, as after a process restart. */
   reopen(limits: Partial<QueueLimits>): Promise<RenderQueue>;
   cleanup(): Promise<void>;
+}
+
+/** The test Redis (`.ci/run` starts one when none answers). */
+export const REDIS_URL = 'redis://127.0.0.1:6379';
+
+/** Removes a test's keys (tests use their own `t-render...` prefix). */
+export async function deleteKeys(pattern: string): Promise<void> {
+  const redis = new Redis(REDIS_URL);
+  try {
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 500);
+      cursor = next;
+      if (keys.length > 0) await redis.del(...keys);
+    } while (cursor !== '0');
+  } finally {
+    await redis.quit();
+  }
 }
 
 let counter = 0;
