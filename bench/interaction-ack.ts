@@ -8,6 +8,7 @@
  * The fake and the bot share one process and event loop, as they would share a CPU; the numbers include that.
  * Usage: node --import tsx bench/interaction-ack.ts [--count 200] [--burst 20] [--adapters 10000]
  */
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import type { FakeDiscord, RecordedDispatch, RecordedRequest } from '../test/support/fake-discord.js';
 import { BotHarness } from '../test/support/fake-discord-harness.js';
@@ -80,7 +81,19 @@ function latencies(fake: FakeDiscord, sent: Sent): { ack: number; reply: number 
   return { ack: callback.at - dispatch.at, reply: edit.at - dispatch.at };
 }
 
-function reportRun(arrival: string, samples: readonly { ack: number; reply: number }[]): void {
+/**
+ * Longest stretch the event loop was blocked during a run: while the bot composes synchronously, no gateway frame is
+ * read and no request is written, so this bounds what the waiting interactions lose.
+ */
+function blockedMs(histogram: ReturnType<typeof monitorEventLoopDelay>): number {
+  return Math.round(histogram.max / 1e4) / 100;
+}
+
+function reportRun(
+  arrival: string,
+  samples: readonly { ack: number; reply: number }[],
+  loop: ReturnType<typeof monitorEventLoopDelay>,
+): void {
   const acks = samples.map((sample) => sample.ack);
   const reply = summarise(samples.map((sample) => sample.reply));
   report({
@@ -92,6 +105,7 @@ function reportRun(arrival: string, samples: readonly { ack: number; reply: numb
     targetP99: TARGET_P99_MS,
     replyP50: reply.p50,
     replyP99: reply.p99,
+    loopBlockedMaxMs: blockedMs(loop),
   });
 }
 
@@ -108,13 +122,16 @@ try {
   for (let index = 0; index < WARM_UP; index++)
     await answered(harness.fake, imagine(harness.fake, member(index), nextPrompt()));
 
+  const loop = monitorEventLoopDelay({ resolution: 5 });
+  loop.enable();
   const oneAtATime: { ack: number; reply: number }[] = [];
   for (let index = 0; index < count; index++) {
     const sent = imagine(harness.fake, member(index), nextPrompt());
     await answered(harness.fake, sent);
     oneAtATime.push(latencies(harness.fake, sent));
   }
-  reportRun('one at a time', oneAtATime);
+  reportRun('one at a time', oneAtATime, loop);
+  loop.reset();
 
   const bursts: { ack: number; reply: number }[] = [];
   for (let start = 0; start < count; start += burst) {
@@ -123,7 +140,8 @@ try {
     await Promise.all(sent.map((interaction) => answered(harness.fake, interaction)));
     for (const interaction of sent) bursts.push(latencies(harness.fake, interaction));
   }
-  reportRun(`bursts of ${burst}`, bursts);
+  reportRun(`bursts of ${burst}`, bursts, loop);
+  loop.disable();
 } finally {
   await harness.close();
 }
