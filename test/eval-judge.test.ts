@@ -250,6 +250,20 @@ describe('stylus eval judge', () => {
     expect(stub.chatRequests().map((chat) => chat.body.model)).toEqual(['refiner-vlm', 'refiner-vlm']);
   });
 
+  it("stops with the backend's own sentence when renders keep failing, keeping the lines written so far", async () => {
+    comfy.behaviour = 'oom';
+    const out = path.join(dir, 'judge.jsonl');
+    const result = await runCli(['eval', 'judge', '--prompts', promptsFile, '--out', out], env);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/stylus eval: stopped after 3 prompts in a row failed; the last: .*memory/i);
+    const lines = readFileSync(out, 'utf8')
+      .trimEnd()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Json);
+    expect(lines.map((line) => line.status)).toEqual(['failed', 'failed', 'failed']);
+    expect(stub.chatRequests()).toHaveLength(0);
+  });
+
   it('refuses in one line naming what is missing, before rendering anything', async () => {
     const bare = { DATA_DIR: env.DATA_DIR ?? '', STYLUS_SEED_CATALOG: 'false' };
     const nothing = await runCli(['eval', 'judge', '--prompts', promptsFile], bare);
