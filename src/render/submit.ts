@@ -36,6 +36,8 @@ export interface EnqueueRenderInput {
   cfg?: number;
   sampler?: string;
   denoise?: number;
+  /** The channel's upload limit (the interaction's `attachment_size_limit`); 10 MiB when not given. */
+  uploadLimitBytes?: number;
   /** Defaults to a hash of the composition and its images: clicking Render twice queues one job. */
   jobId?: string;
 }
@@ -161,6 +163,7 @@ export function buildRenderJob(config: Config, input: EnqueueRenderInput, checkp
     initImageUrl: input.initImageUrl,
     maskUrl: input.maskUrl,
     denoise: input.denoise ?? (input.initImageUrl ? 0.75 : 1),
+    uploadLimitBytes: input.uploadLimitBytes,
     createdAt: Date.now(),
   });
 }

@@ -170,6 +170,18 @@ export async function startRenderWorker(
   return consumer;
 }
 
+/**
+ * The embedded mode's worker, in the bot's own process: call it after opening the queue when REDIS_URL is not set
+ * (with Redis, workers run as `stylus worker`). Returns undefined when there is nothing to do here.
+ */
+export async function startEmbeddedRenderWorker(
+  services: Pick<Services, 'config' | 'db' | 'log'>,
+  queue: RenderQueue,
+): Promise<RenderConsumer | undefined> {
+  if (queue.kind !== 'embedded' || !createBackend(services.config, services.log)) return undefined;
+  return startRenderWorker(services.config, workerDepsFromConfig(services, queue));
+}
+
 /** The worker's parts from config: backend, LoRA cache, Discord delivery, results (in the shared SQLite file). */
 export function workerDepsFromConfig(
   services: Pick<Services, 'config' | 'db' | 'log'>,
