@@ -8,6 +8,7 @@ import { noBackendAnswer, queuedAnswer, requestRender } from '../src/discord/ren
 import { UserFacingError } from '../src/errors.js';
 import { parseBase, planComposition, randomSeed } from '../src/stylus/pipeline.js';
 import { validatePrompt } from '../src/stylus/prompt-clean.js';
+import { SerialRunner } from '../src/util/serial-runner.js';
 
 const NO_PINGS = { parse: [] };
 
@@ -36,6 +37,9 @@ export const definition = new SlashCommandBuilder()
   )
   .addBooleanOption((option) => option.setName('auto').setDescription('Render at once, without waiting for Render'))
   .toJSON();
+
+/** Compositions run one at a time so acknowledgements of other interactions are never stuck behind a burst. */
+const compositions = new SerialRunner();
 
 /**
  * /imagine: cheap checks, then `deferReply` before any retrieval or composition (Discord drops an interaction not
@@ -73,15 +77,17 @@ async function execute(interaction: ChatInputCommandInteraction, context: BotCon
   const allowNsfw = channel !== null && 'nsfw' in channel && channel.nsfw === true;
   // The server's community priors re-rank near ties; hidden and below-the-floor adapters are left out entirely.
   const community = await loadCommunityView(context.community, interaction.guildId, config);
-  const plan = await planComposition(context.services, {
-    prompt,
-    base,
-    images,
-    seed,
-    allowNsfw,
-    communityScores: community.scores,
-    excludeIds: [...community.excludeIds],
-  });
+  const plan = await compositions.run(() =>
+    planComposition(context.services, {
+      prompt,
+      base,
+      images,
+      seed,
+      allowNsfw,
+      communityScores: community.scores,
+      excludeIds: [...community.excludeIds],
+    }),
+  );
   const communityScores = Object.fromEntries(
     Object.keys(plan.adapters).flatMap((id) => {
       const score = community.scores.get(id);

@@ -111,6 +111,8 @@ export async function planComposition(services: PipelineServices, request: Compo
       communityScores: request.communityScores,
       communityWeight: config.COMMUNITY_BOOST_WEIGHT,
     });
+    // The embedded stores answer synchronously: give pending I/O (a bot's acknowledgements) a turn between stages.
+    await new Promise<void>((resolve) => setImmediate(resolve));
     const afterRetrieve = performance.now();
     retrieveMs = afterRetrieve - started;
     const result = await composeTasks({ prompt: cleaned, candidates: retrieved.candidates, llm, log: services.log });
