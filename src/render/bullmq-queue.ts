@@ -1,4 +1,4 @@
-import { DelayedError, type Job, Queue, UnrecoverableError, Worker } from 'bullmq';
+import { DelayedError, type Job, Queue, QueueEvents, UnrecoverableError, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { Logger } from '../log.js';
 import { silentLogger } from '../log.js';
@@ -7,6 +7,7 @@ import { isRetriable, RenderCancelledError, RenderError } from './errors.js';
 import { type RenderJob, RenderJobSchema } from './job.js';
 import {
   type CancelOutcome,
+  type CompletedListener,
   DEFAULT_LIMITS,
   type EnqueueResult,
   type QueuedJob,
@@ -16,6 +17,7 @@ import {
   type RenderHandler,
   type RenderJobState,
   type RenderJobStatus,
+  type RenderOutcome,
   type RenderQueue,
 } from './queue.js';
 
@@ -69,6 +71,7 @@ export class BullmqRenderQueue implements RenderQueue {
   private readonly log: Logger;
   private readonly workers = new Set<Worker<RenderJob>>();
   private readonly workerConnections = new Set<Redis>();
+  private readonly eventStreams = new Set<QueueEvents>();
 
   constructor(private readonly options: BullmqQueueOptions) {
     this.limits = { ...DEFAULT_LIMITS, ...options.limits };
@@ -192,7 +195,7 @@ export class BullmqRenderQueue implements RenderQueue {
     this.workerConnections.add(connection);
     const stopping = new AbortController();
 
-    const processor = async (job: Job<RenderJob>, token?: string): Promise<void> => {
+    const processor = async (job: Job<RenderJob>, token?: string): Promise<RenderOutcome | undefined> => {
       const data = RenderJobSchema.parse(job.data);
       const slotKey = data.guildId ? this.key('guild', data.guildId) : undefined;
       const holdSlot = async (): Promise<boolean> =>
@@ -223,13 +226,15 @@ export class BullmqRenderQueue implements RenderQueue {
       }, pollMs);
       const attempt = job.attemptsMade + 1;
       try {
-        await handler(data, {
+        const outcome = await handler(data, {
           attempt,
           maxAttempts: this.limits.attempts,
           signal: controller.signal,
           reportProgress: async (fraction) => job.updateProgress(Math.max(0, Math.min(1, fraction))),
         });
         if (controller.signal.aborted) throw controller.signal.reason;
+        // Kept as the job's return value: QueueEvents hands it to the bot (onCompleted), wherever it runs.
+        return outcome ?? undefined;
       } catch (error) {
         const cause: unknown = controller.signal.aborted ? controller.signal.reason : error;
         if (cause instanceof RenderCancelledError) throw new UnrecoverableError(CANCELLED);
@@ -268,7 +273,29 @@ export class BullmqRenderQueue implements RenderQueue {
     };
   }
 
+  async onCompleted(listener: CompletedListener): Promise<() => Promise<void>> {
+    const connection = new Redis(this.options.redisUrl, { maxRetriesPerRequest: null });
+    const events = new QueueEvents(this.queueName, { connection, prefix: this.prefix });
+    events.on('completed', ({ jobId, returnvalue }) => {
+      void (async () => {
+        const outcome = parseOutcome(returnvalue);
+        if (!outcome) return;
+        const job = await this.queue.getJob(jobId);
+        if (job) listener(RenderJobSchema.parse(job.data), outcome);
+      })().catch((error: unknown) => this.log.error({ jobId, err: error }, 'completed-render listener failed'));
+    });
+    await events.waitUntilReady();
+    this.eventStreams.add(events);
+    return async () => {
+      this.eventStreams.delete(events);
+      await events.close();
+      await connection.quit().catch(() => undefined);
+    };
+  }
+
   async close(): Promise<void> {
+    for (const events of this.eventStreams) await events.close();
+    this.eventStreams.clear();
     for (const worker of this.workers) await worker.close();
     this.workers.clear();
     for (const connection of this.workerConnections) await connection.quit().catch(() => undefined);
@@ -307,6 +334,21 @@ export class BullmqRenderQueue implements RenderQueue {
     // Delayed (waiting for a retry or a guild slot): behind everything that is waiting.
     return ids.length + 1;
   }
+}
+
+function parseOutcome(value: unknown): RenderOutcome | undefined {
+  let parsed = value;
+  if (typeof value === 'string') {
+    try {
+      parsed = JSON.parse(value);
+    } catch {
+      return undefined;
+    }
+  }
+  const outcome = parsed as Partial<RenderOutcome> | null;
+  return outcome && typeof outcome.messageId === 'string' && typeof outcome.seeds === 'object'
+    ? { messageId: outcome.messageId, seeds: outcome.seeds ?? {} }
+    : undefined;
 }
 
 function mapState(state: string, failedReason: string | undefined): RenderJobState {

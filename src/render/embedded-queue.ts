@@ -5,6 +5,7 @@ import { isRetriable, RenderCancelledError, RenderError } from './errors.js';
 import { type RenderJob, RenderJobSchema } from './job.js';
 import {
   type CancelOutcome,
+  type CompletedListener,
   DEFAULT_LIMITS,
   type EnqueueResult,
   type QueuedJob,
@@ -14,6 +15,7 @@ import {
   type RenderHandler,
   type RenderJobState,
   type RenderJobStatus,
+  type RenderOutcome,
   type RenderQueue,
   retryDelay,
 } from './queue.js';
@@ -39,6 +41,7 @@ export class EmbeddedRenderQueue implements RenderQueue {
   readonly limits: QueueLimits;
   private readonly running = new Map<string, { controller: AbortController; guildId: string | null }>();
   private consumers = new Set<EmbeddedConsumer>();
+  private readonly listeners = new Set<CompletedListener>();
 
   constructor(
     private readonly db: SqliteDatabase,
@@ -148,6 +151,13 @@ export class EmbeddedRenderQueue implements RenderQueue {
     };
   }
 
+  async onCompleted(listener: CompletedListener): Promise<() => Promise<void>> {
+    this.listeners.add(listener);
+    return async () => {
+      this.listeners.delete(listener);
+    };
+  }
+
   async close(): Promise<void> {
     await Promise.all([...this.consumers].map((consumer) => consumer.close(false)));
     this.consumers.clear();
@@ -177,7 +187,7 @@ export class EmbeddedRenderQueue implements RenderQueue {
     return { retryInMs: soonest };
   }
 
-  async finish(job: RenderJob, attempt: number, error: unknown): Promise<void> {
+  async finish(job: RenderJob, attempt: number, error: unknown, outcome?: RenderOutcome): Promise<void> {
     this.running.delete(job.id);
     const row = this.row(job.id);
     if (row?.state !== 'active') return;
@@ -185,6 +195,15 @@ export class EmbeddedRenderQueue implements RenderQueue {
       this.db
         .prepare(`UPDATE render_queue SET state = 'completed', progress = 1, updated_at = ? WHERE id = ?`)
         .run(Date.now(), job.id);
+      if (outcome) {
+        for (const listener of this.listeners) {
+          try {
+            listener(job, outcome);
+          } catch (listenerError) {
+            this.log.error({ jobId: job.id, err: listenerError }, 'completed-render listener failed');
+          }
+        }
+      }
       return;
     }
     if (error instanceof RenderCancelledError) {
@@ -293,18 +312,20 @@ class EmbeddedConsumer {
 
   private async run(job: RenderJob, attempt: number, controller: AbortController): Promise<void> {
     let failure: unknown;
+    let outcome: RenderOutcome | undefined;
     try {
-      await this.handler(job, {
-        attempt,
-        maxAttempts: this.queue.limits.attempts,
-        signal: controller.signal,
-        reportProgress: async (fraction) => this.queue.saveProgress(job.id, fraction),
-      });
+      outcome =
+        (await this.handler(job, {
+          attempt,
+          maxAttempts: this.queue.limits.attempts,
+          signal: controller.signal,
+          reportProgress: async (fraction) => this.queue.saveProgress(job.id, fraction),
+        })) ?? undefined;
       if (controller.signal.aborted) failure = controller.signal.reason;
     } catch (error) {
       failure = controller.signal.aborted ? controller.signal.reason : error;
     }
-    await this.queue.finish(job, attempt, failure ?? undefined);
+    await this.queue.finish(job, attempt, failure ?? undefined, outcome);
   }
 
   async close(force: boolean): Promise<void> {

@@ -42,7 +42,16 @@ export interface RenderContext {
   reportProgress(fraction: number): Promise<void>;
 }
 
-export type RenderHandler = (job: RenderJob, context: RenderContext) => Promise<void>;
+/** What a finished render reports: where it was posted and the seed of each image (by index). */
+export interface RenderOutcome {
+  messageId: string;
+  seeds: Record<string, number>;
+}
+
+// biome-ignore lint/suspicious/noConfusingVoidType: handlers that report nothing (tests, tools) return Promise<void>.
+export type RenderHandler = (job: RenderJob, context: RenderContext) => Promise<RenderOutcome | undefined | void>;
+
+export type CompletedListener = (job: RenderJob, outcome: RenderOutcome) => void;
 
 export interface RenderConsumer {
   /** Stops taking jobs; a running job is finished (or handed back to the queue when `force`). */
@@ -76,6 +85,11 @@ export interface RenderQueue {
   cancel(jobId: string): Promise<CancelOutcome>;
   /** Starts taking jobs. `concurrency` is per consumer (one per GPU: 1). */
   consume(handler: RenderHandler, options?: { concurrency?: number }): Promise<RenderConsumer>;
+  /**
+   * Calls `listener` for each job that completes with an outcome, whichever worker ran it (BullMQ: from the time of
+   * the call on). The bot uses it to record results in its own store when workers run elsewhere.
+   */
+  onCompleted(listener: CompletedListener): Promise<() => Promise<void>>;
   close(): Promise<void>;
 }
 

@@ -1,5 +1,6 @@
 import type { SqliteDatabase } from '../storage/sqlite.js';
 import type { RenderJob } from './job.js';
+import type { RenderQueue } from './queue.js';
 
 export interface RecordedImage {
   jobId: string;
@@ -111,4 +112,16 @@ function toRecorded(row: ResultRow): RecordedImage {
     adapters: JSON.parse(row.adapters) as RecordedImage['adapters'],
     createdAt: row.created_at,
   };
+}
+
+/**
+ * Records, in this process's store, every render that completes on any worker: in scale-out mode workers run on
+ * other machines with their own SQLite files, and the bot needs the results to tie reactions to adapters.
+ * Returns the function that stops listening.
+ */
+export async function mirrorResults(queue: RenderQueue, results: RenderResults): Promise<() => Promise<void>> {
+  return queue.onCompleted((job, outcome) => {
+    const seeds = new Map(Object.entries(outcome.seeds).map(([index, seed]) => [Number(index), seed]));
+    results.record(job, outcome.messageId, seeds);
+  });
 }

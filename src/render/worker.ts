@@ -9,7 +9,7 @@ import { DiscordDelivery, type ResultDelivery } from './delivery.js';
 import { isRetriable, RenderCancelledError, RenderError } from './errors.js';
 import type { RenderJob } from './job.js';
 import { LoraCache } from './lora-cache.js';
-import type { RenderConsumer, RenderContext, RenderHandler, RenderQueue } from './queue.js';
+import type { RenderConsumer, RenderContext, RenderHandler, RenderOutcome, RenderQueue } from './queue.js';
 import { RenderResults } from './results.js';
 import { PositionAnnouncer, progressText, StatusThrottle } from './status.js';
 import { checkpointKey, configuredCheckpoints } from './submit.js';
@@ -61,13 +61,16 @@ export function createRenderHandler(deps: WorkerDeps): RenderHandler {
   const announce = () =>
     positions.announce().catch((error: unknown) => deps.log.warn({ err: error }, 'queue positions not announced'));
 
-  return async (job: RenderJob, context: RenderContext): Promise<void> => {
+  return async (job: RenderJob, context: RenderContext): Promise<RenderOutcome> => {
     const log = deps.log.child({ jobId: job.id, guildId: job.guildId, attempt: context.attempt });
     const delivered = deps.results.deliveredMessageId(job.id);
     if (delivered) {
       // Picked up again after the images went out (a worker died before it could say so): never post twice.
       log.warn({ messageId: delivered }, 'render already delivered; not posting again');
-      return;
+      return {
+        messageId: delivered,
+        seeds: Object.fromEntries(deps.results.forJob(job.id).map((image) => [String(image.imageIndex), image.seed])),
+      };
     }
     status.report(
       job,
@@ -125,14 +128,12 @@ export function createRenderHandler(deps: WorkerDeps): RenderHandler {
       }
       throwIfAborted(context.signal);
       const { messageId } = await deps.delivery.postResult(job, rendered);
-      deps.results.record(
-        job,
-        messageId,
-        new Map(job.images.map((image, position) => [image.index, rendered[position]?.seed ?? image.seed])),
-      );
+      const seeds = new Map(job.images.map((image, position) => [image.index, rendered[position]?.seed ?? image.seed]));
+      deps.results.record(job, messageId, seeds);
       await context.reportProgress(1);
       await status.finish(job, 'Rendered: the images are posted below.');
       log.info({ messageId, images: rendered.length }, 'render finished');
+      return { messageId, seeds: Object.fromEntries([...seeds].map(([index, seed]) => [String(index), seed])) };
     } catch (error) {
       const cause = context.signal.aborted ? context.signal.reason : error;
       if (cause instanceof RenderCancelledError) {

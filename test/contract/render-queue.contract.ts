@@ -287,6 +287,27 @@ export function renderQueueContract(name: string, makeHarness: () => QueueHarnes
       expect(overlaps.some((snapshot) => snapshot.includes(a1.id) && snapshot.includes(b1.id))).toBe(true);
     });
 
+    it('tells completed-job listeners where the render was posted', async () => {
+      const heard: { jobId: string; messageId: string; seeds: Record<string, number> }[] = [];
+      const stop = await queue.onCompleted((job, outcome) => heard.push({ jobId: job.id, ...outcome }));
+      const job = renderJob();
+      const silent = renderJob({ requesterId: 'user-2' });
+      await queue.enqueue(job);
+      await queue.enqueue(silent);
+      consumers.push(
+        await queue.consume(async (rendered) =>
+          rendered.id === job.id ? { messageId: 'message-1', seeds: { '0': 42 } } : undefined,
+        ),
+      );
+      await waitForState(queue, silent.id, ['completed']);
+      await waitForState(queue, job.id, ['completed']);
+      const deadline = Date.now() + 5_000;
+      while (heard.length === 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(heard).toEqual([{ jobId: job.id, messageId: 'message-1', seeds: { '0': 42 } }]);
+      await stop();
+    });
+
     it('renders after a restart a job accepted before it', async () => {
       const job = renderJob();
       await queue.enqueue(job);
