@@ -128,12 +128,13 @@ async function overhead(name: string, queue: RenderQueue): Promise<void> {
     const latencies: number[] = [];
     const handlerTimes: number[] = [];
     for (let i = 0; i < jobsPerSize + 3; i++) {
+      seed += 10;
       const submitted = performance.now();
       const { jobId } = await enqueueRender(
         { config, queue },
         {
           compositionId: `bench-${randomUUID().slice(0, 8)}`,
-          images: images(count, (seed += 10)),
+          images: images(count, seed),
           adapters,
           base: 'sdxl',
           channelId: '1',

@@ -74,7 +74,7 @@ describe('ComfyUI backend against the loopback ComfyUI', () => {
     const post = comfy.requestsTo('POST', '/prompt')[0];
     const connection = comfy.connections[0];
     expect(post && connection && connection.seq < post.seq).toBe(true);
-    expect((post?.body as { client_id: string }).client_id).toBe(connection?.clientId);
+    expect((post?.body as { client_id?: string } | undefined)?.client_id).toBe(connection?.clientId);
 
     const graph = [...comfy.prompts.values()][0] ?? {};
     const loaders = Object.values(graph).filter((node) => node.class_type === 'LoraLoader');
