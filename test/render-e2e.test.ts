@@ -106,9 +106,13 @@ async function startRig(backendEnv: (loraDir: string) => Promise<Record<string, 
 }
 
 /** /imagine, then the Render button; resolves with the channel message that carries the images. */
-async function imagineAndRender(rig: Rig, prompt: string, count: number): Promise<RecordedRequest> {
+async function imagineAndRender(
+  rig: Rig,
+  prompt: string,
+  count: number,
+  member = rig.discord.member({ username: 'painter' }),
+): Promise<RecordedRequest> {
   const { discord } = rig;
-  const member = discord.member({ username: 'painter' });
   const command = discord.slashCommand({
     member,
     name: 'imagine',
@@ -221,6 +225,76 @@ describe('end to end: /imagine -> Render -> images in the channel (fake Discord,
     expect(tags).toBeGreaterThan(0);
     expect(a1111?.requestsTo('POST', '/sdapi/v1/refresh-loras').length).toBeGreaterThan(0);
     expect(a1111?.skippedLoras).toEqual([]);
+  });
+});
+
+describe('end to end: controls on the result message', { timeout: 60_000 }, () => {
+  let rig: Rig | undefined;
+  let comfy: FakeComfyUI | undefined;
+  afterEach(async () => {
+    await rig?.cleanup();
+    await comfy?.close();
+    rig = comfy = undefined;
+  });
+
+  it('Variations renders every image with all chosen adapters and new seeds; a stranger cannot reroll', async () => {
+    rig = await startRig(async (loraDir) => {
+      comfy = await FakeComfyUI.start({ loraDir });
+      return { COMFYUI_URL: comfy.url };
+    });
+    const { discord } = rig;
+    const owner = discord.member({ username: 'painter' });
+    await imagineAndRender(rig, PROMPT, 2, owner);
+    const firstGraphs = [...(comfy?.prompts.values() ?? [])];
+    const resultMessage = [...discord.messages.values()].find((message) =>
+      JSON.stringify(message.components ?? []).includes('sty:variations:'),
+    );
+    if (!resultMessage) throw new Error('no result message with a Variations button');
+    const customId = (action: string) =>
+      JSON.stringify(resultMessage.components).match(new RegExp(`sty:${action}:[\\w-]+`))?.[0] ?? '';
+
+    const stranger = discord.member({ username: 'stranger' });
+    const refused = discord.button({ member: stranger, message: resultMessage, customId: customId('reroll') });
+    const answer = await discord.waitForRequest(
+      (request) => request.path === `/interactions/${refused.id}/${refused.token}/callback`,
+      'the refusal',
+    );
+    expect(answer.body).toMatchObject({ type: 4, data: { flags: 64 } });
+    expect(JSON.stringify(answer.body)).toMatch(/not yours/);
+
+    const posts = () =>
+      discord
+        .requests()
+        .filter(
+          (request) =>
+            request.method === 'POST' &&
+            request.path === `/channels/${discord.channelId}/messages` &&
+            request.files.length > 0,
+        );
+    expect(posts()).toHaveLength(1);
+    discord.button({ member: owner, message: resultMessage, customId: customId('variations') });
+    for (let i = 0; i < 400 && posts().length < 2; i++) await new Promise((resolve) => setTimeout(resolve, 25));
+    expect(posts()).toHaveLength(2);
+
+    const loaders = (graph: Record<string, { class_type: string; inputs: Record<string, unknown> }>) =>
+      Object.values(graph)
+        .filter((node) => node.class_type === 'LoraLoader')
+        .map((node) => node.inputs.lora_name)
+        .sort();
+    const seedOf = (graph: Record<string, { class_type: string; inputs: Record<string, unknown> }>) =>
+      Object.values(graph).find((node) => node.class_type === 'KSampler')?.inputs.seed;
+    const newGraphs = [...(comfy?.prompts.values() ?? [])].slice(firstGraphs.length);
+    expect(newGraphs).toHaveLength(2);
+    // The first image of the first render used every chosen adapter: each variation uses exactly those.
+    const everyAdapter = loaders(
+      firstGraphs.find((graph) => loaders(graph).length === Math.max(...firstGraphs.map((g) => loaders(g).length))) ??
+        {},
+    );
+    expect(everyAdapter.length).toBeGreaterThan(0);
+    for (const graph of newGraphs) expect(loaders(graph)).toEqual(everyAdapter);
+    const oldSeeds = new Set(firstGraphs.map(seedOf));
+    expect(newGraphs.map(seedOf).filter((seed) => oldSeeds.has(seed))).toEqual([]);
+    expect(new Set(newGraphs.map(seedOf)).size).toBe(2);
   });
 });
 

@@ -2,8 +2,10 @@ import { getConfig, loadConfig } from '../config.js';
 import { startBot } from '../discord/bot.js';
 import { createLogger } from '../log.js';
 import { openRenderQueue } from '../render/open-queue.js';
-import type { RenderQueue } from '../render/queue.js';
+import type { RenderConsumer, RenderQueue } from '../render/queue.js';
+import { mirrorResults, RenderResults } from '../render/results.js';
 import { renderBackendConfigured } from '../render/submit.js';
+import { startEmbeddedRenderWorker } from '../render/worker.js';
 import { openServices } from '../services.js';
 import { type CliIo, writeLine } from './io.js';
 
@@ -20,8 +22,23 @@ export default async function bot(_args: string[], io: CliIo): Promise<number> {
   const log = createLogger(config.LOG_LEVEL);
   const services = await openServices(config, { log });
   let queue: RenderQueue | undefined;
+  let worker: RenderConsumer | undefined;
+  let stopMirror: (() => Promise<void>) | undefined;
   try {
     queue = renderBackendConfigured(config) ? openRenderQueue(config, services.db, log) : undefined;
+    if (queue?.kind === 'embedded') {
+      // Embedded mode: one process renders too. A backend that is down at start must not keep the bot offline.
+      worker = await startEmbeddedRenderWorker(services, queue).catch((error: unknown) => {
+        log.error(
+          { err: error },
+          'the in-process render worker could not start; compositions still work, renders wait',
+        );
+        return undefined;
+      });
+    } else if (queue) {
+      // Workers on other machines record results in their own files: mirror them here so reactions find adapters.
+      stopMirror = await mirrorResults(queue, new RenderResults(services.db));
+    }
     const running = await startBot({ services, token: config.DISCORD_TOKEN, ...(queue ? { renderQueue: queue } : {}) });
     await new Promise<void>((resolve) => {
       process.once('SIGINT', resolve);
@@ -31,6 +48,8 @@ export default async function bot(_args: string[], io: CliIo): Promise<number> {
     await running.stop();
     return 0;
   } finally {
+    await worker?.close();
+    await stopMirror?.();
     await queue?.close();
     await services.close();
   }

@@ -11,7 +11,7 @@ import { UserFacingError } from '../errors.js';
 import { cancelRender } from '../render/submit.js';
 import { type CompositionRecord, MAX_WEIGHT, MIN_WEIGHT } from '../state/compositions.js';
 import { randomSeed } from '../stylus/pipeline.js';
-import { compositionAdapterIds } from './composition-images.js';
+import { compositionAdapterIds, variationImages } from './composition-images.js';
 import {
   compositionView,
   MAX_ADAPTERS_PER_TASK,
@@ -28,6 +28,9 @@ import { noBackendAnswer, queuedAnswer, requestRender } from './render-request.j
 import { inert } from './text.js';
 
 const NO_PINGS = { parse: [] };
+
+/** Controls the worker puts on a result message (see src/render/delivery.ts). */
+const RESULT_ACTIONS: ReadonlySet<string> = new Set(['reroll', 'variations', 'export']);
 
 const invalidControl = () =>
   new UserFacingError('That control does not belong to this composition (it may be outdated).', 'bad_custom_id');
@@ -60,10 +63,19 @@ export async function handleCompositionInteraction(
       'unknown_composition',
     );
   }
-  // A genuine control sits on the composition's own message; ephemeral helper messages carry an Export button.
+  // A genuine control sits on the composition's own message, on an ephemeral helper (Export), or on a result message
+  // the bot posted in the composition's channel (Reroll, Variations, Export).
   const onMessage = interaction.message;
   const ephemeralHelper = onMessage ? onMessage.flags.has(MessageFlags.Ephemeral) : false;
-  if (onMessage && record.messageId && onMessage.id !== record.messageId && !ephemeralHelper) throw invalidControl();
+  const onResult =
+    onMessage !== null &&
+    onMessage.id !== record.messageId &&
+    RESULT_ACTIONS.has(id.action) &&
+    onMessage.author.id === interaction.client.user.id &&
+    interaction.channelId === record.channelId;
+  if (onMessage && record.messageId && onMessage.id !== record.messageId && !ephemeralHelper && !onResult) {
+    throw invalidControl();
+  }
   assertMayAct(interaction, record);
   if (record.status === 'cancelled') {
     throw new UserFacingError('This composition was cancelled. Run /imagine again to start over.', 'cancelled');
@@ -75,7 +87,11 @@ export async function handleCompositionInteraction(
       if (!interaction.isStringSelectMenu()) throw invalidControl();
       return swap(interaction, id, context, adapters);
     case 'reroll':
+      if (onResult) return renderAgain(interaction, context, record, adapters, 'reroll');
       return updateView(interaction, context, record, adapters, (current) => ({ ...current, seed: randomSeed() }));
+    case 'variations':
+      if (!onResult) throw invalidControl();
+      return renderAgain(interaction, context, record, adapters, 'variations');
     case 'weights':
       if (!interaction.isButton()) throw invalidControl();
       return openWeights(interaction, record, adapters);
@@ -197,10 +213,8 @@ async function render(
   record: CompositionRecord,
   adapters: ReadonlyMap<string, Adapter>,
 ): Promise<void> {
-  if (record.status === 'queued') {
-    await interaction.reply(queuedAnswer(0, true));
-    return;
-  }
+  // Queueing is idempotent by job id (a hash of the images): the same composition twice is one job, while a reroll
+  // (new seed, new masks) is a new one.
   const outcome = await requestRender(record, adapters, interaction.user.id, context);
   if (outcome.kind === 'no_backend') {
     await interaction.reply(noBackendAnswer(record));
@@ -212,6 +226,28 @@ async function render(
   } else {
     await interaction.reply(queuedAnswer(outcome.position, outcome.duplicate));
   }
+}
+
+/**
+ * From a result message: Reroll renders again with a new seed and new masks; Variations keeps the adapters of the
+ * first image (every chosen adapter) on every image and only changes the seeds.
+ */
+async function renderAgain(
+  interaction: MessageComponentInteraction | ModalSubmitInteraction,
+  context: BotContext,
+  record: CompositionRecord,
+  adapters: ReadonlyMap<string, Adapter>,
+  mode: 'reroll' | 'variations',
+): Promise<void> {
+  const updated = await context.compositions.update(record.id, (current) => ({ ...current, seed: randomSeed() }));
+  if (!updated) throw new UserFacingError('This composition is no longer available.', 'unknown_composition');
+  const images = mode === 'variations' ? variationImages(updated, adapters, context.services.config) : undefined;
+  const outcome = await requestRender(updated, adapters, interaction.user.id, context, images);
+  if (outcome.kind === 'no_backend') {
+    await interaction.reply(noBackendAnswer(updated));
+    return;
+  }
+  await interaction.reply(queuedAnswer(outcome.position, outcome.duplicate));
 }
 
 async function exportComposition(

@@ -22,6 +22,21 @@ export function compositionImages(
   });
 }
 
+/**
+ * Variations: every image uses all chosen adapters (as the first image of any seed does), each with its own seed.
+ */
+export function variationImages(
+  record: CompositionRecord,
+  adapters: ReadonlyMap<string, Adapter>,
+  config: Pick<Config, 'STYLUS_BASE_WEIGHT' | 'STYLUS_INSERT_TRIGGERS'>,
+): ImagePrompt[] {
+  return Array.from({ length: record.images }, (_, index) => {
+    const [first] = compositionImages({ ...record, seed: record.seed + index, images: 1 }, adapters, config);
+    if (!first) throw new Error('a composition always has a first image');
+    return { ...first, index };
+  });
+}
+
 /** Every adapter id a composition shows: chosen ones and the alternatives of each task. */
 export function compositionAdapterIds(record: CompositionRecord): string[] {
   return [

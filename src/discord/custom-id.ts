@@ -8,7 +8,16 @@ import { UserFacingError } from '../errors.js';
 export const CUSTOM_ID_PREFIX = 'sty';
 export const MAX_CUSTOM_ID_LENGTH = 100;
 
-export const COMPONENT_ACTIONS = ['swap', 'render', 'export', 'reroll', 'weights', 'wsave', 'cancel'] as const;
+export const COMPONENT_ACTIONS = [
+  'swap',
+  'render',
+  'export',
+  'reroll',
+  'variations',
+  'weights',
+  'wsave',
+  'cancel',
+] as const;
 export type ComponentAction = (typeof COMPONENT_ACTIONS)[number];
 
 export interface ComponentId {

@@ -4,6 +4,7 @@ import type { Adapter } from '../catalog/adapter.js';
 import { UserFacingError } from '../errors.js';
 import { enqueueRender, renderBackendConfigured } from '../render/submit.js';
 import type { CompositionRecord } from '../state/compositions.js';
+import type { ImagePrompt } from '../stylus/types.js';
 import { compositionImages } from './composition-images.js';
 import type { BotContext } from './context.js';
 import { encodeCustomId } from './custom-id.js';
@@ -22,18 +23,19 @@ export async function requestRender(
   adapters: ReadonlyMap<string, Adapter>,
   requesterId: string,
   context: BotContext,
+  /** The images to render; by default the composition's own (masks from its seed). */
+  images?: ImagePrompt[],
 ): Promise<RenderOutcome> {
   const { config, log } = context.services;
   if (!renderBackendConfigured(config)) return { kind: 'no_backend' };
   if (!context.renderQueue) {
     throw new UserFacingError('Rendering is not available in this bot process right now.', 'no_queue');
   }
-  const images = compositionImages(record, adapters, config);
   const result = await enqueueRender(
     { config, queue: context.renderQueue, log },
     {
       compositionId: record.id,
-      images,
+      images: images ?? compositionImages(record, adapters, config),
       adapters,
       base: record.base,
       channelId: record.channelId,
