@@ -35,7 +35,11 @@ export interface RetrieveResult {
  * Prompt -> top K adapters. BM25 always; dense cosine too when an embedder is configured; fused by reciprocal rank;
  * then a bounded community boost. The prior only re-weights adapters already retrieved: it cannot bring one in.
  */
-export async function retrieve(deps: RetrieverDeps, prompt: string, options: RetrieveOptions = {}): Promise<RetrieveResult> {
+export async function retrieve(
+  deps: RetrieverDeps,
+  prompt: string,
+  options: RetrieveOptions = {},
+): Promise<RetrieveResult> {
   const limit = options.limit ?? DEFAULT_CANDIDATES;
   const query = cleanPrompt(prompt);
   const depth = Math.max(limit, 50);
@@ -104,4 +108,3 @@ export function applyCommunityPrior(
     })
     .sort((a, b) => b.score - a.score || a.id.localeCompare(b.id));
 }
-
