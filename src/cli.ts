@@ -24,11 +24,11 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<CliCommand
     load: async () => (await import('./cli/compose.js')).runCompose,
   },
   catalog: {
-    summary: 'catalog load <file> | catalog stats [--json]: manage the adapter catalog',
+    summary: 'catalog load <file> | stats [--json] | migrate --to qdrant: manage the adapter catalog',
     load: async () => (await import('./cli/catalog.js')).runCatalog,
   },
   eval: {
-    summary: 'eval <topics|...> [options]: quality benchmarks (see each for its flags)',
+    summary: 'eval <retrieval|topics|judge> [options]: quality benchmarks (see each for its flags)',
     load: async () => (await import('./cli/eval.js')).runEval,
   },
   ingest: {

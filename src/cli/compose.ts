@@ -33,7 +33,7 @@ export async function runCompose(args: string[], io: CliIo): Promise<number> {
 /** The documented JSON shape of `stylus compose --json`. */
 export function planToJson(plan: CompositionPlan) {
   const firstImage = plan.images[0];
-  const weightOf = (id: string) => firstImage?.loras.find((lora) => lora.adapterId === id)?.weight ?? 0;
+  const weightOf = (id: string) => roundWeight(firstImage?.loras.find((lora) => lora.adapterId === id)?.weight ?? 0);
   return {
     prompt: plan.prompt,
     base: plan.base,
@@ -49,7 +49,7 @@ export function planToJson(plan: CompositionPlan) {
     images: plan.images.map((image) => ({
       seed: image.seed,
       prompt: image.a1111Prompt,
-      adapters: image.loras.map((lora) => ({ id: lora.adapterId, weight: lora.weight })),
+      adapters: image.loras.map((lora) => ({ id: lora.adapterId, weight: roundWeight(lora.weight) })),
     })),
     timings_ms: {
       retrieve: round(plan.timingsMs.retrieve),
@@ -59,6 +59,11 @@ export function planToJson(plan: CompositionPlan) {
     composer: plan.composer,
     prompt_tokens: plan.promptTokens,
   };
+}
+
+/** Weights as a member reads them (0.64, not 0.6400000000000001). */
+function roundWeight(weight: number): number {
+  return Math.round(weight * 1000) / 1000;
 }
 
 function round(ms: number): number {
