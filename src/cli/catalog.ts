@@ -19,7 +19,10 @@ export async function runCatalog(args: string[], io: CliIo): Promise<number> {
     case 'migrate':
       return (await import('./catalog-migrate.js')).runCatalogMigrate(rest, io);
     default:
-      throw new UserFacingError('Usage: stylus catalog load <file.jsonl> | stylus catalog stats [--json] | stylus catalog migrate --to qdrant', 'usage');
+      throw new UserFacingError(
+        'Usage: stylus catalog load <file.jsonl> | stylus catalog stats [--json] | stylus catalog migrate --to qdrant',
+        'usage',
+      );
   }
 }
 
