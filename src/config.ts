@@ -96,6 +96,7 @@ const envSchema = z.object({
   CHECKPOINT_SD3: optionalString(),
   RENDER_MAX_QUEUED_PER_USER: int(3, 1, 1000),
   RENDER_GUILD_CONCURRENCY: int(1, 1, 100),
+  RENDER_ROUTING_WAIT_MS: int(30_000, 1_000, 3_600_000),
   RENDER_STEPS: int(28, 1, 150),
   RENDER_CFG: number(6, 0, 30),
   RENDER_SAMPLER: optionalString().transform((value) => value ?? 'euler'),

@@ -39,6 +39,7 @@ export async function runWorker(args: string[], io: CliIo): Promise<number> {
     prefix: config.REDIS_PREFIX,
     limits: queueLimitsFromConfig(config),
     log: services.log,
+    routingWaitMs: config.RENDER_ROUTING_WAIT_MS,
   });
   let consumer: Awaited<ReturnType<typeof startRenderWorker>> | undefined;
   try {

@@ -1,4 +1,4 @@
-import { DelayedError, type Job, Queue, QueueEvents, UnrecoverableError, Worker } from 'bullmq';
+import { DelayedError, type Job, Queue, QueueEvents, UnrecoverableError, WaitingError, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { Logger } from '../log.js';
 import { silentLogger } from '../log.js';
@@ -20,6 +20,8 @@ import {
   type RenderOutcome,
   type RenderQueue,
 } from './queue.js';
+import { RouteSweeper } from './routing.js';
+import { newWorkerId, WorkerRegistry } from './worker-registry.js';
 
 /** The failure reason BullMQ keeps for a job its owner cancelled. */
 const CANCELLED = 'cancelled by its owner';
@@ -32,6 +34,10 @@ export interface BullmqQueueOptions {
   queueName?: string;
   limits?: Partial<QueueLimits>;
   log?: Logger;
+  /** Worker routing: how long a job waits for the worker holding its LoRA files before any worker may take it. */
+  routingWaitMs?: number;
+  /** How long a worker counts as alive after its last heartbeat (30 s). */
+  heartbeatTtlMs?: number;
 }
 
 export interface BullmqConsumeOptions {
@@ -41,6 +47,25 @@ export interface BullmqConsumeOptions {
   stalledIntervalMs?: number;
   /** How often a running job checks for a Cancel and renews its guild slot. */
   pollMs?: number;
+  /**
+   * The LoRA files this worker holds (its LORA_DIR). When given, the worker advertises them and also takes jobs routed
+   * to it on its own queue, so adapter load time is paid rarely.
+   */
+  listLoras?: () => Promise<string[]>;
+  /** Tells the worker when its folder changed (a download or an eviction), to advertise again at once. */
+  onLorasChanged?: (listener: () => void) => () => void;
+  /** Heartbeat period (a third of the heartbeat TTL) and folder re-advertisement period (30 s). */
+  heartbeatMs?: number;
+  advertiseMs?: number;
+  /** How often this worker moves stranded or long-waiting routed jobs to the shared queue (5 s). */
+  sweepMs?: number;
+}
+
+/** A consumer of the BullMQ queue; `workerId` is set when it takes routed jobs. */
+export interface BullmqConsumer extends RenderConsumer {
+  readonly workerId?: string;
+  /** Stops like a killed process would: no unregistering, the heartbeat just lapses (tests of the fallback). */
+  abandon(): Promise<void>;
 }
 
 /**
@@ -72,6 +97,10 @@ export class BullmqRenderQueue implements RenderQueue {
   private readonly workers = new Set<Worker<RenderJob>>();
   private readonly workerConnections = new Set<Redis>();
   private readonly eventStreams = new Set<QueueEvents>();
+  private readonly otherQueues = new Map<string, Queue<RenderJob>>();
+  private readonly streamReaders = new Set<Redis>();
+  readonly registry: WorkerRegistry;
+  readonly routingWaitMs: number;
 
   constructor(private readonly options: BullmqQueueOptions) {
     this.limits = { ...DEFAULT_LIMITS, ...options.limits };
@@ -81,18 +110,38 @@ export class BullmqRenderQueue implements RenderQueue {
     // BullMQ's production guide: producers should fail fast rather than queue commands while Redis is away.
     this.redis = new Redis(options.redisUrl, { maxRetriesPerRequest: 1, enableOfflineQueue: true });
     this.queue = new Queue<RenderJob>(this.queueName, { connection: this.redis, prefix: this.prefix });
+    this.routingWaitMs = options.routingWaitMs ?? 30_000;
+    this.registry = new WorkerRegistry(this.redis, this.namespace, {
+      ...(options.heartbeatTtlMs ? { heartbeatTtlMs: options.heartbeatTtlMs } : {}),
+    });
   }
 
   async enqueue(job: RenderJob): Promise<EnqueueResult> {
-    const existing = await this.queue.getJob(job.id);
-    if (existing) {
-      const state = mapState(await existing.getState(), existing.failedReason);
+    const found = await this.locate(job.id);
+    if (found.job) {
+      const state = mapState(await found.job.getState(), found.job.failedReason);
       if (state === 'queued' || state === 'active' || state === 'completed') {
-        return { jobId: job.id, position: state === 'queued' ? await this.positionOf(job.id) : 0, duplicate: true };
+        const position = state === 'queued' ? await this.positionOf(job.id, found.queue) : 0;
+        return { jobId: job.id, position, duplicate: true };
       }
       // Failed or cancelled: asking again is on purpose.
-      await existing.remove();
+      await found.job.remove();
+      await this.redis.del(this.key('route', job.id));
+    } else if (found.moving) {
+      return { jobId: job.id, position: await this.positionOf(job.id, this.queue), duplicate: true };
     }
+    // The id is claimed across the shared and personal queues: of two concurrent enqueues, one queues the job.
+    if ((await this.redis.set(this.key('claim', job.id), '1', 'PX', 10_000, 'NX')) !== 'OK') {
+      return { jobId: job.id, position: 0, duplicate: true };
+    }
+    try {
+      return await this.enqueueClaimed(job);
+    } finally {
+      await this.redis.del(this.key('claim', job.id));
+    }
+  }
+
+  private async enqueueClaimed(job: RenderJob): Promise<EnqueueResult> {
     const userKey = this.key('user', job.requesterId);
     await this.redis.sadd(userKey, job.id);
     if ((await this.activeCountFor(job.requesterId, job.id)) > this.limits.maxQueuedPerUser) {
@@ -100,25 +149,91 @@ export class BullmqRenderQueue implements RenderQueue {
       throw new RenderError(queueLimitMessage(this.limits.maxQueuedPerUser), 'queue_limit', false);
     }
     await this.redis.del(this.key('cancel', job.id), this.key('cancelled', job.id));
-    await this.queue.add('render', job, {
-      jobId: job.id,
+    const worker = await this.chooseWorker(job);
+    const target = worker ? this.queueNamed(this.personalQueueName(worker)) : this.queue;
+    // The route is written before the job so that a status read never looks in the wrong queue.
+    if (worker) await this.redis.set(this.key('route', job.id), target.name, 'EX', KEEP_FINISHED_SECONDS + 24 * 3600);
+    await target.add('render', job, this.jobOptions(job.id));
+    const position = await this.positionOf(job.id, target);
+    this.log.info({ jobId: job.id, guildId: job.guildId, position, worker }, 'render queued');
+    return { jobId: job.id, position, duplicate: false };
+  }
+
+  /** BullMQ options of every render job, on whichever queue it waits. */
+  jobOptions(jobId: string) {
+    return {
+      jobId,
       attempts: this.limits.attempts,
-      backoff: { type: 'exponential', delay: this.limits.backoffMs },
+      backoff: { type: 'exponential' as const, delay: this.limits.backoffMs },
       // Finished jobs are kept a week so that queueing the same id again stays a no-op (idempotency).
       removeOnComplete: { age: KEEP_FINISHED_SECONDS },
       removeOnFail: { age: KEEP_FINISHED_SECONDS },
-    });
-    const position = await this.positionOf(job.id);
-    this.log.info({ jobId: job.id, guildId: job.guildId, position }, 'render queued');
-    return { jobId: job.id, position, duplicate: false };
+    };
+  }
+
+  /** The live worker that already holds the job's LoRA files, if any (routing). */
+  private async chooseWorker(job: RenderJob): Promise<string | undefined> {
+    const files = job.images.flatMap((image) => image.loras.map((lora) => lora.fileName));
+    if (files.length === 0) return undefined;
+    try {
+      const choice = await this.registry.pickWorker(files, (workerId) =>
+        this.queueNamed(this.personalQueueName(workerId)).count(),
+      );
+      return choice?.workerId;
+    } catch (error) {
+      // Routing is an optimisation: the shared queue always works.
+      this.log.warn({ jobId: job.id, err: error }, 'worker routing failed; queueing on the shared queue');
+      return undefined;
+    }
+  }
+
+  personalQueueName(workerId: string): string {
+    return `${this.queueName}-w-${workerId}`;
+  }
+
+  /** The shared queue or a worker's personal queue, by BullMQ queue name (personal ones opened on demand). */
+  queueNamed(name: string): Queue<RenderJob> {
+    if (name === this.queueName) return this.queue;
+    let queue = this.otherQueues.get(name);
+    if (!queue) {
+      queue = new Queue<RenderJob>(name, { connection: this.redis, prefix: this.prefix });
+      this.otherQueues.set(name, queue);
+    }
+    return queue;
+  }
+
+  /** Where a job is: its queue (shared unless routed), the job if it exists, and whether it is being handed over. */
+  private async locate(
+    jobId: string,
+  ): Promise<{ queue: Queue<RenderJob>; job: Job<RenderJob> | undefined; moving: boolean }> {
+    const route = await this.redis.get(this.key('route', jobId));
+    const queue = route ? this.queueNamed(route) : this.queue;
+    const job = await queue.getJob(jobId);
+    if (job) return { queue, job, moving: false };
+    // Between its removal from a personal queue and its arrival on the shared one (see RouteSweeper).
+    const moving = (await this.redis.hexists(this.key('handoff'), jobId)) === 1;
+    if (moving) return { queue: this.queue, job: await this.queue.getJob(jobId), moving: true };
+    return { queue, job: undefined, moving: false };
   }
 
   async status(jobId: string): Promise<RenderJobStatus | undefined> {
     // State first, then the job: a finished state is final, so the job read after it (failedReason, attempts)
     // belongs to it. The other order can pair a failed state with the reason of an earlier try.
-    const rawState = await this.queue.getJobState(jobId);
-    const job = rawState === 'unknown' ? undefined : await this.queue.getJob(jobId);
+    const route = await this.redis.get(this.key('route', jobId));
+    const queue = route ? this.queueNamed(route) : this.queue;
+    const rawState = await queue.getJobState(jobId);
+    const job = rawState === 'unknown' ? undefined : await queue.getJob(jobId);
     if (!job) {
+      if (await this.redis.hexists(this.key('handoff'), jobId)) {
+        // Being moved to the shared queue this very moment.
+        return {
+          id: jobId,
+          state: 'queued',
+          attempts: 0,
+          progress: 0,
+          position: await this.positionOf(jobId, this.queue),
+        };
+      }
       if (await this.redis.exists(this.key('cancelled', jobId))) {
         return { id: jobId, state: 'cancelled', attempts: 0, progress: 0, failedReason: 'cancelled' };
       }
@@ -131,17 +246,29 @@ export class BullmqRenderQueue implements RenderQueue {
       attempts: job.attemptsStarted ?? job.attemptsMade,
       progress: typeof job.progress === 'number' ? job.progress : 0,
     };
-    if (state === 'queued') status.position = await this.positionOf(jobId);
+    if (state === 'queued') status.position = await this.positionOf(jobId, queue);
     if (state === 'cancelled') status.failedReason = 'cancelled';
     else if (job.failedReason) status.failedReason = job.failedReason;
     return status;
   }
 
+  /**
+   * Jobs waiting on the shared queue, first first, then those waiting on each worker's personal queue (routed jobs),
+   * each with its place on the queue it waits on.
+   */
   async queued(limit = 100): Promise<QueuedJob[]> {
-    const ids = await this.waitingIds(limit);
+    const jobs = await this.queuedOn(this.queue, limit);
+    for (const workerId of await this.registry.knownWorkers()) {
+      if (jobs.length >= limit) break;
+      jobs.push(...(await this.queuedOn(this.queueNamed(this.personalQueueName(workerId)), limit - jobs.length)));
+    }
+    return jobs;
+  }
+
+  private async queuedOn(queue: Queue<RenderJob>, limit: number): Promise<QueuedJob[]> {
     const jobs: QueuedJob[] = [];
-    for (const [index, id] of ids.entries()) {
-      const job = await this.queue.getJob(id);
+    for (const [index, id] of (await this.waitingIds(limit, queue)).entries()) {
+      const job = await queue.getJob(id);
       if (job) jobs.push({ job: RenderJobSchema.parse(job.data), position: index + 1 });
     }
     return jobs;
@@ -156,8 +283,8 @@ export class BullmqRenderQueue implements RenderQueue {
         count++;
         continue;
       }
-      const job = await this.queue.getJob(id);
-      const state = job ? mapState(await job.getState(), job.failedReason) : undefined;
+      const { job, moving } = await this.locate(id);
+      const state = job ? mapState(await job.getState(), job.failedReason) : moving ? 'queued' : undefined;
       if (state === 'queued' || state === 'active') count++;
       else await this.redis.srem(userKey, id);
     }
@@ -165,7 +292,7 @@ export class BullmqRenderQueue implements RenderQueue {
   }
 
   async cancel(jobId: string): Promise<CancelOutcome> {
-    const job = await this.queue.getJob(jobId);
+    const { job } = await this.locate(jobId);
     if (!job) return (await this.redis.exists(this.key('cancelled', jobId))) ? 'finished' : 'not_found';
     const state = mapState(await job.getState(), job.failedReason);
     if (state === 'queued') {
@@ -186,7 +313,7 @@ export class BullmqRenderQueue implements RenderQueue {
     return 'interrupting';
   }
 
-  async consume(handler: RenderHandler, options: BullmqConsumeOptions = {}): Promise<RenderConsumer> {
+  async consume(handler: RenderHandler, options: BullmqConsumeOptions = {}): Promise<BullmqConsumer> {
     const lockDuration = options.lockDurationMs ?? 30_000;
     const pollMs = options.pollMs ?? 1_000;
     const slotStaleMs = Math.max(3 * lockDuration, 10_000);
@@ -247,28 +374,143 @@ export class BullmqRenderQueue implements RenderQueue {
       }
     };
 
-    const worker = new Worker<RenderJob>(this.queueName, processor, {
-      connection,
-      prefix: this.prefix,
-      concurrency: options.concurrency ?? 1,
-      lockDuration,
-      stalledInterval: options.stalledIntervalMs ?? Math.max(1_000, lockDuration),
-      maxStalledCount: 2,
-      autorun: true,
-    });
-    worker.on('failed', (job, error) =>
-      this.log.warn({ jobId: job?.id, attempts: job?.attemptsMade, err: error }, 'render try failed'),
+    // One GPU: the shared and the personal queue's workers together run at most `concurrency` jobs. When full, both
+    // are paused so that neither holds a job another worker could start; a job fetched in the race goes back.
+    const capacity = options.concurrency ?? 1;
+    const bullWorkers: Worker<RenderJob>[] = [];
+    let running = 0;
+    let closing = false;
+    const gated = async (job: Job<RenderJob>, token?: string): Promise<RenderOutcome | undefined> => {
+      if (running >= capacity) {
+        await job.moveToWait(token);
+        throw new WaitingError();
+      }
+      running++;
+      if (running >= capacity && bullWorkers.length > 1) for (const worker of bullWorkers) void worker.pause(true);
+      try {
+        return await processor(job, token);
+      } finally {
+        running--;
+        if (!stopping.signal.aborted && !closing && bullWorkers.length > 1) {
+          for (const worker of bullWorkers) if (worker.isPaused()) void worker.resume();
+        }
+      }
+    };
+    const connections = [connection];
+    const startWorker = async (queueName: string, workerConnection: Redis): Promise<Worker<RenderJob>> => {
+      const worker = new Worker<RenderJob>(queueName, gated, {
+        connection: workerConnection,
+        prefix: this.prefix,
+        concurrency: capacity,
+        lockDuration,
+        stalledInterval: options.stalledIntervalMs ?? Math.max(1_000, lockDuration),
+        maxStalledCount: 2,
+        autorun: true,
+      });
+      worker.on('failed', (job, error) =>
+        this.log.warn({ jobId: job?.id, attempts: job?.attemptsMade, err: error }, 'render try failed'),
+      );
+      worker.on('error', (error) => this.log.error({ err: error }, 'render worker error'));
+      this.workers.add(worker);
+      bullWorkers.push(worker);
+      await worker.waitUntilReady();
+      return worker;
+    };
+    await startWorker(this.queueName, connection);
+
+    const routing = options.listLoras
+      ? await this.startRouting(options, async (personalName) => {
+          const personalConnection = new Redis(this.options.redisUrl, { maxRetriesPerRequest: null });
+          this.workerConnections.add(personalConnection);
+          connections.push(personalConnection);
+          const worker = await startWorker(personalName, personalConnection);
+          // Completions on a personal queue reach `onCompleted` listeners through one stream of this queue.
+          worker.on('completed', (job, result) => {
+            void this.redis
+              .xadd(
+                this.key('routed-completed'),
+                'MAXLEN',
+                '~',
+                10_000,
+                '*',
+                'queue',
+                personalName,
+                'jobId',
+                job.id ?? '',
+                'returnvalue',
+                JSON.stringify(result ?? null),
+              )
+              .catch((error: unknown) =>
+                this.log.warn({ jobId: job.id, err: error }, 'routed completion not published'),
+              );
+          });
+        })
+      : undefined;
+    const sweeper = new RouteSweeper(this, this.redis, this.log);
+    const sweepTimer = setInterval(
+      () => void sweeper.sweep().catch((error: unknown) => this.log.warn({ err: error }, 'routing sweep failed')),
+      options.sweepMs ?? Math.min(5_000, Math.max(250, Math.floor(this.routingWaitMs / 2))),
     );
-    worker.on('error', (error) => this.log.error({ err: error }, 'render worker error'));
-    this.workers.add(worker);
-    await worker.waitUntilReady();
-    return {
-      close: async (force = false) => {
-        if (force) stopping.abort();
+    void sweeper.sweep().catch((error: unknown) => this.log.warn({ err: error }, 'routing sweep failed'));
+
+    const stop = async (force: boolean, cleanUp: boolean) => {
+      closing = true;
+      clearInterval(sweepTimer);
+      routing?.stopTimers();
+      if (force) stopping.abort();
+      // Unregistered first: no new job is routed here while the workers finish.
+      if (routing && cleanUp) await this.registry.unregister(routing.workerId).catch(() => undefined);
+      for (const worker of bullWorkers) {
         await worker.close(force);
         this.workers.delete(worker);
-        await connection.quit().catch(() => undefined);
-        this.workerConnections.delete(connection);
+      }
+      // Jobs still waiting for this worker go to the shared queue at once rather than after the routing wait.
+      if (routing && cleanUp) {
+        await sweeper
+          .drain(routing.workerId)
+          .catch((error: unknown) => this.log.warn({ err: error }, 'personal queue not drained'));
+      }
+      for (const workerConnection of connections) {
+        await workerConnection.quit().catch(() => undefined);
+        this.workerConnections.delete(workerConnection);
+      }
+    };
+    return {
+      ...(routing ? { workerId: routing.workerId } : {}),
+      close: (force = false) => stop(force, true),
+      abandon: () => stop(true, false),
+    };
+  }
+
+  /** Registers this worker with its LoRA files, starts its personal queue, and keeps both fresh. */
+  private async startRouting(
+    options: BullmqConsumeOptions,
+    startPersonalWorker: (queueName: string) => Promise<void>,
+  ): Promise<{ workerId: string; stopTimers: () => void }> {
+    const listLoras = options.listLoras ?? (async () => []);
+    const workerId = newWorkerId();
+    await startPersonalWorker(this.personalQueueName(workerId));
+    await this.registry.register(workerId, await listLoras());
+    const advertise = () =>
+      void listLoras()
+        .then((files) => this.registry.advertise(workerId, files))
+        .catch((error: unknown) => this.log.warn({ workerId, err: error }, 'LoRA files not advertised'));
+    const heartbeat = setInterval(
+      () =>
+        void this.registry
+          .heartbeat(workerId)
+          .catch((error: unknown) => this.log.warn({ workerId, err: error }, 'worker heartbeat failed')),
+      options.heartbeatMs ?? Math.max(100, Math.floor(this.registry.heartbeatTtlMs / 3)),
+    );
+    const refresh = setInterval(advertise, options.advertiseMs ?? 30_000);
+    const unsubscribe = options.onLorasChanged?.(advertise);
+    this.log.info({ workerId }, 'worker takes jobs routed to it by the LoRA files it holds');
+    return {
+      workerId,
+      stopTimers: () => {
+        clearInterval(heartbeat);
+        clearInterval(refresh);
+        unsubscribe?.();
       },
     };
   }
@@ -286,10 +528,55 @@ export class BullmqRenderQueue implements RenderQueue {
     });
     await events.waitUntilReady();
     this.eventStreams.add(events);
+    const stopRouted = await this.followRoutedCompletions(listener);
     return async () => {
+      await stopRouted();
       this.eventStreams.delete(events);
       await events.close();
       await connection.quit().catch(() => undefined);
+    };
+  }
+
+  /** Completions of jobs that ran on personal queues (published by their workers, see `consume`). */
+  private async followRoutedCompletions(listener: CompletedListener): Promise<() => Promise<void>> {
+    const reader = new Redis(this.options.redisUrl, { maxRetriesPerRequest: null });
+    this.streamReaders.add(reader);
+    const streamKey = this.key('routed-completed');
+    // From the newest entry at the time of the call on, like QueueEvents.
+    const newest = (await reader.xrevrange(streamKey, '+', '-', 'COUNT', 1))[0];
+    let lastId = newest?.[0] ?? '0-0';
+    let stopped = false;
+    const loop = (async () => {
+      while (!stopped) {
+        const batch = await reader.xread('COUNT', 100, 'BLOCK', 1_000, 'STREAMS', streamKey, lastId).catch(() => null);
+        for (const [, entries] of batch ?? []) {
+          for (const [id, fields] of entries) {
+            lastId = id;
+            const entry = new Map<string, string>();
+            for (let index = 0; index + 1 < fields.length; index += 2)
+              entry.set(fields[index] ?? '', fields[index + 1] ?? '');
+            const outcome = parseOutcome(entry.get('returnvalue'));
+            const job = outcome
+              ? await this.queueNamed(entry.get('queue') ?? '').getJob(entry.get('jobId') ?? '')
+              : undefined;
+            if (outcome && job) {
+              try {
+                listener(RenderJobSchema.parse(job.data), outcome);
+              } catch (error) {
+                this.log.error({ jobId: job.id, err: error }, 'completed-render listener failed');
+              }
+            }
+          }
+        }
+      }
+    })();
+    return async () => {
+      stopped = true;
+      // Ends the blocking read at once.
+      reader.disconnect();
+      await loop.catch(() => undefined);
+      this.streamReaders.delete(reader);
+      await reader.quit().catch(() => undefined);
     };
   }
 
@@ -300,12 +587,19 @@ export class BullmqRenderQueue implements RenderQueue {
     this.workers.clear();
     for (const connection of this.workerConnections) await connection.quit().catch(() => undefined);
     this.workerConnections.clear();
+    for (const reader of this.streamReaders) await reader.quit().catch(() => undefined);
+    this.streamReaders.clear();
+    for (const queue of this.otherQueues.values()) await queue.close();
+    this.otherQueues.clear();
     await this.queue.close();
     await this.redis.quit().catch(() => undefined);
   }
 
   /** Removes every key of this queue (tests and `stylus worker --reset`). */
   async obliterate(): Promise<void> {
+    for (const workerId of await this.registry.knownWorkers()) {
+      await this.queueNamed(this.personalQueueName(workerId)).obliterate({ force: true });
+    }
     await this.queue.obliterate({ force: true });
     const pattern = `${this.prefix}:${this.queueName}:x:*`;
     let cursor = '0';
@@ -316,19 +610,27 @@ export class BullmqRenderQueue implements RenderQueue {
     } while (cursor !== '0');
   }
 
-  private key(kind: 'user' | 'cancel' | 'cancelled' | 'guild', id: string): string {
-    return `${this.prefix}:${this.queueName}:x:${kind}:${id}`;
+  /** Where this queue's own keys live (removed by `obliterate`). */
+  get namespace(): string {
+    return `${this.prefix}:${this.queueName}:x`;
+  }
+
+  key(
+    kind: 'user' | 'cancel' | 'cancelled' | 'guild' | 'route' | 'claim' | 'handoff' | 'sweep' | 'routed-completed',
+    id?: string,
+  ): string {
+    return id === undefined ? `${this.namespace}:${kind}` : `${this.namespace}:${kind}:${id}`;
   }
 
   /** Waiting job ids, next to run first. */
-  private async waitingIds(limit: number): Promise<string[]> {
+  private async waitingIds(limit: number, queue: Queue<RenderJob> = this.queue): Promise<string[]> {
     // BullMQ pushes new jobs on the left of the wait list and workers take from the right: oldest last.
-    const ids = await this.queue.getRanges(['wait'], 0, -1, true);
+    const ids = await queue.getRanges(['wait'], 0, -1, true);
     return ids.slice(0, limit);
   }
 
-  private async positionOf(jobId: string): Promise<number> {
-    const ids = await this.waitingIds(Number.MAX_SAFE_INTEGER);
+  private async positionOf(jobId: string, queue: Queue<RenderJob> = this.queue): Promise<number> {
+    const ids = await this.waitingIds(Number.MAX_SAFE_INTEGER, queue);
     const index = ids.indexOf(jobId);
     if (index >= 0) return index + 1;
     // Delayed (waiting for a retry or a guild slot): behind everything that is waiting.

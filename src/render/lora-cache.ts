@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, rename, stat, unlink, utimes } from 'node:fs/promises';
+import { mkdir, readdir, rename, stat, unlink, utimes } from 'node:fs/promises';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { finished } from 'node:stream/promises';
@@ -52,6 +52,7 @@ interface CacheRow {
 export class LoraCache {
   private readonly inflight = new Map<string, Promise<string>>();
   private readonly pinned = new Map<string, number>();
+  private readonly changeListeners = new Set<() => void>();
   private readonly log: Logger;
 
   constructor(private readonly options: LoraCacheOptions) {
@@ -95,6 +96,18 @@ export class LoraCache {
     return work;
   }
 
+  /** The `.safetensors` files in the folder now (downloaded or put there by an admin): what this worker advertises. */
+  async listFiles(): Promise<string[]> {
+    const entries = await readdir(this.options.dir).catch(() => [] as string[]);
+    return entries.filter((name) => SAFE_NAME.test(name)).sort();
+  }
+
+  /** Calls `listener` after a file is added to or removed from the folder; returns the unsubscribe function. */
+  onChange(listener: () => void): () => void {
+    this.changeListeners.add(listener);
+    return () => this.changeListeners.delete(listener);
+  }
+
   /** Bytes the cache's downloaded files take. */
   usedBytes(): number {
     return (this.options.db.prepare('SELECT COALESCE(SUM(size_bytes), 0) AS n FROM lora_cache').get() as { n: number })
@@ -111,6 +124,7 @@ export class LoraCache {
       await unlink(target).catch(() => undefined);
       this.options.db.prepare('DELETE FROM lora_cache WHERE file_name = ?').run(fileName);
       this.log.warn({ fileName, reason: verdict }, 'removed a bad LoRA file from the folder');
+      this.changed();
     }
     if (lora.source === 'local' || !lora.downloadUrl) {
       throw new RenderError(
@@ -214,6 +228,7 @@ export class LoraCache {
         .prepare('INSERT OR REPLACE INTO lora_cache (file_name, size_bytes, sha256, last_used_at) VALUES (?, ?, ?, ?)')
         .run(fileName, size, digest, Date.now());
       this.log.info({ fileName, bytes: size, adapterId: lora.adapterId }, 'LoRA downloaded and verified');
+      this.changed();
       return target;
     } catch (error) {
       output.destroy();
@@ -305,6 +320,16 @@ export class LoraCache {
     return sameHost(url, this.options.hfUrl ?? 'https://huggingface.co');
   }
 
+  private changed(): void {
+    for (const listener of this.changeListeners) {
+      try {
+        listener();
+      } catch (error) {
+        this.log.warn({ err: error }, 'LoRA folder change listener failed');
+      }
+    }
+  }
+
   /** Evicts least-recently-used downloaded files (never pinned or in-flight ones) until `incoming` more bytes fit. */
   private async makeRoom(incoming: number, forFile: string): Promise<void> {
     const rows = this.options.db
@@ -318,6 +343,7 @@ export class LoraCache {
       this.options.db.prepare('DELETE FROM lora_cache WHERE file_name = ?').run(row.file_name);
       used -= row.size_bytes;
       this.log.info({ fileName: row.file_name, bytes: row.size_bytes }, 'LoRA evicted from the cache');
+      this.changed();
     }
     if (used + incoming > this.options.maxBytes) {
       throw new RenderError(

@@ -5,6 +5,7 @@ import type { Logger } from '../log.js';
 import type { Services } from '../services.js';
 import { createBackend } from './backends/index.js';
 import { checkpointAvailable, type RenderBackend, type RenderedImage } from './backends/types.js';
+import type { BullmqConsumeOptions } from './bullmq-queue.js';
 import { DiscordDelivery, type ResultDelivery } from './delivery.js';
 import { isRetriable, RenderCancelledError, RenderError } from './errors.js';
 import type { RenderJob } from './job.js';
@@ -159,14 +160,21 @@ export function createRenderHandler(deps: WorkerDeps): RenderHandler {
   };
 }
 
-/** Checks checkpoints, then takes jobs until the returned consumer is closed. */
+/**
+ * Checks checkpoints, then takes jobs until the returned consumer is closed. With a LoRA folder, the worker advertises
+ * its files so that the BullMQ queue routes jobs needing them here (the embedded queue has one worker and ignores it).
+ */
 export async function startRenderWorker(
   config: Config,
   deps: WorkerDeps,
   options: { concurrency?: number; lockDurationMs?: number; stalledIntervalMs?: number } = {},
 ): Promise<RenderConsumer> {
   await checkCheckpoints(config, deps.backend, deps.log);
-  const consumer = await deps.queue.consume(createRenderHandler(deps), options);
+  const loras = deps.loras;
+  const consumeOptions: BullmqConsumeOptions = loras
+    ? { ...options, listLoras: () => loras.listFiles(), onLorasChanged: (listener) => loras.onChange(listener) }
+    : options;
+  const consumer = await deps.queue.consume(createRenderHandler(deps), consumeOptions);
   deps.log.info({ queue: deps.queue.kind, backend: deps.backend.name }, 'render worker started');
   return consumer;
 }
