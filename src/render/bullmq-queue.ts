@@ -98,7 +98,8 @@ export class BullmqRenderQueue implements RenderQueue {
   private readonly workerConnections = new Set<Redis>();
   private readonly eventStreams = new Set<QueueEvents>();
   private readonly otherQueues = new Map<string, Queue<RenderJob>>();
-  private readonly streamReaders = new Set<Redis>();
+  /** Stops of the routed-completion readers opened by `onCompleted`. */
+  private readonly routedFollowers = new Set<() => Promise<void>>();
   readonly registry: WorkerRegistry;
   readonly routingWaitMs: number;
 
@@ -540,7 +541,6 @@ export class BullmqRenderQueue implements RenderQueue {
   /** Completions of jobs that ran on personal queues (published by their workers, see `consume`). */
   private async followRoutedCompletions(listener: CompletedListener): Promise<() => Promise<void>> {
     const reader = new Redis(this.options.redisUrl, { maxRetriesPerRequest: null });
-    this.streamReaders.add(reader);
     const streamKey = this.key('routed-completed');
     // From the newest entry at the time of the call on, like QueueEvents.
     const newest = (await reader.xrevrange(streamKey, '+', '-', 'COUNT', 1))[0];
@@ -548,7 +548,14 @@ export class BullmqRenderQueue implements RenderQueue {
     let stopped = false;
     const loop = (async () => {
       while (!stopped) {
-        const batch = await reader.xread('COUNT', 100, 'BLOCK', 1_000, 'STREAMS', streamKey, lastId).catch(() => null);
+        const batch = await reader
+          .xread('COUNT', 100, 'BLOCK', 1_000, 'STREAMS', streamKey, lastId)
+          .catch(async (error: unknown) => {
+            if (stopped) return null;
+            this.log.warn({ err: error }, 'reading routed completions failed; retrying');
+            await new Promise((resolve) => setTimeout(resolve, 1_000));
+            return null;
+          });
         for (const [, entries] of batch ?? []) {
           for (const [id, fields] of entries) {
             lastId = id;
@@ -570,14 +577,16 @@ export class BullmqRenderQueue implements RenderQueue {
         }
       }
     })();
-    return async () => {
+    const stop = async () => {
+      if (stopped) return;
       stopped = true;
+      this.routedFollowers.delete(stop);
       // Ends the blocking read at once.
       reader.disconnect();
       await loop.catch(() => undefined);
-      this.streamReaders.delete(reader);
-      await reader.quit().catch(() => undefined);
     };
+    this.routedFollowers.add(stop);
+    return stop;
   }
 
   async close(): Promise<void> {
@@ -587,8 +596,7 @@ export class BullmqRenderQueue implements RenderQueue {
     this.workers.clear();
     for (const connection of this.workerConnections) await connection.quit().catch(() => undefined);
     this.workerConnections.clear();
-    for (const reader of this.streamReaders) await reader.quit().catch(() => undefined);
-    this.streamReaders.clear();
+    for (const stop of [...this.routedFollowers]) await stop();
     for (const queue of this.otherQueues.values()) await queue.close();
     this.otherQueues.clear();
     await this.queue.close();
