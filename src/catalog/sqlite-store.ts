@@ -454,9 +454,17 @@ export class SqliteAdapterStore implements AdapterStore {
   }
 }
 
+/**
+ * Records were validated by the schema on the way in and stored in its output form (defaults filled), so reading one
+ * back needs no second validation; the schema runs again only on records written before a field existed.
+ */
 function parseStored(record: string): Adapter {
-  return parseAdapter(JSON.parse(record));
+  const value = JSON.parse(record) as Adapter;
+  return STORED_FIELDS.every((field) => field in value) ? value : parseAdapter(value);
 }
+
+/** Fields every parsed record has (required ones and those with defaults), read off a minimal record. */
+const STORED_FIELDS = Object.keys(parseAdapter({ id: 'local:probe', source: 'local', name: 'probe' }));
 
 function bufferToFloat32(buffer: Buffer): Float32Array {
   // Copy: a Buffer from SQLite may not be 4-byte aligned.

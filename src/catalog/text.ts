@@ -20,8 +20,19 @@ export function rawTokens(text: string): string[] {
   );
 }
 
+/** Stems seen before: the same words recur in every prompt and record, and stemming dominates tokenising. */
+const stemCache = new Map<string, string>();
+const STEM_CACHE_SIZE = 100_000;
+
 export function stem(token: string): string {
-  return ASCII_WORD.test(token) && token.length > 3 ? stemmer(token) : token;
+  if (token.length <= 3 || !ASCII_WORD.test(token)) return token;
+  let stemmed = stemCache.get(token);
+  if (stemmed === undefined) {
+    stemmed = stemmer(token);
+    if (stemCache.size >= STEM_CACHE_SIZE) stemCache.clear();
+    stemCache.set(token, stemmed);
+  }
+  return stemmed;
 }
 
 export function isStopword(token: string): boolean {

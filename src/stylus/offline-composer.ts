@@ -45,7 +45,19 @@ interface AdapterKeys {
   phrases: { text: string; terms: string[]; kind: 'trigger' | 'tag' }[];
 }
 
+/** Keys per adapter object: stores hand back the same cached objects, so repeated compositions reuse them. */
+const keysCache = new WeakMap<Adapter, AdapterKeys>();
+
 function keysOf(adapter: Adapter): AdapterKeys {
+  let keys = keysCache.get(adapter);
+  if (!keys) {
+    keys = computeKeys(adapter);
+    keysCache.set(adapter, keys);
+  }
+  return keys;
+}
+
+function computeKeys(adapter: Adapter): AdapterKeys {
   const triggers = adapter.triggerWords.flatMap((entry) => entry.split(','));
   return {
     name: conceptTerms(adapter.name),
