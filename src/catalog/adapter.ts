@@ -44,6 +44,18 @@ export function normaliseBaseModel(raw: string | undefined | null): BaseFamily {
   return 'other';
 }
 
+/** How members read each base family. */
+export const BASE_FAMILY_LABELS: Record<BaseFamily, string> = {
+  sd1: 'SD 1.5',
+  sd2: 'SD 2',
+  sdxl: 'SDXL',
+  pony: 'Pony',
+  illustrious: 'Illustrious',
+  flux1: 'Flux.1',
+  sd3: 'SD 3',
+  other: 'other',
+};
+
 /** Base families whose LoRAs load on a checkpoint of the given family. Pony and Illustrious are SDXL fine-tunes. */
 export function compatibleFamilies(checkpointFamily: BaseFamily): BaseFamily[] {
   switch (checkpointFamily) {

@@ -16,6 +16,7 @@ import {
   TextInputStyle,
 } from 'discord.js';
 import type { Adapter } from '../catalog/adapter.js';
+import { BASE_FAMILY_LABELS } from '../catalog/adapter.js';
 import type { CompositionRecord } from '../state/compositions.js';
 import { activeAdapterIds, adapterWeight } from './composition-images.js';
 import { encodeCustomId } from './custom-id.js';
@@ -29,17 +30,6 @@ export const MAX_ADAPTERS_PER_TASK = 3;
 export const NONE_VALUE = 'none';
 /** The weights modal has room for five text inputs. */
 export const MAX_WEIGHT_INPUTS = 5;
-
-const FAMILY_LABELS: Record<string, string> = {
-  sd1: 'SD 1.5',
-  sd2: 'SD 2',
-  sdxl: 'SDXL',
-  pony: 'Pony',
-  illustrious: 'Illustrious',
-  flux1: 'Flux.1',
-  sd3: 'SD 3',
-  other: 'other',
-};
 
 export interface CompositionView {
   embeds: APIEmbed[];
@@ -78,7 +68,7 @@ function statusLine(record: CompositionRecord): string {
 /** The embed and controls of a composition. Stays within Discord's limits whatever the prompt and tasks. */
 export function compositionView(record: CompositionRecord, adapters: ReadonlyMap<string, Adapter>): CompositionView {
   const footer = [
-    FAMILY_LABELS[record.base] ?? record.base,
+    BASE_FAMILY_LABELS[record.base],
     `seed ${record.seed}`,
     `composer ${record.composer}`,
     `${Math.round(record.composeMs)} ms`,

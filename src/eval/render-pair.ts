@@ -4,7 +4,7 @@ import type { RenderBackend, RenderedImage } from '../render/backends/types.js';
 import type { ResultDelivery } from '../render/delivery.js';
 import { EmbeddedRenderQueue } from '../render/embedded-queue.js';
 import type { RenderJob } from '../render/job.js';
-import { LoraCache } from '../render/lora-cache.js';
+import { loraCacheFromConfig } from '../render/lora-cache.js';
 import { RenderResults } from '../render/results.js';
 import { buildRenderJob } from '../render/submit.js';
 import { createRenderHandler } from '../render/worker.js';
@@ -54,19 +54,7 @@ export class PairRenderer {
     db: SqliteDatabase,
     log: Logger,
   ) {
-    const loras = config.LORA_DIR
-      ? new LoraCache({
-          dir: config.LORA_DIR,
-          db,
-          maxBytes: config.LORA_CACHE_MAX_GB * 1024 ** 3,
-          maxFileBytes: config.LORA_MAX_FILE_MB * 1024 ** 2,
-          civitaiToken: config.CIVITAI_TOKEN,
-          hfToken: config.HF_TOKEN,
-          civitaiUrl: config.CIVITAI_API_URL,
-          hfUrl: config.HF_ENDPOINT,
-          log,
-        })
-      : undefined;
+    const loras = loraCacheFromConfig(config, db, log);
     this.handle = createRenderHandler({
       // Nothing is ever queued here: the handler only asks it for waiting jobs to announce positions.
       queue: new EmbeddedRenderQueue(this.scratch),

@@ -6,6 +6,7 @@ import { Readable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { readSafetensorsHeader, SafetensorsError } from '../catalog/safetensors.js';
+import type { Config } from '../config.js';
 import type { Logger } from '../log.js';
 import { silentLogger } from '../log.js';
 import type { SqliteDatabase } from '../storage/sqlite.js';
@@ -430,4 +431,20 @@ async function hashFile(file: string): Promise<string> {
   const hash = createHash('sha256');
   for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer);
   return hash.digest('hex');
+}
+
+/** The worker's LoRA cache as configured (LORA_DIR and its limits, hub tokens and URLs); undefined without LORA_DIR. */
+export function loraCacheFromConfig(config: Config, db: SqliteDatabase, log: Logger): LoraCache | undefined {
+  if (!config.LORA_DIR) return undefined;
+  return new LoraCache({
+    dir: config.LORA_DIR,
+    db,
+    maxBytes: config.LORA_CACHE_MAX_GB * 1024 ** 3,
+    maxFileBytes: config.LORA_MAX_FILE_MB * 1024 ** 2,
+    civitaiToken: config.CIVITAI_TOKEN,
+    hfToken: config.HF_TOKEN,
+    civitaiUrl: config.CIVITAI_API_URL,
+    hfUrl: config.HF_ENDPOINT,
+    log,
+  });
 }

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Adapter, BaseFamily } from '../catalog/adapter.js';
+import { BASE_FAMILY_LABELS } from '../catalog/adapter.js';
 import { localLoraName } from '../catalog/lora-file.js';
 import type { Config } from '../config.js';
 import type { Logger } from '../log.js';
@@ -66,17 +67,6 @@ export function renderBackendConfigured(config: Config): boolean {
   return config.COMFYUI_URL !== undefined || config.A1111_URL !== undefined;
 }
 
-const FAMILY_NAMES: Record<BaseFamily, string> = {
-  sd1: 'SD 1.5',
-  sd2: 'SD 2',
-  sdxl: 'SDXL',
-  pony: 'Pony',
-  illustrious: 'Illustrious',
-  flux1: 'Flux.1',
-  sd3: 'SD 3',
-  other: 'this kind of',
-};
-
 /**
  * Turns a composition into a render job and queues it. Refuses, before anything is queued, a family with no
  * checkpoint, a server with no render backend and a member past the per-user limit (RenderError, user-facing).
@@ -96,7 +86,7 @@ export async function enqueueRender(
   const checkpoint = checkpointFor(config, input.base);
   if (!checkpoint) {
     throw new RenderError(
-      `This server has no checkpoint for ${FAMILY_NAMES[input.base]} models, so it cannot render this composition.` +
+      `This server has no checkpoint for ${input.base === 'other' ? 'this kind of' : BASE_FAMILY_LABELS[input.base]} models, so it cannot render this composition.` +
         (input.base === 'other' ? '' : ` An admin can set ${checkpointKey(input.base)}.`),
       'no_checkpoint',
       false,

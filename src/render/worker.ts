@@ -9,7 +9,7 @@ import type { BullmqConsumeOptions } from './bullmq-queue.js';
 import { DiscordDelivery, type ResultDelivery } from './delivery.js';
 import { isRetriable, RenderCancelledError, RenderError } from './errors.js';
 import type { RenderJob } from './job.js';
-import { LoraCache } from './lora-cache.js';
+import { type LoraCache, loraCacheFromConfig } from './lora-cache.js';
 import type { RenderConsumer, RenderContext, RenderHandler, RenderOutcome, RenderQueue } from './queue.js';
 import { RenderResults } from './results.js';
 import { PositionAnnouncer, progressText, StatusThrottle } from './status.js';
@@ -205,19 +205,7 @@ export function workerDepsFromConfig(
   if (!token) {
     throw new UserFacingError('DISCORD_TOKEN is not set: the worker posts images with the bot token.', 'config');
   }
-  const loras = config.LORA_DIR
-    ? new LoraCache({
-        dir: config.LORA_DIR,
-        db,
-        maxBytes: config.LORA_CACHE_MAX_GB * 1024 ** 3,
-        maxFileBytes: config.LORA_MAX_FILE_MB * 1024 ** 2,
-        civitaiToken: config.CIVITAI_TOKEN,
-        hfToken: config.HF_TOKEN,
-        civitaiUrl: config.CIVITAI_API_URL,
-        hfUrl: config.HF_ENDPOINT,
-        log,
-      })
-    : undefined;
+  const loras = loraCacheFromConfig(config, db, log);
   if (!loras) log.warn('LORA_DIR is not set: adapters are not downloaded, they must already be on the render backend');
   return {
     queue,
