@@ -1,0 +1,66 @@
+import type { Config } from './config.js';
+import { type RunningBot, startBot } from './discord/bot.js';
+import { createLogger, type Logger } from './log.js';
+import { openRenderQueue } from './render/open-queue.js';
+import type { RenderConsumer, RenderQueue } from './render/queue.js';
+import { mirrorResults, RenderResults } from './render/results.js';
+import { renderBackendConfigured } from './render/submit.js';
+import { startEmbeddedRenderWorker } from './render/worker.js';
+import { openServices, type ServiceOptions, type Services } from './services.js';
+
+/** The bot process as `npm start` runs it: services, render queue, in-process worker (embedded mode), bot. */
+export interface RunningApp {
+  services: Services;
+  bot: RunningBot;
+  queue?: RenderQueue;
+  /** The in-process render worker, in embedded mode with a backend configured. */
+  worker?: RenderConsumer;
+  stop(): Promise<void>;
+}
+
+export async function startApp(
+  config: Config & { DISCORD_TOKEN: string },
+  options: ServiceOptions & { log?: Logger } = {},
+): Promise<RunningApp> {
+  const log = options.log ?? createLogger(config.LOG_LEVEL);
+  const services = await openServices(config, { ...options, log });
+  let queue: RenderQueue | undefined;
+  let worker: RenderConsumer | undefined;
+  let stopMirror: (() => Promise<void>) | undefined;
+  const close = async () => {
+    await worker?.close();
+    await stopMirror?.();
+    await queue?.close();
+    await services.close();
+  };
+  try {
+    queue = renderBackendConfigured(config) ? openRenderQueue(config, services.db, log) : undefined;
+    if (queue?.kind === 'embedded') {
+      // Embedded mode: this process renders too. A backend that is down at start must not keep the bot offline.
+      worker = await startEmbeddedRenderWorker(services, queue).catch((error: unknown) => {
+        log.error(
+          { err: error },
+          'the in-process render worker could not start; compositions still work, renders wait',
+        );
+        return undefined;
+      });
+    } else if (queue) {
+      // Workers on other machines record results in their own files: mirror them here so reactions find adapters.
+      stopMirror = await mirrorResults(queue, new RenderResults(services.db));
+    }
+    const bot = await startBot({ services, token: config.DISCORD_TOKEN, ...(queue ? { renderQueue: queue } : {}) });
+    return {
+      services,
+      bot,
+      ...(queue ? { queue } : {}),
+      ...(worker ? { worker } : {}),
+      async stop() {
+        await bot.stop();
+        await close();
+      },
+    };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}
