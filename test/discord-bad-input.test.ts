@@ -88,7 +88,7 @@ describe('bad input', () => {
       (request) => request.method === 'PATCH' && request.path.includes(interaction.token),
     );
     expect(edit.body.allowed_mentions).toEqual({ parse: [] });
-    const title = String(((edit.body.embeds as Json[])[0] ?? {}).title);
+    const title = String((edit.body.embeds as Json[])[0]?.title);
     expect(title).not.toMatch(/@everyone/);
     expect(title).not.toContain('<@&');
     expect(title).toContain('\\*\\*bold\\*\\*');
