@@ -1,5 +1,6 @@
 import { type Client, Events } from 'discord.js';
 import { SLASH_COMMANDS } from '../../commands/index.js';
+import { CachedCommunityStore } from '../community/cached-store.js';
 import { openCommunityStore } from '../community/open.js';
 import type { RenderQueue } from '../render/queue.js';
 import { RenderResults } from '../render/results.js';
@@ -31,7 +32,7 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
   const { services, token } = options;
   const { config, log, db } = services;
   const compositionsKeyv = openStateKeyv({ config, db, namespace: 'compositions', log });
-  const community = openCommunityStore(config, db, log);
+  const community = new CachedCommunityStore(openCommunityStore(config, db, log));
   const adapterNames = new AdapterNameCache(services.store, log);
   await adapterNames.warm();
   const context: BotContext = {
