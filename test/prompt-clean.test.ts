@@ -40,4 +40,18 @@ describe('stripExtraNetworkTags', () => {
   it('removes only extra-network tags so member text cannot load files', () => {
     expect(stripExtraNetworkTags('a cat <lora:../../etc:1> <LYCO:x:1> (fluffy:1.2)')).toBe('a cat (fluffy:1.2)');
   });
+
+  it('leaves no tag AUTOMATIC1111 would read, even when removing one would join the text around it into another', () => {
+    // A1111 matches <(\w+):([^>]+)>: a "<" inside the name does not end the tag for it.
+    const a1111Tag = /<(\w+):([^>]+)>/;
+    for (const prompt of [
+      'a cat <lora:<lora:x:1>evil:1>',
+      'a cat <lora:evil<x:1>',
+      'a cat <lora:<hypernet:x>evil:1>',
+    ]) {
+      const stripped = stripExtraNetworkTags(prompt);
+      expect(stripped).toMatch(/^a cat/);
+      expect(stripped).not.toMatch(a1111Tag);
+    }
+  });
 });

@@ -69,12 +69,23 @@ export function cleanPrompt(text: string): string {
   return segments.join(', ');
 }
 
+/**
+ * Extra-network tags as AUTOMATIC1111 reads them (`<(\w+):([^>]+)>`, so a name may hold a `<`), with the spacing
+ * variants members type.
+ */
+const EXTRA_NETWORK_TAG = /<\s*(lora|lyco|lycoris|hypernet|embedding)\s*:[^>]*>/gi;
+
 /** Removes only LoRA-style extra-network tags: what members typed stays, but no file is loaded by their text. */
 export function stripExtraNetworkTags(text: string): string {
-  return text
-    .replace(/<\s*(lora|lyco|hypernet|embedding)\s*:[^<>]*>/gi, ' ')
-    .replace(/\s{2,}/g, ' ')
-    .trim();
+  // Repeat until none is left: removing one tag must not join its neighbours into a new one
+  // (`<lora:<lora:x:1>name:1>`).
+  let out = text;
+  let previous: string;
+  do {
+    previous = out;
+    out = out.replace(EXTRA_NETWORK_TAG, ' ');
+  } while (out !== previous);
+  return out.replace(/\s{2,}/g, ' ').trim();
 }
 
 /**
