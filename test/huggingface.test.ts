@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HuggingFaceClient, huggingFaceRecords, markdownToText, nextLink } from '../src/catalog/sources/huggingface.js';
 import type { SourceRecord } from '../src/catalog/sources/types.js';
@@ -93,6 +95,41 @@ describe('Hugging Face source', () => {
     expect(lists).toHaveLength(2);
     expect(lists[0]?.query.getAll('filter')).toEqual([SDXL, 'lora']);
     expect(lists[0]?.authorization).toBe('Bearer hf_secret');
+  });
+
+  it('keeps the token on the configured endpoint when a Link header names another host', async () => {
+    // Two loopback hubs: the endpoint pages to the other one. The next page must come from the endpoint itself.
+    const seen: { hub: string; url: string; authorization?: string }[] = [];
+    const hub = (name: string, link: (self: string) => string | undefined) =>
+      createServer((req, res) => {
+        seen.push({ hub: name, url: req.url ?? '', authorization: req.headers.authorization });
+        const cursor = new URL(req.url ?? '/', 'http://x').searchParams.get('cursor');
+        const next = cursor ? undefined : link(name);
+        res.writeHead(200, { 'content-type': 'application/json', ...(next ? { link: `<${next}>; rel="next"` } : {}) });
+        res.end(JSON.stringify([{ id: `${name}/${cursor ? 'second' : 'first'}` }]));
+      });
+    const listen = async (server: ReturnType<typeof createServer>) => {
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    };
+    const elsewhere = hub('elsewhere', () => undefined);
+    const elsewhereUrl = await listen(elsewhere);
+    const endpoint = hub('endpoint', () => `${elsewhereUrl}/api/models?filter=lora&cursor=2`);
+    const endpointUrl = await listen(endpoint);
+    try {
+      const hf = new HuggingFaceClient({ endpoint: endpointUrl, token: 'hf_secret', log: silentLogger });
+      const listed: string[] = [];
+      for await (const repo of hf.listLoraRepos({ baseRepos: ['base/model'] })) listed.push(repo);
+      expect(listed).toEqual(['endpoint/first', 'endpoint/second']);
+      expect(seen.filter((request) => request.hub === 'elsewhere')).toEqual([]);
+      expect(seen[1]?.url).toBe('/api/models?filter=lora&cursor=2');
+      expect(seen[1]?.authorization).toBe('Bearer hf_secret');
+    } finally {
+      endpoint.closeAllConnections();
+      elsewhere.closeAllConnections();
+      await new Promise((resolve) => endpoint.close(resolve));
+      await new Promise((resolve) => elsewhere.close(resolve));
+    }
   });
 
   it('turns model info, card data and README into records', async () => {

@@ -90,9 +90,20 @@ export class HuggingFaceClient {
           yield id;
           if (list.limit !== undefined && seen.size >= list.limit) return;
         }
-        next = page.length ? nextLink(response.headers.get('link')) : undefined;
+        next = page.length ? this.sameHost(nextLink(response.headers.get('link'))) : undefined;
       }
     }
+  }
+
+  /**
+   * The next page on the configured endpoint: the Link header is the server's word, and the token goes with every
+   * request, so a link to another host (a mirror naming huggingface.co, or worse) keeps only its path and query.
+   */
+  private sameHost(link: string | undefined): string | undefined {
+    if (!link) return undefined;
+    const endpoint = new URL(this.options.endpoint);
+    const target = new URL(link, endpoint);
+    return new URL(`${target.pathname}${target.search}`, endpoint.origin).toString();
   }
 
   async modelInfo(repo: string, signal?: AbortSignal): Promise<unknown> {
