@@ -29,11 +29,20 @@ export interface ServiceOptions {
 export async function openServices(config: Config, options: ServiceOptions = {}): Promise<Services> {
   const log = options.log ?? createLogger(config.LOG_LEVEL);
   const db = openDatabase(databasePath(config.DATA_DIR));
-  const store: AdapterStore = await openAdapterStore(config, db, log);
-  if (options.seedCatalog ?? config.STYLUS_SEED_CATALOG) {
-    const loaded = await loadSeedCatalogIfEmpty(store);
-    if (loaded > 0) log.info({ adapters: loaded }, 'seed catalog loaded into an empty store');
+  let store: AdapterStore | undefined;
+  try {
+    store = await openAdapterStore(config, db, log);
+    if (options.seedCatalog ?? config.STYLUS_SEED_CATALOG) {
+      const loaded = await loadSeedCatalogIfEmpty(store);
+      if (loaded > 0) log.info({ adapters: loaded }, 'seed catalog loaded into an empty store');
+    }
+  } catch (error) {
+    // A store that cannot open (Qdrant down, a bad collection) must not leave the database file open behind it.
+    await store?.close().catch(() => undefined);
+    if (db.open) db.close();
+    throw error;
   }
+  const openedStore = store;
   const openai = openAiConfigured(config) ? createOpenAiClient(config) : undefined;
   const embedder =
     openai && config.STYLUS_EMBEDDING_MODEL
@@ -43,11 +52,11 @@ export async function openServices(config: Config, options: ServiceOptions = {})
     config,
     log,
     db,
-    store,
+    store: openedStore,
     openai,
     embedder,
     async close() {
-      await store.close();
+      await openedStore.close();
       if (db.open) db.close();
     },
   };
