@@ -39,7 +39,7 @@ export interface StoredVector {
  * (test/contract/adapter-store.contract.ts) runs against both.
  */
 export interface AdapterStore {
-  /** Inserts or replaces records by id. A replaced record keeps its vector only if `keepVectors` (default true). */
+  /** Inserts or replaces records by id. A replaced record keeps its vector; embedCatalog re-embeds changed text. */
   upsert(adapters: readonly Adapter[]): Promise<void>;
   get(id: string): Promise<Adapter | undefined>;
   /** Records for the ids that exist, in the order of `ids`. */
