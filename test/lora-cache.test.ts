@@ -259,6 +259,21 @@ describe('LoRA cache', () => {
     expect(folder()).toEqual([]);
   });
 
+  it('fails the render, not the process, when the file cannot be written (the folder went away mid-download)', async () => {
+    const bytes = loraBytes('gone', 200_000); // larger than a write stream's buffer: back-pressure is exercised
+    cdn.routes.set('/gone.safetensors', (_req, res) => {
+      // The folder disappears (a disk unmounted) after the cache created it and before the file is written.
+      rmSync(loraDir, { recursive: true, force: true });
+      res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': bytes.length });
+      res.end(bytes);
+    });
+    const error = await errorOf(
+      cache().ensure(lora({ fileName: 'gone.safetensors', downloadUrl: `${cdn.url}/gone.safetensors` })),
+    );
+    expect(error.code).toBe('lora_download');
+    expect(error.retriable).toBe(true);
+  });
+
   it('refuses names that could leave the folder', async () => {
     for (const fileName of ['../evil.safetensors', 'sub/dir.safetensors', '.hidden.safetensors']) {
       expect((await errorOf(cache().ensure(lora({ fileName, downloadUrl: `${cdn.url}/x` })))).code).toBe(

@@ -3,7 +3,7 @@ import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir, readdir, rename, stat, unlink, utimes } from 'node:fs/promises';
 import path from 'node:path';
 import { Readable } from 'node:stream';
-import { finished } from 'node:stream/promises';
+import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { readSafetensorsHeader, SafetensorsError } from '../catalog/safetensors.js';
 import type { Config } from '../config.js';
@@ -192,21 +192,26 @@ export class LoraCache {
     const hash = createHash('sha256');
     let size = 0;
     let firstBytes: Buffer | undefined;
-    const output = createWriteStream(part, { flags: 'wx' });
+    const body = Readable.fromWeb(response.body as WebReadableStream<Uint8Array>);
     try {
-      for await (const chunk of Readable.fromWeb(response.body as WebReadableStream<Uint8Array>)) {
-        const bytes = chunk as Buffer;
-        if (!firstBytes) {
-          firstBytes = bytes;
-          if (looksLikeHtml(bytes)) throw htmlInstead(fileName, url);
-        }
-        size += bytes.length;
-        if (size > maxFileBytes) throw tooLarge(fileName, maxFileBytes);
-        hash.update(bytes);
-        if (!output.write(bytes)) await new Promise<void>((resolve) => output.once('drain', () => resolve()));
-      }
-      output.end();
-      await finished(output);
+      // pipeline, not write() by hand: a write error (disk full, folder gone) rejects here instead of being an
+      // unhandled 'error' event that kills the process, and back-pressure cannot wait for a 'drain' that never comes.
+      await pipeline(
+        body,
+        async function* checked(chunks: AsyncIterable<Buffer>) {
+          for await (const bytes of chunks) {
+            if (!firstBytes) {
+              firstBytes = bytes;
+              if (looksLikeHtml(bytes)) throw htmlInstead(fileName, url);
+            }
+            size += bytes.length;
+            if (size > maxFileBytes) throw tooLarge(fileName, maxFileBytes);
+            hash.update(bytes);
+            yield bytes;
+          }
+        },
+        createWriteStream(part, { flags: 'wx' }),
+      );
       await readSafetensorsHeader(part).catch((error: unknown) => {
         throw new RenderError(
           `The adapter file ${fileName} is not a valid safetensors file (${error instanceof SafetensorsError ? error.message : 'unreadable'}); it was deleted.`,
@@ -232,7 +237,7 @@ export class LoraCache {
       this.changed();
       return target;
     } catch (error) {
-      output.destroy();
+      body.destroy();
       await unlink(part).catch(() => undefined);
       if (error instanceof RenderError) throw error;
       if (signal?.aborted) throw signal.reason;
