@@ -143,6 +143,15 @@ describe('ComfyUI backend against the loopback ComfyUI', () => {
     expect(comfy.requestsTo('POST', '/interrupt')).toHaveLength(1);
   });
 
+  it('treats a malformed WebSocket frame mid-render as a lost connection, not a crash', async () => {
+    comfy.behaviour = 'hang';
+    const error = await errorOf(
+      backend.renderImage(request(), { signal: signal(), onProgress: () => comfy.sendMalformedFrames() }),
+    );
+    expect(error.code).toBe('backend_unreachable');
+    expect(error.retriable).toBe(true);
+  });
+
   it('says the backend is unreachable when nothing answers', async () => {
     const down = new ComfyUiBackend({ url: await deadUrl() });
     const error = await errorOf(down.renderImage(request(), { signal: signal() }));

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { readdirSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import sharp from 'sharp';
 import { type WebSocket, WebSocketServer } from 'ws';
 
@@ -65,6 +66,8 @@ export class FakeComfyUI {
   private readonly outputs = new Map<string, Buffer>();
   private readonly history = new Map<string, HistoryEntry>();
   private readonly sockets = new Map<string, WebSocket>();
+  /** The TCP sockets under the WebSockets, to write frames ws would refuse to send. */
+  private readonly rawSockets = new Map<string, Duplex>();
   private readonly interrupted = new Set<string>();
   private running: string | undefined;
   private seq = 0;
@@ -101,6 +104,14 @@ export class FakeComfyUI {
     return this.requests.filter((request) => request.method === method && request.path.startsWith(pathPrefix));
   }
 
+  /**
+   * Writes a frame with a reserved opcode on every open socket, as a broken proxy or a crashed server might: the
+   * client's WebSocket must treat it as a lost connection.
+   */
+  sendMalformedFrames(): void {
+    for (const raw of this.rawSockets.values()) raw.write(Buffer.from([0x83, 0x00]));
+  }
+
   uploaded(name: string): Buffer | undefined {
     return this.uploads.get(name);
   }
@@ -115,7 +126,9 @@ export class FakeComfyUI {
     const clientId = url.searchParams.get('clientId') ?? randomUUID().replaceAll('-', '');
     this.connections.push({ clientId, seq: ++this.seq });
     this.sockets.set(clientId, socket);
+    this.rawSockets.set(clientId, request.socket);
     socket.on('close', () => {
+      if (this.rawSockets.get(clientId) === request.socket) this.rawSockets.delete(clientId);
       if (this.sockets.get(clientId) === socket) this.sockets.delete(clientId);
     });
     socket.send(

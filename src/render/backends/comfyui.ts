@@ -151,6 +151,9 @@ export class ComfyUiBackend implements RenderBackend {
       };
       socket.once('open', () => {
         socket.off('error', fail);
+        // A WebSocket 'error' with no listener is thrown and ends the process. After open, ws emits one for a bad
+        // frame and then closes the socket: follow() reports the close, so the error itself only needs logging.
+        socket.on('error', (error) => this.log.warn({ clientId, err: error }, 'ComfyUI WebSocket error'));
         resolve(socket);
       });
       socket.once('error', fail);
