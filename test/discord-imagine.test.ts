@@ -3,7 +3,7 @@ import { compositionImages } from '../src/discord/composition-images.js';
 import { messageLimitViolations, modalLimitViolations } from '../src/discord/limits.js';
 import { type ComfyGraph, danglingLinks } from '../src/render/comfyui-graph.js';
 import type { FakeDiscord, RecordedRequest } from './support/fake-discord.js';
-import { BotHarness } from './support/fake-discord-harness.js';
+import { BotHarness, botFixtureAdapters } from './support/fake-discord-harness.js';
 import type { FakeMember, FakeMessage } from './support/fake-discord-payloads.js';
 import { MODERATOR_PERMISSIONS } from './support/fake-discord-payloads.js';
 import { OpenAiStub } from './support/openai-stub.js';
@@ -271,5 +271,83 @@ describe('/imagine', () => {
     const weights = Object.values(record?.weights ?? {});
     expect(weights).toContain(1.5);
     expect(JSON.stringify(embedOf(h.message(message.id)).fields)).toContain('weight 1.50');
+  });
+
+  it('prefills catalog weights that fit the inputs, and keeps the fields a member left unchanged', async () => {
+    // Catalog weights range from -5 to 5 with any precision; the modal takes 0 to 2 in at most 8 characters.
+    const unusual = [1 / 3, -1, 3];
+    h = await BotHarness.start({
+      adapters: botFixtureAdapters().map((adapter, index) => ({
+        ...adapter,
+        recommendedWeight: unusual[index % unusual.length] ?? 1,
+      })),
+    });
+    const owner = h.fake.member({ username: 'owner' });
+    const { message } = await imagine(h, owner, `${PROMPT} unusual weights`);
+    const compositionId = compositionIdOf(message);
+    const open = h.fake.button({ member: owner, message, customId: `sty:weights:${compositionId}` });
+    const modal = (await callback(h.fake, open)).body.data as Json;
+    const inputs = (modal.components as Json[]).map((row) => ((row.components as Json[])[0] ?? {}) as Json);
+    expect(inputs.length).toBeGreaterThan(1);
+    for (const input of inputs) expect(String(input.value).length).toBeLessThanOrEqual(Number(input.max_length));
+    const prefilled = inputs.map((input) => String(input.value));
+    expect(prefilled.some((value) => Number(value) < 0 || Number(value) > 2)).toBe(true);
+
+    // Only the first weight is edited; the others are submitted as the modal showed them.
+    const fields = Object.fromEntries(
+      inputs.map((input, index) => [String(input.custom_id), index === 0 ? '1.25' : String(input.value)]),
+    );
+    const submit = h.fake.modalSubmit({ member: owner, message, customId: String(modal.custom_id), fields });
+    const saved = await callback(h.fake, submit);
+    expect(saved.body.type).toBe(7);
+    const record = await h.bot.context.compositions.get(compositionId);
+    expect(Object.values(record?.weights ?? {})).toEqual([1.25]);
+  });
+
+  it('a swap or new masks after Render make the composition renderable again', async () => {
+    const harness = await BotHarness.start({
+      renderQueue: true,
+      env: { COMFYUI_URL: 'http://127.0.0.1:9', CHECKPOINT_SDXL: 'sd_xl_base_1.0.safetensors' },
+    });
+    h = harness;
+    const owner = harness.fake.member({ username: 'owner' });
+    const { message } = await imagine(harness, owner, `${PROMPT} render twice`);
+    const compositionId = compositionIdOf(message);
+    const renderButton = () =>
+      (harness.message(message.id).components as Json[])
+        .flatMap((row) => row.components as Json[])
+        .find((component) => component.custom_id === `sty:render:${compositionId}`);
+    const render = async () => {
+      const click = harness.fake.button({ member: owner, message, customId: `sty:render:${compositionId}` });
+      expect((await callback(harness.fake, click)).body.type).toBe(7);
+      const followUp = await harness.fake.waitForRequest(
+        (request) =>
+          request.method === 'POST' && request.path.startsWith('/webhooks/') && request.path.includes(click.token),
+        'the queued answer',
+      );
+      expect(String(followUp.body.content)).toMatch(/^Render queued/);
+      expect(renderButton()?.disabled).toBe(true);
+      expect((await harness.bot.context.compositions.get(compositionId))?.status).toBe('queued');
+    };
+
+    await render();
+    const reroll = harness.fake.button({ member: owner, message, customId: `sty:reroll:${compositionId}` });
+    expect((await callback(harness.fake, reroll)).body.type).toBe(7);
+    expect(renderButton()?.disabled).not.toBe(true);
+    expect((await harness.bot.context.compositions.get(compositionId))?.status).toBe('shown');
+
+    // New masks are a new job, not a duplicate of the first.
+    await render();
+    const select = selectOf(harness.message(message.id), 0);
+    const other = (select.options as Json[]).find((option) => option.default !== true);
+    const swap = harness.fake.select({
+      member: owner,
+      message,
+      customId: String(select.custom_id),
+      values: [String(other?.value)],
+    });
+    expect((await callback(harness.fake, swap)).body.type).toBe(7);
+    expect(renderButton()?.disabled).not.toBe(true);
+    await render();
   });
 });

@@ -18,6 +18,7 @@ import {
   MAX_TASK_SELECTS,
   NONE_VALUE,
   swapChoices,
+  weightInputValue,
   weightModalAdapters,
   weightsModal,
 } from './composition-view.js';
@@ -88,7 +89,9 @@ export async function handleCompositionInteraction(
       return swap(interaction, id, context, adapters);
     case 'reroll':
       if (onResult) return renderAgain(interaction, context, record, adapters, 'reroll');
-      return updateView(interaction, context, record, adapters, (current) => ({ ...current, seed: randomSeed() }));
+      return updateView(interaction, context, record, adapters, (current) =>
+        edited({ ...current, seed: randomSeed() }),
+      );
     case 'variations':
       if (!onResult) throw invalidControl();
       return renderAgain(interaction, context, record, adapters, 'variations');
@@ -105,6 +108,14 @@ export async function handleCompositionInteraction(
     case 'cancel':
       return cancel(interaction, context, record, adapters);
   }
+}
+
+/**
+ * A swap, a weight edit or new masks change what would be rendered: a queued composition becomes renderable again
+ * (Render is disabled only while nothing changed since the last render was queued; that job keeps its own images).
+ */
+function edited(record: CompositionRecord): CompositionRecord {
+  return record.status === 'queued' ? { ...record, status: 'shown' } : record;
 }
 
 async function updateView(
@@ -152,7 +163,7 @@ async function swap(
     task.adapters = values
       .filter((value) => value !== NONE_VALUE)
       .map((adapterId) => ({ adapterId, reason: reasons.get(adapterId) ?? 'swapped in by a member' }));
-    return current;
+    return edited(current);
   });
 }
 
@@ -201,9 +212,12 @@ async function saveWeights(
       const raw = field && 'value' in field && typeof field.value === 'string' ? field.value : undefined;
       if (raw === undefined)
         throw new UserFacingError('The weights form is incomplete. Press Weights again.', 'bad_form');
-      weights[adapterId] = parseWeight(raw, adapters.get(adapterId)?.name ?? adapterId);
+      const adapter = adapters.get(adapterId);
+      // A field left as it was keeps its weight: editing one adapter must not force a value on the others.
+      if (raw.trim() === weightInputValue(current, adapter)) return;
+      weights[adapterId] = parseWeight(raw, adapter?.name ?? adapterId);
     });
-    return { ...current, weights };
+    return edited({ ...current, weights });
   });
 }
 

@@ -170,6 +170,15 @@ function buttons(record: CompositionRecord): ActionRowBuilder<ButtonBuilder> {
   );
 }
 
+/**
+ * What a weight input starts with: the current weight rounded to two decimals, so a catalog weight such as 1/3 fits
+ * the input's 8 characters. A submitted value equal to this is "unchanged" and keeps the current weight, even one
+ * outside 0 to 2 (catalog weights range from -5 to 5).
+ */
+export function weightInputValue(record: CompositionRecord, adapter: Adapter | undefined): string {
+  return adapter ? String(Math.round(adapterWeight(record, adapter) * 100) / 100) : '0.8';
+}
+
 /** The adapters the weights modal edits, in the order of its inputs `w0`..`w4`. */
 export function weightModalAdapters(record: CompositionRecord): string[] {
   return activeAdapterIds(record).slice(0, MAX_WEIGHT_INPUTS);
@@ -187,7 +196,7 @@ export function weightsModal(
       .setStyle(TextInputStyle.Short)
       .setRequired(true)
       .setMaxLength(8)
-      .setValue(adapter ? String(adapterWeight(record, adapter)) : '0.8');
+      .setValue(weightInputValue(record, adapter));
     return new ActionRowBuilder<TextInputBuilder>().addComponents(input);
   });
   return new ModalBuilder()

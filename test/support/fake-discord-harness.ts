@@ -7,6 +7,8 @@ import type { Adapter } from '../../src/catalog/adapter.js';
 import { loadConfig } from '../../src/config.js';
 import { type RunningBot, startBot } from '../../src/discord/bot.js';
 import { silentLogger } from '../../src/log.js';
+import { openRenderQueue } from '../../src/render/open-queue.js';
+import type { RenderQueue } from '../../src/render/queue.js';
 import { openServices, type Services } from '../../src/services.js';
 import { makeAdapter } from './adapters.js';
 import { FakeDiscord } from './fake-discord.js';
@@ -87,6 +89,10 @@ export interface HarnessOptions {
   /** Keep state in the real Redis (prefix t-bot) instead of the SQLite file. */
   redis?: boolean;
   adapters?: Adapter[];
+  /** Give the bot a render queue (embedded, or BullMQ with `redis`) that no worker consumes: jobs stay queued. */
+  renderQueue?: boolean;
+  /** Redis key prefix base when `redis` is set (default t-bot); a random suffix is added. */
+  redisPrefixBase?: string;
 }
 
 /**
@@ -96,17 +102,19 @@ export interface HarnessOptions {
 export class BotHarness {
   bot!: RunningBot;
   services!: Services;
+  queue: RenderQueue | undefined;
   private constructor(
     readonly fake: FakeDiscord,
     readonly dataDir: string,
     readonly env: Record<string, string>,
     readonly redisPrefix: string | undefined,
+    private readonly withQueue = false,
   ) {}
 
   static async start(options: HarnessOptions = {}): Promise<BotHarness> {
     const fake = await FakeDiscord.start();
     const dataDir = mkdtempSync(path.join(tmpdir(), 'stylus-bot-'));
-    const redisPrefix = options.redis ? `t-bot:${randomUUID()}` : undefined;
+    const redisPrefix = options.redis ? `${options.redisPrefixBase ?? 't-bot'}:${randomUUID()}` : undefined;
     const env: Record<string, string> = {
       DATA_DIR: dataDir,
       DISCORD_TOKEN: fake.token,
@@ -116,7 +124,7 @@ export class BotHarness {
       ...(redisPrefix ? { REDIS_URL, REDIS_PREFIX: redisPrefix } : {}),
       ...options.env,
     };
-    const harness = new BotHarness(fake, dataDir, env, redisPrefix);
+    const harness = new BotHarness(fake, dataDir, env, redisPrefix, options.renderQueue ?? false);
     await harness.boot();
     await harness.services.store.upsert(options.adapters ?? botFixtureAdapters());
     await harness.bot.context.adapterNames.warm();
@@ -126,12 +134,18 @@ export class BotHarness {
   private async boot(): Promise<void> {
     const config = loadConfig(this.env);
     this.services = await openServices(config, { log: silentLogger, seedCatalog: false });
-    this.bot = await startBot({ services: this.services, token: this.fake.token });
+    this.queue = this.withQueue ? openRenderQueue(config, this.services.db, silentLogger) : undefined;
+    this.bot = await startBot({
+      services: this.services,
+      token: this.fake.token,
+      ...(this.queue ? { renderQueue: this.queue } : {}),
+    });
   }
 
   /** A bot restart: new Client, new services over the same SQLite file and Redis prefix. */
   async restart(): Promise<void> {
     await this.bot.stop();
+    await this.queue?.close();
     await this.services.close();
     await this.boot();
   }
@@ -144,6 +158,7 @@ export class BotHarness {
 
   async close(): Promise<void> {
     await this.bot.stop();
+    await this.queue?.close();
     await this.services.close();
     await this.fake.close();
     rmSync(this.dataDir, { recursive: true, force: true });
