@@ -4,7 +4,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { buildSafetensors } from '../src/catalog/safetensors.js';
 import { RenderError } from '../src/render/errors.js';
 import type { RenderLora } from '../src/render/job.js';
@@ -128,6 +128,53 @@ describe('LoRA cache', () => {
     expect(cdn.seen).toHaveLength(1);
     await store.ensure(entry);
     expect(cdn.seen).toHaveLength(1);
+  });
+
+  it("one job's cancel does not cancel another job waiting for the same download; the last one out stops it", async () => {
+    const bytes = loraBytes('slow');
+    let release: () => void = () => {};
+    const released = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    cdn.routes.set('/slow.safetensors', (_req, res) => {
+      void released.then(() => {
+        res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': bytes.length });
+        res.end(bytes);
+      });
+    });
+    const entry = lora({ fileName: 'slow.safetensors', downloadUrl: `${cdn.url}/slow.safetensors` });
+    const store = cache();
+    const first = new AbortController();
+    const second = new AbortController();
+    const firstWait = store.ensure(entry, first.signal);
+    const secondWait = store.ensure(entry, second.signal);
+    const firstOutcome = firstWait.then(
+      () => 'resolved',
+      (error: unknown) => error,
+    );
+    await vi.waitFor(() => expect(cdn.seen).toHaveLength(1));
+    const reason = new Error('the first owner cancelled');
+    first.abort(reason);
+    expect(await firstOutcome).toBe(reason);
+    release();
+    expect(readFileSync(await secondWait).equals(bytes)).toBe(true);
+    expect(cdn.seen).toHaveLength(1);
+
+    // Everyone gives up: the download itself stops and leaves nothing behind.
+    let hold: () => void = () => {};
+    cdn.routes.set('/abandoned.safetensors', (_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': bytes.length * 2 });
+      res.write(bytes.subarray(0, 8));
+      hold = () => res.destroy();
+    });
+    const abandoned = lora({ fileName: 'abandoned.safetensors', downloadUrl: `${cdn.url}/abandoned.safetensors` });
+    const only = new AbortController();
+    const onlyWait = store.ensure(abandoned, only.signal).catch((error: unknown) => error);
+    await vi.waitFor(() => expect(cdn.seen.some((seen) => seen.path === '/abandoned.safetensors')).toBe(true));
+    only.abort(reason);
+    expect(await onlyWait).toBe(reason);
+    await vi.waitFor(() => expect(folder()).toEqual(['slow.safetensors']));
+    hold();
   });
 
   it('refuses pickle files without downloading them: by URL, by served file name, by file name', async () => {

@@ -37,6 +37,41 @@ export interface LoraCacheOptions {
   downloadTimeoutMs?: number;
 }
 
+/** One fetch of a file, shared by the jobs that need it; aborted when the last of them stops waiting. */
+interface SharedDownload {
+  work: Promise<string>;
+  controller: AbortController;
+  waiting: number;
+}
+
+function waitForShared(shared: SharedDownload, signal?: AbortSignal): Promise<string> {
+  if (!signal) {
+    // A caller that cannot give up keeps the download going for good.
+    shared.waiting = Number.POSITIVE_INFINITY;
+    return shared.work;
+  }
+  if (signal.aborted) return Promise.reject(signal.reason);
+  shared.waiting++;
+  return new Promise<string>((resolve, reject) => {
+    const onAbort = () => {
+      shared.waiting--;
+      if (shared.waiting <= 0) shared.controller.abort(signal.reason);
+      reject(signal.reason);
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+    shared.work.then(
+      (file) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(file);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error);
+      },
+    );
+  });
+}
+
 interface CacheRow {
   file_name: string;
   size_bytes: number;
@@ -51,7 +86,7 @@ interface CacheRow {
  * for one file share one download.
  */
 export class LoraCache {
-  private readonly inflight = new Map<string, Promise<string>>();
+  private readonly inflight = new Map<string, SharedDownload>();
   private readonly pinned = new Map<string, number>();
   private readonly changeListeners = new Set<() => void>();
   private readonly log: Logger;
@@ -87,14 +122,22 @@ export class LoraCache {
     }
   }
 
-  /** The path of a LoRA file in the folder, fetched and verified first if need be. */
+  /**
+   * The path of a LoRA file in the folder, fetched and verified first if need be. A download shared by several jobs
+   * is stopped only when every one of them has given up: one owner's Cancel must not cancel another member's render.
+   */
   async ensure(lora: RenderLora, signal?: AbortSignal): Promise<string> {
     const fileName = checkedName(lora);
-    const running = this.inflight.get(fileName);
-    if (running) return running;
-    const work = this.ensureUncached(lora, fileName, signal).finally(() => this.inflight.delete(fileName));
-    this.inflight.set(fileName, work);
-    return work;
+    let shared = this.inflight.get(fileName);
+    if (!shared) {
+      const controller = new AbortController();
+      const work = this.ensureUncached(lora, fileName, controller.signal).finally(() => this.inflight.delete(fileName));
+      // Every waiter may have left (each gets its own rejection); the shared outcome is then nobody's to handle.
+      work.catch(() => undefined);
+      shared = { work, controller, waiting: 0 };
+      this.inflight.set(fileName, shared);
+    }
+    return waitForShared(shared, signal);
   }
 
   /** The `.safetensors` files in the folder now (downloaded or put there by an admin): what this worker advertises. */
