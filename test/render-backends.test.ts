@@ -202,6 +202,24 @@ describe('AUTOMATIC1111 backend against the loopback A1111', () => {
     expect(progress.length).toBeGreaterThan(0);
   });
 
+  it('reports no progress for an image after it has been returned (a late progress answer is dropped)', async () => {
+    a1111.stepDelayMs = 10;
+    a1111.progressDelayMs = 150;
+    let returned = false;
+    const late: number[] = [];
+    await backend.renderImage(request({ loras: [], a1111Prompt: 'a red fox' }), {
+      signal: signal(),
+      onProgress: (fraction) => {
+        if (returned) late.push(fraction);
+      },
+    });
+    returned = true;
+    // Let every progress request sent during the render come back.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(a1111.requestsTo('GET', '/sdapi/v1/progress').length).toBeGreaterThan(0);
+    expect(late).toEqual([]);
+  });
+
   it('uses img2img with init_images, mask and denoising_strength', async () => {
     await backend.renderImage(
       request({ initImage: await makePng(40, 40, 3), mask: await makePng(40, 40, 0), denoise: 0.5 }),

@@ -27,6 +27,8 @@ export class FakeA1111 {
   loras: string[] = [];
   behaviour: A1111Behaviour = 'ok';
   stepDelayMs = 2;
+  /** How long GET /sdapi/v1/progress takes to answer (a busy server answers late); the value is read on arrival. */
+  progressDelayMs = 0;
   private known: string[] = [];
   private progress = 0;
   private interrupted = false;
@@ -108,8 +110,10 @@ export class FakeA1111 {
           return;
         }
       case 'GET /sdapi/v1/progress': {
+        const progress = this.progress;
+        if (this.progressDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, this.progressDelayMs));
         send(res, 200, {
-          progress: this.progress,
+          progress,
           eta_relative: 0,
           state: { skipped: false, interrupted: this.interrupted, job: '', job_count: 0 },
           current_image: null,

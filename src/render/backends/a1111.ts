@@ -147,14 +147,27 @@ export class A1111Backend implements RenderBackend {
 
   private pollProgress(options: BackendCallOptions): () => void {
     if (!options.onProgress) return () => {};
+    // An answer that arrives after the image returned is dropped: it would put "Rendering: 60%" back on a status
+    // message that already says the render is done. One request at a time: a busy server is not piled on.
+    let stopped = false;
+    let asking = false;
     const timer = setInterval(() => {
+      if (asking) return;
+      asking = true;
       void this.getJson<{ progress?: number }>('/sdapi/v1/progress?skip_current_image=true', options.signal)
         .then((progress) => {
-          if (typeof progress.progress === 'number') options.onProgress?.(Math.max(0, Math.min(1, progress.progress)));
+          if (stopped || typeof progress.progress !== 'number') return;
+          options.onProgress?.(Math.max(0, Math.min(1, progress.progress)));
         })
-        .catch(() => undefined);
+        .catch(() => undefined)
+        .finally(() => {
+          asking = false;
+        });
     }, this.progressPollMs);
-    return () => clearInterval(timer);
+    return () => {
+      stopped = true;
+      clearInterval(timer);
+    };
   }
 
   private async interrupt(): Promise<void> {
