@@ -68,6 +68,7 @@ const envSchema = z.object({
   STYLUS_MAX_PROMPT_CHARS: int(1500, 10, 6000),
   STYLUS_INSERT_TRIGGERS: bool(false),
   STYLUS_SEED_CATALOG: bool(true),
+  STYLUS_BLACKLIST_FILE: optionalString().transform((value) => (value ? path.resolve(value) : undefined)),
 
   // Discord.
   DISCORD_TOKEN: optionalString(),

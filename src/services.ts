@@ -1,5 +1,6 @@
 import type OpenAI from 'openai';
 import { type Embedder, OpenAiEmbedder } from './catalog/embedder.js';
+import { Blacklist } from './catalog/ingest/blacklist.js';
 import { openAdapterStore } from './catalog/open-store.js';
 import { loadSeedCatalogIfEmpty } from './catalog/seed.js';
 import type { AdapterStore } from './catalog/store.js';
@@ -17,6 +18,8 @@ export interface Services {
   store: AdapterStore;
   openai?: OpenAI;
   embedder?: Embedder;
+  /** Adapters never to pick (STYLUS_BLACKLIST_FILE), whatever the catalog holds. */
+  blacklist?: Blacklist;
   close(): Promise<void>;
 }
 
@@ -28,6 +31,7 @@ export interface ServiceOptions {
 
 export async function openServices(config: Config, options: ServiceOptions = {}): Promise<Services> {
   const log = options.log ?? createLogger(config.LOG_LEVEL);
+  const blacklist = config.STYLUS_BLACKLIST_FILE ? await Blacklist.load(config.STYLUS_BLACKLIST_FILE) : undefined;
   const db = openDatabase(databasePath(config.DATA_DIR));
   let store: AdapterStore | undefined;
   try {
@@ -55,6 +59,7 @@ export async function openServices(config: Config, options: ServiceOptions = {})
     store: openedStore,
     openai,
     embedder,
+    ...(blacklist ? { blacklist } : {}),
     async close() {
       await openedStore.close();
       if (db.open) db.close();

@@ -35,6 +35,34 @@ describe('stylus compose (offline, seed catalog)', () => {
     expect(plan.images[0].adapters.map((adapter: { id: string }) => adapter.id)).toContain('hf:KappaNeuro/ukiyo-e-art');
   });
 
+  it('never picks a blacklisted adapter, by id or by name', async () => {
+    const prompt = 'a corgi astronaut floating in space, ukiyo-e woodblock print style';
+    const file = path.join(dataDir, 'blacklist.txt');
+    const picked = async () => {
+      const { code, stdout, stderr } = await runCli(['compose', prompt, '--json', '--seed', '7'], {
+        DATA_DIR: dataDir,
+        STYLUS_BLACKLIST_FILE: file,
+      });
+      expect(stderr).toBe('');
+      expect(code).toBe(0);
+      const plan = JSON.parse(stdout);
+      return plan.tasks.flatMap((task: { adapters: { id: string }[] }) => task.adapters.map((adapter) => adapter.id));
+    };
+    writeFileSync(file, '# comment\nhf:KappaNeuro/ukiyo-e-art\n');
+    expect(await picked()).not.toContain('hf:KappaNeuro/ukiyo-e-art');
+    writeFileSync(file, 'name: ukiyo\n');
+    expect(await picked()).not.toContain('hf:KappaNeuro/ukiyo-e-art');
+    writeFileSync(file, '');
+    expect(await picked()).toContain('hf:KappaNeuro/ukiyo-e-art');
+
+    const missing = await runCli(['compose', prompt], {
+      DATA_DIR: dataDir,
+      STYLUS_BLACKLIST_FILE: path.join(dataDir, 'nope.txt'),
+    });
+    expect(missing.code).not.toBe(0);
+    expect(missing.stderr).toMatch(/Cannot read the blacklist file/);
+  });
+
   it('gives the same images for the same seed', async () => {
     const args = ['compose', 'pixel art castle on a hill, watercolor', '--json', '--seed', '42', '--images', '3'];
     const first = JSON.parse((await runCli(args, { DATA_DIR: dataDir })).stdout);

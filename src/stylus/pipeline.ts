@@ -20,7 +20,8 @@ import type {
 export const MAX_ALTERNATIVES = 24;
 const CACHE_SIZE = 256;
 
-export type PipelineServices = Pick<Services, 'config' | 'store' | 'embedder' | 'openai' | 'log'>;
+export type PipelineServices = Pick<Services, 'config' | 'store' | 'embedder' | 'openai' | 'log'> &
+  Partial<Pick<Services, 'blacklist'>>;
 
 /** Parses a member's or the CLI's base option: a family name ("sdxl", "SD 1.5") or a checkpoint file name. */
 export function parseBase(value: string | undefined, fallback: BaseFamily = 'sdxl'): BaseFamily {
@@ -70,7 +71,17 @@ class CompositionCache {
   }
 }
 
-const cache = new CompositionCache();
+/** One cache per store: two catalogs can share a version number, never their compositions. */
+const caches = new WeakMap<object, CompositionCache>();
+
+function cacheFor(store: object): CompositionCache {
+  let cache = caches.get(store);
+  if (!cache) {
+    cache = new CompositionCache();
+    caches.set(store, cache);
+  }
+  return cache;
+}
 
 function composerLlm(services: PipelineServices): ComposerLlm | undefined {
   const model = services.config.STYLUS_COMPOSER_MODEL;
@@ -92,6 +103,7 @@ export async function planComposition(services: PipelineServices, request: Compo
     excludeIds: request.excludeIds,
   };
   const llm = composerLlm(services);
+  const blacklist = services.blacklist;
   const cacheKey = JSON.stringify([
     cleaned,
     filter,
@@ -99,7 +111,9 @@ export async function planComposition(services: PipelineServices, request: Compo
     llm?.model ?? 'offline',
     config.STYLUS_CANDIDATES,
     request.communityScores ? [...request.communityScores.entries()].sort() : [],
+    blacklist?.fingerprint ?? '',
   ]);
+  const cache = cacheFor(services.store);
 
   let retrieveMs = 0;
   let composeMs = 0;
@@ -110,6 +124,7 @@ export async function planComposition(services: PipelineServices, request: Compo
       filter,
       communityScores: request.communityScores,
       communityWeight: config.COMMUNITY_BOOST_WEIGHT,
+      ...(blacklist ? { exclude: (adapter: Adapter) => blacklist.reason(adapter) !== undefined } : {}),
     });
     // The embedded stores answer synchronously: give pending I/O (a bot's acknowledgements) a turn between stages.
     await new Promise<void>((resolve) => setImmediate(resolve));

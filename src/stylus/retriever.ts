@@ -1,3 +1,4 @@
+import type { Adapter } from '../catalog/adapter.js';
 import type { Embedder } from '../catalog/embedder.js';
 import type { AdapterFilter, AdapterStore, ScoredId } from '../catalog/store.js';
 import type { Logger } from '../log.js';
@@ -22,7 +23,12 @@ export interface RetrieveOptions {
   communityScores?: ReadonlyMap<string, number>;
   /** How far the prior may move a fused score: +/- weight/2 of it. Bounded, so it reorders near ties only. */
   communityWeight?: number;
+  /** Adapters to leave out that a store filter cannot express (a blacklist by name). */
+  exclude?: (adapter: Adapter) => boolean;
 }
+
+/** Extra hits read when some may be excluded after the store answered, so K candidates still come back. */
+const EXCLUSION_SLACK = 32;
 
 export interface RetrieveResult {
   candidates: Candidate[];
@@ -59,13 +65,15 @@ export async function retrieve(
   const afterDense = performance.now();
   const fused = fuseRankings([textHits, denseHits], RRF_K);
   const boosted = applyCommunityPrior(fused, options.communityScores, options.communityWeight ?? 0);
-  const top = boosted.slice(0, limit);
+  const top = boosted.slice(0, options.exclude ? limit + EXCLUSION_SLACK : limit);
   const adapters = await deps.store.getMany(top.map((hit) => hit.id));
   const byId = new Map(adapters.map((adapter) => [adapter.id, adapter]));
   const candidates: Candidate[] = [];
   for (const hit of top) {
     const adapter = byId.get(hit.id);
-    if (adapter) candidates.push({ adapter, score: hit.score, rank: candidates.length });
+    if (!adapter || options.exclude?.(adapter)) continue;
+    candidates.push({ adapter, score: hit.score, rank: candidates.length });
+    if (candidates.length === limit) break;
   }
   const sources: RetrieveResult['sources'] = ['bm25'];
   if (denseHits.length > 0) sources.push('dense');

@@ -49,6 +49,11 @@ export class Blacklist {
     return part ? `blacklisted: name contains "${part}"` : undefined;
   }
 
+  /** The entries, in a stable form: part of the composition cache key. */
+  get fingerprint(): string {
+    return JSON.stringify([[...this.ids].sort(), [...this.nameParts].sort()]);
+  }
+
   get size(): number {
     return this.ids.size + this.nameParts.length;
   }
