@@ -1,7 +1,19 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { Writable } from 'node:stream';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import { main } from '../src/cli.js';
+import { loadConfig } from '../src/config.js';
+import { startBot } from '../src/discord/bot.js';
+import { silentLogger } from '../src/log.js';
+import { openServices } from '../src/services.js';
 import { FakeDiscord } from './support/fake-discord.js';
+import { REDIS_URL } from './support/fake-discord-harness.js';
+
+const openSockets = () => process.getActiveResourcesInfo().filter((kind) => kind === 'TCPSocketWrap').length;
 
 function buffer(): { stream: Writable; text: () => string } {
   const chunks: string[] = [];
@@ -63,5 +75,33 @@ describe('starting and deploying', () => {
       for (const option of definition.options) expect(option.description.length).toBeLessThanOrEqual(100);
     }
     expect(stdout.text()).toMatch(/Registered \/imagine, \/adapters/);
+  });
+
+  it('a bot that fails to start closes the connections it opened', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'stylus-start-'));
+    const config = loadConfig({
+      DATA_DIR: dir,
+      LOG_LEVEL: 'silent',
+      STYLUS_SEED_CATALOG: 'false',
+      REDIS_URL,
+      REDIS_PREFIX: `t-review-bot:${randomUUID()}`,
+      DISCORD_API_URL: 'http://127.0.0.1:9/api',
+    });
+    const services = await openServices(config, { log: silentLogger, seedCatalog: false });
+    try {
+      // A damaged catalog: loading adapter names for autocomplete fails before the bot logs in.
+      services.db.exec('DROP TABLE catalog_meta');
+      await sleep(200); // sockets of the tests before this one finish closing
+      const before = openSockets();
+      await expect(startBot({ services, token: 'not-used' })).rejects.toThrow(/catalog_meta/);
+      // ioredis opens its socket asynchronously: give a leaked connection the time to appear, and a closed one the
+      // time to let go of its socket. A leaked one never does.
+      await sleep(200);
+      for (let turn = 0; turn < 100 && openSockets() > before; turn++) await sleep(20);
+      expect(openSockets()).toBeLessThanOrEqual(before);
+    } finally {
+      await services.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -33,33 +33,38 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
   const { config, log, db } = services;
   const compositionsKeyv = openStateKeyv({ config, db, namespace: 'compositions', log });
   const community = new CachedCommunityStore(openCommunityStore(config, db, log));
-  const adapterNames = new AdapterNameCache(services.store, log);
-  await adapterNames.warm();
-  const context: BotContext = {
-    services,
-    compositions: new CompositionStore(compositionsKeyv.keyv, log),
-    community,
-    adapterNames,
-    ...(options.renderQueue ? { renderQueue: options.renderQueue } : {}),
-  };
-  const route = createInteractionRouter(SLASH_COMMANDS, context);
   const client = createDiscordClient({ apiUrl: config.DISCORD_API_URL ?? DEFAULT_DISCORD_API });
-  client.on(Events.InteractionCreate, (interaction) => {
-    void route(interaction);
-  });
-  attachReactionFeedback(client, { community, results: new RenderResults(db), config, log });
-  client.on(Events.Error, (error) => log.error({ err: error }, 'discord client error'));
-  client.on(Events.ShardDisconnect, (event, shardId) =>
-    log.warn({ code: event.code, shardId }, 'gateway disconnected'),
-  );
-  const ready = new Promise<void>((resolve) => client.once(Events.ClientReady, () => resolve()));
-  try {
-    await client.login(token);
-    await ready;
-  } catch (error) {
+  const release = async () => {
     await client.destroy();
     await compositionsKeyv.keyv.disconnect();
     await community.close();
+  };
+  let context: BotContext;
+  try {
+    // Anything that fails from here on (a damaged catalog, a refused login) must not leave connections open.
+    const adapterNames = new AdapterNameCache(services.store, log);
+    await adapterNames.warm();
+    context = {
+      services,
+      compositions: new CompositionStore(compositionsKeyv.keyv, log),
+      community,
+      adapterNames,
+      ...(options.renderQueue ? { renderQueue: options.renderQueue } : {}),
+    };
+    const route = createInteractionRouter(SLASH_COMMANDS, context);
+    client.on(Events.InteractionCreate, (interaction) => {
+      void route(interaction);
+    });
+    attachReactionFeedback(client, { community, results: new RenderResults(db), config, log });
+    client.on(Events.Error, (error) => log.error({ err: error }, 'discord client error'));
+    client.on(Events.ShardDisconnect, (event, shardId) =>
+      log.warn({ code: event.code, shardId }, 'gateway disconnected'),
+    );
+    const ready = new Promise<void>((resolve) => client.once(Events.ClientReady, () => resolve()));
+    await client.login(token);
+    await ready;
+  } catch (error) {
+    await release();
     throw error;
   }
   log.info(
@@ -69,10 +74,6 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
   return {
     client,
     context,
-    async stop() {
-      await client.destroy();
-      await compositionsKeyv.keyv.disconnect();
-      await community.close();
-    },
+    stop: release,
   };
 }
