@@ -8,9 +8,9 @@ import { SqliteKeyvStore } from './sqlite-keyv-store.js';
 export type StateKind = 'redis' | 'sqlite';
 
 /**
- * The bot's key-value state (compositions, votes): Redis through @keyv/redis when `REDIS_URL` is set, so
- * replicas share it; otherwise a table in the embedded SQLite file. Errors throw instead of reading as "missing",
- * so an outage never looks like an unknown composition.
+ * The bot's key-value state (composition records; votes and tallies live in src/community): Redis through
+ * @keyv/redis when `REDIS_URL` is set, so replicas share it; otherwise a table in the embedded SQLite file. Errors
+ * throw instead of reading as "missing", so an outage never looks like an unknown composition.
  */
 export function openStateKeyv<Value>(options: {
   config: Pick<Config, 'REDIS_URL' | 'REDIS_PREFIX'>;
