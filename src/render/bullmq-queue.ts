@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { DelayedError, type Job, Queue, QueueEvents, UnrecoverableError, WaitingError, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { Logger } from '../log.js';
@@ -143,6 +144,33 @@ export class BullmqRenderQueue implements RenderQueue {
   }
 
   private async enqueueClaimed(job: RenderJob): Promise<EnqueueResult> {
+    // One member's submissions are counted and added one at a time, across bot processes: two counted side by side
+    // would each see the other as a stale entry (no job yet), drop it from the member's set and both pass the limit.
+    const unlock = await this.lockMember(job.requesterId);
+    try {
+      return await this.enqueueLocked(job);
+    } finally {
+      await unlock();
+    }
+  }
+
+  /** A short Redis lock per member (expires on its own if its holder dies). */
+  private async lockMember(requesterId: string): Promise<() => Promise<void>> {
+    const lockKey = this.key('user-lock', requesterId);
+    const token = randomBytes(8).toString('hex');
+    const deadline = Date.now() + 10_000;
+    while ((await this.redis.set(lockKey, token, 'PX', 10_000, 'NX')) !== 'OK') {
+      if (Date.now() > deadline) {
+        throw new RenderError('The render queue is busy; try again in a moment.', 'queue_limit', false);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 10 + Math.random() * 20));
+    }
+    return async () => {
+      if ((await this.redis.get(lockKey)) === token) await this.redis.del(lockKey);
+    };
+  }
+
+  private async enqueueLocked(job: RenderJob): Promise<EnqueueResult> {
     const userKey = this.key('user', job.requesterId);
     await this.redis.sadd(userKey, job.id);
     if ((await this.activeCountFor(job.requesterId, job.id)) > this.limits.maxQueuedPerUser) {
@@ -624,7 +652,17 @@ export class BullmqRenderQueue implements RenderQueue {
   }
 
   key(
-    kind: 'user' | 'cancel' | 'cancelled' | 'guild' | 'route' | 'claim' | 'handoff' | 'sweep' | 'routed-completed',
+    kind:
+      | 'user'
+      | 'user-lock'
+      | 'cancel'
+      | 'cancelled'
+      | 'guild'
+      | 'route'
+      | 'claim'
+      | 'handoff'
+      | 'sweep'
+      | 'routed-completed',
     id?: string,
   ): string {
     return id === undefined ? `${this.namespace}:${kind}` : `${this.namespace}:${kind}:${id}`;
