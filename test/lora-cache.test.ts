@@ -229,6 +229,22 @@ describe('LoRA cache', () => {
     expect(readFileSync(path.join(loraDir, 'again.safetensors')).equals(bytes)).toBe(true);
   });
 
+  it("never deletes a valid LoRA an admin put in the folder under the adapter's name, even when its hash differs", async () => {
+    const bytes = loraBytes('wanted');
+    cdn.serve('/wanted.safetensors', bytes);
+    await import('node:fs/promises').then((fs) => fs.mkdir(loraDir, { recursive: true }));
+    const adminFile = loraBytes('someone else');
+    writeFileSync(path.join(loraDir, 'wanted.safetensors'), adminFile);
+    const refused = await errorOf(
+      cache().ensure(
+        lora({ fileName: 'wanted.safetensors', downloadUrl: `${cdn.url}/wanted.safetensors`, sha256: sha256(bytes) }),
+      ),
+    );
+    expect(refused.code).toBe('lora_invalid');
+    expect(refused.userMessage).toMatch(/already has a different file named wanted\.safetensors .* left in place/);
+    expect(readFileSync(path.join(loraDir, 'wanted.safetensors')).equals(adminFile)).toBe(true);
+  });
+
   it('treats an HTML login page as an error, whatever its content type says', async () => {
     hub.routes.set('/api/download/models/7', (_req, res) => {
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end('<!DOCTYPE html><title>Sign in</title>');

@@ -164,6 +164,16 @@ export class LoraCache {
     if (present) {
       const verdict = await this.checkExisting(target, fileName, lora.sha256);
       if (verdict === 'ok') return target;
+      const downloadedHere = this.options.db.prepare('SELECT 1 FROM lora_cache WHERE file_name = ?').get(fileName);
+      if (!downloadedHere && !verdict.startsWith('bad header')) {
+        // A valid LoRA an admin put here under the same name is someone's file, not a broken download: never delete it.
+        throw new RenderError(
+          `The LoRA folder already has a different file named ${fileName} (${verdict}). It was left in place: ` +
+            'an admin can rename or remove it so the adapter can be fetched.',
+          'lora_invalid',
+          false,
+        );
+      }
       // A broken or mismatched file is removed: it must never reach the backend.
       await unlink(target).catch(() => undefined);
       this.options.db.prepare('DELETE FROM lora_cache WHERE file_name = ?').run(fileName);
