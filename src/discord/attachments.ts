@@ -1,6 +1,7 @@
 import type { Attachment } from 'discord.js';
 import sharp from 'sharp';
 import { UserFacingError } from '../errors.js';
+import { readBodyCapped } from '../util/read-capped.js';
 
 export const ACCEPTED_IMAGE_TYPES = ['image/png', 'image/jpeg', 'image/webp'] as const;
 const ACCEPTED_FORMATS = new Set(['png', 'jpeg', 'webp']);
@@ -36,17 +37,17 @@ export function checkAttachment(attachment: Attachment, label: string, limitByte
 
 /** Downloads an attachment (bounded) and decodes its header: a file that is not really an image is refused. */
 export async function loadImage(attachment: Attachment, label: string, limitBytes: number): Promise<CheckedImage> {
-  let bytes: Buffer;
+  let bytes: Buffer | undefined;
   try {
     const response = await fetch(attachment.url, { signal: AbortSignal.timeout(20_000) });
     if (!response.ok) throw new Error(`HTTP ${response.status}`);
-    bytes = Buffer.from(await response.arrayBuffer());
+    bytes = await readBodyCapped(response, limitBytes);
   } catch (error) {
     throw new UserFacingError(`The ${label} could not be downloaded from Discord; try again.`, 'attachment_fetch', {
       cause: error,
     });
   }
-  if (bytes.length > limitBytes) {
+  if (!bytes) {
     throw new UserFacingError(`The ${label} is larger than ${sizeText(limitBytes)}.`, 'attachment_too_large');
   }
   try {

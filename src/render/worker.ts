@@ -3,6 +3,7 @@ import type { Config } from '../config.js';
 import { UserFacingError } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { Services } from '../services.js';
+import { readBodyCapped } from '../util/read-capped.js';
 import { createBackend } from './backends/index.js';
 import { checkpointAvailable, type RenderBackend, type RenderedImage } from './backends/types.js';
 import type { BullmqConsumeOptions } from './bullmq-queue.js';
@@ -240,10 +241,8 @@ async function fetchImage(url: string, what: 'image' | 'mask', signal: AbortSign
     );
   }
   if (!response.ok) throw invalid(`Discord answered HTTP ${response.status} (the attachment may have expired)`);
-  const declared = Number(response.headers.get('content-length') ?? 0);
-  if (declared > MAX_ATTACHMENT_BYTES) throw invalid('it is larger than 25 MB');
-  const bytes = Buffer.from(await response.arrayBuffer());
-  if (bytes.length > MAX_ATTACHMENT_BYTES) throw invalid('it is larger than 25 MB');
+  const bytes = await readBodyCapped(response, MAX_ATTACHMENT_BYTES);
+  if (!bytes) throw invalid('it is larger than 25 MB');
   try {
     const image = sharp(bytes, { limitInputPixels: 64 * 1024 * 1024 });
     const meta = await image.metadata();
