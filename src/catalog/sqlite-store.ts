@@ -325,10 +325,16 @@ export class SqliteAdapterStore implements AdapterStore {
   }
 
   async searchVector(vector: Float32Array, options: { limit: number; filter?: AdapterFilter }): Promise<ScoredId[]> {
-    const index = this.loadVectorIndex();
-    if (!index || index.ids.length === 0 || options.limit <= 0) return [];
-    if (vector.length !== index.dims) {
-      throw new Error(`query vector has ${vector.length} dimensions, the catalog's vectors have ${index.dims}`);
+    if (options.limit <= 0) return [];
+    const index = this.loadVectorIndex(vector.length);
+    if (index.ids.length === 0) {
+      const other = this.db.prepare<[], { dims: number }>('SELECT dims FROM adapter_vectors LIMIT 1').get();
+      if (other) {
+        throw new Error(
+          `query vector has ${vector.length} dimensions, the catalog's vectors have ${other.dims}: run stylus embed`,
+        );
+      }
+      return [];
     }
     const query = normalised(vector);
     const excluded = options.filter?.excludeIds ? new Set(options.filter.excludeIds) : undefined;
@@ -433,16 +439,19 @@ export class SqliteAdapterStore implements AdapterStore {
   }
 
   /** Loads every vector into one normalised matrix, again only when the catalog changed (any process). */
-  private loadVectorIndex(): VectorIndex | undefined {
+  /**
+   * Vectors of the query's size only: while a catalog is re-embedded with a model of another size, the records
+   * already done are searchable and the rest wait, instead of dense search stopping for everyone.
+   */
+  private loadVectorIndex(dims: number): VectorIndex {
     const snapshot = this.snapshot();
-    if (this.vectorIndex?.version === snapshot.version) return this.vectorIndex;
+    if (this.vectorIndex?.version === snapshot.version && this.vectorIndex.dims === dims) return this.vectorIndex;
     const rows = this.db
-      .prepare<[], { rowid: number; dims: number; vector: Buffer }>(
-        'SELECT adapter_rowid AS rowid, dims, vector FROM adapter_vectors ORDER BY adapter_rowid',
+      .prepare<[number], { rowid: number; vector: Buffer }>(
+        'SELECT adapter_rowid AS rowid, vector FROM adapter_vectors WHERE dims = ? ORDER BY adapter_rowid',
       )
-      .all();
-    const dims = rows[0]?.dims ?? 0;
-    const usable = rows.filter((row) => row.dims === dims && snapshot.attributes.has(row.rowid));
+      .all(dims);
+    const usable = rows.filter((row) => snapshot.attributes.has(row.rowid));
     const matrix = new Float32Array(usable.length * dims);
     const records: RowAttributes[] = [];
     usable.forEach((row, index) => {
