@@ -1,6 +1,6 @@
 import { cliServices } from './context.js';
 import { type CliIo, parseCliArgs } from './io.js';
-import { interruptOnSignal, printReport, runEmbedStep } from './refine.js';
+import { interrupted, interruptOnSignal, printReport, runEmbedStep } from './refine.js';
 
 /** `stylus embed`: embed every adapter whose vector is missing or stale (batched, resumable). */
 export async function runEmbed(args: string[], io: CliIo): Promise<number> {
@@ -9,7 +9,7 @@ export async function runEmbed(args: string[], io: CliIo): Promise<number> {
   const interrupt = interruptOnSignal();
   try {
     printReport(io, await runEmbedStep(services, io, interrupt.signal));
-    return 0;
+    return interrupted(io, interrupt.signal);
   } finally {
     interrupt.dispose();
     await services.close();

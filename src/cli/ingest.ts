@@ -12,8 +12,8 @@ import type { SourceRecord } from '../catalog/sources/types.js';
 import { UserFacingError } from '../errors.js';
 import type { Services } from '../services.js';
 import { cliServices } from './context.js';
-import { type CliIo, intFlag, parseCliArgs, writeLine } from './io.js';
-import { interruptOnSignal, printReport, runEmbedStep, runRefineStep } from './refine.js';
+import { type CliIo, intFlag, parseCliArgs } from './io.js';
+import { interrupted, interruptOnSignal, printReport, runEmbedStep, runRefineStep } from './refine.js';
 
 const USAGE = [
   'Usage:',
@@ -123,13 +123,10 @@ export async function runIngest(args: string[], io: CliIo): Promise<number> {
       title: `ingest ${sourceName}`,
     });
     printReport(io, report);
-    if (interrupt.signal.aborted) {
-      writeLine(io.stdout, 'Interrupted: run the same command again to go on where it stopped.');
-      return 130;
-    }
+    if (interrupt.signal.aborted) return interrupted(io, interrupt.signal);
     if (values.refine) printReport(io, await runRefineStep(services, io, { concurrency, signal: interrupt.signal }));
     if (values.embed) printReport(io, await runEmbedStep(services, io, interrupt.signal));
-    return 0;
+    return interrupted(io, interrupt.signal);
   } finally {
     interrupt.dispose();
     await services.close();

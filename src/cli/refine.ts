@@ -24,6 +24,13 @@ export function interruptOnSignal(): { signal: AbortSignal; dispose: () => void 
   };
 }
 
+/** After an interrupted run: say how to go on, and exit as a shell expects after Ctrl-C. */
+export function interrupted(io: CliIo, signal: AbortSignal): number {
+  if (!signal.aborted) return 0;
+  writeLine(io.stdout, 'Interrupted: run the same command again to go on where it stopped.');
+  return 130;
+}
+
 export function printReport(io: CliIo, report: RunReport): void {
   for (const line of report.lines()) writeLine(io.stdout, line);
 }
@@ -79,7 +86,7 @@ export async function runRefine(args: string[], io: CliIo): Promise<number> {
   const interrupt = interruptOnSignal();
   try {
     printReport(io, await runRefineStep(services, io, { concurrency, limit, signal: interrupt.signal }));
-    return 0;
+    return interrupted(io, interrupt.signal);
   } finally {
     interrupt.dispose();
     await services.close();
