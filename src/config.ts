@@ -65,6 +65,7 @@ const envSchema = z.object({
     .pipe(z.number().int().min(8).max(8192).optional()),
   STYLUS_CANDIDATES: int(150, 1, 1000),
   STYLUS_BASE_WEIGHT: number(0.8, 0, 2),
+  STYLUS_MAX_ADAPTERS: int(4, 1, 12),
   STYLUS_MAX_PROMPT_CHARS: int(1500, 10, 6000),
   STYLUS_INSERT_TRIGGERS: bool(false),
   STYLUS_SEED_CATALOG: bool(true),

@@ -157,7 +157,7 @@ describe('ingesting from the Civitai API', () => {
     expect(report.get('added')).toBe(4);
     expect(report.problems.get('no-safetensors')).toEqual(['civitai:103']);
     expect(report.problems.get('filtered-real-person')).toEqual(['civitai:104']);
-    expect(report.problems.get('filtered-nsfw')).toEqual(['civitai:107']);
+    expect(report.problems.get('filtered-nsfw-hub')).toEqual(['civitai:107']);
     expect(report.problems.get('blacklisted')).toEqual(['civitai:108']);
     expect(report.problems.get('unknown-base-model')).toBeUndefined();
     const stored = await store.list({ limit: 100 });

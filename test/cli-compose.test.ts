@@ -119,6 +119,7 @@ describe('stylus catalog', () => {
       by_base: { sdxl: 1, sd1: 1 },
       by_source: { local: 2 },
       by_category: { style: 1, object: 1 },
+      flagged: { nsfw: 0, nsfw_by_reason: {}, real_person: 0 },
     });
   });
 

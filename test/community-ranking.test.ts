@@ -19,7 +19,7 @@ function twins(): Adapter[] {
     makeAdapter({
       id,
       name: 'Fox Portrait',
-      category: 'character',
+      category: 'animal',
       tags: ['fox portrait'],
       description: 'Portrait of a fox.',
     }),

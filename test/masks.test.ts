@@ -102,4 +102,20 @@ describe('sampleMasks', () => {
       { index: 2, seed: 12, active: [] },
     ]);
   });
+
+  it('never switches on more than maxActive adapters in one image, the first tasks first', () => {
+    const capped = sampleMasks(tasks, { images: 200, seed: 9, baseWeight: BASE, maxActive: 4 });
+    expect(capped[0]?.active.map((a) => a.adapterId)).toEqual(['a1', 'b1', 'b2', 'c1']);
+    for (const mask of capped) expect(mask.active.length).toBeLessThanOrEqual(4);
+  });
+
+  it('loads an adapter chosen by several tasks once per image, at the weight of its first task', () => {
+    const shared: MaskTask[] = [
+      { adapters: [{ adapterId: 'x', recommendedWeight: 0.8 }] },
+      { adapters: [{ adapterId: 'x', recommendedWeight: 0.8 }] },
+      { adapters: [{ adapterId: 'x', recommendedWeight: 0.8 }] },
+    ];
+    const [first] = sampleMasks(shared, { images: 1, seed: 1, baseWeight: BASE });
+    expect(first?.active).toEqual([{ adapterId: 'x', taskIndex: 0, weight: 0.8 * BASE }]);
+  });
 });

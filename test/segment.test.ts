@@ -8,6 +8,9 @@ describe('segmentPrompt', () => {
       ['corgi astronaut', 'space', 'ukiyo-e woodblock print style'],
     ],
     ['an oil painting of a cat playing checkers', ['oil painting', 'cat', 'checkers']],
+    // Multi-word heads stay whole, after a comma too, where compromise reads "oil" as a verb and "lights" as one.
+    ['a fox, oil painting', ['fox', 'oil painting']],
+    ['neon lights in a rainy city, low poly', ['neon lights', 'rainy city', 'low poly']],
     [
       'a tennis match in the style of Egyptian hieroglyphic tomb paintings',
       ['tennis match', 'Egyptian hieroglyphic tomb paintings style'],

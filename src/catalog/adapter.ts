@@ -15,6 +15,7 @@ export const CATEGORIES = [
   'vehicle',
   'animal',
   'building',
+  'tool',
   'other',
 ] as const;
 export type Category = (typeof CATEGORIES)[number];
@@ -109,6 +110,17 @@ export const AdapterSchema = z.object({
   baseModel: z.string().max(100).optional(),
   recommendedWeight: z.number().min(-5).max(5).default(DEFAULT_ADAPTER_WEIGHT),
   nsfw: z.boolean().default(false),
+  /** Why the SFW gate flagged it (src/catalog/classify/safety.ts), for admins. */
+  nsfwReason: z.string().max(300).optional(),
+  /** The hub's ratings of the sample images (Civitai: None / Soft / Mature / X), the gate's main signal. */
+  imageRatings: z
+    .object({
+      none: z.number().int().nonnegative(),
+      soft: z.number().int().nonnegative(),
+      mature: z.number().int().nonnegative(),
+      x: z.number().int().nonnegative(),
+    })
+    .optional(),
   realPerson: z.boolean().default(false),
   fileName: z
     .string()

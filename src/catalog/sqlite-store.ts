@@ -6,6 +6,7 @@ import {
   type AdapterStore,
   type CatalogStats,
   FIELD_WEIGHTS,
+  type IdentityFrequencies,
   type ScoredId,
   type StoredVector,
 } from './store.js';
@@ -28,6 +29,7 @@ CREATE VIRTUAL TABLE IF NOT EXISTS adapters_fts USING fts5(
   content='', contentless_delete=1, tokenize='unicode61 remove_diacritics 0'
 );
 CREATE VIRTUAL TABLE IF NOT EXISTS adapters_vocab USING fts5vocab(adapters_fts, row);
+CREATE VIRTUAL TABLE IF NOT EXISTS adapters_vocab_col USING fts5vocab(adapters_fts, col);
 CREATE TABLE IF NOT EXISTS adapter_vectors (
   adapter_rowid INTEGER PRIMARY KEY REFERENCES adapters(rowid) ON DELETE CASCADE,
   model TEXT NOT NULL,
@@ -244,6 +246,22 @@ export class SqliteAdapterStore implements AdapterStore {
       .prepare<unknown[], { n: number }>(`SELECT count(*) AS n FROM adapters a WHERE ${where.sql}`)
       .get(...where.params);
     return row?.n ?? 0;
+  }
+
+  async identityFrequencies(terms: readonly string[]): Promise<IdentityFrequencies> {
+    const counts = new Map<string, number>();
+    const unique = [...new Set(terms)].slice(0, 200);
+    if (unique.length > 0) {
+      // A lower bound of the union over the three fields: the largest of them (FTS5 counts per column).
+      const rows = this.db
+        .prepare<unknown[], { term: string; doc: number }>(
+          `SELECT term, max(doc) AS doc FROM adapters_vocab_col WHERE col IN ('name', 'triggers', 'tags') AND term IN (${unique.map(() => '?').join(',')}) GROUP BY term`,
+        )
+        .all(...unique);
+      for (const row of rows) counts.set(row.term, row.doc);
+    }
+    const total = this.db.prepare<[], { n: number }>('SELECT count(*) AS n FROM adapters').get()?.n ?? 0;
+    return { total, counts };
   }
 
   async stats(): Promise<CatalogStats> {

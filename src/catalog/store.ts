@@ -29,6 +29,12 @@ export interface CatalogStats {
   with_vectors: number;
 }
 
+/** How many adapters use each index term (stemmed, see text.ts) in their name, trigger words or tags. */
+export interface IdentityFrequencies {
+  total: number;
+  counts: Map<string, number>;
+}
+
 export interface StoredVector {
   id: string;
   vector: Float32Array;
@@ -57,6 +63,11 @@ export interface AdapterStore {
   getVectors(ids: readonly string[]): Promise<StoredVector[]>;
   /** Ids of records that have no vector for the given embedding model. */
   idsWithoutVector(model: string, limit: number): Promise<string[]>;
+  /**
+   * Per index term, how many adapters hold it in their name, triggers or tags: the composer's measure of a word
+   * too common to identify an adapter. Optional: without it the composer judges by its own word lists.
+   */
+  identityFrequencies?(terms: readonly string[]): Promise<IdentityFrequencies>;
   /** Changes whenever the catalog changes: part of the composer's cache key. */
   version(): Promise<string>;
   close(): Promise<void>;

@@ -2,6 +2,8 @@ import { createReadStream } from 'node:fs';
 import { access } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import { type Adapter, AdapterSchema, describeAdapterError } from '../catalog/adapter.js';
+import { flagStats } from '../catalog/classify/flag-stats.js';
+import { classifyAdapter } from '../catalog/classify/index.js';
 import { UserFacingError } from '../errors.js';
 import { cliServices } from './context.js';
 import { type CliIo, parseCliArgs, writeLine } from './io.js';
@@ -61,7 +63,7 @@ async function loadCatalog(args: string[], io: CliIo): Promise<number> {
         writeLine(io.stderr, `${file}:${line}: skipped: ${describeAdapterError(parsed.error)}`);
         continue;
       }
-      batch.push(parsed.data);
+      batch.push(classifyAdapter(parsed.data).adapter);
       if (batch.length >= LOAD_BATCH) await flush();
     }
     await flush();
@@ -112,8 +114,9 @@ async function catalogStats(args: string[], io: CliIo): Promise<number> {
   const services = await cliServices(io);
   try {
     const { total, by_base, by_source, by_category } = await services.store.stats();
+    const flags = await flagStats(services.store);
     if (values.json) {
-      writeLine(io.stdout, JSON.stringify({ total, by_base, by_source, by_category }));
+      writeLine(io.stdout, JSON.stringify({ total, by_base, by_source, by_category, flagged: flags }));
       return 0;
     }
     writeLine(io.stdout, `Adapters: ${total}`);
@@ -129,6 +132,11 @@ async function catalogStats(args: string[], io: CliIo): Promise<number> {
     show('By base', by_base);
     show('By source', by_source);
     show('By category', by_category);
+    show(
+      `NSFW-flagged (kept out of channels that are not age-restricted): ${flags.nsfw}; by reason`,
+      flags.nsfw_by_reason,
+    );
+    writeLine(io.stdout, `Real-person likeness (kept out unless a server allows it): ${flags.real_person}`);
     return 0;
   } finally {
     await services.close();

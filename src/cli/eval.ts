@@ -14,6 +14,11 @@ const BENCHMARKS: Record<string, { summary: string; load: () => Promise<CliComma
     summary: 'recall and MRR of the retriever on a Civitai dump and a query file',
     load: async () => (await import('./eval-retrieval.js')).evalRetrieval,
   },
+  compose: {
+    summary:
+      'compose each labelled prompt and measure what a member would see: intrusions, recall of Stylus picks, stacking, SFW',
+    load: async () => (await import('./eval-compose.js')).evalCompose,
+  },
   judge: {
     summary: 'render with and without the chosen adapters and let a vision-language model pick, in both orders',
     load: async () => (await import('./eval-judge.js')).evalJudge,

@@ -8,7 +8,7 @@ import type { ImagePrompt } from '../stylus/types.js';
 export function compositionImages(
   record: CompositionRecord,
   adapters: ReadonlyMap<string, Adapter>,
-  config: Pick<Config, 'STYLUS_BASE_WEIGHT' | 'STYLUS_INSERT_TRIGGERS'>,
+  config: Pick<Config, 'STYLUS_BASE_WEIGHT' | 'STYLUS_INSERT_TRIGGERS' | 'STYLUS_MAX_ADAPTERS'>,
 ): ImagePrompt[] {
   return buildImagePrompts({
     prompt: record.prompt,
@@ -19,6 +19,7 @@ export function compositionImages(
     baseWeight: config.STYLUS_BASE_WEIGHT,
     weightOverrides: new Map(Object.entries(record.weights)),
     insertTriggers: config.STYLUS_INSERT_TRIGGERS,
+    maxAdapters: config.STYLUS_MAX_ADAPTERS,
   });
 }
 
@@ -28,7 +29,7 @@ export function compositionImages(
 export function variationImages(
   record: CompositionRecord,
   adapters: ReadonlyMap<string, Adapter>,
-  config: Pick<Config, 'STYLUS_BASE_WEIGHT' | 'STYLUS_INSERT_TRIGGERS'>,
+  config: Pick<Config, 'STYLUS_BASE_WEIGHT' | 'STYLUS_INSERT_TRIGGERS' | 'STYLUS_MAX_ADAPTERS'>,
 ): ImagePrompt[] {
   return Array.from({ length: record.images }, (_, index) => {
     const [first] = compositionImages({ ...record, seed: record.seed + index, images: 1 }, adapters, config);

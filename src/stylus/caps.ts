@@ -1,5 +1,6 @@
 import type { Adapter } from '../catalog/adapter.js';
-import { contentTokens, distinctTerms } from '../catalog/text.js';
+import { distinctTerms } from '../catalog/text.js';
+import { taskNamesCharacter } from './evidence.js';
 import type { Candidate, ComposedTask } from './types.js';
 
 /**
@@ -13,26 +14,8 @@ export const MAX_STYLE_ADAPTERS = 2;
 /** Enough for any real prompt, and far below Discord's 25 embed fields. */
 export const MAX_TASKS = 12;
 export const MAX_REASON_CHARS = 200;
-
-/** Words shared by many character adapters' names that do not name anyone. */
-const GENERIC_CHARACTER_WORDS = new Set([
-  'girl',
-  'boy',
-  'woman',
-  'man',
-  'character',
-  'anime',
-  'style',
-  'outfit',
-  'costume',
-  'cosplay',
-  'art',
-  'xl',
-  'sdxl',
-  'version',
-  'chan',
-  'kun',
-]);
+/** Most LoRAs on one image unless STYLUS_MAX_ADAPTERS says otherwise: stacking more breaks images. */
+export const DEFAULT_MAX_ADAPTERS = 4;
 
 export interface CapsResult {
   tasks: ComposedTask[];
@@ -40,11 +23,9 @@ export interface CapsResult {
   repairs: string[];
 }
 
-/** Whether a task names the character an adapter depicts: it shares a distinctive word of its name or triggers. */
+/** Whether a task names the character an adapter depicts (see evidence.ts: a name, not appearance words). */
 export function namesCharacter(task: string, adapter: Adapter): boolean {
-  const taskTokens = contentTokens(task);
-  const identity = [adapter.name, ...adapter.triggerWords].flatMap((text) => [...contentTokens(text)]);
-  return identity.some((token) => token.length > 1 && !GENERIC_CHARACTER_WORDS.has(token) && taskTokens.has(token));
+  return taskNamesCharacter(task, adapter);
 }
 
 /** A task must come from the prompt: at least one of its terms is in the prompt (stemmed, so "cats" ~ "cat"). */
@@ -56,7 +37,9 @@ export function enforceCaps(
   prompt: string,
   tasks: readonly ComposedTask[],
   candidates: readonly Candidate[],
+  options: { maxAdapters?: number } = {},
 ): CapsResult {
+  const maxAdapters = options.maxAdapters ?? DEFAULT_MAX_ADAPTERS;
   const byId = new Map(candidates.map((candidate) => [candidate.adapter.id, candidate.adapter]));
   const promptTerms = new Set(distinctTerms(prompt));
   const repairs: string[] = [];
@@ -87,6 +70,7 @@ export function enforceCaps(
       const drop = (why: string) => repairs.push(`${pick.adapterId} dropped from "${text}": ${why}`);
       if (!adapter) drop('not a candidate');
       else if (used.has(adapter.id)) drop('already used by another task');
+      else if (used.size >= maxAdapters) drop(`more than ${maxAdapters} adapters in the composition`);
       else if (kept.length >= MAX_ADAPTERS_PER_TASK) drop(`more than ${MAX_ADAPTERS_PER_TASK} adapters in the task`);
       else if (adapter.category === 'style' && styles >= MAX_STYLE_ADAPTERS)
         drop(`more than ${MAX_STYLE_ADAPTERS} style adapters`);

@@ -1,6 +1,6 @@
 import type { Logger } from '../log.js';
 import { type ComposerLlm, composeWithLlm } from './llm-composer.js';
-import { composeOffline } from './offline-composer.js';
+import { composeOffline, type OfflineComposeOptions } from './offline-composer.js';
 import type { Candidate, CompositionResult } from './types.js';
 
 export type { ComposerLlm } from './llm-composer.js';
@@ -15,19 +15,28 @@ export async function composeTasks(input: {
   candidates: readonly Candidate[];
   llm?: ComposerLlm;
   log?: Logger;
+  /** The cap per image and the catalog's word rarity, for both composers. */
+  options?: OfflineComposeOptions;
 }): Promise<CompositionResult> {
   const { prompt, candidates, llm, log } = input;
+  const options = input.options ?? {};
   // With no candidates there is nothing to choose, and the offline split needs no network round trip.
   if (llm && candidates.length > 0) {
-    const result = await composeWithLlm({ prompt, candidates, llm, ...(log ? { log } : {}) });
+    const result = await composeWithLlm({
+      prompt,
+      candidates,
+      llm,
+      ...(log ? { log } : {}),
+      ...(options.maxAdapters ? { maxAdapters: options.maxAdapters } : {}),
+    });
     if (result.ok) return { tasks: result.tasks, composer: 'llm', promptTokens: result.promptTokens };
     log?.warn({ model: llm.model, reason: result.reason }, 'composer fell back to offline');
     return {
-      tasks: composeOffline(prompt, candidates),
+      tasks: composeOffline(prompt, candidates, options),
       composer: 'offline',
       promptTokens: result.promptTokens,
       fallbackReason: result.reason,
     };
   }
-  return { tasks: composeOffline(prompt, candidates), composer: 'offline', promptTokens: 0 };
+  return { tasks: composeOffline(prompt, candidates, options), composer: 'offline', promptTokens: 0 };
 }

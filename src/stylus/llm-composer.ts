@@ -209,6 +209,8 @@ export async function composeWithLlm(input: {
   candidates: readonly Candidate[];
   llm: ComposerLlm;
   log?: Logger;
+  /** Most adapters in the composition (STYLUS_MAX_ADAPTERS); enforced on the reply like every other cap. */
+  maxAdapters?: number;
 }): Promise<LlmComposition> {
   const { prompt, candidates, llm, log } = input;
   const request = buildComposerRequest(prompt, candidates);
@@ -245,7 +247,7 @@ export async function composeWithLlm(input: {
           reason: pick.reason,
         })),
       }));
-      const capped = enforceCaps(prompt, tasks, candidates);
+      const capped = enforceCaps(prompt, tasks, candidates, { maxAdapters: input.maxAdapters });
       if (capped.repairs.length) log?.info({ model: llm.model, repairs: capped.repairs }, 'composer reply repaired');
       return { ok: true, tasks: capped.tasks, promptTokens: request.promptTokens, repairs: capped.repairs };
     }

@@ -15,6 +15,8 @@ export interface MaskOptions {
   images: number;
   seed: number;
   baseWeight: number;
+  /** Most adapters switched on in one image (STYLUS_MAX_ADAPTERS); the rest of image 1 is left off. */
+  maxActive?: number;
 }
 
 /** Redraws allowed per image when looking for an unseen combination; beyond that a repeat is accepted. */
@@ -30,6 +32,23 @@ export function seededRandom(seed: number): () => number {
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
   };
+}
+
+/**
+ * Switches off what an image may not hold: a second copy of an adapter that several tasks chose (it loads once,
+ * in its first task), and adapters past the cap (later tasks' last adapters first).
+ */
+function limit(tasks: readonly MaskTask[], on: boolean[][], maxActive: number): boolean[][] {
+  const seen = new Set<string>();
+  let active = 0;
+  return tasks.map((task, taskIndex) =>
+    task.adapters.map((adapter, slot) => {
+      if (!on[taskIndex]?.[slot] || seen.has(adapter.adapterId) || active >= maxActive) return false;
+      seen.add(adapter.adapterId);
+      active += 1;
+      return true;
+    }),
+  );
 }
 
 function weigh(tasks: readonly MaskTask[], on: readonly boolean[][], baseWeight: number): ActiveAdapter[] {
@@ -76,7 +95,8 @@ export function sampleMasks(tasks: readonly MaskTask[], options: MaskOptions): I
     } else if (total > 0) {
       seen.add(on.map((flags) => flags.map(() => '1').join('')).join('|'));
     }
-    masks.push({ index, seed: options.seed + index, active: weigh(tasks, on, options.baseWeight) });
+    const kept = limit(tasks, on, options.maxActive ?? Number.POSITIVE_INFINITY);
+    masks.push({ index, seed: options.seed + index, active: weigh(tasks, kept, options.baseWeight) });
   }
   return masks;
 }

@@ -6,6 +6,7 @@ import { type ComposerLlm, composeTasks } from './composer.js';
 import { sampleMasks } from './masks.js';
 import { assembleImagePrompts } from './prompt-assembly.js';
 import { stripExtraNetworkTags, validatePrompt } from './prompt-clean.js';
+import { wordRarityFor } from './rarity.js';
 import { retrieve } from './retriever.js';
 import type {
   Candidate,
@@ -103,6 +104,7 @@ export async function planComposition(services: PipelineServices, request: Compo
     excludeIds: request.excludeIds,
   };
   const llm = composerLlm(services);
+  const maxAdapters = request.maxAdapters ?? config.STYLUS_MAX_ADAPTERS;
   const blacklist = services.blacklist;
   const cacheKey = JSON.stringify([
     cleaned,
@@ -110,6 +112,7 @@ export async function planComposition(services: PipelineServices, request: Compo
     await services.store.version(),
     llm?.model ?? 'offline',
     config.STYLUS_CANDIDATES,
+    maxAdapters,
     request.communityScores ? [...request.communityScores.entries()].sort() : [],
     blacklist?.fingerprint ?? '',
   ]);
@@ -130,7 +133,14 @@ export async function planComposition(services: PipelineServices, request: Compo
     await new Promise<void>((resolve) => setImmediate(resolve));
     const afterRetrieve = performance.now();
     retrieveMs = afterRetrieve - started;
-    const result = await composeTasks({ prompt: cleaned, candidates: retrieved.candidates, llm, log: services.log });
+    const rarity = await wordRarityFor(services.store, cleaned);
+    const result = await composeTasks({
+      prompt: cleaned,
+      candidates: retrieved.candidates,
+      llm,
+      log: services.log,
+      options: { maxAdapters, rarity },
+    });
     composeMs = performance.now() - afterRetrieve;
     cached = { result, candidates: retrieved.candidates };
     cache.set(cacheKey, cached);
@@ -147,6 +157,7 @@ export async function planComposition(services: PipelineServices, request: Compo
     images: request.images,
     baseWeight: config.STYLUS_BASE_WEIGHT,
     insertTriggers: config.STYLUS_INSERT_TRIGGERS,
+    maxAdapters,
   });
   const alternatives = result.tasks.map((task) => alternativesForTask(task, candidates));
   const shown = new Set([
@@ -199,6 +210,8 @@ export interface BuildImagesInput {
   weightOverrides?: ReadonlyMap<string, number>;
   insertTriggers: boolean;
   debiasSuffix?: string;
+  /** Most LoRAs on one image (STYLUS_MAX_ADAPTERS or the server's setting). */
+  maxAdapters?: number;
 }
 
 /** Masks and prompts for a composition: used at first, and again after a swap, a weight edit or a reroll. */
@@ -214,7 +227,12 @@ export function buildImagePrompts(input: BuildImagesInput): ImagePrompt[] {
           0.8,
       })),
   }));
-  const masks = sampleMasks(maskTasks, { images: input.images, seed: input.seed, baseWeight: input.baseWeight });
+  const masks = sampleMasks(maskTasks, {
+    images: input.images,
+    seed: input.seed,
+    baseWeight: input.baseWeight,
+    ...(input.maxAdapters ? { maxActive: input.maxAdapters } : {}),
+  });
   return assembleImagePrompts({
     prompt: input.prompt,
     masks,

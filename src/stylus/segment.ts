@@ -149,7 +149,11 @@ function isCardinal(word: Word): boolean {
   return word.tags.has('Value') && !/\d/.test(word.text);
 }
 
-function keeps(word: Word, next: Word | undefined): boolean {
+/** compromise's lexicon: what a word is when it knows it (undefined for words it only guesses). */
+const LEXICON = (nlp.model() as { one: { lexicon: Record<string, string | undefined> } }).one.lexicon;
+const NOUN_TAGS = new Set(['Singular', 'Plural', 'Uncountable', 'Noun']);
+
+function keeps(word: Word, next: Word | undefined, previous: Word | undefined, phraseOpen: boolean): boolean {
   const { tags, lower } = word;
   if (LINK_WORDS.has(lower) || MEASURE_WORDS.has(lower)) return false;
   if (tags.has('Pronoun') || POSSESSIVE_PRONOUNS.has(lower)) return false;
@@ -158,7 +162,21 @@ function keeps(word: Word, next: Word | undefined): boolean {
   if (STARTS_UPPER.test(word.text) && isProperNoun(next)) return true;
   if (tags.has('Noun') || tags.has('Adjective') || tags.has('Value') || ING_NOUNS.has(lower)) return true;
   // Prompts are descriptions, not orders: a sentence-initial "verb" before a noun is a noun ("Oil painting").
-  if (word.sentenceStart && tags.has('Infinitive') && next && (next.tags.has('Noun') || ING_NOUNS.has(next.lower)))
+  const nextIsNoun = next !== undefined && (next.tags.has('Noun') || ING_NOUNS.has(next.lower));
+  if (word.sentenceStart && tags.has('Infinitive') && nextIsNoun) return true;
+  // A word the lexicon knows as a noun, read as a verb before another noun: "oil painting", "a portrait in oil paint".
+  if (tags.has('Verb') && nextIsNoun && NOUN_TAGS.has(LEXICON[lower] ?? '')) return true;
+  // A word compromise does not know, guessed from its ending inside a phrase: "low poly" ("poly" is no adverb).
+  if (phraseOpen && LEXICON[lower] === undefined && tags.has('Adverb') && !lower.endsWith('ly')) return true;
+  if (phraseOpen && LEXICON[lower] === undefined && tags.has('Adverb') && previous?.tags.has('Adjective')) return true;
+  // "neon lights, ...": a plural read as a verb right after a bare noun, before a preposition or the clause's end.
+  if (
+    phraseOpen &&
+    previous?.sentenceStart &&
+    tags.has('PresentTense') &&
+    lower.endsWith('s') &&
+    (!next || next.tags.has('Preposition') || CLAUSE_END.test(word.post))
+  )
     return true;
   return tags.has('Verb') && tags.has('Hyphenated');
 }
@@ -198,7 +216,7 @@ function wordsOf(prompt: string): Word[] {
           lower: term.text.toLowerCase(),
           tags: new Set(term.tags),
           post: term.post,
-          sentenceStart: index === 0,
+          sentenceStart: index === 0 || CLAUSE_END.test(sentence.terms[index - 1]?.post ?? ''),
         });
       }
       joinNext = term.post.trim() === '-';
@@ -244,7 +262,7 @@ export function segmentPrompt(prompt: string): string[] {
       current.push(word);
       return;
     }
-    if (keeps(word, words[index + 1])) {
+    if (keeps(word, words[index + 1], current[current.length - 1], current.length > 0)) {
       if (current.length && startsAction(word, current[current.length - 1])) flush();
       else current.push(word);
     } else flush();

@@ -62,6 +62,8 @@ export interface ComposeRequest {
   seed: number;
   allowNsfw?: boolean;
   allowRealPerson?: boolean;
+  /** Most LoRAs on one image (a server's setting); STYLUS_MAX_ADAPTERS when absent. */
+  maxAdapters?: number;
   /** Adapter ids never to use (blacklist, hidden in a server, below the community floor). */
   excludeIds?: readonly string[];
   /** Community prior per adapter id in [0, 1] (0.5 neutral); folded into ranking as a bounded boost. */

@@ -1,5 +1,6 @@
 import type { Logger } from '../../log.js';
 import type { Adapter, BaseFamily } from '../adapter.js';
+import { classifyAdapter, type SafetyVerdict } from '../classify/index.js';
 import type { SourceRecord } from '../sources/types.js';
 import { versionKeyOf } from '../sources/types.js';
 import type { AdapterStore } from '../store.js';
@@ -36,9 +37,15 @@ export interface IngestOptions {
   title?: string;
 }
 
-/** Why the rules keep an adapter out, or undefined. */
-export function ruleRejection(adapter: Adapter, rules: IngestRules): string | undefined {
-  if (adapter.nsfw && !rules.allowNsfw) return 'filtered-nsfw: NSFW (use --allow-nsfw to keep)';
+/** Why the rules keep an adapter out (`code: detail`, the code counted in the report), or undefined. */
+export function ruleRejection(
+  adapter: Adapter,
+  rules: IngestRules,
+  safety: SafetyVerdict = { nsfw: adapter.nsfw },
+): string | undefined {
+  if (adapter.nsfw && !rules.allowNsfw) {
+    return `filtered-nsfw-${safety.kind ?? 'hub'}: ${adapter.nsfwReason ?? 'NSFW'} (--allow-nsfw keeps it, flagged)`;
+  }
   if (adapter.realPerson && !rules.allowRealPerson) {
     return 'filtered-real-person: real person (use --allow-real-person to keep)';
   }
@@ -94,14 +101,15 @@ export async function ingestRecords(records: AsyncIterable<SourceRecord>, option
         report.count('skipped');
         continue;
       }
-      const adapter = record.adapter;
+      const { adapter, safety } = classifyAdapter(record.adapter);
+      if (safety.kind && rules.allowNsfw) report.problem(`flagged-nsfw-${safety.kind}: ${safety.reason}`, adapter.id);
       if (seen.has(adapter.id)) {
         report.problem('duplicate: the same model appeared again in this run', adapter.id);
         report.count('skipped');
         continue;
       }
       seen.add(adapter.id);
-      const rejection = ruleRejection(adapter, rules);
+      const rejection = ruleRejection(adapter, rules, safety);
       if (rejection) {
         report.problem(rejection, adapter.id);
         report.count('filtered');

@@ -9,6 +9,7 @@ import {
   describeAdapterError,
   normaliseBaseModel,
 } from '../adapter.js';
+import type { ImageRatings } from '../classify/index.js';
 import { htmlToText, truncateText } from '../html.js';
 
 /**
@@ -108,6 +109,46 @@ export function isSafeImage(image: Json): boolean {
   const rating = image.nsfw;
   if (rating !== undefined && rating !== 'None' && rating !== false) return false;
   return level === 1 || rating === 'None' || rating === false;
+}
+
+/**
+ * How Civitai rated a version's sample images: the old `nsfw` field (None / Soft / Mature / X, or a boolean) or the
+ * newer `nsfwLevel` bit (1 PG, 2 PG-13, 4 R, 8 X, 16 XXX). An image with no rating is not counted.
+ */
+export function imageRatingsOf(version: Json): ImageRatings | undefined {
+  const ratings: ImageRatings = { none: 0, soft: 0, mature: 0, x: 0 };
+  let counted = 0;
+  for (const image of asArray(version.images)) {
+    if (!isObject(image)) continue;
+    const bucket = ratingBucket(image);
+    if (!bucket) continue;
+    ratings[bucket] += 1;
+    counted += 1;
+  }
+  return counted > 0 ? ratings : undefined;
+}
+
+function ratingBucket(image: Json): keyof ImageRatings | undefined {
+  const level = image.nsfwLevel;
+  if (typeof level === 'number' && level > 0) {
+    if (level >= 8) return 'x';
+    if (level >= 4) return 'mature';
+    return level >= 2 ? 'soft' : 'none';
+  }
+  switch (image.nsfw) {
+    case 'None':
+    case false:
+      return 'none';
+    case 'Soft':
+      return 'soft';
+    case 'Mature':
+      return 'mature';
+    case 'X':
+    case true:
+      return 'x';
+    default:
+      return undefined;
+  }
 }
 
 /** `allowCommercialUse` arrives as a list, a single value, or a Postgres array literal such as "{Image,RentCivit}". */
@@ -219,6 +260,7 @@ export function parseCivitaiModel(item: unknown): CivitaiParseResult {
   const { prompts, imageUrls } = examples(version);
   const bool = (value: unknown) => (typeof value === 'boolean' ? value : undefined);
   const versionId = asId(version.id);
+  const imageRatings = imageRatingsOf(version);
 
   const record = {
     id: `civitai:${modelId}`,
@@ -233,6 +275,8 @@ export function parseCivitaiModel(item: unknown): CivitaiParseResult {
     baseFamily,
     ...(rawBase ? { baseModel: rawBase.slice(0, 100) } : {}),
     nsfw: item.nsfw === true,
+    ...(item.nsfw === true ? { nsfwReason: 'Civitai marks the model NSFW' } : {}),
+    ...(imageRatings ? { imageRatings } : {}),
     realPerson: item.poi === true,
     ...(validFileName ? { fileName: validFileName } : {}),
     ...(sizeKB !== undefined ? { sizeBytes: Math.round(sizeKB * 1024) } : {}),

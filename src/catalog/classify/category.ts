@@ -1,0 +1,116 @@
+import type { Adapter, Category } from '../adapter.js';
+import { singular, splitWords } from './words.js';
+
+/**
+ * A category for every adapter at ingest, without an LLM, from what the source has: Civitai's own category tags
+ * (character, style, concept, clothing, poses, background, objects, vehicle, animal, buildings, tool...), the
+ * free tags of Hugging Face repos and kohya metadata, and the name. The refiner may still improve it. The composer
+ * leans on it: a character adapter is picked only when the prompt names the character, at most two styles.
+ */
+
+/** Civitai's category tags (and their plural or variant spellings) -> our categories. */
+const CATEGORY_TAGS: Record<string, Category> = {
+  character: 'character',
+  characters: 'character',
+  celebrity: 'character',
+  'anime character': 'character',
+  'game character': 'character',
+  'video game character': 'character',
+  'cartoon character': 'character',
+  'consistent character': 'character',
+  'original character': 'character',
+  vtuber: 'character',
+  'virtual youtuber': 'character',
+  style: 'style',
+  styles: 'style',
+  'art style': 'style',
+  artstyle: 'style',
+  'style lora': 'style',
+  artist: 'style',
+  'artist style': 'style',
+  clothing: 'clothing',
+  clothes: 'clothing',
+  outfit: 'clothing',
+  outfits: 'clothing',
+  costume: 'clothing',
+  fashion: 'clothing',
+  poses: 'pose',
+  pose: 'pose',
+  action: 'action',
+  background: 'background',
+  backgrounds: 'background',
+  scenery: 'background',
+  landscape: 'background',
+  landscapes: 'background',
+  buildings: 'building',
+  building: 'building',
+  architecture: 'building',
+  vehicle: 'vehicle',
+  vehicles: 'vehicle',
+  car: 'vehicle',
+  cars: 'vehicle',
+  animal: 'animal',
+  animals: 'animal',
+  objects: 'object',
+  object: 'object',
+  assets: 'object',
+  concept: 'concept',
+  concepts: 'concept',
+  tool: 'tool',
+  tools: 'tool',
+  slider: 'tool',
+};
+
+/**
+ * When several category tags are present, the first of this order wins: a character first (an adapter that draws
+ * one person must never pass as a concept), then what most constrains an image.
+ */
+const PRECEDENCE: readonly Category[] = [
+  'character',
+  'style',
+  'clothing',
+  'pose',
+  'action',
+  'vehicle',
+  'animal',
+  'building',
+  'background',
+  'object',
+  'tool',
+  'concept',
+];
+
+/** Name words that say what kind of adapter it is, when no tag does. */
+const NAME_HINTS: [RegExp, Category][] = [
+  [/\b(slider|tweaker|detailer|enhancer|helper|fixer)\b/, 'tool'],
+  [/\b(art ?style|style|artist|painting style|aesthetic)\b/, 'style'],
+  [/\b(outfit|costume|uniform|dress|clothes|armou?r)\b/, 'clothing'],
+  [/\b(pose|poses|posing)\b/, 'pose'],
+  [/\b(background|scenery|landscape)\b/, 'background'],
+];
+
+export interface CategoryVerdict {
+  category: Category;
+  /** What decided it, for `catalog stats` and audits. */
+  reason: string;
+}
+
+type CategoryInput = Pick<Adapter, 'name' | 'tags'>;
+
+export function inferCategory(adapter: CategoryInput): CategoryVerdict {
+  const found = new Map<Category, string>();
+  for (const tag of adapter.tags) {
+    const key = splitWords(tag).join(' ');
+    const category = CATEGORY_TAGS[key] ?? CATEGORY_TAGS[singular(key)];
+    if (category && !found.has(category)) found.set(category, tag);
+  }
+  for (const category of PRECEDENCE) {
+    const tag = found.get(category);
+    if (tag) return { category, reason: `tag "${tag}"` };
+  }
+  const name = splitWords(adapter.name).join(' ');
+  for (const [pattern, category] of NAME_HINTS) {
+    if (pattern.test(name)) return { category, reason: `name "${adapter.name.slice(0, 60)}"` };
+  }
+  return { category: 'other', reason: 'no category tag' };
+}

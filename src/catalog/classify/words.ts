@@ -1,0 +1,51 @@
+/**
+ * Words of catalog text as people read them, for classification and grounding (not for BM25, which has its own
+ * stemmed terms in ../text.ts): camelCase and snake_case split ("OilPainter" -> oil painter, "feet_through_wall" ->
+ * feet through wall), booru escapes dropped ("kiriko \(overwatch\)"), diacritics folded, lower-cased. Han, kana
+ * and hangul runs stay whole words.
+ */
+const WORD = /[\p{L}\p{N}]+/gu;
+
+export function splitWords(text: string): string[] {
+  const spaced = text
+    .normalize('NFKD')
+    .replace(/\p{M}+/gu, '')
+    // "OilPainter" -> "Oil Painter", "GameIconResearch" -> "Game Icon Research", "HTMLStyle" -> "HTML Style".
+    .replace(/(\p{Ll})(\p{Lu})/gu, '$1 $2')
+    .replace(/(\p{Lu})(\p{Lu}\p{Ll})/gu, '$1 $2')
+    // A letter followed by a digit splits ("style2" -> "style 2", "v2" -> "v 2"); "1girl" stays one word.
+    .replace(/(\p{L})(\p{N})/gu, '$1 $2')
+    .replace(/_/g, ' ')
+    .toLowerCase();
+  return spaced.match(WORD) ?? [];
+}
+
+/**
+ * A light, predictable singular: "animals" -> animal, "puppies" -> puppy, "boxes" -> box, "glasses" stays. Unlike
+ * the Porter stemmer it never merges different words ("anime" and "animals" stay apart).
+ */
+export function singular(word: string): string {
+  if (word.length <= 3 || !/^[a-z]+$/.test(word)) return word;
+  if (/(ss|us|is|ous|series|species)$/.test(word)) return word;
+  if (word.endsWith('ies') && word.length > 4) return `${word.slice(0, -3)}y`;
+  if (/(sses|shes|ches|xes|zes)$/.test(word)) return word.slice(0, -2);
+  if (word.endsWith('s')) return word.slice(0, -1);
+  return word;
+}
+
+/** Words of a text in singular form, in order. */
+export function lemmas(text: string): string[] {
+  return splitWords(text).map(singular);
+}
+
+/** Whether `phrase` (a word sequence) occurs contiguously in `words`. */
+export function containsPhrase(words: readonly string[], phrase: readonly string[]): boolean {
+  if (phrase.length === 0 || phrase.length > words.length) return false;
+  outer: for (let start = 0; start + phrase.length <= words.length; start++) {
+    for (let offset = 0; offset < phrase.length; offset++) {
+      if (words[start + offset] !== phrase[offset]) continue outer;
+    }
+    return true;
+  }
+  return false;
+}

@@ -1,0 +1,486 @@
+import type { Adapter } from '../catalog/adapter.js';
+import { lemmas, singular } from '../catalog/classify/words.js';
+import { isStopword } from '../catalog/text.js';
+import { isDictionaryWord } from './dictionary.js';
+
+/**
+ * Evidence that an adapter depicts a task, as a member would accept it: a phrase of the adapter (its name, a
+ * trigger phrase, a tag) found whole in the task, or one distinctive word of it, never a single common word shared
+ * with hundreds of adapters ("girl", "anime", "blue"). Words are compared as written, in singular form, so distinct
+ * words stay distinct ("anime" is not "animals", as it is for the Porter stemmer of the BM25 index).
+ *
+ * The same profile answers the two trust questions of the composer: does a task name this character, and does the
+ * adapter bring in a concept nobody asked for (an artist, a franchise, a brand: a proper name of its own that the
+ * prompt does not hold).
+ */
+
+/** Words that say what kind of file an adapter is, or praise it, not what it draws. */
+const FILE_WORDS = new Set(
+  [
+    'lora',
+    'locon',
+    'loha',
+    'lycoris',
+    'dora',
+    'lyco',
+    'model',
+    'version',
+    'ver',
+    'edition',
+    'collection',
+    'pack',
+    'set',
+    'mix',
+    'sd',
+    'sdxl',
+    'xl',
+    'sd15',
+    'pony',
+    'flux',
+    'mb',
+    'kb',
+    'dim',
+    'alpha',
+    'test',
+    'beta',
+    'final',
+    'fixed',
+    'fix',
+    'update',
+    'new',
+    'style',
+    'art',
+    'artstyle',
+    'concept',
+    'character',
+    'outfit',
+    'helper',
+    'tweaker',
+    'slider',
+    'detail',
+    'detailed',
+    'detailer',
+    'quality',
+    'high',
+    'best',
+    'masterpiece',
+    'beautiful',
+    'cute',
+    'nice',
+    'good',
+    'great',
+    'epic',
+    'amazing',
+    'awesome',
+    'cool',
+    'pretty',
+    'perfect',
+    'ultra',
+    'super',
+    'real',
+    'ai',
+    'tag',
+    'trigger',
+    'realistic',
+    'illustration',
+    'anime',
+  ].map(singular),
+);
+
+/** Where or how something is shown, not what an adapter could draw: never evidence on their own. */
+const FRAMING_WORDS = new Set(
+  [
+    'photo',
+    'photograph',
+    'picture',
+    'image',
+    'view',
+    'portrait',
+    'shot',
+    'scene',
+    'background',
+    'foreground',
+    'close',
+    'up',
+    'closeup',
+    'side',
+    'front',
+    'back',
+    'top',
+    'bottom',
+    'left',
+    'right',
+    'middle',
+    'center',
+    'corner',
+    'girl',
+    'boy',
+    'woman',
+    'man',
+    'person',
+    'people',
+    'lady',
+    'guy',
+    'solo',
+    '1girl',
+    '1boy',
+    'female',
+    'male',
+  ].map(singular),
+);
+
+/** Colours: they describe, alone they are evidence of nothing. */
+const COLOUR_WORDS = new Set([
+  'red',
+  'orange',
+  'yellow',
+  'green',
+  'blue',
+  'purple',
+  'pink',
+  'black',
+  'white',
+  'grey',
+  'gray',
+  'brown',
+  'silver',
+  'gold',
+  'golden',
+  'blonde',
+  'blond',
+]);
+
+/** Appearance words: colours and common body or clothing details. They describe, they never name anyone. */
+const APPEARANCE_WORDS = new Set(
+  [
+    ...COLOUR_WORDS,
+    'red',
+    'orange',
+    'yellow',
+    'green',
+    'blue',
+    'purple',
+    'pink',
+    'black',
+    'white',
+    'grey',
+    'gray',
+    'brown',
+    'silver',
+    'gold',
+    'golden',
+    'blonde',
+    'blond',
+    'dark',
+    'light',
+    'long',
+    'short',
+    'medium',
+    'big',
+    'small',
+    'large',
+    'tiny',
+    'hair',
+    'eye',
+    'eyes',
+    'ear',
+    'ears',
+    'tail',
+    'hat',
+    'ribbon',
+    'bow',
+    'dress',
+    'skirt',
+    'shirt',
+    'uniform',
+    'glove',
+    'boot',
+    'sock',
+    'hairband',
+    'hairclip',
+    'headband',
+    'twintail',
+    'twintails',
+    'ponytail',
+    'bang',
+    'bangs',
+    'braid',
+    'ahoge',
+    'smile',
+    'fox',
+    'cat',
+    'dog',
+    'wolf',
+    'bunny',
+    'rabbit',
+    'horn',
+    'wing',
+    'mark',
+    'facial',
+    'ornament',
+  ].map(singular),
+);
+
+export interface Phrase {
+  /** As the adapter's card writes it, for the reason members read. */
+  text: string;
+  words: string[];
+  kind: 'name' | 'trigger' | 'tag';
+}
+
+export interface AdapterProfile {
+  phrases: Phrase[];
+  /** Content words of the name (noise and praise words removed). */
+  nameWords: string[];
+  /** Words that can name the character of a character adapter: distinctive words of its name and name-like triggers. */
+  identityWords: Set<string>;
+  /** Multi-word names of the character ("ruby rose"): all words present name it, even if each is a dictionary word. */
+  identityPhrases: string[][];
+  /** Content words of each part of the name ("Watercolor Painting (vizsumit)" -> [watercolor, painting], [vizsumit]). */
+  nameSegments: string[][];
+}
+
+/** Splits where names join their parts: "Kisaki (Blue Archive)", "Okuzora Kohaku | Idolmaster", "X / Y". */
+const NAME_SEPARATORS = /[|/\\()[\]{}【】「」（）:：,，~—–]|\s-\s|\s+_\s+/;
+const TRIGGER_SEPARATORS = /[,，|]/;
+
+/** Adapter-format names written in mixed case, removed before camelCase splitting would cut them ("Lo RA"). */
+const FORMAT_NAMES = /\b(lora|locon|loha|lycoris|lokr|dora)s?\b/gi;
+
+function contentWords(text: string): string[] {
+  return lemmas(text.replace(FORMAT_NAMES, ' ')).filter(
+    (word) => word.length > 2 && !isStopword(word) && !FILE_WORDS.has(word) && !/^\d/.test(word),
+  );
+}
+
+function cleanTrigger(trigger: string): string {
+  return trigger
+    .replace(/<[^>]*>/g, ' ')
+    .replace(/^\s*tags?\s*:/i, ' ')
+    .replace(/\\/g, '');
+}
+
+const profiles = new WeakMap<Adapter, AdapterProfile>();
+
+/** The adapter's phrases and name words; cached per record object (stores hand back the same objects). */
+export function profileOf(adapter: Adapter): AdapterProfile {
+  let profile = profiles.get(adapter);
+  if (!profile) {
+    profile = buildProfile(adapter);
+    profiles.set(adapter, profile);
+  }
+  return profile;
+}
+
+function buildProfile(adapter: Adapter): AdapterProfile {
+  const phrases: Phrase[] = [];
+  const add = (text: string, kind: Phrase['kind']) => {
+    const words = contentWords(text);
+    if (words.length > 0 && words.length <= 6) phrases.push({ text: text.trim(), words, kind });
+  };
+  const nameSegments = adapter.name.split(NAME_SEPARATORS).filter((segment) => segment.trim() !== '');
+  for (const segment of nameSegments) add(segment, 'name');
+  const triggers = adapter.triggerWords.flatMap((entry) => cleanTrigger(entry).split(TRIGGER_SEPARATORS));
+  for (const trigger of triggers.slice(0, 40)) add(trigger, 'trigger');
+  for (const tag of adapter.tags) add(tag, 'tag');
+
+  const nameWords = [...new Set(nameSegments.flatMap(contentWords))];
+  // Each word of a longer name is a phrase of its own too: "statue" of "Stone Statue" (the evidence rules below decide
+  // whether one word is enough).
+  if (nameWords.length > 1) for (const word of nameWords) phrases.push({ text: word, words: [word], kind: 'name' });
+  const identityWords = new Set<string>();
+  const identityPhrases: string[][] = [];
+  const isNameLike = (word: string) =>
+    word.length >= 3 && !APPEARANCE_WORDS.has(word) && !FRAMING_WORDS.has(word) && !isDictionaryWord(word);
+  for (const word of nameWords) if (isNameLike(word)) identityWords.add(word);
+  for (const segment of nameSegments) {
+    const words = contentWords(segment).filter((word) => !APPEARANCE_WORDS.has(word) && !FRAMING_WORDS.has(word));
+    if (words.length >= 2) identityPhrases.push(words);
+  }
+  // Triggers are often the character's name ("okuzora kohaku", "wendy marvell"), followed by appearance tags.
+  for (const trigger of triggers) {
+    const words = contentWords(trigger);
+    if (words.some(isNameLike) && words.every((word) => !APPEARANCE_WORDS.has(word))) {
+      for (const word of words) if (isNameLike(word)) identityWords.add(word);
+    }
+  }
+  const segments = nameSegments.map(contentWords).filter((words) => words.length > 0);
+  return { phrases, nameWords, identityWords, identityPhrases, nameSegments: segments };
+}
+
+/** Task words in singular form, without stopwords. */
+export function taskWords(task: string): string[] {
+  return lemmas(task).filter((word) => !isStopword(word));
+}
+
+/** Endings that make another word of the same root: painter, painting, painted; photograph, photography. */
+const DERIVATIONS = /(ography|ographer|ograph|ings|ing|ers|er|ists|ist|ical|ic)$/;
+
+const roots = new Map<string, string>();
+
+function root(word: string): string {
+  let found = roots.get(word);
+  if (found === undefined) {
+    const stripped = word.replace(DERIVATIONS, '');
+    found = stripped.length >= 4 ? stripped : word;
+    if (roots.size > 50_000) roots.clear();
+    roots.set(word, found);
+  }
+  return found;
+}
+
+/** Whether two words are one word in different forms ("painter" / "painting"), never a prefix ("stone" / "stonepunk"). */
+function related(left: string, right: string): boolean {
+  return left === right || (left.length >= 4 && right.length >= 4 && root(left) === root(right));
+}
+
+function covers(task: ReadonlySet<string>, word: string): boolean {
+  if (task.has(word)) return true;
+  if (word.length < 4) return false;
+  const wordRoot = root(word);
+  for (const taskWord of task) if (taskWord.length >= 4 && root(taskWord) === wordRoot) return true;
+  return false;
+}
+
+/** Whether a task names the character an adapter depicts: a name-like word of it, or a whole multi-word name. */
+export function taskNamesCharacter(task: string, adapter: Adapter): boolean {
+  const words = new Set(taskWords(task));
+  const profile = profileOf(adapter);
+  for (const word of profile.identityWords) if (words.has(word)) return true;
+  return profile.identityPhrases.some((phrase) => phrase.every((word) => words.has(word)));
+}
+
+/** Catalog-wide counts of how many adapters use a word in their name, triggers or tags. */
+export interface WordRarity {
+  /** True when the word is shared by so many adapters that it identifies none of them. */
+  isCommon(word: string): boolean;
+}
+
+export const NO_RARITY: WordRarity = { isCommon: (word) => FILE_WORDS.has(word) };
+
+export interface Evidence {
+  /** Higher is better: phrase length and kind. */
+  score: number;
+  reason: string;
+}
+
+const KIND_LABEL: Record<Phrase['kind'], string> = { name: 'its name', trigger: 'trigger', tag: 'tag' };
+/** A phrase or a whole name found in the task, against one distinctive word: the composer prefers the first. */
+const STRONG = 2;
+const WEAK = 1;
+
+/**
+ * The best evidence that `adapter` depicts `task`, or undefined. A phrase counts when all its words are in the
+ * task; a one-word phrase only when that word is distinctive (not common in the catalog, not an appearance or
+ * framing word, at least three letters) and is what the task is about (its last word, the head of the phrase), or
+ * the adapter's whole name. An adapter whose name carries a proper name the task lacks (an artist, a franchise, a
+ * character) brings in a concept nobody asked for, and gets no evidence.
+ */
+export function evidenceFor(task: string, adapter: Adapter, rarity: WordRarity): Evidence | undefined {
+  const words = taskWords(task);
+  if (words.length === 0) return undefined;
+  const taskSet = new Set(words);
+  // What the task is about: its last word, past file words ("Monet style" is about Monet).
+  const head = [...words].reverse().find((word) => !FILE_WORDS.has(word)) ?? words[words.length - 1] ?? '';
+  const profile = profileOf(adapter);
+  if (bringsForeignName(profile, taskSet, adapter.category)) return undefined;
+  // How much of what the name says the task holds: a single word of a trigger or tag is not enough for an adapter
+  // whose name is about something else ("FF14 Landscape and Cities" has the trigger "painting").
+  const named = profile.nameWords.filter((word) => covers(taskSet, word)).length;
+  const nameCoverage = profile.nameWords.length ? named / profile.nameWords.length : 0.5;
+  const depictsThings = THING_CATEGORIES.has(adapter.category);
+
+  let best: Evidence | undefined;
+  const consider = (score: number, reason: string) => {
+    if (!best || score > best.score) best = { score, reason };
+  };
+  for (const phrase of profile.phrases) {
+    if (!phrase.words.every((word) => covers(taskSet, word))) continue;
+    const quoted = `"${phrase.text.slice(0, 60)}"`;
+    if (phrase.words.length >= 2) {
+      // Two or more words together: unless each is a word that half the catalog uses ("anime girl").
+      if (phrase.words.every((word) => rarity.isCommon(word) || FRAMING_WORDS.has(word))) continue;
+      consider(STRONG, `matches ${phrase.kind === 'name' ? 'its name' : KIND_LABEL[phrase.kind]} ${quoted}`);
+      continue;
+    }
+    const word = phrase.words[0] ?? '';
+    if (!isDistinctive(word, rarity)) continue;
+    if (phrase.kind === 'name' && profile.nameWords.length === 1) {
+      consider(STRONG, `matches its name ${quoted}`);
+      continue;
+    }
+    if (!related(word, head)) continue;
+    if (
+      phrase.kind === 'name' &&
+      depictsThings &&
+      profile.nameSegments.some((segment) => segment.length === 1 && segment[0] === word)
+    ) {
+      // A part of the name on its own says what it draws: "Diffusion Marble (Swords)".
+      consider(WEAK, `its name "${adapter.name.slice(0, 60)}" says ${quoted}`);
+      continue;
+    }
+    if (phrase.kind === 'name') {
+      // One word of a longer name: only when the task holds most of the name, not "Fight Posing (Trained on Matrix
+      // Movies)" for a train.
+      // Half of a two-word name needs a tag or trigger of the same word behind it: "print" alone does not make
+      // "Albumen Print" a woodblock print.
+      const backed = profile.phrases.some(
+        (other) => other.kind !== 'name' && other.words.length === 1 && related(other.words[0] ?? '', word),
+      );
+      if (nameCoverage > 0.5 || (nameCoverage === 0.5 && backed))
+        consider(WEAK, `its name "${adapter.name.slice(0, 60)}" says ${quoted}`);
+      continue;
+    }
+    // A trigger or tag word: the word is in the name too, or the adapter draws things (an object, an animal, a
+    // place) and its own tag is the thing asked for. A style whose tag happens to be the task's noun
+    // ("DruidMagicAI" with the trigger "forest") would bring in its own look.
+    const inName = profile.nameWords.some((nameWord) => related(nameWord, word));
+    if (inName || nameCoverage >= 0.5 || depictsThings) consider(WEAK, `matches ${KIND_LABEL[phrase.kind]} ${quoted}`);
+  }
+  return best;
+}
+
+function isDistinctive(word: string, rarity: WordRarity): boolean {
+  return (
+    word.length >= 3 &&
+    !rarity.isCommon(word) &&
+    !FRAMING_WORDS.has(word) &&
+    !COLOUR_WORDS.has(word) &&
+    !isStopword(word)
+  );
+}
+
+/** Categories of adapters that draw a thing, a creature or a place rather than a look or a person. */
+const THING_CATEGORIES = new Set<Adapter['category']>([
+  'object',
+  'animal',
+  'background',
+  'building',
+  'vehicle',
+  'concept',
+  'clothing',
+  'pose',
+  'action',
+]);
+
+/**
+ * A style, character or uncategorised adapter whose name holds a word that is no dictionary word (an artist:
+ * Frazetta; a character: Kiriko; a franchise: Genshin) and that the task does not hold. Things may carry a brand
+ * or a maker's prefix ("MAZDA MX-5", "EdobHorse"): a Mazda is still a car.
+ */
+function bringsForeignName(
+  profile: AdapterProfile,
+  taskSet: ReadonlySet<string>,
+  category: Adapter['category'],
+): boolean {
+  if (THING_CATEGORIES.has(category)) return false;
+  // A part of the name the task holds whole makes the rest a maker's or a series' label: "Watercolor Painting
+  // (vizsumit)" for a watercolor painting.
+  if (category === 'style' && profile.nameSegments.some((segment) => segment.every((word) => covers(taskSet, word))))
+    return false;
+  const proper = profile.nameWords.filter(
+    (word) => word.length >= 3 && !isDictionaryWord(word) && /^[a-z]+$/.test(word),
+  );
+  // "Claude Monet style" for "Monet style": the task names the artist.
+  return proper.length > 0 && !proper.some((word) => covers(taskSet, word));
+}

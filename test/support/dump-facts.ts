@@ -1,0 +1,114 @@
+import { civitaiImage, civitaiItem } from './civitai-items.js';
+
+/**
+ * Civitai items rebuilt from the facts of real models of the 2023-07 dump (id, name, tags, trigger words, base
+ * model, and how Civitai rated their sample images), not from their descriptions. They are the cases that made
+ * compositions untrustworthy on a real catalog: sexual concepts behind innocent words, named characters matched by
+ * appearance words, and adapters that share one word with a prompt but are about something else.
+ */
+type Rating = 'None' | 'Soft' | 'Mature' | 'X';
+
+function rated(id: number, ratings: Partial<Record<Rating, number>>): Record<string, unknown>[] {
+  const images: Record<string, unknown>[] = [];
+  let next = id * 100;
+  for (const [rating, count] of Object.entries(ratings)) {
+    for (let index = 0; index < (count ?? 0); index++) images.push(civitaiImage(next++, { nsfw: rating }));
+  }
+  return images;
+}
+
+function fact(
+  id: number,
+  name: string,
+  tags: string[],
+  trainedWords: string[],
+  ratings: Partial<Record<Rating, number>>,
+  baseModel = 'SD 1.5',
+) {
+  return civitaiItem({ id, name, tags, trainedWords, baseModel, images: rated(id, ratings), description: null });
+}
+
+export const DUMP_FACTS = {
+  gloryWall: fact(58083, 'Glory Wall ', ['character'], ['glory wall', 'through wall, stationary restraints'], {
+    X: 4,
+    Mature: 4,
+  }),
+  feetThroughWall: fact(87213, '壁足 / feet_through_wall', ['anime', 'concept'], ['through wall', ' foot tickling'], {
+    None: 2,
+  }),
+  veryNiceForest: fact(84918, 'Very Nice Forest', ['forest', 'background', 'backgrounds'], ['Forest', 'tree'], {
+    None: 10,
+  }),
+  kiriko: fact(9714, 'kiriko \\(overwatch \\)', ['character'], ['tag:1girl,facial mark,fox'], { None: 3 }),
+  kisaki: fact(
+    16576,
+    ' Kisaki (Blue_Archive)',
+    ['anime', 'character', 'girl', 'person', 'asian', 'woman', 'illustration', 'blue archive'],
+    ['Kisaki'],
+    { Soft: 5, X: 1 },
+  ),
+  sona: fact(
+    23156,
+    'Sona Buvelle (League of Legends)',
+    ['league of legends', 'character', 'girl', 'game character', 'video game'],
+    ['sona \\(league of legends\\), blue hair, blue eyes, gradient hair, twintails, hair ornament, '],
+    { Soft: 9, None: 1 },
+  ),
+  okuzora: fact(
+    9465,
+    '奥空心白-THE IDOLM@STER STARLIT SEASON/Okuzora Kohaku',
+    ['anime', 'character', 'girl', 'girls', 'idolmaster'],
+    ['okuzora kohaku,blonde hair,short hair,hairband,hair over half eye,bangs,blue eyes'],
+    { Soft: 1 },
+  ),
+  frenda: fact(
+    24436,
+    'frenda (Railgun) 芙兰达 （某科学的超电磁炮）',
+    ['character'],
+    ['fren,bow,hat,skirt,pantyhose', 'da,bare leg,slingshot swimsuit,o-ring'],
+    { None: 4 },
+  ),
+  frazetta: fact(
+    87831,
+    'Frank Frazetta art style',
+    ['art', 'oil painting', 'style', 'paint', 'art style', 'artist', 'painting', 'frazetta', 'painting style'],
+    ['frazetta'],
+    { None: 6, Mature: 2, X: 2 },
+  ),
+  underwaterPhoto: fact(
+    35940,
+    'Underwater photo LoRA - tropical edition',
+    ['photorealistic', 'nature', 'photo', 'photography', 'fish', 'photos', 'animal'],
+    ['underwater', 'photo'],
+    { None: 10 },
+  ),
+  recordingStudio: fact(
+    18211,
+    'Recording studio',
+    ['photorealistic', 'scenery', 'illustration', 'realistic', 'background', 'studio'],
+    ['controlroom', 'recbooth', 'dynmic, microphone, microphone stand,'],
+    { None: 10 },
+  ),
+  photoStudio: fact(
+    94526,
+    '撮影スタジオ / photo studio',
+    ['photorealistic', 'scenery', 'illustration', 'realistic', 'background', 'lora'],
+    ['photostudio'],
+    { None: 5 },
+  ),
+  dressedAnimals: fact(35733, 'Dressed animals LoRA', ['dress', 'animal', 'lora'], [], { None: 6 }),
+  oilPainter: fact(
+    78345,
+    'OilPainter',
+    ['art', 'oil painting', 'style', 'paint', 'paintingstyle', 'artwork', 'painting', 'brushstroke'],
+    [],
+    { None: 6, Mature: 3, Soft: 1 },
+  ),
+  edobHorse: fact(
+    78241,
+    'EdobHorse',
+    ['animals', 'photorealistic', 'equine', 'horse', 'beautiful'],
+    ['horse', 'horse stopped'],
+    { None: 10 },
+  ),
+} as const;

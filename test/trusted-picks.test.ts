@@ -1,0 +1,181 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { classifyAdapter } from '../src/catalog/classify/index.js';
+import { parseCivitaiModel } from '../src/catalog/sources/civitai-item.js';
+import { runCli } from './support/cli.js';
+import { DUMP_FACTS } from './support/dump-facts.js';
+
+/**
+ * What a member of a public server sees on a real catalog: the composition of a prompt holds no adapter that is
+ * sexual, no character nobody named, and no adapter that only shares one word with the prompt. The catalog is
+ * ingested from Civitai items built from real models' facts, through `stylus ingest civitai --dump` as an admin
+ * runs it, and composed through `stylus compose --json` as the bot does.
+ */
+function classified(item: Record<string, unknown>) {
+  const parsed = parseCivitaiModel(item);
+  if (!parsed.adapter) throw new Error(`fixture did not parse: ${parsed.skipped}`);
+  return classifyAdapter(parsed.adapter);
+}
+
+describe('SFW gate at ingest', () => {
+  it('flags Glory Wall by its sample-image ratings and feet_through_wall by its words, with a reason', () => {
+    const glory = classified(DUMP_FACTS.gloryWall);
+    expect(glory.adapter.nsfw).toBe(true);
+    expect(glory.safety.kind).toBe('images');
+    expect(glory.adapter.nsfwReason).toBe('8 of its 8 sample images are rated Mature or X');
+    const feet = classified(DUMP_FACTS.feetThroughWall);
+    expect(feet.adapter.nsfw).toBe(true);
+    expect(feet.safety.kind).toBe('words');
+    expect(feet.adapter.nsfwReason).toMatch(/names sexual content/);
+  });
+
+  it('leaves adapters with safe samples and plain words alone', () => {
+    for (const item of [DUMP_FACTS.veryNiceForest, DUMP_FACTS.recordingStudio, DUMP_FACTS.edobHorse]) {
+      const { adapter, safety } = classified(item);
+      expect(safety).toEqual({ nsfw: false });
+      expect(adapter.nsfw).toBe(false);
+      expect(adapter.nsfwReason).toBeUndefined();
+    }
+  });
+
+  it('gives every Civitai adapter a category from its own tags, characters first', () => {
+    expect(classified(DUMP_FACTS.kiriko).adapter.category).toBe('character');
+    expect(classified(DUMP_FACTS.kisaki).adapter.category).toBe('character');
+    expect(classified(DUMP_FACTS.veryNiceForest).adapter.category).toBe('background');
+    expect(classified(DUMP_FACTS.frazetta).adapter.category).toBe('style');
+    expect(classified(DUMP_FACTS.edobHorse).adapter.category).toBe('animal');
+    expect(classified(DUMP_FACTS.feetThroughWall).adapter.category).toBe('concept');
+  });
+});
+
+describe('compositions on a catalog of real Civitai facts', () => {
+  let dir = '';
+  let env: NodeJS.ProcessEnv = {};
+
+  beforeAll(async () => {
+    dir = mkdtempSync(path.join(tmpdir(), 'stylus-trusted-'));
+    const dump = path.join(dir, 'dump.jsonl');
+    writeFileSync(
+      dump,
+      `${Object.values(DUMP_FACTS)
+        .map((item) => JSON.stringify(item))
+        .join('\n')}\n`,
+    );
+    env = { DATA_DIR: path.join(dir, 'data'), STYLUS_SEED_CATALOG: 'false' };
+    // The admin keeps the flagged adapters (an age-restricted channel may use them): the retrieval filter must hold.
+    const ingest = await runCli(['ingest', 'civitai', '--dump', dump, '--allow-nsfw'], env);
+    expect(ingest.code).toBe(0);
+    expect(ingest.stdout + ingest.stderr).toMatch(/flagged-nsfw-images: 3 \(/);
+    expect(ingest.stdout + ingest.stderr).toMatch(/flagged-nsfw-words: 1 \(civitai:87213\)/);
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  async function compose(prompt: string, ...flags: string[]) {
+    const result = await runCli(
+      ['compose', prompt, '--json', '--base', 'sd1', '--images', '4', '--seed', '7', ...flags],
+      env,
+    );
+    expect(result.code).toBe(0);
+    const plan = JSON.parse(result.stdout) as {
+      tasks: { task: string; adapters: { id: string; name: string; reason: string }[] }[];
+      images: { adapters: { id: string }[] }[];
+    };
+    const picked = plan.tasks.flatMap((task) => task.adapters.map((adapter) => adapter.id));
+    return { plan, picked, tasks: plan.tasks.map((task) => task.task) };
+  }
+
+  it('keeps sexual adapters out of a channel that is not age-restricted, and lets an NSFW channel have them', async () => {
+    const sfw = await compose('a stone wall covered in ivy, glory wall, feet through wall');
+    expect(sfw.picked).not.toContain('civitai:58083');
+    expect(sfw.picked).not.toContain('civitai:87213');
+    const nsfw = await compose('glory wall', '--allow-nsfw');
+    expect(nsfw.picked).toContain('civitai:58083');
+  });
+
+  it('picks no named character for appearance words, and the forest for the forest', async () => {
+    const { plan, picked } = await compose('anime girl with blue hair in a snowy forest');
+    for (const id of ['civitai:16576', 'civitai:23156', 'civitai:9465', 'civitai:9714'])
+      expect(picked).not.toContain(id);
+    const forest = plan.tasks.find((task) => task.task === 'snowy forest');
+    expect(forest?.adapters.map((adapter) => adapter.id)).toEqual(['civitai:84918']);
+    expect(forest?.adapters[0]?.reason).toMatch(/Very Nice Forest/);
+  });
+
+  it('keeps "oil painting" whole and gives the fox no fox-eared character', async () => {
+    const { picked, tasks } = await compose('a fox, oil painting');
+    expect(tasks).toEqual(['fox', 'oil painting']);
+    expect(picked).not.toContain('civitai:9714');
+    // Frazetta's tags say "oil painting", but his name is an artist nobody asked for (and his samples are rated).
+    expect(picked).not.toContain('civitai:87831');
+  });
+
+  it('picks a character when the prompt names it', async () => {
+    const { picked } = await compose('Kisaki from Blue Archive drinking tea');
+    expect(picked).toContain('civitai:16576');
+    const franchiseOnly = await compose('a blue archive of old letters');
+    expect(franchiseOnly.picked).not.toContain('civitai:16576');
+  });
+
+  it('does not treat one shared common or short word as evidence', async () => {
+    const studio = await compose('studio photo of a vase');
+    expect(studio.picked).not.toContain('civitai:35940'); // Underwater photo
+    expect(studio.picked).not.toContain('civitai:18211'); // Recording studio
+    expect(studio.picked).toContain('civitai:94526'); // photo studio
+    expect((await compose('anime')).picked).not.toContain('civitai:35733'); // Dressed animals: anime is not animals
+    expect((await compose('da Vinci style portrait of a cat')).picked).not.toContain('civitai:24436'); // trigger "da"
+  });
+
+  it('stacks no more than STYLUS_MAX_ADAPTERS LoRAs on any image, and honours a lower setting', async () => {
+    const prompt = 'a horse in a snowy forest, photo studio, Kisaki, glory wall';
+    const all = await compose(prompt, '--allow-nsfw');
+    expect(all.picked.length).toBeGreaterThan(2);
+    for (const image of all.plan.images) expect(image.adapters.length).toBeLessThanOrEqual(4);
+    const saved = env;
+    env = { ...env, STYLUS_MAX_ADAPTERS: '2' };
+    try {
+      const capped = await compose(prompt, '--allow-nsfw');
+      expect(capped.picked.length).toBe(2);
+      for (const image of capped.plan.images) expect(image.adapters.length).toBeLessThanOrEqual(2);
+    } finally {
+      env = saved;
+    }
+  });
+
+  it('stylus eval compose scores a labels file and writes one compose --json line per row', async () => {
+    const labels = path.join(dir, 'labels.jsonl');
+    const rows = [
+      {
+        prompt: 'a horse in a snowy forest',
+        topics: ['horse', 'forest'],
+        adapters: { horse: [78241], forest: [84918, 999999] },
+      },
+      { prompt: 'anime girl with blue hair', topics: ['anime girl'], adapters: { 'anime girl': [16576] } },
+      { prompt: 'a quiet pond' },
+    ];
+    writeFileSync(labels, `${rows.map((row) => JSON.stringify(row)).join('\n')}\n`);
+    const out = path.join(dir, 'preds.jsonl');
+    const result = await runCli(['eval', 'compose', '--labels', labels, '--base', 'sd1', '--out', out, '--json'], env);
+    expect(result.code).toBe(0);
+    const lines = result.stdout.trim().split('\n');
+    const scores = JSON.parse(lines[lines.length - 1] ?? '{}');
+    expect(scores.rows).toBe(3);
+    // 999999 is not in the catalog: only the three in-catalog picks count; the character pick is not ours to make.
+    expect(scores.stylus_pick_recall).toEqual({ picks: 3, recalled: 2, recall: 0.667, rows: 2 });
+    expect(scores.character_intrusion).toBe(0);
+    expect(scores.sfw_count).toBe(0);
+    expect(scores.empty_share).toBeCloseTo(2 / 3, 3);
+    expect(scores.adapters_on_image_1).toMatchObject({ max: 2, cap: 4, share_above_cap: 0 });
+    expect(Object.keys(scores.timings_ms)).toEqual(['p50', 'p95', 'p99']);
+    const predictions = (await import('node:fs'))
+      .readFileSync(out, 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
+    expect(predictions.map((line) => line.prompt)).toEqual(rows.map((row) => row.prompt));
+    expect(
+      predictions[0].tasks.flatMap((task: { adapters: { id: string }[] }) => task.adapters.map((a) => a.id)).sort(),
+    ).toEqual(['civitai:78241', 'civitai:84918']);
+  });
+});
