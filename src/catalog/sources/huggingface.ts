@@ -1,6 +1,7 @@
 import type { Logger } from '../../log.js';
 import { AdapterSchema, type BaseFamily, describeAdapterError, normaliseBaseModel } from '../adapter.js';
-import { htmlToText, truncateText } from '../html.js';
+import { truncateText } from '../html.js';
+import { markdownToText } from '../markdown.js';
 import { HttpClient, HttpError, type RetryPolicy, type Sleep } from './http.js';
 import type { SourceRecord } from './types.js';
 
@@ -138,20 +139,6 @@ export function pickWeightFile(siblings: readonly Json[]): Json | undefined {
     root.find((s) => /lora/i.test(name(s))) ??
     root[0] ??
     (weights.length === 1 ? weights[0] : undefined)
-  );
-}
-
-/** Markdown card -> plain text: front matter, images, link targets, heading marks and code fences dropped. */
-export function markdownToText(markdown: string): string {
-  const body = markdown.replace(/^\uFEFF?---\r?\n[\s\S]*?\r?\n---\s*(\r?\n|$)/, '');
-  return htmlToText(
-    body
-      .replace(/```[\s\S]*?```/g, ' ')
-      .replace(/!\[[^\]]*]\([^)]*\)/g, ' ')
-      .replace(/\[([^\]]*)]\([^)]*\)/g, '$1')
-      .replace(/^#{1,6}\s*/gm, '')
-      .replace(/[*_`]{1,3}([^*_`\n]+)[*_`]{1,3}/g, '$1')
-      .replace(/<(?!\/?[a-z])/gi, '&lt;'),
   );
 }
 
