@@ -31,8 +31,8 @@ export const DEFAULT_ANSWER_TIMEOUT_MS = 10_000;
 export const DEFAULT_TOTAL_TIMEOUT_MS = 60_000;
 /** Largest answer read (model info of a repo with thousands of files is a few MB). */
 export const DEFAULT_MAX_BODY_BYTES = 32 * 1024 * 1024;
-/** What of an error answer is kept for the message. */
-const ERROR_DETAIL_BYTES = 2048;
+/** Largest error answer read for its message; a longer one (a whole HTML page) says nothing useful. */
+const ERROR_DETAIL_BYTES = 16 * 1024;
 
 export type Sleep = (ms: number, signal?: AbortSignal) => Promise<void>;
 
@@ -264,9 +264,7 @@ export class HttpClient {
         await response.body?.cancel().catch(() => undefined);
         return { kind: 'answer', response: { url, status: response.status, headers: response.headers, text: '' } };
       }
-      const text = ok
-        ? await this.readWhole(response, url)
-        : await readPrefix(response, ERROR_DETAIL_BYTES).catch(() => '');
+      const text = ok ? await this.readWhole(response, url) : await errorDetail(response);
       return { kind: 'answer', response: { url, status: response.status, headers: response.headers, text } };
     } catch (error) {
       if (signal?.aborted) throw signal.reason;
@@ -342,21 +340,7 @@ export class HttpClient {
   }
 }
 
-/** The first `maxBytes` of a body as text; the rest is not read. */
-async function readPrefix(response: Response, maxBytes: number): Promise<string> {
-  if (!response.body) return '';
-  const reader = response.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    chunks.push(value);
-    total += value.byteLength;
-    if (total >= maxBytes) {
-      await reader.cancel().catch(() => undefined);
-      break;
-    }
-  }
-  return Buffer.concat(chunks, total).subarray(0, maxBytes).toString('utf8');
+async function errorDetail(response: Response): Promise<string> {
+  const body = await readBodyCapped(response, ERROR_DETAIL_BYTES).catch(() => undefined);
+  return body ? body.toString('utf8') : '';
 }
