@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { htmlToText, MAX_MARKUP_CHARS } from '../src/catalog/html.js';
 import { markdownToText } from '../src/catalog/markdown.js';
+import { nextLink } from '../src/catalog/sources/huggingface.js';
 import { cleanPrompt, MAX_CLEANED_PROMPT_CHARS, neutralisePromptText } from '../src/stylus/prompt-clean.js';
 
 /**
@@ -75,6 +76,12 @@ describe('hub text cleaners on hostile input', () => {
     const unclosed = neutralisePromptText(`a ${'<lora:x'.repeat(10_000)}> b`);
     expect(unclosed).not.toMatch(/[<>]/);
     expect(unclosed.startsWith('a lora:x')).toBe(true);
+  });
+
+  it('reads a Link header of thousands of "<" once', () => {
+    expect(nextLink(`${'<'.repeat(60_000)}<https://hub/api/models?cursor=2>; rel="next"`)).toBe(
+      'https://hub/api/models?cursor=2',
+    );
   });
 
   it('bounds a prompt before cleaning it', () => {

@@ -49,7 +49,8 @@ function strings(value: unknown): string[] {
 export function nextLink(header: string | null): string | undefined {
   if (!header) return undefined;
   for (const part of header.split(',')) {
-    const match = /<([^>]+)>\s*;\s*rel="?next"?/i.exec(part);
+    // [^<>] keeps the scan from each "<" to the next one: a header of thousands of "<" stays linear.
+    const match = /<([^<>]+)>\s*;\s*rel="?next"?/i.exec(part);
     if (match?.[1]) return match[1];
   }
   return undefined;
