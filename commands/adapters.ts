@@ -18,7 +18,7 @@ import { topView } from '../src/discord/community-top.js';
 import { castVote, votesText, voteWord } from '../src/discord/community-vote.js';
 import type { BotContext, SlashCommand } from '../src/discord/context.js';
 import { LIMITS } from '../src/discord/limits.js';
-import { inert, truncate } from '../src/discord/text.js';
+import { codeSpan, inert, pageLinkTarget, truncate } from '../src/discord/text.js';
 import { UserFacingError } from '../src/errors.js';
 
 const NO_PINGS = { parse: [] };
@@ -139,11 +139,11 @@ function summaryLine(adapter: Adapter, tally: Tally): string {
   const triggers = adapter.triggerWords.length
     ? `triggers: ${adapter.triggerWords
         .slice(0, 3)
-        .map((word) => `\`${word.replace(/`/g, 'ˋ')}\``)
+        .map((word) => codeSpan(word, 60))
         .join(', ')}`
     : 'no trigger words';
   return truncate(
-    `${adapter.category} · ${adapter.baseFamily} · ${triggers} · ${votesText(tally)}\n\`${adapter.id}\``,
+    `${adapter.category} · ${adapter.baseFamily} · ${triggers} · ${votesText(tally)}\n${codeSpan(adapter.id, 100)}`,
     300,
   );
 }
@@ -208,10 +208,11 @@ async function info(interaction: ChatInputCommandInteraction, context: BotContex
       },
       { name: 'Tags', value: adapter.tags.length ? inert(adapter.tags.join(', '), 1000) : 'none' },
       { name: 'Licence', value: inert(licenceText(adapter), 1000) },
-      { name: 'Id', value: `\`${adapter.id}\`` },
+      { name: 'Id', value: codeSpan(adapter.id, 100) },
     )
     .setFooter({ text: `source: ${adapter.source}` });
-  if (adapter.pageUrl) embed.setURL(adapter.pageUrl);
+  const page = pageLinkTarget(adapter.pageUrl);
+  if (page) embed.setURL(page);
   if (adapter.previewImageUrl) embed.setImage(adapter.previewImageUrl);
   await interaction.reply({ embeds: [embed.toJSON()], components: voteButtons(adapter), allowedMentions: NO_PINGS });
 }

@@ -1,7 +1,8 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HuggingFaceClient, huggingFaceRecords, markdownToText, nextLink } from '../src/catalog/sources/huggingface.js';
+import { markdownToText } from '../src/catalog/markdown.js';
+import { HuggingFaceClient, huggingFaceRecords, nextLink } from '../src/catalog/sources/huggingface.js';
 import type { SourceRecord } from '../src/catalog/sources/types.js';
 import { silentLogger } from '../src/log.js';
 import { FakeHuggingFace, type FakeRepo } from './support/fake-huggingface.js';

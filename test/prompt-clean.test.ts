@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { UserFacingError } from '../src/errors.js';
-import { cleanPrompt, stripExtraNetworkTags, validatePrompt } from '../src/stylus/prompt-clean.js';
+import { cleanPrompt, neutralisePromptText, validatePrompt } from '../src/stylus/prompt-clean.js';
 
 describe('cleanPrompt', () => {
   it('strips LoRA tags, attention weights, emphasis brackets, BREAK and quality boilerplate', () => {
@@ -36,9 +36,9 @@ describe('validatePrompt', () => {
   });
 });
 
-describe('stripExtraNetworkTags', () => {
+describe('neutralisePromptText', () => {
   it('removes only extra-network tags so member text cannot load files', () => {
-    expect(stripExtraNetworkTags('a cat <lora:../../etc:1> <LYCO:x:1> (fluffy:1.2)')).toBe('a cat (fluffy:1.2)');
+    expect(neutralisePromptText('a cat <lora:../../etc:1> <LYCO:x:1> (fluffy:1.2)')).toBe('a cat (fluffy:1.2)');
   });
 
   it('leaves no tag AUTOMATIC1111 would read, even when removing one would join the text around it into another', () => {
@@ -49,7 +49,7 @@ describe('stripExtraNetworkTags', () => {
       'a cat <lora:evil<x:1>',
       'a cat <lora:<hypernet:x>evil:1>',
     ]) {
-      const stripped = stripExtraNetworkTags(prompt);
+      const stripped = neutralisePromptText(prompt);
       expect(stripped).toMatch(/^a cat/);
       expect(stripped).not.toMatch(a1111Tag);
     }

@@ -1,105 +1,71 @@
+import { Parser } from 'htmlparser2';
+
 /**
  * Hub descriptions arrive as HTML written by model authors (Civitai's rich-text editor, pasted markup, sometimes
  * scripts). The catalog keeps plain text only: it is indexed for search and shown in Discord embeds, where markup
  * would be noise at best.
+ *
+ * Anyone can publish a description, so cleaning must stay cheap whatever the input: the markup is cut to a fixed
+ * size first, then read once by htmlparser2's tokenizer (a state machine, linear in its input, entities included).
+ * Regular expressions that scan ahead for a closing `>` from every `<` took seconds per record on 100 KB of `<p`.
  */
 
-const NAMED_ENTITIES: Record<string, string> = {
-  amp: '&',
-  lt: '<',
-  gt: '>',
-  quot: '"',
-  apos: "'",
-  nbsp: ' ',
-  ensp: ' ',
-  emsp: ' ',
-  thinsp: ' ',
-  hellip: '…',
-  mdash: '—',
-  ndash: '–',
-  lsquo: '‘',
-  rsquo: '’',
-  ldquo: '“',
-  rdquo: '”',
-  laquo: '«',
-  raquo: '»',
-  bull: '•',
-  middot: '·',
-  copy: '©',
-  reg: '®',
-  trade: '™',
-  deg: '°',
-  times: '×',
-  divide: '÷',
-  plusmn: '±',
-  frac12: '½',
-  frac14: '¼',
-  frac34: '¾',
-  larr: '←',
-  rarr: '→',
-  uarr: '↑',
-  darr: '↓',
-  hearts: '♥',
-  star: '☆',
-  sect: '§',
-  para: '¶',
-  euro: '€',
-  pound: '£',
-  yen: '¥',
-  cent: '¢',
-  eacute: 'é',
-  egrave: 'è',
-  ecirc: 'ê',
-  aacute: 'á',
-  agrave: 'à',
-  acirc: 'â',
-  iacute: 'í',
-  oacute: 'ó',
-  uacute: 'ú',
-  auml: 'ä',
-  ouml: 'ö',
-  uuml: 'ü',
-  Auml: 'Ä',
-  Ouml: 'Ö',
-  Uuml: 'Ü',
-  szlig: 'ß',
-  ccedil: 'ç',
-  ntilde: 'ñ',
-};
+/** Markup read per field. Descriptions keep at most 20,000 characters of text, so more would only cost time. */
+export const MAX_MARKUP_CHARS = 200_000;
 
 /** Elements whose content is never text a reader sees. */
-const INVISIBLE_ELEMENTS = /<(script|style|noscript|template|iframe|object|svg|head)\b[^>]*>[\s\S]*?<\/\1\s*>/gi;
-/** Tags that open or close a paragraph-like block: a blank line in plain text. */
-const PARAGRAPH_BOUNDARY = /<\s*\/?\s*(p|div|h[1-6]|ul|ol|table|blockquote|pre|hr|section|article)\b[^>]*>/gi;
-/** Tags that start a new line: a line break in plain text. */
-const LINE_BOUNDARY = /<\s*(br|li|tr|dt|dd)\b[^>]*>/gi;
-
-export function decodeEntities(text: string): string {
-  return text.replace(/&(#x[0-9a-f]+|#\d+|[a-z][a-z0-9]*);/gi, (whole, body: string) => {
-    if (body[0] === '#') {
-      const codePoint =
-        body[1] === 'x' || body[1] === 'X' ? Number.parseInt(body.slice(2), 16) : Number.parseInt(body.slice(1), 10);
-      // Control characters and out-of-range code points carry nothing readable.
-      if (!Number.isFinite(codePoint) || codePoint > 0x10ffff || codePoint < 0x20) return ' ';
-      return String.fromCodePoint(codePoint);
-    }
-    return NAMED_ENTITIES[body] ?? NAMED_ENTITIES[body.toLowerCase()] ?? whole;
-  });
-}
+const INVISIBLE = new Set(['script', 'style', 'noscript', 'template', 'iframe', 'object', 'svg', 'head', 'title']);
+/** Elements that open or close a paragraph-like block: a blank line in plain text. */
+const PARAGRAPH = new Set([
+  'p',
+  'div',
+  'h1',
+  'h2',
+  'h3',
+  'h4',
+  'h5',
+  'h6',
+  'ul',
+  'ol',
+  'table',
+  'blockquote',
+  'pre',
+  'hr',
+  'section',
+  'article',
+]);
+/** Elements that start a new line. */
+const LINE = new Set(['br', 'li', 'tr', 'dt', 'dd']);
+/** Elements that separate words without a line break (table cells, images between words). */
+const WORD_BREAK = new Set(['td', 'th', 'img']);
 
 /** Plain text of an HTML fragment: invisible elements dropped, block boundaries kept as line breaks, entities decoded. */
 export function htmlToText(html: string | null | undefined): string {
   if (!html) return '';
-  const text = html
-    .replace(/<!--[\s\S]*?(-->|$)/g, ' ')
-    .replace(INVISIBLE_ELEMENTS, ' ')
-    // An unterminated <script> (truncated input) hides everything after it rather than leaking code into text.
-    .replace(/<(script|style)\b[\s\S]*$/i, ' ')
-    .replace(PARAGRAPH_BOUNDARY, '\n\n')
-    .replace(LINE_BOUNDARY, '\n')
-    .replace(/<\/?[a-z][^>]*>/gi, ' ')
-    .replace(/<\/?[a-z][\s\S]*$/i, ' ');
-  return normaliseWhitespace(decodeEntities(text));
+  const parts: string[] = [];
+  let hiddenDepth = 0;
+  const parser = new Parser(
+    {
+      onopentag(name) {
+        if (INVISIBLE.has(name)) hiddenDepth += 1;
+        else if (PARAGRAPH.has(name)) parts.push('\n\n');
+        else if (LINE.has(name)) parts.push('\n');
+        else if (WORD_BREAK.has(name)) parts.push(' ');
+      },
+      onclosetag(name) {
+        if (INVISIBLE.has(name)) hiddenDepth = Math.max(0, hiddenDepth - 1);
+        else if (PARAGRAPH.has(name)) parts.push('\n\n');
+      },
+      ontext(text) {
+        if (hiddenDepth === 0) parts.push(text);
+      },
+    },
+    { decodeEntities: true, lowerCaseTags: true },
+  );
+  // An unterminated <script> (truncated input) stays hidden to the end rather than leaking code into text, and a
+  // tag cut off at the end is dropped: the tokenizer does both.
+  parser.end(html.slice(0, MAX_MARKUP_CHARS));
+  return normaliseWhitespace(parts.join(''));
 }
 
 export function normaliseWhitespace(text: string): string {

@@ -11,7 +11,7 @@ import { encodeCommunityId, type TopScope } from './community-ids.js';
 import { votesText } from './community-vote.js';
 import type { BotContext } from './context.js';
 import { LIMITS } from './limits.js';
-import { inert, truncate } from './text.js';
+import { codeSpan, inert, truncate } from './text.js';
 
 export const TOP_PAGE_SIZE = 10;
 
@@ -75,7 +75,7 @@ export async function topView(context: BotContext, request: TopRequest): Promise
     embed.addFields({
       name: truncate(`${page * TOP_PAGE_SIZE + index + 1}. ${inert(adapter.name, 200)}`, LIMITS.fieldName),
       value: truncate(
-        `score ${entry.score.toFixed(2)} · ${votesText(entry.tally)} · ${adapter.category}\n\`${adapter.id}\``,
+        `score ${entry.score.toFixed(2)} · ${votesText(entry.tally)} · ${adapter.category}\n${codeSpan(adapter.id, 100)}`,
         LIMITS.fieldValue,
       ),
     });

@@ -21,7 +21,7 @@ import type { CompositionRecord } from '../state/compositions.js';
 import { activeAdapterIds, adapterWeight } from './composition-images.js';
 import { encodeCustomId } from './custom-id.js';
 import { LIMITS } from './limits.js';
-import { inert, truncate } from './text.js';
+import { adapterLink, inert, truncate } from './text.js';
 
 /** Tasks that get a swap select; the rest are listed in the embed only (4 selects + 1 button row = 5 rows). */
 export const MAX_TASK_SELECTS = 4;
@@ -46,8 +46,7 @@ export function swapChoices(record: CompositionRecord, taskIndex: number, adapte
 }
 
 function adapterLine(record: CompositionRecord, adapter: Adapter | undefined, id: string, reason: string): string {
-  const name = adapter ? inert(adapter.name, 80) : inert(id, 80);
-  const linked = adapter?.pageUrl ? `[${name}](${adapter.pageUrl})` : `**${name}**`;
+  const linked = adapter ? adapterLink(adapter.name, adapter.pageUrl, 80) : `**${inert(id, 80)}**`;
   const weight = adapter ? adapterWeight(record, adapter).toFixed(2) : '?';
   const score = record.communityScores[id];
   const community = score === undefined ? '' : ` · community ${score.toFixed(2)}`;

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { DiscordAPIError, HTTPError, REST, Routes } from 'discord.js';
+import { inert } from '../discord/text.js';
 import type { Logger } from '../log.js';
 import { silentLogger } from '../log.js';
 import type { RenderedImage } from './backends/types.js';
@@ -134,7 +135,7 @@ function resultPayload(job: RenderJob, images: readonly RenderedImage[], files: 
   const fields = job.images.slice(0, 25).map((image, position) => ({
     name: `Image ${image.index + 1} · seed ${images[position]?.seed ?? image.seed}`,
     value:
-      truncate(image.loras.map((lora) => `${lora.adapterId} × ${round(lora.weight)}`).join('\n'), 1000) ||
+      truncate(image.loras.map((lora) => `${inert(lora.adapterId, 100)} × ${round(lora.weight)}`).join('\n'), 1000) ||
       'no adapters',
     inline: job.images.length > 1,
   }));
@@ -157,7 +158,7 @@ function resultPayload(job: RenderJob, images: readonly RenderedImage[], files: 
     embeds: [
       {
         title: 'Render',
-        description: truncate(`**Prompt:** ${prompt}`, 1800),
+        description: `**Prompt:** ${inert(prompt, 1780)}`,
         fields,
         ...(cover ? { image: { url: `attachment://${cover.name}` } } : {}),
         footer: { text: truncate(`${job.checkpoint} · ${job.steps} steps · cfg ${job.cfg} · ${job.sampler}`, 200) },

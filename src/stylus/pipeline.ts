@@ -5,7 +5,7 @@ import type { Services } from '../services.js';
 import { type ComposerLlm, composeTasks } from './composer.js';
 import { sampleMasks } from './masks.js';
 import { assembleImagePrompts } from './prompt-assembly.js';
-import { stripExtraNetworkTags, validatePrompt } from './prompt-clean.js';
+import { neutralisePromptText, validatePrompt } from './prompt-clean.js';
 import { wordRarityFor } from './rarity.js';
 import { retrieve } from './retriever.js';
 import type {
@@ -148,7 +148,7 @@ export async function planComposition(services: PipelineServices, request: Compo
   const { result, candidates } = cached;
 
   const adapters = new Map(candidates.map((candidate) => [candidate.adapter.id, candidate.adapter]));
-  const renderPrompt = stripExtraNetworkTags(request.prompt);
+  const renderPrompt = neutralisePromptText(request.prompt);
   const images = buildImagePrompts({
     prompt: renderPrompt,
     tasks: result.tasks,

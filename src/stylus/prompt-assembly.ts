@@ -1,5 +1,6 @@
 import type { Adapter } from '../catalog/adapter.js';
 import { localLoraName, loraTagName } from '../catalog/lora-file.js';
+import { neutralisePromptText } from './prompt-clean.js';
 import type { ImageMask, ImagePrompt } from './types.js';
 
 /**
@@ -21,10 +22,14 @@ export function formatWeight(weight: number): string {
   return String(Number(weight.toFixed(3)));
 }
 
-/** The first trigger phrase of an adapter (a Civitai entry may hold several, comma-separated). */
+/**
+ * The first trigger phrase of an adapter (a Civitai entry may hold several, comma-separated). Trigger words are
+ * catalog text anyone could publish: a `<lora:other:1.5>` among them would load a LoRA nobody chose, so they go
+ * into the prompt only as neutralised text.
+ */
 function firstTrigger(adapter: Adapter): string | undefined {
   for (const entry of adapter.triggerWords) {
-    const phrase = entry.split(',')[0]?.trim();
+    const phrase = neutralisePromptText(entry.split(',')[0] ?? '');
     if (phrase) return phrase;
   }
   return undefined;
@@ -44,7 +49,8 @@ function withTriggers(prompt: string, adapters: readonly Adapter[]): string {
 }
 
 export function assembleImagePrompts(input: AssembleInput): ImagePrompt[] {
-  const base = input.prompt.trim();
+  // Whatever the caller passed (a stored composition, an evaluation), nothing before the tags can open one.
+  const base = neutralisePromptText(input.prompt);
   return input.masks.map((mask) => {
     const adapters = mask.active.map((active) => {
       const adapter = input.adapters.get(active.adapterId);
@@ -53,7 +59,7 @@ export function assembleImagePrompts(input: AssembleInput): ImagePrompt[] {
       return adapter;
     });
     let positive = input.insertTriggers ? withTriggers(base, adapters) : base;
-    const suffix = input.debiasSuffix?.trim();
+    const suffix = input.debiasSuffix ? neutralisePromptText(input.debiasSuffix) : undefined;
     if (suffix) positive = `${positive}, ${suffix}`;
     const loras = mask.active.map((active, slot) => ({
       adapterId: active.adapterId,

@@ -49,20 +49,54 @@ const BOILERPLATE = new Set(
   ].map((phrase) => phrase.replace(/[\s_-]+/g, ' ')),
 );
 
+/**
+ * Longest text cleaned for retrieval. Member prompts are refused well before this (STYLUS_MAX_PROMPT_CHARS); the
+ * bound keeps any other caller's work fixed.
+ */
+export const MAX_CLEANED_PROMPT_CHARS = 20_000;
+
+const OPENING = new Set(['(', '[', '{']);
+const CLOSING = new Set([')', ']', '}']);
+/** A weight right before a closing bracket: `:1.2`, `: -0.5 `. Weights are short, so only a short tail is read. */
+const TRAILING_WEIGHT = /:\s*-?\d*\.?\d+\s*$/;
+const WEIGHT_TAIL_CHARS = 24;
+
+/**
+ * Brackets become spaces, and a weight before a closing bracket goes with it: `((blue dress:1.3):1.1)` ->
+ * `blue dress`. One pass with a counter of open brackets, reading at most a short tail per closing bracket, so
+ * 20,000 nested brackets cost no more than 20,000 letters.
+ */
+function stripEmphasis(text: string): string {
+  const out: string[] = [];
+  let open = 0;
+  for (const char of text) {
+    if (OPENING.has(char)) {
+      open += 1;
+      out.push(' ');
+    } else if (CLOSING.has(char)) {
+      if (open > 0) {
+        open -= 1;
+        const tail = out.slice(-WEIGHT_TAIL_CHARS).join('');
+        const weight = TRAILING_WEIGHT.exec(tail);
+        if (weight) out.length -= weight[0].length;
+      }
+      out.push(' ');
+    } else {
+      out.push(char);
+    }
+  }
+  return out.join('');
+}
+
 /** Strips A1111 syntax (`<lora:x:0.8>`, `(word:1.2)`, emphasis brackets, `BREAK`) and quality boilerplate. */
 export function cleanPrompt(text: string): string {
-  let out = text
+  const unescaped = text
+    .slice(0, MAX_CLEANED_PROMPT_CHARS)
     .replace(/<[^<>]*>/g, ' ')
+    .replace(/[<>]/g, ' ')
     .replace(/\\([()[\]{}])/g, '$1')
     .replace(/\bBREAK\b/g, ',');
-  // `(word:1.2)` and `[word:0.8]`, innermost first, until none are left.
-  let previous: string;
-  do {
-    previous = out;
-    out = out.replace(/[([{]([^()[\]{}]*?):\s*-?\d*\.?\d+\s*[)\]}]/g, '$1');
-  } while (out !== previous);
-  out = out.replace(/[()[\]{}]/g, ' ');
-  const segments = out
+  const segments = stripEmphasis(unescaped)
     .split(/[,\n]+/)
     .map((segment) => segment.replace(/\s+/g, ' ').trim())
     .filter((segment) => segment.length > 0 && !BOILERPLATE.has(segment.toLowerCase().replace(/[\s_-]+/g, ' ')));
@@ -70,22 +104,23 @@ export function cleanPrompt(text: string): string {
 }
 
 /**
- * Extra-network tags as AUTOMATIC1111 reads them (`<(\w+):([^>]+)>`, so a name may hold a `<`), with the spacing
- * variants members type.
+ * Extra-network tags as members type them (`<lora:x:1>`, `< LYCO : x >`). The body stops at the next `<` as well
+ * as at `>`, so each character is read once whatever the number of unclosed tags.
  */
-const EXTRA_NETWORK_TAG = /<\s*(lora|lyco|lycoris|hypernet|embedding)\s*:[^>]*>/gi;
+const EXTRA_NETWORK_TAG = /<\s*(lora|lyco|lycoris|hypernet|embedding)\s*:[^<>]*>/gi;
 
-/** Removes only LoRA-style extra-network tags: what members typed stays, but no file is loaded by their text. */
-export function stripExtraNetworkTags(text: string): string {
-  // Repeat until none is left: removing one tag must not join its neighbours into a new one
-  // (`<lora:<lora:x:1>name:1>`).
-  let out = text;
-  let previous: string;
-  do {
-    previous = out;
-    out = out.replace(EXTRA_NETWORK_TAG, ' ');
-  } while (out !== previous);
-  return out.replace(/\s{2,}/g, ' ').trim();
+/**
+ * Text that goes into a render prompt beside the bot's own `<lora:NAME:w>` tags: member prompts, catalog trigger
+ * words. Extra-network tags are removed (no file is loaded by their text), then every `<` and `>` left: an unclosed
+ * `<lora:x` would otherwise swallow the bot's first tag (A1111 reads `<(\w+):([^>]+)>`, a `<` does not end a tag)
+ * and every adapter would be silently dropped while the result still credited them.
+ */
+export function neutralisePromptText(text: string): string {
+  return text
+    .replace(EXTRA_NETWORK_TAG, ' ')
+    .replace(/[<>]/g, ' ')
+    .replace(/\s{2,}/g, ' ')
+    .trim();
 }
 
 /**

@@ -2,6 +2,7 @@ import type { Logger } from '../../log.js';
 import type { BaseFamily } from '../adapter.js';
 import { parseCivitaiModel, readCivitaiDump } from './civitai-item.js';
 import { HttpClient, HttpError, type RetryPolicy, type Sleep } from './http.js';
+import { ListingGuard } from './pagination.js';
 import { problemCode, type SourceRecord, versionKeyOf } from './types.js';
 
 /** Civitai's `baseModels` values for each family (the strings its API filters on). */
@@ -27,6 +28,9 @@ export interface CivitaiClientOptions {
   sleep?: Sleep;
   log?: Logger;
   requestsPerMinute?: number;
+  /** Deadlines per request: to start answering, and for the whole answer (defaults 10 s and 60 s). */
+  answerTimeoutMs?: number;
+  timeoutMs?: number;
 }
 
 export interface CivitaiListOptions {
@@ -36,6 +40,8 @@ export interface CivitaiListOptions {
   pageSize?: number;
   /** Ask the API for NSFW models too (they are still flagged, and filtered at ingestion unless allowed). */
   includeNsfw?: boolean;
+  /** Pages read at most. */
+  maxPages?: number;
   signal?: AbortSignal;
 }
 
@@ -48,11 +54,14 @@ export class CivitaiClient {
 
   constructor(private readonly options: CivitaiClientOptions) {
     this.http = new HttpClient({
-      headers: options.token ? { authorization: `Bearer ${options.token}` } : {},
+      hub: { name: 'Civitai', setting: 'CIVITAI_API_URL', url: options.apiUrl, tokenSetting: 'CIVITAI_TOKEN' },
+      token: options.token,
       retry: options.retry,
       sleep: options.sleep,
       log: options.log,
       requestsPerMinute: options.requestsPerMinute,
+      answerTimeoutMs: options.answerTimeoutMs,
+      timeoutMs: options.timeoutMs,
     });
   }
 
@@ -69,30 +78,38 @@ export class CivitaiClient {
     return url.toString();
   }
 
-  /** Raw API items, page after page, until the cursor runs out or `limit` items were read. */
+  /**
+   * Raw API items, page after page, until the cursor runs out, `limit` items were read, or the listing guard ends
+   * it (a cursor seen before, the page limit, pages of nothing new).
+   */
   async *items(list: CivitaiListOptions = {}): AsyncGenerator<unknown> {
-    let url: string | undefined = this.firstPageUrl(list);
-    const seenCursors = new Set<string>();
+    const guard = new ListingGuard({ hub: 'Civitai', maxPages: list.maxPages, log: this.options.log });
+    const seenIds = new Set<unknown>();
+    let url = this.firstPageUrl(list);
     let count = 0;
-    while (url) {
+    for (let cursor = 'first page'; guard.admit(cursor); ) {
       const page = await this.http.getJson(url, list.signal);
       const items = isObject(page) && Array.isArray(page.items) ? page.items : undefined;
-      if (!items) throw new HttpError(200, url, 'the response has no "items" list');
+      if (!items) throw new HttpError(200, url, `Civitai answered ${url} without an "items" list.`);
+      let fresh = 0;
       for (const item of items) {
+        const id = isObject(item) ? item.id : undefined;
+        // A model met on an earlier page is not read twice (a hub going round in circles sends it again).
+        if (id !== undefined && seenIds.has(id)) continue;
+        if (id !== undefined) seenIds.add(id);
+        fresh += 1;
         yield item;
         count += 1;
         if (list.limit !== undefined && count >= list.limit) return;
       }
       const metadata = isObject(page) && isObject(page.metadata) ? page.metadata : {};
-      const cursor = metadata.nextCursor;
-      if ((typeof cursor !== 'string' && typeof cursor !== 'number') || items.length === 0) return;
-      const cursorText = String(cursor);
-      // A cursor seen before would loop for ever: stop rather than re-read the same pages.
-      if (seenCursors.has(cursorText)) throw new HttpError(200, url, `the API returned cursor ${cursorText} twice`);
-      seenCursors.add(cursorText);
-      const next = new URL(this.firstPageUrl(list));
-      next.searchParams.set('cursor', cursorText);
-      url = next.toString();
+      const next = metadata.nextCursor;
+      if ((typeof next !== 'string' && typeof next !== 'number') || items.length === 0) return;
+      if (!guard.progressed(fresh)) return;
+      cursor = String(next);
+      const nextUrl = new URL(this.firstPageUrl(list));
+      nextUrl.searchParams.set('cursor', cursor);
+      url = nextUrl.toString();
     }
   }
 }

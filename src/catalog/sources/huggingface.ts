@@ -1,7 +1,9 @@
 import type { Logger } from '../../log.js';
 import { AdapterSchema, type BaseFamily, describeAdapterError, normaliseBaseModel } from '../adapter.js';
-import { htmlToText, truncateText } from '../html.js';
-import { HttpClient, HttpError, type RetryPolicy, type Sleep } from './http.js';
+import { truncateText } from '../html.js';
+import { markdownToText } from '../markdown.js';
+import { HttpClient, HttpError, HubUnreachableError, type RetryPolicy, type Sleep } from './http.js';
+import { ListingGuard } from './pagination.js';
 import type { SourceRecord } from './types.js';
 
 /**
@@ -27,6 +29,9 @@ export interface HuggingFaceClientOptions {
   sleep?: Sleep;
   log?: Logger;
   requestsPerMinute?: number;
+  /** Deadlines per request: to start answering, and for the whole answer (defaults 10 s and 60 s). */
+  answerTimeoutMs?: number;
+  timeoutMs?: number;
 }
 
 type Json = Record<string, unknown>;
@@ -44,7 +49,8 @@ function strings(value: unknown): string[] {
 export function nextLink(header: string | null): string | undefined {
   if (!header) return undefined;
   for (const part of header.split(',')) {
-    const match = /<([^>]+)>\s*;\s*rel="?next"?/i.exec(part);
+    // [^<>] keeps the scan from each "<" to the next one: a header of thousands of "<" stays linear.
+    const match = /<([^<>]+)>\s*;\s*rel="?next"?/i.exec(part);
     if (match?.[1]) return match[1];
   }
   return undefined;
@@ -55,11 +61,14 @@ export class HuggingFaceClient {
 
   constructor(readonly options: HuggingFaceClientOptions) {
     this.http = new HttpClient({
-      headers: options.token ? { authorization: `Bearer ${options.token}` } : {},
+      hub: { name: 'Hugging Face', setting: 'HF_ENDPOINT', url: options.endpoint, tokenSetting: 'HF_TOKEN' },
+      token: options.token,
       retry: options.retry,
       sleep: options.sleep,
       log: options.log,
       requestsPerMinute: options.requestsPerMinute,
+      answerTimeoutMs: options.answerTimeoutMs,
+      timeoutMs: options.timeoutMs,
     });
   }
 
@@ -68,6 +77,8 @@ export class HuggingFaceClient {
     baseRepos: readonly string[];
     limit?: number;
     pageSize?: number;
+    /** Pages read per base model at most. */
+    maxPages?: number;
     signal?: AbortSignal;
   }): AsyncGenerator<string> {
     const seen = new Set<string>();
@@ -78,19 +89,25 @@ export class HuggingFaceClient {
       url.searchParams.set('sort', 'downloads');
       url.searchParams.set('direction', '-1');
       url.searchParams.set('limit', String(list.pageSize ?? 100));
+      const guard = new ListingGuard({ hub: 'Hugging Face', maxPages: list.maxPages, log: this.options.log });
       let next: string | undefined = url.toString();
-      while (next) {
+      while (next && guard.admit(next)) {
         const response = await this.http.get(next, list.signal);
-        const page: unknown = JSON.parse(await response.text());
-        if (!Array.isArray(page)) throw new HttpError(response.status, next, 'the model list is not a JSON array');
+        const page = parseJsonArray(response.text);
+        if (!page) {
+          throw new HttpError(response.status, next, `Hugging Face answered ${next} with something not a model list.`);
+        }
+        let fresh = 0;
         for (const entry of page) {
           const id = isObject(entry) ? (entry.id ?? entry.modelId) : undefined;
           if (typeof id !== 'string' || seen.has(id)) continue;
           seen.add(id);
+          fresh += 1;
           yield id;
           if (list.limit !== undefined && seen.size >= list.limit) return;
         }
-        next = page.length ? this.sameHost(nextLink(response.headers.get('link'))) : undefined;
+        if (page.length === 0 || !guard.progressed(fresh)) break;
+        next = this.sameHost(nextLink(response.headers.get('link')));
       }
     }
   }
@@ -113,8 +130,7 @@ export class HuggingFaceClient {
   /** The model card text; empty when the repo has none. */
   async readme(repo: string, signal?: AbortSignal): Promise<string> {
     try {
-      const response = await this.http.get(this.fileUrl(repo, 'README.md'), signal);
-      return await response.text();
+      return (await this.http.get(this.fileUrl(repo, 'README.md'), signal)).text;
     } catch (error) {
       if (error instanceof HttpError && error.status === 404) return '';
       throw error;
@@ -124,6 +140,15 @@ export class HuggingFaceClient {
   fileUrl(repo: string, file: string): string {
     const path = file.split('/').map(encodeURIComponent).join('/');
     return `${this.options.endpoint}/${repo}/resolve/main/${path}`;
+  }
+}
+
+function parseJsonArray(text: string): unknown[] | undefined {
+  try {
+    const parsed: unknown = JSON.parse(text);
+    return Array.isArray(parsed) ? parsed : undefined;
+  } catch {
+    return undefined;
   }
 }
 
@@ -138,20 +163,6 @@ export function pickWeightFile(siblings: readonly Json[]): Json | undefined {
     root.find((s) => /lora/i.test(name(s))) ??
     root[0] ??
     (weights.length === 1 ? weights[0] : undefined)
-  );
-}
-
-/** Markdown card -> plain text: front matter, images, link targets, heading marks and code fences dropped. */
-export function markdownToText(markdown: string): string {
-  const body = markdown.replace(/^\uFEFF?---\r?\n[\s\S]*?\r?\n---\s*(\r?\n|$)/, '');
-  return htmlToText(
-    body
-      .replace(/```[\s\S]*?```/g, ' ')
-      .replace(/!\[[^\]]*]\([^)]*\)/g, ' ')
-      .replace(/\[([^\]]*)]\([^)]*\)/g, '$1')
-      .replace(/^#{1,6}\s*/gm, '')
-      .replace(/[*_`]{1,3}([^*_`\n]+)[*_`]{1,3}/g, '$1')
-      .replace(/<(?!\/?[a-z])/gi, '&lt;'),
   );
 }
 
@@ -246,7 +257,8 @@ export async function* huggingFaceRecords(
       const parsed = parseHuggingFaceModel(info, readme, client);
       yield { key: parsed.adapter?.id ?? key, ...parsed };
     } catch (error) {
-      if (list.signal?.aborted) throw error;
+      // A hub that went away fails every record after this one too: stop with its sentence instead.
+      if (list.signal?.aborted || error instanceof HubUnreachableError) throw error;
       yield { key, error: `request-failed: ${(error as Error).message}`, warnings: [] };
     }
   }
