@@ -6,7 +6,14 @@ import { OpenAiEmbedder } from '../src/catalog/embedder.js';
 import { SqliteAdapterStore } from '../src/catalog/sqlite-store.js';
 import { loadConfig } from '../src/config.js';
 import { createOpenAiClient } from '../src/openai-client.js';
-import { applyCommunityPrior, fuseRankings, retrieve } from '../src/stylus/retriever.js';
+import {
+  applyCommunityPrior,
+  fuseRankings,
+  keepLexicalHead,
+  LEXICAL_HEAD,
+  RRF_K,
+  retrieve,
+} from '../src/stylus/retriever.js';
 import { makeAdapter } from './support/adapters.js';
 import { OpenAiStub } from './support/openai-stub.js';
 
@@ -134,5 +141,32 @@ describe('retrieve', () => {
     } finally {
       await stub.close();
     }
+  });
+});
+
+describe('hybrid fusion keeps the lexical head', () => {
+  const text = Array.from({ length: 30 }, (_, index) => ({ id: `t${index}`, score: 30 - index }));
+  // A weak embedding model that likes BM25's 6th-10th hits best, then adapters BM25 never found.
+  const dense = [
+    ...text.slice(5, 10).reverse(),
+    ...Array.from({ length: 10 }, (_, index) => ({ id: `d${index}`, score: 1 - index / 100 })),
+  ];
+
+  it('never moves BM25 top 10 down, whatever the dense ranking says', () => {
+    const fused = keepLexicalHead(text, fuseRankings([text, dense], RRF_K), LEXICAL_HEAD);
+    expect(fused.slice(0, LEXICAL_HEAD).map((hit) => hit.id)).toEqual(text.slice(0, LEXICAL_HEAD).map((hit) => hit.id));
+    // Plain equal-weight fusion would have let the weak model reorder the head.
+    const plain = fuseRankings([text, dense], RRF_K);
+    expect(plain.slice(0, LEXICAL_HEAD).map((hit) => hit.id)).not.toEqual(
+      text.slice(0, LEXICAL_HEAD).map((hit) => hit.id),
+    );
+  });
+
+  it('still brings in dense-only hits after the head, and keeps scores decreasing', () => {
+    const fused = keepLexicalHead(text, fuseRankings([text, dense], RRF_K), LEXICAL_HEAD);
+    expect(fused.map((hit) => hit.id)).toContain('d0');
+    for (let index = 1; index < fused.length; index++)
+      expect(fused[index - 1]?.score ?? 0).toBeGreaterThanOrEqual(fused[index]?.score ?? 0);
+    expect(new Set(fused.map((hit) => hit.id)).size).toBe(fused.length);
   });
 });

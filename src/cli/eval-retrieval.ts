@@ -106,6 +106,11 @@ export async function evalRetrieval(args: string[], io: CliIo): Promise<number> 
       query_with_triggers: [],
       query_no_triggers: [],
     };
+    // With an embedding model, BM25 alone too, side by side: hybrid must never score below lexical.
+    const lexicalOnly: Record<Variant, { relevant: string; ranked: string[] }[]> = {
+      query_with_triggers: [],
+      query_no_triggers: [],
+    };
     const searchStarted = performance.now();
     for (const query of queries) {
       for (const variant of VARIANTS) {
@@ -115,6 +120,16 @@ export async function evalRetrieval(args: string[], io: CliIo): Promise<number> 
         });
         const ranked = result.candidates.map((candidate) => civitaiModelId(candidate.adapter));
         perVariant[variant].push({ relevant: query.modelId, ranked });
+        if (embedder) {
+          const lexical = await retrieve({ store }, query[variant], {
+            limit: TOP,
+            filter: { allowNsfw: true, allowRealPerson: true },
+          });
+          lexicalOnly[variant].push({
+            relevant: query.modelId,
+            ranked: lexical.candidates.map((candidate) => civitaiModelId(candidate.adapter)),
+          });
+        }
         out?.write(`${JSON.stringify({ qid: query.qid, variant, ranked: ranked.map(Number) })}\n`);
       }
     }
@@ -130,6 +145,11 @@ export async function evalRetrieval(args: string[], io: CliIo): Promise<number> 
       load_ms: Math.round(loadMs),
       mean_query_ms: round(searchMs / Math.max(1, queries.length * VARIANTS.length)),
       variants: Object.fromEntries(VARIANTS.map((variant) => [variant, scoreRankings(perVariant[variant])])),
+      ...(embedder
+        ? {
+            bm25_only: Object.fromEntries(VARIANTS.map((variant) => [variant, scoreRankings(lexicalOnly[variant])])),
+          }
+        : {}),
     };
     if (values.json) writeLine(io.stdout, JSON.stringify(report));
     else {
@@ -143,6 +163,13 @@ export async function evalRetrieval(args: string[], io: CliIo): Promise<number> 
           .map(([key, value]) => `${key} ${value.toFixed(3)}`)
           .join('  ');
         writeLine(io.stdout, `${variant.padEnd(20)} ${recall}  MRR@50 ${scores.mrr50.toFixed(3)}`);
+        const lexical = report.bm25_only?.[variant] as RetrievalScores | undefined;
+        if (lexical) {
+          const lexicalRecall = Object.entries(lexical.recall)
+            .map(([key, value]) => `${key} ${value.toFixed(3)}`)
+            .join('  ');
+          writeLine(io.stdout, `${`  bm25 only`.padEnd(20)} ${lexicalRecall}  MRR@50 ${lexical.mrr50.toFixed(3)}`);
+        }
       }
     }
     return 0;
