@@ -313,8 +313,8 @@ export function taskWords(task: string): string[] {
   return lemmas(task).filter((word) => !isStopword(word));
 }
 
-/** Endings that make another word of the same root: painter, painting, painted; photograph, photography. */
-const DERIVATIONS = /(ography|ographer|ograph|ings|ing|ers|er|ists|ist|ical|ic)$/;
+/** Endings that make another word of the same root: painting, paintings; photograph, photography. Not -er: a gardener is no garden. */
+const DERIVATIONS = /(ography|ographer|ograph|ings|ing|ists|ist|ical|ic)$/;
 
 const roots = new Map<string, string>();
 
@@ -376,7 +376,13 @@ const WEAK = 1;
  * the adapter's whole name. An adapter whose name carries a proper name the task lacks (an artist, a franchise, a
  * character) brings in a concept nobody asked for, and gets no evidence.
  */
-export function evidenceFor(task: string, adapter: Adapter, rarity: WordRarity): Evidence | undefined {
+export function evidenceFor(
+  task: string,
+  adapter: Adapter,
+  rarity: WordRarity,
+  /** The task is the whole prompt ("a sword"): a style that draws that thing restyles nothing else. */
+  soleTask = false,
+): Evidence | undefined {
   const words = taskWords(task);
   if (words.length === 0) return undefined;
   const taskSet = new Set(words);
@@ -435,10 +441,91 @@ export function evidenceFor(task: string, adapter: Adapter, rarity: WordRarity):
     // place) and its own tag is the thing asked for. A style whose tag happens to be the task's noun
     // ("DruidMagicAI" with the trigger "forest") would bring in its own look.
     const inName = profile.nameWords.some((nameWord) => related(nameWord, word));
-    if (inName || nameCoverage >= 0.5 || depictsThings) consider(WEAK, `matches ${KIND_LABEL[phrase.kind]} ${quoted}`);
+    // Without the name's support, one tag word is enough only when it is the whole task ("rain", "a horse"): a tag
+    // "tree" does not make "Night" a cherry blossom tree, nor a tag "painting" an outfit an oil painting.
+    const wholeTask = words.length === 1;
+    if (inName || nameCoverage >= 0.5 || (depictsThings && wholeTask))
+      consider(WEAK, `matches ${KIND_LABEL[phrase.kind]} ${quoted}`);
   }
-  return best;
+  // A style changes the look of the whole image: one shared word picks it only for a part of the prompt that asks
+  // for a look ("watercolor", "pixel art", "cyberpunk style"), or when the thing is all the prompt asks for ("a
+  // sword"); never for one thing of a scene (a girl reading "a book" gets no game-icon style).
+  const found = best as Evidence | undefined;
+  const asksForLook = soleTask || words.some((word) => LOOK_WORDS.has(word));
+  if (found && found.score < STRONG && adapter.category === 'style' && !asksForLook) return undefined;
+  return found;
 }
+
+/** Words that ask for a look: a medium, a technique, a genre of images. A style adapter needs one, or a phrase. */
+const LOOK_WORDS = new Set(
+  [
+    'style',
+    'art',
+    'artstyle',
+    'aesthetic',
+    'painting',
+    'paint',
+    'drawing',
+    'sketch',
+    'illustration',
+    'watercolor',
+    'watercolour',
+    'ink',
+    'oil',
+    'acrylic',
+    'pastel',
+    'gouache',
+    'charcoal',
+    'pencil',
+    'photo',
+    'photograph',
+    'photography',
+    'render',
+    'pixel',
+    'anime',
+    'cartoon',
+    'comic',
+    'manga',
+    'poster',
+    'print',
+    'woodblock',
+    'engraving',
+    'etching',
+    'lithograph',
+    'impressionist',
+    'impressionism',
+    'expressionism',
+    'surreal',
+    'surrealism',
+    'abstract',
+    'cubism',
+    'cubist',
+    'vaporwave',
+    'synthwave',
+    'cyberpunk',
+    'steampunk',
+    'realism',
+    'minimalist',
+    'minimalism',
+    'lineart',
+    'chibi',
+    'isometric',
+    'graffiti',
+    'mosaic',
+    'origami',
+    'papercut',
+    'claymation',
+    'neon',
+    'retro',
+    'vintage',
+    'noir',
+    'gothic',
+    'poly',
+    'voxel',
+    'ukiyo',
+    'sumi',
+  ].map(singular),
+);
 
 function isDistinctive(word: string, rarity: WordRarity): boolean {
   return (

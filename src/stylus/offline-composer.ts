@@ -31,7 +31,7 @@ export function composeOffline(
     for (const candidate of candidates) {
       const { adapter } = candidate;
       if (adapter.category === 'character' && !taskNamesCharacter(task, adapter)) continue;
-      const evidence = evidenceFor(task, adapter, rarity);
+      const evidence = evidenceFor(task, adapter, rarity, tasks.length === 1);
       if (evidence) pairs.push({ taskIndex, candidate, evidence });
     }
   });
