@@ -7,5 +7,5 @@ if (!existsSync(compiled)) {
   console.error('stylus: dist/ is missing. Run `npm ci` (or `npm run build`) first.');
   process.exit(1);
 }
-const { main } = await import(compiled.href);
-process.exitCode = await main(process.argv.slice(2));
+const { runAsProcess } = await import(compiled.href);
+await runAsProcess();

@@ -28,7 +28,9 @@ export const definition = new SlashCommandBuilder()
   .addStringOption((option) =>
     option
       .setName('base')
-      .setDescription('Base model family or checkpoint (sdxl, sd1, pony, flux1...)')
+      .setDescription(
+        'Base model family: sdxl, sd1, pony, illustrious, flux1, sd3, sd2, or other (compose and export only)',
+      )
       .setMaxLength(100),
   )
   .addAttachmentOption((option) => option.setName('image').setDescription('Start from this image (PNG, JPEG, WebP)'))
@@ -49,7 +51,7 @@ async function execute(interaction: ChatInputCommandInteraction, context: BotCon
   const { config } = context.services;
   const prompt = interaction.options.getString('prompt', true);
   validatePrompt(prompt, config.STYLUS_MAX_PROMPT_CHARS);
-  const base = parseBase(interaction.options.getString('base') ?? undefined);
+  const base = parseBase(interaction.options.getString('base') ?? undefined, config.STYLUS_DEFAULT_BASE);
   const images = interaction.options.getInteger('count') ?? 1;
   const seed = interaction.options.getInteger('seed') ?? randomSeed();
   const auto = interaction.options.getBoolean('auto') ?? false;

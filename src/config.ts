@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { CHECKPOINT_FAMILIES, parseFamilyName } from './catalog/adapter.js';
 
 /** Empty strings (as in `KEY=` lines of .env.example) count as "not set". */
 function optionalString() {
@@ -63,6 +64,12 @@ const envSchema = z.object({
   STYLUS_EMBEDDING_DIMENSIONS: optionalString()
     .transform((value) => (value === undefined ? undefined : Number(value)))
     .pipe(z.number().int().min(8).max(8192).optional()),
+  STYLUS_DEFAULT_BASE: optionalString().transform((value, ctx) => {
+    const family = value === undefined ? 'sdxl' : parseFamilyName(value);
+    if (family && family !== 'other') return family;
+    ctx.addIssue({ code: 'custom', message: `expected one of ${CHECKPOINT_FAMILIES.join(', ')}` });
+    return z.NEVER;
+  }),
   STYLUS_CANDIDATES: int(150, 1, 1000),
   STYLUS_BASE_WEIGHT: number(0.8, 0, 2),
   STYLUS_MAX_ADAPTERS: int(4, 1, 12),

@@ -7,6 +7,7 @@ import type { AdapterStore } from './catalog/store.js';
 import type { Config } from './config.js';
 import { createLogger, type Logger } from './log.js';
 import { createOpenAiClient, openAiConfigured } from './openai-client.js';
+import { ensureDataDir } from './storage/data-dir.js';
 import { databasePath, openDatabase, type SqliteDatabase } from './storage/sqlite.js';
 
 /** What the CLI, the bot and the worker share: built once from config, closed once. */
@@ -32,6 +33,7 @@ export interface ServiceOptions {
 export async function openServices(config: Config, options: ServiceOptions = {}): Promise<Services> {
   const log = options.log ?? createLogger(config.LOG_LEVEL);
   const blacklist = config.STYLUS_BLACKLIST_FILE ? await Blacklist.load(config.STYLUS_BLACKLIST_FILE) : undefined;
+  ensureDataDir(config.DATA_DIR);
   const db = openDatabase(databasePath(config.DATA_DIR));
   let store: AdapterStore | undefined;
   try {

@@ -76,7 +76,6 @@ describe('stylus compose (offline, seed catalog)', () => {
     [['compose', '<lora:a:1>, (:1.3), !!!'], /no words/],
     [['compose', 'a cat', '--base', 'sd9'], /Unknown base model "sd9"/],
     [['compose', 'a cat', '--images', '99'], /--images must be a whole number from 1 to 16/],
-    [['compose'], /Give a prompt/],
   ])('refuses %j with one clear line and a non-zero exit', async (args, message) => {
     const { code, stdout, stderr } = await runCli(args, { DATA_DIR: dataDir });
     expect(code).not.toBe(0);
@@ -107,7 +106,7 @@ describe('stylus catalog', () => {
       ].join('\n'),
     );
     const loaded = await runCli(['catalog', 'load', file], { DATA_DIR: dataDir });
-    expect(loaded.code).toBe(1);
+    expect(loaded.code).toBe(3); // some lines loaded, some not
     expect(loaded.stdout).toMatch(/Loaded 2 adapters; skipped 2 malformed line\(s\)/);
     expect(loaded.stderr).toMatch(/adapters\.jsonl:2: skipped: not valid JSON/);
     expect(loaded.stderr).toMatch(/adapters\.jsonl:3: skipped: fileName: must be a \.safetensors file/);

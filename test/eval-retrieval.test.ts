@@ -89,6 +89,6 @@ describe('stylus eval retrieval', () => {
     const { io } = captureIo();
     await expect(
       evalRetrieval(['--catalog', path.join(dir, 'nope.jsonl'), '--queries', path.join(dir, 'queries.jsonl')], io),
-    ).rejects.toThrow(/Cannot read/);
+    ).rejects.toThrow(/There is no Civitai dump at ".*nope\.jsonl": check the path/);
   });
 });

@@ -142,7 +142,7 @@ describe('stylus ingest local', () => {
   it('reads every safetensors header, its kohya metadata and sidecars, and hashes the file', async () => {
     const run = await stylus('ingest', 'local', loras);
     expect(run.stderr).toBe('');
-    expect(run.code).toBe(0);
+    expect(run.code).toBe(3); // two files failed, three were added
     expect(run.stdout).toMatch(/ingest local: 6 read, 3 added, 1 filtered, 2 failed/);
     expect(run.stdout).toMatch(/bad-safetensors: 2 \(local:huge-header, local:truncated\)/);
     expect(run.stdout).toMatch(/bad-sidecar: 1 \(local:broken-info\)/);
@@ -183,7 +183,7 @@ describe('stylus ingest local', () => {
 
   it('keeps the real-person adapter, flagged, with --allow-real-person, using its .civitai.info', async () => {
     const run = await stylus('ingest', 'local', loras, '--allow-real-person');
-    expect(run.code).toBe(0);
+    expect(run.code).toBe(3); // the two broken files still fail
     expect(run.stdout).toMatch(/1 added/);
     expect(run.stdout).toMatch(/3 unchanged/);
     const hero = await readStore((store) => store.get('local:hero'));
@@ -213,6 +213,6 @@ describe('stylus ingest local', () => {
 
     const missing = await stylus('ingest', 'local', path.join(root, 'nope'));
     expect(missing.code).toBe(1);
-    expect(missing.stderr).toMatch(/Cannot read the folder/);
+    expect(missing.stderr).toMatch(/There is no LoRA folder at ".*nope": check the path\./);
   });
 });

@@ -106,10 +106,10 @@ describe('stylus catalog migrate --to qdrant, and the store chosen by config', (
       'QDRANT_URL is not set: point it at the Qdrant server to migrate into.',
     );
     expect(await failure({ DATA_DIR: dataDir, QDRANT_URL: recorder.url }, ['--to', 'postgres'])).toMatch(
-      /^Usage: stylus catalog migrate --to qdrant/,
+      /^cannot migrate to "postgres": only --to qdrant$/,
     );
     expect(await failure({ DATA_DIR: dataDir, QDRANT_URL: recorder.url })).toBe(
-      `There is no embedded catalog at ${databasePath(dataDir)} (check DATA_DIR).`,
+      `There is no embedded catalog at ${databasePath(dataDir)}: set DATA_DIR to the folder that holds your stylus.db.`,
     );
   });
 

@@ -45,6 +45,29 @@ export function normaliseBaseModel(raw: string | undefined | null): BaseFamily {
   return 'other';
 }
 
+const FAMILY_ALIASES: Record<string, BaseFamily> = {
+  'sd1.5': 'sd1',
+  'sd 1.5': 'sd1',
+  sd15: 'sd1',
+  'sd2.1': 'sd2',
+  xl: 'sdxl',
+  'sdxl 1.0': 'sdxl',
+  flux: 'flux1',
+  'flux.1': 'flux1',
+};
+
+/** A family as people type it ("sdxl", "SD 1.5", "flux"), or undefined. Not the hub strings: normaliseBaseModel. */
+export function parseFamilyName(value: string): BaseFamily | undefined {
+  const lowered = value.trim().toLowerCase();
+  if ((BASE_FAMILIES as readonly string[]).includes(lowered)) return lowered as BaseFamily;
+  return FAMILY_ALIASES[lowered];
+}
+
+/** Families a checkpoint can belong to: "other" is where unknown hub strings go, no checkpoint is of that kind. */
+export const CHECKPOINT_FAMILIES = BASE_FAMILIES.filter(
+  (family): family is Exclude<BaseFamily, 'other'> => family !== 'other',
+);
+
 /** How members read each base family. */
 export const BASE_FAMILY_LABELS: Record<BaseFamily, string> = {
   sd1: 'SD 1.5',

@@ -1,21 +1,37 @@
 import { startApp } from '../app.js';
 import { getConfig, loadConfig } from '../config.js';
+import { explainDiscordFailure } from '../discord/login-errors.js';
+import { UserFacingError } from '../errors.js';
 import { createLogger } from '../log.js';
-import { type CliIo, writeLine } from './io.js';
+import type { CliIo } from './io.js';
+import { defineCommand, parseCommand } from './spec.js';
+
+const spec = defineCommand({
+  command: 'stylus bot',
+  summary: 'Run the Discord bot (what `npm start` runs) until Ctrl-C or SIGTERM.',
+  flags: {},
+  examples: ['npm start'],
+  notes: [
+    'Needs DISCORD_TOKEN (in .env). Without REDIS_URL it also renders in this process when COMFYUI_URL or ' +
+      'A1111_URL is set. Register the slash commands once with `stylus deploy-commands`.',
+  ],
+});
 
 /** `stylus bot` (`npm start`): logs in with DISCORD_TOKEN and serves until SIGINT/SIGTERM. */
-export default async function bot(_args: string[], io: CliIo): Promise<number> {
+export default async function bot(args: string[], io: CliIo): Promise<number> {
+  parseCommand(spec, args);
   const config = io.env === process.env ? getConfig() : loadConfig(io.env);
   const token = config.DISCORD_TOKEN;
   if (!token) {
-    writeLine(
-      io.stderr,
-      'stylus bot: DISCORD_TOKEN is not set. Put the bot token in .env (see README, "Run the bot").',
+    throw new UserFacingError(
+      'DISCORD_TOKEN is not set. Put the bot token in .env (see README, "Run the bot").',
+      'config',
     );
-    return 1;
   }
   const log = createLogger(config.LOG_LEVEL);
-  const app = await startApp({ ...config, DISCORD_TOKEN: token }, { log });
+  const app = await startApp({ ...config, DISCORD_TOKEN: token }, { log }).catch((error: unknown) => {
+    throw explainDiscordFailure(error, config.DISCORD_API_URL ?? 'https://discord.com/api') ?? error;
+  });
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);
     process.once('SIGTERM', resolve);

@@ -1,46 +1,55 @@
 import { createReadStream } from 'node:fs';
-import { access } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import { type Adapter, AdapterSchema, describeAdapterError } from '../catalog/adapter.js';
 import { flagStats } from '../catalog/classify/flag-stats.js';
 import { classifyAdapter } from '../catalog/classify/index.js';
-import { UserFacingError } from '../errors.js';
 import { cliServices } from './context.js';
-import { type CliIo, parseCliArgs, writeLine } from './io.js';
+import { EXIT } from './exit-codes.js';
+import { readableFile } from './files.js';
+import { type CliIo, writeLine } from './io.js';
+import { type CommandGroup, defineCommand, parseCommand, runGroup } from './spec.js';
 
 const LOAD_BATCH = 500;
 
-/** `stylus catalog load <file>` | `stylus catalog stats [--json]` */
+const CATALOG: CommandGroup = {
+  command: 'stylus catalog',
+  summary: 'The adapter catalog: the embedded SQLite file under DATA_DIR, or Qdrant when QDRANT_URL is set.',
+  noun: 'action',
+  subcommands: {
+    load: { summary: 'add adapter records from a JSONL file', load: async () => loadCatalog },
+    stats: { summary: 'count the adapters by base model, source and category', load: async () => catalogStats },
+    migrate: {
+      summary: 'copy the embedded catalog (records and vectors) into Qdrant',
+      load: async () => (await import('./catalog-migrate.js')).runCatalogMigrate,
+    },
+  },
+  examples: ['stylus catalog stats'],
+};
+
+/** `stylus catalog load <file>` | `stylus catalog stats [--json]` | `stylus catalog migrate --to qdrant` */
 export async function runCatalog(args: string[], io: CliIo): Promise<number> {
-  const [sub, ...rest] = args;
-  switch (sub) {
-    case 'load':
-      return loadCatalog(rest, io);
-    case 'stats':
-      return catalogStats(rest, io);
-    case 'migrate':
-      return (await import('./catalog-migrate.js')).runCatalogMigrate(rest, io);
-    default:
-      throw new UserFacingError(
-        'Usage: stylus catalog load <file.jsonl> | stylus catalog stats [--json] | stylus catalog migrate --to qdrant',
-        'usage',
-      );
-  }
+  return runGroup(CATALOG, args, io);
 }
+
+const loadSpec = defineCommand({
+  command: 'stylus catalog load',
+  summary:
+    'Add or replace adapter records: one JSON object per line (or one JSON array), as src/catalog/adapter.ts ' +
+    'describes them. A malformed line is reported with its number and skipped, and the exit status is then 3 ' +
+    '(4 when no line was good).',
+  args: '<file.jsonl>',
+  positionals: { min: 1, max: 1 },
+  flags: {},
+  examples: ['stylus catalog load my-adapters.jsonl'],
+});
 
 /**
  * Loads adapter records (one JSON object per line, or a JSON array) into the store. A bad line is reported with its
  * number and skipped; the exit code is non-zero when any line was bad, so nothing is loaded silently wrong.
  */
 async function loadCatalog(args: string[], io: CliIo): Promise<number> {
-  const { positionals } = parseCliArgs(args, {});
-  const file = positionals[0];
-  if (!file) throw new UserFacingError('Give a catalog file: stylus catalog load adapters.jsonl', 'usage');
-  try {
-    await access(file);
-  } catch {
-    throw new UserFacingError(`Cannot read the catalog file "${file}".`, 'missing_file');
-  }
+  const { positionals } = parseCommand(loadSpec, args);
+  const file = await readableFile(positionals[0] as string, 'catalog file');
   const services = await cliServices(io, { seedCatalog: false });
   let loaded = 0;
   let bad = 0;
@@ -71,7 +80,8 @@ async function loadCatalog(args: string[], io: CliIo): Promise<number> {
     await services.close();
   }
   writeLine(io.stdout, `Loaded ${loaded} adapters${bad ? `; skipped ${bad} malformed line(s)` : ''}.`);
-  return bad > 0 ? 1 : 0;
+  if (bad === 0) return EXIT.ok;
+  return loaded > 0 ? EXIT.partial : EXIT.nothingSucceeded;
 }
 
 async function* readRecords(file: string): AsyncGenerator<{ line: number; value?: unknown; error?: string }> {
@@ -109,8 +119,15 @@ async function* readRecords(file: string): AsyncGenerator<{ line: number; value?
   }
 }
 
+const statsSpec = defineCommand({
+  command: 'stylus catalog stats',
+  summary: 'Count the adapters in the catalog by base model family, source and category.',
+  flags: { json: { type: 'boolean', help: 'print one JSON object: total, by_base, by_source, by_category' } },
+  examples: ['stylus catalog stats --json'],
+});
+
 async function catalogStats(args: string[], io: CliIo): Promise<number> {
-  const { values } = parseCliArgs(args, { json: { type: 'boolean', default: false } }, false);
+  const { values } = parseCommand(statsSpec, args);
   const services = await cliServices(io);
   try {
     const { total, by_base, by_source, by_category } = await services.store.stats();

@@ -1,27 +1,38 @@
-import { UserFacingError } from '../errors.js';
 import { parseBase, planComposition, randomSeed } from '../stylus/pipeline.js';
 import type { CompositionPlan } from '../stylus/types.js';
-import { cliServices } from './context.js';
-import { type CliIo, intFlag, parseCliArgs, writeLine } from './io.js';
+import { BASE_FLAG, cliBaseHint } from './base-flag.js';
+import { cliConfig, cliServices } from './context.js';
+import { type CliIo, writeLine } from './io.js';
+import { defineCommand, parseCommand } from './spec.js';
 
-/** `stylus compose "<prompt>" [--json] [--base sdxl] [--images 4] [--seed N]` */
+export const composeSpec = defineCommand({
+  command: 'stylus compose',
+  summary:
+    'Pick adapters for a prompt and print the plan: tasks, adapters with weights and reasons, each image prompt.',
+  args: '"<prompt>"',
+  positionals: { min: 1 },
+  flags: {
+    base: BASE_FLAG,
+    images: { type: 'int', help: 'images to plan', min: 1, max: 16, default: 4 },
+    seed: { type: 'int', help: 'seed of the first image', min: 0, max: 2 ** 32 - 1, defaultText: 'random' },
+    json: { type: 'boolean', help: 'print one JSON object (tasks, adapters, images, timings) instead of text' },
+    'allow-nsfw': { type: 'boolean', help: 'let NSFW adapters be picked (as in an age-restricted channel)' },
+  },
+  examples: ['stylus compose "a corgi astronaut floating in space, ukiyo-e woodblock print style" --seed 42'],
+  notes: ['Uses the LLM composer when STYLUS_COMPOSER_MODEL is set, else the offline keyword composer.'],
+});
+
 export async function runCompose(args: string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parseCliArgs(args, {
-    json: { type: 'boolean', default: false },
-    base: { type: 'string' },
-    images: { type: 'string' },
-    seed: { type: 'string' },
-    'allow-nsfw': { type: 'boolean', default: false },
-  });
-  if (positionals.length === 0)
-    throw new UserFacingError('Give a prompt: stylus compose "a red fox, watercolor"', 'usage');
+  const { values, positionals } = parseCommand(composeSpec, args);
   const prompt = positionals.join(' ');
-  const base = parseBase(values.base);
-  const images = intFlag('images', values.images, 4, 1, 16);
-  const seed = intFlag('seed', values.seed, randomSeed(), 0, 2 ** 32 - 1);
+  const base = parseBase(values.base, cliConfig(io).STYLUS_DEFAULT_BASE);
+  const images = values.images;
+  const seed = values.seed ?? randomSeed();
   const services = await cliServices(io);
   try {
-    const plan = await planComposition(services, { prompt, base, images, seed, allowNsfw: values['allow-nsfw'] });
+    const plan = await cliBaseHint(() =>
+      planComposition(services, { prompt, base, images, seed, allowNsfw: values['allow-nsfw'] }),
+    );
     if (values.json) writeLine(io.stdout, JSON.stringify(planToJson(plan)));
     else printPlan(plan, io);
     return 0;

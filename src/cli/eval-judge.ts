@@ -1,5 +1,4 @@
 import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
 import { errorMessage, UserFacingError } from '../errors.js';
 import { type CriterionTally, judgeModel, missingForJudge, type PromptJudgement, runJudge } from '../eval/judge.js';
 import { PairRenderer } from '../eval/render-pair.js';
@@ -8,17 +7,40 @@ import { createBackend } from '../render/backends/index.js';
 import { checkpointFor } from '../render/submit.js';
 import { checkCheckpoints } from '../render/worker.js';
 import { parseBase } from '../stylus/pipeline.js';
+import { CHECKPOINT_BASE_FLAG } from './base-flag.js';
 import { cliConfig, cliServices } from './context.js';
-import { type CliIo, intFlag, parseCliArgs, writeLine } from './io.js';
+import { readableFile } from './files.js';
+import { type CliIo, writeLine } from './io.js';
+import { defineCommand, intFlag, parseCommand, shortUsage, UsageError } from './spec.js';
 
 /**
- * `stylus eval judge [--prompts parti.tsv] [--n 20] [--base sdxl] [--seed 1] [--json] [--out judge.jsonl]`:
+ * `stylus eval judge --prompts parti.tsv [--n 20] [--base sdxl] [--seed 1] [--json] [--out judge.jsonl]`:
  * renders each prompt with and without its chosen adapters and lets a vision-language model pick, in both orders
  * (see src/eval/judge.ts). Needs a render backend, a checkpoint for the base and a VLM; refuses in one line otherwise.
  */
-
-/** PartiPrompts in the shared data folder next to the checkout (the issue's `../shared/data`). */
-const DEFAULT_PROMPTS = path.resolve(import.meta.dirname, '../../../shared/data/parti-prompts.tsv');
+const spec = defineCommand({
+  command: 'stylus eval judge',
+  summary:
+    "The paper's GPT-4V comparison on your own GPU: each prompt rendered with its chosen adapters and without, at " +
+    'the same seed, judged by a vision-language model in both orders (a win counts only when both orders agree).',
+  flags: {
+    prompts: {
+      type: 'string',
+      value: 'file',
+      help: 'prompts TSV with a header row, prompt in the first column (required)',
+    },
+    n: { type: 'int', help: 'prompts to judge', min: 1, max: 100_000, default: 20 },
+    base: CHECKPOINT_BASE_FLAG,
+    seed: { type: 'int', help: 'seed of the first prompt (then +1 each)', min: 0, max: 2 ** 31 - 1, default: 1 },
+    out: { type: 'string', value: 'file', help: 'write one JSON line per prompt here' },
+    json: { type: 'boolean', help: 'print one JSON object' },
+  },
+  examples: ['stylus eval judge --prompts PartiPrompts.tsv --n 20 --out judge.jsonl'],
+  notes: [
+    "Needs COMFYUI_URL or A1111_URL, the base's CHECKPOINT_<FAMILY>, and STYLUS_JUDGE_MODEL (or STYLUS_REFINER_MODEL).",
+    'PartiPrompts (PartiPrompts.tsv): see the README, "Benchmarks".',
+  ],
+});
 /** The paper: Stylus won 60% of non-tied visual-quality comparisons judged by GPT-4V. */
 const PAPER_VISUAL_WIN_RATE = 0.6;
 
@@ -57,29 +79,24 @@ function progressLine(judgement: PromptJudgement, index: number, total: number):
 }
 
 export async function evalJudge(args: string[], io: CliIo): Promise<number> {
-  const { values } = parseCliArgs(
-    args,
-    {
-      prompts: { type: 'string' },
-      n: { type: 'string' },
-      base: { type: 'string' },
-      seed: { type: 'string' },
-      json: { type: 'boolean', default: false },
-      out: { type: 'string' },
-    },
-    false,
-  );
-  const count = intFlag('n', values.n, 20, 1, 100_000);
-  const seed = intFlag('seed', values.seed, 1, 0, 2 ** 31 - 1 - count);
-  const base = parseBase(values.base);
+  const { values } = parseCommand(spec, args);
+  if (!values.prompts) {
+    throw new UsageError('--prompts <file.tsv> is required (PartiPrompts: see the README, "Benchmarks")', {
+      command: spec.command,
+      usage: shortUsage(spec),
+    });
+  }
+  const count = values.n;
+  const seed = intFlag('seed', String(values.seed), 1, 0, 2 ** 31 - 1 - count, spec.command);
   const config = cliConfig(io);
+  const base = parseBase(values.base, config.STYLUS_DEFAULT_BASE, { forCheckpoint: true });
   const missing = missingForJudge(config, base);
   if (missing.length > 0) {
     throw new UserFacingError(`eval judge needs ${missing.join(', ')}.`, 'config');
   }
   const model = judgeModel(config) ?? '';
   const checkpoint = checkpointFor(config, base) ?? '';
-  const promptsFile = values.prompts ?? DEFAULT_PROMPTS;
+  const promptsFile = await readableFile(values.prompts, 'prompts file');
   const prompts = readPromptColumn(promptsFile, count);
 
   const services = await cliServices(io);

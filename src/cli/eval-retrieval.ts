@@ -1,5 +1,4 @@
 import { createReadStream, createWriteStream, mkdtempSync, rmSync } from 'node:fs';
-import { access } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
@@ -12,7 +11,9 @@ import { UserFacingError } from '../errors.js';
 import { createOpenAiClient } from '../openai-client.js';
 import { retrieve } from '../stylus/retriever.js';
 import { cliConfig } from './context.js';
-import { type CliIo, intFlag, parseCliArgs, writeLine } from './io.js';
+import { readableFile, readableFileOrFolder } from './files.js';
+import { type CliIo, writeLine } from './io.js';
+import { defineCommand, parseCommand, shortUsage, UsageError } from './spec.js';
 
 const VARIANTS = ['query_with_triggers', 'query_no_triggers'] as const;
 type Variant = (typeof VARIANTS)[number];
@@ -58,32 +59,47 @@ function round(value: number): number {
  * loads the dump into a fresh embedded store (no refine), runs the project's retriever with its filters off for each
  * query and variant, and scores the top 50 by Civitai model id.
  */
-export async function evalRetrieval(args: string[], io: CliIo): Promise<number> {
-  const { values } = parseCliArgs(
-    args,
-    {
-      catalog: { type: 'string' },
-      queries: { type: 'string' },
-      out: { type: 'string' },
-      json: { type: 'boolean', default: false },
-      limit: { type: 'string' },
+const spec = defineCommand({
+  command: 'stylus eval retrieval',
+  summary:
+    "Loads a Civitai dump into a fresh embedded catalog, runs the project's retriever (filters off) for each query, " +
+    'and scores the top 50 by Civitai model id: recall at 1, 5, 10, 50 and MRR@50, with and without trigger words.',
+  flags: {
+    catalog: {
+      type: 'string',
+      value: 'file|folder',
+      help: 'Civitai dump: JSONL of /api/v1/models items, or a folder (required)',
     },
-    false,
-  );
+    queries: {
+      type: 'string',
+      value: 'file',
+      help: 'queries, one {"qid", "modelId", "query_with_triggers", "query_no_triggers"} per line (required)',
+    },
+    out: { type: 'string', value: 'file', help: 'write the ranking of each query here (JSONL)' },
+    limit: {
+      type: 'int',
+      help: 'use only the first n queries',
+      min: 1,
+      max: Number.MAX_SAFE_INTEGER,
+      defaultText: 'all',
+    },
+    json: { type: 'boolean', help: 'print one JSON object' },
+  },
+  examples: ['stylus eval retrieval --catalog civitai-models.jsonl --queries retrieval-dev.jsonl'],
+  notes: ['Dense retrieval too when STYLUS_EMBEDDING_MODEL is set (the catalog is embedded first).'],
+});
+
+export async function evalRetrieval(args: string[], io: CliIo): Promise<number> {
+  const { values } = parseCommand(spec, args);
   if (!values.catalog || !values.queries) {
-    throw new UserFacingError(
-      'Usage: stylus eval retrieval --catalog <dump.jsonl|folder> --queries <queries.jsonl>',
-      'usage',
-    );
+    throw new UsageError('--catalog and --queries are both required', {
+      command: spec.command,
+      usage: shortUsage(spec),
+    });
   }
-  for (const file of [values.catalog, values.queries]) {
-    try {
-      await access(file);
-    } catch {
-      throw new UserFacingError(`Cannot read "${file}".`, 'missing_file');
-    }
-  }
-  const limit = intFlag('limit', values.limit, Number.MAX_SAFE_INTEGER, 1, Number.MAX_SAFE_INTEGER);
+  await readableFileOrFolder(values.catalog, 'Civitai dump');
+  await readableFile(values.queries, 'queries file');
+  const limit = values.limit ?? Number.MAX_SAFE_INTEGER;
   const config = cliConfig(io);
   const dataDir = mkdtempSync(path.join(tmpdir(), 'stylus-eval-'));
   const store = new SqliteAdapterStore(path.join(dataDir, 'stylus.db'));

@@ -6,7 +6,9 @@ import { createOpenAiClient } from '../openai-client.js';
 import { type ComposerLlm, composeWithLlm } from '../stylus/llm-composer.js';
 import { segmentPrompt } from '../stylus/segment.js';
 import { cliConfig } from './context.js';
-import { type CliIo, parseCliArgs, writeLine } from './io.js';
+import { readableFile } from './files.js';
+import { type CliIo, writeLine } from './io.js';
+import { defineCommand, parseCommand } from './spec.js';
 
 /**
  * `stylus eval topics --labels <file> [--out preds.jsonl] [--llm-out llm.jsonl] [--json]`: how well the offline
@@ -145,19 +147,29 @@ function writePredictions(file: string, prompts: readonly string[], predicted: r
   writeFileSync(file, lines.length ? `${lines.join('\n')}\n` : '');
 }
 
-export async function evalTopics(args: string[], io: CliIo): Promise<number> {
-  const { values } = parseCliArgs(
-    args,
-    {
-      labels: { type: 'string' },
-      out: { type: 'string' },
-      'llm-out': { type: 'string' },
-      json: { type: 'boolean', default: false },
+const spec = defineCommand({
+  command: 'stylus eval topics',
+  summary:
+    "How well the offline task split (and the LLM composer's, when STYLUS_COMPOSER_MODEL is set) agrees with the " +
+    "Stylus composer's own keywords: precision, recall and F1 of matched topics (Jaccard >= 0.5).",
+  flags: {
+    labels: {
+      type: 'string',
+      value: 'file',
+      help: 'labelled prompts, one {"prompt", "topics": [...]} per line (required)',
     },
-    false,
-  );
+    out: { type: 'string', value: 'file', help: 'write the offline split of each prompt here (JSONL)' },
+    'llm-out': { type: 'string', value: 'file', help: "write the LLM composer's split here (JSONL)" },
+    json: { type: 'boolean', help: 'print one JSON object' },
+  },
+  examples: ['stylus eval topics --labels stylus-labels-parti.jsonl'],
+  notes: ['The Stylus authors\' labels for PartiPrompts: stylus-labels-parti.jsonl, see the README ("Benchmarks").'],
+});
+
+export async function evalTopics(args: string[], io: CliIo): Promise<number> {
+  const { values } = parseCommand(spec, args);
   if (!values.labels) throw new UserFacingError('--labels <file.jsonl> is required.', 'usage');
-  const labels = readLabels(values.labels);
+  const labels = readLabels(await readableFile(values.labels, 'labels file'));
   const prompts = labels.map((row) => row.prompt);
   const offlinePredicted = prompts.map((prompt) => segmentPrompt(prompt));
   const offline = scoreTopics(

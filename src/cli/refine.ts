@@ -7,7 +7,9 @@ import { UserFacingError } from '../errors.js';
 import type { Services } from '../services.js';
 import { refineAdapter } from '../stylus/refiner.js';
 import { cliServices } from './context.js';
-import { type CliIo, intFlag, parseCliArgs, writeLine } from './io.js';
+import { EXIT, reportExitCode, runExitCode } from './exit-codes.js';
+import { type CliIo, writeLine } from './io.js';
+import { defineCommand, parseCommand } from './spec.js';
 
 /** Ctrl-C stops a long run cleanly: what is finished is kept, the rest is picked up by the next run. */
 export function interruptOnSignal(): { signal: AbortSignal; dispose: () => void } {
@@ -24,15 +26,33 @@ export function interruptOnSignal(): { signal: AbortSignal; dispose: () => void 
   };
 }
 
-/** After an interrupted run: say how to go on, and exit as a shell expects after Ctrl-C. */
-export function interrupted(io: CliIo, signal: AbortSignal): number {
-  if (!signal.aborted) return 0;
-  writeLine(io.stdout, 'Interrupted: run the same command again to go on where it stopped.');
-  return 130;
+/**
+ * The exit status of a run of steps (ingest, refine, embed): after Ctrl-C, say how to go on and exit as a shell
+ * expects; otherwise the worst step decides (3 some records failed, 4 every one did).
+ */
+export function finishRun(io: CliIo, signal: AbortSignal, reports: readonly RunReport[]): number {
+  if (signal.aborted) {
+    writeLine(io.stdout, 'Interrupted: run the same command again to go on where it stopped.');
+    return EXIT.interrupted;
+  }
+  return runExitCode(reports);
 }
 
-export function printReport(io: CliIo, report: RunReport): void {
+/**
+ * The report's lines, and when every record failed, one more naming what to check (`hint`): a dead endpoint or a
+ * file of the wrong kind fails every record the same way.
+ */
+export function printReport(io: CliIo, report: RunReport, hint?: string): void {
   for (const line of report.lines()) writeLine(io.stdout, line);
+  if (hint && reportExitCode(report) === EXIT.nothingSucceeded) {
+    writeLine(io.stdout, `All ${report.get('failed')} failed: ${hint}`);
+  }
+}
+
+/** What to check when every refine or embed request failed. */
+export function endpointHint(services: Services, modelKey: 'STYLUS_REFINER_MODEL' | 'STYLUS_EMBEDDING_MODEL'): string {
+  const { config } = services;
+  return `check that OPENAI_BASE_URL (${config.OPENAI_BASE_URL}) answers and serves ${modelKey} (${config[modelKey]}), and OPENAI_API_KEY.`;
 }
 
 export async function runRefineStep(
@@ -77,16 +97,39 @@ export async function runEmbedStep(services: Services, io: CliIo, signal?: Abort
   });
 }
 
+export const CONCURRENCY_FLAG = {
+  type: 'int',
+  help: 'vision-language requests in flight at once',
+  min: 1,
+  max: 64,
+  default: 4,
+} as const;
+
+const spec = defineCommand({
+  command: 'stylus refine',
+  summary:
+    'Describe every adapter not yet refined with a vision-language model (STYLUS_REFINER_MODEL): description, ' +
+    'category, weight. Resumable: Ctrl-C and run it again; a rerun retries what failed.',
+  flags: {
+    limit: { type: 'int', help: 'refine at most this many adapters', min: 1, max: 10_000_000, defaultText: 'all' },
+    concurrency: CONCURRENCY_FLAG,
+  },
+  examples: ['stylus refine --limit 100'],
+});
+
 /** `stylus refine [--limit N] [--concurrency N]`: refine every adapter not yet refined; reruns retry failures. */
 export async function runRefine(args: string[], io: CliIo): Promise<number> {
-  const { values } = parseCliArgs(args, { limit: { type: 'string' }, concurrency: { type: 'string' } }, false);
-  const limit = values.limit === undefined ? undefined : intFlag('limit', values.limit, 0, 1, 10_000_000);
-  const concurrency = intFlag('concurrency', values.concurrency, 4, 1, 64);
+  const { values } = parseCommand(spec, args);
   const services = await cliServices(io, { seedCatalog: false });
   const interrupt = interruptOnSignal();
   try {
-    printReport(io, await runRefineStep(services, io, { concurrency, limit, signal: interrupt.signal }));
-    return interrupted(io, interrupt.signal);
+    const report = await runRefineStep(services, io, {
+      concurrency: values.concurrency,
+      limit: values.limit,
+      signal: interrupt.signal,
+    });
+    printReport(io, report, endpointHint(services, 'STYLUS_REFINER_MODEL'));
+    return finishRun(io, interrupt.signal, [report]);
   } finally {
     interrupt.dispose();
     await services.close();

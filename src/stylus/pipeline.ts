@@ -1,7 +1,15 @@
-import { type Adapter, BASE_FAMILIES, type BaseFamily, compatibleFamilies } from '../catalog/adapter.js';
+import {
+  type Adapter,
+  BASE_FAMILIES,
+  type BaseFamily,
+  CHECKPOINT_FAMILIES,
+  compatibleFamilies,
+  parseFamilyName,
+} from '../catalog/adapter.js';
 import { contentTokens } from '../catalog/text.js';
 import { UserFacingError } from '../errors.js';
 import type { Services } from '../services.js';
+import { requireAdaptersForBase } from './base-availability.js';
 import { type ComposerLlm, composeTasks } from './composer.js';
 import { sampleMasks } from './masks.js';
 import { assembleImagePrompts } from './prompt-assembly.js';
@@ -24,25 +32,23 @@ const CACHE_SIZE = 256;
 export type PipelineServices = Pick<Services, 'config' | 'store' | 'embedder' | 'openai' | 'log'> &
   Partial<Pick<Services, 'blacklist'>>;
 
-/** Parses a member's or the CLI's base option: a family name ("sdxl", "SD 1.5") or a checkpoint file name. */
-export function parseBase(value: string | undefined, fallback: BaseFamily = 'sdxl'): BaseFamily {
+/**
+ * Parses a member's or the CLI's base option: a family name ("sdxl", "SD 1.5", "other"). `other` (adapters whose
+ * hub gave no known base) can be composed and exported, but is refused where a checkpoint must be of the family.
+ */
+export function parseBase(
+  value: string | undefined,
+  fallback: BaseFamily = 'sdxl',
+  options: { forCheckpoint?: boolean } = {},
+): BaseFamily {
   if (value === undefined || value.trim() === '') return fallback;
-  const lowered = value.trim().toLowerCase();
-  if ((BASE_FAMILIES as readonly string[]).includes(lowered)) return lowered as BaseFamily;
-  const aliases: Record<string, BaseFamily> = {
-    'sd1.5': 'sd1',
-    'sd 1.5': 'sd1',
-    sd15: 'sd1',
-    'sd2.1': 'sd2',
-    xl: 'sdxl',
-    'sdxl 1.0': 'sdxl',
-    flux: 'flux1',
-    'flux.1': 'flux1',
-  };
-  const alias = aliases[lowered];
-  if (alias) return alias;
+  const family = parseFamilyName(value);
+  const accepted: readonly BaseFamily[] = options.forCheckpoint ? CHECKPOINT_FAMILIES : BASE_FAMILIES;
+  if (family && accepted.includes(family)) return family;
   throw new UserFacingError(
-    `Unknown base model "${value}". Use one of: ${BASE_FAMILIES.filter((family) => family !== 'other').join(', ')}.`,
+    family === 'other'
+      ? `"other" is not a kind of checkpoint, so it cannot be rendered here. Use one of: ${accepted.join(', ')}.`
+      : `Unknown base model "${value}". Use one of: ${accepted.join(', ')}.`,
     'unknown_base',
   );
 }
@@ -106,10 +112,11 @@ export async function planComposition(services: PipelineServices, request: Compo
   const llm = composerLlm(services);
   const maxAdapters = request.maxAdapters ?? config.STYLUS_MAX_ADAPTERS;
   const blacklist = services.blacklist;
+  const version = await services.store.version();
   const cacheKey = JSON.stringify([
     cleaned,
     filter,
-    await services.store.version(),
+    version,
     llm?.model ?? 'offline',
     config.STYLUS_CANDIDATES,
     maxAdapters,
@@ -122,6 +129,7 @@ export async function planComposition(services: PipelineServices, request: Compo
   let composeMs = 0;
   let cached = cache.get(cacheKey);
   if (!cached) {
+    await requireAdaptersForBase(services.store, version, request.base, filter);
     const retrieved = await retrieve(services, cleaned, {
       limit: config.STYLUS_CANDIDATES,
       filter,
