@@ -10,6 +10,7 @@ import { BullmqRenderQueue } from '../src/render/bullmq-queue.js';
 import { enqueueRender } from '../src/render/submit.js';
 import { deleteKeys, REDIS_URL, waitForState } from './contract/render-queue.contract.js';
 import { makeAdapter } from './support/adapters.js';
+import { runCli } from './support/cli.js';
 import { FakeComfyUI } from './support/fake-comfyui.js';
 import { FakeDiscord } from './support/fake-discord.js';
 
@@ -165,5 +166,48 @@ describe('worker process (real Redis)', { timeout: 90_000 }, () => {
     expect(await worker.exited).toBe(0);
     expect((await queue.status(jobId))?.state).toBe('completed');
     expect(channelPosts()).toHaveLength(1);
+  });
+
+  it('without a render backend: one line, no exit, and the healthcheck says why', async () => {
+    const { COMFYUI_URL: _backend, ...withoutBackend } = env;
+    const worker = spawnWorker(withoutBackend);
+    children.push(worker.child);
+    await until('the worker to say it waits', () => /no render backend/.test(worker.output()));
+    const health = await runCli(['worker', '--health'], { DATA_DIR: dir });
+    expect(health.code).toBe(1);
+    expect(health.stdout).toMatch(
+      /^waiting: no render backend is configured: set COMFYUI_URL or A1111_URL \(in \.env\), then restart the worker \(since /,
+    );
+    // Still there: no exit, so no restart loop under docker compose.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(worker.child.exitCode).toBeNull();
+    expect(worker.output().trim().split('\n')).toEqual([
+      'stylus worker: no render backend is configured: set COMFYUI_URL or A1111_URL (in .env), then restart the worker. Waiting; Ctrl-C or SIGTERM to stop.',
+    ]);
+    worker.child.kill('SIGTERM');
+    expect(await worker.exited).toBe(0);
+  });
+
+  it('a backend that is not up yet is waited for; once it answers, jobs are taken', async () => {
+    const port = Number(new URL(comfy.url).port);
+    await comfy.close();
+    const worker = spawnWorker(env);
+    children.push(worker.child);
+    await until('the worker to say it waits for ComfyUI', () => /waiting for ComfyUI at/.test(worker.output()));
+    expect(worker.output()).toContain(`waiting for ComfyUI at ${env.COMFYUI_URL} (COMFYUI_URL) to answer`);
+    expect((await runCli(['worker', '--health'], { DATA_DIR: dir })).stdout).toMatch(/^waiting: waiting for ComfyUI/);
+    expect(worker.child.exitCode).toBeNull();
+
+    comfy = await FakeComfyUI.start({ loraDir: path.join(dir, 'loras'), port });
+    const jobId = await submitJob();
+    const done = await waitForState(queue, jobId, ['completed', 'failed'], 45_000).catch((error: unknown) => {
+      throw new Error(`${String(error)}\n${worker.output()}`);
+    });
+    expect(done.state).toBe('completed');
+    const health = await runCli(['worker', '--health'], { DATA_DIR: dir });
+    expect(health.code).toBe(0);
+    expect(health.stdout).toMatch(/^ready: taking render jobs from ComfyUI at /);
+    worker.child.kill('SIGTERM');
+    expect(await worker.exited).toBe(0);
   });
 });

@@ -86,7 +86,10 @@ export async function runWorker(args: string[], io: CliIo): Promise<number> {
   const wait = async (reason: string): Promise<number> => {
     writeWorkerStatus(config.DATA_DIR, 'waiting', reason);
     writeLine(io.stderr, `stylus worker: ${reason}. Waiting; Ctrl-C or SIGTERM to stop.`);
+    // Nothing else keeps the event loop busy while waiting for a signal: without this, Node would end the process.
+    const keepAlive = setInterval(() => undefined, 60_000);
     await stop.stopped;
+    clearInterval(keepAlive);
     return EXIT.ok;
   };
 

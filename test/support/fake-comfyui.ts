@@ -80,13 +80,14 @@ export class FakeComfyUI {
     readonly loraDir: string | undefined,
   ) {}
 
-  static async start(options: { loraDir?: string } = {}): Promise<FakeComfyUI> {
+  /** `port`: listen there (a backend that comes back on its old address); default any free port. */
+  static async start(options: { loraDir?: string; port?: number } = {}): Promise<FakeComfyUI> {
     let fake: FakeComfyUI | undefined;
     const server = createServer((req, res) => {
       void fake?.handle(req, res).catch((error: unknown) => json(res, 500, { error: String(error) }));
     });
     const wss = new WebSocketServer({ server, path: '/ws' });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
     const { port } = server.address() as AddressInfo;
     fake = new FakeComfyUI(server, wss, `http://127.0.0.1:${port}`, options.loraDir);
     wss.on('connection', (socket, request) => fake?.onSocket(socket, request));
