@@ -22,7 +22,10 @@ describe('expected failures are one sentence naming the setting, file or service
     const file = path.join(root, 'not-a-folder');
     writeFileSync(file, 'x');
     const run = await runCli(['catalog', 'stats'], { DATA_DIR: file });
-    expectOneSentence(run, /^stylus catalog: DATA_DIR=.*not-a-folder is a file, not a folder: point DATA_DIR at a folder/);
+    expectOneSentence(
+      run,
+      /^stylus catalog: DATA_DIR=.*not-a-folder is a file, not a folder: point DATA_DIR at a folder/,
+    );
   });
 
   it('`catalog load` given a folder, or a file that is not there', async () => {
@@ -51,7 +54,10 @@ describe('expected failures are one sentence naming the setting, file or service
     afterAll(() => new Promise<void>((resolve) => notQdrant.close(() => resolve())));
 
     it('nothing listening: says Qdrant did not answer at QDRANT_URL', async () => {
-      const run = await runCli(['catalog', 'stats'], { DATA_DIR: path.join(root, 'q1'), QDRANT_URL: 'http://127.0.0.1:9' });
+      const run = await runCli(['catalog', 'stats'], {
+        DATA_DIR: path.join(root, 'q1'),
+        QDRANT_URL: 'http://127.0.0.1:9',
+      });
       expectOneSentence(
         run,
         /Qdrant did not answer at QDRANT_URL=http:\/\/127\.0\.0\.1:9 \(\w[\w ]*\): start Qdrant or fix QDRANT_URL/,

@@ -18,7 +18,14 @@ async function deadPort(): Promise<number> {
 }
 
 const record = (id: string) =>
-  JSON.stringify({ id, source: 'local', name: id, baseFamily: 'sdxl', category: 'style', fileName: `${id}.safetensors` });
+  JSON.stringify({
+    id,
+    source: 'local',
+    name: id,
+    baseFamily: 'sdxl',
+    category: 'style',
+    fileName: `${id}.safetensors`,
+  });
 
 describe('exit status: a run where everything failed is not a success', () => {
   it('`ingest civitai --dump` on a file that is no dump: 30 of 30 failed, exit 4 with the summary', async () => {

@@ -118,7 +118,14 @@ describe('every command explains itself and starts nothing', () => {
   it('each command and subcommand prints its flags, with defaults, and one example, and exits 0', async () => {
     const commands = await everyCommand();
     expect(commands).toEqual(
-      expect.arrayContaining([['bot'], ['compose'], ['worker'], ['eval', 'judge'], ['ingest', 'local'], ['catalog', 'migrate']]),
+      expect.arrayContaining([
+        ['bot'],
+        ['compose'],
+        ['worker'],
+        ['eval', 'judge'],
+        ['ingest', 'local'],
+        ['catalog', 'migrate'],
+      ]),
     );
     for (const command of commands) {
       for (const flag of ['--help', '-h']) {
@@ -126,7 +133,7 @@ describe('every command explains itself and starts nothing', () => {
         expect(run.code, command.join(' ')).toBe(0);
         expect(run.stderr).toBe('');
         expect(run.stdout.split('\n')[0]).toMatch(new RegExp(`^Usage: stylus ${command.join(' ')}\\b`));
-        expect(run.stdout).toMatch(/\nOptions:\n(.*\n)*  -h, --help +show this help\n/);
+        expect(run.stdout).toMatch(/\nOptions:\n(.*\n)* {2}-h, --help +show this help\n/);
         expect(run.stdout).toMatch(/\nExamples?:\n {2}\S/);
       }
     }

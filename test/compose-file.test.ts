@@ -79,8 +79,8 @@ describe('docker-compose.yml', () => {
     // Nothing in the default stack renders: the worker must not depend on a backend service to start.
     expect(Object.keys(worker.depends_on ?? {}).sort()).toEqual(['loras-init', 'qdrant', 'redis']);
     // The backend comes from .env: empty by default (the worker then waits, saying so).
-    expect(worker.environment?.COMFYUI_URL).toBe('${COMFYUI_URL:-}');
-    expect(worker.environment?.A1111_URL).toBe('${A1111_URL:-}');
+    expect(withDefaults(worker.environment?.COMFYUI_URL ?? 'unset')).toBe('');
+    expect(withDefaults(worker.environment?.A1111_URL ?? 'unset')).toBe('');
   });
 
   it('ComfyUI keeps its install, custom nodes and models in volumes, shares the LoRA folder, and has a healthcheck', () => {

@@ -33,7 +33,9 @@ describe('STYLUS_DEFAULT_BASE', () => {
     expect(loadConfig({}).STYLUS_DEFAULT_BASE).toBe('sdxl');
     expect(loadConfig({ STYLUS_DEFAULT_BASE: 'SD 1.5' }).STYLUS_DEFAULT_BASE).toBe('sd1');
     expect(() => loadConfig({ STYLUS_DEFAULT_BASE: 'other' })).toThrow(ConfigError);
-    expect(() => loadConfig({ STYLUS_DEFAULT_BASE: 'sd9' })).toThrow(/^Invalid configuration: STYLUS_DEFAULT_BASE: expected one of sd1, sd2, sdxl/);
+    expect(() => loadConfig({ STYLUS_DEFAULT_BASE: 'sd9' })).toThrow(
+      /^Invalid configuration: STYLUS_DEFAULT_BASE: expected one of sd1, sd2, sdxl/,
+    );
   });
 });
 
@@ -41,7 +43,12 @@ describe('the command line, on a catalog without SDXL adapters', () => {
   const dataDir = path.join(root, 'cli');
   beforeAll(async () => {
     const file = path.join(root, 'sd15.jsonl');
-    writeFileSync(file, sd15Catalog().map((adapter) => JSON.stringify(adapter)).join('\n'));
+    writeFileSync(
+      file,
+      sd15Catalog()
+        .map((adapter) => JSON.stringify(adapter))
+        .join('\n'),
+    );
     expect((await runCli(['catalog', 'load', file], { DATA_DIR: dataDir })).code).toBe(0);
   });
   const env = (extra: NodeJS.ProcessEnv = {}) => ({ DATA_DIR: dataDir, STYLUS_SEED_CATALOG: 'false', ...extra });
