@@ -2,7 +2,8 @@
  * Size of the LLM composer's request (system + user message + response schema), counted with gpt-tokenizer
  * (o200k), for PartiPrompts against the Civitai catalog with the paper's 150 candidates. For scale, the same
  * candidates written the way the paper's composer did (name and the whole description each) are counted too.
- * Usage: node --import tsx bench/composer-tokens.ts [--prompts 300]
+ * Usage: node --import tsx bench/composer-tokens.ts --catalog <civitai dump> [--parti PartiPrompts.tsv] [--prompts 300]
+ * Without --parti, the prompts are the example prompts of the dump's own adapters (the report says which).
  */
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,33 +16,47 @@ import { retrieve } from '../src/stylus/retriever.js';
 import { countTokens } from '../src/stylus/tokens.js';
 import { report, summarise } from './synthetic.js';
 
-const shared = path.resolve(import.meta.dirname, '../../shared/data');
 const { values } = parseArgs({
   options: {
     prompts: { type: 'string', default: '300' },
-    catalog: { type: 'string', default: path.join(shared, 'civitai-models-2023-07.jsonl') },
-    parti: { type: 'string', default: path.join(shared, 'parti-prompts.tsv') },
+    catalog: { type: 'string' },
+    parti: { type: 'string' },
   },
 });
-if (!existsSync(values.catalog) || !existsSync(values.parti)) {
-  console.error(
-    'bench/composer-tokens: the shared Civitai dump or PartiPrompts file is missing; pass --catalog and --parti.',
-  );
-  process.exit(1);
+const missing = [values.catalog, values.parti].find((file) => file !== undefined && !existsSync(file));
+if (!values.catalog || missing) {
+  console.error(`bench/composer-tokens: ${missing ? `${missing} not found` : 'give --catalog <civitai dump>'}.`);
+  process.exit(2);
 }
 
-const prompts = readFileSync(values.parti, 'utf8')
-  .split('\n')
-  .slice(1)
-  .map((line) => line.split('\t')[0]?.trim() ?? '')
-  .filter(Boolean);
-const step = Math.max(1, Math.floor(prompts.length / Number(values.prompts)));
-const sample = prompts.filter((_, index) => index % step === 0).slice(0, Number(values.prompts));
+/** PartiPrompts' first column (header skipped), or the example prompts of the catalog's adapters. */
+async function promptPool(store: SqliteAdapterStore): Promise<{ prompts: string[]; from: string }> {
+  if (values.parti) {
+    const prompts = readFileSync(values.parti, 'utf8')
+      .split('\n')
+      .slice(1)
+      .map((line) => line.split('\t')[0]?.trim() ?? '')
+      .filter(Boolean);
+    return { prompts, from: path.basename(values.parti) };
+  }
+  const prompts: string[] = [];
+  let after: string | undefined;
+  for (;;) {
+    const page = await store.list({ after, limit: 500 });
+    if (page.length === 0) break;
+    prompts.push(...page.flatMap((adapter) => adapter.examplePrompts.slice(0, 1)));
+    after = page.at(-1)?.id;
+  }
+  return { prompts, from: 'example prompts of the dump' };
+}
 
 const dir = mkdtempSync(path.join(tmpdir(), 'stylus-bench-tokens-'));
 const store = new SqliteAdapterStore(path.join(dir, 'stylus.db'));
 try {
   await loadCivitaiDump(store, values.catalog);
+  const pool = await promptPool(store);
+  const step = Math.max(1, Math.floor(pool.prompts.length / Number(values.prompts)));
+  const sample = pool.prompts.filter((_, index) => index % step === 0).slice(0, Number(values.prompts));
   const ours: number[] = [];
   const paperStyle: number[] = [];
   const candidateCounts: number[] = [];
@@ -63,6 +78,7 @@ try {
   report({
     bench: 'composer_prompt_tokens',
     prompts: sample.length,
+    prompts_from: pool.from,
     candidates_p50: summarise(candidateCounts).p50,
     ...summarise(ours),
     unit: 'tokens',

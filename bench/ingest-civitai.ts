@@ -1,8 +1,8 @@
 /**
- * Ingests the shared Civitai dump (5,054 raw API items) into the embedded store in a temporary DATA_DIR, without
- * refine or embed, and prints the rate. Target: the whole file in under 60 s.
+ * Ingests a Civitai dump (a JSONL file of raw API items: the README's was 5,054) into the embedded store in a
+ * temporary DATA_DIR, without refine or embed, and prints the rate. Target: 5,000 items in under 60 s.
  *
- *   node --import tsx bench/ingest-civitai.ts [path-to-jsonl]
+ *   node --import tsx bench/ingest-civitai.ts <path-to-jsonl>
  */
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,10 +14,10 @@ import { SqliteAdapterStore } from '../src/catalog/sqlite-store.js';
 import { silentLogger } from '../src/log.js';
 import { databasePath, openDatabase } from '../src/storage/sqlite.js';
 
-const dump = process.argv[2] ?? path.resolve(import.meta.dirname, '../../shared/data/civitai-models-2023-07.jsonl');
-if (!existsSync(dump)) {
-  console.error(`bench/ingest-civitai: ${dump} not found; pass the path of a Civitai JSONL dump.`);
-  process.exit(1);
+const dump = process.argv[2];
+if (!dump || !existsSync(dump)) {
+  console.error(`bench/ingest-civitai: ${dump ? `${dump} not found` : 'give the path of a Civitai JSONL dump'}.`);
+  process.exit(2);
 }
 
 const dataDir = mkdtempSync(path.join(tmpdir(), 'stylus-bench-ingest-'));

@@ -1,26 +1,46 @@
 /**
  * `npm run bench`: runs every benchmark in its own process (so peak memory is per benchmark), prints one JSON object
  * per line, and writes BENCHMARKS.md with the machine, the date and the numbers. Speed claims live here, never in tests.
- * Usage: npm run bench [-- --quick]
+ * Usage: npm run bench -- --dump <civitai dump.jsonl> [--prompts <PartiPrompts.tsv>] [--quick]
+ * The benchmarks that read real data take it from these files (README, "Benchmarks", says where to get them); the
+ * others make their own. A benchmark that cannot run is skipped, and the end of the run says which and why.
  */
 import { spawn } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { parseArgs } from 'node:util';
 
-const quick = process.argv.includes('--quick');
+const USAGE = 'Usage: npm run bench -- --dump <civitai dump.jsonl> [--prompts <PartiPrompts.tsv>] [--quick]';
+let args: { quick?: boolean; dump?: string; prompts?: string };
+try {
+  args = parseArgs({
+    options: { quick: { type: 'boolean' }, dump: { type: 'string' }, prompts: { type: 'string' } },
+  }).values;
+} catch (error) {
+  process.stderr.write(`bench: ${error instanceof Error ? error.message : String(error)}\n${USAGE}\n`);
+  process.exit(2);
+}
+for (const file of [args.dump, args.prompts]) {
+  if (file !== undefined && !existsSync(file)) {
+    process.stderr.write(`bench: ${file} not found.\n${USAGE}\n`);
+    process.exit(2);
+  }
+}
+const quick = args.quick === true;
 const root = path.resolve(import.meta.dirname, '..');
+const dump = args.dump ? path.resolve(args.dump) : undefined;
+const prompts = args.prompts ? path.resolve(args.prompts) : undefined;
 
 interface Step {
   title: string;
   script: string;
   args: string[];
-  /** Some benchmarks need what only this machine has (the shared data set, a Redis). */
-  needs?: () => string | undefined;
+  /** Why it cannot run, if it cannot (a data file not given). */
+  missing?: string;
 }
 
-const sharedData = path.resolve(root, '../shared/data');
-const needsSharedData = () => (existsSync(sharedData) ? undefined : `${sharedData} not found`);
+const needsDump = dump ? undefined : 'needs a Civitai dump: --dump <file.jsonl>';
 
 const steps: Step[] = [
   {
@@ -29,12 +49,22 @@ const steps: Step[] = [
     args: quick ? ['--sizes', '10000', '--queries', '50'] : ['--sizes', '10000,30000,75000', '--queries', '200'],
   },
   {
-    title: 'Composer request size (PartiPrompts x Civitai catalog)',
+    title: `Composer request size (${prompts ? 'PartiPrompts' : "the dump's example prompts"} x Civitai catalog)`,
     script: 'bench/composer-tokens.ts',
-    args: ['--prompts', quick ? '50' : '300'],
-    needs: needsSharedData,
+    args: [
+      '--prompts',
+      quick ? '50' : '300',
+      ...(dump ? ['--catalog', dump] : []),
+      ...(prompts ? ['--parti', prompts] : []),
+    ],
+    missing: needsDump,
   },
-  { title: 'Ingestion of the Civitai dump', script: 'bench/ingest-civitai.ts', args: [], needs: needsSharedData },
+  {
+    title: 'Ingestion of the Civitai dump',
+    script: 'bench/ingest-civitai.ts',
+    args: dump ? [dump] : [],
+    missing: needsDump,
+  },
   { title: 'Render queue overhead', script: 'bench/queue.ts', args: quick ? ['--quick'] : [] },
   {
     title: 'Interaction acknowledgement (fake Discord)',
@@ -77,6 +107,11 @@ function runStep(step: Step): Promise<{ results: Record<string, unknown>[]; erro
   });
 }
 
+/** File arguments by their name only: BENCHMARKS.md must not carry this machine's paths. */
+function shown(arg: string): string {
+  return path.isAbsolute(arg) ? path.basename(arg) : arg;
+}
+
 function table(rows: Record<string, unknown>[]): string {
   const columns = [...new Set(rows.flatMap((row) => Object.keys(row)))].filter((column) => column !== 'bench');
   const header = `| bench | ${columns.join(' | ')} |`;
@@ -90,11 +125,13 @@ function table(rows: Record<string, unknown>[]): string {
 
 const started = Date.now();
 const sections: string[] = [];
+const skipped: string[] = [];
 let failed = 0;
 for (const step of steps) {
-  const missing = existsSync(path.join(root, step.script)) ? step.needs?.() : `${step.script} is missing`;
+  const missing = existsSync(path.join(root, step.script)) ? step.missing : `${step.script} is missing`;
   if (missing) {
     sections.push(`## ${step.title}\n\nSkipped: ${missing}.`);
+    skipped.push(`${step.script} (${missing})`);
     process.stderr.write(`bench: skipped ${step.script}: ${missing}\n`);
     continue;
   }
@@ -104,7 +141,7 @@ for (const step of steps) {
   if (error) failed++;
   const seconds = ((Date.now() - stepStarted) / 1000).toFixed(1);
   sections.push(
-    `## ${step.title}\n\n\`node --import tsx ${step.script} ${step.args.join(' ')}\` (${seconds} s)\n\n${results.length ? table(results) : 'No results.'}${error ? `\n\nFailed: ${error}` : ''}`,
+    `## ${step.title}\n\n\`node --import tsx ${step.script} ${step.args.map(shown).join(' ')}\` (${seconds} s)\n\n${results.length ? table(results) : 'No results.'}${error ? `\n\nFailed: ${error}` : ''}`,
   );
 }
 
@@ -125,4 +162,7 @@ ${sections.join('\n\n')}
 `;
 writeFileSync(path.join(root, 'BENCHMARKS.md'), markdown);
 process.stderr.write(`bench: wrote BENCHMARKS.md${failed ? `; ${failed} benchmark(s) failed` : ''}\n`);
+if (skipped.length > 0) {
+  process.stderr.write(`bench: skipped ${skipped.length} of ${steps.length}: ${skipped.join('; ')}\n${USAGE}\n`);
+}
 process.exitCode = failed ? 1 : 0;
