@@ -10,7 +10,6 @@ import { NoAdaptersForBase } from '../src/stylus/base-availability.js';
 import { planComposition } from '../src/stylus/pipeline.js';
 import { makeAdapter } from './support/adapters.js';
 import { runCli } from './support/cli.js';
-import type { RecordedRequest } from './support/fake-discord.js';
 import { BotHarness } from './support/fake-discord-harness.js';
 
 type Json = Record<string, unknown>;
@@ -120,18 +119,8 @@ describe('/imagine on a catalog without SDXL adapters (real discord.js Client)',
     h = undefined;
   });
 
-  /** The ephemeral answer to an interaction: a direct reply, or a follow-up after the deferred reply. */
-  async function ephemeralAnswer(harness: BotHarness, interaction: { id: string; token: string }): Promise<string> {
-    const answer = await harness.fake.waitForRequest(
-      (request: RecordedRequest) =>
-        (request.path.startsWith(`/interactions/${interaction.id}/`) &&
-          Number((request.body.data as Json | undefined)?.flags ?? 0) === 64) ||
-        (request.method === 'POST' && request.path === `/webhooks/${harness.fake.applicationId}/${interaction.token}`),
-      'an ephemeral answer',
-    );
-    const data = (answer.path.includes('/callback') ? answer.body.data : answer.body) as Json;
-    return String(data.content);
-  }
+  const ephemeralAnswer = async (harness: BotHarness, interaction: { id: string; token: string }) =>
+    String((await harness.ephemeralAnswer(interaction)).data.content);
 
   const imagine = (harness: BotHarness, options: Json[]) =>
     harness.fake.slashCommand({

@@ -1,6 +1,5 @@
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RecordedRequest } from './support/fake-discord.js';
 import { BotHarness } from './support/fake-discord-harness.js';
 import type { FakeAttachment, FakeMember, FakeMessage } from './support/fake-discord-payloads.js';
 
@@ -21,22 +20,15 @@ describe('bad input', () => {
       .png()
       .toBuffer();
 
-  /** The ephemeral answer to an interaction: a direct reply, or a follow-up after a deferred reply. */
+  /** The ephemeral answer to an interaction, which never pings. */
   async function ephemeralAnswer(interaction: {
     id: string;
     token: string;
   }): Promise<{ content: string; via: string }> {
-    const answer = await h.fake.waitForRequest(
-      (request: RecordedRequest) =>
-        (request.path.startsWith(`/interactions/${interaction.id}/`) &&
-          Number((request.body.data as Json | undefined)?.flags ?? 0) === 64) ||
-        (request.method === 'POST' && request.path === `/webhooks/${h.fake.applicationId}/${interaction.token}`),
-      'an ephemeral answer',
-    );
-    const data = (answer.path.includes('/callback') ? answer.body.data : answer.body) as Json;
+    const { data, via } = await h.ephemeralAnswer(interaction);
     expect(Number(data.flags) & 64).toBe(64);
     expect(data.allowed_mentions).toEqual({ parse: [] });
-    return { content: String(data.content), via: answer.path.includes('/callback') ? 'reply' : 'followup' };
+    return { content: String(data.content), via };
   }
 
   function imagine(prompt: string, attachments: { image?: FakeAttachment; mask?: FakeAttachment } = {}) {

@@ -150,6 +150,28 @@ export class BotHarness {
     await this.boot();
   }
 
+  /**
+   * The ephemeral answer to an interaction: a direct reply (its callback), or a follow-up after a deferred reply
+   * (a webhook message). Returns the message data and which way it came.
+   */
+  async ephemeralAnswer(interaction: { id: string; token: string }): Promise<{
+    data: Record<string, unknown>;
+    via: 'reply' | 'followup';
+  }> {
+    const answer = await this.fake.waitForRequest(
+      (request) =>
+        (request.path.startsWith(`/interactions/${interaction.id}/`) &&
+          Number((request.body.data as Record<string, unknown> | undefined)?.flags ?? 0) === 64) ||
+        (request.method === 'POST' && request.path === `/webhooks/${this.fake.applicationId}/${interaction.token}`),
+      'an ephemeral answer',
+    );
+    const viaCallback = answer.path.includes('/callback');
+    return {
+      data: (viaCallback ? answer.body.data : answer.body) as Record<string, unknown>,
+      via: viaCallback ? 'reply' : 'followup',
+    };
+  }
+
   message(id: string): FakeMessage {
     const message = this.fake.messages.get(id);
     if (!message) throw new Error(`no message ${id}`);
