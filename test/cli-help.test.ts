@@ -20,9 +20,10 @@ function listedNames(help: string): string[] {
   const start = lines.findIndex((line) => /^[A-Z]\w+s:$/.test(line) && line !== 'Options:');
   const names: string[] = [];
   for (const line of lines.slice(start + 1)) {
+    if (line.trim() === '') break;
+    // A long summary wraps onto lines that start deeper: those name nothing.
     const match = /^ {2}([\w-]+)\s{2,}/.exec(line);
-    if (!match) break;
-    names.push(match[1] as string);
+    if (match) names.push(match[1] as string);
   }
   return names;
 }
