@@ -318,9 +318,17 @@ describe('render worker (embedded queue, loopback ComfyUI and Discord REST)', ()
     comfy.behaviour = 'ok';
     await waitForState(queue, third.jobId, ['completed']);
     expect(discord.edits(firstStatus)).toContain('Render cancelled.');
-    expect(discord.edits(secondStatus).slice(0, 2)).toEqual(['Queued: next in line.', 'Rendering…']);
+    // Each status moves forward only: a queue position never overwrites a job that has started.
+    const secondEdits = discord.edits(secondStatus);
+    expect(secondEdits).toContain('Rendering…');
+    expect(secondEdits.slice(secondEdits.indexOf('Rendering…'))).not.toContainEqual(expect.stringMatching(/^Queued/));
+    expect(secondEdits.at(-1)).toBe('Rendered: the images are posted below.');
     const thirdEdits = discord.edits(thirdStatus);
-    expect(thirdEdits.slice(0, 3)).toEqual(['Queued: position 2.', 'Queued: next in line.', 'Rendering…']);
+    const order = ['Queued: position 2.', 'Queued: next in line.', 'Rendering…'].map((text) =>
+      thirdEdits.indexOf(text),
+    );
+    expect(order.every((index) => index >= 0)).toBe(true);
+    expect([...order].sort((a, b) => a - b)).toEqual(order);
     expect(comfy.requestsTo('POST', '/interrupt')).toHaveLength(1);
     expect(discord.posts(CHANNEL)).toHaveLength(2);
   });
@@ -350,6 +358,7 @@ describe('render worker (embedded queue, loopback ComfyUI and Discord REST)', ()
       maxAttempts: 3,
       signal: new AbortController().signal,
       reportProgress: async () => {},
+      releaseSlot: () => {},
     };
     await handler(job, context);
     await handler(job, { ...context, attempt: 2 });

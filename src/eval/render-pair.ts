@@ -83,7 +83,13 @@ export class PairRenderer {
       },
       this.checkpoint,
     );
-    await this.handle(job, { attempt: 1, maxAttempts: 1, signal, reportProgress: async () => {} });
+    await this.handle(job, {
+      attempt: 1,
+      maxAttempts: 1,
+      signal,
+      reportProgress: async () => {},
+      releaseSlot: () => {},
+    });
     const [withAdapters, withoutAdapters] = this.delivery.take(job.id) ?? [];
     if (!withAdapters || !withoutAdapters) throw new Error(`the render of ${compositionId} returned no images`);
     return { withAdapters: withAdapters.png, withoutAdapters: withoutAdapters.png };

@@ -9,6 +9,8 @@ import { type RenderJob, RenderJobSchema } from './job.js';
 import {
   type CancelOutcome,
   type CompletedListener,
+  type ConsumeOptions,
+  DEFAULT_DELIVERY_BACKLOG,
   DEFAULT_LIMITS,
   type EnqueueResult,
   type QueuedJob,
@@ -41,8 +43,7 @@ export interface BullmqQueueOptions {
   heartbeatTtlMs?: number;
 }
 
-export interface BullmqConsumeOptions {
-  concurrency?: number;
+export interface BullmqConsumeOptions extends ConsumeOptions {
   /** How long a worker's claim on a job lasts without renewal: a killed worker's job is picked up after it. */
   lockDurationMs?: number;
   stalledIntervalMs?: number;
@@ -334,7 +335,8 @@ export class BullmqRenderQueue implements RenderQueue {
       } catch {
         // A worker took it between our look and the removal (it is locked): interrupt it instead.
       }
-    } else if (state !== 'active') {
+    } else if (state !== 'active' || (await this.redis.exists(this.key('delivering', jobId)))) {
+      // Finished, or rendered already and only posting is left: too late to cancel.
       return 'finished';
     }
     await this.redis.set(this.key('cancel', jobId), '1', 'EX', 24 * 3600);
@@ -351,7 +353,11 @@ export class BullmqRenderQueue implements RenderQueue {
     this.workerConnections.add(connection);
     const stopping = new AbortController();
 
-    const processor = async (job: Job<RenderJob>, token?: string): Promise<RenderOutcome | undefined> => {
+    const processor = async (
+      job: Job<RenderJob>,
+      token: string | undefined,
+      releaseGpu: () => void,
+    ): Promise<RenderOutcome | undefined> => {
       const data = RenderJobSchema.parse(job.data);
       const slotKey = data.guildId ? this.key('guild', data.guildId) : undefined;
       const holdSlot = async (): Promise<boolean> =>
@@ -381,18 +387,32 @@ export class BullmqRenderQueue implements RenderQueue {
         })().catch((error: unknown) => this.log.warn({ jobId: data.id, err: error }, 'render heartbeat failed'));
       }, pollMs);
       const attempt = job.attemptsMade + 1;
+      let released = false;
+      const releaseSlot = () => {
+        if (released) return;
+        released = true;
+        releaseGpu();
+        const jobId = job.id ?? data.id;
+        void Promise.all([
+          slotKey ? connection.zrem(slotKey, jobId) : undefined,
+          connection.set(this.key('delivering', jobId), '1', 'PX', slotStaleMs),
+        ]).catch((error: unknown) => this.log.warn({ jobId, err: error }, 'render slot not released'));
+      };
+      // Once released, the images exist: a late Cancel (or shutdown) no longer turns the job into a failure.
+      const stopped = () => controller.signal.aborted && !released;
       try {
         const outcome = await handler(data, {
           attempt,
           maxAttempts: this.limits.attempts,
           signal: controller.signal,
           reportProgress: async (fraction) => job.updateProgress(Math.max(0, Math.min(1, fraction))),
+          releaseSlot,
         });
-        if (controller.signal.aborted) throw controller.signal.reason;
+        if (stopped()) throw controller.signal.reason;
         // Kept as the job's return value: QueueEvents hands it to the bot (onCompleted), wherever it runs.
         return outcome ?? undefined;
       } catch (error) {
-        const cause: unknown = controller.signal.aborted ? controller.signal.reason : error;
+        const cause: unknown = stopped() ? controller.signal.reason : error;
         if (cause instanceof RenderCancelledError) throw new UnrecoverableError(CANCELLED);
         if (!isRetriable(cause)) throw new UnrecoverableError(cause instanceof Error ? cause.message : String(cause));
         throw cause;
@@ -400,26 +420,52 @@ export class BullmqRenderQueue implements RenderQueue {
         clearInterval(poll);
         stopping.signal.removeEventListener('abort', onStop);
         if (slotKey) await connection.zrem(slotKey, job.id ?? data.id).catch(() => undefined);
+        if (released) await connection.del(this.key('delivering', job.id ?? data.id)).catch(() => undefined);
       }
     };
 
-    // One GPU: the shared and the personal queue's workers together run at most `concurrency` jobs. When full, both
-    // are paused so that neither holds a job another worker could start; a job fetched in the race goes back.
+    // One GPU: the shared and the personal queue's workers together render at most `concurrency` jobs. When full,
+    // both are paused so that neither holds a job another worker could start; a job fetched in the race goes back.
+    // A job that released its slot (posting its images) lets one more job in, up to `deliveryBacklog` of them: each
+    // BullMQ worker's concurrency is the GPU's plus the jobs now posting.
     const capacity = options.concurrency ?? 1;
+    const backlog = options.deliveryBacklog ?? DEFAULT_DELIVERY_BACKLOG;
     const bullWorkers: Worker<RenderJob>[] = [];
-    let running = 0;
+    let rendering = 0;
+    let delivering = 0;
     let closing = false;
+    const wakeWorkers = () => {
+      if (stopping.signal.aborted || closing) return;
+      for (const worker of bullWorkers) {
+        worker.concurrency = capacity + delivering;
+        if (worker.isPaused()) void worker.resume();
+        // BullMQ's main loop waits for a running job to end before it looks at a raised concurrency; resume() is
+        // its public way to make it fetch again now.
+        else void worker.pause(true).then(() => worker.resume());
+      }
+    };
     const gated = async (job: Job<RenderJob>, token?: string): Promise<RenderOutcome | undefined> => {
-      if (running >= capacity) {
+      if (rendering >= capacity) {
         await job.moveToWait(token);
         throw new WaitingError();
       }
-      running++;
-      if (running >= capacity && bullWorkers.length > 1) for (const worker of bullWorkers) void worker.pause(true);
+      rendering++;
+      if (rendering >= capacity && bullWorkers.length > 1) for (const worker of bullWorkers) void worker.pause(true);
+      let phase = 'rendering' as 'rendering' | 'delivering' | 'waiting';
+      const releaseGpu = () => {
+        if (phase !== 'rendering') return;
+        rendering--;
+        // Past the backlog the job keeps its place in the worker's count: the next one waits for a delivery.
+        phase = delivering < backlog ? 'delivering' : 'waiting';
+        if (phase === 'delivering') delivering++;
+        wakeWorkers();
+      };
       try {
-        return await processor(job, token);
+        return await processor(job, token, releaseGpu);
       } finally {
-        running--;
+        if (phase === 'rendering') rendering--;
+        if (phase === 'delivering') delivering--;
+        for (const worker of bullWorkers) worker.concurrency = capacity + delivering;
         if (!stopping.signal.aborted && !closing && bullWorkers.length > 1) {
           for (const worker of bullWorkers) if (worker.isPaused()) void worker.resume();
         }
@@ -658,6 +704,7 @@ export class BullmqRenderQueue implements RenderQueue {
       | 'cancel'
       | 'cancelled'
       | 'guild'
+      | 'delivering'
       | 'route'
       | 'claim'
       | 'handoff'

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { DiscordAPIError, HTTPError, REST, Routes } from 'discord.js';
+import { DiscordAPIError, HTTPError, RateLimitError, REST, Routes } from 'discord.js';
 import { inert } from '../discord/text.js';
 import type { Logger } from '../log.js';
 import { silentLogger } from '../log.js';
@@ -15,9 +15,20 @@ const MAX_CUSTOM_ID = 100;
 /** Where results and status go: Discord over REST in production; the same interface in any other front end. */
 export interface ResultDelivery {
   postResult(job: RenderJob, images: readonly RenderedImage[]): Promise<{ messageId: string }>;
-  /** Best effort: a status edit that fails is logged, never fatal. */
+  /**
+   * Best effort: a status edit that fails is logged, never fatal. Rejects with StatusEditDeferred when Discord asks
+   * to wait: the caller sends its latest text after that wait instead of queueing behind the limit.
+   */
   updateStatus(job: RenderJob, content: string): Promise<void>;
   postFailure(job: RenderJob, userMessage: string): Promise<void>;
+}
+
+/** Discord rate-limited a status edit: try again (with the latest text) after `retryAfterMs`. */
+export class StatusEditDeferred extends Error {
+  constructor(readonly retryAfterMs: number) {
+    super(`status edit rate-limited for ${retryAfterMs} ms`);
+    this.name = 'StatusEditDeferred';
+  }
 }
 
 export interface DiscordDeliveryOptions {
@@ -33,13 +44,26 @@ export interface DiscordDeliveryOptions {
  * Reroll / Variations / Export buttons. Mentions never ping: user text is echoed.
  */
 export class DiscordDelivery implements ResultDelivery {
+  /** Uploads and failure notices: they wait out a rate limit (discord.js does), off the render path. */
   private readonly rest: REST;
+  /**
+   * Status edits, on their own client: a rate-limited edit is handed back at once (rejectOnRateLimit) rather than
+   * queued in discord.js, so it never holds an upload that shares its bucket, nor a global wait.
+   */
+  private readonly statusRest: REST;
   private readonly log: Logger;
   /** Status messages that are gone (deleted, no access): not edited again. */
   private readonly deadStatus = new Set<string>();
 
   constructor(options: DiscordDeliveryOptions) {
     this.rest = new REST({ version: '10', api: options.apiUrl, retries: 2, timeout: 60_000 }).setToken(options.token);
+    this.statusRest = new REST({
+      version: '10',
+      api: options.apiUrl,
+      retries: 1,
+      timeout: 15_000,
+      rejectOnRateLimit: () => true,
+    }).setToken(options.token);
     this.log = options.log ?? silentLogger;
   }
 
@@ -70,10 +94,11 @@ export class DiscordDelivery implements ResultDelivery {
   async updateStatus(job: RenderJob, content: string): Promise<void> {
     if (!job.statusMessageId || this.deadStatus.has(job.statusMessageId)) return;
     try {
-      await this.rest.patch(Routes.channelMessage(job.channelId, job.statusMessageId), {
+      await this.statusRest.patch(Routes.channelMessage(job.channelId, job.statusMessageId), {
         body: { content: content.slice(0, 2000), allowed_mentions: { parse: [] } },
       });
     } catch (error) {
+      if (error instanceof RateLimitError) throw new StatusEditDeferred(Math.max(error.retryAfter, 250));
       if (error instanceof DiscordAPIError && (error.status === 404 || error.status === 403)) {
         this.deadStatus.add(job.statusMessageId);
       }

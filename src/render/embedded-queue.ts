@@ -6,6 +6,8 @@ import { type RenderJob, RenderJobSchema } from './job.js';
 import {
   type CancelOutcome,
   type CompletedListener,
+  type ConsumeOptions,
+  DEFAULT_DELIVERY_BACKLOG,
   DEFAULT_LIMITS,
   type EnqueueResult,
   type QueuedJob,
@@ -39,7 +41,11 @@ interface JobRow {
 export class EmbeddedRenderQueue implements RenderQueue {
   readonly kind = 'embedded';
   readonly limits: QueueLimits;
-  private readonly running = new Map<string, { controller: AbortController; guildId: string | null }>();
+  /** Jobs in a consumer's hands; `rendering` until they release their slot (only then posting their images). */
+  private readonly running = new Map<
+    string,
+    { controller: AbortController; guildId: string | null; rendering: boolean }
+  >();
   private consumers = new Set<EmbeddedConsumer>();
   private readonly listeners = new Set<CompletedListener>();
 
@@ -127,6 +133,8 @@ export class EmbeddedRenderQueue implements RenderQueue {
     }
     if (row.state === 'active') {
       const running = this.running.get(jobId);
+      // Rendered already, only posting is left: too late to cancel.
+      if (running && !running.rendering) return 'finished';
       if (running) running.controller.abort(new RenderCancelledError());
       this.log.info({ jobId }, 'running render interrupted');
       return 'interrupting';
@@ -134,13 +142,18 @@ export class EmbeddedRenderQueue implements RenderQueue {
     return 'finished';
   }
 
-  async consume(handler: RenderHandler, options: { concurrency?: number } = {}): Promise<RenderConsumer> {
+  async consume(handler: RenderHandler, options: ConsumeOptions = {}): Promise<RenderConsumer> {
     // Jobs that were running when the last process died go back to the queue: accepted means rendered.
     const resumed = this.db
       .prepare(`UPDATE render_queue SET state = 'queued', updated_at = ? WHERE state = 'active'`)
       .run(Date.now()).changes;
     if (resumed > 0) this.log.warn({ jobs: resumed }, 'renders interrupted by a restart are queued again');
-    const consumer = new EmbeddedConsumer(this, handler, options.concurrency ?? 1);
+    const consumer = new EmbeddedConsumer(
+      this,
+      handler,
+      options.concurrency ?? 1,
+      options.deliveryBacklog ?? DEFAULT_DELIVERY_BACKLOG,
+    );
     this.consumers.add(consumer);
     consumer.wake();
     return {
@@ -181,7 +194,7 @@ export class EmbeddedRenderQueue implements RenderQueue {
         .prepare(`UPDATE render_queue SET state = 'active', attempts = ?, updated_at = ? WHERE id = ?`)
         .run(attempt, now, row.id);
       const controller = new AbortController();
-      this.running.set(row.id, { controller, guildId: row.guild_id });
+      this.running.set(row.id, { controller, guildId: row.guild_id, rendering: true });
       return { job: parseJob(row.data), attempt, controller };
     }
     return { retryInMs: soonest };
@@ -235,13 +248,19 @@ export class EmbeddedRenderQueue implements RenderQueue {
       .run(Math.max(0, Math.min(1, fraction)), Date.now(), jobId);
   }
 
-  runningJobs(): Map<string, { controller: AbortController; guildId: string | null }> {
+  runningJobs(): Map<string, { controller: AbortController; guildId: string | null; rendering: boolean }> {
     return this.running;
+  }
+
+  /** The job is past its render: it stops counting against its guild's concurrency. */
+  releaseSlot(jobId: string): void {
+    const running = this.running.get(jobId);
+    if (running) running.rendering = false;
   }
 
   private runningInGuild(guildId: string): number {
     let count = 0;
-    for (const running of this.running.values()) if (running.guildId === guildId) count++;
+    for (const running of this.running.values()) if (running.rendering && running.guildId === guildId) count++;
     return count;
   }
 
@@ -282,6 +301,8 @@ export class ConsumerStopping extends Error {
 
 class EmbeddedConsumer {
   private readonly active = new Map<string, Promise<void>>();
+  /** Active jobs still on the GPU (not yet `releaseSlot`). */
+  private readonly rendering = new Set<string>();
   private timer: NodeJS.Timeout | undefined;
   private closed = false;
 
@@ -289,20 +310,23 @@ class EmbeddedConsumer {
     private readonly queue: EmbeddedRenderQueue,
     private readonly handler: RenderHandler,
     private readonly concurrency: number,
+    private readonly deliveryBacklog: number,
   ) {}
 
   wake(): void {
     if (this.closed) return;
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
-    while (this.active.size < this.concurrency) {
+    while (this.rendering.size < this.concurrency && this.active.size < this.concurrency + this.deliveryBacklog) {
       const claimed = this.queue.claimNext();
       if (!('job' in claimed)) {
         if (claimed.retryInMs !== undefined) this.timer = setTimeout(() => this.wake(), claimed.retryInMs + 5);
         return;
       }
       const { job, attempt, controller } = claimed;
+      this.rendering.add(job.id);
       const run = this.run(job, attempt, controller).finally(() => {
+        this.rendering.delete(job.id);
         this.active.delete(job.id);
         this.wake();
       });
@@ -313,6 +337,17 @@ class EmbeddedConsumer {
   private async run(job: RenderJob, attempt: number, controller: AbortController): Promise<void> {
     let failure: unknown;
     let outcome: RenderOutcome | undefined;
+    let released = false;
+    const releaseSlot = () => {
+      if (released) return;
+      released = true;
+      this.rendering.delete(job.id);
+      this.queue.releaseSlot(job.id);
+      // Deferred: the handler goes on posting while the next job is claimed.
+      queueMicrotask(() => this.wake());
+    };
+    // Once released, the images exist: a late Cancel (or shutdown) no longer turns the job into a failure.
+    const stopped = () => controller.signal.aborted && !released;
     try {
       outcome =
         (await this.handler(job, {
@@ -320,10 +355,11 @@ class EmbeddedConsumer {
           maxAttempts: this.queue.limits.attempts,
           signal: controller.signal,
           reportProgress: async (fraction) => this.queue.saveProgress(job.id, fraction),
+          releaseSlot,
         })) ?? undefined;
-      if (controller.signal.aborted) failure = controller.signal.reason;
+      if (stopped()) failure = controller.signal.reason;
     } catch (error) {
-      failure = controller.signal.aborted ? controller.signal.reason : error;
+      failure = stopped() ? controller.signal.reason : error;
     }
     await this.queue.finish(job, attempt, failure ?? undefined, outcome);
   }

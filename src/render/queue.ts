@@ -40,6 +40,12 @@ export interface RenderContext {
   /** Aborted when the owner cancels a running job or the consumer shuts down. */
   signal: AbortSignal;
   reportProgress(fraction: number): Promise<void>;
+  /**
+   * Says the job no longer needs the GPU (its images are rendered; only posting them is left): the consumer may start
+   * the next job, and the job's guild slot is free, while this one finishes. After it, a Cancel no longer stops the
+   * job. Calling it twice is harmless.
+   */
+  releaseSlot(): void;
 }
 
 /** What a finished render reports: where it was posted and the seed of each image (by index). */
@@ -57,6 +63,19 @@ export interface RenderConsumer {
   /** Stops taking jobs; a running job is finished (or handed back to the queue when `force`). */
   close(force?: boolean): Promise<void>;
 }
+
+export interface ConsumeOptions {
+  /** Jobs rendering at once (one per GPU: 1). */
+  concurrency?: number;
+  /**
+   * Jobs past their render (`releaseSlot`) that may still be posting their images while others render: Discord's rate
+   * limits then slow delivery, not the GPU. Past it, the consumer waits for a delivery before taking another job.
+   */
+  deliveryBacklog?: number;
+}
+
+/** Default `deliveryBacklog`: rendered images are held in memory until posted, so it stays small. */
+export const DEFAULT_DELIVERY_BACKLOG = 4;
 
 export interface QueueLimits {
   /** Queued or running jobs one member may have (RENDER_MAX_QUEUED_PER_USER). */
@@ -84,7 +103,7 @@ export interface RenderQueue {
   /** Removes a queued job or interrupts a running one. Ownership is the caller's business. */
   cancel(jobId: string): Promise<CancelOutcome>;
   /** Starts taking jobs. `concurrency` is per consumer (one per GPU: 1). */
-  consume(handler: RenderHandler, options?: { concurrency?: number }): Promise<RenderConsumer>;
+  consume(handler: RenderHandler, options?: ConsumeOptions): Promise<RenderConsumer>;
   /**
    * Calls `listener` for each job that completes with an outcome, whichever worker ran it (BullMQ: from the time of
    * the call on). The bot uses it to record results in its own store when workers run elsewhere.

@@ -13,7 +13,7 @@ import type { RenderJob } from './job.js';
 import { type LoraCache, loraCacheFromConfig } from './lora-cache.js';
 import type { RenderConsumer, RenderContext, RenderHandler, RenderOutcome, RenderQueue } from './queue.js';
 import { RenderResults } from './results.js';
-import { PositionAnnouncer, progressText, StatusThrottle } from './status.js';
+import { PositionAnnouncer, progressText, StatusBoard } from './status.js';
 import { checkpointKey, configuredCheckpoints } from './submit.js';
 
 /** Largest init image or mask the worker downloads. */
@@ -29,6 +29,8 @@ export interface WorkerDeps {
   log: Logger;
   /** Status edits at most this often (2 s). */
   statusIntervalMs?: number;
+  /** First wait before posting a result again after Discord failed it (2 s, doubling). */
+  deliveryRetryMs?: number;
 }
 
 /**
@@ -56,12 +58,55 @@ export async function checkCheckpoints(config: Config, backend: RenderBackend, l
   log.info({ backend: backend.name, checkpoints: Object.fromEntries(configured) }, 'checkpoints found on the backend');
 }
 
-/** The job handler: LoRAs, backend, delivery, results, status. Exported for the embedded mode and for tests. */
+/** Tries of one result post (Discord 5xx, a dropped connection) before the job itself is retried. */
+const DELIVERY_TRIES = 5;
+
+/**
+ * The job handler: LoRAs, backend, delivery, results, status. It never waits on Discord while it holds the GPU:
+ * status edits go through the StatusBoard (never awaited), and once the images are rendered the job releases its
+ * slot, so the next job renders while this one posts (retrying as Discord allows). Exported for the embedded mode
+ * and for tests.
+ */
 export function createRenderHandler(deps: WorkerDeps): RenderHandler {
-  const status = new StatusThrottle(deps.delivery, deps.statusIntervalMs ?? 2_000);
+  const status = new StatusBoard(deps.delivery, deps.statusIntervalMs ?? 2_000, deps.log);
   const positions = new PositionAnnouncer(deps.queue, status);
   const announce = () =>
     positions.announce().catch((error: unknown) => deps.log.warn({ err: error }, 'queue positions not announced'));
+  const deliveryRetryMs = deps.deliveryRetryMs ?? 2_000;
+
+  /** Tells the member when a try was the last one; returns the error for the queue. */
+  const failed = async (job: RenderJob, context: RenderContext, error: unknown, log: Logger): Promise<unknown> => {
+    const cause = context.signal.aborted ? context.signal.reason : error;
+    if (cause instanceof RenderCancelledError) {
+      status.finish(job, 'Render cancelled.');
+      return cause;
+    }
+    const final = !isRetriable(cause) || context.attempt >= context.maxAttempts;
+    if (cause instanceof RenderError) log.warn({ code: cause.code, final, err: cause }, 'render failed');
+    else log.error({ final, err: cause }, 'render failed unexpectedly');
+    if (final && !context.signal.aborted) {
+      const message =
+        cause instanceof UserFacingError ? cause.userMessage : 'Something went wrong on the render server.';
+      status.finish(job, `Render failed: ${message}`);
+      await deps.delivery.postFailure(job, message);
+    } else if (!context.signal.aborted) {
+      status.report(job, 'The render hit a problem; trying again shortly…', 'retrying');
+    }
+    return cause;
+  };
+
+  const deliver = async (job: RenderJob, rendered: RenderedImage[], log: Logger): Promise<{ messageId: string }> => {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await deps.delivery.postResult(job, rendered);
+      } catch (error) {
+        if (!isRetriable(error) || attempt >= DELIVERY_TRIES) throw error;
+        const waitMs = deliveryRetryMs * 2 ** (attempt - 1);
+        log.warn({ attempt, waitMs, err: error }, 'posting the images failed; trying again');
+        await new Promise((resolve) => setTimeout(resolve, waitMs));
+      }
+    }
+  };
 
   return async (job: RenderJob, context: RenderContext): Promise<RenderOutcome> => {
     const log = deps.log.child({ jobId: job.id, guildId: job.guildId, attempt: context.attempt });
@@ -77,88 +122,94 @@ export function createRenderHandler(deps: WorkerDeps): RenderHandler {
     status.report(
       job,
       context.attempt > 1 ? `Rendering (try ${context.attempt} of ${context.maxAttempts})…` : 'Rendering…',
-      true,
+      'started',
     );
     void announce();
-    let release = () => {};
+    let rendered: RenderedImage[];
     try {
-      const [initImage, mask] = await Promise.all([
-        job.initImageUrl ? fetchImage(job.initImageUrl, 'image', context.signal) : undefined,
-        job.maskUrl ? fetchImage(job.maskUrl, 'mask', context.signal) : undefined,
-      ]);
-      const allLoras = job.images.flatMap((image) => image.loras);
-      if (deps.loras) release = (await deps.loras.ensureAll(allLoras, context.signal)).release;
-      await deps.backend.ensureLoras([...new Set(allLoras.map((lora) => lora.fileName))], context.signal);
-
-      const rendered: RenderedImage[] = [];
-      let lastProgress = 0;
-      for (const [position, image] of job.images.entries()) {
-        throwIfAborted(context.signal);
-        const result = await deps.backend.renderImage(
-          {
-            tag: `${job.id}-${image.index}`,
-            checkpoint: job.checkpoint,
-            positive: image.positive,
-            a1111Prompt: image.a1111Prompt,
-            negative: job.negativePrompt,
-            loras: image.loras,
-            seed: image.seed,
-            steps: job.steps,
-            cfg: job.cfg,
-            sampler: job.sampler,
-            scheduler: job.scheduler,
-            width: job.width,
-            height: job.height,
-            denoise: job.denoise,
-            ...(initImage ? { initImage } : {}),
-            ...(mask && initImage ? { mask } : {}),
-          },
-          {
-            signal: context.signal,
-            onProgress: (fraction) => {
-              status.report(job, progressText(position, job.images.length, fraction));
-              const overall = (position + fraction) / job.images.length;
-              // Queue progress is for dashboards: a few updates per image are plenty.
-              if (overall - lastProgress >= 0.1) {
-                lastProgress = overall;
-                void context.reportProgress(overall).catch(() => undefined);
-              }
-            },
-          },
-        );
-        rendered.push(result);
-      }
-      throwIfAborted(context.signal);
-      const { messageId } = await deps.delivery.postResult(job, rendered);
+      rendered = await renderImages(deps, job, context, status);
+    } catch (error) {
+      context.releaseSlot();
+      void announce();
+      throw await failed(job, context, error, log);
+    }
+    // The GPU is free for the next job from here on: what is left is Discord's pace.
+    context.releaseSlot();
+    void announce();
+    try {
+      const { messageId } = await deliver(job, rendered, log);
       const seeds = new Map(job.images.map((image, position) => [image.index, rendered[position]?.seed ?? image.seed]));
       deps.results.record(job, messageId, seeds);
-      await context.reportProgress(1);
-      await status.finish(job, 'Rendered: the images are posted below.');
+      await context.reportProgress(1).catch(() => undefined);
+      status.finish(job, 'Rendered: the images are posted below.');
       log.info({ messageId, images: rendered.length }, 'render finished');
       return { messageId, seeds: Object.fromEntries([...seeds].map(([index, seed]) => [String(index), seed])) };
     } catch (error) {
-      const cause = context.signal.aborted ? context.signal.reason : error;
-      if (cause instanceof RenderCancelledError) {
-        await status.finish(job, 'Render cancelled.');
-        throw cause;
-      }
-      const final = !isRetriable(cause) || context.attempt >= context.maxAttempts;
-      if (cause instanceof RenderError) log.warn({ code: cause.code, final, err: cause }, 'render failed');
-      else log.error({ final, err: cause }, 'render failed unexpectedly');
-      if (final && !context.signal.aborted) {
-        const message =
-          cause instanceof UserFacingError ? cause.userMessage : 'Something went wrong on the render server.';
-        await status.finish(job, `Render failed: ${message}`);
-        await deps.delivery.postFailure(job, message);
-      } else if (!context.signal.aborted) {
-        status.report(job, 'The render hit a problem; trying again shortly…', true);
-      }
-      throw cause;
-    } finally {
-      release();
-      void announce();
+      throw await failed(job, context, error, log);
     }
   };
+}
+
+/** Attachments, LoRA files, then each image on the backend (the part of a job that holds the GPU). */
+async function renderImages(
+  deps: WorkerDeps,
+  job: RenderJob,
+  context: RenderContext,
+  status: StatusBoard,
+): Promise<RenderedImage[]> {
+  let release = () => {};
+  try {
+    const [initImage, mask] = await Promise.all([
+      job.initImageUrl ? fetchImage(job.initImageUrl, 'image', context.signal) : undefined,
+      job.maskUrl ? fetchImage(job.maskUrl, 'mask', context.signal) : undefined,
+    ]);
+    const allLoras = job.images.flatMap((image) => image.loras);
+    if (deps.loras) release = (await deps.loras.ensureAll(allLoras, context.signal)).release;
+    await deps.backend.ensureLoras([...new Set(allLoras.map((lora) => lora.fileName))], context.signal);
+
+    const rendered: RenderedImage[] = [];
+    let lastProgress = 0;
+    for (const [position, image] of job.images.entries()) {
+      throwIfAborted(context.signal);
+      const result = await deps.backend.renderImage(
+        {
+          tag: `${job.id}-${image.index}`,
+          checkpoint: job.checkpoint,
+          positive: image.positive,
+          a1111Prompt: image.a1111Prompt,
+          negative: job.negativePrompt,
+          loras: image.loras,
+          seed: image.seed,
+          steps: job.steps,
+          cfg: job.cfg,
+          sampler: job.sampler,
+          scheduler: job.scheduler,
+          width: job.width,
+          height: job.height,
+          denoise: job.denoise,
+          ...(initImage ? { initImage } : {}),
+          ...(mask && initImage ? { mask } : {}),
+        },
+        {
+          signal: context.signal,
+          onProgress: (fraction) => {
+            status.report(job, progressText(position, job.images.length, fraction), 'progress');
+            const overall = (position + fraction) / job.images.length;
+            // Queue progress is for dashboards: a few updates per image are plenty.
+            if (overall - lastProgress >= 0.1) {
+              lastProgress = overall;
+              void context.reportProgress(overall).catch(() => undefined);
+            }
+          },
+        },
+      );
+      rendered.push(result);
+    }
+    throwIfAborted(context.signal);
+    return rendered;
+  } finally {
+    release();
+  }
 }
 
 /**

@@ -287,6 +287,37 @@ export function renderQueueContract(name: string, makeHarness: () => QueueHarnes
       expect(overlaps.some((snapshot) => snapshot.includes(a1.id) && snapshot.includes(b1.id))).toBe(true);
     });
 
+    it('starts the next job of the guild while a job that released its slot is still posting', async () => {
+      const posting = renderJob({ requesterId: 'u1' });
+      const next = renderJob({ requesterId: 'u2' });
+      const last = renderJob({ requesterId: 'u3' });
+      for (const job of [posting, next, last]) await queue.enqueue(job);
+      const delivered = gate();
+      const started: string[] = [];
+      consumers.push(
+        await queue.consume(
+          async (job, context: RenderContext) => {
+            started.push(job.id);
+            context.releaseSlot();
+            await delivered.promise;
+            return { messageId: `message-${job.id}`, seeds: {} };
+          },
+          { concurrency: 1, deliveryBacklog: 1 },
+        ),
+      );
+      // One GPU, one guild: `next` renders while `posting` still posts; with a backlog of one, `last` waits.
+      const deadline = Date.now() + 10_000;
+      while (started.length < 2 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(started).toEqual([posting.id, next.id]);
+      expect((await queue.status(posting.id))?.state).toBe('active');
+      expect(await queue.cancel(posting.id)).toBe('finished');
+      await new Promise((resolve) => setTimeout(resolve, 150));
+      expect((await queue.status(last.id))?.state).toBe('queued');
+      delivered.open();
+      for (const job of [posting, next, last]) await waitForState(queue, job.id, ['completed']);
+      expect(started).toEqual([posting.id, next.id, last.id]);
+    });
+
     it('tells completed-job listeners where the render was posted', async () => {
       const heard: { jobId: string; messageId: string; seeds: Record<string, number> }[] = [];
       const stop = await queue.onCompleted((job, outcome) => heard.push({ jobId: job.id, ...outcome }));

@@ -59,6 +59,21 @@ export interface RecordedDispatch {
 
 export type LogEntry = RecordedRequest | RecordedDispatch;
 
+/**
+ * A rate limit the fake applies, shaped like Discord's (docs: topics/rate-limits): HTTP 429 with Retry-After,
+ * X-RateLimit-Limit / Remaining (0) / Reset / Reset-After / Bucket / Scope, X-RateLimit-Global on a global limit, and a
+ * JSON body `{ message, retry_after, global }`. It answers every matching request until it is removed.
+ */
+export interface RateLimitRule {
+  match: (request: RecordedRequest) => boolean;
+  /** Seconds, as in `retry_after` (the Retry-After header is rounded up, as Discord sends it). */
+  retryAfter: number;
+  /** The bot's global limit rather than a route's. */
+  global?: boolean;
+  /** The X-RateLimit-Bucket hash (routes that share a limit share one). */
+  bucket?: string;
+}
+
 interface PendingInteraction {
   id: string;
   token: string;
@@ -92,6 +107,8 @@ export class FakeDiscord {
   private readonly attachmentBodies = new Map<string, { data: Buffer; contentType: string }>();
   private readonly sockets = new Set<{ socket: WebSocket; seq: number; identified: boolean }>();
   private readonly events = new EventEmitter();
+  private readonly rateLimits = new Set<RateLimitRule>();
+  private readonly nonces = new Map<string, string>();
   private seq = 0;
 
   private constructor(
@@ -207,6 +224,30 @@ export class FakeDiscord {
       };
       this.events.on('identify', check);
     });
+  }
+
+  /** Answers matching requests with 429 until the returned function is called. */
+  rateLimit(rule: RateLimitRule): () => void {
+    this.rateLimits.add(rule);
+    return () => this.rateLimits.delete(rule);
+  }
+
+  /** A message the bot posted earlier (its status message, say), as `POST /channels/{id}/messages` would make it. */
+  seedMessage(content: string, channelId = this.channelId): FakeMessage {
+    const request: RecordedRequest = {
+      kind: 'rest',
+      seq: 0,
+      at: performance.now(),
+      method: 'POST',
+      rawPath: `/channels/${channelId}/messages`,
+      path: `/channels/${channelId}/messages`,
+      query: new URLSearchParams(),
+      authorization: `Bot ${this.token}`,
+      body: { content },
+      files: [],
+      status: 200,
+    };
+    return this.createMessage(channelId, request, undefined);
   }
 
   // ---- interactions -------------------------------------------------------------------------------------------
@@ -419,6 +460,12 @@ export class FakeDiscord {
       this.record(request);
       return reply(res, 400, { message: `bad body: ${String(error)}`, code: 50109 });
     }
+    const limited = [...this.rateLimits].find((rule) => rule.match(request));
+    if (limited) {
+      request.status = 429;
+      this.record(request);
+      return replyRateLimited(res, limited);
+    }
     const [status, body] = this.route(request);
     request.status = status;
     this.record(request);
@@ -491,7 +538,19 @@ export class FakeDiscord {
         const message = this.messages.get(messageId);
         return message ? [200, message] : [404, { message: 'Unknown Message', code: 10008 }];
       }
-      if (method === 'POST' && !messageId) return [200, this.createMessage(channelId, request, undefined)];
+      if (method === 'POST' && !messageId) {
+        // enforce_nonce: a second message with the same nonce returns the first one instead of posting again.
+        const nonce = request.body.enforce_nonce === true ? String(request.body.nonce ?? '') : '';
+        const earlier = nonce ? this.messages.get(this.nonces.get(nonce) ?? '') : undefined;
+        if (earlier) return [200, earlier];
+        const created = this.createMessage(channelId, request, undefined);
+        if (nonce) this.nonces.set(nonce, created.id);
+        return [200, created];
+      }
+      if (method === 'PATCH' && messageId) {
+        const edited = this.messages.get(messageId)?.channel_id === channelId && this.editMessage(messageId, request);
+        return edited ? [200, edited] : [404, { message: 'Unknown Message', code: 10008 }];
+      }
     }
     return [404, { message: '404: Not Found', code: 0 }];
   }
@@ -636,6 +695,26 @@ async function parseBody(request: RecordedRequest, raw: Buffer, contentType: str
     return;
   }
   request.body = JSON.parse(raw.toString('utf8')) as Record<string, unknown>;
+}
+
+function replyRateLimited(res: ServerResponse, rule: RateLimitRule): void {
+  const text = JSON.stringify({
+    message: 'You are being rate limited.',
+    retry_after: rule.retryAfter,
+    global: !!rule.global,
+  });
+  res.writeHead(429, {
+    'content-type': 'application/json',
+    'retry-after': String(Math.ceil(rule.retryAfter)),
+    'x-ratelimit-limit': '5',
+    'x-ratelimit-remaining': '0',
+    'x-ratelimit-reset': String((Date.now() / 1000 + rule.retryAfter).toFixed(3)),
+    'x-ratelimit-reset-after': rule.retryAfter.toFixed(3),
+    'x-ratelimit-bucket': rule.bucket ?? 'fake-bucket',
+    'x-ratelimit-scope': rule.global ? 'global' : 'user',
+    ...(rule.global ? { 'x-ratelimit-global': 'true' } : {}),
+  });
+  res.end(text);
 }
 
 function reply(res: ServerResponse, status: number, body: unknown): void {
