@@ -34,8 +34,18 @@ export interface LoraCacheOptions {
   /** Tries on HTTP 429 before giving up, and the first wait when the server gives no Retry-After. */
   rateLimitTries?: number;
   rateLimitBaseMs?: number;
-  downloadTimeoutMs?: number;
+  /** Longest wait for a server's answer (status and headers) to one request (60 s). */
+  responseTimeoutMs?: number;
+  /** Longest gap between two chunks of a body before the try is given up (60 s). */
+  stallTimeoutMs?: number;
 }
+
+/**
+ * Slowest pace a download may keep on average: past `10 min + size / pace` the try is given up even when bytes
+ * still trickle in (the stall deadline catches a connection that went quiet).
+ */
+const MIN_BYTES_PER_SECOND = 256 * 1024;
+const BASE_DOWNLOAD_MS = 10 * 60_000;
 
 /** One fetch of a file, shared by the jobs that need it; aborted when the last of them stops waiting. */
 interface SharedDownload {
@@ -222,7 +232,14 @@ export class LoraCache {
     await mkdir(this.options.dir, { recursive: true });
     await this.makeRoom(lora.sizeBytes ?? 0, fileName);
 
-    const response = await this.fetchWithBackoff(url, fileName, signal);
+    // Each try has deadlines of its own (an answer, no stall, an overall pace); a caller's Cancel still comes first.
+    const deadline = new AbortController();
+    const stop = signal ? AbortSignal.any([signal, deadline.signal]) : deadline.signal;
+    const giveUp = (why: string) =>
+      deadline.abort(
+        new RenderError(`The download of ${fileName} ${why}; it will be tried again.`, 'lora_download', true),
+      );
+    const response = await this.fetchWithBackoff(url, fileName, stop, giveUp);
     const disposition = response.headers.get('content-disposition') ?? '';
     const served = /filename\*?=(?:UTF-8'')?"?([^";]+)"?/i.exec(disposition)?.[1];
     if (served && PICKLE.test(decodeURIComponent(served))) {
@@ -232,7 +249,7 @@ export class LoraCache {
     const contentType = response.headers.get('content-type') ?? '';
     if (/text\/html|application\/xhtml/i.test(contentType)) {
       await response.body?.cancel();
-      throw htmlInstead(fileName, url);
+      throw htmlInstead(fileName);
     }
     const declared = Number(response.headers.get('content-length') ?? Number.NaN);
     if (Number.isFinite(declared) && declared > maxFileBytes) {
@@ -246,6 +263,15 @@ export class LoraCache {
     let size = 0;
     let firstBytes: Buffer | undefined;
     const body = Readable.fromWeb(response.body as WebReadableStream<Uint8Array>);
+    const expected = Number.isFinite(declared) ? declared : (lora.sizeBytes ?? maxFileBytes);
+    const totalMs = BASE_DOWNLOAD_MS + (expected / MIN_BYTES_PER_SECOND) * 1000;
+    const stallMs = this.options.stallTimeoutMs ?? 60_000;
+    const tooSlow = setTimeout(() => giveUp(`took longer than ${Math.round(totalMs / 60_000)} minutes`), totalMs);
+    let stalled = setTimeout(() => giveUp(`stopped receiving data for ${Math.round(stallMs / 1000)} s`), stallMs);
+    const onProgress = () => {
+      clearTimeout(stalled);
+      stalled = setTimeout(() => giveUp(`stopped receiving data for ${Math.round(stallMs / 1000)} s`), stallMs);
+    };
     try {
       // pipeline, not write() by hand: a write error (disk full, folder gone) rejects here instead of being an
       // unhandled 'error' event that kills the process, and back-pressure cannot wait for a 'drain' that never comes.
@@ -253,9 +279,10 @@ export class LoraCache {
         body,
         async function* checked(chunks: AsyncIterable<Buffer>) {
           for await (const bytes of chunks) {
+            onProgress();
             if (!firstBytes) {
               firstBytes = bytes;
-              if (looksLikeHtml(bytes)) throw htmlInstead(fileName, url);
+              if (looksLikeHtml(bytes)) throw htmlInstead(fileName);
             }
             size += bytes.length;
             if (size > maxFileBytes) throw tooLarge(fileName, maxFileBytes);
@@ -293,40 +320,61 @@ export class LoraCache {
       body.destroy();
       await unlink(part).catch(() => undefined);
       if (error instanceof RenderError) throw error;
-      if (signal?.aborted) throw signal.reason;
+      if (stop.aborted) throw stop.reason;
       throw new RenderError(`The download of ${fileName} broke off; it will be tried again.`, 'lora_download', true, {
         cause: error,
       });
+    } finally {
+      clearTimeout(tooSlow);
+      clearTimeout(stalled);
     }
   }
 
-  private async fetchWithBackoff(url: string, fileName: string, signal?: AbortSignal): Promise<Response> {
+  /**
+   * One request for the file, tried again on HTTP 429 (honouring Retry-After). `signal` carries the caller's Cancel
+   * and the try's deadlines; `giveUp` fires the latter. Messages name the hub, never its address (a mirror's address
+   * is ours): the host goes to the log.
+   */
+  private async fetchWithBackoff(
+    url: string,
+    fileName: string,
+    signal: AbortSignal,
+    giveUp: (why: string) => void,
+  ): Promise<Response> {
     const tries = this.options.rateLimitTries ?? 4;
     const baseMs = this.options.rateLimitBaseMs ?? 2_000;
-    const timeout = AbortSignal.timeout(this.options.downloadTimeoutMs ?? 30 * 60_000);
-    const combined = signal ? AbortSignal.any([signal, timeout]) : timeout;
+    const responseMs = this.options.responseTimeoutMs ?? 60_000;
+    const host = new URL(url).host;
+    const hub = this.hubName(url);
     for (let attempt = 1; ; attempt++) {
       let response: Response;
+      const noAnswer = setTimeout(
+        () => giveUp(`got no answer from ${hub} within ${Math.round(responseMs / 1000)} s`),
+        responseMs,
+      );
       try {
-        response = await fetch(url, { headers: this.authHeaders(url), redirect: 'follow', signal: combined });
+        response = await fetch(url, { headers: this.authHeaders(url), redirect: 'follow', signal });
       } catch (error) {
-        if (signal?.aborted) throw signal.reason;
+        if (signal.aborted) throw signal.reason;
+        this.log.warn({ fileName, host, err: error }, 'LoRA download failed to connect');
         throw new RenderError(
-          `Could not reach the server hosting ${fileName}; it will be tried again.`,
+          `Could not reach ${hub} for ${fileName}; it will be tried again.`,
           'lora_download',
           true,
           {
             cause: error,
           },
         );
+      } finally {
+        clearTimeout(noAnswer);
       }
       if (response.ok) return response;
       await response.body?.cancel();
-      const host = new URL(url).host;
+      this.log.warn({ fileName, host, status: response.status, attempt }, 'LoRA download refused');
       if (response.status === 429 && attempt < tries) {
         const wait = retryAfterMs(response.headers.get('retry-after')) ?? baseMs * 2 ** (attempt - 1);
         this.log.warn({ fileName, host, attempt, waitMs: wait }, 'LoRA download rate-limited, backing off');
-        await sleep(Math.min(wait, 120_000), combined);
+        await sleep(Math.min(wait, 120_000), signal);
         continue;
       }
       if (response.status === 401 || response.status === 403) {
@@ -336,31 +384,38 @@ export class LoraCache {
             ? ' An admin should set HF_TOKEN (a Hugging Face token that accepted the model terms).'
             : '';
         throw new RenderError(
-          `${host} refused the download of ${fileName} (HTTP ${response.status}).${hint}`,
+          `${capitalise(hub)} refused the download of ${fileName} (HTTP ${response.status}).${hint}`,
           'lora_download',
           false,
         );
       }
       if (response.status === 404) {
         throw new RenderError(
-          `The adapter file ${fileName} is no longer available at ${host} (HTTP 404).`,
+          `The adapter file ${fileName} is no longer available on ${hub} (HTTP 404).`,
           'lora_download',
           false,
         );
       }
       if (response.status === 429) {
         throw new RenderError(
-          `${host} is rate-limiting downloads; the render will be tried again later.`,
+          `${capitalise(hub)} is rate-limiting downloads; the render will be tried again later.`,
           'lora_download',
           true,
         );
       }
       throw new RenderError(
-        `${host} answered HTTP ${response.status} for ${fileName}; it will be tried again.`,
+        `${capitalise(hub)} answered HTTP ${response.status} for ${fileName}; it will be tried again.`,
         'lora_download',
         true,
       );
     }
+  }
+
+  /** How members hear of a download's server: the hub's name, not its address. */
+  private hubName(url: string): string {
+    if (this.isCivitai(url)) return 'Civitai';
+    if (this.isHuggingFace(url)) return 'Hugging Face';
+    return 'the download server';
   }
 
   private authHeaders(url: string): Record<string, string> {
@@ -439,12 +494,16 @@ function tooLarge(fileName: string, maxBytes: number): RenderError {
   );
 }
 
-function htmlInstead(fileName: string, url: string): RenderError {
+function htmlInstead(fileName: string): RenderError {
   return new RenderError(
-    `The download of ${fileName} from ${new URL(url).host} returned a web page (a login page?) instead of the file. An admin may need to set CIVITAI_TOKEN or HF_TOKEN.`,
+    `The download of ${fileName} returned a web page (a login page?) instead of the file. An admin may need to set CIVITAI_TOKEN or HF_TOKEN.`,
     'lora_download',
     false,
   );
+}
+
+function capitalise(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
 function looksLikeHtml(bytes: Buffer): boolean {

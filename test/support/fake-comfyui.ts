@@ -57,6 +57,10 @@ export class FakeComfyUI {
   /** LoRA files present besides those in `loraDir`. */
   loras: string[] = [];
   behaviour: ComfyBehaviour = 'ok';
+  /** `hang`: the WebSocket upgrade is read and never answered (a proxy or a wedged server): the socket never opens. */
+  socketBehaviour: 'ok' | 'hang' = 'ok';
+  /** How many of the next POST /prompt answer HTTP 500 as aiohttp does for an exception in a handler. */
+  failPrompts = 0;
   stepDelayMs = 2;
   /** Incompressible pixels (to test upload limits) instead of a flat colour. */
   noisyImages = false;
@@ -69,6 +73,7 @@ export class FakeComfyUI {
   /** The TCP sockets under the WebSockets, to write frames ws would refuse to send. */
   private readonly rawSockets = new Map<string, Duplex>();
   private readonly interrupted = new Set<string>();
+  private heldUpgrades = new Set<Duplex>();
   private running: string | undefined;
   private seq = 0;
   private counter = 0;
@@ -86,16 +91,31 @@ export class FakeComfyUI {
     const server = createServer((req, res) => {
       void fake?.handle(req, res).catch((error: unknown) => json(res, 500, { error: String(error) }));
     });
-    const wss = new WebSocketServer({ server, path: '/ws' });
+    const wss = new WebSocketServer({ noServer: true });
+    const held = new Set<Duplex>();
+    server.on('upgrade', (request, socket, head) => {
+      if (new URL(request.url ?? '/', 'http://x').pathname !== '/ws') return socket.destroy();
+      if (fake?.socketBehaviour === 'hang') {
+        held.add(socket);
+        socket.on('close', () => held.delete(socket));
+        return;
+      }
+      wss.handleUpgrade(request, socket, head, (ws) => wss.emit('connection', ws, request));
+    });
+    server.on('close', () => {
+      for (const socket of held) socket.destroy();
+    });
     await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
     const { port } = server.address() as AddressInfo;
     fake = new FakeComfyUI(server, wss, `http://127.0.0.1:${port}`, options.loraDir);
+    fake.heldUpgrades = held;
     wss.on('connection', (socket, request) => fake?.onSocket(socket, request));
     return fake;
   }
 
   async close(): Promise<void> {
     for (const socket of this.sockets.values()) socket.terminate();
+    for (const socket of this.heldUpgrades) socket.destroy();
     await new Promise<void>((resolve) => this.wss.close(() => resolve()));
     this.server.closeAllConnections();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
@@ -170,6 +190,13 @@ export class FakeComfyUI {
     }
     if (method === 'POST' && url.pathname === '/upload/image' && form) {
       await this.upload(form, res);
+      return;
+    }
+    if (method === 'POST' && url.pathname === '/prompt' && this.failPrompts > 0) {
+      this.failPrompts--;
+      res
+        .writeHead(500, { 'content-type': 'text/plain; charset=utf-8' })
+        .end('500 Internal Server Error\n\nServer got itself in trouble');
       return;
     }
     if (method === 'POST' && url.pathname === '/prompt') {

@@ -2,7 +2,7 @@ import { loraTagName } from '../../catalog/lora-file.js';
 import type { Logger } from '../../log.js';
 import { silentLogger } from '../../log.js';
 import { RenderCancelledError, RenderError } from '../errors.js';
-import { backendFetch, errorBody, isOutOfMemory, outOfMemoryError } from './http.js';
+import { backendFetch, errorBody, isOutOfMemory, outOfMemoryError, publicText, tooSlowError } from './http.js';
 import type { BackendCallOptions, BackendImageRequest, RenderBackend, RenderedImage } from './types.js';
 
 const NAME = 'AUTOMATIC1111';
@@ -27,7 +27,10 @@ const SAMPLERS: Record<string, string> = {
 export interface A1111Options {
   url: string;
   log?: Logger;
+  /** Longest one image may take (10 min): then A1111 is interrupted and the try fails. */
   imageTimeoutMs?: number;
+  /** Longest any other request may take (30 s). */
+  requestTimeoutMs?: number;
   /** How often to ask GET /sdapi/v1/progress while an image renders. */
   progressPollMs?: number;
 }
@@ -42,11 +45,13 @@ export class A1111Backend implements RenderBackend {
   private readonly log: Logger;
   private readonly imageTimeoutMs: number;
   private readonly progressPollMs: number;
+  private readonly requestTimeoutMs: number;
 
   constructor(options: A1111Options) {
     this.url = options.url.replace(/\/+$/, '');
     this.log = options.log ?? silentLogger;
     this.imageTimeoutMs = options.imageTimeoutMs ?? 10 * 60_000;
+    this.requestTimeoutMs = options.requestTimeoutMs ?? 30_000;
     this.progressPollMs = options.progressPollMs ?? 1_000;
   }
 
@@ -75,7 +80,11 @@ export class A1111Backend implements RenderBackend {
     const wanted = fileNames.map((fileName) => loraTagName(fileName));
     let known = new Set(await this.listLoras(signal));
     if (wanted.some((name) => !known.has(name))) {
-      const refreshed = await backendFetch(NAME, `${this.url}/sdapi/v1/refresh-loras`, { method: 'POST', signal });
+      const refreshed = await backendFetch(NAME, `${this.url}/sdapi/v1/refresh-loras`, {
+        method: 'POST',
+        signal,
+        timeoutMs: this.requestTimeoutMs,
+      });
       if (!refreshed.ok) throw await this.httpError(refreshed, 'POST /sdapi/v1/refresh-loras');
       known = new Set(await this.listLoras(signal));
     }
@@ -118,16 +127,19 @@ export class A1111Backend implements RenderBackend {
         body.mask_blur = 4;
       }
     }
+    // One deadline for the image; on it (or a Cancel) A1111 is told to stop, so the GPU is not left rendering.
+    const deadline = AbortSignal.timeout(this.imageTimeoutMs);
+    const signal = AbortSignal.any([options.signal, deadline]);
     const stopProgress = this.pollProgress(options);
     const onAbort = () => void this.interrupt();
-    options.signal.addEventListener('abort', onAbort, { once: true });
+    signal.addEventListener('abort', onAbort, { once: true });
     try {
       const response = await backendFetch(NAME, `${this.url}/sdapi/v1/${img2img ? 'img2img' : 'txt2img'}`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify(body),
-        signal: options.signal,
-        timeoutMs: this.imageTimeoutMs,
+        signal,
+        timeoutMs: this.imageTimeoutMs + 1_000,
       });
       if (!response.ok) throw await this.httpError(response, `POST /sdapi/v1/${img2img ? 'img2img' : 'txt2img'}`);
       const result = (await response.json()) as { images?: unknown[]; info?: unknown };
@@ -139,9 +151,12 @@ export class A1111Backend implements RenderBackend {
         this.log.warn({ asked: request.seed, used: info.seed }, 'A1111 used another seed than asked');
       }
       return { png: Buffer.from(first.replace(/^data:image\/\w+;base64,/, ''), 'base64'), seed: info.seed };
+    } catch (error) {
+      if (deadline.aborted && !options.signal.aborted) throw tooSlowError(NAME, this.imageTimeoutMs);
+      throw error;
     } finally {
       stopProgress();
-      options.signal.removeEventListener('abort', onAbort);
+      signal.removeEventListener('abort', onAbort);
     }
   }
 
@@ -179,7 +194,7 @@ export class A1111Backend implements RenderBackend {
   }
 
   private async getJson<T>(path: string, signal?: AbortSignal): Promise<T> {
-    const response = await backendFetch(NAME, `${this.url}${path}`, { signal });
+    const response = await backendFetch(NAME, `${this.url}${path}`, { signal, timeoutMs: this.requestTimeoutMs });
     if (!response.ok) throw await this.httpError(response, `GET ${path}`);
     return (await response.json()) as T;
   }
@@ -203,7 +218,11 @@ export class A1111Backend implements RenderBackend {
     this.log.warn({ status: response.status, detail, what }, 'A1111 request failed');
     if (isOutOfMemory(detail)) return outOfMemoryError(NAME, detail);
     if (response.status === 422 || response.status === 400 || response.status === 404) {
-      return new RenderError(`The render server refused the job: ${detail.slice(0, 500)}`, 'backend_rejected', false);
+      return new RenderError(
+        `The render server refused the job: ${publicText(detail).slice(0, 500)}`,
+        'backend_rejected',
+        false,
+      );
     }
     return new RenderError(
       `The render server answered ${what} with HTTP ${response.status}.`,

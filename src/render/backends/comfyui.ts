@@ -4,7 +4,16 @@ import type { Logger } from '../../log.js';
 import { silentLogger } from '../../log.js';
 import { buildComfyGraph, type ComfyGraph } from '../comfyui-graph.js';
 import { RenderCancelledError, RenderError } from '../errors.js';
-import { backendFetch, errorBody, isOutOfMemory, outOfMemoryError, unreachableError } from './http.js';
+import {
+  backendFetch,
+  errorBody,
+  isOutOfMemory,
+  neverReached,
+  outOfMemoryError,
+  publicText,
+  tooSlowError,
+  unreachableError,
+} from './http.js';
 import type { BackendCallOptions, BackendImageRequest, RenderBackend, RenderedImage } from './types.js';
 
 const NAME = 'ComfyUI';
@@ -28,8 +37,15 @@ interface HistoryImage {
 export interface ComfyUiOptions {
   url: string;
   log?: Logger;
-  /** Longest a single image may take before the render is called stuck. */
+  /** Longest a single image may take, from its first request to its last byte (10 min): then it is stopped. */
   imageTimeoutMs?: number;
+  /** Longest the WebSocket may take to open (connection and upgrade, 10 s). */
+  connectTimeoutMs?: number;
+  /** Longest one HTTP request may take (30 s). */
+  requestTimeoutMs?: number;
+  /** Tries of POST /prompt when ComfyUI answers 5xx or refuses the connection (3), the first wait (1 s, doubling). */
+  promptTries?: number;
+  retryBaseMs?: number;
 }
 
 /**
@@ -42,11 +58,21 @@ export class ComfyUiBackend implements RenderBackend {
   private readonly url: string;
   private readonly log: Logger;
   private readonly imageTimeoutMs: number;
+  private readonly connectTimeoutMs: number;
+  private readonly requestTimeoutMs: number;
+  private readonly promptTries: number;
+  private readonly retryBaseMs: number;
+  /** LoRA paths (with `/`) as ComfyUI spells them, from the last listing. */
+  private readonly spellings = new Map<string, string>();
 
   constructor(options: ComfyUiOptions) {
     this.url = options.url.replace(/\/+$/, '');
     this.log = options.log ?? silentLogger;
     this.imageTimeoutMs = options.imageTimeoutMs ?? 10 * 60_000;
+    this.connectTimeoutMs = options.connectTimeoutMs ?? 10_000;
+    this.requestTimeoutMs = options.requestTimeoutMs ?? 30_000;
+    this.promptTries = Math.max(1, options.promptTries ?? 3);
+    this.retryBaseMs = options.retryBaseMs ?? 1_000;
   }
 
   async listCheckpoints(signal?: AbortSignal): Promise<string[]> {
@@ -59,8 +85,11 @@ export class ComfyUiBackend implements RenderBackend {
 
   async ensureLoras(fileNames: readonly string[], signal?: AbortSignal): Promise<void> {
     if (fileNames.length === 0) return;
-    // ComfyUI rescans its model folders when asked for object_info: files placed a moment ago show up here.
-    const known = new Set(await this.listLoras(signal));
+    // ComfyUI rescans its model folders when asked for object_info: files placed a moment ago show up here. A file in
+    // a subfolder is listed by its path below the folder, with the server's separator (`style\\ink.safetensors` on
+    // Windows): the graph must use that exact spelling.
+    const known = new Map((await this.listLoras(signal)).map((name) => [name.replaceAll('\\', '/'), name]));
+    for (const [name, spelling] of known) this.spellings.set(name, spelling);
     const missing = fileNames.filter((name) => !known.has(name));
     if (missing.length > 0) {
       throw new RenderError(
@@ -72,7 +101,22 @@ export class ComfyUiBackend implements RenderBackend {
     }
   }
 
+  /**
+   * One image within one deadline (`imageTimeoutMs`) that covers every step: uploads, the socket, the prompt, the
+   * wait, the download. Past it the prompt is interrupted and the try fails (retriable).
+   */
   async renderImage(request: BackendImageRequest, options: BackendCallOptions): Promise<RenderedImage> {
+    const deadline = AbortSignal.timeout(this.imageTimeoutMs);
+    const signal = AbortSignal.any([options.signal, deadline]);
+    try {
+      return await this.renderWithin(request, { ...options, signal });
+    } catch (error) {
+      if (deadline.aborted && !options.signal.aborted) throw tooSlowError(NAME, this.imageTimeoutMs);
+      throw error;
+    }
+  }
+
+  private async renderWithin(request: BackendImageRequest, options: BackendCallOptions): Promise<RenderedImage> {
     const initImage = request.initImage
       ? await this.upload(request.initImage, `${request.tag}-init.png`, options.signal)
       : undefined;
@@ -84,7 +128,7 @@ export class ComfyUiBackend implements RenderBackend {
       checkpoint: request.checkpoint,
       positive: request.positive,
       negative: request.negative,
-      loras: request.loras,
+      loras: request.loras.map((lora) => ({ ...lora, fileName: this.loraName(lora.fileName) })),
       // ComfyUI caches outputs of an identical graph: the seed is always set, so each render is its own.
       seed: request.seed,
       steps: request.steps,
@@ -115,9 +159,16 @@ export class ComfyUiBackend implements RenderBackend {
     }
   }
 
+  private loraName(fileName: string): string {
+    return this.spellings.get(fileName) ?? fileName;
+  }
+
   /** The choices of a node's combo input, in both shapes ComfyUI has used: [[...]] and ["COMBO", {options}]. */
   private async comboOptions(nodeClass: string, input: string, signal?: AbortSignal): Promise<string[]> {
-    const response = await backendFetch(NAME, `${this.url}/object_info/${nodeClass}`, { signal });
+    const response = await backendFetch(NAME, `${this.url}/object_info/${nodeClass}`, {
+      signal,
+      timeoutMs: this.requestTimeoutMs,
+    });
     if (!response.ok) throw await this.httpError(response, `GET /object_info/${nodeClass}`);
     const info = (await response.json()) as Record<string, { input?: { required?: Record<string, unknown> } }>;
     const spec = info[nodeClass]?.input?.required?.[input];
@@ -133,7 +184,12 @@ export class ComfyUiBackend implements RenderBackend {
     form.append('image', new Blob([new Uint8Array(bytes)], { type: 'image/png' }), fileName);
     form.append('type', 'input');
     form.append('overwrite', 'true');
-    const response = await backendFetch(NAME, `${this.url}/upload/image`, { method: 'POST', body: form, signal });
+    const response = await backendFetch(NAME, `${this.url}/upload/image`, {
+      method: 'POST',
+      body: form,
+      signal,
+      timeoutMs: this.requestTimeoutMs,
+    });
     if (!response.ok) throw await this.httpError(response, 'POST /upload/image');
     const uploaded = (await response.json()) as { name?: string; subfolder?: string };
     if (!uploaded.name)
@@ -144,12 +200,17 @@ export class ComfyUiBackend implements RenderBackend {
   private openSocket(clientId: string, signal: AbortSignal): Promise<WebSocket> {
     const wsUrl = `${this.url.replace(/^http/, 'ws')}/ws?clientId=${encodeURIComponent(clientId)}`;
     return new Promise((resolve, reject) => {
-      const socket = new WebSocket(wsUrl);
+      // handshakeTimeout bounds the connection and the upgrade: a server that takes the request and never answers it
+      // fails here instead of holding the render (and every render behind it) for ever.
+      const socket = new WebSocket(wsUrl, { handshakeTimeout: this.connectTimeoutMs });
+      const onAbort = () => fail(signal.reason);
       const fail = (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
         socket.terminate();
         reject(signal.aborted ? signal.reason : unreachableError(NAME, this.url, error));
       };
       socket.once('open', () => {
+        signal.removeEventListener('abort', onAbort);
         socket.off('error', fail);
         // A WebSocket 'error' with no listener is thrown and ends the process. After open, ws emits one for a bad
         // frame and then closes the socket: follow() reports the close, so the error itself only needs logging.
@@ -157,16 +218,52 @@ export class ComfyUiBackend implements RenderBackend {
         resolve(socket);
       });
       socket.once('error', fail);
-      signal.addEventListener('abort', () => fail(signal.reason), { once: true });
+      signal.addEventListener('abort', onAbort, { once: true });
     });
   }
 
+  /**
+   * POST /prompt, tried again (with backoff) when ComfyUI answers 5xx or refuses the connection: neither queued the
+   * graph. A timeout is not tried again: the graph may be queued, and a second one would render twice.
+   */
   private async queuePrompt(graph: ComfyGraph, clientId: string): Promise<string> {
-    const response = await backendFetch(NAME, `${this.url}/prompt`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ prompt: graph, client_id: clientId }),
-    });
+    for (let attempt = 1; ; attempt++) {
+      const last = attempt >= this.promptTries;
+      let response: Response;
+      try {
+        response = await backendFetch(NAME, `${this.url}/prompt`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ prompt: graph, client_id: clientId }),
+          timeoutMs: this.requestTimeoutMs,
+        });
+      } catch (error) {
+        if (last || !neverReached(error)) throw error;
+        await this.backoff(attempt, 'refused');
+        continue;
+      }
+      if (response.status < 500) return this.promptId(response);
+      const body = await errorBody(response);
+      this.log.warn({ status: response.status, body, attempt }, 'ComfyUI failed to queue the graph');
+      if (last) {
+        throw new RenderError(
+          `The render server (ComfyUI) failed to take the job (HTTP ${response.status}), even after ${attempt} tries.`,
+          'backend_unreachable',
+          true,
+        );
+      }
+      await this.backoff(attempt, `HTTP ${response.status}`);
+    }
+  }
+
+  private async backoff(attempt: number, reason: string): Promise<void> {
+    const waitMs = this.retryBaseMs * 2 ** (attempt - 1);
+    this.log.warn({ attempt, waitMs, reason }, 'POST /prompt failed; trying again');
+    await new Promise((resolve) => setTimeout(resolve, waitMs));
+  }
+
+  /** The prompt id of an accepted graph, or the refusal with ComfyUI's node errors. */
+  private async promptId(response: Response): Promise<string> {
     const body = (await response.json().catch(() => ({}))) as {
       prompt_id?: string;
       error?: { message?: string; type?: string } | string;
@@ -184,7 +281,7 @@ export class ComfyUiBackend implements RenderBackend {
       const top = typeof body.error === 'string' ? body.error : body.error?.message;
       this.log.warn({ status: response.status, error: top, nodeErrors: body.node_errors }, 'ComfyUI refused the graph');
       throw new RenderError(
-        `The render server refused the job: ${details || top || `HTTP ${response.status}`}`.slice(0, 1500),
+        `The render server refused the job: ${publicText(details || top || `HTTP ${response.status}`)}`.slice(0, 1500),
         'backend_rejected',
         false,
       );
@@ -195,17 +292,13 @@ export class ComfyUiBackend implements RenderBackend {
   /** Follows one prompt on the socket until it is done, failed or interrupted. Messages of other prompts are ignored. */
   private follow(socket: WebSocket, promptId: string, options: BackendCallOptions): Promise<void> {
     return new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(
-        () => finish(new RenderError('The render took too long and was stopped.', 'backend_unreachable', true)),
-        this.imageTimeoutMs,
-      );
+      // The signal carries the image's deadline too: on either, the GPU work stops, not only our wait.
       const onAbort = () => {
         // Stop the GPU work too, not only our wait: interrupt if running, delete if still in ComfyUI's queue.
         void this.interrupt(promptId);
         finish(options.signal.reason ?? new RenderCancelledError());
       };
       const finish = (error?: unknown) => {
-        clearTimeout(timer);
         options.signal.removeEventListener('abort', onAbort);
         socket.off('message', onMessage);
         socket.off('close', onClose);
@@ -246,7 +339,7 @@ export class ComfyUiBackend implements RenderBackend {
               isOutOfMemory(text)
                 ? outOfMemoryError(NAME, text)
                 : new RenderError(
-                    `The render failed on the server (${String(data.node_type ?? 'a node')}): ${String(data.exception_message ?? 'unknown error').slice(0, 500)}`,
+                    `The render failed on the server (${String(data.node_type ?? 'a node')}): ${publicText(String(data.exception_message ?? 'unknown error')).slice(0, 500)}`,
                     'backend_rejected',
                     true,
                   ),
@@ -289,7 +382,10 @@ export class ComfyUiBackend implements RenderBackend {
   }
 
   private async outputImages(promptId: string, signal: AbortSignal): Promise<HistoryImage[]> {
-    const response = await backendFetch(NAME, `${this.url}/history/${encodeURIComponent(promptId)}`, { signal });
+    const response = await backendFetch(NAME, `${this.url}/history/${encodeURIComponent(promptId)}`, {
+      signal,
+      timeoutMs: this.requestTimeoutMs,
+    });
     if (!response.ok) throw await this.httpError(response, 'GET /history');
     const history = (await response.json()) as Record<
       string,
@@ -307,7 +403,10 @@ export class ComfyUiBackend implements RenderBackend {
       subfolder: image.subfolder ?? '',
       type: image.type ?? 'output',
     });
-    const response = await backendFetch(NAME, `${this.url}/view?${query}`, { signal });
+    const response = await backendFetch(NAME, `${this.url}/view?${query}`, {
+      signal,
+      timeoutMs: this.requestTimeoutMs,
+    });
     if (!response.ok) throw await this.httpError(response, 'GET /view');
     return Buffer.from(await response.arrayBuffer());
   }
