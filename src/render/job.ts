@@ -1,11 +1,12 @@
 import { z } from 'zod';
 import { BASE_FAMILIES, SOURCES } from '../catalog/adapter.js';
+import { isSafeLoraPath } from '../catalog/lora-file.js';
 
 /** A LoRA as the worker needs it: where it lives in the backend's folder and how to fetch and verify it. */
 export const RenderLoraSchema = z.object({
   adapterId: z.string(),
-  /** Name in the backend's LoRA folder (`localLoraName`). */
-  fileName: z.string().regex(/^[\w.-]+\.safetensors$/),
+  /** Path in the backend's LoRA folder (`localLoraName`): `name.safetensors` or `folder/name.safetensors`. */
+  fileName: z.string().refine(isSafeLoraPath, 'must be a .safetensors path inside the LoRA folder'),
   weight: z.number().min(-5).max(5),
   source: z.enum(SOURCES),
   downloadUrl: z.string().url().optional(),

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
+import { isSafeLoraPath } from '../catalog/lora-file.js';
 import { readSafetensorsHeader, SafetensorsError } from '../catalog/safetensors.js';
 import type { Config } from '../config.js';
 import type { Logger } from '../log.js';
@@ -15,7 +16,7 @@ import type { RenderLora } from './job.js';
 
 /** Extensions of pickle-based weights: loading one can run arbitrary code, so they are never fetched. */
 const PICKLE = /\.(ckpt|pt|pth|bin|pkl|pickle)$/i;
-const SAFE_NAME = /^[\w][\w.-]*\.safetensors$/;
+const MAX_LISTED = 20_000;
 
 export interface LoraCacheOptions {
   /** The backend's LoRA folder (LORA_DIR). */
@@ -150,10 +151,17 @@ export class LoraCache {
     return waitForShared(shared, signal);
   }
 
-  /** The `.safetensors` files in the folder now (downloaded or put there by an admin): what this worker advertises. */
+  /**
+   * The `.safetensors` files in the folder now, subfolders included (downloaded or put there by an admin), by their
+   * path below it with `/`: what this worker advertises.
+   */
   async listFiles(): Promise<string[]> {
-    const entries = await readdir(this.options.dir).catch(() => [] as string[]);
-    return entries.filter((name) => SAFE_NAME.test(name)).sort();
+    const entries = await readdir(this.options.dir, { recursive: true, encoding: 'utf8' }).catch(() => [] as string[]);
+    return entries
+      .map((name) => name.split(path.sep).join('/'))
+      .filter((name) => isSafeLoraPath(name))
+      .sort()
+      .slice(0, MAX_LISTED);
   }
 
   /** Calls `listener` after a file is added to or removed from the folder; returns the unsubscribe function. */
@@ -169,7 +177,7 @@ export class LoraCache {
   }
 
   private async ensureUncached(lora: RenderLora, fileName: string, signal?: AbortSignal): Promise<string> {
-    const target = path.join(this.options.dir, fileName);
+    const target = path.join(this.options.dir, ...fileName.split('/'));
     const present = await stat(target).catch(() => undefined);
     if (present) {
       const verdict = await this.checkExisting(target, fileName, lora.sha256);
@@ -469,10 +477,14 @@ export class LoraCache {
   }
 }
 
+/**
+ * The job's file name, checked again here (a job may come from another process): a safe path below the folder; only
+ * an admin's local files live in subfolders, downloads go to the top.
+ */
 function checkedName(lora: RenderLora): string {
   const name = lora.fileName;
   if (PICKLE.test(name)) throw pickleRefusal(name);
-  if (!SAFE_NAME.test(name) || path.basename(name) !== name || name.includes('..')) {
+  if (!isSafeLoraPath(name) || (lora.source !== 'local' && name.includes('/'))) {
     throw new RenderError(`The adapter file name "${name.slice(0, 80)}" is not allowed.`, 'lora_refused', false);
   }
   return name;

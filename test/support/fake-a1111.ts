@@ -1,6 +1,7 @@
 import { readdirSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import path from 'node:path';
 import sharp from 'sharp';
 import { makePng } from './fake-comfyui.js';
 
@@ -8,7 +9,9 @@ import { makePng } from './fake-comfyui.js';
  * A loopback AUTOMATIC1111/Forge API (/sdapi/v1): sd-models, loras (a snapshot refreshed only by POST refresh-loras,
  * as the Lora extension does), txt2img / img2img returning base64 PNGs and `info` as a JSON string, progress,
  * interrupt, and errors shaped like modules/api/api.py's handler: `{error, detail, body, errors}`.
- * Like A1111, an unknown `<lora:name:w>` tag is skipped without an error (recorded in `skippedLoras`).
+ * Like A1111, an unknown `<lora:name:w>` tag is skipped without an error (recorded in `skippedLoras`). Like its Lora
+ * extension (networks.py), files are found in subfolders too and named by their stem alone: of two files with one
+ * stem the one listed last wins, and `loaded` records which file each tag loaded.
  */
 
 export type A1111Behaviour = 'ok' | 'oom' | 'no_images' | 'hang';
@@ -22,6 +25,7 @@ export interface RecordedA1111Request {
 export class FakeA1111 {
   readonly requests: RecordedA1111Request[] = [];
   readonly skippedLoras: string[] = [];
+  readonly loaded: string[] = [];
   models = [{ title: 'sd_xl_base_1.0.safetensors [31e35c80fc]', model_name: 'sd_xl_base_1.0', hash: '31e35c80fc' }];
   /** LoRA names known besides the files in `loraDir`. */
   loras: string[] = [];
@@ -29,7 +33,8 @@ export class FakeA1111 {
   stepDelayMs = 2;
   /** How long GET /sdapi/v1/progress takes to answer (a busy server answers late); the value is read on arrival. */
   progressDelayMs = 0;
-  private known: string[] = [];
+  /** Network name -> file, as available_networks. */
+  private known = new Map<string, string>();
   private progress = 0;
   private interrupted = false;
 
@@ -64,12 +69,13 @@ export class FakeA1111 {
   }
 
   private refresh(): void {
-    const onDisk = this.loraDir
-      ? readdirSync(this.loraDir)
-          .filter((file) => file.endsWith('.safetensors'))
-          .map((file) => file.replace(/\.safetensors$/, ''))
-      : [];
-    this.known = [...new Set([...this.loras, ...onDisk])];
+    this.known = new Map(this.loras.map((name) => [name, `/models/Lora/${name}.safetensors`]));
+    const loraDir = this.loraDir;
+    if (!loraDir) return;
+    const files = readdirSync(loraDir, { recursive: true, encoding: 'utf8' })
+      .filter((file) => file.endsWith('.safetensors'))
+      .sort();
+    for (const file of files) this.known.set(path.basename(file, '.safetensors'), path.join(loraDir, file));
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -99,7 +105,7 @@ export class FakeA1111 {
         send(
           res,
           200,
-          this.known.map((name) => ({ name, alias: name, path: `/models/Lora/${name}.safetensors`, metadata: {} })),
+          [...this.known].map(([name, file]) => ({ name, alias: name, path: file, metadata: {} })),
         );
         return;
       }
@@ -167,7 +173,9 @@ export class FakeA1111 {
     }
     for (const match of body.prompt.matchAll(/<lora:([^:>]+):[^>]*>/g)) {
       const name = match[1] ?? '';
-      if (!this.known.includes(name)) this.skippedLoras.push(name);
+      const file = this.known.get(name);
+      if (file) this.loaded.push(file);
+      else this.skippedLoras.push(name);
     }
     if (this.behaviour === 'oom') {
       apiError(

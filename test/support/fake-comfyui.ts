@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { readdirSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import path from 'node:path';
 import type { Duplex } from 'node:stream';
 import sharp from 'sharp';
 import { type WebSocket, WebSocketServer } from 'ws';
@@ -137,8 +138,13 @@ export class FakeComfyUI {
     return this.uploads.get(name);
   }
 
+  /** As folder_paths.get_filename_list('loras'): every file below the folder by its relative path (`/` here). */
   private loraFiles(): string[] {
-    const onDisk = this.loraDir ? readdirSync(this.loraDir).filter((file) => file.endsWith('.safetensors')) : [];
+    const onDisk = this.loraDir
+      ? readdirSync(this.loraDir, { recursive: true, encoding: 'utf8' })
+          .filter((file) => file.endsWith('.safetensors'))
+          .map((file) => file.split(path.sep).join('/'))
+      : [];
     return [...new Set([...this.loras, ...onDisk])].sort();
   }
 

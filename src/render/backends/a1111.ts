@@ -68,26 +68,45 @@ export class A1111Backend implements RenderBackend {
   }
 
   async listLoras(signal?: AbortSignal): Promise<string[]> {
-    const loras = await this.getJson<{ name?: string; alias?: string; path?: string }[]>('/sdapi/v1/loras', signal);
+    const loras = await this.loraEntries(signal);
     return loras.flatMap((lora) => {
       const file = lora.path?.split(/[\\/]/).pop();
       return [lora.name, lora.alias, file].filter((name): name is string => typeof name === 'string' && name !== '');
     });
   }
 
+  /**
+   * A1111's Lora extension finds files in subfolders too but names each by its stem alone: `<lora:ink:w>` loads one of
+   * `style/ink.safetensors` and `other/ink.safetensors`, whichever it listed last. A name whose file is not the one the
+   * job means is refused, rather than rendering another adapter's style under this one's name.
+   */
   async ensureLoras(fileNames: readonly string[], signal?: AbortSignal): Promise<void> {
     if (fileNames.length === 0) return;
     const wanted = fileNames.map((fileName) => loraTagName(fileName));
-    let known = new Set(await this.listLoras(signal));
-    if (wanted.some((name) => !known.has(name))) {
+    let entries = await this.loraEntries(signal);
+    const names = () => new Set(entries.flatMap((entry) => [entry.name, entry.alias]));
+    if (wanted.some((name) => !names().has(name))) {
       const refreshed = await backendFetch(NAME, `${this.url}/sdapi/v1/refresh-loras`, {
         method: 'POST',
         signal,
         timeoutMs: this.requestTimeoutMs,
       });
       if (!refreshed.ok) throw await this.httpError(refreshed, 'POST /sdapi/v1/refresh-loras');
-      known = new Set(await this.listLoras(signal));
+      entries = await this.loraEntries(signal);
     }
+    const shadowed = fileNames.filter((fileName) => {
+      const file = entries.find((entry) => entry.name === loraTagName(fileName))?.path?.replaceAll('\\', '/');
+      return file !== undefined && !file.toLowerCase().endsWith(`/${fileName.toLowerCase()}`);
+    });
+    if (shadowed.length > 0) {
+      throw new RenderError(
+        `AUTOMATIC1111 names LoRAs by file name alone, so it cannot load ${shadowed.join(', ')}: another file in its ` +
+          'LoRA folder has the same name. An admin can rename one of them.',
+        'lora_missing',
+        false,
+      );
+    }
+    const known = names();
     const missing = wanted.filter((name) => !known.has(name));
     if (missing.length > 0) {
       throw new RenderError(
@@ -158,6 +177,10 @@ export class A1111Backend implements RenderBackend {
       stopProgress();
       signal.removeEventListener('abort', onAbort);
     }
+  }
+
+  private async loraEntries(signal?: AbortSignal): Promise<{ name?: string; alias?: string; path?: string }[]> {
+    return this.getJson<{ name?: string; alias?: string; path?: string }[]>('/sdapi/v1/loras', signal);
   }
 
   private pollProgress(options: BackendCallOptions): () => void {
