@@ -120,6 +120,13 @@ const envSchema = z.object({
   CIVITAI_TOKEN: optionalString(),
   HF_ENDPOINT: url('https://huggingface.co'),
   HF_TOKEN: optionalString(),
+  // Hosts besides the hubs' that catalog URLs (downloads, example images) may be fetched from: comma-separated.
+  STYLUS_ALLOWED_DOWNLOAD_HOSTS: optionalString().transform((value) =>
+    (value ?? '')
+      .split(',')
+      .map((host) => host.trim().toLowerCase())
+      .filter((host) => host !== ''),
+  ),
 
   // Community signal.
   COMMUNITY_BOOST_WEIGHT: number(0.3, 0, 10),

@@ -134,7 +134,7 @@ describe('fault: render backend hangs or fails', { timeout: 60_000 }, () => {
     expect(told.images).toBe(0);
     expect(told.text).toMatch(/render server \(ComfyUI\) is not answering/);
     for (const address of addressesOf(comfy.url)) expect(told.text).not.toContain(address);
-    expect((await queue.status(stuck.jobId))?.state).toBe('failed');
+    await until(`stuck.jobId to be failed`, async () => (await queue.status(stuck.jobId))?.state === 'failed');
 
     comfy.socketBehaviour = 'ok';
     const next = await submit(comfy.url);
@@ -146,7 +146,7 @@ describe('fault: render backend hangs or fails', { timeout: 60_000 }, () => {
     await startWorker(new ComfyUiBackend({ url: comfy.url, retryBaseMs: 20 }), comfy.url);
     const { jobId, requesterId } = await submit(comfy.url);
     expect((await answerTo(requesterId)).images).toBe(1);
-    expect((await queue.status(jobId))?.state).toBe('completed');
+    await until(`jobId to be completed`, async () => (await queue.status(jobId))?.state === 'completed');
     expect(comfy.requestsTo('POST', '/prompt')).toHaveLength(3);
     expect(comfy.prompts.size).toBe(1);
   });
@@ -158,7 +158,7 @@ describe('fault: render backend hangs or fails', { timeout: 60_000 }, () => {
     const told = await answerTo(requesterId);
     expect(told.text).toMatch(/^The render for <@\d+> failed: /);
     for (const address of addressesOf(comfy.url)) expect(told.text).not.toContain(address);
-    expect((await queue.status(jobId))?.state).toBe('failed');
+    await until(`jobId to be failed`, async () => (await queue.status(jobId))?.state === 'failed');
     const tries = comfy.requestsTo('POST', '/prompt').length;
     expect(tries).toBeGreaterThan(2);
     expect(tries).toBeLessThanOrEqual(2 * 4);
@@ -171,7 +171,7 @@ describe('fault: render backend hangs or fails', { timeout: 60_000 }, () => {
     const told = await answerTo(requesterId);
     expect(told.text).toMatch(/^The render for <@\d+> failed: /);
     for (const address of addressesOf(a1111.url)) expect(told.text).not.toContain(address);
-    expect((await queue.status(jobId))?.state).toBe('failed');
+    await until(`jobId to be failed`, async () => (await queue.status(jobId))?.state === 'failed');
     expect(a1111.requestsTo('POST', '/sdapi/v1/interrupt').length).toBeGreaterThan(0);
   });
 });

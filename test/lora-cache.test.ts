@@ -67,6 +67,8 @@ describe('LoRA cache', () => {
       civitaiUrl: hub.url,
       hfToken: 'hf_secret',
       rateLimitBaseMs: 5,
+      // The loopback CDN is plain http on another port: an admin would list such a host.
+      allowedHosts: [new URL(cdn.url).host],
       ...overrides,
     });
   const lora = (overrides: Partial<RenderLora> & { fileName: string }): RenderLora => ({

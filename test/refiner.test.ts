@@ -10,6 +10,7 @@ import type { Adapter } from '../src/catalog/adapter.js';
 import { refineCatalog } from '../src/catalog/ingest/refine.js';
 import { IngestState } from '../src/catalog/ingest/state.js';
 import { SqliteAdapterStore } from '../src/catalog/sqlite-store.js';
+import { CatalogUrlPolicy } from '../src/catalog/url-policy.js';
 import { silentLogger } from '../src/log.js';
 import { openDatabase } from '../src/storage/sqlite.js';
 import { RefinerError, refineAdapter, weightFromPrompts } from '../src/stylus/refiner.js';
@@ -34,6 +35,11 @@ function reply(overrides: Record<string, unknown> = {}): { content: string } {
       ...overrides,
     }),
   };
+}
+
+/** The test's image server is an allowed host, as an admin would list a CDN in STYLUS_ALLOWED_DOWNLOAD_HOSTS. */
+function loopbackImages(): CatalogUrlPolicy {
+  return new CatalogUrlPolicy({ extraHosts: [new URL(imageBase).host] });
 }
 
 function client(): OpenAI {
@@ -91,7 +97,11 @@ describe('refineAdapter', () => {
   it('sends the card, then each image followed by its prompt, and applies the structured reply', async () => {
     stub.requests.length = 0;
     stub.queueChat(reply({ trigger_words: ['WTRCLR style', 'invented word'], depicts_real_person: true }));
-    const result = await refineAdapter(watercolor(), { client: client(), model: 'vlm-test' });
+    const result = await refineAdapter(watercolor(), {
+      client: client(),
+      model: 'vlm-test',
+      urlPolicy: loopbackImages(),
+    });
 
     const [request] = stub.chatRequests();
     expect(request?.body.model).toBe('vlm-test');
@@ -130,7 +140,11 @@ describe('refineAdapter', () => {
 
   it('takes the weight the model read from the card, and caps the description at 120 words', async () => {
     stub.queueChat(reply({ recommended_weight: 0.55, description: 'word '.repeat(200), trigger_words: [] }));
-    const { adapter } = await refineAdapter(watercolor(), { client: client(), model: 'vlm-test' });
+    const { adapter } = await refineAdapter(watercolor(), {
+      client: client(),
+      model: 'vlm-test',
+      urlPolicy: loopbackImages(),
+    });
     expect(adapter.recommendedWeight).toBe(0.55);
     expect(adapter.description.split(/\s+/)).toHaveLength(120);
     // Nothing confirmed: the author's trigger words stay.
@@ -141,7 +155,7 @@ describe('refineAdapter', () => {
     stub.requests.length = 0;
     stub.queueChat(reply());
     const adapter = { ...watercolor(), exampleImageUrls: [`${imageBase}/img/html`], examplePrompts: ['p'] };
-    const result = await refineAdapter(adapter, { client: client(), model: 'vlm-test' });
+    const result = await refineAdapter(adapter, { client: client(), model: 'vlm-test', urlPolicy: loopbackImages() });
     expect(result.imagesSkipped).toBe(1);
     const messages = stub.chatRequests()[0]?.body.messages as { content: { type: string }[] }[];
     const parts = messages[1]?.content;

@@ -3,6 +3,7 @@ import { progressDisplay } from '../catalog/ingest/progress-display.js';
 import { refineCatalog } from '../catalog/ingest/refine.js';
 import type { RunReport } from '../catalog/ingest/report.js';
 import { IngestState } from '../catalog/ingest/state.js';
+import { catalogUrlPolicy } from '../catalog/url-policy.js';
 import { UserFacingError } from '../errors.js';
 import type { Services } from '../services.js';
 import { refineAdapter } from '../stylus/refiner.js';
@@ -68,10 +69,12 @@ export async function runRefineStep(
     );
   }
   const model = config.STYLUS_REFINER_MODEL;
+  const urlPolicy = catalogUrlPolicy(config);
   return refineCatalog({
     store: services.store,
     state: new IngestState(services.db),
-    refine: async (adapter) => (await refineAdapter(adapter, { client: openai, model, log: services.log })).adapter,
+    refine: async (adapter) =>
+      (await refineAdapter(adapter, { client: openai, model, urlPolicy, log: services.log })).adapter,
     concurrency: options.concurrency,
     limit: options.limit,
     signal: options.signal,

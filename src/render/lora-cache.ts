@@ -7,6 +7,7 @@ import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { isSafeLoraPath } from '../catalog/lora-file.js';
 import { readSafetensorsHeader, SafetensorsError } from '../catalog/safetensors.js';
+import { CatalogUrlPolicy, CatalogUrlRefused, type Hub } from '../catalog/url-policy.js';
 import type { Config } from '../config.js';
 import type { Logger } from '../log.js';
 import { silentLogger } from '../log.js';
@@ -28,9 +29,11 @@ export interface LoraCacheOptions {
   maxFileBytes: number;
   civitaiToken?: string;
   hfToken?: string;
-  /** Hosts the tokens may be sent to (CIVITAI_API_URL, HF_ENDPOINT). */
+  /** The hubs (CIVITAI_API_URL, HF_ENDPOINT): downloads of civitai.com / huggingface.co files go there, tokens too. */
   civitaiUrl?: string;
   hfUrl?: string;
+  /** STYLUS_ALLOWED_DOWNLOAD_HOSTS: other hosts download addresses may name. */
+  allowedHosts?: readonly string[];
   log?: Logger;
   /** Tries on HTTP 429 before giving up, and the first wait when the server gives no Retry-After. */
   rateLimitTries?: number;
@@ -101,9 +104,15 @@ export class LoraCache {
   private readonly pinned = new Map<string, number>();
   private readonly changeListeners = new Set<() => void>();
   private readonly log: Logger;
+  private readonly urls: CatalogUrlPolicy;
 
   constructor(private readonly options: LoraCacheOptions) {
     this.log = options.log ?? silentLogger;
+    this.urls = new CatalogUrlPolicy({
+      civitaiUrl: options.civitaiUrl,
+      hfUrl: options.hfUrl,
+      extraHosts: options.allowedHosts,
+    });
     options.db.exec(`CREATE TABLE IF NOT EXISTS lora_cache (
       file_name TEXT PRIMARY KEY,
       size_bytes INTEGER NOT NULL,
@@ -233,9 +242,9 @@ export class LoraCache {
   }
 
   private async download(lora: RenderLora, fileName: string, target: string, signal?: AbortSignal): Promise<string> {
-    const url = lora.downloadUrl ?? '';
+    const { url, hub } = this.downloadAddress(lora, fileName);
     const { maxFileBytes } = this.options;
-    if (PICKLE.test(new URL(url).pathname)) throw pickleRefusal(fileName);
+    if (PICKLE.test(url.pathname)) throw pickleRefusal(fileName);
     if (lora.sizeBytes !== undefined && lora.sizeBytes > maxFileBytes) throw tooLarge(fileName, maxFileBytes);
     await mkdir(this.options.dir, { recursive: true });
     await this.makeRoom(lora.sizeBytes ?? 0, fileName);
@@ -247,7 +256,7 @@ export class LoraCache {
       deadline.abort(
         new RenderError(`The download of ${fileName} ${why}; it will be tried again.`, 'lora_download', true),
       );
-    const response = await this.fetchWithBackoff(url, fileName, stop, giveUp);
+    const response = await this.fetchWithBackoff(url, hub, fileName, stop, giveUp);
     const disposition = response.headers.get('content-disposition') ?? '';
     const served = /filename\*?=(?:UTF-8'')?"?([^";]+)"?/i.exec(disposition)?.[1];
     if (served && PICKLE.test(decodeURIComponent(served))) {
@@ -338,13 +347,32 @@ export class LoraCache {
     }
   }
 
+  /** Where the catalog's address is fetched from (a public hub's moved onto the configured one), if anywhere. */
+  private downloadAddress(lora: RenderLora, fileName: string): { url: URL; hub?: Hub } {
+    // A pickle is refused for what it is, wherever it is said to be.
+    if (PICKLE.test(URL.canParse(lora.downloadUrl ?? '') ? new URL(lora.downloadUrl ?? '').pathname : '')) {
+      throw pickleRefusal(fileName);
+    }
+    try {
+      return this.urls.resolve(lora.downloadUrl ?? '', hubOfSource(lora.source));
+    } catch (error) {
+      if (!(error instanceof CatalogUrlRefused)) throw error;
+      this.log.warn(
+        { fileName, adapterId: lora.adapterId, url: lora.downloadUrl, reason: error.reason },
+        'LoRA download refused',
+      );
+      throw new RenderError(`The adapter file ${fileName} is not downloaded: ${error.reason}.`, 'lora_refused', false);
+    }
+  }
+
   /**
    * One request for the file, tried again on HTTP 429 (honouring Retry-After). `signal` carries the caller's Cancel
    * and the try's deadlines; `giveUp` fires the latter. Messages name the hub, never its address (a mirror's address
    * is ours): the host goes to the log.
    */
   private async fetchWithBackoff(
-    url: string,
+    url: URL,
+    hub: Hub | undefined,
     fileName: string,
     signal: AbortSignal,
     giveUp: (why: string) => void,
@@ -352,21 +380,22 @@ export class LoraCache {
     const tries = this.options.rateLimitTries ?? 4;
     const baseMs = this.options.rateLimitBaseMs ?? 2_000;
     const responseMs = this.options.responseTimeoutMs ?? 60_000;
-    const host = new URL(url).host;
-    const hub = this.hubName(url);
+    const host = url.host;
+    const server = hub === 'civitai' ? 'Civitai' : hub === 'huggingface' ? 'Hugging Face' : 'the download server';
     for (let attempt = 1; ; attempt++) {
       let response: Response;
       const noAnswer = setTimeout(
-        () => giveUp(`got no answer from ${hub} within ${Math.round(responseMs / 1000)} s`),
+        () => giveUp(`got no answer from ${server} within ${Math.round(responseMs / 1000)} s`),
         responseMs,
       );
       try {
-        response = await fetch(url, { headers: this.authHeaders(url), redirect: 'follow', signal });
+        response = await this.fetchFollowing(url, hub, fileName, signal);
       } catch (error) {
         if (signal.aborted) throw signal.reason;
+        if (error instanceof RenderError) throw error;
         this.log.warn({ fileName, host, err: error }, 'LoRA download failed to connect');
         throw new RenderError(
-          `Could not reach ${hub} for ${fileName}; it will be tried again.`,
+          `Could not reach ${server} for ${fileName}; it will be tried again.`,
           'lora_download',
           true,
           {
@@ -386,60 +415,61 @@ export class LoraCache {
         continue;
       }
       if (response.status === 401 || response.status === 403) {
-        const hint = this.isCivitai(url)
-          ? ' An admin should set CIVITAI_TOKEN (a Civitai API key) with access to it.'
-          : this.isHuggingFace(url)
-            ? ' An admin should set HF_TOKEN (a Hugging Face token that accepted the model terms).'
-            : '';
+        const hint =
+          hub === 'civitai'
+            ? ' An admin should set CIVITAI_TOKEN (a Civitai API key) with access to it.'
+            : hub === 'huggingface'
+              ? ' An admin should set HF_TOKEN (a Hugging Face token that accepted the model terms).'
+              : '';
         throw new RenderError(
-          `${capitalise(hub)} refused the download of ${fileName} (HTTP ${response.status}).${hint}`,
+          `${capitalise(server)} refused the download of ${fileName} (HTTP ${response.status}).${hint}`,
           'lora_download',
           false,
         );
       }
       if (response.status === 404) {
         throw new RenderError(
-          `The adapter file ${fileName} is no longer available on ${hub} (HTTP 404).`,
+          `The adapter file ${fileName} is no longer available on ${server} (HTTP 404).`,
           'lora_download',
           false,
         );
       }
       if (response.status === 429) {
         throw new RenderError(
-          `${capitalise(hub)} is rate-limiting downloads; the render will be tried again later.`,
+          `${capitalise(server)} is rate-limiting downloads; the render will be tried again later.`,
           'lora_download',
           true,
         );
       }
       throw new RenderError(
-        `${capitalise(hub)} answered HTTP ${response.status} for ${fileName}; it will be tried again.`,
+        `${capitalise(server)} answered HTTP ${response.status} for ${fileName}; it will be tried again.`,
         'lora_download',
         true,
       );
     }
   }
 
-  /** How members hear of a download's server: the hub's name, not its address. */
-  private hubName(url: string): string {
-    if (this.isCivitai(url)) return 'Civitai';
-    if (this.isHuggingFace(url)) return 'Hugging Face';
-    return 'the download server';
+  /** The file's response, redirects followed as the URL policy allows; a token only ever goes to its own hub. */
+  private async fetchFollowing(
+    start: URL,
+    hub: Hub | undefined,
+    fileName: string,
+    signal: AbortSignal,
+  ): Promise<Response> {
+    try {
+      return await this.urls.fetch(start, { signal, headers: (url) => this.authHeaders(url, hub) });
+    } catch (error) {
+      if (!(error instanceof CatalogUrlRefused)) throw error;
+      this.log.warn({ fileName, from: start.host, reason: error.reason }, 'LoRA download redirect not followed');
+      throw new RenderError(`The adapter file ${fileName} is not downloaded: ${error.reason}.`, 'lora_refused', false);
+    }
   }
 
-  private authHeaders(url: string): Record<string, string> {
-    // Tokens go only to their own hub (fetch drops Authorization on a cross-origin redirect to a CDN).
-    if (this.options.civitaiToken && this.isCivitai(url))
-      return { authorization: `Bearer ${this.options.civitaiToken}` };
-    if (this.options.hfToken && this.isHuggingFace(url)) return { authorization: `Bearer ${this.options.hfToken}` };
+  private authHeaders(url: URL, preferred: Hub | undefined): Record<string, string> {
+    const hub = this.urls.hubOf(url, preferred);
+    if (hub === 'civitai' && this.options.civitaiToken) return { authorization: `Bearer ${this.options.civitaiToken}` };
+    if (hub === 'huggingface' && this.options.hfToken) return { authorization: `Bearer ${this.options.hfToken}` };
     return {};
-  }
-
-  private isCivitai(url: string): boolean {
-    return sameHost(url, this.options.civitaiUrl ?? 'https://civitai.com');
-  }
-
-  private isHuggingFace(url: string): boolean {
-    return sameHost(url, this.options.hfUrl ?? 'https://huggingface.co');
   }
 
   private changed(): void {
@@ -514,6 +544,10 @@ function htmlInstead(fileName: string): RenderError {
   );
 }
 
+function hubOfSource(source: RenderLora['source']): Hub | undefined {
+  return source === 'civitai' || source === 'huggingface' ? source : undefined;
+}
+
 function capitalise(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);
 }
@@ -523,14 +557,6 @@ function looksLikeHtml(bytes: Buffer): boolean {
   return (
     head.startsWith('<!doctype') || head.startsWith('<html') || head.startsWith('<head') || head.startsWith('<?xml')
   );
-}
-
-function sameHost(url: string, base: string): boolean {
-  try {
-    return new URL(url).host === new URL(base).host;
-  } catch {
-    return false;
-  }
 }
 
 /** Retry-After in seconds or as an HTTP date. */
@@ -574,6 +600,7 @@ export function loraCacheFromConfig(config: Config, db: SqliteDatabase, log: Log
     hfToken: config.HF_TOKEN,
     civitaiUrl: config.CIVITAI_API_URL,
     hfUrl: config.HF_ENDPOINT,
+    allowedHosts: config.STYLUS_ALLOWED_DOWNLOAD_HOSTS,
     log,
   });
 }

@@ -4,6 +4,7 @@ import { UserFacingError } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { Services } from '../services.js';
 import { readBodyCapped } from '../util/read-capped.js';
+import { publicText } from './backends/http.js';
 import { createBackend } from './backends/index.js';
 import { checkpointAvailable, type RenderBackend, type RenderedImage } from './backends/types.js';
 import type { BullmqConsumeOptions } from './bullmq-queue.js';
@@ -85,8 +86,10 @@ export function createRenderHandler(deps: WorkerDeps): RenderHandler {
     if (cause instanceof RenderError) log.warn({ code: cause.code, final, err: cause }, 'render failed');
     else log.error({ final, err: cause }, 'render failed unexpectedly');
     if (final && !context.signal.aborted) {
-      const message =
-        cause instanceof UserFacingError ? cause.userMessage : 'Something went wrong on the render server.';
+      // Members never see an address of ours, whatever a message quotes; the log has the whole error.
+      const message = publicText(
+        cause instanceof UserFacingError ? cause.userMessage : 'Something went wrong on the render server.',
+      );
       status.finish(job, `Render failed: ${message}`);
       await deps.delivery.postFailure(job, message);
     } else if (!context.signal.aborted) {

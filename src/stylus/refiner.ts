@@ -4,6 +4,7 @@ import type OpenAI from 'openai';
 import type { ChatCompletionContentPart } from 'openai/resources/chat/completions';
 import { z } from 'zod';
 import { type Adapter, CATEGORIES, DEFAULT_ADAPTER_WEIGHT, parseAdapter } from '../catalog/adapter.js';
+import { CatalogUrlPolicy } from '../catalog/url-policy.js';
 import type { Logger } from '../log.js';
 
 /**
@@ -18,6 +19,8 @@ export interface RefinerOptions {
   /** STYLUS_REFINER_MODEL. */
   model: string;
   fetchImage?: ImageFetcher;
+  /** Which example-image addresses may be fetched (the configured hubs by default: `catalogUrlPolicy(config)`). */
+  urlPolicy?: CatalogUrlPolicy;
   maxImages?: number;
   maxImageBytes?: number;
   imageTimeoutMs?: number;
@@ -29,7 +32,8 @@ export interface FetchedImage {
   data: Buffer;
 }
 
-export type ImageFetcher = (url: string) => Promise<FetchedImage>;
+/** Fetches one example image of `adapter` (the adapter says which local file, if any, is its own). */
+export type ImageFetcher = (url: string, adapter: Adapter) => Promise<FetchedImage>;
 
 export class RefinerError extends Error {
   constructor(
@@ -117,15 +121,29 @@ export function limitWords(text: string, maxWords: number): string {
   return words.length <= maxWords ? text.trim() : `${words.slice(0, maxWords).join(' ')}…`;
 }
 
-/** Fetches an example image (http(s) or a local preview's file URL), refusing non-images and oversized bodies. */
-export function defaultImageFetcher(maxBytes = DEFAULT_MAX_IMAGE_BYTES, timeoutMs = 15_000): ImageFetcher {
-  return async (url) => {
-    if (url.startsWith('file:')) {
-      const data = await readFile(fileURLToPath(url));
+const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+
+/**
+ * Fetches an example image, refusing non-images and oversized bodies. Catalog data names these addresses, so only
+ * what the URL policy allows is fetched (http(s) on the configured hubs); the one local file read is a local
+ * adapter's own preview (`<stem>.preview.png` next to its file, as the local source records it), never any other
+ * path: a record naming `file:///proc/self/environ` must not send the environment to the vision model.
+ */
+export function defaultImageFetcher(
+  options: { maxBytes?: number; timeoutMs?: number; urlPolicy?: CatalogUrlPolicy } = {},
+): ImageFetcher {
+  const maxBytes = options.maxBytes ?? DEFAULT_MAX_IMAGE_BYTES;
+  const policy = options.urlPolicy ?? new CatalogUrlPolicy();
+  return async (raw, adapter) => {
+    if (raw.startsWith('file:')) {
+      if (!isOwnPreview(raw, adapter)) throw new Error("a local file that is not this adapter's preview");
+      const data = await readFile(fileURLToPath(raw));
       if (data.byteLength > maxBytes) throw new Error(`image is larger than ${maxBytes} bytes`);
-      return { mime: mimeFromName(url), data };
+      if (!data.subarray(0, 8).equals(PNG_SIGNATURE)) throw new Error('the preview is not a PNG');
+      return { mime: 'image/png', data };
     }
-    const response = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
+    const { url } = policy.resolve(raw);
+    const response = await policy.fetch(url, { signal: AbortSignal.timeout(options.timeoutMs ?? 15_000) });
     if (!response.ok) throw new Error(`HTTP ${response.status}`);
     const mime = (response.headers.get('content-type') ?? '').split(';')[0]?.trim() ?? '';
     if (!mime.startsWith('image/')) throw new Error(`not an image (${mime || 'no content type'})`);
@@ -137,10 +155,19 @@ export function defaultImageFetcher(maxBytes = DEFAULT_MAX_IMAGE_BYTES, timeoutM
   };
 }
 
-function mimeFromName(name: string): string {
-  if (/\.jpe?g$/i.test(name)) return 'image/jpeg';
-  if (/\.webp$/i.test(name)) return 'image/webp';
-  return 'image/png';
+/** Whether a file URL is a local adapter's preview: `<stem>.preview.png` in the folder of its own file. */
+function isOwnPreview(raw: string, adapter: Adapter): boolean {
+  if (adapter.source !== 'local') return false;
+  const own = (adapter.sourceIds.path ?? adapter.fileName ?? '').replaceAll('\\', '/');
+  if (!own) return false;
+  const expected = `${own.replace(/\.safetensors$/i, '')}.preview.png`;
+  let file: string;
+  try {
+    file = fileURLToPath(raw).replaceAll('\\', '/');
+  } catch {
+    return false;
+  }
+  return file.endsWith(`/${expected}`) && !expected.split('/').includes('..');
 }
 
 /** The user message: the card as text, then each example image followed by its prompt (the paper's order). */
@@ -171,7 +198,7 @@ export async function buildCardMessage(
     const prompt = adapter.examplePrompts[index];
     if (url) {
       try {
-        const image = await fetchImage(url);
+        const image = await fetchImage(url, adapter);
         parts.push({
           type: 'image_url',
           image_url: { url: `data:${image.mime};base64,${image.data.toString('base64')}` },
@@ -230,7 +257,13 @@ export async function refineAdapter(
   adapter: Adapter,
   options: RefinerOptions,
 ): Promise<{ adapter: Adapter; reply: RefinerReply; imagesSent: number; imagesSkipped: number }> {
-  const fetchImage = options.fetchImage ?? defaultImageFetcher(options.maxImageBytes, options.imageTimeoutMs);
+  const fetchImage =
+    options.fetchImage ??
+    defaultImageFetcher({
+      ...(options.maxImageBytes ? { maxBytes: options.maxImageBytes } : {}),
+      ...(options.imageTimeoutMs ? { timeoutMs: options.imageTimeoutMs } : {}),
+      ...(options.urlPolicy ? { urlPolicy: options.urlPolicy } : {}),
+    });
   const message = await buildCardMessage(adapter, fetchImage, options.maxImages ?? MAX_EXAMPLES, options.log);
   let content: string | null | undefined;
   try {

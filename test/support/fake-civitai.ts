@@ -6,6 +6,8 @@ import type { AddressInfo } from 'node:net';
  * `{ items, metadata: { nextCursor, nextPage } }`, `limit` capped at 100, an opaque `cursor` taken from
  * `metadata.nextCursor`, `page` refused past 1000 items, `baseModels` and `nsfw` filters applied. Failures can be
  * queued (a 429 with Retry-After, a 503) to come before the next normal answers. Every request is recorded.
+ * `GET /api/download/models/{versionId}` answers as the live one does: 401 without a key when `downloadToken` is set,
+ * else 307 to a signed storage URL (see FakeFileHost), 404 for an unknown version.
  */
 export interface FakeCivitaiRequest {
   path: string;
@@ -17,6 +19,10 @@ export type ScriptedFailure = { status: number; retryAfter?: string };
 
 export class FakeCivitai {
   readonly requests: FakeCivitaiRequest[] = [];
+  /** Model-version id -> where its file is stored (the URL the download redirects to). */
+  readonly downloads = new Map<string, string>();
+  /** When set, downloads need `Authorization: Bearer <token>`. */
+  downloadToken: string | undefined;
   private readonly failures: ScriptedFailure[] = [];
 
   private constructor(
@@ -53,6 +59,20 @@ export class FakeCivitai {
       if (failure.retryAfter !== undefined) headers['retry-after'] = failure.retryAfter;
       res.writeHead(failure.status, headers);
       res.end(JSON.stringify({ error: failure.status === 429 ? 'Too Many Requests' : 'Service Unavailable' }));
+      return;
+    }
+    const download = /^\/api\/download\/models\/(\d+)$/.exec(url.pathname);
+    if (req.method === 'GET' && download?.[1]) {
+      if (this.downloadToken && req.headers.authorization !== `Bearer ${this.downloadToken}`) {
+        send(res, 401, { error: 'Unauthorized', message: 'The creator of this asset requires you to be logged in' });
+        return;
+      }
+      const location = this.downloads.get(download[1]);
+      if (!location) {
+        send(res, 404, { error: 'Model not found' });
+        return;
+      }
+      res.writeHead(307, { location }).end();
       return;
     }
     if (req.method !== 'GET' || url.pathname !== '/api/v1/models') {

@@ -7,7 +7,9 @@ import type { AddressInfo } from 'node:net';
  *   every `filter` must match (AND), the next page in a `Link: <url>; rel="next"` header;
  * - `GET /api/models/<owner>/<repo>?blobs=true`: model info with `sha`, `cardData`, `siblings[{ rfilename, size,
  *   lfs: { sha256, size } }]`;
- * - `GET /<owner>/<repo>/resolve/main/<file>`: the file (README.md here), 404 when absent.
+ * - `GET /<owner>/<repo>/resolve/main/<file>`: the file (README.md here), 404 when absent; a file registered in
+ *   `files` (an LFS file) answers 302 to its CDN URL, 401 without `Authorization: Bearer <token>` when the repo is
+ *   gated and `token` is set.
  */
 export interface FakeRepo {
   id: string;
@@ -23,6 +25,10 @@ export interface FakeRepo {
 
 export class FakeHuggingFace {
   readonly requests: { path: string; query: URLSearchParams; authorization?: string }[] = [];
+  /** `<owner>/<repo>/<file>` -> the CDN URL it redirects to. */
+  readonly files = new Map<string, string>();
+  /** The token gated repos need. */
+  token: string | undefined;
   /** Statuses the next info requests answer with before normal answers resume. */
   readonly infoFailures: number[] = [];
 
@@ -86,6 +92,15 @@ export class FakeHuggingFace {
     }
     const file = /^\/([^/]+\/[^/]+)\/resolve\/main\/(.+)$/.exec(url.pathname);
     const repo = file ? this.repos.find((candidate) => candidate.id === file[1]) : undefined;
+    const lfs = file ? this.files.get(`${file[1]}/${file[2]}`) : undefined;
+    if (lfs) {
+      if (repo?.gated && this.token && req.headers.authorization !== `Bearer ${this.token}`) {
+        send(res, 401, { error: 'Access to model is restricted. You must be authenticated to access it.' });
+        return;
+      }
+      res.writeHead(302, { location: lfs, 'x-linked-size': '0' }).end();
+      return;
+    }
     if (repo && file?.[2] === 'README.md' && repo.readme !== undefined) {
       res.writeHead(200, { 'content-type': 'text/plain; charset=utf-8' });
       res.end(repo.readme);
