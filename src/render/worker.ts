@@ -68,7 +68,7 @@ const DELIVERY_TRIES = 5;
  * slot, so the next job renders while this one posts (retrying as Discord allows). Exported for the embedded mode
  * and for tests.
  */
-export function createRenderHandler(deps: WorkerDeps): RenderHandler {
+export function createRenderHandler(deps: WorkerDeps): RenderHandler & { settle(timeoutMs?: number): Promise<void> } {
   const status = new StatusBoard(deps.delivery, deps.statusIntervalMs ?? 2_000, deps.log);
   const positions = new PositionAnnouncer(deps.queue, status);
   const announce = () =>
@@ -111,7 +111,7 @@ export function createRenderHandler(deps: WorkerDeps): RenderHandler {
     }
   };
 
-  return async (job: RenderJob, context: RenderContext): Promise<RenderOutcome> => {
+  const handle = async (job: RenderJob, context: RenderContext): Promise<RenderOutcome> => {
     const log = deps.log.child({ jobId: job.id, guildId: job.guildId, attempt: context.attempt });
     const delivered = deps.results.deliveredMessageId(job.id);
     if (delivered) {
@@ -151,6 +151,8 @@ export function createRenderHandler(deps: WorkerDeps): RenderHandler {
       throw await failed(job, context, error, log);
     }
   };
+  // On shutdown: the last words (Rendered, failed) still waiting for Discord go out before the process exits.
+  return Object.assign(handle, { settle: (timeoutMs = 5_000) => status.flush(timeoutMs) });
 }
 
 /** Attachments, LoRA files, then each image on the backend (the part of a job that holds the GPU). */
@@ -229,9 +231,16 @@ export async function startRenderWorker(
   const consumeOptions: BullmqConsumeOptions = loras
     ? { ...options, listLoras: () => loras.listFiles(), onLorasChanged: (listener) => loras.onChange(listener) }
     : options;
-  const consumer = await deps.queue.consume(createRenderHandler(deps), consumeOptions);
+  const handler = createRenderHandler(deps);
+  const consumer = await deps.queue.consume(handler, consumeOptions);
   deps.log.info({ queue: deps.queue.kind, backend: deps.backend.name }, 'render worker started');
-  return consumer;
+  return {
+    ...consumer,
+    close: async (force) => {
+      await consumer.close(force);
+      await handler.settle();
+    },
+  };
 }
 
 /**
