@@ -289,6 +289,11 @@ describe('render worker (embedded queue, loopback ComfyUI and Discord REST)', ()
     const { jobId } = await submit({ images: images(2), steps: 30 });
     await waitForState(queue, jobId, ['completed']);
     const statusId = String(status);
+    // The last word is sent off the render path: it may arrive just after the job completes.
+    const deadline = Date.now() + 5_000;
+    while (discord.edits(statusId).at(-1) !== 'Rendered: the images are posted below.' && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
     const edits = discord.edits(statusId);
     expect(edits[0]).toBe('Rendering…');
     expect(edits.at(-1)).toBe('Rendered: the images are posted below.');
