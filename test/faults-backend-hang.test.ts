@@ -6,22 +6,16 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { buildSafetensors } from '../src/catalog/safetensors.js';
 import { loadConfig } from '../src/config.js';
-import { silentLogger } from '../src/log.js';
 import { A1111Backend } from '../src/render/backends/a1111.js';
 import { ComfyUiBackend } from '../src/render/backends/comfyui.js';
 import type { RenderBackend } from '../src/render/backends/types.js';
-import { DiscordDelivery } from '../src/render/delivery.js';
-import { EmbeddedRenderQueue } from '../src/render/embedded-queue.js';
 import { RenderError } from '../src/render/errors.js';
 import { LoraCache } from '../src/render/lora-cache.js';
-import type { RenderConsumer } from '../src/render/queue.js';
-import { RenderResults } from '../src/render/results.js';
 import { enqueueRender } from '../src/render/submit.js';
-import { startRenderWorker } from '../src/render/worker.js';
 import { openDatabase, type SqliteDatabase } from '../src/storage/sqlite.js';
 import { FakeA1111 } from './support/fake-a1111.js';
 import { FakeComfyUI } from './support/fake-comfyui.js';
-import { FakeDiscord } from './support/fake-discord.js';
+import { until, WorkerRig } from './support/worker-rig.js';
 
 /**
  * Faults: a render backend that hangs (a WebSocket that never opens, a request never answered) or fails (POST
@@ -29,63 +23,30 @@ import { FakeDiscord } from './support/fake-discord.js';
  * images or one clear sentence that names no address of ours, and the next render is not held behind it.
  */
 
-async function until(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
-
 describe('fault: render backend hangs or fails', { timeout: 60_000 }, () => {
-  let dir: string;
-  let db: SqliteDatabase;
+  let rig: WorkerRig;
   let comfy: FakeComfyUI;
   let a1111: FakeA1111;
-  let discord: FakeDiscord;
-  let queue: EmbeddedRenderQueue;
-  let consumer: RenderConsumer | undefined;
   let member = 0;
 
   beforeEach(async () => {
-    dir = mkdtempSync(path.join(tmpdir(), 'stylus-hang-'));
-    db = openDatabase(path.join(dir, 'stylus.db'));
+    rig = await WorkerRig.start({ attempts: 2 });
     comfy = await FakeComfyUI.start();
     a1111 = await FakeA1111.start();
-    discord = await FakeDiscord.start();
-    queue = new EmbeddedRenderQueue(db, { backoffMs: 50, attempts: 2 });
   });
 
   afterEach(async () => {
-    await consumer?.close(true);
-    consumer = undefined;
-    await queue.close();
+    await rig.close();
     await comfy.close();
     await a1111.close();
-    await discord.close();
-    db.close();
-    rmSync(dir, { recursive: true, force: true });
   });
 
-  async function startWorker(backend: RenderBackend, url: string): Promise<void> {
-    const config = loadConfig({
-      DATA_DIR: dir,
-      ...(backend.name === 'comfyui' ? { COMFYUI_URL: url } : { A1111_URL: url }),
-      CHECKPOINT_SDXL: 'sd_xl_base_1.0.safetensors',
-      DISCORD_TOKEN: discord.token,
-      DISCORD_API_URL: discord.apiUrl,
-    });
-    consumer = await startRenderWorker(config, {
-      queue,
-      backend,
-      delivery: new DiscordDelivery({ token: discord.token, apiUrl: discord.apiUrl }),
-      results: new RenderResults(db),
-      log: silentLogger,
-    });
-  }
+  const startWorker = (backend: RenderBackend, url: string) => rig.startWorker(backend, url);
+  const answerTo = (requesterId: string) => rig.answerTo(requesterId);
 
   async function submit(url: string): Promise<{ jobId: string; requesterId: string }> {
     const requesterId = `80000000000000000${++member}`;
+    const { discord, queue } = rig;
     const config = loadConfig({ COMFYUI_URL: url, CHECKPOINT_SDXL: 'sd_xl_base_1.0.safetensors' });
     const { jobId } = await enqueueRender(
       { config, queue },
@@ -108,18 +69,7 @@ describe('fault: render backend hangs or fails', { timeout: 60_000 }, () => {
     return { jobId, requesterId };
   }
 
-  /** What the channel was told about a member's render: the images, or the failure sentence. */
-  async function answerTo(requesterId: string): Promise<{ images: number; text: string }> {
-    let answer: { images: number; text: string } | undefined;
-    await until(`an answer to ${requesterId}`, () => {
-      const message = [...discord.messages.values()].find(
-        (candidate) => candidate.content.includes(`<@${requesterId}>`) && !candidate.content.startsWith('Queued'),
-      );
-      if (message) answer = { images: message.attachments.length, text: message.content };
-      return message !== undefined;
-    });
-    return answer ?? { images: 0, text: '' };
-  }
+  const stateOf = async (jobId: string) => (await rig.queue.status(jobId))?.state;
 
   const addressesOf = (url: string) => {
     const { host, port } = new URL(url);
@@ -134,7 +84,7 @@ describe('fault: render backend hangs or fails', { timeout: 60_000 }, () => {
     expect(told.images).toBe(0);
     expect(told.text).toMatch(/render server \(ComfyUI\) is not answering/);
     for (const address of addressesOf(comfy.url)) expect(told.text).not.toContain(address);
-    await until(`stuck.jobId to be failed`, async () => (await queue.status(stuck.jobId))?.state === 'failed');
+    await until(`stuck.jobId to be failed`, async () => (await stateOf(stuck.jobId)) === 'failed');
 
     comfy.socketBehaviour = 'ok';
     const next = await submit(comfy.url);
@@ -146,7 +96,7 @@ describe('fault: render backend hangs or fails', { timeout: 60_000 }, () => {
     await startWorker(new ComfyUiBackend({ url: comfy.url, retryBaseMs: 20 }), comfy.url);
     const { jobId, requesterId } = await submit(comfy.url);
     expect((await answerTo(requesterId)).images).toBe(1);
-    await until(`jobId to be completed`, async () => (await queue.status(jobId))?.state === 'completed');
+    await until(`jobId to be completed`, async () => (await stateOf(jobId)) === 'completed');
     expect(comfy.requestsTo('POST', '/prompt')).toHaveLength(3);
     expect(comfy.prompts.size).toBe(1);
   });
@@ -158,7 +108,7 @@ describe('fault: render backend hangs or fails', { timeout: 60_000 }, () => {
     const told = await answerTo(requesterId);
     expect(told.text).toMatch(/^The render for <@\d+> failed: /);
     for (const address of addressesOf(comfy.url)) expect(told.text).not.toContain(address);
-    await until(`jobId to be failed`, async () => (await queue.status(jobId))?.state === 'failed');
+    await until(`jobId to be failed`, async () => (await stateOf(jobId)) === 'failed');
     const tries = comfy.requestsTo('POST', '/prompt').length;
     expect(tries).toBeGreaterThan(2);
     expect(tries).toBeLessThanOrEqual(2 * 4);
@@ -171,7 +121,7 @@ describe('fault: render backend hangs or fails', { timeout: 60_000 }, () => {
     const told = await answerTo(requesterId);
     expect(told.text).toMatch(/^The render for <@\d+> failed: /);
     for (const address of addressesOf(a1111.url)) expect(told.text).not.toContain(address);
-    await until(`jobId to be failed`, async () => (await queue.status(jobId))?.state === 'failed');
+    await until(`jobId to be failed`, async () => (await stateOf(jobId)) === 'failed');
     expect(a1111.requestsTo('POST', '/sdapi/v1/interrupt').length).toBeGreaterThan(0);
   });
 });
@@ -218,33 +168,27 @@ describe('fault: a LoRA download that stalls', { timeout: 60_000 }, () => {
       stallTimeoutMs: 300,
     });
 
-  it('a body that stops arriving fails the try instead of waiting half an hour', async () => {
+  it.each([
+    [
+      'a body that stops arriving fails the try instead of waiting half an hour',
+      '/someone/stall/resolve/main/x.safetensors',
+    ],
+    [
+      'a server that never answers fails the try at the response deadline',
+      '/silent/someone/resolve/main/x.safetensors',
+    ],
+  ])('%s', async (_title, pathname) => {
     const error = await cache()
       .ensure({
         adapterId: 'hf:someone/stall',
         fileName: 'hf-someone--stall.safetensors',
         weight: 0.8,
         source: 'huggingface',
-        downloadUrl: `${origin}/someone/stall/resolve/main/stall.safetensors`,
+        downloadUrl: `${origin}${pathname}`,
       })
       .catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(RenderError);
-    expect((error as RenderError).code).toBe('lora_download');
-    expect((error as RenderError).retriable).toBe(true);
+    expect(error).toMatchObject({ code: 'lora_download', retriable: true });
     expect((error as RenderError).userMessage).not.toContain(origin.replace('http://', ''));
-  });
-
-  it('a server that never answers fails the try at the response deadline', async () => {
-    const error = await cache()
-      .ensure({
-        adapterId: 'hf:someone/silent',
-        fileName: 'hf-someone--silent.safetensors',
-        weight: 0.8,
-        source: 'huggingface',
-        downloadUrl: `${origin}/silent/someone/resolve/main/silent.safetensors`,
-      })
-      .catch((caught: unknown) => caught);
-    expect(error).toBeInstanceOf(RenderError);
-    expect((error as RenderError).retriable).toBe(true);
   });
 });

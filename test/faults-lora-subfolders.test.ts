@@ -1,5 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Adapter } from '../src/catalog/adapter.js';
@@ -7,22 +6,15 @@ import { localLoraName } from '../src/catalog/lora-file.js';
 import { buildSafetensors } from '../src/catalog/safetensors.js';
 import { localRecords } from '../src/catalog/sources/local.js';
 import { loadConfig } from '../src/config.js';
-import { silentLogger } from '../src/log.js';
 import { A1111Backend } from '../src/render/backends/a1111.js';
 import { ComfyUiBackend } from '../src/render/backends/comfyui.js';
 import type { RenderBackend } from '../src/render/backends/types.js';
-import { DiscordDelivery } from '../src/render/delivery.js';
-import { EmbeddedRenderQueue } from '../src/render/embedded-queue.js';
 import { LoraCache } from '../src/render/lora-cache.js';
-import type { RenderConsumer } from '../src/render/queue.js';
-import { RenderResults } from '../src/render/results.js';
 import { enqueueRender } from '../src/render/submit.js';
-import { startRenderWorker } from '../src/render/worker.js';
-import { openDatabase, type SqliteDatabase } from '../src/storage/sqlite.js';
 import { assembleImagePrompts } from '../src/stylus/prompt-assembly.js';
 import { FakeA1111 } from './support/fake-a1111.js';
 import { FakeComfyUI } from './support/fake-comfyui.js';
-import { FakeDiscord } from './support/fake-discord.js';
+import { WorkerRig } from './support/worker-rig.js';
 
 /**
  * Fault: a local LoRA folder organised in subfolders, with one file name used in two folders
@@ -31,27 +23,15 @@ import { FakeDiscord } from './support/fake-discord.js';
  * so instead of getting the other file's style.
  */
 
-async function until(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
-
 describe('fault: local LoRAs in subfolders, one name in two folders', { timeout: 60_000 }, () => {
-  let dir: string;
+  let rig: WorkerRig;
   let loraDir: string;
-  let db: SqliteDatabase;
-  let discord: FakeDiscord;
-  let queue: EmbeddedRenderQueue;
-  let consumer: RenderConsumer | undefined;
   let adapters: Map<string, Adapter>;
   let member = 0;
 
   beforeEach(async () => {
-    dir = mkdtempSync(path.join(tmpdir(), 'stylus-subfolders-'));
-    loraDir = path.join(dir, 'loras');
+    rig = await WorkerRig.start({ attempts: 1 });
+    loraDir = path.join(rig.dir, 'loras');
     for (const folder of ['style', 'other', 'deep/er']) mkdirSync(path.join(loraDir, folder), { recursive: true });
     const write = (relative: string, name: string, value: number) =>
       writeFileSync(
@@ -65,42 +45,17 @@ describe('fault: local LoRAs in subfolders, one name in two folders', { timeout:
     adapters = new Map();
     for await (const record of localRecords(loraDir))
       if (record.adapter) adapters.set(record.adapter.id, record.adapter);
-    db = openDatabase(path.join(dir, 'stylus.db'));
-    discord = await FakeDiscord.start();
-    queue = new EmbeddedRenderQueue(db, { backoffMs: 50, attempts: 1 });
   });
 
-  afterEach(async () => {
-    await consumer?.close(true);
-    consumer = undefined;
-    await queue.close();
-    await discord.close();
-    db.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  afterEach(() => rig.close());
 
-  async function startWorker(backend: RenderBackend, url: string): Promise<void> {
-    const config = loadConfig({
-      DATA_DIR: dir,
-      ...(backend.name === 'comfyui' ? { COMFYUI_URL: url } : { A1111_URL: url }),
-      CHECKPOINT_SDXL: 'sd_xl_base_1.0.safetensors',
-      DISCORD_TOKEN: discord.token,
-      DISCORD_API_URL: discord.apiUrl,
-      LORA_DIR: loraDir,
-    });
-    consumer = await startRenderWorker(config, {
-      queue,
-      backend,
-      delivery: new DiscordDelivery({ token: discord.token, apiUrl: discord.apiUrl }),
-      results: new RenderResults(db),
-      loras: new LoraCache({ dir: loraDir, db, maxBytes: 1e9, maxFileBytes: 1e8 }),
-      log: silentLogger,
-    });
-  }
+  const cacheOf = () => new LoraCache({ dir: loraDir, db: rig.db, maxBytes: 1e9, maxFileBytes: 1e8 });
+  const startWorker = (backend: RenderBackend, url: string) => rig.startWorker(backend, url, cacheOf());
 
   /** Renders one image per adapter id (as the pipeline assembles it) and returns what the channel got. */
   async function render(url: string, ids: string[]): Promise<string> {
     const requesterId = `70000000000000000${++member}`;
+    const { discord, queue } = rig;
     const images = assembleImagePrompts({
       prompt: 'a fox in the snow',
       masks: ids.map((adapterId, index) => ({
@@ -127,15 +82,8 @@ describe('fault: local LoRAs in subfolders, one name in two folders', { timeout:
         steps: 2,
       },
     );
-    let answer = '';
-    await until('the channel to hear of the render', () => {
-      const message = [...discord.messages.values()].find((candidate) =>
-        candidate.content.includes(`<@${requesterId}>`),
-      );
-      answer = message ? `${message.content} [${message.attachments.length} files]` : '';
-      return message !== undefined;
-    });
-    return answer;
+    const { images: files, text } = await rig.answerTo(requesterId);
+    return `${text} [${files} files]`;
   }
 
   it('ingests each file under its own id, with its path below the folder', () => {
@@ -148,7 +96,7 @@ describe('fault: local LoRAs in subfolders, one name in two folders', { timeout:
   });
 
   it('never reaches outside the folder: traversal, absolute paths and hub files in subfolders are refused', async () => {
-    const cache = new LoraCache({ dir: loraDir, db, maxBytes: 1e9, maxFileBytes: 1e8 });
+    const cache = cacheOf();
     const attempt = (fileName: string, source: 'local' | 'civitai') =>
       cache.ensure({ adapterId: 'x', fileName, weight: 1, source }).then(
         () => 'loaded',

@@ -139,7 +139,10 @@ describe('ComfyUI backend against the loopback ComfyUI', () => {
       onProgress: () => controller.abort(new Error('owner cancelled')),
     });
     await expect(rendering).rejects.toThrow('owner cancelled');
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    // The interrupt follows the queue deletion: wait for it rather than for a fixed time (slow machines).
+    for (let waited = 0; comfy.requestsTo('POST', '/interrupt').length === 0 && waited < 5_000; waited += 20) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
     expect(comfy.requestsTo('POST', '/interrupt')).toHaveLength(1);
   });
 

@@ -1,0 +1,89 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { loadConfig } from '../../src/config.js';
+import { silentLogger } from '../../src/log.js';
+import type { RenderBackend } from '../../src/render/backends/types.js';
+import { DiscordDelivery } from '../../src/render/delivery.js';
+import { EmbeddedRenderQueue } from '../../src/render/embedded-queue.js';
+import type { LoraCache } from '../../src/render/lora-cache.js';
+import type { QueueLimits, RenderConsumer } from '../../src/render/queue.js';
+import { RenderResults } from '../../src/render/results.js';
+import { startRenderWorker } from '../../src/render/worker.js';
+import { openDatabase, type SqliteDatabase } from '../../src/storage/sqlite.js';
+import { FakeDiscord } from './fake-discord.js';
+
+/** Polls `check` until it holds; fails naming `what` after `timeoutMs`. */
+export async function until(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
+/**
+ * A render worker as `stylus worker` runs it (embedded queue in a SQLite file, Discord delivery over the real
+ * discord.js REST) against the loopback Discord, on whatever backend a test gives it.
+ */
+export class WorkerRig {
+  private consumer: RenderConsumer | undefined;
+
+  private constructor(
+    readonly dir: string,
+    readonly db: SqliteDatabase,
+    readonly discord: FakeDiscord,
+    readonly queue: EmbeddedRenderQueue,
+  ) {}
+
+  static async start(limits: Partial<QueueLimits> = {}): Promise<WorkerRig> {
+    const dir = mkdtempSync(path.join(tmpdir(), 'stylus-worker-rig-'));
+    const db = openDatabase(path.join(dir, 'stylus.db'));
+    const discord = await FakeDiscord.start();
+    return new WorkerRig(dir, db, discord, new EmbeddedRenderQueue(db, { backoffMs: 50, ...limits }));
+  }
+
+  /** Config for a worker (and for submitting) on this backend. */
+  config(backend: RenderBackend, url: string, env: Record<string, string> = {}) {
+    return loadConfig({
+      DATA_DIR: this.dir,
+      ...(backend.name === 'comfyui' ? { COMFYUI_URL: url } : { A1111_URL: url }),
+      CHECKPOINT_SDXL: 'sd_xl_base_1.0.safetensors',
+      DISCORD_TOKEN: this.discord.token,
+      DISCORD_API_URL: this.discord.apiUrl,
+      ...env,
+    });
+  }
+
+  async startWorker(backend: RenderBackend, url: string, loras?: LoraCache): Promise<void> {
+    this.consumer = await startRenderWorker(this.config(backend, url), {
+      queue: this.queue,
+      backend,
+      delivery: new DiscordDelivery({ token: this.discord.token, apiUrl: this.discord.apiUrl }),
+      results: new RenderResults(this.db),
+      ...(loras ? { loras } : {}),
+      log: silentLogger,
+    });
+  }
+
+  /** What the channel was told about a member's render: the images, or the failure sentence. */
+  async answerTo(requesterId: string): Promise<{ images: number; text: string }> {
+    let answer = { images: 0, text: '' };
+    await until(`an answer to ${requesterId}`, () => {
+      const message = [...this.discord.messages.values()].find(
+        (candidate) => candidate.content.includes(`<@${requesterId}>`) && !candidate.content.startsWith('Queued'),
+      );
+      if (message) answer = { images: message.attachments.length, text: message.content };
+      return message !== undefined;
+    });
+    return answer;
+  }
+
+  async close(): Promise<void> {
+    await this.consumer?.close(true);
+    await this.queue.close();
+    await this.discord.close();
+    this.db.close();
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+}
