@@ -17,6 +17,7 @@ import { openDatabase, type SqliteDatabase } from '../src/storage/sqlite.js';
 import { deleteKeys, REDIS_URL } from './contract/render-queue.contract.js';
 import { FakeComfyUI } from './support/fake-comfyui.js';
 import { FakeDiscord, type RecordedRequest } from './support/fake-discord.js';
+import { until } from './support/worker-rig.js';
 
 /**
  * Fault: Discord rate-limits the worker (HTTP 429 with retry_after, per route or global) on status edits and on
@@ -25,14 +26,6 @@ import { FakeDiscord, type RecordedRequest } from './support/fake-discord.js';
  */
 
 const MEMBERS = 5;
-
-async function until(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
 
 const queueKinds: { kind: string; open: (db: SqliteDatabase, prefix: string) => RenderQueue }[] = [
   { kind: 'embedded', open: (db) => new EmbeddedRenderQueue(db, { backoffMs: 50, maxQueuedPerUser: 3 }) },
