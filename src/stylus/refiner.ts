@@ -249,6 +249,7 @@ export function applyRefinement(adapter: Adapter, reply: RefinerReply): Adapter 
     // The refiner may raise a flag, never clear one the hub set.
     realPerson: adapter.realPerson || reply.depicts_real_person,
     nsfw: adapter.nsfw || reply.nsfw,
+    ...(!adapter.nsfw && reply.nsfw ? { nsfwReason: 'the refiner saw sexual content in its card or images' } : {}),
     refined: true,
   });
 }

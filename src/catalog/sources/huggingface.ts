@@ -220,6 +220,7 @@ export function parseHuggingFaceModel(
     baseFamily,
     ...(rawBase ? { baseModel: rawBase.slice(0, 100) } : {}),
     nsfw,
+    ...(nsfw ? { nsfwReason: 'its Hugging Face card is tagged not-for-all-audiences' } : {}),
     fileName: String(file.rfilename).split('/').pop(),
     ...(size !== undefined ? { sizeBytes: size } : {}),
     ...(sha256 ? { sha256 } : {}),

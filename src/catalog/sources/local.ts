@@ -6,7 +6,7 @@ import { pathToFileURL } from 'node:url';
 import { AdapterSchema, type BaseFamily, describeAdapterError, normaliseBaseModel } from '../adapter.js';
 import { htmlToText, truncateText } from '../html.js';
 import { readSafetensorsHeader } from '../safetensors.js';
-import { isSafeImage } from './civitai-item.js';
+import { imageRatingsOf, isSafeImage } from './civitai-item.js';
 import type { SourceRecord } from './types.js';
 
 /**
@@ -232,6 +232,9 @@ export async function readLocalAdapter(
     ...(baseModel ? { baseModel: baseModel.slice(0, 100) } : {}),
     recommendedWeight: weightOf(a1111?.['preferred weight']) ?? 0.8,
     nsfw: civitaiModel?.nsfw === true,
+    ...(civitaiModel?.nsfw === true ? { nsfwReason: 'its Civitai sidecar marks the model NSFW' } : {}),
+    // The sidecar is a Civitai model version: its sample images carry Civitai's ratings, the SFW gate's signal.
+    ...(civitaiInfo && imageRatingsOf(civitaiInfo) ? { imageRatings: imageRatingsOf(civitaiInfo) } : {}),
     realPerson: civitaiModel?.poi === true,
     fileName: path.basename(file),
     sizeBytes: info.size,
