@@ -1,6 +1,7 @@
 import { openDatabase, type SqliteDatabase } from '../storage/sqlite.js';
 import type { Adapter } from './adapter.js';
 import { parseAdapter } from './adapter.js';
+import { selectQueryTerms } from './bm25.js';
 import {
   type AdapterFilter,
   type AdapterStore,
@@ -40,17 +41,6 @@ CREATE TABLE IF NOT EXISTS catalog_meta (key TEXT PRIMARY KEY, value TEXT NOT NU
 INSERT OR IGNORE INTO catalog_meta (key, value) VALUES ('version', '0');
 `;
 
-/**
- * Query terms found in more than this share of documents carry little BM25 weight (idf about 3 against about 9 for a
- * rare term) but most of the postings FTS5 must score: dropping them keeps a query on 75K adapters in milliseconds.
- * Applied from PRUNE_FROM_DOCUMENTS documents up, so small catalogs keep every term.
- */
-const MAX_TERM_DOCUMENT_SHARE = 0.05;
-const PRUNE_FROM_DOCUMENTS = 2000;
-/** When every query term is common, the rarest few still go to FTS5. */
-const MIN_QUERY_TERMS = 6;
-/** At most this many query terms go to FTS5 (the rarest win). */
-const MAX_QUERY_TERMS = 48;
 /** Parsed records kept in memory between queries. */
 const RECORD_CACHE_SIZE = 20_000;
 
@@ -322,24 +312,18 @@ export class SqliteAdapterStore implements AdapterStore {
     }
   }
 
-  /** Drops terms unknown to the index and, in large catalogs, terms most documents share; keeps the rarest. */
+  /** Document frequencies from FTS5's vocabulary, then the shared selection (src/catalog/bm25.ts). */
   private selectQueryTerms(queryTerms: string[], snapshot: CatalogSnapshot): string[] {
     const lookup = this.db.prepare<[string], { doc: number }>('SELECT doc FROM adapters_vocab WHERE term = ?');
-    const known = queryTerms
-      .map((term) => {
-        let doc = snapshot.documentFrequency.get(term);
-        if (doc === undefined) {
-          doc = lookup.get(term)?.doc ?? 0;
-          snapshot.documentFrequency.set(term, doc);
-        }
-        return { term, doc };
-      })
-      .filter((entry) => entry.doc > 0)
-      .sort((a, b) => a.doc - b.doc || a.term.localeCompare(b.term));
-    const ceiling =
-      snapshot.total >= PRUNE_FROM_DOCUMENTS ? snapshot.total * MAX_TERM_DOCUMENT_SHARE : Number.POSITIVE_INFINITY;
-    const kept = known.filter((entry, index) => entry.doc <= ceiling || index < MIN_QUERY_TERMS);
-    return kept.slice(0, MAX_QUERY_TERMS).map((entry) => entry.term);
+    const frequencies = queryTerms.map((term) => {
+      let documents = snapshot.documentFrequency.get(term);
+      if (documents === undefined) {
+        documents = lookup.get(term)?.doc ?? 0;
+        snapshot.documentFrequency.set(term, documents);
+      }
+      return { term, documents };
+    });
+    return selectQueryTerms(frequencies, snapshot.total).map((entry) => entry.term);
   }
 
   async searchVector(vector: Float32Array, options: { limit: number; filter?: AdapterFilter }): Promise<ScoredId[]> {
