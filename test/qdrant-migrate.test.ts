@@ -4,6 +4,7 @@ import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openAdapterStore } from '../src/catalog/open-store.js';
+import { MAX_REQUEST_BYTES } from '../src/catalog/qdrant-batches.js';
 import { pointIdFor } from '../src/catalog/qdrant-filter.js';
 import { QdrantAdapterStore } from '../src/catalog/qdrant-store.js';
 import { SqliteAdapterStore } from '../src/catalog/sqlite-store.js';
@@ -13,6 +14,7 @@ import { main } from '../src/cli.js';
 import { loadConfig } from '../src/config.js';
 import { isUserFacing } from '../src/errors.js';
 import { databasePath, openDatabase } from '../src/storage/sqlite.js';
+import { seededRandom } from '../src/stylus/masks.js';
 import { makeAdapter } from './support/adapters.js';
 import { QdrantRecorder } from './support/qdrant-recorder.js';
 
@@ -67,25 +69,68 @@ describe('stylus catalog migrate --to qdrant, and the store chosen by config', (
     expect(await runCatalogMigrate(['--to', 'qdrant', '--batch', '2'], io)).toBe(0);
 
     const points = recorder.collections.get(collection)?.points;
-    expect([...(points?.keys() ?? [])].sort()).toEqual(
+    expect([...(points?.values() ?? [])].map((point) => point.id).sort()).toEqual(
       ['a', 'b', 'c', 'd', 'e'].map((l) => pointIdFor(`hf:x/${l}`)).sort(),
     );
-    expect(points?.get(pointIdFor('hf:x/b'))?.payload.record).toMatchObject({ id: 'hf:x/b', name: 'Style b' });
-    const dense = (id: string) => points?.get(pointIdFor(id))?.vector.dense;
+    expect(points?.get(`u:${pointIdFor('hf:x/b')}`)?.payload.record).toMatchObject({ id: 'hf:x/b', name: 'Style b' });
+    const dense = (id: string) => points?.get(`u:${pointIdFor(id)}`)?.vectors.dense;
     expect(dense('hf:x/a')).toEqual([1, 0, 0]);
     expect(dense('hf:x/c')).toEqual([0, 1, 0]);
     // Another model's vector is not copied: it would be compared against queries of the wrong model.
     expect(dense('hf:x/d')).toBeUndefined();
-    expect(points?.get(pointIdFor('hf:x/a'))?.payload.vector_model).toBe('embed-small');
-    const upserts = recorder.find('PUT', `/collections/${collection}/points`);
-    expect(upserts.map((request) => (request.body as { points: unknown[] }).points.length)).toEqual([2, 2, 1]);
+    expect(points?.get(`u:${pointIdFor('hf:x/a')}`)?.payload.vector_model).toBe('embed-small');
+    const upserted = recorder
+      .find('POST', `/collections/${collection}/points/batch`)
+      .flatMap((request) => (request.body as { operations: { upsert?: { points: unknown[] } }[] }).operations)
+      .flatMap((operation) => (operation.upsert ? [operation.upsert.points.length] : []));
+    expect(upserted).toEqual([2, 2, 1]);
     expect(io.out()).toBe(
-      'Copied 5 adapters and 2 vectors (embed-small) into Qdrant collection "t_scale_migrate"; it now holds 5 adapters.\n',
+      'Copied 5 adapters and 2 vectors (embed-small) into Qdrant collection "t_scale_migrate" (0 of them already ' +
+        'there, not sent again); it now holds 5 adapters.\n',
     );
 
-    // Running it again changes nothing but the version: upserts are by id.
-    expect(await runCatalogMigrate(['--to', 'qdrant'], cliIo(io.env as Record<string, string>))).toBe(0);
+    // Running it again sends nothing: what is there is compared by hashes, not re-sent.
+    recorder.clearRequests();
+    const again = cliIo(io.env as Record<string, string>);
+    expect(await runCatalogMigrate(['--to', 'qdrant'], again)).toBe(0);
+    expect(recorder.writes()).toEqual([]);
+    expect(again.out()).toContain('(7 of them already there, not sent again)');
     expect(recorder.collections.get(collection)?.points.size).toBe(5);
+  });
+
+  it("keeps every request far below Qdrant's body limit with 3072-d vectors, and never re-sends them", async () => {
+    const store = new SqliteAdapterStore(databasePath(dataDir));
+    const ids = Array.from({ length: 240 }, (_, index) => `civitai:${1000 + index}`);
+    await store.upsert(ids.map((id) => makeAdapter({ id, source: 'civitai', name: `Style ${id}` })));
+    const random = seededRandom(7);
+    await store.setVectors(
+      ids.map((id) => ({ id, vector: Float32Array.from({ length: 3072 }, () => random() * 2 - 1) })),
+      'embed-large',
+    );
+    await store.close();
+    const env = {
+      DATA_DIR: dataDir,
+      QDRANT_URL: recorder.url,
+      QDRANT_COLLECTION: collection,
+      STYLUS_EMBEDDING_MODEL: 'embed-large',
+    };
+    const io = cliIo(env);
+    expect(await runCatalogMigrate(['--to', 'qdrant', '--batch', '500'], io)).toBe(0);
+    expect(io.out()).toContain('Copied 240 adapters and 240 vectors (embed-large)');
+    const batches = recorder.find('POST', `/collections/${collection}/points/batch`);
+    const withVectors = batches.filter((request) => JSON.stringify(request.body).includes('"update_vectors"'));
+    expect(withVectors.length).toBeGreaterThan(1);
+    for (const request of batches) expect(request.bytes).toBeLessThanOrEqual(MAX_REQUEST_BYTES);
+    expect(batches.every((request) => request.status === 200)).toBe(true);
+    const stored = recorder.collections.get(collection)?.points;
+    expect([...(stored?.values() ?? [])].filter((point) => point.vectors.dense).length).toBe(240);
+
+    recorder.clearRequests();
+    const again = cliIo(env);
+    expect(await runCatalogMigrate(['--to', 'qdrant', '--batch', '500'], again)).toBe(0);
+    expect(recorder.writes()).toEqual([]);
+    expect(recorder.requests.reduce((sum, request) => sum + request.bytes, 0)).toBeLessThan(100_000);
+    expect(again.out()).toContain('(480 of them already there, not sent again)');
   });
 
   it('runs as `stylus catalog migrate`', async () => {

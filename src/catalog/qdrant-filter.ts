@@ -10,10 +10,20 @@ export const PAYLOAD = {
   nsfw: 'nsfw',
   realPerson: 'real_person',
   vectorModel: 'vector_model',
+  /** Hash of the stored dense vector and its model: a re-run compares it instead of re-sending the vector. */
+  vectorHash: 'vector_hash',
   record: 'record',
+  /** Hash of the stored record: an upsert of an unchanged record writes nothing. */
+  recordHash: 'record_hash',
+  /** Distinct index terms of the record: Qdrant counts them to give each query term its document frequency. */
+  terms: 'terms',
+  /** Index terms in the record (its BM25 document length): summed by a facet for the corpus average. */
+  textLength: 'text_length',
+  /** Which corpus average the point's BM25 weights were computed with (see qdrant-text-weights.ts). */
+  textWeights: 'text_weights',
 } as const;
 
-/** Payload indexes created at start-up: every field a filter touches. */
+/** Payload indexes created at start-up: every field a filter or a facet touches. */
 export const PAYLOAD_INDEXES = [
   { field: PAYLOAD.baseFamily, type: 'keyword' },
   { field: PAYLOAD.category, type: 'keyword' },
@@ -22,6 +32,9 @@ export const PAYLOAD_INDEXES = [
   { field: PAYLOAD.realPerson, type: 'bool' },
   { field: PAYLOAD.adapterId, type: 'keyword' },
   { field: PAYLOAD.vectorModel, type: 'keyword' },
+  { field: PAYLOAD.terms, type: 'keyword' },
+  { field: PAYLOAD.textLength, type: 'integer' },
+  { field: PAYLOAD.textWeights, type: 'keyword' },
 ] as const;
 
 /** A fixed namespace, so the same adapter id maps to the same point id in every installation. */

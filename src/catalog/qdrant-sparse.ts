@@ -1,32 +1,29 @@
 import type { Adapter } from './adapter.js';
+import { inverseDocumentFrequency, type TermFrequency, termWeight } from './bm25.js';
 import { indexFields } from './sqlite-store.js';
 import { FIELD_WEIGHTS } from './store.js';
-import { distinctTerms } from './text.js';
 
 /**
- * BM25 as Qdrant sparse vectors, scored like the SQLite store's FTS5 `bm25()` so both stores rank alike. Qdrant's
- * `idf` modifier supplies the inverse document frequency at query time from the collection's own statistics; the
- * document side carries the rest: FTS5 sums a term's hits over the fields, each times its field weight
- * (FIELD_WEIGHTS), then saturates that once against the whole document's length. Terms come from the one tokeniser
- * (`indexFields` / `terms`), so a word means the same thing in both stores.
+ * BM25 as Qdrant sparse vectors, scored exactly like the SQLite store's FTS5 `bm25()` (src/catalog/bm25.ts). The
+ * document side carries each term's field-weighted hits saturated against the document's length (relative to the
+ * corpus average the collection records); the query side carries each selected term's FTS5 IDF, computed here from
+ * document frequencies Qdrant counts. The sparse vector has no Qdrant modifier: Qdrant's own `idf` modifier uses
+ * another formula, ln(1 + (N - n + 0.5) / (n + 0.5)), and cannot prune query terms. Terms come from the one
+ * tokeniser (`indexFields`), so a word means the same thing in both stores.
  */
 export interface SparseVector {
   indices: number[];
   values: number[];
 }
 
-const K1 = 1.2;
-const B = 0.75;
-
-/**
- * Typical document length in terms (all fields). FTS5 knows the corpus average; Qdrant cannot give it at upsert time,
- * so a fixed value stands in (as FastEmbed's BM25 does). Measured: 77 on the 5,056-LoRA Civitai dump (median 61),
- * 16 on the shipped seed catalog.
- */
-export const AVERAGE_DOCUMENT_TERMS = 64;
-
-/** At most this many distinct query terms are sent (the first ones): keeps a pasted essay cheap. */
-export const MAX_QUERY_TERMS = 256;
+export interface AdapterText {
+  /** Document-side BM25 weights, one entry per distinct term id, sorted by id. */
+  sparse: SparseVector;
+  /** Distinct terms, for document frequencies. */
+  terms: string[];
+  /** Terms in all fields together (FTS5's document length). */
+  length: number;
+}
 
 /** A stable uint32 id for a term: 32-bit FNV-1a over its UTF-8 bytes. Collisions are rare and only blur a score. */
 export function termId(term: string): number {
@@ -38,31 +35,37 @@ export function termId(term: string): number {
   return hash >>> 0;
 }
 
-/** The document-side BM25 weights of one adapter, one entry per distinct term id, sorted by id. */
-export function adapterSparseVector(adapter: Adapter): SparseVector {
+/** Field-weighted hits per term and the document length, before any corpus statistic. */
+export function adapterTermHits(adapter: Adapter): { hits: Map<string, number>; length: number } {
   const fields = indexFields(adapter);
-  const weightedFrequency = new Map<number, number>();
+  const hits = new Map<string, number>();
   let length = 0;
   for (const field of Object.keys(FIELD_WEIGHTS) as (keyof typeof FIELD_WEIGHTS)[]) {
     const fieldTerms = fields[field].split(' ').filter(Boolean);
     length += fieldTerms.length;
-    for (const term of fieldTerms) {
-      const id = termId(term);
-      weightedFrequency.set(id, (weightedFrequency.get(id) ?? 0) + FIELD_WEIGHTS[field]);
-    }
+    for (const term of fieldTerms) hits.set(term, (hits.get(term) ?? 0) + FIELD_WEIGHTS[field]);
   }
-  const lengthNorm = 1 - B + (B * length) / AVERAGE_DOCUMENT_TERMS;
-  const weights = new Map<number, number>();
-  for (const [id, frequency] of weightedFrequency) {
-    weights.set(id, (frequency * (K1 + 1)) / (frequency + K1 * lengthNorm));
-  }
-  return sortedSparse(weights);
+  return { hits, length };
 }
 
-/** The query side: each distinct term once with weight 1; Qdrant multiplies in the IDF. */
-export function querySparseVector(query: string): SparseVector {
+/** The document side of one adapter, for a corpus whose average document length is `averageLength`. */
+export function adapterText(adapter: Adapter, averageLength: number): AdapterText {
+  const { hits, length } = adapterTermHits(adapter);
   const weights = new Map<number, number>();
-  for (const term of distinctTerms(query).slice(0, MAX_QUERY_TERMS)) weights.set(termId(term), 1);
+  for (const [term, weightedHits] of hits) {
+    const id = termId(term);
+    weights.set(id, (weights.get(id) ?? 0) + termWeight(weightedHits, length, averageLength));
+  }
+  return { sparse: sortedSparse(weights), terms: [...hits.keys()], length };
+}
+
+/** The query side: each selected term with its FTS5 IDF in a catalog of `totalDocuments`. */
+export function querySparseVector(selected: readonly TermFrequency[], totalDocuments: number): SparseVector {
+  const weights = new Map<number, number>();
+  for (const { term, documents } of selected) {
+    const id = termId(term);
+    weights.set(id, (weights.get(id) ?? 0) + inverseDocumentFrequency(totalDocuments, documents));
+  }
   return sortedSparse(weights);
 }
 
@@ -71,7 +74,7 @@ function sortedSparse(weights: Map<number, number>): SparseVector {
   return { indices: entries.map(([id]) => id), values: entries.map(([, weight]) => roundWeight(weight)) };
 }
 
-/** Six significant digits: Qdrant stores float32 anyway, and stable JSON makes request-shape tests exact. */
+/** Seven significant digits: Qdrant stores float32 anyway, and short stable JSON keeps requests small. */
 function roundWeight(weight: number): number {
-  return Number(weight.toPrecision(6));
+  return Number(weight.toPrecision(7));
 }

@@ -53,11 +53,14 @@ export interface AdapterStore {
   delete(ids: readonly string[]): Promise<void>;
   count(filter?: AdapterFilter): Promise<number>;
   stats(): Promise<CatalogStats>;
-  /** Pages through records in id order: pass the last id of a page as `after`. */
+  /**
+   * Pages through records in a stable order of the store's choosing (SQLite: adapter id; Qdrant: point id): pass the
+   * last id of a page as `after`. Each record comes once; records written meanwhile may or may not show up.
+   */
   list(options: { after?: string; limit: number; filter?: AdapterFilter }): Promise<Adapter[]>;
   /** BM25 over name, trigger words, tags, description and example prompts (field-weighted), best first. */
   searchText(query: string, options: { limit: number; filter?: AdapterFilter }): Promise<ScoredId[]>;
-  /** Exact cosine similarity against stored vectors, best first. Empty when no vectors are stored. */
+  /** Exact (not approximate) cosine similarity against stored vectors, best first. Empty when none are stored. */
   searchVector(vector: Float32Array, options: { limit: number; filter?: AdapterFilter }): Promise<ScoredId[]>;
   setVectors(vectors: readonly StoredVector[], model: string): Promise<void>;
   getVectors(ids: readonly string[]): Promise<StoredVector[]>;

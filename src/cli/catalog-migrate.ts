@@ -30,7 +30,8 @@ const spec = defineCommand({
 /**
  * `stylus catalog migrate --to qdrant`: copies the embedded catalog (records, and the vectors of the configured
  * embedding model) from DATA_DIR/stylus.db into the Qdrant collection named by QDRANT_URL / QDRANT_COLLECTION.
- * Idempotent: records are upserted by id, so a run that stopped half-way can simply be run again.
+ * Idempotent and cheap to repeat: what the collection already holds unchanged (compared by hashes in the payload)
+ * is not sent again, so a run that stopped half-way can simply be run again.
  */
 export async function runCatalogMigrate(args: string[], io: CliIo): Promise<number> {
   const { values } = parseCommand(spec, args);
@@ -73,17 +74,20 @@ export async function runCatalogMigrate(args: string[], io: CliIo): Promise<numb
       const withoutModel = new Set(model ? await source.idsWithoutVector(model, total) : []);
       let records = 0;
       let vectors = 0;
+      let unchanged = 0;
       let after: string | undefined;
       for (;;) {
         const page = await source.list({ after, limit: batchSize });
         if (page.length === 0) break;
-        await target.upsert(page);
+        const written = await target.writeAdapters(page);
         records += page.length;
+        unchanged += written.unchanged;
         if (model) {
           const ids = page.map((adapter) => adapter.id).filter((id) => !withoutModel.has(id));
           const stored = await source.getVectors(ids);
-          await target.setVectors(stored, model);
+          const sent = await target.writeVectors(stored, model);
           vectors += stored.length;
+          unchanged += sent.unchanged;
         }
         after = page.at(-1)?.id;
         writeLine(io.stderr, `migrated ${records}/${total} records, ${vectors} vectors`);
@@ -92,7 +96,8 @@ export async function runCatalogMigrate(args: string[], io: CliIo): Promise<numb
       writeLine(
         io.stdout,
         `Copied ${records} adapters and ${vectors} vectors${model ? ` (${model})` : ' (no embedding model set: vectors skipped)'} ` +
-          `into Qdrant collection "${target.collection}"; it now holds ${inTarget} adapters.`,
+          `into Qdrant collection "${target.collection}" (${unchanged} of them already there, not sent again); ` +
+          `it now holds ${inTarget} adapters.`,
       );
       return inTarget >= records ? 0 : 1;
     } finally {

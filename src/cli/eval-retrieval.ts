@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { createReadStream, createWriteStream, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -5,8 +6,11 @@ import { createInterface } from 'node:readline';
 import { z } from 'zod';
 import type { Adapter } from '../catalog/adapter.js';
 import { adapterEmbeddingText, type Embedder, OpenAiEmbedder } from '../catalog/embedder.js';
+import { QdrantAdapterStore } from '../catalog/qdrant-store.js';
 import { parseCivitaiModel, readCivitaiDump } from '../catalog/sources/civitai-item.js';
 import { SqliteAdapterStore } from '../catalog/sqlite-store.js';
+import type { AdapterStore } from '../catalog/store.js';
+import type { Config } from '../config.js';
 import { UserFacingError } from '../errors.js';
 import { createOpenAiClient } from '../openai-client.js';
 import { retrieve } from '../stylus/retriever.js';
@@ -56,8 +60,9 @@ function round(value: number): number {
 
 /**
  * `stylus eval retrieval --catalog <civitai dump> --queries <jsonl> [--out preds.jsonl] [--json] [--limit N]`:
- * loads the dump into a fresh embedded store (no refine), runs the project's retriever with its filters off for each
- * query and variant, and scores the top 50 by Civitai model id.
+ * loads the dump into a fresh store (no refine) of the kind the configuration asks for: an embedded SQLite file, or
+ * with QDRANT_URL set a throwaway Qdrant collection next to QDRANT_COLLECTION (dropped afterwards); runs the
+ * project's retriever with its filters off for each query and variant, and scores the top 50 by Civitai model id.
  */
 const spec = defineCommand({
   command: 'stylus eval retrieval',
@@ -102,10 +107,11 @@ export async function evalRetrieval(args: string[], io: CliIo): Promise<number> 
   const limit = values.limit ?? Number.MAX_SAFE_INTEGER;
   const config = cliConfig(io);
   const dataDir = mkdtempSync(path.join(tmpdir(), 'stylus-eval-'));
-  const store = new SqliteAdapterStore(path.join(dataDir, 'stylus.db'));
+  const { store, name: storeName, dispose } = await openEvaluationStore(config, dataDir);
   try {
     const started = performance.now();
     const loaded = await loadCivitaiDump(store, values.catalog);
+    if (store instanceof QdrantAdapterStore) await store.settle();
     const loadMs = performance.now() - started;
     const embedder =
       config.STYLUS_EMBEDDING_MODEL !== undefined
@@ -155,6 +161,7 @@ export async function evalRetrieval(args: string[], io: CliIo): Promise<number> 
         out.end((error?: Error | null) => (error ? reject(error) : resolve())),
       );
     const report = {
+      store: storeName,
       catalog: loaded,
       queries: queries.length,
       dense: embedder !== undefined,
@@ -171,7 +178,8 @@ export async function evalRetrieval(args: string[], io: CliIo): Promise<number> 
     else {
       writeLine(
         io.stdout,
-        `Catalog: ${loaded} adapters (loaded in ${report.load_ms} ms), ${queries.length} queries, dense: ${report.dense}`,
+        `Catalog: ${loaded} adapters in ${storeName} (loaded in ${report.load_ms} ms), ${queries.length} queries, ` +
+          `dense: ${report.dense}`,
       );
       for (const variant of VARIANTS) {
         const scores = report.variants[variant] as RetrievalScores;
@@ -190,9 +198,35 @@ export async function evalRetrieval(args: string[], io: CliIo): Promise<number> 
     }
     return 0;
   } finally {
-    await store.close();
+    await dispose();
     rmSync(dataDir, { recursive: true, force: true });
   }
+}
+
+/** A fresh, empty store of the configured kind, and how to get rid of it. */
+async function openEvaluationStore(
+  config: Config,
+  dataDir: string,
+): Promise<{ store: AdapterStore; name: string; dispose: () => Promise<void> }> {
+  if (!config.QDRANT_URL) {
+    const store = new SqliteAdapterStore(path.join(dataDir, 'stylus.db'));
+    return { store, name: 'sqlite', dispose: () => store.close() };
+  }
+  const collection = `${config.QDRANT_COLLECTION}_eval_${randomUUID().slice(0, 8)}`;
+  const store = await QdrantAdapterStore.open({
+    url: config.QDRANT_URL,
+    apiKey: config.QDRANT_API_KEY,
+    collection,
+    dimensions: config.STYLUS_EMBEDDING_DIMENSIONS,
+  });
+  return {
+    store,
+    name: `qdrant collection "${collection}"`,
+    dispose: async () => {
+      await store.dropCollection();
+      await store.close();
+    },
+  };
 }
 
 function civitaiModelId(adapter: Adapter): string {
@@ -200,7 +234,7 @@ function civitaiModelId(adapter: Adapter): string {
 }
 
 /** Loads a Civitai dump (JSONL or folder of items) into a store through the Civitai parser; returns the count. */
-export async function loadCivitaiDump(store: SqliteAdapterStore, file: string): Promise<number> {
+export async function loadCivitaiDump(store: AdapterStore, file: string): Promise<number> {
   let batch: Adapter[] = [];
   let loaded = 0;
   for await (const entry of readCivitaiDump(file)) {
@@ -209,16 +243,16 @@ export async function loadCivitaiDump(store: SqliteAdapterStore, file: string): 
     if (!adapter) continue;
     batch.push(adapter);
     if (batch.length >= LOAD_BATCH) {
-      store.upsertSync(batch);
+      await store.upsert(batch);
       loaded += batch.length;
       batch = [];
     }
   }
-  store.upsertSync(batch);
+  await store.upsert(batch);
   return loaded + batch.length;
 }
 
-async function embedCatalog(store: SqliteAdapterStore, embedder: Embedder): Promise<void> {
+async function embedCatalog(store: AdapterStore, embedder: Embedder): Promise<void> {
   for (;;) {
     const ids = await store.idsWithoutVector(embedder.model, 512);
     if (ids.length === 0) return;

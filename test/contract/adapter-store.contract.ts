@@ -132,17 +132,22 @@ export function adapterStoreContract(
       expect(Array.from(stored?.vector ?? [])).toEqual([0, 0, 1, 0]);
     });
 
-    it('pages through records in id order and reports stats', async () => {
+    it("pages through every record once, in the store's order, and reports stats", async () => {
       await store.upsert(catalog());
       const first = await store.list({ limit: 2 });
-      const second = await store.list({ limit: 10, after: first.at(-1)?.id });
-      expect([...first, ...second].map((adapter) => adapter.id)).toEqual([
+      const second = await store.list({ limit: 2, after: first.at(-1)?.id });
+      const third = await store.list({ limit: 2, after: second.at(-1)?.id });
+      expect([first.length, second.length, third.length]).toEqual([2, 2, 1]);
+      expect([...first, ...second, ...third].map((adapter) => adapter.id).sort()).toEqual([
         'civitai:1',
         'civitai:2',
         'civitai:3',
         'hf:a/pixel',
         'hf:a/ukiyoe',
       ]);
+      expect(await store.list({ limit: 2, after: third.at(-1)?.id })).toEqual([]);
+      const safe = await store.list({ limit: 10, filter: {} });
+      expect(safe.map((adapter) => adapter.id).sort()).toEqual(['civitai:1', 'hf:a/pixel', 'hf:a/ukiyoe']);
       const stats = await store.stats();
       expect(stats.total).toBe(5);
       expect(stats.by_base).toEqual({ sdxl: 4, sd1: 1 });
