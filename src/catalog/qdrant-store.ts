@@ -95,8 +95,7 @@ export class QdrantAdapterStore implements AdapterStore {
     );
     const store = new QdrantAdapterStore(connection, options);
     store.denseSize = await prepareCollection(connection, options.dimensions);
-    const rebuilt = await store.weights.rebuildStale();
-    if (rebuilt > 0) await store.bumpVersion();
+    if ((await store.weights.resume()) > 0) await store.bumpVersion();
     return store;
   }
 

@@ -3,7 +3,7 @@ import { parseAdapter } from './adapter.js';
 import type { QdrantConnection } from './qdrant-connection.js';
 import { PAYLOAD } from './qdrant-filter.js';
 import { type PointWrite, SPARSE_VECTOR, textPayload, type WriteLimits, writePoints } from './qdrant-points.js';
-import { adapterText } from './qdrant-sparse.js';
+import { adapterTermHits, adapterText } from './qdrant-sparse.js';
 
 /**
  * BM25 saturates a term's hits against the document's length relative to the corpus average, so the document-side
@@ -25,6 +25,8 @@ export const WRITE_TOLERANCE = 0.05;
 export const SETTLED_TOLERANCE = 0.01;
 /** Distinct document lengths a facet may return: far above any real catalog's spread. */
 const LENGTH_FACET_LIMIT = 100_000;
+/** Records read to estimate the average of a collection that has none recorded. */
+const ESTIMATE_SAMPLE = 1_000;
 /** Passes over stale points before giving up for now (another writer may keep changing the target). */
 const MAX_REBUILD_ROUNDS = 3;
 
@@ -77,6 +79,26 @@ export class TextWeights {
       client.count(collection, { filter: staleFilter(average), exact: true }),
     );
     return count;
+  }
+
+  /**
+   * At start-up: finishes re-weighting points an earlier process left stale (interrupted, or written by an older
+   * version), then checks the average. A collection from before the average was recorded gets one estimated from a
+   * sample of its records first. Returns how many points were rewritten.
+   */
+  async resume(): Promise<number> {
+    if ((await this.target()) === undefined) {
+      const sample = await this.connection.call('read records to estimate the corpus average', (client, collection) =>
+        client.scroll(collection, { limit: ESTIMATE_SAMPLE, with_payload: [PAYLOAD.record], with_vector: false }),
+      );
+      const lengths = sample.points.flatMap((point) => {
+        const adapter = parseRecord(point.payload?.[PAYLOAD.record]);
+        return adapter ? [adapterTermHits(adapter).length] : [];
+      });
+      if (lengths.length === 0) return 0;
+      await this.setTarget(roundedAverage(lengths.reduce((sum, length) => sum + length, 0) / lengths.length));
+    }
+    return (await this.rebuildStale()) + (await this.maintain(WRITE_TOLERANCE));
   }
 
   /**

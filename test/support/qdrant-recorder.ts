@@ -50,6 +50,8 @@ export interface InjectedFault {
   error: string;
   /** How many matching requests to refuse (default 1). */
   times?: number;
+  /** How many matching requests to answer normally first (default 0). */
+  after?: number;
 }
 
 interface PayloadIndex {
@@ -236,7 +238,8 @@ export class QdrantRecorder {
         }
       }
       const fault = this.faults.find((entry) => entry.method === method && entry.path === url.pathname);
-      if (fault) {
+      if (fault?.after) fault.after -= 1;
+      else if (fault) {
         fault.times = (fault.times ?? 1) - 1;
         if (fault.times <= 0) this.faults.splice(this.faults.indexOf(fault), 1);
         throw new QdrantFault(fault.status, fault.error);
