@@ -18,10 +18,11 @@ const TEXT_LAYOUT = 'fts5-bm25-v1';
 /**
  * How far the real average may drift from the target before points are re-weighted. Measured on the Civitai dump
  * (retrieval-dev.jsonl against the SQLite store): 30% off costs 0.015 R@10; 5% keeps R@10 within 0.001 and 98.9% of
- * the top 10s, 1% 100% of them. Writes re-weight past 5%, which bounds the work of a bulk import; a process that
- * wrote settles to 1% when it is done (QdrantAdapterStore.settle).
+ * the top 10s, 1% 100% of them. While a job writes, points are re-weighted past 25% only: a refine that doubles the
+ * descriptions re-weights the catalog three times, not fourteen. A process that wrote settles to 1% when it is done
+ * (QdrantAdapterStore.settle, called by close()).
  */
-export const WRITE_TOLERANCE = 0.05;
+export const WRITE_TOLERANCE = 0.25;
 export const SETTLED_TOLERANCE = 0.01;
 /** Distinct document lengths a facet may return: far above any real catalog's spread. */
 const LENGTH_FACET_LIMIT = 100_000;
@@ -40,6 +41,8 @@ export function roundedAverage(average: number): number {
 }
 
 export class TextWeights {
+  private maintenance: Promise<number> = Promise.resolve(0);
+
   constructor(
     private readonly connection: QdrantConnection,
     private readonly limits: WriteLimits,
@@ -105,7 +108,15 @@ export class TextWeights {
    * After writes: when the real average moved more than `tolerance` from the target, the target follows and the
    * points are re-weighted. Returns how many points were rewritten.
    */
-  async maintain(tolerance: number): Promise<number> {
+  maintain(tolerance: number): Promise<number> {
+    // One at a time in a process: writers running side by side (refine's workers) must not each re-weight the
+    // catalog for the same drift. The second finds the target already moved.
+    const run = this.maintenance.then(() => this.maintainNow(tolerance));
+    this.maintenance = run.catch(() => 0);
+    return run;
+  }
+
+  private async maintainNow(tolerance: number): Promise<number> {
     const measured = await this.measuredAverage();
     if (measured === undefined) return 0;
     const target = await this.target();
