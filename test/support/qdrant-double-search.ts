@@ -145,13 +145,7 @@ function nearest(collection: SearchableCollection, request: Json): Scored[] {
 
 function nearestDense(collection: SearchableCollection, using: string, query: number[], filter: unknown): Scored[] {
   const params = collection.vectors[using];
-  if (!params) {
-    const sparse = using in collection.sparseVectors;
-    throw new QdrantFault(
-      400,
-      sparse ? `Wrong input: Vector ${using} is sparse, a dense query was given` : notExisting(using),
-    );
-  }
+  if (!params) throw wrongVector(using in collection.sparseVectors, using, 'dense');
   const vector = storedDense(query, params, using);
   const hits: Scored[] = [];
   for (const point of collection.candidates(filter)) {
@@ -164,13 +158,7 @@ function nearestDense(collection: SearchableCollection, using: string, query: nu
 
 function nearestSparse(collection: SearchableCollection, using: string, query: object, filter: unknown): Scored[] {
   const params = collection.sparseVectors[using];
-  if (!params) {
-    const dense = using in collection.vectors;
-    throw new QdrantFault(
-      400,
-      dense ? `Wrong input: Vector ${using} is dense, a sparse query was given` : notExisting(using),
-    );
-  }
+  if (!params) throw wrongVector(using in collection.vectors, using, 'sparse');
   const vector = storedSparse(query, using);
   const postings = collection.postings(using);
   let weights = vector.values;
@@ -197,8 +185,11 @@ function nearestSparse(collection: SearchableCollection, using: string, query: o
   return sortScored(hits);
 }
 
-function notExisting(name: string): string {
-  return `Wrong input: Not existing vector name error: ${name}`;
+/** A query for a vector name that does not exist, or exists as the other kind. */
+function wrongVector(otherKind: boolean, name: string, wanted: 'dense' | 'sparse'): QdrantFault {
+  if (!otherKind) return new QdrantFault(400, `Wrong input: Not existing vector name error: ${name}`);
+  const stored = wanted === 'dense' ? 'sparse' : 'dense';
+  return new QdrantFault(400, `Wrong input: Vector ${name} is ${stored}, a ${wanted} query was given`);
 }
 
 function dot(a: number[], b: number[]): number {
