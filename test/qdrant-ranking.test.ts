@@ -6,6 +6,7 @@ import type { Adapter } from '../src/catalog/adapter.js';
 import { QdrantAdapterStore } from '../src/catalog/qdrant-store.js';
 import { SqliteAdapterStore } from '../src/catalog/sqlite-store.js';
 import type { ScoredId } from '../src/catalog/store.js';
+import { terms } from '../src/catalog/text.js';
 import { seededRandom } from '../src/stylus/masks.js';
 import { makeAdapter } from './support/adapters.js';
 import { QdrantRecorder } from './support/qdrant-recorder.js';
@@ -101,6 +102,24 @@ describe('BM25 in Qdrant ranks like the SQLite store', () => {
       const reference = expected[index]?.score ?? Number.NaN;
       expect(Math.abs(hit.score - reference) / reference).toBeLessThan(1e-4);
     });
+  });
+
+  it('counts how many adapters name a word: the union of name, trigger words and tags', async () => {
+    const asked = [words[0], words[7], words[150], words[599], 'absentword'] as string[];
+    const union = (word: string) =>
+      records.filter((adapter) =>
+        [adapter.name, ...adapter.triggerWords, ...adapter.tags].some((text) => terms(text).includes(word)),
+      ).length;
+    const fromQdrant = await qdrant.identityFrequencies(asked);
+    const fromSqlite = await sqlite.identityFrequencies(asked);
+    expect(fromQdrant.total).toBe(2400);
+    for (const word of asked) {
+      expect(fromQdrant.counts.get(word) ?? 0).toBe(union(word));
+      // The SQLite store answers the largest of the three fields, a lower bound of the union.
+      expect(fromSqlite.counts.get(word) ?? 0).toBeLessThanOrEqual(union(word));
+    }
+    expect(fromQdrant.counts.get(words[0] as string)).toBeGreaterThan(300);
+    expect(fromQdrant.counts.has('absentword')).toBe(false);
   });
 
   it('prunes the common terms of a long query the way the SQLite store does', async () => {

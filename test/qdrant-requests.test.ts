@@ -38,6 +38,7 @@ describe('Qdrant store requests', () => {
       { field_name: 'adapter_id', field_schema: 'keyword' },
       { field_name: 'vector_model', field_schema: 'keyword' },
       { field_name: 'terms', field_schema: 'keyword' },
+      { field_name: 'identity_terms', field_schema: 'keyword' },
       { field_name: 'text_length', field_schema: 'integer' },
       { field_name: 'text_weights', field_schema: 'keyword' },
     ]);
@@ -96,6 +97,7 @@ describe('Qdrant store requests', () => {
                   record: JSON.parse(JSON.stringify(adapter)),
                   record_hash: expect.stringMatching(/^[0-9a-f]{32}$/),
                   terms: ['watercolor', 'wash'],
+                  identity_terms: ['watercolor', 'wash'],
                   text_length: 2,
                   text_weights: 'fts5-bm25-v1:2',
                 },

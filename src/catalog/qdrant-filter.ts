@@ -17,6 +17,8 @@ export const PAYLOAD = {
   recordHash: 'record_hash',
   /** Distinct index terms of the record: Qdrant counts them to give each query term its document frequency. */
   terms: 'terms',
+  /** Distinct index terms of the name, trigger words and tags: how common a word is as an adapter's identity. */
+  identityTerms: 'identity_terms',
   /** Index terms in the record (its BM25 document length): summed by a facet for the corpus average. */
   textLength: 'text_length',
   /** Which corpus average the point's BM25 weights were computed with (see qdrant-text-weights.ts). */
@@ -33,6 +35,7 @@ export const PAYLOAD_INDEXES = [
   { field: PAYLOAD.adapterId, type: 'keyword' },
   { field: PAYLOAD.vectorModel, type: 'keyword' },
   { field: PAYLOAD.terms, type: 'keyword' },
+  { field: PAYLOAD.identityTerms, type: 'keyword' },
   { field: PAYLOAD.textLength, type: 'integer' },
   { field: PAYLOAD.textWeights, type: 'keyword' },
 ] as const;

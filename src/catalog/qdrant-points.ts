@@ -36,6 +36,7 @@ export function textPayload(adapter: Adapter, text: AdapterText, weightsStamp: s
   return {
     [PAYLOAD.recordHash]: recordHash(adapter),
     [PAYLOAD.terms]: text.terms,
+    [PAYLOAD.identityTerms]: text.identityTerms,
     [PAYLOAD.textLength]: text.length,
     [PAYLOAD.textWeights]: weightsStamp,
   };

@@ -21,6 +21,8 @@ export interface AdapterText {
   sparse: SparseVector;
   /** Distinct terms, for document frequencies. */
   terms: string[];
+  /** Distinct terms of the name, trigger words and tags. */
+  identityTerms: string[];
   /** Terms in all fields together (FTS5's document length). */
   length: number;
 }
@@ -35,28 +37,39 @@ export function termId(term: string): number {
   return hash >>> 0;
 }
 
+/** Fields that name what an adapter is (see AdapterStore.identityFrequencies). */
+const IDENTITY_FIELDS: ReadonlySet<string> = new Set(['name', 'triggers', 'tags']);
+
 /** Field-weighted hits per term and the document length, before any corpus statistic. */
-export function adapterTermHits(adapter: Adapter): { hits: Map<string, number>; length: number } {
+export function adapterTermHits(adapter: Adapter): {
+  hits: Map<string, number>;
+  length: number;
+  identityTerms: Set<string>;
+} {
   const fields = indexFields(adapter);
   const hits = new Map<string, number>();
+  const identityTerms = new Set<string>();
   let length = 0;
   for (const field of Object.keys(FIELD_WEIGHTS) as (keyof typeof FIELD_WEIGHTS)[]) {
     const fieldTerms = fields[field].split(' ').filter(Boolean);
     length += fieldTerms.length;
-    for (const term of fieldTerms) hits.set(term, (hits.get(term) ?? 0) + FIELD_WEIGHTS[field]);
+    for (const term of fieldTerms) {
+      hits.set(term, (hits.get(term) ?? 0) + FIELD_WEIGHTS[field]);
+      if (IDENTITY_FIELDS.has(field)) identityTerms.add(term);
+    }
   }
-  return { hits, length };
+  return { hits, length, identityTerms };
 }
 
 /** The document side of one adapter, for a corpus whose average document length is `averageLength`. */
 export function adapterText(adapter: Adapter, averageLength: number): AdapterText {
-  const { hits, length } = adapterTermHits(adapter);
+  const { hits, length, identityTerms } = adapterTermHits(adapter);
   const weights = new Map<number, number>();
   for (const [term, weightedHits] of hits) {
     const id = termId(term);
     weights.set(id, (weights.get(id) ?? 0) + termWeight(weightedHits, length, averageLength));
   }
-  return { sparse: sortedSparse(weights), terms: [...hits.keys()], length };
+  return { sparse: sortedSparse(weights), terms: [...hits.keys()], identityTerms: [...identityTerms], length };
 }
 
 /** The query side: each selected term with its FTS5 IDF in a catalog of `totalDocuments`. */

@@ -25,12 +25,21 @@ import {
   WRITE_TOLERANCE,
   weightsStamp,
 } from './qdrant-text-weights.js';
-import type { AdapterFilter, AdapterStore, CatalogStats, ScoredId, StoredVector } from './store.js';
+import type {
+  AdapterFilter,
+  AdapterStore,
+  CatalogStats,
+  IdentityFrequencies,
+  ScoredId,
+  StoredVector,
+} from './store.js';
 
 export { DENSE_VECTOR, SPARSE_VECTOR } from './qdrant-points.js';
 
 const DEFAULT_BATCH_SIZE = 256;
 const FACET_LIMIT = 1_000;
+/** Words of one prompt whose identity frequency is asked, as the SQLite store caps them. */
+const MAX_IDENTITY_TERMS = 200;
 /** Dense search is exact, as the store interface promises; HNSW would answer approximately past a few thousand. */
 const EXACT = { exact: true } as const;
 
@@ -69,6 +78,7 @@ export class QdrantAdapterStore implements AdapterStore {
   private denseSize: number | undefined;
   private readonly limits: WriteLimits;
   private readonly terms: TermStatistics;
+  private readonly identityTerms: TermStatistics;
   private readonly weights: TextWeights;
   /** Whether this process changed records: it then settles the BM25 weights before it closes. */
   private wroteRecords = false;
@@ -83,6 +93,7 @@ export class QdrantAdapterStore implements AdapterStore {
     };
     this.denseSize = options.dimensions;
     this.terms = new TermStatistics(connection);
+    this.identityTerms = new TermStatistics(connection, PAYLOAD.identityTerms);
     this.weights = new TextWeights(connection, this.limits, connection.log);
   }
 
@@ -202,6 +213,16 @@ export class QdrantAdapterStore implements AdapterStore {
     const qdrantFilter = toQdrantFilter(filter ?? ALL_ADAPTERS);
     if (!qdrantFilter) return 0;
     return this.countPoints(qdrantFilter);
+  }
+
+  /** Counted by Qdrant over the `identity_terms` payload: the exact union of name, trigger words and tags. */
+  async identityFrequencies(terms: readonly string[]): Promise<IdentityFrequencies> {
+    const unique = [...new Set(terms)].slice(0, MAX_IDENTITY_TERMS);
+    const { total, frequencies } = await this.identityTerms.frequencies(unique, await this.version());
+    return {
+      total,
+      counts: new Map(frequencies.filter((entry) => entry.documents > 0).map((entry) => [entry.term, entry.documents])),
+    };
   }
 
   async stats(): Promise<CatalogStats> {

@@ -18,7 +18,11 @@ const MAX_CACHED_TERMS = 50_000;
 export class TermStatistics {
   private cache: { version: string; total: number; documents: Map<string, number> } | undefined;
 
-  constructor(private readonly connection: QdrantConnection) {}
+  /** `field`: the keyword payload holding each point's distinct terms (all fields, or the identity fields). */
+  constructor(
+    private readonly connection: QdrantConnection,
+    private readonly field: string = PAYLOAD.terms,
+  ) {}
 
   /** The sparse query vector for a text, or undefined when no term of it is in the catalog. */
   async queryVector(text: string, catalogVersion: () => Promise<string>): Promise<SparseVector | undefined> {
@@ -29,7 +33,8 @@ export class TermStatistics {
     return selected.length === 0 ? undefined : querySparseVector(selected, total);
   }
 
-  private async frequencies(
+  /** The catalog size and, per term, how many points hold it. */
+  async frequencies(
     terms: readonly string[],
     catalogVersion: string,
   ): Promise<{ total: number; frequencies: TermFrequency[] }> {
@@ -52,7 +57,7 @@ export class TermStatistics {
 
   /** Points holding a term, or all points. */
   private async count(term: string | undefined): Promise<number> {
-    const filter = term === undefined ? undefined : { must: [{ key: PAYLOAD.terms, match: { value: term } }] };
+    const filter = term === undefined ? undefined : { must: [{ key: this.field, match: { value: term } }] };
     const { count } = await this.connection.call('count documents for BM25', (client, collection) =>
       client.count(collection, { ...(filter ? { filter } : {}), exact: true }),
     );
