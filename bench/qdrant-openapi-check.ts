@@ -2,8 +2,9 @@
  * Dev check, not part of `npm run bench` or the tests: runs the Qdrant store through every kind of request it makes
  * (start-up on an older layout, writes, vector writes, searches, paging, stats, deletes, failures) against the
  * loopback Qdrant double of the tests, then validates every recorded request body AND every answer of the double
- * against Qdrant's real REST contract, the OpenAPI schema of v1.18.1 in ../shared/data (skipped when absent).
- * Usage: node --import tsx bench/qdrant-openapi-check.ts [--schema ../shared/data/qdrant-openapi-v1.18.1.json]
+ * against Qdrant's real REST contract: the OpenAPI schema of the Qdrant version docker-compose runs (v1.18.1,
+ * `docs/redoc/master/openapi.json` in the qdrant/qdrant repository at that tag). Skipped when no schema is given.
+ * Usage: node --import tsx bench/qdrant-openapi-check.ts --schema <openapi.json>
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -13,12 +14,10 @@ import { QdrantAdapterStore } from '../src/catalog/qdrant-store.js';
 import { makeAdapter } from '../test/support/adapters.js';
 import { QdrantRecorder, type RecordedQdrantRequest } from '../test/support/qdrant-recorder.js';
 
-const { values } = parseArgs({
-  options: { schema: { type: 'string', default: '../shared/data/qdrant-openapi-v1.18.1.json' } },
-});
-const schemaFile = values.schema as string;
-if (!existsSync(schemaFile)) {
-  console.log(`skipped: no Qdrant OpenAPI schema at ${schemaFile}`);
+const { values } = parseArgs({ options: { schema: { type: 'string' } } });
+const schemaFile = values.schema;
+if (!schemaFile || !existsSync(schemaFile)) {
+  console.log(`skipped: no Qdrant OpenAPI schema${schemaFile ? ` at ${schemaFile}` : ' (--schema <openapi.json>)'}`);
   process.exit(0);
 }
 

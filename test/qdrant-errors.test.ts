@@ -1,4 +1,6 @@
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -76,10 +78,34 @@ describe('Qdrant failures', () => {
     await recorder.close();
     const message = await failure(QdrantAdapterStore.open({ url: url.toString(), collection }));
     expect(message).toBe(
-      `Cannot reach Qdrant at QDRANT_URL=${recorder.url} (collection "${collection}") to tell its version: ECONNREFUSED.`,
+      `Qdrant did not answer at QDRANT_URL=${recorder.url} (ECONNREFUSED): start Qdrant or fix QDRANT_URL (leave it ` +
+        'empty for the embedded catalog).',
     );
     expect(message).not.toContain('hunter2');
     recorder = await QdrantRecorder.start();
+  });
+
+  it('tells a missing API key from a refusal, and a server that is not Qdrant from Qdrant', async () => {
+    const store = await QdrantAdapterStore.open({ url: recorder.url, collection });
+    recorder.injectFault({ method: 'GET', path: `/collections/${collection}`, status: 403, error: 'Forbidden' });
+    expect(await failure(store.version())).toBe(
+      `Qdrant at QDRANT_URL=${recorder.url} refused the request (HTTP 403): set QDRANT_API_KEY to the server's API key.`,
+    );
+    // A 404 without Qdrant's error body comes from something else listening on that port.
+    const web = createServer((_request, response) => {
+      response.writeHead(404, { 'content-type': 'text/plain' });
+      response.end('Not Found');
+    });
+    await new Promise<void>((resolve) => web.listen(0, '127.0.0.1', resolve));
+    const webUrl = `http://127.0.0.1:${(web.address() as AddressInfo).port}`;
+    try {
+      expect(await failure(QdrantAdapterStore.open({ url: webUrl, collection }))).toBe(
+        `QDRANT_URL=${webUrl} does not answer like a Qdrant server (HTTP 404 Not Found): point it at Qdrant's REST ` +
+          'port (6333 by default).',
+      );
+    } finally {
+      await new Promise<void>((resolve) => web.close(() => resolve()));
+    }
   });
 
   it('gives the CLI the same sentence instead of "unexpected error: Bad Request"', async () => {
