@@ -100,7 +100,7 @@ beforeAll(async () => {
       model: { name: 'Famous Actor', type: 'LORA', nsfw: false, poi: true },
       images: [
         { url: 'https://image.civitai.com/x/1.jpeg', nsfw: 'None', meta: { prompt: 'h3ro, portrait <lora:hero:0.7>' } },
-        { url: 'https://image.civitai.com/x/2.jpeg', nsfw: 'Mature', meta: { prompt: 'not safe' } },
+        { url: 'https://image.civitai.com/x/2.jpeg', nsfw: 'Soft', meta: { prompt: 'not safe' } },
       ],
     }),
   );
