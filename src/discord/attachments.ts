@@ -1,6 +1,7 @@
 import type { Attachment } from 'discord.js';
 import sharp from 'sharp';
 import { UserFacingError } from '../errors.js';
+import { exceedsPixelLimit, MAX_INPUT_PIXELS, pixelLimitSentence, readImageHeader } from '../util/image-pixels.js';
 import { readBodyCapped } from '../util/read-capped.js';
 
 export const ACCEPTED_IMAGE_TYPES = ['image/png', 'image/jpeg', 'image/webp'] as const;
@@ -50,14 +51,20 @@ export async function loadImage(attachment: Attachment, label: string, limitByte
   if (!bytes) {
     throw new UserFacingError(`The ${label} is larger than ${sizeText(limitBytes)}.`, 'attachment_too_large');
   }
+  // The header alone says how big the picture is: a huge one is refused before any pixel is decoded.
+  const header = await readImageHeader(bytes);
+  if (header && exceedsPixelLimit(header)) {
+    throw new UserFacingError(pixelLimitSentence(label, header), 'image_too_many_pixels');
+  }
   try {
-    const metadata = await sharp(bytes).metadata();
-    if (!metadata.format || !ACCEPTED_FORMATS.has(metadata.format) || !metadata.width || !metadata.height) {
-      throw new Error(`unsupported format ${metadata.format}`);
-    }
-    // Decoding the pixels catches files whose header is fine but whose data is truncated or damaged.
-    await sharp(bytes).raw().toBuffer();
-    return { url: attachment.url, width: metadata.width, height: metadata.height };
+    if (!header || !ACCEPTED_FORMATS.has(header.format)) throw new Error(`unsupported format ${header?.format}`);
+    // Decoding catches files whose header is fine but whose data is truncated or damaged; a thumbnail keeps the
+    // decoded copy small.
+    await sharp(bytes, { limitInputPixels: MAX_INPUT_PIXELS })
+      .resize({ width: 64, height: 64, fit: 'inside' })
+      .raw()
+      .toBuffer();
+    return { url: attachment.url, width: header.width, height: header.height };
   } catch (error) {
     throw new UserFacingError(`The ${label} is not a readable PNG, JPEG or WebP image.`, 'corrupt_attachment', {
       cause: error,

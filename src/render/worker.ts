@@ -3,6 +3,7 @@ import type { Config } from '../config.js';
 import { UserFacingError } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { Services } from '../services.js';
+import { exceedsPixelLimit, MAX_INPUT_PIXELS, pixelLimitSentence, readImageHeader } from '../util/image-pixels.js';
 import { readBodyCapped } from '../util/read-capped.js';
 import { publicText } from './backends/http.js';
 import { createBackend } from './backends/index.js';
@@ -306,11 +307,13 @@ async function fetchImage(url: string, what: 'image' | 'mask', signal: AbortSign
   if (!response.ok) throw invalid(`Discord answered HTTP ${response.status} (the attachment may have expired)`);
   const bytes = await readBodyCapped(response, MAX_ATTACHMENT_BYTES);
   if (!bytes) throw invalid('it is larger than 25 MB');
+  const header = await readImageHeader(bytes);
+  if (header && exceedsPixelLimit(header)) {
+    throw new RenderError(pixelLimitSentence(`attached ${what}`, header), 'init_image_invalid', false);
+  }
   try {
-    const image = sharp(bytes, { limitInputPixels: 64 * 1024 * 1024 });
-    const meta = await image.metadata();
-    if (!meta.format || !['png', 'jpeg', 'webp', 'gif', 'avif'].includes(meta.format)) throw new Error('not a picture');
-    return await image.png().toBuffer();
+    if (!header || !['png', 'jpeg', 'webp', 'gif', 'avif'].includes(header.format)) throw new Error('not a picture');
+    return await sharp(bytes, { limitInputPixels: MAX_INPUT_PIXELS }).png().toBuffer();
   } catch {
     throw invalid('it is not an image');
   }

@@ -1,0 +1,157 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { crc32, deflateSync } from 'node:zlib';
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type RunningApp, startApp } from '../src/app.js';
+import { SqliteAdapterStore } from '../src/catalog/sqlite-store.js';
+import { loadConfig } from '../src/config.js';
+import { silentLogger } from '../src/log.js';
+import { enqueueRender } from '../src/render/submit.js';
+import { databasePath } from '../src/storage/sqlite.js';
+import { FakeComfyUI } from './support/fake-comfyui.js';
+import { FakeDiscord, type RecordedRequest } from './support/fake-discord.js';
+import { botFixtureAdapters } from './support/fake-discord-harness.js';
+
+type Json = Record<string, unknown>;
+
+/**
+ * A real, valid PNG that declares 16383×16383 (268 megapixels, sharp's own default ceiling) in about 33 KB: one bit
+ * per pixel, all zero, deflated. Decoding it takes hundreds of megabytes; its header says so in 33 bytes.
+ */
+function pngBomb(side = 16383): Buffer {
+  const chunk = (type: string, data: Buffer) => {
+    const length = Buffer.alloc(4);
+    length.writeUInt32BE(data.length);
+    const body = Buffer.concat([Buffer.from(type, 'latin1'), data]);
+    const crc = Buffer.alloc(4);
+    crc.writeUInt32BE(crc32(body));
+    return Buffer.concat([length, body, crc]);
+  };
+  const header = Buffer.alloc(13);
+  header.writeUInt32BE(side, 0);
+  header.writeUInt32BE(side, 4);
+  header.writeUInt8(1, 8); // bit depth 1
+  header.writeUInt8(0, 9); // greyscale
+  const rows = Buffer.alloc((1 + Math.ceil(side / 8)) * side); // filter byte 0 + packed bits, every row
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', header),
+    chunk('IDAT', deflateSync(rows, { level: 9 })),
+    chunk('IEND', Buffer.alloc(0)),
+  ]);
+}
+
+const png = (side: number) =>
+  sharp({ create: { width: side, height: side, channels: 3, background: '#808080' } })
+    .png()
+    .toBuffer();
+
+describe('image bomb: a tiny file that declares a huge picture', { timeout: 60_000 }, () => {
+  let discord: FakeDiscord;
+  let comfy: FakeComfyUI;
+  let app: RunningApp;
+  let dir: string;
+  const bomb = pngBomb();
+
+  beforeAll(async () => {
+    dir = mkdtempSync(path.join(tmpdir(), 'stylus-bomb-'));
+    discord = await FakeDiscord.start();
+    comfy = await FakeComfyUI.start();
+    const store = new SqliteAdapterStore(databasePath(dir));
+    await store.upsert(botFixtureAdapters());
+    await store.close();
+    const config = loadConfig({
+      DATA_DIR: dir,
+      DISCORD_TOKEN: discord.token,
+      DISCORD_API_URL: discord.apiUrl,
+      LOG_LEVEL: 'silent',
+      STYLUS_SEED_CATALOG: 'false',
+      COMFYUI_URL: comfy.url,
+      CHECKPOINT_SDXL: 'sd_xl_base_1.0.safetensors',
+      RENDER_WIDTH: '64',
+      RENDER_HEIGHT: '64',
+      RENDER_STEPS: '2',
+    });
+    app = await startApp({ ...config, DISCORD_TOKEN: discord.token }, { log: silentLogger });
+  });
+  afterAll(async () => {
+    await app?.stop();
+    await comfy?.close();
+    await discord?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('is small on disk but declares 16383×16383', async () => {
+    expect(bomb.length).toBeLessThan(64 * 1024);
+    const { width, height } = await sharp(bomb).metadata();
+    expect([width, height]).toEqual([16383, 16383]);
+  });
+
+  async function privateAnswer(interaction: { id: string; token: string }): Promise<string> {
+    const answer = await discord.waitForRequest(
+      (request: RecordedRequest) =>
+        request.method === 'POST' && request.path === `/webhooks/${discord.applicationId}/${interaction.token}`,
+      'the private answer',
+      30_000,
+    );
+    expect(Number(answer.body.flags) & 64).toBe(64);
+    return String(answer.body.content);
+  }
+
+  it.each(['image', 'mask'] as const)(
+    '/imagine refuses it as the %s, from its header, with a clear sentence',
+    async (as) => {
+      const member = discord.member({ username: `bomber-${as}` });
+      const image = discord.attachment(as === 'image' ? bomb : await png(64), 'image.png', 'image/png');
+      const mask = as === 'mask' ? discord.attachment(bomb, 'mask.png', 'image/png') : undefined;
+      const options: Json[] = [
+        { type: 3, name: 'prompt', value: 'a red fox, watercolor style' },
+        { type: 11, name: 'image', value: image.id },
+        ...(mask ? [{ type: 11, name: 'mask', value: mask.id }] : []),
+      ];
+      const interaction = discord.slashCommand({
+        member,
+        name: 'imagine',
+        options,
+        attachments: mask ? [image, mask] : [image],
+      });
+      expect(await privateAnswer(interaction)).toBe(
+        `The ${as} is 16383×16383 pixels; the largest accepted is 4096×4096 (16.8 megapixels). Attach a smaller picture.`,
+      );
+      // No composition was shown: the deferred reply was removed, not edited into an embed.
+      expect(discord.requestsFor(interaction).some((request) => request.method === 'PATCH')).toBe(false);
+    },
+  );
+
+  it('the worker refuses it too, when a job carries it (an attachment replaced after /imagine)', async () => {
+    const queue = app.queue;
+    if (!queue) throw new Error('no render queue');
+    const initImage = discord.attachment(bomb, 'swapped.png', 'image/png');
+    await enqueueRender(
+      { config: app.services.config, queue },
+      {
+        compositionId: 'bomb-composition',
+        images: [{ index: 0, seed: 1, positive: 'a red fox', a1111Prompt: 'a red fox', loras: [] }],
+        adapters: {},
+        base: 'sdxl',
+        channelId: discord.channelId,
+        requesterId: '333333333333333333',
+        initImageUrl: initImage.url,
+      },
+    );
+    const failure = await discord.waitForRequest(
+      (request) =>
+        request.method === 'POST' &&
+        request.path === `/channels/${discord.channelId}/messages` &&
+        /failed/.test(String(request.body.content)),
+      'the failure message',
+      30_000,
+    );
+    expect(String(failure.body.content)).toContain(
+      'The attached image is 16383×16383 pixels; the largest accepted is 4096×4096',
+    );
+    expect(comfy.prompts.size).toBe(0);
+  });
+});
