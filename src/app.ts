@@ -7,6 +7,10 @@ import { mirrorResults, RenderResults } from './render/results.js';
 import { renderBackendConfigured } from './render/submit.js';
 import { startEmbeddedRenderWorker } from './render/worker.js';
 import { openServices, type ServiceOptions, type Services } from './services.js';
+import { settledWithin } from './util/deadline.js';
+
+/** How long a stop lets the in-process worker finish its render before handing it back to the queue. */
+const WORKER_GRACE_MS = 10_000;
 
 /** The bot process as `npm start` runs it: services, render queue, in-process worker (embedded mode), bot. */
 export interface RunningApp {
@@ -28,7 +32,10 @@ export async function startApp(
   let worker: RenderConsumer | undefined;
   let stopMirror: (() => Promise<void>) | undefined;
   const close = async () => {
-    await worker?.close();
+    if (worker && !(await settledWithin(worker.close(), WORKER_GRACE_MS))) {
+      log.warn({ waitedMs: WORKER_GRACE_MS }, 'the render in hand did not finish in time; it goes back to the queue');
+      await worker.close(true);
+    }
     await stopMirror?.();
     await queue?.close();
     await services.close();

@@ -17,6 +17,9 @@ const spec = defineCommand({
   ],
 });
 
+/** After a clean stop, how long leftover connection retries may keep the process alive. */
+const EXIT_GRACE_MS = 1_000;
+
 /** `stylus bot` (`npm start`): logs in with DISCORD_TOKEN and serves until SIGINT/SIGTERM. */
 export default async function bot(args: string[], io: CliIo): Promise<number> {
   parseCommand(spec, args);
@@ -37,6 +40,14 @@ export default async function bot(args: string[], io: CliIo): Promise<number> {
     process.once('SIGTERM', resolve);
   });
   log.info('shutting down');
+  // A second signal means "now": nothing is saved by waiting longer.
+  const now = () => process.exit(1);
+  process.once('SIGINT', now);
+  process.once('SIGTERM', now);
   await app.stop();
+  log.info('bot stopped');
+  // The stores are closed. discord.js can keep retrying a gateway it can no longer reach after being destroyed; that
+  // loop must not keep the process alive (the timer is unref'd: a process with nothing left exits before it fires).
+  setTimeout(() => process.exit(process.exitCode ?? 0), EXIT_GRACE_MS).unref();
   return 0;
 }

@@ -7,6 +7,7 @@ import { RenderResults } from '../render/results.js';
 import type { Services } from '../services.js';
 import { CompositionStore } from '../state/compositions.js';
 import { openStateKeyv } from '../state/keyv.js';
+import { settledWithin } from '../util/deadline.js';
 import { AdapterNameCache } from './adapter-name-cache.js';
 import { createDiscordClient } from './client.js';
 import type { BotContext } from './context.js';
@@ -14,6 +15,8 @@ import { attachReactionFeedback } from './reactions.js';
 import { createInteractionRouter } from './router.js';
 
 const DEFAULT_DISCORD_API = 'https://discord.com/api';
+/** How long closing the gateway may take: with Discord unreachable it can wait on a reconnect forever. */
+const CLIENT_DESTROY_MS = 5_000;
 
 export interface RunningBot {
   client: Client;
@@ -35,7 +38,9 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
   const community = new CachedCommunityStore(openCommunityStore(config, db, log));
   const client = createDiscordClient({ apiUrl: config.DISCORD_API_URL ?? DEFAULT_DISCORD_API });
   const release = async () => {
-    await client.destroy();
+    if (!(await settledWithin(client.destroy(), CLIENT_DESTROY_MS))) {
+      log.warn({ waitedMs: CLIENT_DESTROY_MS }, 'the Discord connection did not close in time; going on without it');
+    }
     await compositionsKeyv.keyv.disconnect();
     await community.close();
   };
