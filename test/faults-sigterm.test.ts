@@ -33,7 +33,10 @@ function spawnBot(env: NodeJS.ProcessEnv) {
 
 /** Resolves with the exit code, or with 'still running' when the process outlives `ms`. */
 function exitWithin(exited: Promise<number | null>, ms: number): Promise<number | null | 'still running'> {
-  return Promise.race([exited, new Promise<'still running'>((resolve) => setTimeout(() => resolve('still running'), ms))]);
+  return Promise.race([
+    exited,
+    new Promise<'still running'>((resolve) => setTimeout(() => resolve('still running'), ms)),
+  ]);
 }
 
 describe('SIGTERM while Discord is unreachable', { timeout: 90_000 }, () => {

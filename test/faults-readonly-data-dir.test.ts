@@ -1,0 +1,84 @@
+import { spawnSync } from 'node:child_process';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openDatabase } from '../src/storage/sqlite.js';
+
+const ROOT = path.resolve(import.meta.dirname, '..');
+const NOBODY = 65534;
+
+/**
+ * `stylus compose` as a user who may not write DATA_DIR. Root writes anywhere, so under root (CI) the child runs as
+ * nobody; under any other user the folder's own permission bits already say no.
+ */
+function composeAs(dataDir: string) {
+  const asRoot = process.getuid?.() === 0;
+  const result = spawnSync(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      '--input-type=module',
+      '-e',
+      "import { main } from './src/cli.ts'; process.exitCode = await main(['compose', 'a red fox']);",
+    ],
+    {
+      cwd: ROOT,
+      env: {
+        PATH: process.env.PATH,
+        DATA_DIR: dataDir,
+        LOG_LEVEL: 'silent',
+        STYLUS_SEED_CATALOG: 'false',
+        HOME: tmpdir(),
+      },
+      encoding: 'utf8',
+      ...(asRoot ? { uid: NOBODY, gid: NOBODY } : {}),
+    },
+  );
+  return { code: result.status, stderr: result.stderr };
+}
+
+describe('a DATA_DIR the process may not write', { timeout: 60_000 }, () => {
+  let parent: string;
+  beforeAll(() => {
+    parent = mkdtempSync(path.join(tmpdir(), 'stylus-ro-'));
+    chmodSync(parent, 0o755);
+  });
+  afterAll(() => {
+    chmodSync(parent, 0o755);
+    rmSync(parent, { recursive: true, force: true });
+  });
+
+  const sentence = (dir: string) =>
+    `stylus compose: DATA_DIR (${dir}) is not writable for this user, and the bot keeps its database there. Make the folder writable for the user that runs stylus, or set DATA_DIR to a folder that is.`;
+
+  it('an existing read-only folder: the message names the path and what to do', () => {
+    const dir = path.join(parent, 'existing');
+    mkdirSync(dir);
+    chmodSync(dir, 0o555);
+    const { code, stderr } = composeAs(dir);
+    expect(stderr.trim()).toBe(sentence(dir));
+    expect(code).toBe(1);
+  });
+
+  it('a folder that cannot be created under a read-only parent', () => {
+    const locked = path.join(parent, 'locked');
+    mkdirSync(locked);
+    chmodSync(locked, 0o555);
+    const dir = path.join(locked, 'data');
+    const { code, stderr } = composeAs(dir);
+    expect(stderr.trim()).toBe(sentence(dir));
+    expect(code).toBe(1);
+  });
+
+  it('a database made by another user (root) in a folder this user cannot write', () => {
+    const dir = path.join(parent, 'made-by-root');
+    mkdirSync(dir);
+    openDatabase(path.join(dir, 'stylus.db')).close();
+    chmodSync(dir, 0o555);
+    const { code, stderr } = composeAs(dir);
+    expect(stderr.trim()).toBe(sentence(dir));
+    expect(code).toBe(1);
+  });
+});
