@@ -164,32 +164,34 @@ export class SqliteAdapterStore implements AdapterStore {
     const insertFts = this.db.prepare(
       'INSERT INTO adapters_fts (rowid, name, triggers, tags, description, prompts) VALUES (?, ?, ?, ?, ?, ?)',
     );
-    this.db.transaction(() => {
-      for (const adapter of adapters) {
-        const record = JSON.stringify(adapter);
-        const existing = findRow.get(adapter.id);
-        const columns = [
-          adapter.source,
-          adapter.baseFamily,
-          adapter.category,
-          adapter.nsfw ? 1 : 0,
-          adapter.realPerson ? 1 : 0,
-          record,
-        ] as const;
-        let rowid: number;
-        if (existing) {
-          if (existing.record === record) continue;
-          update.run(...columns, existing.rowid);
-          deleteFts.run(existing.rowid);
-          rowid = existing.rowid;
-        } else {
-          rowid = Number(insert.run(adapter.id, ...columns).lastInsertRowid);
+    this.db
+      .transaction(() => {
+        for (const adapter of adapters) {
+          const record = JSON.stringify(adapter);
+          const existing = findRow.get(adapter.id);
+          const columns = [
+            adapter.source,
+            adapter.baseFamily,
+            adapter.category,
+            adapter.nsfw ? 1 : 0,
+            adapter.realPerson ? 1 : 0,
+            record,
+          ] as const;
+          let rowid: number;
+          if (existing) {
+            if (existing.record === record) continue;
+            update.run(...columns, existing.rowid);
+            deleteFts.run(existing.rowid);
+            rowid = existing.rowid;
+          } else {
+            rowid = Number(insert.run(adapter.id, ...columns).lastInsertRowid);
+          }
+          const fields = indexFields(adapter);
+          insertFts.run(rowid, fields.name, fields.triggers, fields.tags, fields.description, fields.prompts);
         }
-        const fields = indexFields(adapter);
-        insertFts.run(rowid, fields.name, fields.triggers, fields.tags, fields.description, fields.prompts);
-      }
-      this.bumpVersion();
-    })();
+        this.bumpVersion();
+      })
+      .immediate();
   }
 
   async get(id: string): Promise<Adapter | undefined> {
@@ -219,15 +221,17 @@ export class SqliteAdapterStore implements AdapterStore {
     const findRow = this.db.prepare<[string], { rowid: number }>('SELECT rowid FROM adapters WHERE id = ?');
     const deleteFts = this.db.prepare('DELETE FROM adapters_fts WHERE rowid = ?');
     const deleteRow = this.db.prepare('DELETE FROM adapters WHERE rowid = ?');
-    this.db.transaction(() => {
-      for (const id of ids) {
-        const row = findRow.get(id);
-        if (!row) continue;
-        deleteFts.run(row.rowid);
-        deleteRow.run(row.rowid);
-      }
-      this.bumpVersion();
-    })();
+    this.db
+      .transaction(() => {
+        for (const id of ids) {
+          const row = findRow.get(id);
+          if (!row) continue;
+          deleteFts.run(row.rowid);
+          deleteRow.run(row.rowid);
+        }
+        this.bumpVersion();
+      })
+      .immediate();
   }
 
   async count(filter?: AdapterFilter): Promise<number> {
@@ -356,14 +360,16 @@ export class SqliteAdapterStore implements AdapterStore {
       'INSERT INTO adapter_vectors (adapter_rowid, model, dims, vector) VALUES (?, ?, ?, ?) ' +
         'ON CONFLICT(adapter_rowid) DO UPDATE SET model = excluded.model, dims = excluded.dims, vector = excluded.vector',
     );
-    this.db.transaction(() => {
-      for (const { id, vector } of vectors) {
-        const row = findRow.get(id);
-        if (!row) continue;
-        upsert.run(row.rowid, model, vector.length, Buffer.from(vector.buffer, vector.byteOffset, vector.byteLength));
-      }
-      this.bumpVersion();
-    })();
+    this.db
+      .transaction(() => {
+        for (const { id, vector } of vectors) {
+          const row = findRow.get(id);
+          if (!row) continue;
+          upsert.run(row.rowid, model, vector.length, Buffer.from(vector.buffer, vector.byteOffset, vector.byteLength));
+        }
+        this.bumpVersion();
+      })
+      .immediate();
   }
 
   async getVectors(ids: readonly string[]): Promise<StoredVector[]> {

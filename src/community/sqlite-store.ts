@@ -1,3 +1,4 @@
+import { writeWhenFree } from '../storage/busy.js';
 import type { SqliteDatabase } from '../storage/sqlite.js';
 import {
   type CommunityStore,
@@ -101,31 +102,33 @@ export class SqliteCommunityStore implements CommunityStore {
 
   async vote(input: VoteInput): Promise<{ previous: VoteValue | undefined; tally: Tally }> {
     const { guildId, memberId, adapterId, value } = input;
-    return this.db
-      .transaction(() => {
-        const row = this.db
-          .prepare('SELECT value FROM community_votes WHERE guild_id = ? AND member_id = ? AND adapter_id = ?')
-          .get(guildId, memberId, adapterId) as { value: VoteValue } | undefined;
-        const previous = row?.value;
-        if (previous !== (value ?? undefined)) {
-          if (previous !== undefined) this.bump(guildId, adapterId, previous === 1 ? 'votesUp' : 'votesDown', -1);
-          if (value === null) {
-            this.db
-              .prepare('DELETE FROM community_votes WHERE guild_id = ? AND member_id = ? AND adapter_id = ?')
-              .run(guildId, memberId, adapterId);
-          } else {
-            this.db
-              .prepare(
-                `INSERT INTO community_votes (guild_id, member_id, adapter_id, value, updated_at) VALUES (?, ?, ?, ?, ?)
+    return writeWhenFree(() =>
+      this.db
+        .transaction(() => {
+          const row = this.db
+            .prepare('SELECT value FROM community_votes WHERE guild_id = ? AND member_id = ? AND adapter_id = ?')
+            .get(guildId, memberId, adapterId) as { value: VoteValue } | undefined;
+          const previous = row?.value;
+          if (previous !== (value ?? undefined)) {
+            if (previous !== undefined) this.bump(guildId, adapterId, previous === 1 ? 'votesUp' : 'votesDown', -1);
+            if (value === null) {
+              this.db
+                .prepare('DELETE FROM community_votes WHERE guild_id = ? AND member_id = ? AND adapter_id = ?')
+                .run(guildId, memberId, adapterId);
+            } else {
+              this.db
+                .prepare(
+                  `INSERT INTO community_votes (guild_id, member_id, adapter_id, value, updated_at) VALUES (?, ?, ?, ?, ?)
                  ON CONFLICT DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`,
-              )
-              .run(guildId, memberId, adapterId, value, Date.now());
-            this.bump(guildId, adapterId, value === 1 ? 'votesUp' : 'votesDown', 1);
+                )
+                .run(guildId, memberId, adapterId, value, Date.now());
+              this.bump(guildId, adapterId, value === 1 ? 'votesUp' : 'votesDown', 1);
+            }
           }
-        }
-        return { previous, tally: this.tallyOf(guildId, adapterId) };
-      })
-      .immediate();
+          return { previous, tally: this.tallyOf(guildId, adapterId) };
+        })
+        .immediate(),
+    );
   }
 
   async memberVote(guildId: string, memberId: string, adapterId: string): Promise<VoteValue | undefined> {
@@ -138,38 +141,42 @@ export class SqliteCommunityStore implements CommunityStore {
   async addReaction(input: ReactionInput & { adapterIds: readonly string[] }): Promise<boolean> {
     const { guildId, messageId, memberId, rating } = input;
     const adapterIds = [...new Set(input.adapterIds)];
-    return this.db
-      .transaction(() => {
-        const inserted = this.db
-          .prepare(
-            `INSERT INTO community_reactions (guild_id, message_id, member_id, rating, adapter_ids, created_at)
+    return writeWhenFree(() =>
+      this.db
+        .transaction(() => {
+          const inserted = this.db
+            .prepare(
+              `INSERT INTO community_reactions (guild_id, message_id, member_id, rating, adapter_ids, created_at)
              VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
-          )
-          .run(guildId, messageId, memberId, rating, JSON.stringify(adapterIds), Date.now());
-        if (inserted.changes === 0) return false;
-        for (const adapterId of adapterIds) this.moveReactionCount(guildId, memberId, adapterId, rating, 1);
-        return true;
-      })
-      .immediate();
+            )
+            .run(guildId, messageId, memberId, rating, JSON.stringify(adapterIds), Date.now());
+          if (inserted.changes === 0) return false;
+          for (const adapterId of adapterIds) this.moveReactionCount(guildId, memberId, adapterId, rating, 1);
+          return true;
+        })
+        .immediate(),
+    );
   }
 
   async removeReaction(input: ReactionInput): Promise<boolean> {
     const { guildId, messageId, memberId, rating } = input;
-    return this.db
-      .transaction(() => {
-        const row = this.db
-          .prepare(
-            `DELETE FROM community_reactions WHERE guild_id = ? AND message_id = ? AND member_id = ? AND rating = ?
+    return writeWhenFree(() =>
+      this.db
+        .transaction(() => {
+          const row = this.db
+            .prepare(
+              `DELETE FROM community_reactions WHERE guild_id = ? AND message_id = ? AND member_id = ? AND rating = ?
              RETURNING adapter_ids`,
-          )
-          .get(guildId, messageId, memberId, rating) as { adapter_ids: string } | undefined;
-        if (!row) return false;
-        for (const adapterId of JSON.parse(row.adapter_ids) as string[]) {
-          this.moveReactionCount(guildId, memberId, adapterId, rating, -1);
-        }
-        return true;
-      })
-      .immediate();
+            )
+            .get(guildId, messageId, memberId, rating) as { adapter_ids: string } | undefined;
+          if (!row) return false;
+          for (const adapterId of JSON.parse(row.adapter_ids) as string[]) {
+            this.moveReactionCount(guildId, memberId, adapterId, rating, -1);
+          }
+          return true;
+        })
+        .immediate(),
+    );
   }
 
   async tallies(scope: string): Promise<Map<string, Tally>> {
@@ -183,20 +190,22 @@ export class SqliteCommunityStore implements CommunityStore {
   }
 
   async hide(guildId: string, adapterId: string, byMemberId: string): Promise<boolean> {
-    return (
-      this.db
-        .prepare(
-          `INSERT INTO community_hidden (guild_id, adapter_id, hidden_by, hidden_at) VALUES (?, ?, ?, ?)
+    return writeWhenFree(
+      () =>
+        this.db
+          .prepare(
+            `INSERT INTO community_hidden (guild_id, adapter_id, hidden_by, hidden_at) VALUES (?, ?, ?, ?)
            ON CONFLICT DO NOTHING`,
-        )
-        .run(guildId, adapterId, byMemberId, Date.now()).changes > 0
+          )
+          .run(guildId, adapterId, byMemberId, Date.now()).changes > 0,
     );
   }
 
   async unhide(guildId: string, adapterId: string): Promise<boolean> {
-    return (
-      this.db.prepare('DELETE FROM community_hidden WHERE guild_id = ? AND adapter_id = ?').run(guildId, adapterId)
-        .changes > 0
+    return writeWhenFree(
+      () =>
+        this.db.prepare('DELETE FROM community_hidden WHERE guild_id = ? AND adapter_id = ?').run(guildId, adapterId)
+          .changes > 0,
     );
   }
 
@@ -209,15 +218,18 @@ export class SqliteCommunityStore implements CommunityStore {
 
   async takeVoteSlot(guildId: string, memberId: string, perMinute: number, now = Date.now()): Promise<boolean> {
     const windowStart = Math.floor(now / MINUTE_MS) * MINUTE_MS;
-    const row = this.db
-      .prepare(
-        `INSERT INTO community_vote_rate (guild_id, member_id, window_start, attempts) VALUES (?, ?, ?, 1)
+    const row = await writeWhenFree(
+      () =>
+        this.db
+          .prepare(
+            `INSERT INTO community_vote_rate (guild_id, member_id, window_start, attempts) VALUES (?, ?, ?, 1)
          ON CONFLICT DO UPDATE SET
            attempts = CASE WHEN window_start = excluded.window_start THEN attempts + 1 ELSE 1 END,
            window_start = excluded.window_start
          RETURNING attempts`,
-      )
-      .get(guildId, memberId, windowStart) as { attempts: number };
+          )
+          .get(guildId, memberId, windowStart) as { attempts: number },
+    );
     return row.attempts <= perMinute;
   }
 

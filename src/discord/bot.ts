@@ -7,6 +7,7 @@ import { RenderResults } from '../render/results.js';
 import type { Services } from '../services.js';
 import { CompositionStore } from '../state/compositions.js';
 import { openStateKeyv } from '../state/keyv.js';
+import { SERVING_BUSY_TIMEOUT_MS } from '../storage/busy.js';
 import { settledWithin } from '../util/deadline.js';
 import { AdapterNameCache } from './adapter-name-cache.js';
 import { createDiscordClient } from './client.js';
@@ -34,6 +35,9 @@ export interface BotOptions {
 export async function startBot(options: BotOptions): Promise<RunningBot> {
   const { services, token } = options;
   const { config, log, db } = services;
+  // From here on this process serves members: a statement may hold the event loop only briefly on another process's
+  // lock; longer waits happen between statements (storage/busy.ts).
+  db.pragma(`busy_timeout = ${SERVING_BUSY_TIMEOUT_MS}`);
   const compositionsKeyv = openStateKeyv({ config, db, namespace: 'compositions', log });
   const community = new CachedCommunityStore(openCommunityStore(config, db, log));
   const client = createDiscordClient({ apiUrl: config.DISCORD_API_URL ?? DEFAULT_DISCORD_API });

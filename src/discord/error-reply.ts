@@ -1,6 +1,7 @@
 import { type Interaction, MessageFlags, type RepliableInteraction } from 'discord.js';
 import { isUserFacing } from '../errors.js';
 import type { Logger } from '../log.js';
+import { BUSY_MESSAGE, isDatabaseBusy } from '../storage/busy.js';
 
 export const APOLOGY = 'Sorry, something went wrong on our side. It has been logged; please try again in a moment.';
 
@@ -26,9 +27,12 @@ export function interactionContext(interaction: Interaction): Record<string, unk
 export async function answerWithError(interaction: RepliableInteraction, error: unknown, log: Logger): Promise<void> {
   const context = interactionContext(interaction);
   const expected = isUserFacing(error);
+  // Another process holding the database (an ingest) is an expected, passing condition wherever it surfaces.
+  const busy = !expected && isDatabaseBusy(error);
   if (expected) log.info({ ...context, code: error.code }, 'interaction refused');
+  else if (busy) log.warn({ ...context, err: error }, 'interaction refused: the database is busy');
   else log.error({ ...context, err: error }, 'interaction failed');
-  const content = expected ? error.userMessage : APOLOGY;
+  const content = expected ? error.userMessage : busy ? BUSY_MESSAGE : APOLOGY;
   const message = { content, flags: MessageFlags.Ephemeral as const, allowedMentions: { parse: [] } };
   try {
     if (!interaction.deferred && !interaction.replied) {

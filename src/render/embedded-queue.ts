@@ -1,5 +1,6 @@
 import type { Logger } from '../log.js';
 import { silentLogger } from '../log.js';
+import { writeWhenFree } from '../storage/busy.js';
 import type { SqliteDatabase } from '../storage/sqlite.js';
 import { isRetriable, RenderCancelledError, RenderError } from './errors.js';
 import { type RenderJob, RenderJobSchema } from './job.js';
@@ -95,7 +96,7 @@ export class EmbeddedRenderQueue implements RenderQueue {
       const row = this.row(job.id);
       return { jobId: job.id, position: row ? this.positionOf(row) : 0, duplicate: false };
     });
-    const result = insert();
+    const result = await writeWhenFree(() => insert.immediate());
     if (!result.duplicate) {
       this.log.info({ jobId: job.id, guildId: job.guildId, position: result.position }, 'render queued');
       for (const consumer of this.consumers) consumer.wake();
@@ -127,7 +128,7 @@ export class EmbeddedRenderQueue implements RenderQueue {
     const row = this.row(jobId);
     if (!row) return 'not_found';
     if (row.state === 'queued') {
-      this.setState(jobId, 'cancelled', 'cancelled');
+      await writeWhenFree(() => this.setState(jobId, 'cancelled', 'cancelled'));
       this.log.info({ jobId }, 'queued render cancelled');
       return 'removed';
     }

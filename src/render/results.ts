@@ -56,23 +56,25 @@ export class RenderResults {
          requester_id, seed, adapters, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     const now = Date.now();
-    this.db.transaction(() => {
-      for (const image of job.images) {
-        const adapters = image.loras.map((lora) => ({ adapterId: lora.adapterId, weight: lora.weight }));
-        insert.run(
-          job.id,
-          image.index,
-          messageId,
-          job.channelId,
-          job.guildId ?? null,
-          job.compositionId,
-          job.requesterId,
-          seeds.get(image.index) ?? image.seed,
-          JSON.stringify(adapters),
-          now,
-        );
-      }
-    })();
+    this.db
+      .transaction(() => {
+        for (const image of job.images) {
+          const adapters = image.loras.map((lora) => ({ adapterId: lora.adapterId, weight: lora.weight }));
+          insert.run(
+            job.id,
+            image.index,
+            messageId,
+            job.channelId,
+            job.guildId ?? null,
+            job.compositionId,
+            job.requesterId,
+            seeds.get(image.index) ?? image.seed,
+            JSON.stringify(adapters),
+            now,
+          );
+        }
+      })
+      .immediate();
   }
 
   /** The images of a result message, by index: what a reaction on that message is about. */

@@ -1,5 +1,6 @@
 import { EventEmitter } from 'node:events';
 import type { KeyvStoreAdapter, StoredData } from 'keyv';
+import { writeWhenFree } from '../storage/busy.js';
 import type { SqliteDatabase } from '../storage/sqlite.js';
 
 interface Row {
@@ -81,8 +82,10 @@ export class SqliteKeyvStore extends EventEmitter implements KeyvStoreAdapter {
   async set(key: string, value: unknown, ttl?: number): Promise<boolean> {
     const now = Date.now();
     const text = typeof value === 'string' ? value : JSON.stringify(value);
-    this.statements.set(key, text, typeof ttl === 'number' && ttl > 0 ? now + ttl : null);
-    this.statements.purge(now);
+    await writeWhenFree(() => {
+      this.statements.set(key, text, typeof ttl === 'number' && ttl > 0 ? now + ttl : null);
+      this.statements.purge(now);
+    });
     return true;
   }
 
@@ -91,18 +94,21 @@ export class SqliteKeyvStore extends EventEmitter implements KeyvStoreAdapter {
   }
 
   async delete(key: string): Promise<boolean> {
-    return this.statements.delete(key) > 0;
+    return (await writeWhenFree(() => this.statements.delete(key))) > 0;
   }
 
   async deleteMany(keys: string[]): Promise<boolean> {
     let deleted = 0;
-    for (const key of keys) deleted += this.statements.delete(key);
+    for (const key of keys) deleted += await writeWhenFree(() => this.statements.delete(key));
     return deleted > 0;
   }
 
   async clear(): Promise<void> {
-    if (this.namespace) this.statements.clearPrefix(`${likeEscape(this.namespace)}:%`);
-    else this.statements.clearAll();
+    const namespace = this.namespace;
+    await writeWhenFree(() => {
+      if (namespace) this.statements.clearPrefix(`${likeEscape(namespace)}:%`);
+      else this.statements.clearAll();
+    });
   }
 
   async *iterator<Value>(namespace?: string): AsyncGenerator<Array<string | Awaited<Value> | undefined>, void> {

@@ -62,12 +62,14 @@ export class IngestState {
 
   markDone(stage: Stage, entries: readonly { id: string; versionKey: string }[]): void {
     const now = new Date().toISOString();
-    this.db.transaction(() => {
-      for (const { id, versionKey } of entries) {
-        const attempts = (this.get(stage, id)?.attempts ?? 0) + 1;
-        this.putRow.run(stage, id, 'done', versionKey, null, attempts, now);
-      }
-    })();
+    this.db
+      .transaction(() => {
+        for (const { id, versionKey } of entries) {
+          const attempts = (this.get(stage, id)?.attempts ?? 0) + 1;
+          this.putRow.run(stage, id, 'done', versionKey, null, attempts, now);
+        }
+      })
+      .immediate();
   }
 
   markFailed(stage: Stage, recordId: string, versionKey: string, detail: string): void {
