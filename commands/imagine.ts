@@ -2,6 +2,7 @@ import { SlashCommandBuilder } from '@discordjs/builders';
 import { type ChatInputCommandInteraction, InteractionContextType, MessageFlags } from 'discord.js';
 import { loadCommunityView } from '../src/community/prior.js';
 import { checkAttachment, loadImage, MAX_ATTACHMENT_BYTES } from '../src/discord/attachments.js';
+import { CompositionScheduler, MAX_COMPOSE_DEADLINE_MS } from '../src/discord/composition-scheduler.js';
 import { compositionView } from '../src/discord/composition-view.js';
 import type { BotContext, SlashCommand } from '../src/discord/context.js';
 import { noBackendAnswer, queuedAnswer, requestRender } from '../src/discord/render-request.js';
@@ -40,8 +41,15 @@ export const definition = new SlashCommandBuilder()
   .addBooleanOption((option) => option.setName('auto').setDescription('Render at once, without waiting for Render'))
   .toJSON();
 
-/** Compositions run one at a time so acknowledgements of other interactions are never stuck behind a burst. */
-const compositions = new SerialRunner();
+/** CPU-bound stages run one at a time so acknowledgements of other interactions are never stuck behind a burst. */
+const cpu = new SerialRunner();
+/** Compositions run side by side under a per-guild bound and a deadline (a slow LLM delays nobody else). */
+let scheduler: CompositionScheduler | undefined;
+
+function schedulerFor(config: BotContext['services']['config']): CompositionScheduler {
+  scheduler ??= new CompositionScheduler(Math.min(config.OPENAI_TIMEOUT_MS, MAX_COMPOSE_DEADLINE_MS));
+  return scheduler;
+}
 
 /**
  * /imagine: cheap checks, then `deferReply` before any retrieval or composition (Discord drops an interaction not
@@ -79,16 +87,20 @@ async function execute(interaction: ChatInputCommandInteraction, context: BotCon
   const allowNsfw = channel !== null && 'nsfw' in channel && channel.nsfw === true;
   // The server's community priors re-rank near ties; hidden and below-the-floor adapters are left out entirely.
   const community = await loadCommunityView(context.community, interaction.guildId, config);
-  const plan = await compositions.run(() =>
-    planComposition(context.services, {
-      prompt,
-      base,
-      images,
-      seed,
-      allowNsfw,
-      communityScores: community.scores,
-      excludeIds: [...community.excludeIds],
-    }),
+  const plan = await schedulerFor(config).run(interaction.guildId ?? interaction.channelId, (signal) =>
+    planComposition(
+      context.services,
+      {
+        prompt,
+        base,
+        images,
+        seed,
+        allowNsfw,
+        communityScores: community.scores,
+        excludeIds: [...community.excludeIds],
+      },
+      { signal, exclusive: (work) => cpu.run(work) },
+    ),
   );
   const communityScores = Object.fromEntries(
     Object.keys(plan.adapters).flatMap((id) => {
@@ -118,6 +130,7 @@ async function execute(interaction: ChatInputCommandInteraction, context: BotCon
     weights: {},
     communityScores,
     composer: plan.composer,
+    ...(plan.fallbackReason ? { fallbackReason: plan.fallbackReason.slice(0, 200) } : {}),
     composeMs: plan.timingsMs.total,
     status: 'shown',
     ...(messageId ? { messageId } : {}),

@@ -69,7 +69,7 @@ export function compositionView(record: CompositionRecord, adapters: ReadonlyMap
   const footer = [
     BASE_FAMILY_LABELS[record.base],
     `seed ${record.seed}`,
-    `composer ${record.composer}`,
+    `composer ${record.composer}${record.fallbackReason ? ` (${truncate(record.fallbackReason, 120)})` : ''}`,
     `${Math.round(record.composeMs)} ms`,
     `${record.images} image${record.images === 1 ? '' : 's'}`,
   ].join(' · ');

@@ -43,6 +43,8 @@ export const CompositionRecordSchema = z.object({
   /** Community scores (0..1) of the shown adapters that had ratings when the composition was made. */
   communityScores: z.record(z.string(), z.number().min(0).max(1)).default({}),
   composer: z.enum(['llm', 'offline']),
+  /** Why the offline composer answered although an LLM is configured (a deadline, a rate limit...). */
+  fallbackReason: z.string().max(200).optional(),
   composeMs: z.number().nonnegative(),
   status: CompositionStatusSchema,
   jobId: z.string().optional(),

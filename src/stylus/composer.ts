@@ -17,8 +17,10 @@ export async function composeTasks(input: {
   log?: Logger;
   /** The cap per image and the catalog's word rarity, for both composers. */
   options?: OfflineComposeOptions;
+  /** The caller's deadline for the LLM call; the offline composer answers when it fires. */
+  signal?: AbortSignal;
 }): Promise<CompositionResult> {
-  const { prompt, candidates, llm, log } = input;
+  const { prompt, candidates, llm, log, signal } = input;
   const options = input.options ?? {};
   // With no candidates there is nothing to choose, and the offline split needs no network round trip.
   if (llm && candidates.length > 0) {
@@ -28,6 +30,7 @@ export async function composeTasks(input: {
       llm,
       ...(log ? { log } : {}),
       ...(options.maxAdapters ? { maxAdapters: options.maxAdapters } : {}),
+      ...(signal ? { signal } : {}),
     });
     if (result.ok) return { tasks: result.tasks, composer: 'llm', promptTokens: result.promptTokens };
     log?.warn({ model: llm.model, reason: result.reason }, 'composer fell back to offline');

@@ -1,4 +1,4 @@
-import type OpenAI from 'openai';
+import OpenAI from 'openai';
 import { z } from 'zod';
 import type { Adapter } from '../catalog/adapter.js';
 import { errorMessage } from '../errors.js';
@@ -199,6 +199,20 @@ function replyProblem(
   return { reply: parsed.data };
 }
 
+const DEADLINE_REASON = 'the LLM did not answer in time';
+
+/**
+ * Why the call failed, in words fit for a public embed: the status class, never the server's own text (which can
+ * carry account ids or hosts); the full error is logged.
+ */
+function failureReason(error: unknown, signal: AbortSignal | undefined): string {
+  if (signal?.aborted || error instanceof OpenAI.APIConnectionTimeoutError) return DEADLINE_REASON;
+  if (error instanceof OpenAI.APIError && error.status === 429) return 'the LLM is rate-limited';
+  if (error instanceof OpenAI.APIError && error.status !== undefined)
+    return `the LLM request failed (HTTP ${error.status})`;
+  return `the LLM request failed: ${errorMessage(error).slice(0, 80)}`;
+}
+
 export type LlmComposition =
   | { ok: true; tasks: ComposedTask[]; promptTokens: number; repairs: string[] }
   | { ok: false; reason: string; promptTokens: number };
@@ -211,32 +225,34 @@ export async function composeWithLlm(input: {
   log?: Logger;
   /** Most adapters in the composition (STYLUS_MAX_ADAPTERS); enforced on the reply like every other cap. */
   maxAdapters?: number;
+  /** The member's deadline: when it fires, the call is dropped and the caller composes offline. */
+  signal?: AbortSignal;
 }): Promise<LlmComposition> {
-  const { prompt, candidates, llm, log } = input;
+  const { prompt, candidates, llm, log, signal } = input;
   const request = buildComposerRequest(prompt, candidates);
   const messages: { role: 'system' | 'user' | 'assistant'; content: string }[] = [...request.messages];
   let lastProblem = '';
   for (let attempt = 1; attempt <= 2; attempt++) {
+    if (signal?.aborted) return { ok: false, reason: DEADLINE_REASON, promptTokens: request.promptTokens };
     let content: string | null | undefined;
     try {
-      const completion = await llm.client.chat.completions.create({
-        model: llm.model,
-        messages,
-        temperature: 0,
-        response_format: {
-          type: 'json_schema',
-          json_schema: { name: 'composition', strict: true, schema: COMPOSER_RESPONSE_SCHEMA },
+      const completion = await llm.client.chat.completions.create(
+        {
+          model: llm.model,
+          messages,
+          temperature: 0,
+          response_format: {
+            type: 'json_schema',
+            json_schema: { name: 'composition', strict: true, schema: COMPOSER_RESPONSE_SCHEMA },
+          },
         },
-      });
+        // A member is waiting and the offline composer is at hand: no retry, no waiting out a Retry-After.
+        { maxRetries: 0, ...(signal ? { signal } : {}) },
+      );
       content = completion.choices[0]?.message.content;
     } catch (error) {
-      // The client already retried transient failures; an outage is not fixed by asking again.
       log?.warn({ err: error, model: llm.model, attempt }, 'composer LLM request failed');
-      return {
-        ok: false,
-        reason: `the LLM request failed: ${errorMessage(error)}`,
-        promptTokens: request.promptTokens,
-      };
+      return { ok: false, reason: failureReason(error, signal), promptTokens: request.promptTokens };
     }
     const checked = replyProblem(content, candidates.length);
     if ('reply' in checked) {

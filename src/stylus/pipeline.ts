@@ -95,8 +95,23 @@ function composerLlm(services: PipelineServices): ComposerLlm | undefined {
   return services.openai && model ? { client: services.openai, model } : undefined;
 }
 
+export interface PlanOptions {
+  /** The member's deadline: when it fires, an LLM composition is dropped and the offline composer answers. */
+  signal?: AbortSignal;
+  /**
+   * Runs CPU-bound stages (retrieval, an offline composition) one at a time across callers, so a burst of
+   * compositions never holds the event loop in one stretch; waiting on an LLM happens outside it.
+   */
+  exclusive?: <T>(work: () => Promise<T>) => Promise<T>;
+}
+
 /** Retrieve, compose, mask and weight: the whole method for one prompt, free of Discord. */
-export async function planComposition(services: PipelineServices, request: ComposeRequest): Promise<CompositionPlan> {
+export async function planComposition(
+  services: PipelineServices,
+  request: ComposeRequest,
+  options: PlanOptions = {},
+): Promise<CompositionPlan> {
+  const exclusive = options.exclusive ?? (<T>(work: () => Promise<T>) => work());
   const { config } = services;
   const started = performance.now();
   const cleaned = validatePrompt(request.prompt, config.STYLUS_MAX_PROMPT_CHARS);
@@ -130,28 +145,34 @@ export async function planComposition(services: PipelineServices, request: Compo
   let cached = cache.get(cacheKey);
   if (!cached) {
     await requireAdaptersForBase(services.store, version, request.base, filter);
-    const retrieved = await retrieve(services, cleaned, {
-      limit: config.STYLUS_CANDIDATES,
-      filter,
-      communityScores: request.communityScores,
-      communityWeight: config.COMMUNITY_BOOST_WEIGHT,
-      ...(blacklist ? { exclude: (adapter: Adapter) => blacklist.reason(adapter) !== undefined } : {}),
-    });
+    const retrieved = await exclusive(() =>
+      retrieve(services, cleaned, {
+        limit: config.STYLUS_CANDIDATES,
+        filter,
+        communityScores: request.communityScores,
+        communityWeight: config.COMMUNITY_BOOST_WEIGHT,
+        ...(blacklist ? { exclude: (adapter: Adapter) => blacklist.reason(adapter) !== undefined } : {}),
+      }),
+    );
     // The embedded stores answer synchronously: give pending I/O (a bot's acknowledgements) a turn between stages.
     await new Promise<void>((resolve) => setImmediate(resolve));
     const afterRetrieve = performance.now();
     retrieveMs = afterRetrieve - started;
     const rarity = await wordRarityFor(services.store, cleaned);
-    const result = await composeTasks({
-      prompt: cleaned,
-      candidates: retrieved.candidates,
-      llm,
-      log: services.log,
-      options: { maxAdapters, rarity },
-    });
+    const compose = () =>
+      composeTasks({
+        prompt: cleaned,
+        candidates: retrieved.candidates,
+        llm,
+        log: services.log,
+        options: { maxAdapters, rarity },
+        ...(options.signal ? { signal: options.signal } : {}),
+      });
+    const result = llm ? await compose() : await exclusive(compose);
     composeMs = performance.now() - afterRetrieve;
     cached = { result, candidates: retrieved.candidates };
-    cache.set(cacheKey, cached);
+    // A fallback is a passing condition (a slow or failing LLM): the next member with this prompt asks the LLM again.
+    if (!result.fallbackReason) cache.set(cacheKey, cached);
   }
   const { result, candidates } = cached;
 

@@ -15,7 +15,10 @@ export interface RecordedRequest {
   body: Record<string, unknown>;
 }
 
-export type ChatReply = { content: string; promptTokens?: number } | { status: number; error: string } | { hang: true };
+export type ChatReply =
+  | { content: string; promptTokens?: number }
+  | { status: number; error: string; headers?: Record<string, string> }
+  | { hang: true };
 
 export type ChatHandler = (body: Record<string, unknown>) => ChatReply | Promise<ChatReply>;
 
@@ -85,7 +88,8 @@ export class OpenAiStub {
     const reply = this.chatQueue.shift() ?? (await this.chatHandler?.(body)) ?? { content: '{}' };
     if ('hang' in reply) return; // never answers: the client's timeout must fire
     if ('status' in reply) {
-      return send(res, reply.status, { error: { message: reply.error, type: 'server_error', code: null } });
+      const body = { error: { message: reply.error, type: 'server_error', code: null } };
+      return send(res, reply.status, body, reply.headers);
     }
     const promptTokens = reply.promptTokens ?? Math.ceil(JSON.stringify(body.messages ?? '').length / 4);
     const completionTokens = Math.ceil(reply.content.length / 4);
@@ -134,9 +138,9 @@ export class OpenAiStub {
   }
 }
 
-function send(res: ServerResponse, status: number, payload: unknown): void {
+function send(res: ServerResponse, status: number, payload: unknown, headers: Record<string, string> = {}): void {
   const text = JSON.stringify(payload);
-  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+  res.writeHead(status, { ...headers, 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
   res.end(text);
 }
 
