@@ -31,7 +31,7 @@ describe('embedded queue restarts', () => {
   it('queues again a job that was running when the process died, and renders it', async () => {
     const harness = sqliteHarness();
     try {
-      const before = await harness.open({ backoffMs: 10 });
+      const before = await harness.open({ backoffMs: 10, leaseMs: 300 });
       const job = renderJob();
       await before.enqueue(job);
       let release = () => {};
@@ -48,16 +48,16 @@ describe('embedded queue restarts', () => {
       );
       await running;
       expect((await before.status(job.id))?.state).toBe('active');
-      // The process dies here: nothing marks the job finished. A new process opens the same file.
-      const after = await harness.reopen({ backoffMs: 10 });
+      // The process dies here: its lease is no longer renewed, nothing marks the job finished. A new process opens
+      // the same file and takes the job up once the lease has run out.
+      await dying.abandon();
+      const after = await harness.reopen({ backoffMs: 10, leaseMs: 300 });
       const seen: number[] = [];
       const consumer = await after.consume(async (_job, context) => void seen.push(context.attempt));
       await waitForState(after, job.id, ['completed']);
       expect(seen).toEqual([2]);
       await consumer.close();
-      // The old consumer's late finish must not undo the new process's result.
       release();
-      await dying.close();
       expect((await after.status(job.id))?.state).toBe('completed');
     } finally {
       await harness.cleanup();

@@ -17,7 +17,13 @@ import { LoraCache } from '../src/render/lora-cache.js';
 import type { RenderConsumer } from '../src/render/queue.js';
 import { RenderResults } from '../src/render/results.js';
 import { type EnqueueRenderInput, enqueueRender } from '../src/render/submit.js';
-import { checkCheckpoints, createRenderHandler, startRenderWorker, type WorkerDeps } from '../src/render/worker.js';
+import {
+  checkCheckpoints,
+  createFailureAnnouncer,
+  createRenderHandler,
+  startRenderWorker,
+  type WorkerDeps,
+} from '../src/render/worker.js';
 import { openDatabase, type SqliteDatabase } from '../src/storage/sqlite.js';
 import type { ImagePrompt } from '../src/stylus/types.js';
 import { waitForState } from './contract/render-queue.contract.js';
@@ -372,12 +378,20 @@ describe('render worker (embedded queue, loopback ComfyUI and Discord REST)', ()
   });
 
   describe('bad input and faults: the job fails and the member is told in the channel', () => {
+    /** The channel's posts once there is one: the failure is announced right after the job is marked failed. */
+    const postsIn = async (channel: string) => {
+      for (let waited = 0; discord.posts(channel).length === 0 && waited < 5_000; waited += 20) {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      return discord.posts(channel);
+    };
     const failure = async (overrides: Partial<EnqueueRenderInput>, workerDeps: Partial<WorkerDeps> = {}) => {
       consumer = await startRenderWorker(config, deps(workerDeps));
       const { jobId } = await submit(overrides);
       const final = await waitForState(queue, jobId, ['completed', 'failed']);
       expect(final.state).toBe('failed');
-      const told = discord.posts(CHANNEL).map((post) => String(post.body.content));
+      const told = (await postsIn(CHANNEL)).map((post) => String(post.body.content));
       expect(told).toHaveLength(1);
       return { text: told[0] ?? '', attempts: final.attempts };
     };
@@ -407,11 +421,14 @@ describe('render worker (embedded queue, loopback ComfyUI and Discord REST)', ()
     it('the backend is down: three tries with backoff, then a clear message', async () => {
       await comfy.close();
       const dead = new ComfyUiBackend({ url: comfy.url });
-      consumer = await queue.consume(createRenderHandler(deps({ backend: dead })));
+      const workerDeps = deps({ backend: dead });
+      consumer = await queue.consume(createRenderHandler(workerDeps), {
+        onFailed: createFailureAnnouncer(workerDeps),
+      });
       const { jobId } = await submit();
       const final = await waitForState(queue, jobId, ['failed']);
       expect(final.attempts).toBe(3);
-      const told = discord.posts(CHANNEL).map((post) => String(post.body.content));
+      const told = (await postsIn(CHANNEL)).map((post) => String(post.body.content));
       expect(told).toEqual([expect.stringMatching(/render server \(ComfyUI\) is not answering/)]);
       comfy = await FakeComfyUI.start();
     });

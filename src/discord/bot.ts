@@ -13,6 +13,7 @@ import { AdapterNameCache } from './adapter-name-cache.js';
 import { createDiscordClient } from './client.js';
 import type { BotContext } from './context.js';
 import { attachReactionFeedback } from './reactions.js';
+import { makeFailedRendersRenderable } from './render-failures.js';
 import { createInteractionRouter } from './router.js';
 
 const DEFAULT_DISCORD_API = 'https://discord.com/api';
@@ -41,7 +42,9 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
   const compositionsKeyv = openStateKeyv({ config, db, namespace: 'compositions', log });
   const community = new CachedCommunityStore(openCommunityStore(config, db, log));
   const client = createDiscordClient({ apiUrl: config.DISCORD_API_URL ?? DEFAULT_DISCORD_API });
+  let stopFailureListener: (() => Promise<void>) | undefined;
   const release = async () => {
+    await stopFailureListener?.();
     if (!(await settledWithin(client.destroy(), CLIENT_DESTROY_MS))) {
       log.warn({ waitedMs: CLIENT_DESTROY_MS }, 'the Discord connection did not close in time; going on without it');
     }
@@ -60,6 +63,9 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
       adapterNames,
       ...(options.renderQueue ? { renderQueue: options.renderQueue } : {}),
     };
+    if (options.renderQueue) {
+      stopFailureListener = await makeFailedRendersRenderable(client, options.renderQueue, context);
+    }
     const route = createInteractionRouter(SLASH_COMMANDS, context);
     client.on(Events.InteractionCreate, (interaction) => {
       void route(interaction);

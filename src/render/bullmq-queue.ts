@@ -10,13 +10,16 @@ import {
   type CancelOutcome,
   type CompletedListener,
   type ConsumeOptions,
+  crashedMessage,
   DEFAULT_DELIVERY_BACKLOG,
   DEFAULT_LIMITS,
   type EnqueueResult,
+  type FailedListener,
   type QueuedJob,
   type QueueLimits,
   queueLimitMessage,
   type RenderConsumer,
+  type RenderFailure,
   type RenderHandler,
   type RenderJobState,
   type RenderJobStatus,
@@ -482,9 +485,13 @@ export class BullmqRenderQueue implements RenderQueue {
         maxStalledCount: 2,
         autorun: true,
       });
-      worker.on('failed', (job, error) =>
-        this.log.warn({ jobId: job?.id, attempts: job?.attemptsMade, err: error }, 'render try failed'),
-      );
+      worker.on('failed', (job, error) => {
+        this.log.warn({ jobId: job?.id, attempts: job?.attemptsMade, err: error }, 'render try failed');
+        // Final (no retry left, or unrecoverable): only the worker that failed it sees this, so the member is told once.
+        if (job && job.finishedOn !== undefined && error.message !== CANCELLED) {
+          void this.jobFailedForGood(job, failureOf(error, job), options.onFailed);
+        }
+      });
       worker.on('error', (error) => this.log.error({ err: error }, 'render worker error'));
       this.workers.add(worker);
       bullWorkers.push(worker);
@@ -603,7 +610,14 @@ export class BullmqRenderQueue implements RenderQueue {
     });
     await events.waitUntilReady();
     this.eventStreams.add(events);
-    const stopRouted = await this.followRoutedCompletions(listener);
+    // Completions on personal queues are published by their workers (see `consume`).
+    const stopRouted = await this.followStream(this.key('routed-completed'), async (entry) => {
+      const outcome = parseOutcome(entry.get('returnvalue'));
+      const job = outcome
+        ? await this.queueNamed(entry.get('queue') ?? '').getJob(entry.get('jobId') ?? '')
+        : undefined;
+      if (outcome && job) listener(RenderJobSchema.parse(job.data), outcome);
+    });
     return async () => {
       await stopRouted();
       this.eventStreams.delete(events);
@@ -612,11 +626,47 @@ export class BullmqRenderQueue implements RenderQueue {
     };
   }
 
-  /** Completions of jobs that ran on personal queues (published by their workers, see `consume`). */
-  private async followRoutedCompletions(listener: CompletedListener): Promise<() => Promise<void>> {
+  /** Final failures, on whichever queue and worker, published by the worker that failed the job. */
+  async onFailed(listener: FailedListener): Promise<() => Promise<void>> {
+    return this.followStream(this.key('failed-events'), async (entry) => {
+      const job = await this.queueNamed(entry.get('queue') ?? '').getJob(entry.get('jobId') ?? '');
+      if (job) listener(RenderJobSchema.parse(job.data), { userMessage: entry.get('message') ?? '' });
+    });
+  }
+
+  /** Tells the member (through the consumer's hook) and every `onFailed` listener that a job failed for good. */
+  private async jobFailedForGood(
+    job: Job<RenderJob>,
+    failure: RenderFailure,
+    onFailed: ConsumeOptions['onFailed'],
+  ): Promise<void> {
+    try {
+      const data = RenderJobSchema.parse(job.data);
+      await this.redis.xadd(
+        this.key('failed-events'),
+        'MAXLEN',
+        '~',
+        10_000,
+        '*',
+        'queue',
+        job.queueName,
+        'jobId',
+        job.id ?? data.id,
+        'message',
+        failure.userMessage,
+      );
+      await onFailed?.(data, failure);
+    } catch (error) {
+      this.log.error({ jobId: job.id, err: error }, 'a failed render could not be announced');
+    }
+  }
+
+  /** Reads a stream of this queue from its newest entry at the time of the call on, like QueueEvents. */
+  private async followStream(
+    streamKey: string,
+    onEntry: (entry: Map<string, string>) => Promise<void>,
+  ): Promise<() => Promise<void>> {
     const reader = new Redis(this.options.redisUrl, { maxRetriesPerRequest: null });
-    const streamKey = this.key('routed-completed');
-    // From the newest entry at the time of the call on, like QueueEvents.
     const newest = (await reader.xrevrange(streamKey, '+', '-', 'COUNT', 1))[0];
     let lastId = newest?.[0] ?? '0-0';
     let stopped = false;
@@ -626,7 +676,7 @@ export class BullmqRenderQueue implements RenderQueue {
           .xread('COUNT', 100, 'BLOCK', 1_000, 'STREAMS', streamKey, lastId)
           .catch(async (error: unknown) => {
             if (stopped) return null;
-            this.log.warn({ err: error }, 'reading routed completions failed; retrying');
+            this.log.warn({ err: error, streamKey }, 'reading a queue stream failed; retrying');
             await new Promise((resolve) => setTimeout(resolve, 1_000));
             return null;
           });
@@ -636,17 +686,9 @@ export class BullmqRenderQueue implements RenderQueue {
             const entry = new Map<string, string>();
             for (let index = 0; index + 1 < fields.length; index += 2)
               entry.set(fields[index] ?? '', fields[index + 1] ?? '');
-            const outcome = parseOutcome(entry.get('returnvalue'));
-            const job = outcome
-              ? await this.queueNamed(entry.get('queue') ?? '').getJob(entry.get('jobId') ?? '')
-              : undefined;
-            if (outcome && job) {
-              try {
-                listener(RenderJobSchema.parse(job.data), outcome);
-              } catch (error) {
-                this.log.error({ jobId: job.id, err: error }, 'completed-render listener failed');
-              }
-            }
+            await onEntry(entry).catch((error: unknown) =>
+              this.log.error({ jobId: entry.get('jobId'), err: error }, 'queue stream listener failed'),
+            );
           }
         }
       }
@@ -709,7 +751,8 @@ export class BullmqRenderQueue implements RenderQueue {
       | 'claim'
       | 'handoff'
       | 'sweep'
-      | 'routed-completed',
+      | 'routed-completed'
+      | 'failed-events',
     id?: string,
   ): string {
     return id === undefined ? `${this.namespace}:${kind}` : `${this.namespace}:${kind}:${id}`;
@@ -729,6 +772,18 @@ export class BullmqRenderQueue implements RenderQueue {
     // Delayed (waiting for a retry or a guild slot): behind everything that is waiting.
     return ids.length + 1;
   }
+}
+
+/** BullMQ's reason for a job that lost its worker too often (maxStalledCount). */
+const STALLED = 'job stalled more than allowable limit';
+
+/** The member's sentence for a job's final error: the render's own sentence, or what a stall means. */
+function failureOf(error: Error, job: Job<RenderJob>): RenderFailure {
+  if (error.message === STALLED) return { userMessage: crashedMessage(Math.max(1, job.stalledCounter)) };
+  if (error instanceof RenderError) return { userMessage: error.userMessage };
+  // Raised by the processor from a RenderError's message (a failure no retry can help).
+  if (error instanceof UnrecoverableError) return { userMessage: error.message };
+  return { userMessage: 'Something went wrong on the render server.' };
 }
 
 function parseOutcome(value: unknown): RenderOutcome | undefined {

@@ -213,7 +213,7 @@ function deliveryError(error: unknown): RenderError {
       { cause: error },
     );
   }
-  return new RenderError('Posting the images to Discord failed; it will be tried again.', 'delivery', true, {
+  return new RenderError('Posting the images to Discord failed.', 'delivery', true, {
     cause: error,
   });
 }

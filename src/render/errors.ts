@@ -15,7 +15,8 @@ export type RenderErrorCode =
   | 'lora_download'
   | 'init_image_invalid'
   | 'cancelled'
-  | 'delivery';
+  | 'delivery'
+  | 'internal';
 
 /**
  * An expected render failure: the sentence goes to the member in the channel. `retriable` says whether another

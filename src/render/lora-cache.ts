@@ -253,9 +253,7 @@ export class LoraCache {
     const deadline = new AbortController();
     const stop = signal ? AbortSignal.any([signal, deadline.signal]) : deadline.signal;
     const giveUp = (why: string) =>
-      deadline.abort(
-        new RenderError(`The download of ${fileName} ${why}; it will be tried again.`, 'lora_download', true),
-      );
+      deadline.abort(new RenderError(`The download of ${fileName} ${why}.`, 'lora_download', true));
     const response = await this.fetchWithBackoff(url, hub, fileName, stop, giveUp);
     const disposition = response.headers.get('content-disposition') ?? '';
     const served = /filename\*?=(?:UTF-8'')?"?([^";]+)"?/i.exec(disposition)?.[1];
@@ -338,7 +336,7 @@ export class LoraCache {
       await unlink(part).catch(() => undefined);
       if (error instanceof RenderError) throw error;
       if (stop.aborted) throw stop.reason;
-      throw new RenderError(`The download of ${fileName} broke off; it will be tried again.`, 'lora_download', true, {
+      throw new RenderError(`The download of ${fileName} broke off.`, 'lora_download', true, {
         cause: error,
       });
     } finally {
@@ -394,14 +392,9 @@ export class LoraCache {
         if (signal.aborted) throw signal.reason;
         if (error instanceof RenderError) throw error;
         this.log.warn({ fileName, host, err: error }, 'LoRA download failed to connect');
-        throw new RenderError(
-          `Could not reach ${server} for ${fileName}; it will be tried again.`,
-          'lora_download',
-          true,
-          {
-            cause: error,
-          },
-        );
+        throw new RenderError(`Could not reach ${server} for ${fileName}.`, 'lora_download', true, {
+          cause: error,
+        });
       } finally {
         clearTimeout(noAnswer);
       }
@@ -435,14 +428,10 @@ export class LoraCache {
         );
       }
       if (response.status === 429) {
-        throw new RenderError(
-          `${capitalise(server)} is rate-limiting downloads; the render will be tried again later.`,
-          'lora_download',
-          true,
-        );
+        throw new RenderError(`${capitalise(server)} is rate-limiting downloads.`, 'lora_download', true);
       }
       throw new RenderError(
-        `${capitalise(server)} answered HTTP ${response.status} for ${fileName}; it will be tried again.`,
+        `${capitalise(server)} answered HTTP ${response.status} for ${fileName}.`,
         'lora_download',
         true,
       );

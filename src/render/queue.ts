@@ -59,6 +59,18 @@ export type RenderHandler = (job: RenderJob, context: RenderContext) => Promise<
 
 export type CompletedListener = (job: RenderJob, outcome: RenderOutcome) => void;
 
+/** Why a job ended failed for good, as the sentence the member reads. */
+export interface RenderFailure {
+  userMessage: string;
+}
+
+export type FailedListener = (job: RenderJob, failure: RenderFailure) => void;
+
+/** The member's sentence for a job that kept losing its worker mid-render (killed, crashed, restarted). */
+export function crashedMessage(times: number): string {
+  return `The render stopped before it finished ${times} times (the render worker crashed or was restarted), so it was not tried again.`;
+}
+
 export interface RenderConsumer {
   /** Stops taking jobs; a running job is finished (or handed back to the queue when `force`). */
   close(force?: boolean): Promise<void>;
@@ -72,6 +84,11 @@ export interface ConsumeOptions {
    * limits then slow delivery, not the GPU. Past it, the consumer waits for a delivery before taking another job.
    */
   deliveryBacklog?: number;
+  /**
+   * Called once, by the consumer that failed it, for every job that ends failed for good: a render error, tries used
+   * up, or a job whose worker died under it too often (stalled). Never for a cancelled job. The worker tells the member.
+   */
+  onFailed?: (job: RenderJob, failure: RenderFailure) => Promise<void>;
 }
 
 /** Default `deliveryBacklog`: rendered images are held in memory until posted, so it stays small. */
@@ -109,6 +126,11 @@ export interface RenderQueue {
    * the call on). The bot uses it to record results in its own store when workers run elsewhere.
    */
   onCompleted(listener: CompletedListener): Promise<() => Promise<void>>;
+  /**
+   * Calls `listener` for each job that ends failed for good, whichever worker ran it (BullMQ: from the time of the
+   * call on). The bot uses it to make the composition renderable again.
+   */
+  onFailed(listener: FailedListener): Promise<() => Promise<void>>;
   close(): Promise<void>;
 }
 

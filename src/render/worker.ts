@@ -3,6 +3,7 @@ import type { Config } from '../config.js';
 import { UserFacingError } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { Services } from '../services.js';
+import { BACKGROUND_WRITE_WAIT_MS, writeWhenFree } from '../storage/busy.js';
 import { exceedsPixelLimit, MAX_INPUT_PIXELS, pixelLimitSentence, readImageHeader } from '../util/image-pixels.js';
 import { readBodyCapped } from '../util/read-capped.js';
 import { publicText } from './backends/http.js';
@@ -13,7 +14,14 @@ import { DiscordDelivery, type ResultDelivery } from './delivery.js';
 import { isRetriable, RenderCancelledError, RenderError } from './errors.js';
 import type { RenderJob } from './job.js';
 import { type LoraCache, loraCacheFromConfig } from './lora-cache.js';
-import type { RenderConsumer, RenderContext, RenderHandler, RenderOutcome, RenderQueue } from './queue.js';
+import type {
+  RenderConsumer,
+  RenderContext,
+  RenderFailure,
+  RenderHandler,
+  RenderOutcome,
+  RenderQueue,
+} from './queue.js';
 import { RenderResults } from './results.js';
 import { PositionAnnouncer, progressText, StatusBoard } from './status.js';
 import { checkpointKey, configuredCheckpoints } from './submit.js';
@@ -64,19 +72,41 @@ export async function checkCheckpoints(config: Config, backend: RenderBackend, l
 const DELIVERY_TRIES = 5;
 
 /**
+ * What the member reads when a job fails for good, whatever failed it (the handler's last try, a crash loop, stalls):
+ * the status message says so and a reply in the channel names the reason. Called once per job by the queue's consumer.
+ */
+export function createFailureAnnouncer(
+  deps: Pick<WorkerDeps, 'delivery' | 'log'>,
+  status = new StatusBoard(deps.delivery, 2_000, deps.log),
+): (job: RenderJob, failure: RenderFailure) => Promise<void> {
+  return async (job, failure) => {
+    deps.log.info({ jobId: job.id, guildId: job.guildId }, 'render failed for good; telling the member');
+    // Members never see an address of ours, whatever a message quotes; the log has the whole error.
+    const message = publicText(failure.userMessage);
+    status.finish(job, `Render failed: ${message}`);
+    await deps.delivery.postFailure(job, message);
+  };
+}
+
+/**
  * The job handler: LoRAs, backend, delivery, results, status. It never waits on Discord while it holds the GPU:
  * status edits go through the StatusBoard (never awaited), and once the images are rendered the job releases its
  * slot, so the next job renders while this one posts (retrying as Discord allows). Exported for the embedded mode
  * and for tests.
  */
-export function createRenderHandler(deps: WorkerDeps): RenderHandler & { settle(timeoutMs?: number): Promise<void> } {
-  const status = new StatusBoard(deps.delivery, deps.statusIntervalMs ?? 2_000, deps.log);
+export function createRenderHandler(
+  deps: WorkerDeps,
+  status = new StatusBoard(deps.delivery, deps.statusIntervalMs ?? 2_000, deps.log),
+): RenderHandler & { settle(timeoutMs?: number): Promise<void> } {
   const positions = new PositionAnnouncer(deps.queue, status);
   const announce = () =>
     positions.announce().catch((error: unknown) => deps.log.warn({ err: error }, 'queue positions not announced'));
   const deliveryRetryMs = deps.deliveryRetryMs ?? 2_000;
 
-  /** Tells the member when a try was the last one; returns the error for the queue. */
+  /**
+   * The error for the queue, as a sentence a member may read. A final failure is told to the member by the queue's
+   * consumer (createFailureAnnouncer), which also sees the failures no handler lives to report; here only a retry is.
+   */
   const failed = async (job: RenderJob, context: RenderContext, error: unknown, log: Logger): Promise<unknown> => {
     const cause = context.signal.aborted ? context.signal.reason : error;
     if (cause instanceof RenderCancelledError) {
@@ -86,17 +116,11 @@ export function createRenderHandler(deps: WorkerDeps): RenderHandler & { settle(
     const final = !isRetriable(cause) || context.attempt >= context.maxAttempts;
     if (cause instanceof RenderError) log.warn({ code: cause.code, final, err: cause }, 'render failed');
     else log.error({ final, err: cause }, 'render failed unexpectedly');
-    if (final && !context.signal.aborted) {
-      // Members never see an address of ours, whatever a message quotes; the log has the whole error.
-      const message = publicText(
-        cause instanceof UserFacingError ? cause.userMessage : 'Something went wrong on the render server.',
-      );
-      status.finish(job, `Render failed: ${message}`);
-      await deps.delivery.postFailure(job, message);
-    } else if (!context.signal.aborted) {
+    if (!final && !context.signal.aborted)
       status.report(job, 'The render hit a problem; trying again shortly…', 'retrying');
-    }
-    return cause;
+    if (context.signal.aborted || cause instanceof RenderError) return cause;
+    // Details stay in the log; the queue keeps a sentence the member may read.
+    return new RenderError('Something went wrong on the render server.', 'internal', true, { cause });
   };
 
   const deliver = async (job: RenderJob, rendered: RenderedImage[], log: Logger): Promise<{ messageId: string }> => {
@@ -123,11 +147,8 @@ export function createRenderHandler(deps: WorkerDeps): RenderHandler & { settle(
         seeds: Object.fromEntries(deps.results.forJob(job.id).map((image) => [String(image.imageIndex), image.seed])),
       };
     }
-    status.report(
-      job,
-      context.attempt > 1 ? `Rendering (try ${context.attempt} of ${context.maxAttempts})…` : 'Rendering…',
-      'started',
-    );
+    const attempt = Math.min(context.attempt, context.maxAttempts);
+    status.report(job, attempt > 1 ? `Rendering (try ${attempt} of ${context.maxAttempts})…` : 'Rendering…', 'started');
     void announce();
     let rendered: RenderedImage[];
     try {
@@ -143,7 +164,8 @@ export function createRenderHandler(deps: WorkerDeps): RenderHandler & { settle(
     try {
       const { messageId } = await deliver(job, rendered, log);
       const seeds = new Map(job.images.map((image, position) => [image.index, rendered[position]?.seed ?? image.seed]));
-      deps.results.record(job, messageId, seeds);
+      // The record is what stops a second post: an ingest holding the database must delay it, not lose it.
+      await writeWhenFree(() => deps.results.record(job, messageId, seeds), BACKGROUND_WRITE_WAIT_MS);
       await context.reportProgress(1).catch(() => undefined);
       status.finish(job, 'Rendered: the images are posted below.');
       log.info({ messageId, images: rendered.length }, 'render finished');
@@ -232,8 +254,12 @@ export async function startRenderWorker(
   const consumeOptions: BullmqConsumeOptions = loras
     ? { ...options, listLoras: () => loras.listFiles(), onLorasChanged: (listener) => loras.onChange(listener) }
     : options;
-  const handler = createRenderHandler(deps);
-  const consumer = await deps.queue.consume(handler, consumeOptions);
+  const status = new StatusBoard(deps.delivery, deps.statusIntervalMs ?? 2_000, deps.log);
+  const handler = createRenderHandler(deps, status);
+  const consumer = await deps.queue.consume(handler, {
+    ...consumeOptions,
+    onFailed: createFailureAnnouncer(deps, status),
+  });
   deps.log.info({ queue: deps.queue.kind, backend: deps.backend.name }, 'render worker started');
   return {
     ...consumer,
@@ -295,14 +321,9 @@ async function fetchImage(url: string, what: 'image' | 'mask', signal: AbortSign
     response = await fetch(url, { signal: AbortSignal.any([signal, AbortSignal.timeout(60_000)]) });
   } catch (error) {
     if (signal.aborted) throw signal.reason;
-    throw new RenderError(
-      `The attached ${what} could not be downloaded; it will be tried again.`,
-      'init_image_invalid',
-      true,
-      {
-        cause: error,
-      },
-    );
+    throw new RenderError(`The attached ${what} could not be downloaded from Discord.`, 'init_image_invalid', true, {
+      cause: error,
+    });
   }
   if (!response.ok) throw invalid(`Discord answered HTTP ${response.status} (the attachment may have expired)`);
   const bytes = await readBodyCapped(response, MAX_ATTACHMENT_BYTES);
