@@ -29,7 +29,7 @@ export async function makeFailedRendersRenderable(
 async function reopen(client: Client, context: BotContext, job: RenderJob): Promise<void> {
   const current = await context.compositions.get(job.compositionId);
   // A newer render of the composition, an edit since, or a cancel: nothing to reopen.
-  if (!current || current.status !== 'queued' || current.jobId !== job.id) return;
+  if (current?.status !== 'queued' || current.jobId !== job.id) return;
   const record = await context.compositions.update(job.compositionId, (latest) =>
     latest.status === 'queued' && latest.jobId === job.id ? { ...latest, status: 'shown' } : latest,
   );

@@ -2,7 +2,7 @@ import { ActionRowBuilder, ButtonBuilder } from '@discordjs/builders';
 import { ButtonStyle, type MessageComponentInteraction, MessageFlags, type ModalSubmitInteraction } from 'discord.js';
 import type { Adapter } from '../catalog/adapter.js';
 import { UserFacingError } from '../errors.js';
-import { enqueueRender, renderBackendConfigured } from '../render/submit.js';
+import { enqueueRender, renderBackendConfigured, renderJobId } from '../render/submit.js';
 import type { CompositionRecord } from '../state/compositions.js';
 import type { ImagePrompt } from '../stylus/types.js';
 import { compositionImages } from './composition-images.js';
@@ -31,11 +31,23 @@ export async function requestRender(
   if (!context.renderQueue) {
     throw new UserFacingError('Rendering is not available in this bot process right now.', 'no_queue');
   }
+  const jobImages = images ?? compositionImages(record, adapters, config);
+  const jobId = renderJobId(record.id, jobImages);
+  // Marked queued before the job exists: a render that fails at once must find the record waiting for it, so that the
+  // failure can make it renderable again (render-failures.ts).
+  const queued = await context.compositions.update(record.id, (current) => ({ ...current, status: 'queued', jobId }));
+  const undo = () =>
+    context.compositions.update(record.id, (current) =>
+      current.jobId === jobId && current.status === 'queued'
+        ? { ...current, status: record.status, ...(record.jobId ? { jobId: record.jobId } : { jobId: undefined }) }
+        : current,
+    );
   const result = await enqueueRender(
     { config, queue: context.renderQueue, log },
     {
+      jobId,
       compositionId: record.id,
-      images: images ?? compositionImages(record, adapters, config),
+      images: jobImages,
       adapters,
       base: record.base,
       channelId: record.channelId,
@@ -45,13 +57,11 @@ export async function requestRender(
       ...(record.initImageUrl ? { initImageUrl: record.initImageUrl } : {}),
       ...(record.maskUrl ? { maskUrl: record.maskUrl } : {}),
     },
-  );
-  const updated = await context.compositions.update(record.id, (current) => ({
-    ...current,
-    status: 'queued',
-    jobId: result.jobId,
-  }));
-  return { kind: 'queued', record: updated ?? record, ...result };
+  ).catch(async (error: unknown) => {
+    await undo();
+    throw error;
+  });
+  return { kind: 'queued', record: queued ?? record, ...result };
 }
 
 /** The ephemeral answer when nothing can render here: the reason and an Export button. */

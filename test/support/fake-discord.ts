@@ -547,9 +547,13 @@ export class FakeDiscord {
         if (nonce) this.nonces.set(nonce, created.id);
         return [200, created];
       }
+      // Edit Message: the bot edits its own messages (status lines, controls) with the bot token.
       if (method === 'PATCH' && messageId) {
-        const edited = this.messages.get(messageId)?.channel_id === channelId && this.editMessage(messageId, request);
-        return edited ? [200, edited] : [404, { message: 'Unknown Message', code: 10008 }];
+        const message = this.messages.get(messageId);
+        if (!message || message.channel_id !== channelId) return [404, { message: 'Unknown Message', code: 10008 }];
+        if (message.author.id !== this.botUser.id)
+          return [403, { message: 'Cannot edit a message authored by another user', code: 50005 }];
+        return [200, this.editMessage(messageId, request)];
       }
     }
     return [404, { message: '404: Not Found', code: 0 }];
