@@ -40,8 +40,16 @@ export async function startApp(
     await queue?.close();
     await services.close();
   };
+  let bot: RunningBot | undefined;
   try {
     queue = renderBackendConfigured(config) ? openRenderQueue(config, services.db, log) : undefined;
+    if (queue && queue.kind !== 'embedded') {
+      // Workers on other machines record results in their own files: mirror them here so reactions find adapters.
+      stopMirror = await mirrorResults(queue, new RenderResults(services.db));
+    }
+    // The bot listens before the in-process worker takes jobs: a job the worker fails at once (one that crashed the
+    // last process) must find the bot there to make its composition renderable again.
+    bot = await startBot({ services, token: config.DISCORD_TOKEN, ...(queue ? { renderQueue: queue } : {}) });
     if (queue?.kind === 'embedded') {
       // Embedded mode: this process renders too. A backend that is down at start must not keep the bot offline.
       worker = await startEmbeddedRenderWorker(services, queue).catch((error: unknown) => {
@@ -51,22 +59,20 @@ export async function startApp(
         );
         return undefined;
       });
-    } else if (queue) {
-      // Workers on other machines record results in their own files: mirror them here so reactions find adapters.
-      stopMirror = await mirrorResults(queue, new RenderResults(services.db));
     }
-    const bot = await startBot({ services, token: config.DISCORD_TOKEN, ...(queue ? { renderQueue: queue } : {}) });
+    const running = bot;
     return {
       services,
-      bot,
+      bot: running,
       ...(queue ? { queue } : {}),
       ...(worker ? { worker } : {}),
       async stop() {
-        await bot.stop();
+        await running.stop();
         await close();
       },
     };
   } catch (error) {
+    await bot?.stop();
     await close();
     throw error;
   }
