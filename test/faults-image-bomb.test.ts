@@ -4,15 +4,11 @@ import path from 'node:path';
 import { crc32, deflateSync } from 'node:zlib';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RunningApp, startApp } from '../src/app.js';
-import { SqliteAdapterStore } from '../src/catalog/sqlite-store.js';
-import { loadConfig } from '../src/config.js';
-import { silentLogger } from '../src/log.js';
+import type { RunningApp } from '../src/app.js';
 import { enqueueRender } from '../src/render/submit.js';
-import { databasePath } from '../src/storage/sqlite.js';
-import { FakeComfyUI } from './support/fake-comfyui.js';
-import { FakeDiscord, type RecordedRequest } from './support/fake-discord.js';
-import { botFixtureAdapters } from './support/fake-discord-harness.js';
+import type { FakeComfyUI } from './support/fake-comfyui.js';
+import type { FakeDiscord, RecordedRequest } from './support/fake-discord.js';
+import { startEmbeddedApp } from './support/fault-rig.js';
 
 type Json = Record<string, unknown>;
 
@@ -49,37 +45,18 @@ const png = (side: number) =>
     .toBuffer();
 
 describe('image bomb: a tiny file that declares a huge picture', { timeout: 60_000 }, () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'stylus-bomb-'));
+  const bomb = pngBomb();
+  let rig: Awaited<ReturnType<typeof startEmbeddedApp>>;
   let discord: FakeDiscord;
   let comfy: FakeComfyUI;
   let app: RunningApp;
-  let dir: string;
-  const bomb = pngBomb();
-
   beforeAll(async () => {
-    dir = mkdtempSync(path.join(tmpdir(), 'stylus-bomb-'));
-    discord = await FakeDiscord.start();
-    comfy = await FakeComfyUI.start();
-    const store = new SqliteAdapterStore(databasePath(dir));
-    await store.upsert(botFixtureAdapters());
-    await store.close();
-    const config = loadConfig({
-      DATA_DIR: dir,
-      DISCORD_TOKEN: discord.token,
-      DISCORD_API_URL: discord.apiUrl,
-      LOG_LEVEL: 'silent',
-      STYLUS_SEED_CATALOG: 'false',
-      COMFYUI_URL: comfy.url,
-      CHECKPOINT_SDXL: 'sd_xl_base_1.0.safetensors',
-      RENDER_WIDTH: '64',
-      RENDER_HEIGHT: '64',
-      RENDER_STEPS: '2',
-    });
-    app = await startApp({ ...config, DISCORD_TOKEN: discord.token }, { log: silentLogger });
+    rig = await startEmbeddedApp(dir);
+    ({ discord, comfy, app } = rig);
   });
   afterAll(async () => {
-    await app?.stop();
-    await comfy?.close();
-    await discord?.close();
+    await rig?.close();
     rmSync(dir, { recursive: true, force: true });
   });
 

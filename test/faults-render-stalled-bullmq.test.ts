@@ -1,46 +1,11 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import type { ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { localLoraName } from '../src/catalog/lora-file.js';
-import { buildSafetensors } from '../src/catalog/safetensors.js';
 import { FakeComfyUI } from './support/fake-comfyui.js';
-import { BotHarness, botFixtureAdapters } from './support/fake-discord-harness.js';
-import type { FakeMessage } from './support/fake-discord-payloads.js';
-
-const ROOT = path.resolve(import.meta.dirname, '..');
-type Json = Record<string, unknown>;
-
-async function until(what: string, check: () => boolean, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
-
-/** `stylus worker` in its own process, with a 2 s lock so that a killed worker's job stalls soon. */
-function spawnWorker(env: NodeJS.ProcessEnv): { child: ChildProcess; exited: Promise<unknown> } {
-  const child = spawn(
-    process.execPath,
-    [
-      '--import',
-      'tsx',
-      '--input-type=module',
-      '-e',
-      "import { main } from './src/cli.ts'; process.exitCode = await main(['worker', '--lock-ms', '2000']);",
-    ],
-    { cwd: ROOT, env: { PATH: process.env.PATH, ...env }, stdio: 'ignore' },
-  );
-  return { child, exited: new Promise((resolve) => child.once('exit', resolve)) };
-}
-
-function renderButton(message: FakeMessage): Json | undefined {
-  return (message.components as Json[])
-    .flatMap((row) => (row.components ?? []) as Json[])
-    .find((component) => String(component.custom_id).startsWith('sty:render:'));
-}
+import { BotHarness } from './support/fake-discord-harness.js';
+import { failurePosts, imagine, renderButton, seedEmbeddedData, spawnStylus, until } from './support/fault-rig.js';
 
 /**
  * BullMQ: a job whose worker is SIGKILLed mid-render three times stalls past BullMQ's limit and fails as "stalled",
@@ -59,12 +24,7 @@ describe('BullMQ: a job whose worker keeps dying', { timeout: 150_000 }, () => {
   });
 
   it('fails as stalled: one failure message, the status says so, Render is usable again', async () => {
-    const loraDir = path.join(dir, 'backend-loras');
-    mkdirSync(loraDir);
-    for (const adapter of botFixtureAdapters()) {
-      writeFileSync(path.join(loraDir, localLoraName(adapter)), buildSafetensors({ ss_output_name: adapter.id }));
-    }
-    comfy = await FakeComfyUI.start({ loraDir });
+    comfy = await FakeComfyUI.start({ loraDir: (await seedEmbeddedData(dir)).backendLoraDir });
     comfy.behaviour = 'hang';
     const backend = { COMFYUI_URL: comfy.url, CHECKPOINT_SDXL: 'sd_xl_base_1.0.safetensors' };
     h = await BotHarness.start({ redis: true, renderQueue: true, env: backend });
@@ -80,43 +40,29 @@ describe('BullMQ: a job whose worker keeps dying', { timeout: 150_000 }, () => {
       RENDER_HEIGHT: '64',
       RENDER_STEPS: '2',
     };
+    // A 2 s lock: a killed worker's job is found stalled soon.
+    const startWorker = () => spawnStylus(['worker', '--lock-ms', '2000'], workerEnv, 'ignore');
 
     const member = h.fake.member({ username: 'painter' });
-    const command = h.fake.slashCommand({
-      member,
-      name: 'imagine',
-      options: [{ type: 3, name: 'prompt', value: 'a red fox in samurai armor, watercolor style' }],
-    });
-    await h.fake.waitForRequest((request) => request.method === 'PATCH' && request.path.includes(command.token));
-    const message = h.fake.originalMessage(command);
-    if (!message) throw new Error('no composition message');
+    const message = await imagine(h.fake, member, 'a red fox in samurai armor, watercolor style');
     h.fake.button({ member, message, customId: String(renderButton(message)?.custom_id) });
     await until('the Render button to be disabled while queued', () => renderButton(message)?.disabled === true);
 
     for (let death = 1; death <= 3; death++) {
-      const worker = spawnWorker(workerEnv);
+      const worker = startWorker();
       workers.push(worker.child);
       await until(`render try ${death} to reach the GPU`, () => comfy.prompts.size === death, 60_000);
       worker.child.kill('SIGKILL');
       await worker.exited;
     }
     // The next worker finds the job stalled past the limit and fails it without running it.
-    workers.push(spawnWorker(workerEnv).child);
+    workers.push(startWorker().child);
 
-    const failures = () =>
-      h.fake
-        .requests()
-        .filter(
-          (request) =>
-            request.method === 'POST' &&
-            request.path === `/channels/${h.fake.channelId}/messages` &&
-            /failed/.test(String(request.body.content)),
-        );
-    await until('the failure message', () => failures().length > 0, 60_000);
-    expect(String(failures()[0]?.body.content)).toContain('The render stopped before it finished');
+    await until('the failure message', () => failurePosts(h.fake).length > 0, 60_000);
+    expect(String(failurePosts(h.fake)[0]?.body.content)).toContain('The render stopped before it finished');
     await until('Render to be enabled again', () => renderButton(message)?.disabled !== true);
     await until('the status to say it failed', () => message.content.startsWith('Render failed:'));
     expect(comfy.prompts.size).toBe(3);
-    expect(failures()).toHaveLength(1);
+    expect(failurePosts(h.fake)).toHaveLength(1);
   });
 });

@@ -1,35 +1,9 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { FakeDiscord } from './support/fake-discord.js';
-
-const ROOT = path.resolve(import.meta.dirname, '..');
-
-/** `stylus bot` in its own process (TypeScript through tsx), as `npm start` runs it. */
-function spawnBot(env: NodeJS.ProcessEnv) {
-  const child = spawn(
-    process.execPath,
-    [
-      '--import',
-      'tsx',
-      '--input-type=module',
-      '-e',
-      "import { main } from './src/cli.ts'; process.exitCode = await main(['bot']);",
-    ],
-    { cwd: ROOT, env: { PATH: process.env.PATH, ...env }, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  let output = '';
-  child.stdout?.on('data', (chunk) => {
-    output += String(chunk);
-  });
-  child.stderr?.on('data', (chunk) => {
-    output += String(chunk);
-  });
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  return { child, output: () => output, exited };
-}
+import { spawnStylus } from './support/fault-rig.js';
 
 /** Resolves with the exit code, or with 'still running' when the process outlives `ms`. */
 function exitWithin(exited: Promise<number | null>, ms: number): Promise<number | null | 'still running'> {
@@ -51,7 +25,7 @@ describe('SIGTERM while Discord is unreachable', { timeout: 90_000 }, () => {
   it('the bot closes its stores and exits', async () => {
     dir = mkdtempSync(path.join(tmpdir(), 'stylus-sigterm-'));
     const discord = await FakeDiscord.start();
-    const bot = spawnBot({
+    const bot = spawnStylus(['bot'], {
       DATA_DIR: dir,
       DISCORD_TOKEN: discord.token,
       DISCORD_API_URL: discord.apiUrl,

@@ -10,6 +10,7 @@ import { makeAdapter } from './support/adapters.js';
 import type { RecordedRequest } from './support/fake-discord.js';
 import { BotHarness } from './support/fake-discord-harness.js';
 import type { FakeMember, FakeMessage } from './support/fake-discord-payloads.js';
+import { spawnStylus } from './support/fault-rig.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const BUSY = 'The catalog is busy (an ingest is running); try again in a moment.';
@@ -129,29 +130,9 @@ describe('another process holds the SQLite write lock', { timeout: 90_000 }, () 
       writeFileSync(file, `${JSON.stringify(makeAdapter({ id: 'hf:fixtures/lock-test', name: 'Lock Test' }))}\n`);
       // Held longer than the old 5 s busy timeout.
       const holder = await holdWriteLock(databasePath(dir), 11_000);
-      const load = spawn(
-        process.execPath,
-        [
-          '--import',
-          'tsx',
-          '--input-type=module',
-          '-e',
-          `import { main } from './src/cli.ts'; process.exitCode = await main(['catalog', 'load', ${JSON.stringify(file)}]);`,
-        ],
-        {
-          cwd: ROOT,
-          env: { PATH: process.env.PATH, DATA_DIR: dir, LOG_LEVEL: 'silent' },
-          stdio: ['ignore', 'pipe', 'pipe'],
-        },
-      );
-      let output = '';
-      load.stdout?.on('data', (chunk) => {
-        output += String(chunk);
-      });
-      load.stderr?.on('data', (chunk) => {
-        output += String(chunk);
-      });
-      const code = await new Promise<number | null>((resolve) => load.once('exit', resolve));
+      const load = spawnStylus(['catalog', 'load', file], { DATA_DIR: dir, LOG_LEVEL: 'silent' });
+      const code = await load.exited;
+      const output = load.output();
       expect(output).not.toMatch(/locked/i);
       expect(code).toBe(0);
       expect(holder.exitCode).toBe(0);

@@ -11,14 +11,7 @@ import { waitForState } from './contract/render-queue.contract.js';
 import { makeAdapter } from './support/adapters.js';
 import { FakeComfyUI } from './support/fake-comfyui.js';
 import { FakeDiscord } from './support/fake-discord.js';
-
-async function until(what: string, check: () => boolean, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
+import { embeddedEnv, until } from './support/fault-rig.js';
 
 /**
  * Two `npm start` bots on one DATA_DIR (an admin starting a second copy, or a restart that overlaps the old process):
@@ -44,15 +37,7 @@ describe('two bots on one DATA_DIR', { timeout: 60_000 }, () => {
     comfy = await FakeComfyUI.start({ loraDir });
     comfy.stepDelayMs = 150;
     discord = await FakeDiscord.start();
-    const config = loadConfig({
-      DATA_DIR: dir,
-      DISCORD_TOKEN: discord.token,
-      DISCORD_API_URL: discord.apiUrl,
-      LOG_LEVEL: 'silent',
-      STYLUS_SEED_CATALOG: 'false',
-      COMFYUI_URL: comfy.url,
-      CHECKPOINT_SDXL: 'sd_xl_base_1.0.safetensors',
-    });
+    const config = loadConfig(embeddedEnv(dir, discord, comfy));
     const start = () => startApp({ ...config, DISCORD_TOKEN: discord?.token ?? '' }, { log: silentLogger });
     const first = await start();
     apps.push(first);

@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,44 +13,10 @@ import { makeAdapter } from './support/adapters.js';
 import { runCli } from './support/cli.js';
 import { FakeComfyUI } from './support/fake-comfyui.js';
 import { FakeDiscord } from './support/fake-discord.js';
-
-const ROOT = path.resolve(import.meta.dirname, '..');
+import { spawnStylus, until } from './support/fault-rig.js';
 
 /** `stylus worker` in its own process, as `npm run worker` runs it (TypeScript through tsx). */
-function spawnWorker(env: NodeJS.ProcessEnv): {
-  child: ChildProcess;
-  output: () => string;
-  exited: Promise<number | null>;
-} {
-  const child = spawn(
-    process.execPath,
-    [
-      '--import',
-      'tsx',
-      '--input-type=module',
-      '-e',
-      "import { main } from './src/cli.ts'; process.exitCode = await main(['worker', '--lock-ms', '2000']);",
-    ],
-    { cwd: ROOT, env: { PATH: process.env.PATH, ...env }, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  let output = '';
-  child.stdout?.on('data', (chunk) => {
-    output += String(chunk);
-  });
-  child.stderr?.on('data', (chunk) => {
-    output += String(chunk);
-  });
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  return { child, output: () => output, exited };
-}
-
-async function until(what: string, check: () => boolean, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
+const spawnWorker = (env: NodeJS.ProcessEnv) => spawnStylus(['worker', '--lock-ms', '2000'], env);
 
 describe('worker process (real Redis)', { timeout: 90_000 }, () => {
   let dir: string;
