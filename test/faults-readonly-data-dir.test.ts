@@ -50,15 +50,15 @@ describe('a DATA_DIR the process may not write', { timeout: 60_000 }, () => {
     rmSync(parent, { recursive: true, force: true });
   });
 
-  const sentence = (dir: string) =>
-    `stylus compose: DATA_DIR (${dir}) is not writable for this user, and the bot keeps its database there. Make the folder writable for the user that runs stylus, or set DATA_DIR to a folder that is.`;
+  const folderSentence = (dir: string) =>
+    `stylus compose: DATA_DIR=${dir} cannot be created or written (EACCES): point DATA_DIR at a folder this user can write, or fix its permissions.`;
 
   it('an existing read-only folder: the message names the path and what to do', () => {
     const dir = path.join(parent, 'existing');
     mkdirSync(dir);
     chmodSync(dir, 0o555);
     const { code, stderr } = composeAs(dir);
-    expect(stderr.trim()).toBe(sentence(dir));
+    expect(stderr.trim()).toBe(folderSentence(dir));
     expect(code).toBe(1);
   });
 
@@ -68,17 +68,20 @@ describe('a DATA_DIR the process may not write', { timeout: 60_000 }, () => {
     chmodSync(locked, 0o555);
     const dir = path.join(locked, 'data');
     const { code, stderr } = composeAs(dir);
-    expect(stderr.trim()).toBe(sentence(dir));
+    expect(stderr.trim()).toBe(folderSentence(dir));
     expect(code).toBe(1);
   });
 
-  it('a database made by another user (root) in a folder this user cannot write', () => {
+  it('a database another user (root) made, in a folder this user may write', () => {
     const dir = path.join(parent, 'made-by-root');
     mkdirSync(dir);
     openDatabase(path.join(dir, 'stylus.db')).close();
-    chmodSync(dir, 0o555);
+    chmodSync(dir, 0o777);
+    chmodSync(path.join(dir, 'stylus.db'), 0o644);
     const { code, stderr } = composeAs(dir);
-    expect(stderr.trim()).toBe(sentence(dir));
+    expect(stderr.trim()).toBe(
+      `stylus compose: ${path.join(dir, 'stylus.db')} cannot be written by this user (another user may have created it): make it writable for the user that runs stylus, or point DATA_DIR at another folder.`,
+    );
     expect(code).toBe(1);
   });
 });

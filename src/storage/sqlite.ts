@@ -1,7 +1,8 @@
-import { accessSync, constants, mkdirSync } from 'node:fs';
+import { accessSync, constants, existsSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { UserFacingError } from '../errors.js';
+import { ensureDataDir } from './data-dir.js';
 
 export type SqliteDatabase = Database.Database;
 
@@ -21,48 +22,33 @@ export function databasePath(dataDir: string): string {
  * and the CLI can read while another process writes, a busy timeout instead of SQLITE_BUSY errors.
  */
 export function openDatabase(file: string, options: { busyTimeoutMs?: number } = {}): SqliteDatabase {
-  try {
-    if (file !== ':memory:') mkdirSync(path.dirname(file), { recursive: true });
-    const db = new Database(file);
-    try {
-      db.pragma('journal_mode = WAL');
-      db.pragma('synchronous = NORMAL');
-      db.pragma(`busy_timeout = ${Math.max(0, Math.round(options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS))}`);
-      db.pragma('foreign_keys = ON');
-    } catch (error) {
-      db.close();
-      throw error;
-    }
-    return db;
-  } catch (error) {
-    throw notWritableError(error, file) ?? error;
+  if (file !== ':memory:') {
+    ensureDataDir(path.dirname(file));
+    assertWritableFiles(file);
   }
+  const db = new Database(file);
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+  db.pragma(`busy_timeout = ${Math.max(0, Math.round(options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS))}`);
+  db.pragma('foreign_keys = ON');
+  return db;
 }
 
-/** The sentence for a data folder this user may not write, whichever step found out; undefined for other failures. */
-function notWritableError(error: unknown, file: string): UserFacingError | undefined {
-  if (file === ':memory:') return undefined;
-  const code = (error as { code?: unknown }).code;
-  const dir = path.dirname(file);
-  const denied =
-    code === 'EACCES' ||
-    code === 'EPERM' ||
-    code === 'EROFS' ||
-    (typeof code === 'string' && code.startsWith('SQLITE_READONLY')) ||
-    (code === 'SQLITE_CANTOPEN' && !writable(dir));
-  if (!denied) return undefined;
-  return new UserFacingError(
-    `DATA_DIR (${dir}) is not writable for this user, and the bot keeps its database there. Make the folder writable for the user that runs stylus, or set DATA_DIR to a folder that is.`,
-    'data_dir_not_writable',
-    { cause: error },
-  );
-}
-
-function writable(dir: string): boolean {
-  try {
-    accessSync(dir, constants.W_OK);
-    return true;
-  } catch {
-    return false;
+/**
+ * SQLite opens a file it may not write read-only without a word, and fails at the first write ("attempt to write a
+ * readonly database"): a database, or its WAL files, left by another user (root) is named here instead.
+ */
+function assertWritableFiles(file: string): void {
+  for (const part of [file, `${file}-wal`, `${file}-shm`]) {
+    if (!existsSync(part)) continue;
+    try {
+      accessSync(part, constants.W_OK);
+    } catch (error) {
+      throw new UserFacingError(
+        `${part} cannot be written by this user (another user may have created it): make it writable for the user that runs stylus, or point DATA_DIR at another folder.`,
+        'config',
+        { cause: error },
+      );
+    }
   }
 }
