@@ -164,6 +164,8 @@ export class EmbeddedRenderQueue implements RenderQueue {
     }
     if (row.state === 'active') {
       const running = this.running.get(jobId);
+      // Rendered already, only posting is left: too late to cancel.
+      if (running && !running.rendering) return 'finished';
       if (running) running.controller.abort(new RenderCancelledError());
       this.log.info({ jobId }, 'running render interrupted');
       return 'interrupting';
