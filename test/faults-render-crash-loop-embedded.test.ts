@@ -44,7 +44,7 @@ describe('embedded mode: a render whose process keeps dying', { timeout: 120_000
     discord.button({ member, message, customId: String(renderButton(message)?.custom_id) });
 
     for (let death = 1; death <= 3; death++) {
-      await until(`render try ${death} to reach the GPU`, () => comfy.prompts.size === death);
+      await until(`render try ${death} to reach the GPU`, () => comfy.prompts.size === death, 30_000);
       bot.child.kill('SIGKILL');
       await bot.exited;
       bot = spawnStylus(['bot'], env, 'ignore');

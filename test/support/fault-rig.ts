@@ -13,18 +13,12 @@ import { FakeDiscord, type RecordedRequest } from './fake-discord.js';
 import { botFixtureAdapters } from './fake-discord-harness.js';
 import type { FakeMessage } from './fake-discord-payloads.js';
 
+export { until } from './worker-rig.js';
+
 /** What the fault tests share: processes as an admin runs them, the embedded app's settings, what a member sees. */
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 type Json = Record<string, unknown>;
-
-export async function until(what: string, check: () => boolean, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
 
 /** `stylus <args>` in its own process (TypeScript through tsx), with only the given environment. */
 export function spawnStylus(
