@@ -8,6 +8,7 @@ export default defineConfig({
     // Two cores in CI: two forks keep native modules (better-sqlite3, sharp) isolated per file.
     pool: 'forks',
     maxWorkers: 2,
-    reporters: ['default'],
+    // The fault reporter adds one summary line per fault test (test/faults-*.test.ts) after the run.
+    reporters: ['default', './test/support/fault-reporter.ts'],
   },
 });

@@ -15,6 +15,7 @@ import { enqueueRender } from '../src/render/submit.js';
 import { openDatabase, type SqliteDatabase } from '../src/storage/sqlite.js';
 import { FakeA1111 } from './support/fake-a1111.js';
 import { FakeComfyUI } from './support/fake-comfyui.js';
+import { recordFault } from './support/fault-record.js';
 import { until, WorkerRig } from './support/worker-rig.js';
 
 /**
@@ -76,7 +77,7 @@ describe('fault: render backend hangs or fails', { timeout: 60_000 }, () => {
     return [host, `127.0.0.1:${port}`, url];
   };
 
-  it('a ComfyUI WebSocket that never opens fails the render within its deadline, and the next one renders', async () => {
+  it('a ComfyUI WebSocket that never opens fails the render within its deadline, and the next one renders', async (context) => {
     comfy.socketBehaviour = 'hang';
     await startWorker(new ComfyUiBackend({ url: comfy.url, connectTimeoutMs: 300 }), comfy.url);
     const stuck = await submit(comfy.url);
@@ -89,9 +90,18 @@ describe('fault: render backend hangs or fails', { timeout: 60_000 }, () => {
     comfy.socketBehaviour = 'ok';
     const next = await submit(comfy.url);
     expect((await answerTo(next.requesterId)).images).toBe(1);
+    await until(`next.jobId to be completed`, async () => (await stateOf(next.jobId)) === 'completed');
+    recordFault(context, {
+      name: 'ComfyUI socket never opens',
+      load: '2 renders, one behind the stuck one',
+      faultsSurvived: [...rig.discord.messages.values()].filter(
+        (message) => message.content.includes(`<@${stuck.requesterId}>`) && /is not answering/.test(message.content),
+      ).length,
+      ...(await rig.outcome([stuck, next])),
+    });
   });
 
-  it('POST /prompt answering 500 is tried again, and the member gets the images', async () => {
+  it('POST /prompt answering 500 is tried again, and the member gets the images', async (context) => {
     comfy.failPrompts = 2;
     await startWorker(new ComfyUiBackend({ url: comfy.url, retryBaseMs: 20 }), comfy.url);
     const { jobId, requesterId } = await submit(comfy.url);
@@ -99,9 +109,17 @@ describe('fault: render backend hangs or fails', { timeout: 60_000 }, () => {
     await until(`jobId to be completed`, async () => (await stateOf(jobId)) === 'completed');
     expect(comfy.requestsTo('POST', '/prompt')).toHaveLength(3);
     expect(comfy.prompts.size).toBe(1);
+    const outcome = await rig.outcome([{ jobId, requesterId }]);
+    recordFault(context, {
+      name: 'ComfyUI POST /prompt 500',
+      load: '1 render',
+      faultsSurvived: comfy.requestsTo('POST', '/prompt').length - comfy.prompts.size,
+      ...outcome,
+      duplicated: outcome.duplicated + comfy.prompts.size - 1,
+    });
   });
 
-  it('POST /prompt failing every time ends in one clear sentence after a bounded number of tries', async () => {
+  it('POST /prompt failing every time ends in one clear sentence after a bounded number of tries', async (context) => {
     comfy.failPrompts = 1_000;
     await startWorker(new ComfyUiBackend({ url: comfy.url, retryBaseMs: 20 }), comfy.url);
     const { jobId, requesterId } = await submit(comfy.url);
@@ -112,9 +130,15 @@ describe('fault: render backend hangs or fails', { timeout: 60_000 }, () => {
     const tries = comfy.requestsTo('POST', '/prompt').length;
     expect(tries).toBeGreaterThan(2);
     expect(tries).toBeLessThanOrEqual(2 * 4);
+    recordFault(context, {
+      name: 'ComfyUI POST /prompt 500 every time',
+      load: '1 render',
+      faultsSurvived: tries,
+      ...(await rig.outcome([{ jobId, requesterId }])),
+    });
   });
 
-  it('an AUTOMATIC1111 that never answers txt2img is interrupted at the deadline; the message names no address', async () => {
+  it('an AUTOMATIC1111 that never answers txt2img is interrupted at the deadline; the message names no address', async (context) => {
     a1111.behaviour = 'hang';
     await startWorker(new A1111Backend({ url: a1111.url, imageTimeoutMs: 400 }), a1111.url);
     const { jobId, requesterId } = await submit(a1111.url);
@@ -123,6 +147,12 @@ describe('fault: render backend hangs or fails', { timeout: 60_000 }, () => {
     for (const address of addressesOf(a1111.url)) expect(told.text).not.toContain(address);
     await until(`jobId to be failed`, async () => (await stateOf(jobId)) === 'failed');
     expect(a1111.requestsTo('POST', '/sdapi/v1/interrupt').length).toBeGreaterThan(0);
+    recordFault(context, {
+      name: 'A1111 txt2img hangs',
+      load: '1 render',
+      faultsSurvived: a1111.requestsTo('POST', '/sdapi/v1/txt2img').length,
+      ...(await rig.outcome([{ jobId, requesterId }])),
+    });
   });
 });
 

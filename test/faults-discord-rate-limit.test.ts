@@ -17,6 +17,7 @@ import { openDatabase, type SqliteDatabase } from '../src/storage/sqlite.js';
 import { deleteKeys, REDIS_URL } from './contract/render-queue.contract.js';
 import { FakeComfyUI } from './support/fake-comfyui.js';
 import { FakeDiscord, type RecordedRequest } from './support/fake-discord.js';
+import { recordFault } from './support/fault-record.js';
 import { until } from './support/worker-rig.js';
 
 /**
@@ -38,7 +39,7 @@ const queueKinds: { kind: string; open: (db: SqliteDatabase, prefix: string) => 
 describe.each(queueKinds)(
   'fault: Discord 429 on status edits and uploads ($kind queue)',
   { timeout: 60_000 },
-  ({ open }) => {
+  ({ kind, open }) => {
     let dir: string;
     let db: SqliteDatabase;
     let comfy: FakeComfyUI;
@@ -128,7 +129,27 @@ describe.each(queueKinds)(
       expect(comfy.prompts.size).toBe(MEMBERS);
     }
 
-    it('renders every member while uploads and edits are rate-limited, then delivers each once', async () => {
+    /** The figures for the summary, from the queue, the fake Discord's messages and its 429 answers. */
+    async function faultFigures(jobs: { jobId: string; requesterId: string }[]) {
+      const posts = [...discord.messages.values()].filter((message) => message.attachments.length > 0);
+      let answered = 0;
+      let lost = 0;
+      for (const { jobId, requesterId } of jobs) {
+        const told = posts.some((post) => post.content.includes(`<@${requesterId}>`));
+        if (told) answered++;
+        if (!told || (await queue.status(jobId))?.state !== 'completed') lost++;
+      }
+      return {
+        load: `${jobs.length} renders on the ${kind} queue`,
+        faultsSurvived: discord.requests().filter((request) => request.status === 429).length,
+        membersAnswered: answered,
+        members: jobs.length,
+        jobsLost: lost,
+        duplicated: posts.length - answered + comfy.prompts.size - jobs.length,
+      };
+    }
+
+    it('renders every member while uploads and edits are rate-limited, then delivers each once', async (context) => {
       const stopEdits = discord.rateLimit({ match: isEdit, retryAfter: 1, bucket: 'channel-messages' });
       const stopUploads = discord.rateLimit({ match: isUpload, retryAfter: 1, bucket: 'channel-messages' });
       const jobs = await submitAll();
@@ -147,9 +168,10 @@ describe.each(queueKinds)(
           () => discord.messages.get(statusId)?.content === 'Rendered: the images are posted below.',
         );
       }
+      recordFault(context, { name: `Discord 429 on edits and uploads (${kind})`, ...(await faultFigures(jobs)) });
     });
 
-    it('a global rate limit on status edits does not hold renders or uploads', async () => {
+    it('a global rate limit on status edits does not hold renders or uploads', async (context) => {
       const stopEdits = discord.rateLimit({ match: isEdit, retryAfter: 1, global: true });
       const jobs = await submitAll();
       await expectEveryMemberAnsweredOnce(jobs);
@@ -161,6 +183,7 @@ describe.each(queueKinds)(
           () => discord.messages.get(statusId)?.content === 'Rendered: the images are posted below.',
         );
       }
+      recordFault(context, { name: `Discord global 429 on edits (${kind})`, ...(await faultFigures(jobs)) });
     });
   },
 );

@@ -79,6 +79,26 @@ export class WorkerRig {
     return answer;
   }
 
+  /**
+   * How the given renders ended, for a fault summary: members told (images or a sentence), jobs that never reached a
+   * final state or were never told, and answers posted more than once.
+   */
+  async outcome(jobs: { jobId: string; requesterId: string }[]) {
+    let answered = 0;
+    let lost = 0;
+    let duplicated = 0;
+    for (const { jobId, requesterId } of jobs) {
+      const posts = [...this.discord.messages.values()].filter(
+        (message) => message.content.includes(`<@${requesterId}>`) && !message.content.startsWith('Queued'),
+      ).length;
+      const state = (await this.queue.status(jobId))?.state;
+      if (posts > 0) answered++;
+      if (posts === 0 || (state !== 'completed' && state !== 'failed')) lost++;
+      duplicated += Math.max(0, posts - 1);
+    }
+    return { membersAnswered: answered, members: jobs.length, jobsLost: lost, duplicated };
+  }
+
   async close(): Promise<void> {
     await this.consumer?.close(true);
     await this.queue.close();
