@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { FakeComfyUI } from './support/fake-comfyui.js';
 import { FakeDiscord } from './support/fake-discord.js';
+import { recordFault } from './support/fault-record.js';
 import {
   embeddedEnv,
   failurePosts,
@@ -31,7 +32,7 @@ describe('embedded mode: a render whose process keeps dying', { timeout: 120_000
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('fails after its last try with a message, and Render is usable again', async () => {
+  it('fails after its last try with a message, and Render is usable again', async (context) => {
     comfy = await FakeComfyUI.start({ loraDir: (await seedEmbeddedData(dir)).backendLoraDir });
     comfy.behaviour = 'hang';
     discord = await FakeDiscord.start();
@@ -43,10 +44,12 @@ describe('embedded mode: a render whose process keeps dying', { timeout: 120_000
     const message = await imagine(discord, member, 'a red fox in samurai armor, watercolor style');
     discord.button({ member, message, customId: String(renderButton(message)?.custom_id) });
 
+    let kills = 0;
     for (let death = 1; death <= 3; death++) {
       await until(`render try ${death} to reach the GPU`, () => comfy.prompts.size === death, 30_000);
       bot.child.kill('SIGKILL');
       await bot.exited;
+      if (bot.child.signalCode === 'SIGKILL') kills++;
       bot = spawnStylus(['bot'], env, 'ignore');
       await discord.waitForIdentify(death + 1, 30_000);
     }
@@ -66,5 +69,15 @@ describe('embedded mode: a render whose process keeps dying', { timeout: 120_000
       if (tried) expect(Number(tried)).toBeLessThanOrEqual(Number(of));
     }
     expect(failurePosts(discord)).toHaveLength(1);
+    recordFault(context, {
+      name: 'worker SIGKILL mid-render (embedded)',
+      load: '1 render whose process dies on every try',
+      faultsSurvived: kills,
+      membersAnswered: Math.min(1, failurePosts(discord).length),
+      members: 1,
+      jobsLost: failurePosts(discord).length === 0 ? 1 : 0,
+      // A fourth try or a second message is work done twice.
+      duplicated: Math.max(0, comfy.prompts.size - kills) + Math.max(0, failurePosts(discord).length - 1),
+    });
   });
 });

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { FakeComfyUI } from './support/fake-comfyui.js';
 import { BotHarness } from './support/fake-discord-harness.js';
+import { recordFault } from './support/fault-record.js';
 import { failurePosts, imagine, renderButton, seedEmbeddedData, spawnStylus, until } from './support/fault-rig.js';
 
 /**
@@ -23,7 +24,7 @@ describe('BullMQ: a job whose worker keeps dying', { timeout: 150_000 }, () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('fails as stalled: one failure message, the status says so, Render is usable again', async () => {
+  it('fails as stalled: one failure message, the status says so, Render is usable again', async (context) => {
     comfy = await FakeComfyUI.start({ loraDir: (await seedEmbeddedData(dir)).backendLoraDir });
     comfy.behaviour = 'hang';
     const backend = { COMFYUI_URL: comfy.url, CHECKPOINT_SDXL: 'sd_xl_base_1.0.safetensors' };
@@ -48,12 +49,14 @@ describe('BullMQ: a job whose worker keeps dying', { timeout: 150_000 }, () => {
     h.fake.button({ member, message, customId: String(renderButton(message)?.custom_id) });
     await until('the Render button to be disabled while queued', () => renderButton(message)?.disabled === true);
 
+    let kills = 0;
     for (let death = 1; death <= 3; death++) {
       const worker = startWorker();
       workers.push(worker.child);
       await until(`render try ${death} to reach the GPU`, () => comfy.prompts.size === death, 60_000);
       worker.child.kill('SIGKILL');
       await worker.exited;
+      if (worker.child.signalCode === 'SIGKILL') kills++;
     }
     // The next worker finds the job stalled past the limit and fails it without running it.
     workers.push(startWorker().child);
@@ -64,5 +67,14 @@ describe('BullMQ: a job whose worker keeps dying', { timeout: 150_000 }, () => {
     await until('the status to say it failed', () => message.content.startsWith('Render failed:'));
     expect(comfy.prompts.size).toBe(3);
     expect(failurePosts(h.fake)).toHaveLength(1);
+    recordFault(context, {
+      name: 'worker SIGKILL mid-render (bullmq)',
+      load: '1 render whose worker dies on every try',
+      faultsSurvived: kills,
+      membersAnswered: Math.min(1, failurePosts(h.fake).length),
+      members: 1,
+      jobsLost: failurePosts(h.fake).length === 0 ? 1 : 0,
+      duplicated: Math.max(0, comfy.prompts.size - kills) + Math.max(0, failurePosts(h.fake).length - 1),
+    });
   });
 });

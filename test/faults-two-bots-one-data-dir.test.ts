@@ -11,6 +11,7 @@ import { waitForState } from './contract/render-queue.contract.js';
 import { makeAdapter } from './support/adapters.js';
 import { FakeComfyUI } from './support/fake-comfyui.js';
 import { FakeDiscord } from './support/fake-discord.js';
+import { recordFault } from './support/fault-record.js';
 import { embeddedEnv, until } from './support/fault-rig.js';
 
 /**
@@ -29,7 +30,7 @@ describe('two bots on one DATA_DIR', { timeout: 60_000 }, () => {
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  it('the second bot does not take the job the first is rendering', async () => {
+  it('the second bot does not take the job the first is rendering', async (context) => {
     dir = mkdtempSync(path.join(tmpdir(), 'stylus-two-bots-'));
     const loraDir = path.join(dir, 'backend-loras');
     mkdirSync(loraDir);
@@ -77,5 +78,16 @@ describe('two bots on one DATA_DIR', { timeout: 60_000 }, () => {
       .requests()
       .filter((request) => request.method === 'POST' && request.path === `/channels/${discord?.channelId}/messages`);
     expect(posts).toHaveLength(1);
+    const state = (await queue.status(jobId))?.state;
+    recordFault(context, {
+      name: 'two bots on one DATA_DIR',
+      load: '1 render, a second bot started while the first renders it',
+      // Every bot that connected beyond the first shared the queue with it.
+      faultsSurvived: discord.identifies.length - 1,
+      membersAnswered: Math.min(1, posts.length),
+      members: 1,
+      jobsLost: posts.length === 0 || state !== 'completed' ? 1 : 0,
+      duplicated: Math.max(0, posts.length - 1) + Math.max(0, comfy.prompts.size - 1),
+    });
   });
 });
