@@ -8,6 +8,7 @@ import type { RunningApp } from '../src/app.js';
 import { enqueueRender } from '../src/render/submit.js';
 import type { FakeComfyUI } from './support/fake-comfyui.js';
 import type { FakeDiscord, RecordedRequest } from './support/fake-discord.js';
+import { recordFault } from './support/fault-record.js';
 import { startEmbeddedApp } from './support/fault-rig.js';
 
 type Json = Record<string, unknown>;
@@ -77,9 +78,9 @@ describe('image bomb: a tiny file that declares a huge picture', { timeout: 60_0
     return String(answer.body.content);
   }
 
-  it.each(['image', 'mask'] as const)(
+  it.for(['image', 'mask'] as const)(
     '/imagine refuses it as the %s, from its header, with a clear sentence',
-    async (as) => {
+    async (as, context) => {
       const member = discord.member({ username: `bomber-${as}` });
       const image = discord.attachment(as === 'image' ? bomb : await png(64), 'image.png', 'image/png');
       const mask = as === 'mask' ? discord.attachment(bomb, 'mask.png', 'image/png') : undefined;
@@ -99,10 +100,22 @@ describe('image bomb: a tiny file that declares a huge picture', { timeout: 60_0
       );
       // No composition was shown: the deferred reply was removed, not edited into an embed.
       expect(discord.requestsFor(interaction).some((request) => request.method === 'PATCH')).toBe(false);
+      const refusals = discord
+        .requestsFor(interaction)
+        .filter((request) => request.method === 'POST' && String(request.body.content).includes('16383×16383')).length;
+      recordFault(context, {
+        name: `image bomb as the ${as} (/imagine)`,
+        load: `1 /imagine with a ${Math.round(bomb.length / 1024)} KB file declaring 16383×16383`,
+        faultsSurvived: refusals,
+        membersAnswered: Math.min(1, refusals),
+        members: 1,
+        jobsLost: refusals === 0 ? 1 : 0,
+        duplicated: Math.max(0, refusals - 1) + comfy.prompts.size,
+      });
     },
   );
 
-  it('the worker refuses it too, when a job carries it (an attachment replaced after /imagine)', async () => {
+  it('the worker refuses it too, when a job carries it (an attachment replaced after /imagine)', async (context) => {
     const queue = app.queue;
     if (!queue) throw new Error('no render queue');
     const initImage = discord.attachment(bomb, 'swapped.png', 'image/png');
@@ -130,5 +143,22 @@ describe('image bomb: a tiny file that declares a huge picture', { timeout: 60_0
       'The attached image is 16383×16383 pixels; the largest accepted is 4096×4096',
     );
     expect(comfy.prompts.size).toBe(0);
+    const told = discord
+      .requests()
+      .filter(
+        (request) =>
+          request.method === 'POST' &&
+          request.path === `/channels/${discord.channelId}/messages` &&
+          String(request.body.content).includes('16383×16383 pixels'),
+      );
+    recordFault(context, {
+      name: 'image bomb in a render job (worker)',
+      load: `1 render whose init image is a ${Math.round(bomb.length / 1024)} KB file declaring 16383×16383`,
+      faultsSurvived: told.length,
+      membersAnswered: Math.min(1, told.length),
+      members: 1,
+      jobsLost: told.length === 0 ? 1 : 0,
+      duplicated: Math.max(0, told.length - 1) + comfy.prompts.size,
+    });
   });
 });

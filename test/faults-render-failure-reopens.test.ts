@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FakeDiscord } from './support/fake-discord.js';
+import { recordFault } from './support/fault-record.js';
 import { failurePosts, imagine, renderButton, startEmbeddedApp, until } from './support/fault-rig.js';
 
 /**
@@ -24,7 +25,7 @@ describe('after a failed render, Render is usable again', { timeout: 60_000 }, (
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('the GPU runs out of memory: one failure message, then Render works again', async () => {
+  it('the GPU runs out of memory: one failure message, then Render works again', async (context) => {
     const member = discord.member({ username: 'painter' });
     const message = await imagine(discord, member, 'a red fox in samurai armor, watercolor style');
     const renderId = String(renderButton(message)?.custom_id);
@@ -45,5 +46,15 @@ describe('after a failed render, Render is usable again', { timeout: 60_000 }, (
       'the follow-up to the second click',
     );
     expect(String(answer.body.content)).toMatch(/^Render queued/);
+    const failures = failurePosts(discord);
+    recordFault(context, {
+      name: 'backend fails the render (GPU out of memory, embedded)',
+      load: '1 render, then a second click on Render',
+      faultsSurvived: failures.filter((post) => /out of memory/.test(String(post.body.content))).length,
+      membersAnswered: Math.min(1, failures.length),
+      members: 1,
+      jobsLost: failures.length === 0 ? 1 : 0,
+      duplicated: Math.max(0, failures.length - 1),
+    });
   });
 });

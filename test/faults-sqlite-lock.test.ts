@@ -10,6 +10,7 @@ import { makeAdapter } from './support/adapters.js';
 import type { RecordedRequest } from './support/fake-discord.js';
 import { BotHarness } from './support/fake-discord-harness.js';
 import type { FakeMember, FakeMessage } from './support/fake-discord-payloads.js';
+import { recordFault } from './support/fault-record.js';
 import { spawnStylus } from './support/fault-rig.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
@@ -86,7 +87,7 @@ describe('another process holds the SQLite write lock', { timeout: 90_000 }, () 
       return JSON.stringify({ content: body.content ?? '', embeds: body.embeds ?? [] });
     }
 
-    it('answers /adapters search, /imagine and a button while the lock is held, never with the apology', async () => {
+    it('answers /adapters search, /imagine and a button while the lock is held, never with the apology', async (context) => {
       holder = await holdWriteLock(databasePath(h.dataDir));
       const search = h.fake.slashCommand({
         member: owner,
@@ -107,6 +108,21 @@ describe('another process holds the SQLite write lock', { timeout: 90_000 }, () 
       for (const answer of answers) expect(answer).not.toContain(APOLOGY);
       expect(answers[0]).toContain('Red Fox');
       for (const answer of answers.slice(1)) expect(answer.includes(BUSY) || answer.includes('sty:')).toBe(true);
+      const interactions = [search, imagine, click];
+      // Discord takes one callback per interaction: a second one would be an answer given twice.
+      const callbacks = interactions.map(
+        (interaction) =>
+          h.fake.requests().filter((request) => request.path.startsWith(`/interactions/${interaction.id}/`)).length,
+      );
+      recordFault(context, {
+        name: 'another process holds the SQLite write lock',
+        load: '3 interactions at once (/adapters search, /imagine, a button)',
+        faultsSurvived: holder.exitCode === null ? answers.length : 0,
+        membersAnswered: answers.filter((answer) => !answer.includes(APOLOGY)).length,
+        members: interactions.length,
+        jobsLost: callbacks.filter((count) => count === 0).length,
+        duplicated: callbacks.reduce((sum, count) => sum + Math.max(0, count - 1), 0),
+      });
     });
 
     it('works again as soon as the lock is released', async () => {
