@@ -1,9 +1,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { loadConfig } from '../src/config.js';
-import { silentLogger } from '../src/log.js';
+import { createLogger, silentLogger } from '../src/log.js';
 import { ComfyUiBackend } from '../src/render/backends/comfyui.js';
 import { BullmqRenderQueue } from '../src/render/bullmq-queue.js';
 import { DiscordDelivery } from '../src/render/delivery.js';
@@ -47,10 +47,15 @@ describe.skipIf(!hasRedisServer)(title, { timeout: 90_000 }, () => {
     const db: SqliteDatabase = openDatabase(path.join(dir, 'stylus.db'));
     const comfy = await FakeComfyUI.start();
     const discord = await FakeDiscord.start();
+    // What the queue logs: Redis going away is a warning there, never a line BullMQ prints to stderr itself.
+    const logged: string[] = [];
+    const log = createLogger('warn', { write: (line: string) => logged.push(line) });
+    const stderr = vi.spyOn(console, 'error');
     const queue = new BullmqRenderQueue({
       redisUrl: redis.url,
       prefix: 't-redis-restart',
       limits: { backoffMs: 50 },
+      log,
     });
     let consumer: RenderConsumer | undefined;
     try {
@@ -130,7 +135,10 @@ describe.skipIf(!hasRedisServer)(title, { timeout: 90_000 }, () => {
         duplicated: posts.length - answered + Math.max(0, comfy.prompts.size - RENDERS),
       });
       expect(comfy.prompts.size).toBe(RENDERS);
+      expect(stderr).not.toHaveBeenCalled();
+      expect(logged.some((line) => line.includes('Redis connection error'))).toBe(true);
     } finally {
+      stderr.mockRestore();
       await consumer?.close(true);
       await queue.close();
       await comfy.close();

@@ -115,7 +115,7 @@ export class BullmqRenderQueue implements RenderQueue {
     this.log = options.log ?? silentLogger;
     // BullMQ's production guide: producers should fail fast rather than queue commands while Redis is away.
     this.redis = new Redis(options.redisUrl, { maxRetriesPerRequest: 1, enableOfflineQueue: true });
-    this.queue = new Queue<RenderJob>(this.queueName, { connection: this.redis, prefix: this.prefix });
+    this.queue = this.logErrors(new Queue<RenderJob>(this.queueName, { connection: this.redis, prefix: this.prefix }));
     this.routingWaitMs = options.routingWaitMs ?? 30_000;
     this.registry = new WorkerRegistry(this.redis, this.namespace, {
       ...(options.heartbeatTtlMs ? { heartbeatTtlMs: options.heartbeatTtlMs } : {}),
@@ -224,12 +224,21 @@ export class BullmqRenderQueue implements RenderQueue {
     return `${this.queueName}-w-${workerId}`;
   }
 
+  /**
+   * Connection errors (Redis restarting) go to the log: without a listener BullMQ prints them to stderr and ioredis
+   * reports them as unhandled. The commands themselves still reject to their callers, or wait for the reconnect.
+   */
+  private logErrors<T extends { on(event: 'error', listener: (error: Error) => void): unknown }>(emitter: T): T {
+    emitter.on('error', (error) => this.log.warn({ err: error }, 'render queue: Redis connection error'));
+    return emitter;
+  }
+
   /** The shared queue or a worker's personal queue, by BullMQ queue name (personal ones opened on demand). */
   queueNamed(name: string): Queue<RenderJob> {
     if (name === this.queueName) return this.queue;
     let queue = this.otherQueues.get(name);
     if (!queue) {
-      queue = new Queue<RenderJob>(name, { connection: this.redis, prefix: this.prefix });
+      queue = this.logErrors(new Queue<RenderJob>(name, { connection: this.redis, prefix: this.prefix }));
       this.otherQueues.set(name, queue);
     }
     return queue;
@@ -599,7 +608,7 @@ export class BullmqRenderQueue implements RenderQueue {
 
   async onCompleted(listener: CompletedListener): Promise<() => Promise<void>> {
     const connection = new Redis(this.options.redisUrl, { maxRetriesPerRequest: null });
-    const events = new QueueEvents(this.queueName, { connection, prefix: this.prefix });
+    const events = this.logErrors(new QueueEvents(this.queueName, { connection, prefix: this.prefix }));
     events.on('completed', ({ jobId, returnvalue }) => {
       void (async () => {
         const outcome = parseOutcome(returnvalue);
@@ -666,7 +675,7 @@ export class BullmqRenderQueue implements RenderQueue {
     streamKey: string,
     onEntry: (entry: Map<string, string>) => Promise<void>,
   ): Promise<() => Promise<void>> {
-    const reader = new Redis(this.options.redisUrl, { maxRetriesPerRequest: null });
+    const reader = this.logErrors(new Redis(this.options.redisUrl, { maxRetriesPerRequest: null }));
     const newest = (await reader.xrevrange(streamKey, '+', '-', 'COUNT', 1))[0];
     let lastId = newest?.[0] ?? '0-0';
     let stopped = false;
