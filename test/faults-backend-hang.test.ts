@@ -5,13 +5,11 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { buildSafetensors } from '../src/catalog/safetensors.js';
-import { loadConfig } from '../src/config.js';
 import { A1111Backend } from '../src/render/backends/a1111.js';
 import { ComfyUiBackend } from '../src/render/backends/comfyui.js';
 import type { RenderBackend } from '../src/render/backends/types.js';
 import { RenderError } from '../src/render/errors.js';
 import { LoraCache } from '../src/render/lora-cache.js';
-import { enqueueRender } from '../src/render/submit.js';
 import { openDatabase, type SqliteDatabase } from '../src/storage/sqlite.js';
 import { FakeA1111 } from './support/fake-a1111.js';
 import { FakeComfyUI } from './support/fake-comfyui.js';
@@ -45,30 +43,13 @@ describe('fault: render backend hangs or fails', { timeout: 60_000 }, () => {
   const startWorker = (backend: RenderBackend, url: string) => rig.startWorker(backend, url);
   const answerTo = (requesterId: string) => rig.answerTo(requesterId);
 
-  async function submit(url: string): Promise<{ jobId: string; requesterId: string }> {
-    const requesterId = `80000000000000000${++member}`;
-    const { discord, queue } = rig;
-    const config = loadConfig({ COMFYUI_URL: url, CHECKPOINT_SDXL: 'sd_xl_base_1.0.safetensors' });
-    const { jobId } = await enqueueRender(
-      { config, queue },
-      {
-        compositionId: `comp-hang-${member}`,
-        images: [
-          { index: 0, seed: member, positive: 'a harbour at night', a1111Prompt: 'a harbour at night', loras: [] },
-        ],
-        adapters: {},
-        base: 'sdxl',
-        channelId: discord.channelId,
-        guildId: discord.guild.id,
-        requesterId,
-        statusMessageId: discord.seedMessage('Queued…').id,
-        width: 64,
-        height: 64,
-        steps: 3,
-      },
-    );
-    return { jobId, requesterId };
-  }
+  const submit = (url: string) =>
+    rig.submit(url, {
+      requesterId: `80000000000000000${++member}`,
+      compositionId: `comp-hang-${member}`,
+      seed: member,
+      prompt: 'a harbour at night',
+    });
 
   const stateOf = async (jobId: string) => (await rig.queue.status(jobId))?.state;
 

@@ -7,8 +7,9 @@ import type { RenderBackend } from '../../src/render/backends/types.js';
 import { DiscordDelivery } from '../../src/render/delivery.js';
 import { EmbeddedRenderQueue } from '../../src/render/embedded-queue.js';
 import type { LoraCache } from '../../src/render/lora-cache.js';
-import type { QueueLimits, RenderConsumer } from '../../src/render/queue.js';
+import type { QueueLimits, RenderConsumer, RenderQueue } from '../../src/render/queue.js';
 import { RenderResults } from '../../src/render/results.js';
+import { enqueueRender } from '../../src/render/submit.js';
 import { startRenderWorker } from '../../src/render/worker.js';
 import { openDatabase, type SqliteDatabase } from '../../src/storage/sqlite.js';
 import { FakeDiscord } from './fake-discord.js';
@@ -23,8 +24,8 @@ export async function until(what: string, check: () => boolean | Promise<boolean
 }
 
 /**
- * A render worker as `stylus worker` runs it (embedded queue in a SQLite file, Discord delivery over the real
- * discord.js REST) against the loopback Discord, on whatever backend a test gives it.
+ * A render worker as `stylus worker` runs it (embedded queue in a SQLite file unless the test opens another, Discord
+ * delivery over the real discord.js REST) against the loopback Discord, on whatever backend a test gives it.
  */
 export class WorkerRig {
   private consumer: RenderConsumer | undefined;
@@ -33,14 +34,40 @@ export class WorkerRig {
     readonly dir: string,
     readonly db: SqliteDatabase,
     readonly discord: FakeDiscord,
-    readonly queue: EmbeddedRenderQueue,
+    readonly queue: RenderQueue,
   ) {}
 
-  static async start(limits: Partial<QueueLimits> = {}): Promise<WorkerRig> {
+  static async start(
+    limits: Partial<QueueLimits> = {},
+    openQueue: (db: SqliteDatabase) => RenderQueue = (db) => new EmbeddedRenderQueue(db, { backoffMs: 50, ...limits }),
+  ): Promise<WorkerRig> {
     const dir = mkdtempSync(path.join(tmpdir(), 'stylus-worker-rig-'));
     const db = openDatabase(path.join(dir, 'stylus.db'));
     const discord = await FakeDiscord.start();
-    return new WorkerRig(dir, db, discord, new EmbeddedRenderQueue(db, { backoffMs: 50, ...limits }));
+    return new WorkerRig(dir, db, discord, openQueue(db));
+  }
+
+  /** One member's 64×64 render of `prompt` on the ComfyUI at `url`, with a status message the bot posted for it. */
+  async submit(url: string, render: { requesterId: string; compositionId: string; seed: number; prompt: string }) {
+    const config = loadConfig({ COMFYUI_URL: url, CHECKPOINT_SDXL: 'sd_xl_base_1.0.safetensors' });
+    const { requesterId, compositionId, seed, prompt } = render;
+    const { jobId } = await enqueueRender(
+      { config, queue: this.queue },
+      {
+        compositionId,
+        images: [{ index: 0, seed, positive: prompt, a1111Prompt: prompt, loras: [] }],
+        adapters: {},
+        base: 'sdxl',
+        channelId: this.discord.channelId,
+        guildId: this.discord.guild.id,
+        requesterId,
+        statusMessageId: this.discord.seedMessage('Queued…').id,
+        width: 64,
+        height: 64,
+        steps: 3,
+      },
+    );
+    return { jobId, requesterId };
   }
 
   /** Config for a worker (and for submitting) on this backend. */
