@@ -37,6 +37,11 @@ function usearch(): Usearch | null {
   return usearchModule;
 }
 
+/** Which kernel scores vectors here: usearch's SIMD one, or the plain JavaScript loop where usearch does not load. */
+export function denseEngine(): 'usearch' | 'plain' {
+  return usearch() ? 'usearch' : 'plain';
+}
+
 /** HNSW settings: with 150 neighbours asked, a search breadth of 512 keeps recall@150 above 0.95 on 1024-d vectors. */
 const HNSW = { connectivity: 16, expansionAdd: 128, expansionSearch: 512 } as const;
 

@@ -10,7 +10,7 @@ import type { AdapterStore } from './store.js';
  * SQLite store in the process's database file.
  */
 export async function openAdapterStore(config: Config, db: SqliteDatabase, log?: Logger): Promise<AdapterStore> {
-  if (!config.QDRANT_URL) return new SqliteAdapterStore(db);
+  if (!config.QDRANT_URL) return new SqliteAdapterStore(db, { denseIndex: config.STYLUS_DENSE_INDEX });
   return openQdrantStore({
     url: config.QDRANT_URL,
     apiKey: config.QDRANT_API_KEY,
