@@ -80,9 +80,7 @@ describe('SQLite store: catalog changes reach a running reader', () => {
 
     await writer.upsert([makeAdapter({ id: 'hf:a/z', baseFamily: 'sd1' })]);
     expect(ids(await reader.searchVector(query, { limit: 5, filter: SAFE }))).toEqual(['hf:a/x', 'hf:a/y']);
-    expect(ids(await reader.searchVector(query, { limit: 5, filter: { baseFamilies: ['sd1'] } }))).toEqual([
-      'hf:a/z',
-    ]);
+    expect(ids(await reader.searchVector(query, { limit: 5, filter: { baseFamilies: ['sd1'] } }))).toEqual(['hf:a/z']);
 
     await writer.setVectors([{ id: 'hf:a/y', vector: Float32Array.from([1, 0.3, 0]) }], 'm');
     expect(ids(await reader.searchVector(query, { limit: 5, filter: SAFE }))).toEqual(['hf:a/y', 'hf:a/x']);

@@ -2,13 +2,14 @@ import { type Adapter, BASE_FAMILIES } from './adapter.js';
 import type { AdapterFilter } from './store.js';
 
 /**
- * How the SQLite store turns a prompt into one FTS5 query whose cost is bounded. FTS5 reads postings cheaply (about
- * 0.03 us each) but ranks each matching row with bm25 at about 1 us, so the number of rows a query can match is what
- * must stay bounded: at 300K adapters a prompt of common words ("a woman with long hair") matches half the catalog.
+ * How the SQLite store turns a prompt into one FTS5 query of bounded cost. Measured on this project's 2-core machine
+ * at 300K adapters, FTS5's bm25 costs about 1.6 us per row it ranks, plus about 0.08 us per posting of every phrase in
+ * the query (it counts each phrase's documents for the IDF). A prompt of common words ("a woman with long hair")
+ * matches half the catalog, so what a query may rank and read must be bounded: that is the postings budget.
  */
 
-/** Rows a query may ask FTS5 to rank: about 15-25 ms of bm25 on a 2-core machine. */
-export const POSTINGS_BUDGET = 15_000;
+/** Postings a query may bring: at most about 15 ms of ranking. */
+export const POSTINGS_BUDGET = 8000;
 /**
  * Query terms found in more than this share of documents carry little BM25 weight (idf about 3 against about 9 for a
  * rare term) but most of the postings: dropped from PRUNE_FROM_DOCUMENTS documents up, the rarest MIN_QUERY_TERMS kept.
@@ -18,65 +19,117 @@ const PRUNE_FROM_DOCUMENTS = 2000;
 const MIN_QUERY_TERMS = 6;
 /** At most this many query terms go to FTS5 (the rarest win). */
 const MAX_QUERY_TERMS = 48;
-/** Words of a conjunction: enough to narrow a common-word prompt, few enough to keep bm25's per-row work small. */
-const MAX_CONJUNCTION_TERMS = 4;
+/** Relative costs of ranking a row and of counting a posting for the IDF (see above). */
+const RANK_COST = 1.6;
+const POSTING_COST = 0.08;
 
-export interface TermFrequency {
-  term: string;
-  /** Documents that hold the term. */
-  doc: number;
-}
+/** The two full-text tables: every field, and the short fields that name an adapter (name, trigger words). */
+export type TextIndex = 'all' | 'head';
 
 export interface TextQueryPlan {
-  /** The FTS5 MATCH expression, filter included. */
+  index: TextIndex;
+  /** The FTS5 MATCH expression, with the filter's facet tokens when they are the cheaper way to apply it. */
   match: string;
-  /** `any`: the rarest terms, OR-ed. `all`: every word was common, so their conjunction. */
-  mode: 'any' | 'all';
+  /** True when the filter is left to the SQL around the MATCH (same statement, before the limit). */
+  filterInSql: boolean;
   /** Terms ranked (rarest first). */
   terms: string[];
-  /** Upper bound of the rows FTS5 ranks: the sum (any) or the least (all) of the terms' document counts. */
+  /** Upper bound of the rows FTS5 ranks. */
   rows: number;
 }
 
+/** Documents holding a term (or a facet token) in one of the tables. */
+export type FrequencyLookup = (term: string, index: TextIndex) => number;
+
 /**
- * The terms of a query that FTS5 ranks, under the postings budget. Terms unknown to the index go; in large catalogs
- * terms most documents share go too, as before; then the rarest terms are kept while the rows they match stay within
- * the budget. When even the rarest term is over it, every word of the prompt is common, and their conjunction (the
- * documents that hold all of them, which BM25 would rank first anyway) is what gets ranked.
+ * The query FTS5 runs for a prompt's terms. Terms unknown to the index go; in large catalogs terms most documents
+ * share go too; then the rarest terms are kept while their postings stay within the budget. When even the rarest term
+ * is over it, every word of the prompt is common: the search moves to the index of names and trigger words, where the
+ * same words are far rarer, and if they are common even there, ranks only the adapters whose names hold them all.
  */
 export function planTextQuery(
-  frequencies: readonly TermFrequency[],
+  queryTerms: readonly string[],
+  frequency: FrequencyLookup,
   total: number,
   filter: AdapterFilter | undefined,
   budget = POSTINGS_BUDGET,
 ): TextQueryPlan | undefined {
-  const known = frequencies
+  const all = rarestFirst(queryTerms, (term) => frequency(term, 'all'));
+  const ceiling = total >= PRUNE_FROM_DOCUMENTS ? total * MAX_TERM_DOCUMENT_SHARE : Number.POSITIVE_INFINITY;
+  const kept = all.filter((entry, index) => entry.doc <= ceiling || index < MIN_QUERY_TERMS).slice(0, MAX_QUERY_TERMS);
+  if (kept.length === 0) return undefined;
+  const within = prefixWithin(kept, budget);
+  if (within.length > 0) return withFilter('all', within, ' OR ', frequency, total, filter);
+
+  const head = rarestFirst(
+    kept.map((entry) => entry.term),
+    (term) => frequency(term, 'head'),
+  );
+  if (head.length === 0) return undefined;
+  const headWithin = prefixWithin(head, budget);
+  if (headWithin.length > 0) return withFilter('head', headWithin, ' OR ', frequency, total, filter);
+  return withFilter('head', head.slice(0, 4), ' AND ', frequency, total, filter);
+}
+
+interface TermFrequency {
+  term: string;
+  doc: number;
+}
+
+function rarestFirst(queryTerms: readonly string[], frequency: (term: string) => number): TermFrequency[] {
+  return queryTerms
+    .map((term) => ({ term, doc: frequency(term) }))
     .filter((entry) => entry.doc > 0)
     .sort((a, b) => a.doc - b.doc || a.term.localeCompare(b.term));
-  const ceiling = total >= PRUNE_FROM_DOCUMENTS ? total * MAX_TERM_DOCUMENT_SHARE : Number.POSITIVE_INFINITY;
-  const kept = known.filter((entry, index) => entry.doc <= ceiling || index < MIN_QUERY_TERMS).slice(0, MAX_QUERY_TERMS);
-  if (kept.length === 0) return undefined;
-  const facets = facetMatch(filter);
-  const withFacets = (expression: string) => (facets ? `(${expression}) AND ${facets}` : expression);
+}
 
+function prefixWithin(entries: readonly TermFrequency[], budget: number): TermFrequency[] {
   const within: TermFrequency[] = [];
-  let rows = 0;
-  for (const entry of kept) {
-    if (rows + entry.doc > budget) break;
+  let postings = 0;
+  for (const entry of entries) {
+    if (postings + entry.doc > budget) break;
     within.push(entry);
-    rows += entry.doc;
+    postings += entry.doc;
   }
-  if (within.length > 0) {
-    const terms = within.map((entry) => entry.term);
-    return { match: withFacets(terms.map(quoteTerm).join(' OR ')), mode: 'any', terms, rows };
+  return within;
+}
+
+/**
+ * Adds the filter the cheaper way: as facet tokens when the filter keeps few documents (FTS5 then ranks only those,
+ * for the price of reading the facets' postings once), else as SQL in the same statement (FTS5 ranks the matches,
+ * the rows that fail the filter are skipped before the limit). A rare base family is fast either way.
+ */
+function withFilter(
+  index: TextIndex,
+  entries: readonly TermFrequency[],
+  operator: ' OR ' | ' AND ',
+  frequency: FrequencyLookup,
+  total: number,
+  filter: AdapterFilter | undefined,
+): TextQueryPlan {
+  const terms = entries.map((entry) => entry.term);
+  const expression = terms.map(quoteTerm).join(operator);
+  const rows = operator === ' OR ' ? entries.reduce((sum, entry) => sum + entry.doc, 0) : (entries[0]?.doc ?? 0);
+  const facets = facetTokensOf(filter);
+  if (!facets) return { index, match: expression, filterInSql: filterMatters(filter), terms, rows };
+  const facetDocuments = facets.reduce((sum, token) => sum + frequency(token, index), 0);
+  const share = total > 0 ? Math.min(1, facetDocuments / total) : 1;
+  const facetCost = RANK_COST * rows * share + POSTING_COST * facetDocuments;
+  if (facets.length > 0 && facetCost < RANK_COST * rows) {
+    return { index, match: `(${expression}) AND facets : (${facets.join(' OR ')})`, filterInSql: false, terms, rows };
   }
-  const conjunction = kept.slice(0, MAX_CONJUNCTION_TERMS).map((entry) => entry.term);
-  return {
-    match: withFacets(conjunction.map(quoteTerm).join(' AND ')),
-    mode: 'all',
-    terms: conjunction,
-    rows: kept[0]?.doc ?? 0,
-  };
+  return { index, match: expression, filterInSql: true, terms, rows };
+}
+
+/** False only for a filter that lets every row through. */
+function filterMatters(filter: AdapterFilter | undefined): boolean {
+  return !(
+    filter?.allowNsfw &&
+    filter.allowRealPerson &&
+    !filter.baseFamilies &&
+    !filter.categories &&
+    !filter.sources
+  );
 }
 
 export function quoteTerm(term: string): string {
@@ -84,42 +137,29 @@ export function quoteTerm(term: string): string {
 }
 
 /**
- * Filter attributes indexed as tokens of a `facets` column (weight 0 in bm25), so that FTS5 intersects a query with
- * the filter while it reads postings, instead of ranking rows a filter then throws away. The prefix keeps them apart
- * from words: no prompt term starts with it, since the tokeniser lower-cases and every facet token is unique.
- * One token per (base family, nsfw, real person) combination, so a filter is one OR of a few tokens.
+ * Filter attributes indexed as tokens of a `facets` column (weight 0 in bm25). One token per (base family, nsfw,
+ * real person) combination, so a filter is one OR of a few tokens. The prefix keeps them apart from words: every
+ * token is unique to this use, and the tokeniser cannot split it.
  */
 const FACET = 'zzfacet';
 
-export function facetTokens(adapter: Pick<Adapter, 'baseFamily' | 'nsfw' | 'realPerson' | 'category' | 'source'>) {
-  return [
-    groupToken(adapter.baseFamily, adapter.nsfw, adapter.realPerson),
-    `${FACET}c${adapter.category}`,
-    `${FACET}s${adapter.source}`,
-  ].join(' ');
+export function facetTokens(adapter: Pick<Adapter, 'baseFamily' | 'nsfw' | 'realPerson'>) {
+  return groupToken(adapter.baseFamily, adapter.nsfw, adapter.realPerson);
 }
 
 function groupToken(family: string, nsfw: boolean, realPerson: boolean): string {
   return `${FACET}g${family}n${nsfw ? 1 : 0}r${realPerson ? 1 : 0}`;
 }
 
-/** The FTS5 expression a filter adds to a query, or undefined when the filter lets every row through. */
-export function facetMatch(filter: AdapterFilter | undefined): string | undefined {
+/**
+ * The facet tokens a filter allows, or undefined when facets cannot express it (a category or source filter) or it
+ * lets every row through; an empty list when no row can pass. Hidden ids are always left to the SQL.
+ */
+function facetTokensOf(filter: AdapterFilter | undefined): string[] | undefined {
+  if (filter?.categories || filter?.sources) return undefined;
   const families = filter?.baseFamilies ?? BASE_FAMILIES;
   const nsfw = filter?.allowNsfw ? [false, true] : [false];
   const realPerson = filter?.allowRealPerson ? [false, true] : [false];
-  const clauses: string[] = [];
-  if (families.length === 0 || (filter?.categories?.length ?? 1) === 0 || (filter?.sources?.length ?? 1) === 0) {
-    // Nothing passes: a token no row has.
-    return `facets : ${FACET}none`;
-  }
-  if (filter?.baseFamilies || nsfw.length === 1 || realPerson.length === 1) {
-    const groups = families.flatMap((family) =>
-      nsfw.flatMap((n) => realPerson.map((r) => groupToken(family, n, r))),
-    );
-    clauses.push(`facets : (${groups.join(' OR ')})`);
-  }
-  if (filter?.categories) clauses.push(`facets : (${filter.categories.map((c) => `${FACET}c${c}`).join(' OR ')})`);
-  if (filter?.sources) clauses.push(`facets : (${filter.sources.map((s) => `${FACET}s${s}`).join(' OR ')})`);
-  return clauses.length > 0 ? clauses.join(' AND ') : undefined;
+  if (!filter?.baseFamilies && nsfw.length === 2 && realPerson.length === 2) return undefined;
+  return families.flatMap((family) => nsfw.flatMap((n) => realPerson.map((r) => groupToken(family, n, r))));
 }

@@ -4,10 +4,16 @@ import { FIELD_WEIGHTS } from './store.js';
 /** Changes kept in the log: a reader further behind than this starts afresh instead of catching up. */
 export const CHANGE_LOG_KEPT = 100_000;
 
+const FTS_OPTIONS = "content='', contentless_delete=1, tokenize='unicode61 remove_diacritics 0'";
+/** Every field, and the filter's facet tokens. */
 const FTS_TABLE = `CREATE VIRTUAL TABLE adapters_fts USING fts5(
-  name, triggers, tags, description, prompts, facets,
-  content='', contentless_delete=1, tokenize='unicode61 remove_diacritics 0'
+  name, triggers, tags, description, prompts, facets, ${FTS_OPTIONS}
 )`;
+/**
+ * Names and trigger words only: where a prompt's common words ("woman", "hair") are rare enough to rank under the
+ * postings budget (src/catalog/fts-query.ts).
+ */
+const HEAD_TABLE = `CREATE VIRTUAL TABLE adapters_head USING fts5(name, triggers, facets, ${FTS_OPTIONS})`;
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS adapters (
@@ -37,10 +43,14 @@ CREATE TABLE IF NOT EXISTS catalog_changes (
 );
 `;
 
-/** The FTS5 table's default rank: lets FTS5 pick the top rows itself (ORDER BY rank LIMIT n); facets weigh nothing. */
+/** The FTS5 tables' default ranks: let FTS5 pick the top rows itself (ORDER BY rank LIMIT n); facets weigh nothing. */
 function rankFunction(): string {
   const { name, triggers, tags, description, prompts } = FIELD_WEIGHTS;
   return `bm25(${name}, ${triggers}, ${tags}, ${description}, ${prompts}, 0)`;
+}
+
+function headRankFunction(): string {
+  return `bm25(${FIELD_WEIGHTS.name}, ${FIELD_WEIGHTS.triggers}, 0)`;
 }
 
 /**
@@ -49,29 +59,36 @@ function rankFunction(): string {
  * opening a catalog another process is writing never waits for its lock.
  */
 export function migrateCatalogSchema(db: SqliteDatabase, ftsColumns: (record: string) => string[]): void {
+  const exists = (name: string) => db.prepare('SELECT 1 FROM sqlite_master WHERE name = ?').get(name) !== undefined;
   const ftsSql = db
     .prepare<[], { sql: string }>("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'adapters_fts'")
     .get()?.sql;
   const current =
     ftsSql?.includes('facets') &&
-    db.prepare("SELECT 1 FROM sqlite_master WHERE name = 'catalog_changes'").get() !== undefined &&
-    db.prepare("SELECT 1 FROM sqlite_master WHERE name = 'adapters_vocab'").get() !== undefined &&
+    ['catalog_changes', 'adapters_vocab', 'adapters_head', 'adapters_head_vocab'].every(exists) &&
     db.prepare<[], { v: string }>("SELECT v FROM adapters_fts_config WHERE k = 'rank'").get()?.v === rankFunction();
   if (current) return;
   db.transaction(() => {
     db.exec(SCHEMA);
-    if (!ftsSql?.includes('facets')) {
-      db.exec('DROP TABLE IF EXISTS adapters_vocab');
-      db.exec('DROP TABLE IF EXISTS adapters_fts');
+    if (!ftsSql?.includes('facets') || !exists('adapters_head')) {
+      for (const table of ['adapters_vocab', 'adapters_fts', 'adapters_head_vocab', 'adapters_head']) {
+        db.exec(`DROP TABLE IF EXISTS ${table}`);
+      }
       db.exec(FTS_TABLE);
+      db.exec(HEAD_TABLE);
       const insert = db.prepare(
         'INSERT INTO adapters_fts (rowid, name, triggers, tags, description, prompts, facets) VALUES (?, ?, ?, ?, ?, ?, ?)',
       );
+      const insertHead = db.prepare('INSERT INTO adapters_head (rowid, name, triggers, facets) VALUES (?, ?, ?, ?)');
       for (const row of db.prepare<[], { rowid: number; record: string }>('SELECT rowid, record FROM adapters').all()) {
-        insert.run(row.rowid, ...ftsColumns(row.record));
+        const [name, triggers, tags, description, prompts, facets] = ftsColumns(row.record);
+        insert.run(row.rowid, name, triggers, tags, description, prompts, facets);
+        insertHead.run(row.rowid, name, triggers, facets);
       }
     }
     db.exec('CREATE VIRTUAL TABLE IF NOT EXISTS adapters_vocab USING fts5vocab(adapters_fts, row)');
+    db.exec('CREATE VIRTUAL TABLE IF NOT EXISTS adapters_head_vocab USING fts5vocab(adapters_head, row)');
     db.prepare("INSERT INTO adapters_fts (adapters_fts, rank) VALUES ('rank', ?)").run(rankFunction());
+    db.prepare("INSERT INTO adapters_head (adapters_head, rank) VALUES ('rank', ?)").run(headRankFunction());
   })();
 }

@@ -1,8 +1,9 @@
+import type { Statement } from 'better-sqlite3';
 import { openDatabase, type SqliteDatabase } from '../storage/sqlite.js';
 import type { Adapter } from './adapter.js';
 import { parseAdapter } from './adapter.js';
 import { DenseIndex, type DenseIndexKind, type DenseRow } from './dense-index.js';
-import { facetTokens, planTextQuery } from './fts-query.js';
+import { facetTokens, planTextQuery, type TextIndex } from './fts-query.js';
 import { LruCache } from './record-cache.js';
 import { CHANGE_LOG_KEPT, migrateCatalogSchema } from './sqlite-schema.js';
 import type { AdapterFilter, AdapterStore, CatalogStats, ScoredId, StoredVector } from './store.js';
@@ -85,6 +86,7 @@ export class SqliteAdapterStore implements AdapterStore {
   private readonly denseKind: DenseIndexKind;
   private readonly records = new LruCache<string, Adapter>(RECORD_CACHE_SIZE);
   private readonly frequencies = new Map<string, number>();
+  private readonly searchStatements = new Map<string, Statement<unknown[], { id: string; rank: number }>>();
   private frequencyChanges = 0;
   private catalogSize: number | undefined;
   private dense: DenseIndex | undefined;
@@ -114,7 +116,7 @@ export class SqliteAdapterStore implements AdapterStore {
   /** The synchronous form, for bulk loads inside one transaction. */
   upsertSync(adapters: readonly Adapter[]): void {
     if (adapters.length === 0) return;
-    const { findRow, insert, update, deleteFts } = this.statements;
+    const { findRow, insert, update, deleteFts, deleteHead } = this.statements;
     this.db.transaction(() => {
       const changes: [number, string, ChangeKind][] = [];
       for (const adapter of adapters) {
@@ -133,6 +135,7 @@ export class SqliteAdapterStore implements AdapterStore {
           if (existing.record === record) continue;
           update.run(...columns, existing.rowid);
           deleteFts.run(existing.rowid);
+          deleteHead.run(existing.rowid);
           rowid = existing.rowid;
           changes.push([rowid, adapter.id, 'update']);
         } else {
@@ -167,13 +170,14 @@ export class SqliteAdapterStore implements AdapterStore {
   }
 
   async delete(ids: readonly string[]): Promise<void> {
-    const { findRow, deleteFts, deleteRow } = this.statements;
+    const { findRow, deleteFts, deleteHead, deleteRow } = this.statements;
     this.db.transaction(() => {
       const changes: [number, string, ChangeKind][] = [];
       for (const id of ids) {
         const row = findRow.get(id);
         if (!row) continue;
         deleteFts.run(row.rowid);
+        deleteHead.run(row.rowid);
         deleteRow.run(row.rowid);
         changes.push([row.rowid, id, 'delete']);
       }
@@ -221,22 +225,44 @@ export class SqliteAdapterStore implements AdapterStore {
   }
 
   /**
-   * BM25 by FTS5 under a postings budget (src/catalog/fts-query.ts), the filter intersected inside the query, hidden
-   * ids left out before the limit; one statement, so hits and their ids come from one consistent state of the file.
+   * BM25 by FTS5 under a postings budget (src/catalog/fts-query.ts), the filter applied inside the one statement
+   * (facet tokens or SQL, whichever is cheaper) before the limit: hits and their ids come from one state of the file.
    */
   async searchText(query: string, options: { limit: number; filter?: AdapterFilter }): Promise<ScoredId[]> {
     if (options.limit <= 0) return [];
     this.catchUp();
-    const frequencies = distinctTerms(query).map((term) => ({ term, doc: this.documentFrequency(term) }));
-    const plan = planTextQuery(frequencies, this.totalDocuments(), options.filter);
+    const plan = planTextQuery(
+      distinctTerms(query),
+      (term, index) => this.documentFrequency(term, index),
+      this.totalDocuments(),
+      options.filter,
+    );
     if (!plan) return [];
+    const table = plan.index === 'all' ? 'adapters_fts' : 'adapters_head';
+    const where = plan.filterInSql ? filterSql({ ...options.filter, excludeIds: undefined }) : { sql: '1', params: [] };
     const excluded = options.filter?.excludeIds ? [...options.filter.excludeIds] : [];
-    const rows =
-      excluded.length > 0
-        ? this.statements.searchExcluding.all(plan.match, JSON.stringify(excluded), options.limit)
-        : this.statements.search.all(plan.match, options.limit);
+    const sql = `SELECT a.id AS id, f.rank AS rank FROM ${table} f JOIN adapters a ON a.rowid = f.rowid
+      WHERE ${table} MATCH ? AND ${where.sql}${excluded.length > 0 ? ' AND a.id NOT IN (SELECT value FROM json_each(?))' : ''}
+      ORDER BY f.rank LIMIT ?`;
+    const params = [
+      plan.match,
+      ...where.params,
+      ...(excluded.length > 0 ? [JSON.stringify(excluded)] : []),
+      options.limit,
+    ];
+    const rows = this.prepared(sql).all(...params);
     // FTS5's bm25() is negative, lower is better: flip it so higher is better like every other score.
     return rows.map((row) => ({ id: row.id, score: -row.rank }));
+  }
+
+  /** Statements of the few shapes searchText builds, prepared once each. */
+  private prepared(sql: string) {
+    let statement = this.searchStatements.get(sql);
+    if (!statement) {
+      statement = this.db.prepare<unknown[], { id: string; rank: number }>(sql);
+      this.searchStatements.set(sql, statement);
+    }
+    return statement;
   }
 
   async searchVector(vector: Float32Array, options: { limit: number; filter?: AdapterFilter }): Promise<ScoredId[]> {
@@ -305,7 +331,9 @@ export class SqliteAdapterStore implements AdapterStore {
   }
 
   private indexRow(rowid: number, adapter: Adapter): void {
-    this.statements.insertFts.run(rowid, ...ftsColumns(adapter));
+    const [name, triggers, tags, description, prompts, facets] = ftsColumns(adapter);
+    this.statements.insertFts.run(rowid, name, triggers, tags, description, prompts, facets);
+    this.statements.insertHead.run(rowid, name, triggers, facets);
   }
 
   private currentVersion(): string {
@@ -375,11 +403,13 @@ export class SqliteAdapterStore implements AdapterStore {
   }
 
   /** Documents holding a term, cached: planning only needs it roughly, and FTS5 counts it by reading the postings. */
-  private documentFrequency(term: string): number {
-    let doc = this.frequencies.get(term);
+  private documentFrequency(term: string, index: TextIndex): number {
+    const key = `${index}:${term}`;
+    let doc = this.frequencies.get(key);
     if (doc === undefined) {
-      doc = this.statements.frequency.get(term)?.doc ?? 0;
-      this.frequencies.set(term, doc);
+      const lookup = index === 'all' ? this.statements.frequency : this.statements.headFrequency;
+      doc = lookup.get(term)?.doc ?? 0;
+      this.frequencies.set(key, doc);
     }
     return doc;
   }
@@ -396,7 +426,8 @@ export class SqliteAdapterStore implements AdapterStore {
   private denseIndex(dims: number): DenseIndex {
     if (this.dense?.dims === dims) return this.dense;
     const index = new DenseIndex(dims, this.denseKind);
-    for (const row of this.statements.vectorsOfSize.iterate(dims)) index.set(denseRow(row), bufferToFloat32(row.vector));
+    for (const row of this.statements.vectorsOfSize.iterate(dims))
+      index.set(denseRow(row), bufferToFloat32(row.vector));
     this.dense = index;
     return index;
   }
@@ -417,9 +448,6 @@ function denseRow(row: AttributeRow): DenseRow {
 const ATTRIBUTES = 'a.rowid AS rowid, a.id AS id, a.source, a.base_family, a.category, a.nsfw, a.real_person';
 
 function prepareStatements(db: SqliteDatabase) {
-  const searchSql = (extra: string) =>
-    `SELECT a.id AS id, f.rank AS rank FROM adapters_fts f JOIN adapters a ON a.rowid = f.rowid
-     WHERE adapters_fts MATCH ? ${extra} ORDER BY f.rank LIMIT ?`;
   return {
     findRow: db.prepare<[string], { rowid: number; record: string }>('SELECT rowid, record FROM adapters WHERE id = ?'),
     recordById: db.prepare<[string], { record: string }>('SELECT record FROM adapters WHERE id = ?'),
@@ -431,6 +459,8 @@ function prepareStatements(db: SqliteDatabase) {
     ),
     deleteRow: db.prepare('DELETE FROM adapters WHERE rowid = ?'),
     deleteFts: db.prepare('DELETE FROM adapters_fts WHERE rowid = ?'),
+    insertHead: db.prepare('INSERT INTO adapters_head (rowid, name, triggers, facets) VALUES (?, ?, ?, ?)'),
+    deleteHead: db.prepare('DELETE FROM adapters_head WHERE rowid = ?'),
     insertFts: db.prepare(
       'INSERT INTO adapters_fts (rowid, name, triggers, tags, description, prompts, facets) VALUES (?, ?, ?, ?, ?, ?, ?)',
     ),
@@ -438,11 +468,8 @@ function prepareStatements(db: SqliteDatabase) {
       'INSERT INTO adapter_vectors (adapter_rowid, model, dims, vector) VALUES (?, ?, ?, ?) ' +
         'ON CONFLICT(adapter_rowid) DO UPDATE SET model = excluded.model, dims = excluded.dims, vector = excluded.vector',
     ),
-    search: db.prepare<[string, number], { id: string; rank: number }>(searchSql('')),
-    searchExcluding: db.prepare<[string, string, number], { id: string; rank: number }>(
-      searchSql('AND a.id NOT IN (SELECT value FROM json_each(?))'),
-    ),
     frequency: db.prepare<[string], { doc: number }>('SELECT doc FROM adapters_vocab WHERE term = ?'),
+    headFrequency: db.prepare<[string], { doc: number }>('SELECT doc FROM adapters_head_vocab WHERE term = ?'),
     total: db.prepare<[], { n: number }>('SELECT count(*) AS n FROM adapters'),
     version: db.prepare<[], { value: string }>("SELECT value FROM catalog_meta WHERE key = 'version'"),
     bumpVersion: db.prepare(
