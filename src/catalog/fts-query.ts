@@ -9,7 +9,7 @@ import type { AdapterFilter } from './store.js';
  */
 
 /** Postings a query may bring: at most about 15 ms of ranking. */
-export const POSTINGS_BUDGET = 8000;
+export const POSTINGS_BUDGET = 5000;
 /**
  * Query terms found in more than this share of documents carry little BM25 weight (idf about 3 against about 9 for a
  * rare term) but most of the postings: dropped from PRUNE_FROM_DOCUMENTS documents up, the rarest MIN_QUERY_TERMS kept.
@@ -38,8 +38,16 @@ export interface TextQueryPlan {
   rows: number;
 }
 
-/** Documents holding a term (or a facet token) in one of the tables. */
+/**
+ * Documents holding a term (or a facet token) in one of the tables, counted up to `frequencyCap(total)`: a plan only
+ * needs to know which terms are rare, and counting a common term to the end reads all its postings.
+ */
 export type FrequencyLookup = (term: string, index: TextIndex) => number;
+
+/** The count past which a term is common whatever its exact count: over the budget and over the share ceiling. */
+export function frequencyCap(total: number): number {
+  return Math.ceil(Math.max(POSTINGS_BUDGET, total >= PRUNE_FROM_DOCUMENTS ? total * MAX_TERM_DOCUMENT_SHARE : 0)) + 1;
+}
 
 /**
  * The query FTS5 runs for a prompt's terms. Terms unknown to the index go; in large catalogs terms most documents
@@ -61,10 +69,7 @@ export function planTextQuery(
   const within = prefixWithin(kept, budget);
   if (within.length > 0) return withFilter('all', within, ' OR ', frequency, total, filter);
 
-  const head = rarestFirst(
-    kept.map((entry) => entry.term),
-    (term) => frequency(term, 'head'),
-  );
+  const head = rarestFirst(all.map((entry) => entry.term).slice(0, MAX_QUERY_TERMS), (term) => frequency(term, 'head'));
   if (head.length === 0) return undefined;
   const headWithin = prefixWithin(head, budget);
   if (headWithin.length > 0) return withFilter('head', headWithin, ' OR ', frequency, total, filter);
@@ -142,6 +147,10 @@ export function quoteTerm(term: string): string {
  * token is unique to this use, and the tokeniser cannot split it.
  */
 const FACET = 'zzfacet';
+
+export function isFacetToken(term: string): boolean {
+  return term.startsWith(FACET);
+}
 
 export function facetTokens(adapter: Pick<Adapter, 'baseFamily' | 'nsfw' | 'realPerson'>) {
   return groupToken(adapter.baseFamily, adapter.nsfw, adapter.realPerson);

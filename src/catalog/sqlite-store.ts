@@ -3,7 +3,7 @@ import { openDatabase, type SqliteDatabase } from '../storage/sqlite.js';
 import type { Adapter } from './adapter.js';
 import { parseAdapter } from './adapter.js';
 import { DenseIndex, type DenseIndexKind, type DenseRow } from './dense-index.js';
-import { facetTokens, planTextQuery, type TextIndex } from './fts-query.js';
+import { facetTokens, frequencyCap, isFacetToken, planTextQuery, quoteTerm, type TextIndex } from './fts-query.js';
 import { LruCache } from './record-cache.js';
 import { CHANGE_LOG_KEPT, migrateCatalogSchema } from './sqlite-schema.js';
 import type { AdapterFilter, AdapterStore, CatalogStats, ScoredId, StoredVector } from './store.js';
@@ -402,13 +402,18 @@ export class SqliteAdapterStore implements AdapterStore {
     else index.remove(rowid);
   }
 
-  /** Documents holding a term, cached: planning only needs it roughly, and FTS5 counts it by reading the postings. */
+  /**
+   * Documents holding a term, counted up to the cap and cached: planning needs it roughly, and FTS5 counts by reading
+   * postings. Facet tokens are terms of the `facets` column; the match is on the whole row either way.
+   */
   private documentFrequency(term: string, index: TextIndex): number {
     const key = `${index}:${term}`;
     let doc = this.frequencies.get(key);
     if (doc === undefined) {
+      // Facet tokens are counted in full: how selective a filter is decides how it is applied.
+      const cap = isFacetToken(term) ? Number.MAX_SAFE_INTEGER : frequencyCap(this.totalDocuments());
       const lookup = index === 'all' ? this.statements.frequency : this.statements.headFrequency;
-      doc = lookup.get(term)?.doc ?? 0;
+      doc = lookup.get(quoteTerm(term), cap)?.doc ?? 0;
       this.frequencies.set(key, doc);
     }
     return doc;
@@ -468,8 +473,12 @@ function prepareStatements(db: SqliteDatabase) {
       'INSERT INTO adapter_vectors (adapter_rowid, model, dims, vector) VALUES (?, ?, ?, ?) ' +
         'ON CONFLICT(adapter_rowid) DO UPDATE SET model = excluded.model, dims = excluded.dims, vector = excluded.vector',
     ),
-    frequency: db.prepare<[string], { doc: number }>('SELECT doc FROM adapters_vocab WHERE term = ?'),
-    headFrequency: db.prepare<[string], { doc: number }>('SELECT doc FROM adapters_head_vocab WHERE term = ?'),
+    frequency: db.prepare<[string, number], { doc: number }>(
+      'SELECT count(*) AS doc FROM (SELECT 1 FROM adapters_fts WHERE adapters_fts MATCH ? LIMIT ?)',
+    ),
+    headFrequency: db.prepare<[string, number], { doc: number }>(
+      'SELECT count(*) AS doc FROM (SELECT 1 FROM adapters_head WHERE adapters_head MATCH ? LIMIT ?)',
+    ),
     total: db.prepare<[], { n: number }>('SELECT count(*) AS n FROM adapters'),
     version: db.prepare<[], { value: string }>("SELECT value FROM catalog_meta WHERE key = 'version'"),
     bumpVersion: db.prepare(

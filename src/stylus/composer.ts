@@ -1,6 +1,11 @@
 import type { Logger } from '../log.js';
+<<<<<<< HEAD
 import { type ComposerLlm, composeWithLlm } from './llm-composer.js';
 import { composeOffline, type OfflineComposeOptions } from './offline-composer.js';
+=======
+import type { ComposerLlm } from './llm-composer.js';
+import { composeOffline } from './offline-composer.js';
+>>>>>>> 585b579 (Plan with capped document counts (a LIMITed MATCH instead of reading a common term's whole doclist), budget 5000 postings; lazy Qdrant client and LLM composer imports for a faster stylus compose; alternativesForTask tokenises each candidate once; dense-scan bench)
 import type { Candidate, CompositionResult } from './types.js';
 
 export type { ComposerLlm } from './llm-composer.js';
@@ -24,6 +29,8 @@ export async function composeTasks(input: {
   const options = input.options ?? {};
   // With no candidates there is nothing to choose, and the offline split needs no network round trip.
   if (llm && candidates.length > 0) {
+    // Loaded on first use: its tokeniser costs a process that composes offline (`stylus compose`) a fifth of its start.
+    const { composeWithLlm } = await import('./llm-composer.js');
     const result = await composeWithLlm({
       prompt,
       candidates,

@@ -220,12 +220,23 @@ export function alternativesForTask(task: ComposedTask, candidates: readonly Can
   const others: string[] = [];
   for (const { adapter } of candidates) {
     if (chosen.has(adapter.id)) continue;
-    const text = [adapter.name, ...adapter.tags, ...adapter.triggerWords].join(' ');
-    const tokens = contentTokens(text);
+    const tokens = labelTokens(adapter);
     const shares = [...taskTokens].some((token) => tokens.has(token));
     (shares ? overlapping : others).push(adapter.id);
   }
   return [...overlapping, ...others].slice(0, MAX_ALTERNATIVES);
+}
+
+/** Tokens of an adapter's name, tags and trigger words, once per record object: every task of a prompt asks again. */
+const labelTokenCache = new WeakMap<Adapter, Set<string>>();
+
+function labelTokens(adapter: Adapter): Set<string> {
+  let tokens = labelTokenCache.get(adapter);
+  if (!tokens) {
+    tokens = contentTokens([adapter.name, ...adapter.tags, ...adapter.triggerWords].join(' '));
+    labelTokenCache.set(adapter, tokens);
+  }
+  return tokens;
 }
 
 export interface BuildImagesInput {
