@@ -11,6 +11,8 @@ import { distinctTerms, terms } from './text.js';
 
 /** Parsed records kept between queries: a composition reads 150, a few compositions run at once. */
 const RECORD_CACHE_SIZE = 2048;
+/** Records (or vectors) per write transaction of the async writers: a few milliseconds of the write lock each. */
+const WRITE_CHUNK = 32;
 /** Changes applied one by one when a store catches up; past this many, it drops its caches and starts afresh. */
 const MAX_CHANGES_APPLIED = 20_000;
 /** Share of the catalog that may change before the cached document frequencies (used to plan queries) are re-read. */
@@ -109,11 +111,19 @@ export class SqliteAdapterStore implements AdapterStore {
     return this.db;
   }
 
+  /**
+   * In transactions of WRITE_CHUNK records, each followed by a pause as long as it held the lock: a bot sharing the
+   * file (its own state writes wait for the lock, sleeping in SQLite's busy handler) always finds gaps to write in,
+   * instead of waiting out a whole `stylus ingest`.
+   */
   async upsert(adapters: readonly Adapter[]): Promise<void> {
-    this.upsertSync(adapters);
+    await inPacedChunks(adapters, (chunk) => this.upsertSync(chunk));
   }
 
-  /** The synchronous form, for bulk loads inside one transaction. */
+  /**
+   * The synchronous form, for bulk loads inside one transaction. Writes begin IMMEDIATE: a deferred transaction that
+   * read first fails at once (SQLITE_BUSY, no busy wait) when another process wrote in between.
+   */
   upsertSync(adapters: readonly Adapter[]): void {
     if (adapters.length === 0) return;
     const { findRow, insert, update, deleteFts, deleteHead } = this.statements;
@@ -145,7 +155,7 @@ export class SqliteAdapterStore implements AdapterStore {
         this.indexRow(rowid, adapter);
       }
       this.logChanges(changes);
-    })();
+    }).immediate();
   }
 
   async get(id: string): Promise<Adapter | undefined> {
@@ -182,7 +192,7 @@ export class SqliteAdapterStore implements AdapterStore {
         changes.push([row.rowid, id, 'delete']);
       }
       this.logChanges(changes);
-    })();
+    }).immediate();
   }
 
   async count(filter?: AdapterFilter): Promise<number> {
@@ -282,6 +292,10 @@ export class SqliteAdapterStore implements AdapterStore {
   }
 
   async setVectors(vectors: readonly StoredVector[], model: string): Promise<void> {
+    await inPacedChunks(vectors, (chunk) => this.setVectorsSync(chunk, model));
+  }
+
+  private setVectorsSync(vectors: readonly StoredVector[], model: string): void {
     const { findRow, upsertVector } = this.statements;
     this.db.transaction(() => {
       const changes: [number, string, ChangeKind][] = [];
@@ -297,7 +311,7 @@ export class SqliteAdapterStore implements AdapterStore {
         changes.push([row.rowid, id, 'vector']);
       }
       this.logChanges(changes);
-    })();
+    }).immediate();
   }
 
   async getVectors(ids: readonly string[]): Promise<StoredVector[]> {
@@ -435,6 +449,16 @@ export class SqliteAdapterStore implements AdapterStore {
       index.set(denseRow(row), bufferToFloat32(row.vector));
     this.dense = index;
     return index;
+  }
+}
+
+/** Runs `write` on chunks of WRITE_CHUNK items, pausing after each for as long as it took (see upsert). */
+async function inPacedChunks<T>(items: readonly T[], write: (chunk: readonly T[]) => void): Promise<void> {
+  for (let start = 0; start < items.length; start += WRITE_CHUNK) {
+    const started = performance.now();
+    write(items.slice(start, start + WRITE_CHUNK));
+    const held = performance.now() - started;
+    if (start + WRITE_CHUNK < items.length) await new Promise((resolve) => setTimeout(resolve, Math.max(1, held)));
   }
 }
 
