@@ -4,7 +4,10 @@
  * no LLM: the parts this machine can measure). Per size: the first composition after opening the catalog file (wall
  * and CPU), then every prompt once (p50/p95/p99, wall and CPU), the prompts made only of common words, a rare base
  * family, and the process's RSS. Each size runs in a fresh child process so start-up and memory are its own.
+ * With --soak N, the largest size then runs N more compositions (prompts x base families x NSFW setting, so the
+ * composition cache never answers) and reports RSS along the way: memory must stay flat.
  * Usage: node --import tsx bench/catalog-scale.ts --dump FILE --prompts FILE [--sizes 5000,75000,300000] [--queries N]
+ *   [--soak N]
  */
 import { spawnSync } from 'node:child_process';
 import { parseArgs } from 'node:util';
@@ -21,6 +24,8 @@ const { values } = parseArgs({
     prompts: { type: 'string' },
     sizes: { type: 'string', default: '5000,75000,300000' },
     queries: { type: 'string', default: '0' },
+    /** Compositions run after the measurements at the largest size, to see whether memory stays flat. */
+    soak: { type: 'string', default: '0' },
     /** Internal: measure one size in this process. */
     child: { type: 'string' },
   },
@@ -79,6 +84,7 @@ async function measureChild(size: number): Promise<void> {
     prompts: `parti x${parti.wall.n}`,
     first_query_ms: Math.round(first.wall),
     first_query_cpu_ms: Math.round(first.cpu),
+    target_first_query_ms: TARGET.firstQueryMs,
     p50: parti.wall.p50,
     p95: parti.wall.p95,
     p99: parti.wall.p99,
@@ -87,6 +93,7 @@ async function measureChild(size: number): Promise<void> {
     target_p50: TARGET.p50,
     target_p99: TARGET.p99,
     rss_mb: rssMb,
+    target_rss_mb: TARGET.rssMb,
     load: loadavg,
     ...(buildSeconds ? { catalog_build_s: Math.round(buildSeconds) } : {}),
   });
@@ -114,13 +121,42 @@ async function measureChild(size: number): Promise<void> {
     target_p50: TARGET.p50,
     target_p99: TARGET.p99,
   });
+  const soak = Number(values.soak);
+  if (soak > 0 && size === Math.max(...sizes)) {
+    const bases = ['sd1', 'sdxl', 'pony', 'flux1'] as const;
+    const samples: number[] = [];
+    const rssStart = Math.round(process.memoryUsage.rss() / 2 ** 20);
+    for (let index = 0; index < soak; index++) {
+      const prompt = all[index % all.length] as string;
+      const round = Math.floor(index / all.length);
+      await planComposition(services, {
+        prompt,
+        base: bases[round % bases.length] as (typeof bases)[number],
+        images: 4,
+        seed: index,
+        allowNsfw: Math.floor(round / bases.length) % 2 === 1,
+      });
+      if ((index + 1) % 500 === 0) samples.push(Math.round(process.memoryUsage.rss() / 2 ** 20));
+    }
+    report({
+      bench: 'composition_soak',
+      adapters: size,
+      compositions: soak,
+      rss_start_mb: rssStart,
+      rss_max_mb: Math.max(...samples),
+      rss_end_mb: samples.at(-1),
+      target_rss_mb: TARGET.rssMb,
+    });
+  }
   await store.close();
 }
+
+const sizes = (values.sizes ?? '').split(',').map(Number);
 
 if (values.child) {
   await measureChild(Number(values.child));
 } else {
-  for (const size of (values.sizes ?? '').split(',').map(Number)) {
+  for (const size of sizes) {
     const child = spawnSync(
       process.execPath,
       [
@@ -133,6 +169,10 @@ if (values.child) {
         promptFile,
         '--queries',
         values.queries ?? '0',
+        '--soak',
+        values.soak ?? '0',
+        '--sizes',
+        values.sizes ?? '',
         '--child',
         String(size),
       ],

@@ -13,8 +13,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
-import type { RecordedDispatch, RecordedRequest } from '../test/support/fake-discord.js';
 import { BotHarness } from '../test/support/fake-discord-harness.js';
+import { answered, imagine, latencies } from './imagine-latency.js';
 import { catalogFile, readPrompts } from './realistic-catalog.js';
 import { report, summarise } from './synthetic.js';
 
@@ -83,31 +83,11 @@ const prompts = readPrompts(values.prompts);
 let next = 0;
 const member = harness.fake.member({ username: 'bench' });
 
-/** One /imagine, answered; its acknowledgement and reply latencies from the fake's log. */
-async function imagine(): Promise<{ ack: number; reply: number }> {
-  const prompt = prompts[next++ % prompts.length] ?? 'a red fox';
-  const sent = harness.fake.slashCommand({
-    member,
-    name: 'imagine',
-    options: [{ type: 3, name: 'prompt', value: prompt }],
-  });
-  // The composition edits the deferred reply; a prompt nothing matches ("bond") is answered by a follow-up instead.
-  const answers = (request: RecordedRequest) =>
-    request.path.includes(sent.token) &&
-    (request.method === 'PATCH' || (request.method === 'POST' && request.path.startsWith('/webhooks/')));
-  await harness.fake.waitForRequest(answers, `the reply to ${sent.id}`, 60_000);
-  const log = harness.fake.log;
-  const at = (found: RecordedDispatch | RecordedRequest | undefined) => found?.at ?? Number.NaN;
-  const dispatch = log.find(
-    (entry): entry is RecordedDispatch =>
-      entry.kind === 'dispatch' && entry.event === 'INTERACTION_CREATE' && entry.data.id === sent.id,
-  );
-  const callback = log.find(
-    (entry): entry is RecordedRequest =>
-      entry.kind === 'rest' && entry.method === 'POST' && entry.path === `/interactions/${sent.id}/${sent.token}/callback`,
-  );
-  const edit = log.find((entry): entry is RecordedRequest => entry.kind === 'rest' && answers(entry));
-  return { ack: at(callback) - at(dispatch), reply: at(edit) - at(dispatch) };
+/** One /imagine, answered; its acknowledgement and reply latencies. */
+async function imagineOnce(): Promise<{ ack: number; reply: number }> {
+  const sent = imagine(harness.fake, member, prompts[next++ % prompts.length] ?? 'a red fox');
+  await answered(harness.fake, sent);
+  return latencies(harness.fake, sent);
 }
 
 /** Sends /imagine one at a time until `done` settles (or `count` are answered, when given). */
@@ -119,7 +99,7 @@ async function phase(name: string, done: Promise<unknown> | undefined, count?: n
     finished = true;
   });
   const samples: { ack: number; reply: number }[] = [];
-  while (count !== undefined ? samples.length < count : !finished) samples.push(await imagine());
+  while (count !== undefined ? samples.length < count : !finished) samples.push(await imagineOnce());
   loop.disable();
   const acks = summarise(samples.map((sample) => sample.ack));
   const replies = summarise(samples.map((sample) => sample.reply));
@@ -141,7 +121,7 @@ async function phase(name: string, done: Promise<unknown> | undefined, count?: n
 
 try {
   // Warm-up, then the catalog at rest.
-  for (let index = 0; index < 3; index++) await imagine();
+  for (let index = 0; index < 3; index++) await imagineOnce();
   await phase('idle', undefined, Number(values.idle));
   await phase('during stylus ingest (5,054-item dump)', stylus(['ingest', 'civitai', '--dump', dump], env));
   await phase(`during stylus embed (${dims}-d)`, stylus(['embed'], env));
