@@ -6,7 +6,14 @@ import { DenseIndex, type DenseIndexKind, type DenseRow } from './dense-index.js
 import { facetTokens, frequencyCap, isFacetToken, planTextQuery, quoteTerm, type TextIndex } from './fts-query.js';
 import { LruCache } from './record-cache.js';
 import { CHANGE_LOG_KEPT, migrateCatalogSchema } from './sqlite-schema.js';
-import type { AdapterFilter, AdapterStore, CatalogStats, ScoredId, StoredVector } from './store.js';
+import type {
+  AdapterFilter,
+  AdapterStore,
+  CatalogStats,
+  IdentityFrequencies,
+  ScoredId,
+  StoredVector,
+} from './store.js';
 import { distinctTerms, terms } from './text.js';
 
 /** Parsed records kept between queries: a composition reads 150, a few compositions run at once. */
@@ -17,6 +24,8 @@ const WRITE_CHUNK = 32;
 const MAX_CHANGES_APPLIED = 20_000;
 /** Share of the catalog that may change before the cached document frequencies (used to plan queries) are re-read. */
 const FREQUENCY_DRIFT = 0.01;
+/** Cached counts at most: a long-running bot meets new words forever. */
+const MAX_CACHED_FREQUENCIES = 50_000;
 
 type ChangeKind = 'insert' | 'update' | 'delete' | 'vector';
 
@@ -127,35 +136,37 @@ export class SqliteAdapterStore implements AdapterStore {
   upsertSync(adapters: readonly Adapter[]): void {
     if (adapters.length === 0) return;
     const { findRow, insert, update, deleteFts, deleteHead } = this.statements;
-    this.db.transaction(() => {
-      const changes: [number, string, ChangeKind][] = [];
-      for (const adapter of adapters) {
-        const record = JSON.stringify(adapter);
-        const existing = findRow.get(adapter.id);
-        const columns = [
-          adapter.source,
-          adapter.baseFamily,
-          adapter.category,
-          adapter.nsfw ? 1 : 0,
-          adapter.realPerson ? 1 : 0,
-          record,
-        ] as const;
-        let rowid: number;
-        if (existing) {
-          if (existing.record === record) continue;
-          update.run(...columns, existing.rowid);
-          deleteFts.run(existing.rowid);
-          deleteHead.run(existing.rowid);
-          rowid = existing.rowid;
-          changes.push([rowid, adapter.id, 'update']);
-        } else {
-          rowid = Number(insert.run(adapter.id, ...columns).lastInsertRowid);
-          changes.push([rowid, adapter.id, 'insert']);
+    this.db
+      .transaction(() => {
+        const changes: [number, string, ChangeKind][] = [];
+        for (const adapter of adapters) {
+          const record = JSON.stringify(adapter);
+          const existing = findRow.get(adapter.id);
+          const columns = [
+            adapter.source,
+            adapter.baseFamily,
+            adapter.category,
+            adapter.nsfw ? 1 : 0,
+            adapter.realPerson ? 1 : 0,
+            record,
+          ] as const;
+          let rowid: number;
+          if (existing) {
+            if (existing.record === record) continue;
+            update.run(...columns, existing.rowid);
+            deleteFts.run(existing.rowid);
+            deleteHead.run(existing.rowid);
+            rowid = existing.rowid;
+            changes.push([rowid, adapter.id, 'update']);
+          } else {
+            rowid = Number(insert.run(adapter.id, ...columns).lastInsertRowid);
+            changes.push([rowid, adapter.id, 'insert']);
+          }
+          this.indexRow(rowid, adapter);
         }
-        this.indexRow(rowid, adapter);
-      }
-      this.logChanges(changes);
-    }).immediate();
+        this.logChanges(changes);
+      })
+      .immediate();
   }
 
   async get(id: string): Promise<Adapter | undefined> {
@@ -181,18 +192,20 @@ export class SqliteAdapterStore implements AdapterStore {
 
   async delete(ids: readonly string[]): Promise<void> {
     const { findRow, deleteFts, deleteHead, deleteRow } = this.statements;
-    this.db.transaction(() => {
-      const changes: [number, string, ChangeKind][] = [];
-      for (const id of ids) {
-        const row = findRow.get(id);
-        if (!row) continue;
-        deleteFts.run(row.rowid);
-        deleteHead.run(row.rowid);
-        deleteRow.run(row.rowid);
-        changes.push([row.rowid, id, 'delete']);
-      }
-      this.logChanges(changes);
-    }).immediate();
+    this.db
+      .transaction(() => {
+        const changes: [number, string, ChangeKind][] = [];
+        for (const id of ids) {
+          const row = findRow.get(id);
+          if (!row) continue;
+          deleteFts.run(row.rowid);
+          deleteHead.run(row.rowid);
+          deleteRow.run(row.rowid);
+          changes.push([row.rowid, id, 'delete']);
+        }
+        this.logChanges(changes);
+      })
+      .immediate();
   }
 
   async count(filter?: AdapterFilter): Promise<number> {
@@ -201,6 +214,32 @@ export class SqliteAdapterStore implements AdapterStore {
       .prepare<unknown[], { n: number }>(`SELECT count(*) AS n FROM adapters a WHERE ${where.sql}`)
       .get(...where.params);
     return row?.n ?? 0;
+  }
+
+  /**
+   * Per term, the adapters holding it in their name, trigger words or tags (the union of the three fields), counted
+   * up to the frequency cap (over 5% of the catalog: common, whatever the exact count) and cached like the document
+   * frequencies, so the composer's once-per-composition question costs a few map lookups.
+   */
+  async identityFrequencies(queryTerms: readonly string[]): Promise<IdentityFrequencies> {
+    this.catchUp();
+    const counts = new Map<string, number>();
+    for (const term of new Set(queryTerms)) {
+      if (counts.size >= 200) break;
+      const key = `identity:${term}`;
+      let doc = this.frequencies.get(key);
+      if (doc === undefined) {
+        doc =
+          this.statements.frequency.get(
+            `{name triggers tags} : ${quoteTerm(term)}`,
+            frequencyCap(this.totalDocuments()),
+          )?.doc ?? 0;
+        this.frequencies.set(key, doc);
+      }
+      if (this.frequencies.size > MAX_CACHED_FREQUENCIES) this.frequencies.clear();
+      if (doc > 0) counts.set(term, doc);
+    }
+    return { total: this.totalDocuments(), counts };
   }
 
   async stats(): Promise<CatalogStats> {
@@ -297,21 +336,23 @@ export class SqliteAdapterStore implements AdapterStore {
 
   private setVectorsSync(vectors: readonly StoredVector[], model: string): void {
     const { findRow, upsertVector } = this.statements;
-    this.db.transaction(() => {
-      const changes: [number, string, ChangeKind][] = [];
-      for (const { id, vector } of vectors) {
-        const row = findRow.get(id);
-        if (!row) continue;
-        upsertVector.run(
-          row.rowid,
-          model,
-          vector.length,
-          Buffer.from(vector.buffer, vector.byteOffset, vector.byteLength),
-        );
-        changes.push([row.rowid, id, 'vector']);
-      }
-      this.logChanges(changes);
-    }).immediate();
+    this.db
+      .transaction(() => {
+        const changes: [number, string, ChangeKind][] = [];
+        for (const { id, vector } of vectors) {
+          const row = findRow.get(id);
+          if (!row) continue;
+          upsertVector.run(
+            row.rowid,
+            model,
+            vector.length,
+            Buffer.from(vector.buffer, vector.byteOffset, vector.byteLength),
+          );
+          changes.push([row.rowid, id, 'vector']);
+        }
+        this.logChanges(changes);
+      })
+      .immediate();
   }
 
   async getVectors(ids: readonly string[]): Promise<StoredVector[]> {
@@ -428,6 +469,7 @@ export class SqliteAdapterStore implements AdapterStore {
       const cap = isFacetToken(term) ? Number.MAX_SAFE_INTEGER : frequencyCap(this.totalDocuments());
       const lookup = index === 'all' ? this.statements.frequency : this.statements.headFrequency;
       doc = lookup.get(quoteTerm(term), cap)?.doc ?? 0;
+      if (this.frequencies.size > MAX_CACHED_FREQUENCIES) this.frequencies.clear();
       this.frequencies.set(key, doc);
     }
     return doc;

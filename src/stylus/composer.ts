@@ -1,11 +1,6 @@
 import type { Logger } from '../log.js';
-<<<<<<< HEAD
-import { type ComposerLlm, composeWithLlm } from './llm-composer.js';
-import { composeOffline, type OfflineComposeOptions } from './offline-composer.js';
-=======
 import type { ComposerLlm } from './llm-composer.js';
-import { composeOffline } from './offline-composer.js';
->>>>>>> 585b579 (Plan with capped document counts (a LIMITed MATCH instead of reading a common term's whole doclist), budget 5000 postings; lazy Qdrant client and LLM composer imports for a faster stylus compose; alternativesForTask tokenises each candidate once; dense-scan bench)
+import { composeOffline, type OfflineComposeOptions } from './offline-composer.js';
 import type { Candidate, CompositionResult } from './types.js';
 
 export type { ComposerLlm } from './llm-composer.js';
