@@ -7,7 +7,7 @@
  * Usage: node --import tsx bench/dense-scan.ts [--rows 75000] [--dims 1024] [--queries 50] [--hnsw-rows 75000]
  */
 import { parseArgs } from 'node:util';
-import { DenseIndex, type DenseRow, denseEngine, normalised } from '../src/catalog/dense-index.js';
+import { DenseIndex, type DenseRow, denseEngine, dotProduct, normalised } from '../src/catalog/dense-index.js';
 import type { ScoredId } from '../src/catalog/store.js';
 import { seededRandom } from '../src/stylus/masks.js';
 import { report, summarise } from './synthetic.js';
@@ -48,18 +48,7 @@ const row = (index: number): DenseRow => ({
 function plainScan(matrix: Float32Array, query: Float32Array, k: number): ScoredId[] {
   const scores: ScoredId[] = [];
   for (let r = 0; r < matrix.length / dims; r++) {
-    const offset = r * dims;
-    let a = 0;
-    let b = 0;
-    let c = 0;
-    let e = 0;
-    for (let d = 0; d < dims; d += 4) {
-      a += (matrix[offset + d] as number) * (query[d] as number);
-      b += (matrix[offset + d + 1] as number) * (query[d + 1] as number);
-      c += (matrix[offset + d + 2] as number) * (query[d + 2] as number);
-      e += (matrix[offset + d + 3] as number) * (query[d + 3] as number);
-    }
-    const score = a + b + c + e;
+    const score = dotProduct(matrix, r * dims, query);
     if (scores.length < k || score > (scores[scores.length - 1] as ScoredId).score) {
       scores.push({ id: `civitai:${r + 1}`, score });
       scores.sort((x, y) => y.score - x.score);

@@ -265,7 +265,7 @@ function rowPasses(row: DenseRow, filter: AdapterFilter | undefined, excluded: R
  * Dot product of a matrix row with a vector. Four accumulators let the JIT overlap the multiply-adds: the re-scoring
  * of usearch's hits and the plain scan (where usearch does not load) both use it.
  */
-function dotProduct(matrix: Float32Array, offset: number, vector: Float32Array): number {
+export function dotProduct(matrix: Float32Array, offset: number, vector: Float32Array): number {
   const dims = vector.length;
   const tail = dims - (dims % 4);
   let a = 0;
