@@ -68,7 +68,10 @@ function stylus(args: string[], env: Record<string, string>): Promise<number | n
 const { file } = await catalogFile(dump, adapters);
 const dataDir = mkdtempSync(path.join(tmpdir(), 'stylus-bench-stall-'));
 copyFileSync(file, path.join(dataDir, 'stylus.db'));
+// Two endpoints, as a real embedding server serves the bot's queries and `stylus embed`'s batches side by side: one
+// single-threaded stub would make each query wait behind a batch of 128 texts.
 const stub = await startEmbeddingStub();
+const embedStub = await startEmbeddingStub();
 const env = {
   DATA_DIR: dataDir,
   LOG_LEVEL: 'silent',
@@ -124,8 +127,9 @@ try {
   for (let index = 0; index < 3; index++) await imagineOnce();
   await phase('idle', undefined, Number(values.idle));
   await phase('during stylus ingest (5,054-item dump)', stylus(['ingest', 'civitai', '--dump', dump], env));
-  await phase(`during stylus embed (${dims}-d)`, stylus(['embed'], env));
+  await phase(`during stylus embed (${dims}-d)`, stylus(['embed'], { ...env, OPENAI_BASE_URL: embedStub.url }));
 } finally {
   await harness.close();
   stub.child.kill('SIGTERM');
+  embedStub.child.kill('SIGTERM');
 }
