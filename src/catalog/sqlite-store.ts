@@ -434,7 +434,7 @@ export class SqliteAdapterStore implements AdapterStore {
       }
       this.seenSeq = change.seq;
     }
-    if (this.dense) for (const rowid of reread) this.rereadVector(this.dense, rowid);
+    if (this.dense && reread.size > 0) this.rereadVectors(this.dense, [...reread]);
     if (this.frequencyChanges > Math.max(100, FREQUENCY_DRIFT * (this.catalogSize ?? 0))) {
       this.frequencies.clear();
       this.frequencyChanges = 0;
@@ -451,10 +451,14 @@ export class SqliteAdapterStore implements AdapterStore {
     this.seenSeq = this.statements.lastSeq.get()?.seq ?? 0;
   }
 
-  private rereadVector(index: DenseIndex, rowid: number): void {
-    const row = this.statements.vectorRow.get(rowid, index.dims);
-    if (row) index.set(denseRow(row), bufferToFloat32(row.vector));
-    else index.remove(rowid);
+  /** The rows' current vectors and attributes, in one statement; a row without a vector of this size leaves. */
+  private rereadVectors(index: DenseIndex, rowids: readonly number[]): void {
+    const found = new Set<number>();
+    for (const row of this.statements.vectorRows.iterate(JSON.stringify(rowids), index.dims)) {
+      index.set(denseRow(row), bufferToFloat32(row.vector));
+      found.add(row.rowid);
+    }
+    for (const rowid of rowids) if (!found.has(rowid)) index.remove(rowid);
   }
 
   /**
@@ -560,9 +564,9 @@ function prepareStatements(db: SqliteDatabase) {
       `SELECT ${ATTRIBUTES}, v.vector AS vector FROM adapter_vectors v JOIN adapters a ON a.rowid = v.adapter_rowid
        WHERE v.dims = ? ORDER BY v.adapter_rowid`,
     ),
-    vectorRow: db.prepare<[number, number], AttributeRow & { vector: Buffer }>(
+    vectorRows: db.prepare<[string, number], AttributeRow & { vector: Buffer }>(
       `SELECT ${ATTRIBUTES}, v.vector AS vector FROM adapters a JOIN adapter_vectors v ON v.adapter_rowid = a.rowid
-       WHERE a.rowid = ? AND v.dims = ?`,
+       WHERE a.rowid IN (SELECT value FROM json_each(?)) AND v.dims = ?`,
     ),
   };
 }
