@@ -1,4 +1,5 @@
 import { type Adapter, BASE_FAMILIES } from './adapter.js';
+import { selectQueryTerms } from './bm25.js';
 import type { AdapterFilter } from './store.js';
 
 /**
@@ -10,14 +11,9 @@ import type { AdapterFilter } from './store.js';
 
 /** Postings a query may bring: at most about 15 ms of ranking. */
 export const POSTINGS_BUDGET = 5000;
-/**
- * Query terms found in more than this share of documents carry little BM25 weight (idf about 3 against about 9 for a
- * rare term) but most of the postings: dropped from PRUNE_FROM_DOCUMENTS documents up, the rarest MIN_QUERY_TERMS kept.
- */
+/** Share of the catalog above which bm25.ts's selection drops a term (from 2,000 documents up): see frequencyCap. */
 const MAX_TERM_DOCUMENT_SHARE = 0.05;
-const PRUNE_FROM_DOCUMENTS = 2000;
-const MIN_QUERY_TERMS = 6;
-/** At most this many query terms go to FTS5 (the rarest win). */
+/** At most this many terms go to the names-and-triggers index (the rarest there win). */
 const MAX_QUERY_TERMS = 48;
 /** Relative costs of ranking a row and of counting a posting for the IDF (see above). */
 const RANK_COST = 1.6;
@@ -46,7 +42,7 @@ export type FrequencyLookup = (term: string, index: TextIndex) => number;
 
 /** The count past which a term is common whatever its exact count: over the budget and over the share ceiling. */
 export function frequencyCap(total: number): number {
-  return Math.ceil(Math.max(POSTINGS_BUDGET, total >= PRUNE_FROM_DOCUMENTS ? total * MAX_TERM_DOCUMENT_SHARE : 0)) + 1;
+  return Math.ceil(Math.max(POSTINGS_BUDGET, total * MAX_TERM_DOCUMENT_SHARE)) + 1;
 }
 
 /**
@@ -63,8 +59,11 @@ export function planTextQuery(
   budget = POSTINGS_BUDGET,
 ): TextQueryPlan | undefined {
   const all = rarestFirst(queryTerms, (term) => frequency(term, 'all'));
-  const ceiling = total >= PRUNE_FROM_DOCUMENTS ? total * MAX_TERM_DOCUMENT_SHARE : Number.POSITIVE_INFINITY;
-  const kept = all.filter((entry, index) => entry.doc <= ceiling || index < MIN_QUERY_TERMS).slice(0, MAX_QUERY_TERMS);
+  // The selection both stores share (bm25.ts), so the Qdrant store ranks the same terms; then the budget.
+  const kept = selectQueryTerms(
+    all.map((entry) => ({ term: entry.term, documents: entry.doc })),
+    total,
+  ).map((entry) => ({ term: entry.term, doc: entry.documents }));
   if (kept.length === 0) return undefined;
   const within = prefixWithin(kept, budget);
   if (within.length > 0) return withFilter('all', within, ' OR ', frequency, total, filter);
