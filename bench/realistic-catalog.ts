@@ -16,11 +16,6 @@ import { rawTokens } from '../src/catalog/text.js';
 import { openDatabase } from '../src/storage/sqlite.js';
 import { seededRandom } from '../src/stylus/masks.js';
 
-const sharedData = path.resolve(import.meta.dirname, '../../shared/data');
-/** Development defaults, used only when present: the benchmarks take their data files as options. */
-export const DEFAULT_DUMP = path.join(sharedData, 'civitai-models-2023-07.jsonl');
-export const DEFAULT_PROMPTS = path.join(sharedData, 'parti-prompts.tsv');
-
 /** Base families of a hub's LoRAs today, roughly as Civitai lists them. */
 const FAMILY_SHARES: readonly [BaseFamily, number][] = [
   ['sd1', 0.36],
@@ -34,12 +29,6 @@ const FAMILY_SHARES: readonly [BaseFamily, number][] = [
 ];
 const NSFW_SHARE = 0.15;
 const REAL_PERSON_SHARE = 0.03;
-
-/** A file argument, else the development default when it exists, else undefined with the reason. */
-export function dataFile(given: string | undefined, fallback: string): { file?: string; missing?: string } {
-  if (given) return existsSync(given) ? { file: given } : { missing: `${given} not found` };
-  return existsSync(fallback) ? { file: fallback } : { missing: `no file given and ${fallback} not found` };
-}
 
 /** The dump's adapters as the Civitai parser reads them. */
 export async function dumpAdapters(dump: string): Promise<Adapter[]> {

@@ -3,15 +3,13 @@
  * per line, and writes BENCHMARKS.md with the machine, the date and the numbers. Speed claims live here, never in tests.
  * Usage: npm run bench -- --dump <civitai dump.jsonl> [--prompts <PartiPrompts.tsv>] [--quick]
  * The benchmarks that read real data take it from these files (README, "Benchmarks", says where to get them); the
- * others make their own. Without the options, the development copies in ../shared/data are used when they exist. A
- * benchmark that cannot run is skipped, and the end of the run says which and why.
+ * others make their own. A benchmark that cannot run is skipped, and the end of the run says which and why.
  */
 import { spawn } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { DEFAULT_DUMP, DEFAULT_PROMPTS } from './realistic-catalog.js';
 
 const USAGE = 'Usage: npm run bench -- --dump <civitai dump.jsonl> [--prompts <PartiPrompts.tsv>] [--quick]';
 let args: { quick?: boolean; dump?: string; prompts?: string };
@@ -31,11 +29,8 @@ for (const file of [args.dump, args.prompts]) {
 }
 const quick = args.quick === true;
 const root = path.resolve(import.meta.dirname, '..');
-/** A given file, else the development copy when this machine has it. */
-const dataFile = (given: string | undefined, fallback: string) =>
-  given ? path.resolve(given) : existsSync(fallback) ? fallback : undefined;
-const dump = dataFile(args.dump, DEFAULT_DUMP);
-const prompts = dataFile(args.prompts, DEFAULT_PROMPTS);
+const dump = args.dump ? path.resolve(args.dump) : undefined;
+const prompts = args.prompts ? path.resolve(args.prompts) : undefined;
 const data = [...(dump ? ['--dump', dump] : []), ...(prompts ? ['--prompts', prompts] : [])];
 
 interface Step {
