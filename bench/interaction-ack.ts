@@ -6,22 +6,28 @@
  * Two arrival patterns: one at a time (the next is sent when the previous composition has been shown) and bursts of
  * `--burst` at once (a busy server: acknowledgements compete with the compositions of the interactions before them).
  * The fake and the bot share one process and event loop, as they would share a CPU; the numbers include that.
- * Usage: node --import tsx bench/interaction-ack.ts [--count 200] [--burst 20] [--adapters 10000]
+ * The catalog is grown from a real dump's records and the prompts are PartiPrompts (bench/realistic-catalog.ts).
+ * Usage: node --import tsx bench/interaction-ack.ts --dump FILE --prompts FILE [--count 200] [--burst 20]
+ *   [--adapters 10000]
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
-import type { FakeDiscord, RecordedDispatch, RecordedRequest } from '../test/support/fake-discord.js';
 import { BotHarness } from '../test/support/fake-discord-harness.js';
 import type { FakeMember } from '../test/support/fake-discord-payloads.js';
-import { report, summarise, syntheticCatalog, syntheticPrompts } from './synthetic.js';
+import { answered, imagine, latencies } from './imagine-latency.js';
+import { catalogBatches, dumpAdapters, readPrompts } from './realistic-catalog.js';
+import { report, summarise } from './synthetic.js';
 
 const { values } = parseArgs({
   options: {
     count: { type: 'string', default: '200' },
     burst: { type: 'string', default: '20' },
     adapters: { type: 'string', default: '10000' },
+    dump: { type: 'string' },
+    prompts: { type: 'string' },
   },
 });
+if (!values.dump || !values.prompts) throw new Error('bench/interaction-ack: pass --dump FILE and --prompts FILE');
 const count = Number(values.count);
 const burst = Number(values.burst);
 const catalogSize = Number(values.adapters);
@@ -35,51 +41,6 @@ for (const [name, value] of [
 
 const WARM_UP = 5;
 const TARGET_P99_MS = 300;
-
-interface Sent {
-  id: string;
-  token: string;
-}
-
-/** Sends one /imagine as a gateway dispatch. */
-function imagine(fake: FakeDiscord, member: FakeMember, prompt: string): Sent {
-  return fake.slashCommand({ member, name: 'imagine', options: [{ type: 3, name: 'prompt', value: prompt }] });
-}
-
-/** Waits until the bot has acknowledged the interaction and then edited its reply (the composition, or an error). */
-async function answered(fake: FakeDiscord, sent: Sent): Promise<void> {
-  await fake.waitForRequest(
-    (request) => request.method === 'PATCH' && request.path.includes(sent.token),
-    `the reply to ${sent.id}`,
-    60_000,
-  );
-}
-
-/**
- * Milliseconds from the INTERACTION_CREATE dispatch to the deferral callback (`ack`) and to the edit that shows the
- * composition (`reply`), read from the fake's log.
- */
-function latencies(fake: FakeDiscord, sent: Sent): { ack: number; reply: number } {
-  const dispatch = fake.log.find(
-    (entry): entry is RecordedDispatch =>
-      entry.kind === 'dispatch' && entry.event === 'INTERACTION_CREATE' && entry.data.id === sent.id,
-  );
-  const callback = fake.log.find(
-    (entry): entry is RecordedRequest =>
-      entry.kind === 'rest' &&
-      entry.method === 'POST' &&
-      entry.path === `/interactions/${sent.id}/${sent.token}/callback`,
-  );
-  const edit = fake.log.find(
-    (entry): entry is RecordedRequest =>
-      entry.kind === 'rest' && entry.method === 'PATCH' && entry.path.includes(sent.token),
-  );
-  if (!dispatch || !callback || !edit) throw new Error(`interaction ${sent.id} was never acknowledged`);
-  if (callback.body.type !== 5) {
-    throw new Error(`interaction ${sent.id} was answered with type ${String(callback.body.type)}, not a deferral (5)`);
-  }
-  return { ack: callback.at - dispatch.at, reply: edit.at - dispatch.at };
-}
 
 /**
  * Longest stretch the event loop was blocked during a run: while the bot composes synchronously, no gateway frame is
@@ -109,8 +70,8 @@ function reportRun(
   });
 }
 
-const { adapters, vocabulary } = syntheticCatalog(catalogSize, 1);
-const prompts = syntheticPrompts(WARM_UP + 2 * count, adapters, vocabulary, 3);
+const adapters = [...catalogBatches(await dumpAdapters(values.dump), catalogSize)].flat();
+const prompts = readPrompts(values.prompts);
 const harness = await BotHarness.start({ adapters });
 try {
   const members = Array.from({ length: 8 }, (_, index) => harness.fake.member({ username: `member${index}` }));

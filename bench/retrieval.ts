@@ -1,14 +1,16 @@
 /**
- * Retrieval latency at 10K, 30K and 75K synthetic adapters: BM25 only, and hybrid (BM25 + cosine over 1024-d vectors,
+ * Retrieval latency at 10K, 30K and 75K adapters grown from a real dump (bench/realistic-catalog.ts), PartiPrompts: BM25 only, and hybrid (BM25 + cosine over 1024-d vectors,
  * fused), in the embedded SQLite store and, when QDRANT_URL is set, in Qdrant; plus the local overhead of a whole
  * offline composition (retrieve + fuse + compose + masks + prompt assembly) at the largest size, and peak memory.
  * Network calls to an embedding endpoint are excluded: the query vector is a random one, as an endpoint would return.
- * Usage: node --import tsx bench/retrieval.ts [--sizes 10000,30000,75000] [--queries 200] [--dims 1024]
+ * Usage: node --import tsx bench/retrieval.ts --dump FILE --prompts FILE [--sizes 10000,30000,75000] [--queries 200]
+ *   [--dims 1024]
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import type { Adapter } from '../src/catalog/adapter.js';
 import type { Embedder } from '../src/catalog/embedder.js';
 import { QdrantAdapterStore } from '../src/catalog/qdrant-store.js';
 import { SqliteAdapterStore } from '../src/catalog/sqlite-store.js';
@@ -18,15 +20,21 @@ import { silentLogger } from '../src/log.js';
 import { seededRandom } from '../src/stylus/masks.js';
 import { planComposition } from '../src/stylus/pipeline.js';
 import { retrieve } from '../src/stylus/retriever.js';
-import { randomUnitVector, report, summarise, syntheticCatalog, syntheticPrompts } from './synthetic.js';
+import { catalogBatches, dumpAdapters, readPrompts } from './realistic-catalog.js';
+import { randomUnitVector, report, summarise } from './synthetic.js';
 
 const { values } = parseArgs({
   options: {
     sizes: { type: 'string', default: '10000,30000,75000' },
     queries: { type: 'string', default: '200' },
     dims: { type: 'string', default: '1024' },
+    dump: { type: 'string' },
+    prompts: { type: 'string' },
   },
 });
+if (!values.dump || !values.prompts) throw new Error('bench/retrieval: pass --dump FILE and --prompts FILE');
+const base: readonly Adapter[] = await dumpAdapters(values.dump);
+const allPrompts = readPrompts(values.prompts);
 const sizes = (values.sizes ?? '').split(',').map(Number);
 const queryCount = Number(values.queries);
 const dims = Number(values.dims);
@@ -55,11 +63,11 @@ async function timeQueries(prompts: readonly string[], run: (prompt: string) => 
 
 /** Loads a synthetic catalog of `size` into a store, then measures BM25 and hybrid retrieval. */
 async function measureStore(name: string, store: AdapterStore, size: number): Promise<string[]> {
-  const { adapters, vocabulary } = syntheticCatalog(size, 1);
   const loadStarted = performance.now();
-  for (let start = 0; start < adapters.length; start += BATCH) await store.upsert(adapters.slice(start, start + BATCH));
+  for (const batch of catalogBatches(base, size, BATCH)) await store.upsert(batch);
   const loadMs = Math.round(performance.now() - loadStarted);
-  const prompts = syntheticPrompts(queryCount, adapters, vocabulary, 2);
+  const step = Math.max(1, Math.floor(allPrompts.length / queryCount));
+  const prompts = allPrompts.filter((_, index) => index % step === 0).slice(0, queryCount);
   const bm25 = await timeQueries(prompts, (prompt) => retrieve({ store }, prompt));
   report({
     bench: 'retrieval',
@@ -72,8 +80,7 @@ async function measureStore(name: string, store: AdapterStore, size: number): Pr
   });
 
   const random = seededRandom(7);
-  for (let start = 0; start < adapters.length; start += BATCH) {
-    const batch = adapters.slice(start, start + BATCH);
+  for (const batch of catalogBatches(base, size, BATCH)) {
     await store.setVectors(
       batch.map((adapter) => ({ id: adapter.id, vector: randomUnitVector(random, dims) })),
       'bench-random',

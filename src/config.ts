@@ -70,6 +70,7 @@ const envSchema = z.object({
     ctx.addIssue({ code: 'custom', message: `expected one of ${CHECKPOINT_FAMILIES.join(', ')}` });
     return z.NEVER;
   }),
+  STYLUS_DENSE_INDEX: optionalString().pipe(z.enum(['exact', 'hnsw']).default('exact')),
   STYLUS_CANDIDATES: int(150, 1, 1000),
   STYLUS_BASE_WEIGHT: number(0.8, 0, 2),
   STYLUS_MAX_ADAPTERS: int(4, 1, 12),

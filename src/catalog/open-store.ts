@@ -1,7 +1,7 @@
 import type { Config } from '../config.js';
 import type { Logger } from '../log.js';
 import type { SqliteDatabase } from '../storage/sqlite.js';
-import { QdrantAdapterStore, type QdrantStoreOptions } from './qdrant-store.js';
+import type { QdrantAdapterStore, QdrantStoreOptions } from './qdrant-store.js';
 import { SqliteAdapterStore } from './sqlite-store.js';
 import type { AdapterStore } from './store.js';
 
@@ -10,7 +10,7 @@ import type { AdapterStore } from './store.js';
  * SQLite store in the process's database file.
  */
 export async function openAdapterStore(config: Config, db: SqliteDatabase, log?: Logger): Promise<AdapterStore> {
-  if (!config.QDRANT_URL) return new SqliteAdapterStore(db);
+  if (!config.QDRANT_URL) return new SqliteAdapterStore(db, { denseIndex: config.STYLUS_DENSE_INDEX });
   return openQdrantStore({
     url: config.QDRANT_URL,
     apiKey: config.QDRANT_API_KEY,
@@ -24,6 +24,8 @@ export async function openAdapterStore(config: Config, db: SqliteDatabase, log?:
  * Opens the Qdrant store. Every failure is already one sentence naming QDRANT_URL (see qdrant-errors.ts): nothing
  * answering, a missing API key, something else than Qdrant, or Qdrant's own reason.
  */
-export function openQdrantStore(options: QdrantStoreOptions): Promise<QdrantAdapterStore> {
+export async function openQdrantStore(options: QdrantStoreOptions): Promise<QdrantAdapterStore> {
+  // Loaded only when configured: the Qdrant client is a tenth of an embedded process's start-up.
+  const { QdrantAdapterStore } = await import('./qdrant-store.js');
   return QdrantAdapterStore.open(options);
 }

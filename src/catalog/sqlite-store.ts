@@ -1,74 +1,47 @@
+import type { Statement } from 'better-sqlite3';
 import { openDatabase, type SqliteDatabase } from '../storage/sqlite.js';
 import type { Adapter } from './adapter.js';
 import { parseAdapter } from './adapter.js';
-import { selectQueryTerms } from './bm25.js';
-import {
-  type AdapterFilter,
-  type AdapterStore,
-  type CatalogStats,
-  FIELD_WEIGHTS,
-  type IdentityFrequencies,
-  type ScoredId,
-  type StoredVector,
+import { DenseIndex, type DenseIndexKind, type DenseRow } from './dense-index.js';
+import { facetTokens, frequencyCap, isFacetToken, planTextQuery, quoteTerm, type TextIndex } from './fts-query.js';
+import { LruCache } from './record-cache.js';
+import { CHANGE_LOG_KEPT, migrateCatalogSchema } from './sqlite-schema.js';
+import type {
+  AdapterFilter,
+  AdapterStore,
+  CatalogStats,
+  IdentityFrequencies,
+  ScoredId,
+  StoredVector,
 } from './store.js';
 import { distinctTerms, terms } from './text.js';
 
-const SCHEMA = `
-CREATE TABLE IF NOT EXISTS adapters (
-  rowid INTEGER PRIMARY KEY,
-  id TEXT NOT NULL UNIQUE,
-  source TEXT NOT NULL,
-  base_family TEXT NOT NULL,
-  category TEXT NOT NULL,
-  nsfw INTEGER NOT NULL,
-  real_person INTEGER NOT NULL,
-  record TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS adapters_base_family ON adapters(base_family);
-CREATE VIRTUAL TABLE IF NOT EXISTS adapters_fts USING fts5(
-  name, triggers, tags, description, prompts,
-  content='', contentless_delete=1, tokenize='unicode61 remove_diacritics 0'
-);
-CREATE VIRTUAL TABLE IF NOT EXISTS adapters_vocab USING fts5vocab(adapters_fts, row);
-CREATE VIRTUAL TABLE IF NOT EXISTS adapters_vocab_col USING fts5vocab(adapters_fts, col);
-CREATE TABLE IF NOT EXISTS adapter_vectors (
-  adapter_rowid INTEGER PRIMARY KEY REFERENCES adapters(rowid) ON DELETE CASCADE,
-  model TEXT NOT NULL,
-  dims INTEGER NOT NULL,
-  vector BLOB NOT NULL
-);
-CREATE TABLE IF NOT EXISTS catalog_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-INSERT OR IGNORE INTO catalog_meta (key, value) VALUES ('version', '0');
-`;
+/** Parsed records kept between queries: a composition reads 150, a few compositions run at once. */
+const RECORD_CACHE_SIZE = 2048;
+/** Records (or vectors) per write transaction of the async writers: a few milliseconds of the write lock each. */
+const WRITE_CHUNK = 32;
+/** Changes applied one by one when a store catches up; past this many, it drops its caches and starts afresh. */
+const MAX_CHANGES_APPLIED = 20_000;
+/** Share of the catalog that may change before the cached document frequencies (used to plan queries) are re-read. */
+const FREQUENCY_DRIFT = 0.01;
+/** Cached counts at most: a long-running bot meets new words forever. */
+const MAX_CACHED_FREQUENCIES = 50_000;
 
-/** Parsed records kept in memory between queries. */
-const RECORD_CACHE_SIZE = 20_000;
+type ChangeKind = 'insert' | 'update' | 'delete' | 'vector';
 
-interface RowAttributes {
+interface AttributeRow {
+  rowid: number;
   id: string;
-  baseFamily: Adapter['baseFamily'];
-  category: Adapter['category'];
-  source: Adapter['source'];
-  nsfw: boolean;
-  realPerson: boolean;
+  source: string;
+  base_family: string;
+  category: string;
+  nsfw: number;
+  real_person: number;
 }
 
-/** What searches keep in memory for one catalog version; rebuilt lazily when any process changes the catalog. */
-interface CatalogSnapshot {
-  version: string;
-  total: number;
-  attributes: Map<number, RowAttributes>;
-  documentFrequency: Map<string, number>;
-  records: Map<string, Adapter>;
-}
-
-interface VectorIndex {
-  version: string;
-  dims: number;
-  ids: string[];
-  records: RowAttributes[];
-  /** Row-major, L2-normalised. */
-  matrix: Float32Array;
+export interface SqliteStoreOptions {
+  /** How dense search finds neighbours: `exact` (default) scans every vector; `hnsw` for a million and more. */
+  denseIndex?: DenseIndexKind;
 }
 
 /** Index text of one record, field by field, pre-tokenised so FTS5 and Qdrant see the same terms. */
@@ -81,6 +54,12 @@ export function indexFields(adapter: Adapter) {
     description: join([adapter.description, adapter.refined ? adapter.originalDescription : '']),
     prompts: join(adapter.examplePrompts),
   };
+}
+
+/** The FTS5 columns of a record: its index text, then its filter attributes as facet tokens. */
+function ftsColumns(adapter: Adapter): string[] {
+  const fields = indexFields(adapter);
+  return [fields.name, fields.triggers, fields.tags, fields.description, fields.prompts, facetTokens(adapter)];
 }
 
 function filterSql(filter: AdapterFilter | undefined, alias = 'a'): { sql: string; params: unknown[] } {
@@ -105,67 +84,61 @@ function filterSql(filter: AdapterFilter | undefined, alias = 'a'): { sql: strin
   return { sql: clauses.length ? clauses.join(' AND ') : '1', params };
 }
 
-function passesFilter(
-  row: RowAttributes,
-  filter: AdapterFilter | undefined,
-  excluded: ReadonlySet<string> | undefined,
-): boolean {
-  if (!filter?.allowNsfw && row.nsfw) return false;
-  if (!filter?.allowRealPerson && row.realPerson) return false;
-  if (filter?.baseFamilies && !filter.baseFamilies.includes(row.baseFamily)) return false;
-  if (filter?.categories && !filter.categories.includes(row.category)) return false;
-  if (filter?.sources && !filter.sources.includes(row.source)) return false;
-  return !excluded?.has(row.id);
-}
-
-function quoteTerm(term: string): string {
-  return `"${term.replaceAll('"', '""')}"`;
-}
-
+/**
+ * The embedded catalog: records, an FTS5 index with the filter attributes as tokens, and vectors, in the process's
+ * SQLite file. Several processes share the file (the bot serves while `stylus ingest` or `stylus embed` writes): every
+ * write appends to a change log in the same transaction, and each store catches up from it before it answers, row by
+ * row, so a write costs the reader what it changed, never a reload of the catalog. Nothing is read at open: text
+ * search needs no rows in memory, and the vectors load on the first dense query.
+ */
 export class SqliteAdapterStore implements AdapterStore {
-  private vectorIndex: VectorIndex | undefined;
-  private snapshotCache: CatalogSnapshot | undefined;
   private readonly db: SqliteDatabase;
   private readonly ownsDb: boolean;
+  private readonly denseKind: DenseIndexKind;
+  private readonly records = new LruCache<string, Adapter>(RECORD_CACHE_SIZE);
+  private readonly frequencies = new Map<string, number>();
+  private readonly searchStatements = new Map<string, Statement<unknown[], { id: string; rank: number }>>();
+  private frequencyChanges = 0;
+  private catalogSize: number | undefined;
+  private dense: DenseIndex | undefined;
+  private seenVersion: string | undefined;
+  private seenSeq = 0;
+  private readonly statements: ReturnType<typeof prepareStatements>;
 
   /** Opens a store on a SQLite file path, or on an open database shared with other parts of the process. */
-  constructor(fileOrDb: string | SqliteDatabase) {
+  constructor(fileOrDb: string | SqliteDatabase, options: SqliteStoreOptions = {}) {
     this.ownsDb = typeof fileOrDb === 'string';
     this.db = typeof fileOrDb === 'string' ? openDatabase(fileOrDb) : fileOrDb;
-    this.db.exec(SCHEMA);
-    const { name, triggers, tags, description, prompts } = FIELD_WEIGHTS;
-    // The default rank of the FTS table: lets FTS5 pick the top rows itself (ORDER BY rank LIMIT n).
-    this.db
-      .prepare("INSERT INTO adapters_fts (adapters_fts, rank) VALUES ('rank', ?)")
-      .run(`bm25(${name}, ${triggers}, ${tags}, ${description}, ${prompts})`);
+    this.denseKind = options.denseIndex ?? 'exact';
+    migrateCatalogSchema(this.db, (record) => ftsColumns(parseStored(record)));
+    this.statements = prepareStatements(this.db);
+    this.seenVersion = this.currentVersion();
+    this.seenSeq = this.statements.lastSeq.get()?.seq ?? 0;
   }
 
   get database(): SqliteDatabase {
     return this.db;
   }
 
+  /**
+   * In transactions of WRITE_CHUNK records, each followed by a pause as long as it held the lock: a bot sharing the
+   * file (its own state writes wait for the lock, sleeping in SQLite's busy handler) always finds gaps to write in,
+   * instead of waiting out a whole `stylus ingest`.
+   */
   async upsert(adapters: readonly Adapter[]): Promise<void> {
-    this.upsertSync(adapters);
+    await inPacedChunks(adapters, (chunk) => this.upsertSync(chunk));
   }
 
-  /** The synchronous form, for bulk loads inside one transaction. */
+  /**
+   * The synchronous form, for bulk loads inside one transaction. Writes begin IMMEDIATE: a deferred transaction that
+   * read first fails at once (SQLITE_BUSY, no busy wait) when another process wrote in between.
+   */
   upsertSync(adapters: readonly Adapter[]): void {
     if (adapters.length === 0) return;
-    const findRow = this.db.prepare<[string], { rowid: number; record: string }>(
-      'SELECT rowid, record FROM adapters WHERE id = ?',
-    );
-    const insert = this.db.prepare(
-      'INSERT INTO adapters (id, source, base_family, category, nsfw, real_person, record) VALUES (?, ?, ?, ?, ?, ?, ?)',
-    );
-    const update = this.db.prepare(
-      'UPDATE adapters SET source = ?, base_family = ?, category = ?, nsfw = ?, real_person = ?, record = ? WHERE rowid = ?',
-    );
-    const deleteFts = this.db.prepare('DELETE FROM adapters_fts WHERE rowid = ?');
-    const insertFts = this.db.prepare(
-      'INSERT INTO adapters_fts (rowid, name, triggers, tags, description, prompts) VALUES (?, ?, ?, ?, ?, ?)',
-    );
+    const { findRow, insert, update, deleteFts, deleteHead } = this.statements;
     this.db
       .transaction(() => {
+        const changes: [number, string, ChangeKind][] = [];
         for (const adapter of adapters) {
           const record = JSON.stringify(adapter);
           const existing = findRow.get(adapter.id);
@@ -182,14 +155,16 @@ export class SqliteAdapterStore implements AdapterStore {
             if (existing.record === record) continue;
             update.run(...columns, existing.rowid);
             deleteFts.run(existing.rowid);
+            deleteHead.run(existing.rowid);
             rowid = existing.rowid;
+            changes.push([rowid, adapter.id, 'update']);
           } else {
             rowid = Number(insert.run(adapter.id, ...columns).lastInsertRowid);
+            changes.push([rowid, adapter.id, 'insert']);
           }
-          const fields = indexFields(adapter);
-          insertFts.run(rowid, fields.name, fields.triggers, fields.tags, fields.description, fields.prompts);
+          this.indexRow(rowid, adapter);
         }
-        this.bumpVersion();
+        this.logChanges(changes);
       })
       .immediate();
   }
@@ -200,17 +175,15 @@ export class SqliteAdapterStore implements AdapterStore {
 
   async getMany(ids: readonly string[]): Promise<Adapter[]> {
     if (ids.length === 0) return [];
-    const snapshot = this.snapshot();
-    const select = this.db.prepare<[string], { record: string }>('SELECT record FROM adapters WHERE id = ?');
+    this.catchUp();
     const out: Adapter[] = [];
     for (const id of ids) {
-      let adapter = snapshot.records.get(id);
+      let adapter = this.records.get(id);
       if (!adapter) {
-        const row = select.get(id);
+        const row = this.statements.recordById.get(id);
         if (!row) continue;
         adapter = parseStored(row.record);
-        if (snapshot.records.size >= RECORD_CACHE_SIZE) snapshot.records.clear();
-        snapshot.records.set(id, adapter);
+        this.records.set(id, adapter);
       }
       out.push(adapter);
     }
@@ -218,18 +191,19 @@ export class SqliteAdapterStore implements AdapterStore {
   }
 
   async delete(ids: readonly string[]): Promise<void> {
-    const findRow = this.db.prepare<[string], { rowid: number }>('SELECT rowid FROM adapters WHERE id = ?');
-    const deleteFts = this.db.prepare('DELETE FROM adapters_fts WHERE rowid = ?');
-    const deleteRow = this.db.prepare('DELETE FROM adapters WHERE rowid = ?');
+    const { findRow, deleteFts, deleteHead, deleteRow } = this.statements;
     this.db
       .transaction(() => {
+        const changes: [number, string, ChangeKind][] = [];
         for (const id of ids) {
           const row = findRow.get(id);
           if (!row) continue;
           deleteFts.run(row.rowid);
+          deleteHead.run(row.rowid);
           deleteRow.run(row.rowid);
+          changes.push([row.rowid, id, 'delete']);
         }
-        this.bumpVersion();
+        this.logChanges(changes);
       })
       .immediate();
   }
@@ -242,20 +216,30 @@ export class SqliteAdapterStore implements AdapterStore {
     return row?.n ?? 0;
   }
 
-  async identityFrequencies(terms: readonly string[]): Promise<IdentityFrequencies> {
+  /**
+   * Per term, the adapters holding it in their name, trigger words or tags (the union of the three fields), counted
+   * up to the frequency cap (over 5% of the catalog: common, whatever the exact count) and cached like the document
+   * frequencies, so the composer's once-per-composition question costs a few map lookups.
+   */
+  async identityFrequencies(queryTerms: readonly string[]): Promise<IdentityFrequencies> {
+    this.catchUp();
     const counts = new Map<string, number>();
-    const unique = [...new Set(terms)].slice(0, 200);
-    if (unique.length > 0) {
-      // A lower bound of the union over the three fields: the largest of them (FTS5 counts per column).
-      const rows = this.db
-        .prepare<unknown[], { term: string; doc: number }>(
-          `SELECT term, max(doc) AS doc FROM adapters_vocab_col WHERE col IN ('name', 'triggers', 'tags') AND term IN (${unique.map(() => '?').join(',')}) GROUP BY term`,
-        )
-        .all(...unique);
-      for (const row of rows) counts.set(row.term, row.doc);
+    for (const term of new Set(queryTerms)) {
+      if (counts.size >= 200) break;
+      const key = `identity:${term}`;
+      let doc = this.frequencies.get(key);
+      if (doc === undefined) {
+        doc =
+          this.statements.frequency.get(
+            `{name triggers tags} : ${quoteTerm(term)}`,
+            frequencyCap(this.totalDocuments()),
+          )?.doc ?? 0;
+        this.frequencies.set(key, doc);
+      }
+      if (this.frequencies.size > MAX_CACHED_FREQUENCIES) this.frequencies.clear();
+      if (doc > 0) counts.set(term, doc);
     }
-    const total = this.db.prepare<[], { n: number }>('SELECT count(*) AS n FROM adapters').get()?.n ?? 0;
-    return { total, counts };
+    return { total: this.totalDocuments(), counts };
   }
 
   async stats(): Promise<CatalogStats> {
@@ -289,51 +273,52 @@ export class SqliteAdapterStore implements AdapterStore {
     return rows.map((row) => parseStored(row.record));
   }
 
+  /**
+   * BM25 by FTS5 under a postings budget (src/catalog/fts-query.ts), the filter applied inside the one statement
+   * (facet tokens or SQL, whichever is cheaper) before the limit: hits and their ids come from one state of the file.
+   */
   async searchText(query: string, options: { limit: number; filter?: AdapterFilter }): Promise<ScoredId[]> {
     if (options.limit <= 0) return [];
-    const snapshot = this.snapshot();
-    const queryTerms = this.selectQueryTerms(distinctTerms(query), snapshot);
-    if (queryTerms.length === 0) return [];
-    const match = queryTerms.map(quoteTerm).join(' OR ');
-    const excluded = options.filter?.excludeIds ? new Set(options.filter.excludeIds) : undefined;
-    const select = this.db.prepare<[string, number], { rowid: number; rank: number }>(
-      'SELECT rowid, rank FROM adapters_fts WHERE adapters_fts MATCH ? ORDER BY rank LIMIT ?',
+    this.catchUp();
+    const plan = planTextQuery(
+      distinctTerms(query),
+      (term, index) => this.documentFrequency(term, index),
+      this.totalDocuments(),
+      options.filter,
     );
-    // FTS5 ranks without looking at the filter, so fetch more than asked and widen until enough rows pass it.
-    let fetch = Math.max(options.limit * 4, 200);
-    for (;;) {
-      const rows = select.all(match, fetch);
-      const hits: ScoredId[] = [];
-      for (const row of rows) {
-        const attributes = snapshot.attributes.get(row.rowid);
-        if (!attributes || !passesFilter(attributes, options.filter, excluded)) continue;
-        // FTS5's bm25() is negative, lower is better: flip it so higher is better like every other score.
-        hits.push({ id: attributes.id, score: -row.rank });
-        if (hits.length === options.limit) return hits;
-      }
-      if (rows.length < fetch) return hits;
-      fetch *= 4;
-    }
+    if (!plan) return [];
+    const table = plan.index === 'all' ? 'adapters_fts' : 'adapters_head';
+    const where = plan.filterInSql ? filterSql({ ...options.filter, excludeIds: undefined }) : { sql: '1', params: [] };
+    const excluded = options.filter?.excludeIds ? [...options.filter.excludeIds] : [];
+    const sql = `SELECT a.id AS id, f.rank AS rank FROM ${table} f JOIN adapters a ON a.rowid = f.rowid
+      WHERE ${table} MATCH ? AND ${where.sql}${excluded.length > 0 ? ' AND a.id NOT IN (SELECT value FROM json_each(?))' : ''}
+      ORDER BY f.rank LIMIT ?`;
+    const params = [
+      plan.match,
+      ...where.params,
+      ...(excluded.length > 0 ? [JSON.stringify(excluded)] : []),
+      options.limit,
+    ];
+    const rows = this.prepared(sql).all(...params);
+    // FTS5's bm25() is negative, lower is better: flip it so higher is better like every other score.
+    return rows.map((row) => ({ id: row.id, score: -row.rank }));
   }
 
-  /** Document frequencies from FTS5's vocabulary, then the shared selection (src/catalog/bm25.ts). */
-  private selectQueryTerms(queryTerms: string[], snapshot: CatalogSnapshot): string[] {
-    const lookup = this.db.prepare<[string], { doc: number }>('SELECT doc FROM adapters_vocab WHERE term = ?');
-    const frequencies = queryTerms.map((term) => {
-      let documents = snapshot.documentFrequency.get(term);
-      if (documents === undefined) {
-        documents = lookup.get(term)?.doc ?? 0;
-        snapshot.documentFrequency.set(term, documents);
-      }
-      return { term, documents };
-    });
-    return selectQueryTerms(frequencies, snapshot.total).map((entry) => entry.term);
+  /** Statements of the few shapes searchText builds, prepared once each. */
+  private prepared(sql: string) {
+    let statement = this.searchStatements.get(sql);
+    if (!statement) {
+      statement = this.db.prepare<unknown[], { id: string; rank: number }>(sql);
+      this.searchStatements.set(sql, statement);
+    }
+    return statement;
   }
 
   async searchVector(vector: Float32Array, options: { limit: number; filter?: AdapterFilter }): Promise<ScoredId[]> {
     if (options.limit <= 0) return [];
-    const index = this.loadVectorIndex(vector.length);
-    if (index.ids.length === 0) {
+    this.catchUp();
+    const index = this.denseIndex(vector.length);
+    if (index.size === 0) {
       const other = this.db.prepare<[], { dims: number }>('SELECT dims FROM adapter_vectors LIMIT 1').get();
       if (other) {
         throw new Error(
@@ -342,32 +327,30 @@ export class SqliteAdapterStore implements AdapterStore {
       }
       return [];
     }
-    const query = normalised(vector);
-    const excluded = options.filter?.excludeIds ? new Set(options.filter.excludeIds) : undefined;
-    const top = new TopK(options.limit);
-    const { dims, matrix, records } = index;
-    for (let row = 0; row < records.length; row++) {
-      const record = records[row] as RowAttributes;
-      if (!passesFilter(record, options.filter, excluded)) continue;
-      top.push(record.id, dotProduct(matrix, row * dims, query));
-    }
-    return top.sorted();
+    return index.search(vector, options.limit, options.filter);
   }
 
   async setVectors(vectors: readonly StoredVector[], model: string): Promise<void> {
-    const findRow = this.db.prepare<[string], { rowid: number }>('SELECT rowid FROM adapters WHERE id = ?');
-    const upsert = this.db.prepare(
-      'INSERT INTO adapter_vectors (adapter_rowid, model, dims, vector) VALUES (?, ?, ?, ?) ' +
-        'ON CONFLICT(adapter_rowid) DO UPDATE SET model = excluded.model, dims = excluded.dims, vector = excluded.vector',
-    );
+    await inPacedChunks(vectors, (chunk) => this.setVectorsSync(chunk, model));
+  }
+
+  private setVectorsSync(vectors: readonly StoredVector[], model: string): void {
+    const { findRow, upsertVector } = this.statements;
     this.db
       .transaction(() => {
+        const changes: [number, string, ChangeKind][] = [];
         for (const { id, vector } of vectors) {
           const row = findRow.get(id);
           if (!row) continue;
-          upsert.run(row.rowid, model, vector.length, Buffer.from(vector.buffer, vector.byteOffset, vector.byteLength));
+          upsertVector.run(
+            row.rowid,
+            model,
+            vector.length,
+            Buffer.from(vector.buffer, vector.byteOffset, vector.byteLength),
+          );
+          changes.push([row.rowid, id, 'vector']);
         }
-        this.bumpVersion();
+        this.logChanges(changes);
       })
       .immediate();
   }
@@ -397,78 +380,195 @@ export class SqliteAdapterStore implements AdapterStore {
   }
 
   async close(): Promise<void> {
-    this.vectorIndex = undefined;
+    this.dense = undefined;
+    this.records.clear();
     if (this.ownsDb && this.db.open) this.db.close();
   }
 
+  private indexRow(rowid: number, adapter: Adapter): void {
+    const [name, triggers, tags, description, prompts, facets] = ftsColumns(adapter);
+    this.statements.insertFts.run(rowid, name, triggers, tags, description, prompts, facets);
+    this.statements.insertHead.run(rowid, name, triggers, facets);
+  }
+
   private currentVersion(): string {
-    return (
-      this.db.prepare<[], { value: string }>("SELECT value FROM catalog_meta WHERE key = 'version'").get()?.value ?? '0'
-    );
+    return this.statements.version.get()?.value ?? '0';
   }
 
-  private bumpVersion(): void {
-    this.db
-      .prepare("UPDATE catalog_meta SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT) WHERE key = 'version'")
-      .run();
+  /** Inside a write transaction: records what changed for every store reading the file, and bumps the version. */
+  private logChanges(changes: readonly [number, string, ChangeKind][]): void {
+    if (changes.length === 0) return;
+    const { logChange, pruneChanges, bumpVersion } = this.statements;
+    let seq = 0;
+    for (const [rowid, id, kind] of changes) seq = Number(logChange.run(rowid, id, kind).lastInsertRowid);
+    pruneChanges.run(seq - CHANGE_LOG_KEPT);
+    bumpVersion.run();
   }
 
-  /** Row attributes and caches for the current catalog version; rebuilt when any process changed the catalog. */
-  private snapshot(): CatalogSnapshot {
-    const version = this.currentVersion();
-    if (this.snapshotCache?.version === version) return this.snapshotCache;
-    const attributes = new Map<number, RowAttributes>();
-    const rows = this.db
-      .prepare<
-        [],
-        {
-          rowid: number;
-          id: string;
-          source: string;
-          base_family: string;
-          category: string;
-          nsfw: number;
-          real_person: number;
-        }
-      >('SELECT rowid, id, source, base_family, category, nsfw, real_person FROM adapters')
-      .all();
-    for (const row of rows) {
-      attributes.set(row.rowid, {
-        id: row.id,
-        source: row.source as RowAttributes['source'],
-        baseFamily: row.base_family as RowAttributes['baseFamily'],
-        category: row.category as RowAttributes['category'],
-        nsfw: row.nsfw === 1,
-        realPerson: row.real_person === 1,
-      });
-    }
-    this.snapshotCache = { version, total: rows.length, attributes, documentFrequency: new Map(), records: new Map() };
-    return this.snapshotCache;
-  }
-
-  /** Loads every vector into one normalised matrix, again only when the catalog changed (any process). */
   /**
-   * Vectors of the query's size only: while a catalog is re-embedded with a model of another size, the records
-   * already done are searchable and the rest wait, instead of dense search stopping for everyone.
+   * Applies the changes other writers (or this store) made since the last call: the records and vectors they touched
+   * are dropped from the caches or re-read. A store too far behind (the log pruned past it) starts afresh instead.
    */
-  private loadVectorIndex(dims: number): VectorIndex {
-    const snapshot = this.snapshot();
-    if (this.vectorIndex?.version === snapshot.version && this.vectorIndex.dims === dims) return this.vectorIndex;
-    const rows = this.db
-      .prepare<[number], { rowid: number; vector: Buffer }>(
-        'SELECT adapter_rowid AS rowid, vector FROM adapter_vectors WHERE dims = ? ORDER BY adapter_rowid',
-      )
-      .all(dims);
-    const usable = rows.filter((row) => snapshot.attributes.has(row.rowid));
-    const matrix = new Float32Array(usable.length * dims);
-    const records: RowAttributes[] = [];
-    usable.forEach((row, index) => {
-      matrix.set(normalised(bufferToFloat32(row.vector)), index * dims);
-      records.push(snapshot.attributes.get(row.rowid) as RowAttributes);
-    });
-    this.vectorIndex = { version: snapshot.version, dims, ids: records.map((record) => record.id), records, matrix };
-    return this.vectorIndex;
+  private catchUp(): void {
+    const version = this.currentVersion();
+    if (version === this.seenVersion) return;
+    this.seenVersion = version;
+    const changes = this.statements.changesAfter.all(this.seenSeq, MAX_CHANGES_APPLIED + 1);
+    const first = changes[0];
+    const pruned = first !== undefined && first.seq > this.seenSeq + 1;
+    if (changes.length > MAX_CHANGES_APPLIED || pruned) {
+      this.startAfresh();
+      return;
+    }
+    const reread = new Set<number>();
+    for (const change of changes) {
+      this.records.delete(change.id);
+      if (change.kind === 'insert' && this.catalogSize !== undefined) this.catalogSize++;
+      if (change.kind === 'delete' && this.catalogSize !== undefined) this.catalogSize--;
+      if (change.kind !== 'vector') this.frequencyChanges++;
+      if (this.dense) {
+        if (change.kind === 'delete') {
+          this.dense.remove(change.adapter_rowid);
+          reread.delete(change.adapter_rowid);
+        } else reread.add(change.adapter_rowid);
+      }
+      this.seenSeq = change.seq;
+    }
+    if (this.dense && reread.size > 0) this.rereadVectors(this.dense, [...reread]);
+    if (this.frequencyChanges > Math.max(100, FREQUENCY_DRIFT * (this.catalogSize ?? 0))) {
+      this.frequencies.clear();
+      this.frequencyChanges = 0;
+      this.catalogSize = undefined;
+    }
   }
+
+  private startAfresh(): void {
+    this.records.clear();
+    this.frequencies.clear();
+    this.frequencyChanges = 0;
+    this.catalogSize = undefined;
+    this.dense = undefined;
+    this.seenSeq = this.statements.lastSeq.get()?.seq ?? 0;
+  }
+
+  /** The rows' current vectors and attributes, in one statement; a row without a vector of this size leaves. */
+  private rereadVectors(index: DenseIndex, rowids: readonly number[]): void {
+    const found = new Set<number>();
+    for (const row of this.statements.vectorRows.iterate(JSON.stringify(rowids), index.dims)) {
+      index.set(denseRow(row), bufferToFloat32(row.vector));
+      found.add(row.rowid);
+    }
+    for (const rowid of rowids) if (!found.has(rowid)) index.remove(rowid);
+  }
+
+  /**
+   * Documents holding a term, counted up to the cap and cached: planning needs it roughly, and FTS5 counts by reading
+   * postings. Facet tokens are terms of the `facets` column; the match is on the whole row either way.
+   */
+  private documentFrequency(term: string, index: TextIndex): number {
+    const key = `${index}:${term}`;
+    let doc = this.frequencies.get(key);
+    if (doc === undefined) {
+      // Facet tokens are counted in full: how selective a filter is decides how it is applied.
+      const cap = isFacetToken(term) ? Number.MAX_SAFE_INTEGER : frequencyCap(this.totalDocuments());
+      const lookup = index === 'all' ? this.statements.frequency : this.statements.headFrequency;
+      doc = lookup.get(quoteTerm(term), cap)?.doc ?? 0;
+      if (this.frequencies.size > MAX_CACHED_FREQUENCIES) this.frequencies.clear();
+      this.frequencies.set(key, doc);
+    }
+    return doc;
+  }
+
+  private totalDocuments(): number {
+    this.catalogSize ??= this.statements.total.get()?.n ?? 0;
+    return this.catalogSize;
+  }
+
+  /**
+   * The vectors of the query's size, loaded on the first dense query and then kept current by catchUp. While a
+   * catalog is re-embedded with a model of another size, the records already done are searchable and the rest wait.
+   */
+  private denseIndex(dims: number): DenseIndex {
+    if (this.dense?.dims === dims) return this.dense;
+    const index = new DenseIndex(dims, this.denseKind);
+    for (const row of this.statements.vectorsOfSize.iterate(dims))
+      index.set(denseRow(row), bufferToFloat32(row.vector));
+    this.dense = index;
+    return index;
+  }
+}
+
+/** Runs `write` on chunks of WRITE_CHUNK items, pausing after each for as long as it took (see upsert). */
+async function inPacedChunks<T>(items: readonly T[], write: (chunk: readonly T[]) => void): Promise<void> {
+  for (let start = 0; start < items.length; start += WRITE_CHUNK) {
+    const started = performance.now();
+    write(items.slice(start, start + WRITE_CHUNK));
+    const held = performance.now() - started;
+    if (start + WRITE_CHUNK < items.length) await new Promise((resolve) => setTimeout(resolve, Math.max(1, held)));
+  }
+}
+
+function denseRow(row: AttributeRow): DenseRow {
+  return {
+    rowid: row.rowid,
+    id: row.id,
+    source: row.source as DenseRow['source'],
+    baseFamily: row.base_family as DenseRow['baseFamily'],
+    category: row.category as DenseRow['category'],
+    nsfw: row.nsfw === 1,
+    realPerson: row.real_person === 1,
+  };
+}
+
+const ATTRIBUTES = 'a.rowid AS rowid, a.id AS id, a.source, a.base_family, a.category, a.nsfw, a.real_person';
+
+function prepareStatements(db: SqliteDatabase) {
+  return {
+    findRow: db.prepare<[string], { rowid: number; record: string }>('SELECT rowid, record FROM adapters WHERE id = ?'),
+    recordById: db.prepare<[string], { record: string }>('SELECT record FROM adapters WHERE id = ?'),
+    insert: db.prepare(
+      'INSERT INTO adapters (id, source, base_family, category, nsfw, real_person, record) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    ),
+    update: db.prepare(
+      'UPDATE adapters SET source = ?, base_family = ?, category = ?, nsfw = ?, real_person = ?, record = ? WHERE rowid = ?',
+    ),
+    deleteRow: db.prepare('DELETE FROM adapters WHERE rowid = ?'),
+    deleteFts: db.prepare('DELETE FROM adapters_fts WHERE rowid = ?'),
+    insertHead: db.prepare('INSERT INTO adapters_head (rowid, name, triggers, facets) VALUES (?, ?, ?, ?)'),
+    deleteHead: db.prepare('DELETE FROM adapters_head WHERE rowid = ?'),
+    insertFts: db.prepare(
+      'INSERT INTO adapters_fts (rowid, name, triggers, tags, description, prompts, facets) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    ),
+    upsertVector: db.prepare(
+      'INSERT INTO adapter_vectors (adapter_rowid, model, dims, vector) VALUES (?, ?, ?, ?) ' +
+        'ON CONFLICT(adapter_rowid) DO UPDATE SET model = excluded.model, dims = excluded.dims, vector = excluded.vector',
+    ),
+    frequency: db.prepare<[string, number], { doc: number }>(
+      'SELECT count(*) AS doc FROM (SELECT 1 FROM adapters_fts WHERE adapters_fts MATCH ? LIMIT ?)',
+    ),
+    headFrequency: db.prepare<[string, number], { doc: number }>(
+      'SELECT count(*) AS doc FROM (SELECT 1 FROM adapters_head WHERE adapters_head MATCH ? LIMIT ?)',
+    ),
+    total: db.prepare<[], { n: number }>('SELECT count(*) AS n FROM adapters'),
+    version: db.prepare<[], { value: string }>("SELECT value FROM catalog_meta WHERE key = 'version'"),
+    bumpVersion: db.prepare(
+      "UPDATE catalog_meta SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT) WHERE key = 'version'",
+    ),
+    logChange: db.prepare('INSERT INTO catalog_changes (adapter_rowid, id, kind) VALUES (?, ?, ?)'),
+    pruneChanges: db.prepare('DELETE FROM catalog_changes WHERE seq <= ?'),
+    lastSeq: db.prepare<[], { seq: number | null }>('SELECT max(seq) AS seq FROM catalog_changes'),
+    changesAfter: db.prepare<[number, number], { seq: number; adapter_rowid: number; id: string; kind: ChangeKind }>(
+      'SELECT seq, adapter_rowid, id, kind FROM catalog_changes WHERE seq > ? ORDER BY seq LIMIT ?',
+    ),
+    vectorsOfSize: db.prepare<[number], AttributeRow & { vector: Buffer }>(
+      `SELECT ${ATTRIBUTES}, v.vector AS vector FROM adapter_vectors v JOIN adapters a ON a.rowid = v.adapter_rowid
+       WHERE v.dims = ? ORDER BY v.adapter_rowid`,
+    ),
+    vectorRows: db.prepare<[string, number], AttributeRow & { vector: Buffer }>(
+      `SELECT ${ATTRIBUTES}, v.vector AS vector FROM adapters a JOIN adapter_vectors v ON v.adapter_rowid = a.rowid
+       WHERE a.rowid IN (SELECT value FROM json_each(?)) AND v.dims = ?`,
+    ),
+  };
 }
 
 /**
@@ -488,80 +588,4 @@ function bufferToFloat32(buffer: Buffer): Float32Array {
   const copy = new Uint8Array(buffer.byteLength);
   copy.set(buffer);
   return new Float32Array(copy.buffer);
-}
-
-/**
- * Dot product of a matrix row with a vector. Four accumulators let the JIT overlap the multiply-adds: about twice
- * as fast as the plain loop on 1024-d vectors, which matters at tens of thousands of rows per query.
- */
-function dotProduct(matrix: Float32Array, offset: number, vector: Float32Array): number {
-  const dims = vector.length;
-  const tail = dims - (dims % 4);
-  let a = 0;
-  let b = 0;
-  let c = 0;
-  let e = 0;
-  for (let d = 0; d < tail; d += 4) {
-    a += (matrix[offset + d] as number) * (vector[d] as number);
-    b += (matrix[offset + d + 1] as number) * (vector[d + 1] as number);
-    c += (matrix[offset + d + 2] as number) * (vector[d + 2] as number);
-    e += (matrix[offset + d + 3] as number) * (vector[d + 3] as number);
-  }
-  for (let d = tail; d < dims; d++) a += (matrix[offset + d] as number) * (vector[d] as number);
-  return a + b + c + e;
-}
-
-export function normalised(vector: Float32Array): Float32Array {
-  let norm = 0;
-  for (const value of vector) norm += value * value;
-  norm = Math.sqrt(norm);
-  if (norm === 0) return new Float32Array(vector.length);
-  const out = new Float32Array(vector.length);
-  for (let i = 0; i < vector.length; i++) out[i] = (vector[i] as number) / norm;
-  return out;
-}
-
-/** Keeps the k best (id, score) pairs seen, with a small min-heap. */
-class TopK {
-  private readonly heap: ScoredId[] = [];
-  constructor(private readonly k: number) {}
-
-  push(id: string, score: number): void {
-    const heap = this.heap;
-    if (heap.length < this.k) {
-      heap.push({ id, score });
-      this.siftUp(heap.length - 1);
-    } else if (score > (heap[0] as ScoredId).score) {
-      heap[0] = { id, score };
-      this.siftDown(0);
-    }
-  }
-
-  sorted(): ScoredId[] {
-    return [...this.heap].sort((a, b) => b.score - a.score || a.id.localeCompare(b.id));
-  }
-
-  private siftUp(index: number): void {
-    const heap = this.heap;
-    while (index > 0) {
-      const parent = (index - 1) >> 1;
-      if ((heap[parent] as ScoredId).score <= (heap[index] as ScoredId).score) break;
-      [heap[parent], heap[index]] = [heap[index] as ScoredId, heap[parent] as ScoredId];
-      index = parent;
-    }
-  }
-
-  private siftDown(index: number): void {
-    const heap = this.heap;
-    for (;;) {
-      const left = index * 2 + 1;
-      const right = left + 1;
-      let smallest = index;
-      if (left < heap.length && (heap[left] as ScoredId).score < (heap[smallest] as ScoredId).score) smallest = left;
-      if (right < heap.length && (heap[right] as ScoredId).score < (heap[smallest] as ScoredId).score) smallest = right;
-      if (smallest === index) return;
-      [heap[smallest], heap[index]] = [heap[index] as ScoredId, heap[smallest] as ScoredId];
-      index = smallest;
-    }
-  }
 }

@@ -1,5 +1,5 @@
 import type { Logger } from '../log.js';
-import { type ComposerLlm, composeWithLlm } from './llm-composer.js';
+import type { ComposerLlm } from './llm-composer.js';
 import { composeOffline, type OfflineComposeOptions } from './offline-composer.js';
 import type { Candidate, CompositionResult } from './types.js';
 
@@ -24,6 +24,8 @@ export async function composeTasks(input: {
   const options = input.options ?? {};
   // With no candidates there is nothing to choose, and the offline split needs no network round trip.
   if (llm && candidates.length > 0) {
+    // Loaded on first use: its tokeniser costs a process that composes offline (`stylus compose`) a fifth of its start.
+    const { composeWithLlm } = await import('./llm-composer.js');
     const result = await composeWithLlm({
       prompt,
       candidates,

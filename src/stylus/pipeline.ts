@@ -57,8 +57,20 @@ export function parseBase(
  * Remembers compositions by (prompt, base, filters, catalog version, composer model): the same prompt on an
  * unchanged catalog is not composed twice, which matters most when an LLM composes.
  */
+/**
+ * What a composition keeps: the result, the candidates' ids, and the records only of the adapters it shows (chosen
+ * and alternatives), not all 150 candidates: at 300K adapters few candidates repeat between prompts, and full
+ * candidate lists held ~110 MB per 256 entries.
+ */
+interface CachedComposition {
+  result: CompositionResult;
+  candidateIds: string[];
+  alternatives: string[][];
+  shown: Map<string, Adapter>;
+}
+
 class CompositionCache {
-  private readonly entries = new Map<string, { result: CompositionResult; candidates: Candidate[] }>();
+  private readonly entries = new Map<string, CachedComposition>();
 
   get(key: string) {
     const hit = this.entries.get(key);
@@ -69,7 +81,7 @@ class CompositionCache {
     return hit;
   }
 
-  set(key: string, value: { result: CompositionResult; candidates: Candidate[] }): void {
+  set(key: string, value: CachedComposition): void {
     this.entries.set(key, value);
     if (this.entries.size > CACHE_SIZE) {
       const oldest = this.entries.keys().next().value;
@@ -170,13 +182,12 @@ export async function planComposition(
       });
     const result = llm ? await compose() : await exclusive(compose);
     composeMs = performance.now() - afterRetrieve;
-    cached = { result, candidates: retrieved.candidates };
+    cached = slimComposition(result, retrieved.candidates);
     // A fallback is a passing condition (a slow or failing LLM): the next member with this prompt asks the LLM again.
     if (!result.fallbackReason) cache.set(cacheKey, cached);
   }
-  const { result, candidates } = cached;
+  const { result, alternatives, shown: adapters, candidateIds } = cached;
 
-  const adapters = new Map(candidates.map((candidate) => [candidate.adapter.id, candidate.adapter]));
   const renderPrompt = neutralisePromptText(request.prompt);
   const images = buildImagePrompts({
     prompt: renderPrompt,
@@ -188,24 +199,38 @@ export async function planComposition(
     insertTriggers: config.STYLUS_INSERT_TRIGGERS,
     maxAdapters,
   });
-  const alternatives = result.tasks.map((task) => alternativesForTask(task, candidates));
-  const shown = new Set([
-    ...result.tasks.flatMap((task) => task.adapters.map((adapter) => adapter.adapterId)),
-    ...alternatives.flat(),
-  ]);
   return {
     prompt: renderPrompt,
     base: request.base,
     seed: request.seed,
     tasks: result.tasks,
     alternatives,
-    adapters: Object.fromEntries([...adapters].filter(([id]) => shown.has(id))),
+    adapters: Object.fromEntries(adapters),
     images,
     composer: result.composer,
     promptTokens: result.promptTokens,
     ...(result.fallbackReason ? { fallbackReason: result.fallbackReason } : {}),
-    candidateIds: candidates.map((candidate) => candidate.adapter.id),
+    candidateIds,
     timingsMs: { retrieve: retrieveMs, compose: composeMs, total: performance.now() - started },
+  };
+}
+
+/** The cache entry of a composition: alternatives worked out once, records kept only for what is shown. */
+function slimComposition(result: CompositionResult, candidates: readonly Candidate[]): CachedComposition {
+  const alternatives = result.tasks.map((task) => alternativesForTask(task, candidates));
+  const shownIds = new Set([
+    ...result.tasks.flatMap((task) => task.adapters.map((adapter) => adapter.adapterId)),
+    ...alternatives.flat(),
+  ]);
+  return {
+    result,
+    candidateIds: candidates.map((candidate) => candidate.adapter.id),
+    alternatives,
+    shown: new Map(
+      candidates
+        .filter((candidate) => shownIds.has(candidate.adapter.id))
+        .map((candidate) => [candidate.adapter.id, candidate.adapter]),
+    ),
   };
 }
 
@@ -220,12 +245,23 @@ export function alternativesForTask(task: ComposedTask, candidates: readonly Can
   const others: string[] = [];
   for (const { adapter } of candidates) {
     if (chosen.has(adapter.id)) continue;
-    const text = [adapter.name, ...adapter.tags, ...adapter.triggerWords].join(' ');
-    const tokens = contentTokens(text);
+    const tokens = labelTokens(adapter);
     const shares = [...taskTokens].some((token) => tokens.has(token));
     (shares ? overlapping : others).push(adapter.id);
   }
   return [...overlapping, ...others].slice(0, MAX_ALTERNATIVES);
+}
+
+/** Tokens of an adapter's name, tags and trigger words, once per record object: every task of a prompt asks again. */
+const labelTokenCache = new WeakMap<Adapter, Set<string>>();
+
+function labelTokens(adapter: Adapter): Set<string> {
+  let tokens = labelTokenCache.get(adapter);
+  if (!tokens) {
+    tokens = contentTokens([adapter.name, ...adapter.tags, ...adapter.triggerWords].join(' '));
+    labelTokenCache.set(adapter, tokens);
+  }
+  return tokens;
 }
 
 export interface BuildImagesInput {

@@ -1,6 +1,6 @@
 import type { Adapter } from '../catalog/adapter.js';
 import type { Embedder } from '../catalog/embedder.js';
-import type { AdapterFilter, AdapterStore, ScoredId } from '../catalog/store.js';
+import { type AdapterFilter, type AdapterStore, matchesFilter, type ScoredId } from '../catalog/store.js';
 import type { Logger } from '../log.js';
 import { cleanPrompt } from './prompt-clean.js';
 import type { Candidate } from './types.js';
@@ -77,7 +77,9 @@ export async function retrieve(
   const candidates: Candidate[] = [];
   for (const hit of top) {
     const adapter = byId.get(hit.id);
-    if (!adapter || options.exclude?.(adapter)) continue;
+    // The catalog may change between the search and this read (another process ingesting): a record that no longer
+    // passes the filter (made NSFW, moved to another base) is left out rather than shown from a stale hit.
+    if (!adapter || !matchesFilter(adapter, options.filter) || options.exclude?.(adapter)) continue;
     candidates.push({ adapter, score: hit.score, rank: candidates.length });
     if (candidates.length === limit) break;
   }

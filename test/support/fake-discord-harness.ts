@@ -93,6 +93,8 @@ export interface HarnessOptions {
   renderQueue?: boolean;
   /** Redis key prefix base when `redis` is set (default t-bot); a random suffix is added. */
   redisPrefixBase?: string;
+  /** A DATA_DIR that already holds a catalog (benchmarks); removed at close like the temporary one. */
+  dataDir?: string;
 }
 
 /**
@@ -113,7 +115,7 @@ export class BotHarness {
 
   static async start(options: HarnessOptions = {}): Promise<BotHarness> {
     const fake = await FakeDiscord.start();
-    const dataDir = mkdtempSync(path.join(tmpdir(), 'stylus-bot-'));
+    const dataDir = options.dataDir ?? mkdtempSync(path.join(tmpdir(), 'stylus-bot-'));
     const redisPrefix = options.redis ? `${options.redisPrefixBase ?? 't-bot'}:${randomUUID()}` : undefined;
     const env: Record<string, string> = {
       DATA_DIR: dataDir,

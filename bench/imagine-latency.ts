@@ -1,0 +1,55 @@
+/**
+ * /imagine against the loopback fake Discord, timed from its log: shared by the interaction-ack and write-stall
+ * benchmarks.
+ */
+import type { FakeDiscord, RecordedDispatch, RecordedRequest } from '../test/support/fake-discord.js';
+import type { FakeMember } from '../test/support/fake-discord-payloads.js';
+
+export interface Sent {
+  id: string;
+  token: string;
+}
+
+/** Sends one /imagine as a gateway dispatch. */
+export function imagine(fake: FakeDiscord, member: FakeMember, prompt: string): Sent {
+  return fake.slashCommand({ member, name: 'imagine', options: [{ type: 3, name: 'prompt', value: prompt }] });
+}
+
+/**
+ * The request that answers an interaction: the edit of the deferred reply (the composition, or an error), or a
+ * follow-up message (a prompt nothing matches, such as "bond", is answered that way).
+ */
+function answers(sent: Sent, request: RecordedRequest): boolean {
+  return (
+    request.path.includes(sent.token) &&
+    (request.method === 'PATCH' || (request.method === 'POST' && request.path.startsWith('/webhooks/')))
+  );
+}
+
+/** Waits until the bot has acknowledged the interaction and then answered it. */
+export async function answered(fake: FakeDiscord, sent: Sent): Promise<void> {
+  await fake.waitForRequest((request) => answers(sent, request), `the reply to ${sent.id}`, 60_000);
+}
+
+/**
+ * Milliseconds from the INTERACTION_CREATE dispatch to the deferral callback (`ack`) and to the answer (`reply`),
+ * read from the fake's log.
+ */
+export function latencies(fake: FakeDiscord, sent: Sent): { ack: number; reply: number } {
+  const dispatch = fake.log.find(
+    (entry): entry is RecordedDispatch =>
+      entry.kind === 'dispatch' && entry.event === 'INTERACTION_CREATE' && entry.data.id === sent.id,
+  );
+  const callback = fake.log.find(
+    (entry): entry is RecordedRequest =>
+      entry.kind === 'rest' &&
+      entry.method === 'POST' &&
+      entry.path === `/interactions/${sent.id}/${sent.token}/callback`,
+  );
+  const answer = fake.log.find((entry): entry is RecordedRequest => entry.kind === 'rest' && answers(sent, entry));
+  if (!dispatch || !callback || !answer) throw new Error(`interaction ${sent.id} was never acknowledged`);
+  if (callback.body.type !== 5) {
+    throw new Error(`interaction ${sent.id} was answered with type ${String(callback.body.type)}, not a deferral (5)`);
+  }
+  return { ack: callback.at - dispatch.at, reply: answer.at - dispatch.at };
+}

@@ -1,0 +1,135 @@
+import { describe, expect, it } from 'vitest';
+import { CATEGORIES } from '../src/catalog/adapter.js';
+import { DenseIndex, type DenseRow, denseEngine, plainScan } from '../src/catalog/dense-index.js';
+import type { AdapterFilter } from '../src/catalog/store.js';
+import { seededRandom } from '../src/stylus/masks.js';
+
+const DIMS = 96;
+const FAMILIES = ['sd1', 'sdxl', 'pony', 'flux1'] as const;
+
+function randomVector(random: () => number, around?: Float32Array): Float32Array {
+  const vector = new Float32Array(DIMS);
+  for (let d = 0; d < DIMS; d++) vector[d] = (around ? (around[d] as number) : 0) + random() * 2 - 1;
+  return vector;
+}
+
+/** Rows spread over families, flags and categories, with vectors in clusters (as embeddings of similar cards are). */
+function dataset(size: number, seed: number): { row: DenseRow; vector: Float32Array }[] {
+  const random = seededRandom(seed);
+  const centres = Array.from({ length: 20 }, () => randomVector(random));
+  return Array.from({ length: size }, (_, index) => ({
+    row: {
+      rowid: index + 1,
+      id: `civitai:${index + 1}`,
+      baseFamily: FAMILIES[index % FAMILIES.length] as DenseRow['baseFamily'],
+      category: CATEGORIES[index % CATEGORIES.length] as DenseRow['category'],
+      source: 'civitai',
+      nsfw: index % 7 === 0,
+      realPerson: index % 11 === 0,
+    },
+    vector: randomVector(random, centres[index % centres.length]),
+  }));
+}
+
+const FILTERS: AdapterFilter[] = [
+  {},
+  { allowNsfw: true, allowRealPerson: true },
+  { baseFamilies: ['sdxl'] },
+  { baseFamilies: ['pony', 'sdxl'], allowNsfw: true },
+  { baseFamilies: ['flux1'], excludeIds: ['civitai:4', 'civitai:8', 'civitai:12', 'civitai:400'] },
+  { categories: ['style', 'character'] },
+];
+
+describe('dense index', () => {
+  it('scores with usearch here, so the comparison below is not the plain scan against itself', () => {
+    expect(denseEngine()).toBe('usearch');
+  });
+
+  it('exact search returns the plain scan top-k, ids and scores, under every filter', () => {
+    const rows = dataset(3000, 1);
+    const index = new DenseIndex(DIMS, 'exact');
+    for (const { row, vector } of rows) index.set(row, vector);
+    const random = seededRandom(2);
+    for (let query = 0; query < 20; query++) {
+      const vector = randomVector(random);
+      for (const filter of FILTERS) {
+        const expected = plainScan(rows, vector, 50, filter);
+        expect(expected.length).toBeGreaterThan(0);
+        const found = index.search(vector, 50, filter);
+        expect(found.map((hit) => hit.id)).toEqual(expected.map((hit) => hit.id));
+        expect(found.map((hit) => hit.score)).toEqual(expected.map((hit) => hit.score));
+      }
+    }
+  });
+
+  it('stays equal to the plain scan after rows are replaced, moved between filters and removed', () => {
+    const rows = dataset(1500, 3);
+    const index = new DenseIndex(DIMS, 'exact');
+    for (const { row, vector } of rows) index.set(row, vector);
+    const random = seededRandom(4);
+    for (let step = 0; step < 300; step++) {
+      const position = Math.floor(random() * rows.length);
+      const entry = rows[position] as { row: DenseRow; vector: Float32Array };
+      if (step % 3 === 0) {
+        index.remove(entry.row.rowid);
+        rows.splice(position, 1);
+      } else {
+        entry.row = { ...entry.row, baseFamily: FAMILIES[step % FAMILIES.length] as DenseRow['baseFamily'] };
+        entry.vector = randomVector(random);
+        index.set(entry.row, entry.vector);
+      }
+    }
+    expect(index.size).toBe(rows.length);
+    for (let query = 0; query < 10; query++) {
+      const vector = randomVector(random);
+      for (const filter of FILTERS) {
+        expect(index.search(vector, 40, filter)).toEqual(plainScan(rows, vector, 40, filter));
+      }
+    }
+  });
+
+  it('stays equal to the plain scan across blocks of rows, as one part grows and shrinks', () => {
+    const rows = dataset(9500, 7).map(({ row, vector }) => ({
+      row: { ...row, baseFamily: 'sd1' as const, nsfw: false, realPerson: false },
+      vector,
+    }));
+    const index = new DenseIndex(DIMS, 'exact');
+    for (const { row, vector } of rows) index.set(row, vector);
+    const random = seededRandom(8);
+    const check = () => {
+      for (let query = 0; query < 5; query++) {
+        const vector = randomVector(random);
+        expect(index.search(vector, 150, {})).toEqual(plainScan(rows, vector, 150, {}));
+      }
+    };
+    check();
+    // Removing rows moves the last ones into their slots, across blocks, and empties the last block.
+    for (let step = 0; step < 1500; step++) {
+      const position = Math.floor(random() * rows.length);
+      index.remove((rows[position] as { row: DenseRow }).row.rowid);
+      rows.splice(position, 1);
+    }
+    expect(index.size).toBe(rows.length);
+    check();
+  });
+
+  it('the HNSW option finds at least 95% of the exact top 150', () => {
+    const rows = dataset(4000, 5);
+    const exact = new DenseIndex(DIMS, 'exact');
+    const approximate = new DenseIndex(DIMS, 'hnsw');
+    for (const { row, vector } of rows) {
+      exact.set(row, vector);
+      approximate.set(row, vector);
+    }
+    const random = seededRandom(6);
+    let found = 0;
+    let wanted = 0;
+    for (let query = 0; query < 20; query++) {
+      const vector = randomVector(random);
+      const truth = new Set(exact.search(vector, 150, {}).map((hit) => hit.id));
+      found += approximate.search(vector, 150, {}).filter((hit) => truth.has(hit.id)).length;
+      wanted += truth.size;
+    }
+    expect(found / wanted).toBeGreaterThanOrEqual(0.95);
+  });
+});

@@ -1,0 +1,185 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { SqliteAdapterStore } from '../src/catalog/sqlite-store.js';
+import type { AdapterFilter, ScoredId } from '../src/catalog/store.js';
+import { retrieve } from '../src/stylus/retriever.js';
+import { makeAdapter } from './support/adapters.js';
+
+const ROOT = path.resolve(import.meta.dirname, '..');
+const SAFE: AdapterFilter = { baseFamilies: ['sdxl'] };
+
+/** The bot's store and the one `stylus ingest` or `stylus embed` would open: two connections to one file. */
+let dir: string;
+let file: string;
+let reader: SqliteAdapterStore;
+let writer: SqliteAdapterStore;
+
+beforeEach(() => {
+  dir = mkdtempSync(path.join(tmpdir(), 'stylus-incremental-'));
+  file = path.join(dir, 'stylus.db');
+  writer = new SqliteAdapterStore(file);
+  reader = new SqliteAdapterStore(file);
+});
+
+afterEach(async () => {
+  await reader.close();
+  await writer.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const ids = (hits: readonly ScoredId[]) => hits.map((hit) => hit.id);
+/** Ids in a stable order, for hits that tie on score. */
+const idSet = (hits: readonly ScoredId[]) => ids(hits).sort();
+
+describe('SQLite store: catalog changes reach a running reader', () => {
+  it('sees every insert, edit and delete of another connection at its next query', async () => {
+    await writer.upsert([
+      makeAdapter({ id: 'hf:a/lantern', name: 'paper lantern' }),
+      makeAdapter({ id: 'hf:a/kite', name: 'paper kite' }),
+    ]);
+    expect(idSet(await reader.searchText('paper', { limit: 10, filter: SAFE }))).toEqual(['hf:a/kite', 'hf:a/lantern']);
+    expect((await reader.get('hf:a/kite'))?.name).toBe('paper kite');
+
+    await writer.upsert([makeAdapter({ id: 'hf:a/boat', name: 'paper boat' })]);
+    expect(ids(await reader.searchText('boat', { limit: 10, filter: SAFE }))).toEqual(['hf:a/boat']);
+
+    // An edit that changes the text, and one that changes what the filter sees.
+    await writer.upsert([
+      makeAdapter({ id: 'hf:a/kite', name: 'silk kite' }),
+      makeAdapter({ id: 'hf:a/lantern', name: 'paper lantern', nsfw: true }),
+    ]);
+    expect(ids(await reader.searchText('paper', { limit: 10, filter: SAFE }))).toEqual(['hf:a/boat']);
+    expect(idSet(await reader.searchText('paper', { limit: 10, filter: { ...SAFE, allowNsfw: true } }))).toEqual([
+      'hf:a/boat',
+      'hf:a/lantern',
+    ]);
+    expect((await reader.get('hf:a/kite'))?.name).toBe('silk kite');
+
+    await writer.delete(['hf:a/boat']);
+    expect(await reader.searchText('boat', { limit: 10, filter: SAFE })).toEqual([]);
+    expect(await reader.get('hf:a/boat')).toBeUndefined();
+  });
+
+  it('keeps its loaded vectors current: new, moved to another filter, re-embedded and deleted rows', async () => {
+    await writer.upsert([makeAdapter({ id: 'hf:a/x' }), makeAdapter({ id: 'hf:a/y' }), makeAdapter({ id: 'hf:a/z' })]);
+    await writer.setVectors(
+      [
+        { id: 'hf:a/x', vector: Float32Array.from([1, 0, 0]) },
+        { id: 'hf:a/y', vector: Float32Array.from([0, 1, 0]) },
+      ],
+      'm',
+    );
+    const query = Float32Array.from([1, 0.2, 0]);
+    expect(ids(await reader.searchVector(query, { limit: 5, filter: SAFE }))).toEqual(['hf:a/x', 'hf:a/y']);
+
+    await writer.setVectors([{ id: 'hf:a/z', vector: Float32Array.from([1, 0.1, 0]) }], 'm');
+    expect(ids(await reader.searchVector(query, { limit: 5, filter: SAFE }))).toEqual(['hf:a/z', 'hf:a/x', 'hf:a/y']);
+
+    await writer.upsert([makeAdapter({ id: 'hf:a/z', baseFamily: 'sd1' })]);
+    expect(ids(await reader.searchVector(query, { limit: 5, filter: SAFE }))).toEqual(['hf:a/x', 'hf:a/y']);
+    expect(ids(await reader.searchVector(query, { limit: 5, filter: { baseFamilies: ['sd1'] } }))).toEqual(['hf:a/z']);
+
+    await writer.setVectors([{ id: 'hf:a/y', vector: Float32Array.from([1, 0.3, 0]) }], 'm');
+    expect(ids(await reader.searchVector(query, { limit: 5, filter: SAFE }))).toEqual(['hf:a/y', 'hf:a/x']);
+
+    await writer.delete(['hf:a/y']);
+    expect(ids(await reader.searchVector(query, { limit: 5, filter: SAFE }))).toEqual(['hf:a/x']);
+    expect(ids(await reader.searchVector(query, { limit: 5, filter: { ...SAFE, excludeIds: ['hf:a/x'] } }))).toEqual(
+      [],
+    );
+  });
+
+  it('bumps the version only when a write changed something', async () => {
+    const adapter = makeAdapter({ id: 'hf:a/same', name: 'same' });
+    await writer.upsert([adapter]);
+    const before = await reader.version();
+    await writer.upsert([adapter]);
+    expect(await reader.version()).toBe(before);
+    await writer.upsert([{ ...adapter, name: 'changed' }]);
+    expect(await reader.version()).not.toBe(before);
+  });
+});
+
+describe('SQLite store: a write during a query', () => {
+  /** A store whose text search lets another connection write right after it answered, before the records are read. */
+  class WriteAfterSearch extends SqliteAdapterStore {
+    write: (() => Promise<void>) | undefined;
+    override async searchText(query: string, options: { limit: number; filter?: AdapterFilter }) {
+      const hits = await super.searchText(query, options);
+      const write = this.write;
+      this.write = undefined;
+      await write?.();
+      return hits;
+    }
+  }
+
+  it('never returns a record the filter would now reject, nor one deleted meanwhile', async () => {
+    const interleaved = new WriteAfterSearch(file);
+    try {
+      await writer.upsert([
+        makeAdapter({ id: 'hf:a/one', name: 'red lantern one' }),
+        makeAdapter({ id: 'hf:a/two', name: 'red lantern two' }),
+        makeAdapter({ id: 'hf:a/three', name: 'red lantern three' }),
+      ]);
+      interleaved.write = async () => {
+        await writer.upsert([makeAdapter({ id: 'hf:a/one', name: 'red lantern one', nsfw: true })]);
+        await writer.delete(['hf:a/two']);
+      };
+      const result = await retrieve({ store: interleaved }, 'red lantern', { filter: SAFE });
+      expect(result.candidates.map((candidate) => candidate.adapter.id)).toEqual(['hf:a/three']);
+      expect(result.candidates.every((candidate) => !candidate.adapter.nsfw)).toBe(true);
+    } finally {
+      await interleaved.close();
+    }
+  });
+
+  it('stays consistent while another process rewrites the catalog', async () => {
+    const count = 40;
+    const safe = (index: number) => makeAdapter({ id: `hf:a/item${index}`, name: `harbor lantern ${index}` });
+    await writer.upsert(Array.from({ length: count }, (_, index) => safe(index)));
+    // The other process flips records between a safe "harbor lantern" and an NSFW "forbidden lantern", 300 times.
+    const script = `
+      import { SqliteAdapterStore } from './src/catalog/sqlite-store.ts';
+      import { makeAdapter } from './test/support/adapters.ts';
+      const store = new SqliteAdapterStore(${JSON.stringify(file)});
+      for (let round = 0; round < 300; round++) {
+        const index = round % ${count};
+        const flipped = round % 2 === 0;
+        await store.upsert([makeAdapter({ id: 'hf:a/item' + index, name: (flipped ? 'forbidden' : 'harbor') + ' lantern ' + index, nsfw: flipped })]);
+      }
+      await store.close();`;
+    const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+      cwd: ROOT,
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let errors = '';
+    child.stderr.on('data', (chunk) => {
+      errors += String(chunk);
+    });
+    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+    let running = true;
+    void exited.then(() => {
+      running = false;
+    });
+    let queries = 0;
+    while (running || queries < 20) {
+      const lanterns = await retrieve({ store: reader }, 'lantern', { filter: SAFE, limit: count });
+      for (const { adapter } of lanterns.candidates) {
+        expect(adapter.nsfw).toBe(false);
+        expect(adapter.name).toMatch(/^harbor lantern/);
+      }
+      const forbidden = await retrieve({ store: reader }, 'forbidden', { filter: SAFE, limit: count });
+      expect(forbidden.candidates).toEqual([]);
+      queries++;
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    expect(await exited, errors).toBe(0);
+    // After the last write, the reader's view is the file's: the items last flipped to NSFW stay out.
+    const finalHits = await reader.searchText('lantern', { limit: count, filter: SAFE });
+    const expected = await writer.count({ baseFamilies: ['sdxl'] });
+    expect(finalHits).toHaveLength(expected);
+  });
+});
