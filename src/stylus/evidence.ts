@@ -241,6 +241,7 @@ export interface AdapterProfile {
 }
 
 /** Splits where names join their parts: "Kisaki (Blue Archive)", "Okuzora Kohaku | Idolmaster", "X / Y". */
+const LATIN_WORD = /^[\p{Script=Latin}\p{N}]+$/u;
 const NAME_SEPARATORS = /[|/\\()[\]{}【】「」（）:：,，~—–]|\s-\s|\s+_\s+/;
 const TRIGGER_SEPARATORS = /[,，|]/;
 
@@ -284,7 +285,9 @@ function buildProfile(adapter: Adapter): AdapterProfile {
   for (const trigger of triggers.slice(0, 40)) add(trigger, 'trigger');
   for (const tag of adapter.tags) add(tag, 'tag');
 
-  const nameWords = [...new Set(nameSegments.flatMap(contentWords))];
+  // Latin-script words only: a Han or kana rendering of the name ("柯基" beside "CORGI") says it again, it is not
+  // more of what the name asks for.
+  const nameWords = [...new Set(nameSegments.flatMap(contentWords))].filter((word) => LATIN_WORD.test(word));
   // Each word of a longer name is a phrase of its own too: "statue" of "Stone Statue" (the evidence rules below decide
   // whether one word is enough).
   if (nameWords.length > 1) for (const word of nameWords) phrases.push({ text: word, words: [word], kind: 'name' });
@@ -393,7 +396,8 @@ export function evidenceFor(
   // How much of what the name says the task holds: a single word of a trigger or tag is not enough for an adapter
   // whose name is about something else ("FF14 Landscape and Cities" has the trigger "painting").
   const named = profile.nameWords.filter((word) => covers(taskSet, word)).length;
-  const nameCoverage = profile.nameWords.length ? named / profile.nameWords.length : 0.5;
+  // A name with no Latin word ("JK制服") says nothing a prompt could hold.
+  const nameCoverage = profile.nameWords.length ? named / profile.nameWords.length : 0;
   const depictsThings = THING_CATEGORIES.has(adapter.category);
 
   let best: Evidence | undefined;
@@ -428,12 +432,16 @@ export function evidenceFor(
     if (phrase.kind === 'name') {
       // One word of a longer name: only when the task holds most of the name, not "Fight Posing (Trained on Matrix
       // Movies)" for a train.
-      // Half of a two-word name needs a tag or trigger of the same word behind it: "print" alone does not make
-      // "Albumen Print" a woodblock print.
+      // Half of a two-word name needs a tag or trigger with the same word behind it ("Stone Statue" has the
+      // trigger "stone_statue"): "print" alone does not make "Albumen Print" a woodblock print.
       const backed = profile.phrases.some(
-        (other) => other.kind !== 'name' && other.words.length === 1 && related(other.words[0] ?? '', word),
+        (other) => other.kind !== 'name' && other.words.some((otherWord) => related(otherWord, word)),
       );
-      if (nameCoverage > 0.5 || (nameCoverage === 0.5 && backed))
+      // and only for a task of one word: "Union Suits" is no space suit.
+      if (
+        nameCoverage > 0.5 ||
+        (nameCoverage === 0.5 && backed && words.filter((w) => !FILE_WORDS.has(w)).length === 1)
+      )
         consider(WEAK, `its name "${adapter.name.slice(0, 60)}" says ${quoted}`);
       continue;
     }
@@ -443,15 +451,17 @@ export function evidenceFor(
     const inName = profile.nameWords.some((nameWord) => related(nameWord, word));
     // Without the name's support, one tag word is enough only when it is the whole task ("rain", "a horse"): a tag
     // "tree" does not make "Night" a cherry blossom tree, nor a tag "painting" an outfit an oil painting.
-    const wholeTask = words.length === 1;
-    if (inName || nameCoverage >= 0.5 || (depictsThings && wholeTask))
+    const wholeTask = words.filter((taskWord) => !FILE_WORDS.has(taskWord)).length === 1;
+    if (nameCoverage >= 0.5 || (wholeTask && (inName || depictsThings)))
       consider(WEAK, `matches ${KIND_LABEL[phrase.kind]} ${quoted}`);
   }
   // A style changes the look of the whole image: one shared word picks it only for a part of the prompt that asks
   // for a look ("watercolor", "pixel art", "cyberpunk style"), or when the thing is all the prompt asks for ("a
   // sword"); never for one thing of a scene (a girl reading "a book" gets no game-icon style).
   const found = best as Evidence | undefined;
-  const asksForLook = soleTask || words.some((word) => LOOK_WORDS.has(word));
+  // A style named after the thing asked for ("Stone Statue", "Yarn Style") brings that thing's look, nothing else.
+  const namedForTask = nameCoverage >= 0.5;
+  const asksForLook = soleTask || namedForTask || words.some((word) => LOOK_WORDS.has(word));
   if (found && found.score < STRONG && adapter.category === 'style' && !asksForLook) return undefined;
   return found;
 }

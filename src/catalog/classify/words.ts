@@ -13,8 +13,11 @@ export function splitWords(text: string): string[] {
     // "OilPainter" -> "Oil Painter", "GameIconResearch" -> "Game Icon Research", "HTMLStyle" -> "HTML Style".
     .replace(/(\p{Ll})(\p{Lu})/gu, '$1 $2')
     .replace(/(\p{Lu})(\p{Lu}\p{Ll})/gu, '$1 $2')
-    // A letter followed by a digit splits ("style2" -> "style 2", "v2" -> "v 2"); "1girl" stays one word.
+    // A letter followed by a digit splits ("style2" -> "style 2", "v2" -> "v 2"),
     .replace(/(\p{L})(\p{N})/gu, '$1 $2')
+    // and a number followed by a word ("17SciencefictioncityonMars" -> "17 Sciencefictioncityon Mars"), but a
+    // number with one or two letters stays ("1girl", "3d").
+    .replace(/(\p{N})(\p{L}{3,})/gu, '$1 $2')
     .replace(/_/g, ' ')
     .toLowerCase();
   return spaced.match(WORD) ?? [];
