@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: runs every benchmark in its own process (so peak memory is per benchmark), prints one JSON object
  * per line, and writes BENCHMARKS.md with the machine, the date and the numbers. Speed claims live here, never in tests.
- * Usage: npm run bench -- --dump <civitai dump.jsonl> [--prompts <PartiPrompts.tsv>] [--quick]
+ * Usage: npm run bench -- --dump <civitai dump.jsonl> [--prompts <PartiPrompts.tsv>] [--labels <labels.jsonl>] [--quick]
  * The benchmarks that read real data take it from these files (README, "Benchmarks", says where to get them); the
  * others make their own. A benchmark that cannot run is skipped, and the end of the run says which and why.
  */
@@ -11,17 +11,23 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 
-const USAGE = 'Usage: npm run bench -- --dump <civitai dump.jsonl> [--prompts <PartiPrompts.tsv>] [--quick]';
-let args: { quick?: boolean; dump?: string; prompts?: string };
+const USAGE =
+  'Usage: npm run bench -- --dump <civitai dump.jsonl> [--prompts <PartiPrompts.tsv>] [--labels <stylus labels.jsonl>] [--quick]';
+let args: { quick?: boolean; dump?: string; prompts?: string; labels?: string };
 try {
   args = parseArgs({
-    options: { quick: { type: 'boolean' }, dump: { type: 'string' }, prompts: { type: 'string' } },
+    options: {
+      quick: { type: 'boolean' },
+      dump: { type: 'string' },
+      prompts: { type: 'string' },
+      labels: { type: 'string' },
+    },
   }).values;
 } catch (error) {
   process.stderr.write(`bench: ${error instanceof Error ? error.message : String(error)}\n${USAGE}\n`);
   process.exit(2);
 }
-for (const file of [args.dump, args.prompts]) {
+for (const file of [args.dump, args.prompts, args.labels]) {
   if (file !== undefined && !existsSync(file)) {
     process.stderr.write(`bench: ${file} not found.\n${USAGE}\n`);
     process.exit(2);
@@ -31,6 +37,7 @@ const quick = args.quick === true;
 const root = path.resolve(import.meta.dirname, '..');
 const dump = args.dump ? path.resolve(args.dump) : undefined;
 const prompts = args.prompts ? path.resolve(args.prompts) : undefined;
+const labels = args.labels ? path.resolve(args.labels) : undefined;
 const data = [...(dump ? ['--dump', dump] : []), ...(prompts ? ['--prompts', prompts] : [])];
 
 interface Step {
@@ -88,6 +95,12 @@ const steps: Step[] = [
     script: 'bench/ingest-civitai.ts',
     args: dump ? [dump] : [],
     missing: needsDump,
+  },
+  {
+    title: 'What members see: composition quality on the Civitai dump (stylus eval compose, offline, --base sd1)',
+    script: 'bench/compose-quality.ts',
+    args: [...(dump ? ['--dump', dump] : []), ...(labels ? ['--labels', labels] : [])],
+    missing: needsDump ?? (labels ? undefined : 'needs the Stylus labels of PartiPrompts: --labels <file.jsonl>'),
   },
   { title: 'Render queue overhead', script: 'bench/queue.ts', args: quick ? ['--quick'] : [] },
   {
