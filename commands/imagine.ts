@@ -5,6 +5,7 @@ import { checkAttachment, loadImage, MAX_ATTACHMENT_BYTES } from '../src/discord
 import { CompositionScheduler, MAX_COMPOSE_DEADLINE_MS } from '../src/discord/composition-scheduler.js';
 import { compositionView } from '../src/discord/composition-view.js';
 import type { BotContext, SlashCommand } from '../src/discord/context.js';
+import { nsfwAllowed } from '../src/discord/server-rules.js';
 import { noBackendAnswer, queuedAnswer, requestRender } from '../src/discord/render-request.js';
 import { UserFacingError } from '../src/errors.js';
 import { parseBase, planComposition, randomSeed } from '../src/stylus/pipeline.js';
@@ -21,7 +22,7 @@ export const definition = new SlashCommandBuilder()
     option.setName('prompt').setDescription('What to draw').setRequired(true).setMaxLength(6000),
   )
   .addIntegerOption((option) =>
-    option.setName('count').setDescription('Images to make (1 to 4)').setMinValue(1).setMaxValue(4),
+    option.setName('count').setDescription("Images to make (1 to the server's limit, 4 by default)").setMinValue(1).setMaxValue(16),
   )
   .addIntegerOption((option) =>
     option.setName('seed').setDescription('Seed, for a repeatable result').setMinValue(0).setMaxValue(2_147_483_647),
@@ -59,8 +60,15 @@ async function execute(interaction: ChatInputCommandInteraction, context: BotCon
   const { config } = context.services;
   const prompt = interaction.options.getString('prompt', true);
   validatePrompt(prompt, config.STYLUS_MAX_PROMPT_CHARS);
-  const base = parseBase(interaction.options.getString('base') ?? undefined, config.STYLUS_DEFAULT_BASE);
+  const settings = await context.settings.effective(interaction.guildId, config);
+  const base = parseBase(interaction.options.getString('base') ?? undefined, settings.defaultBase);
   const images = interaction.options.getInteger('count') ?? 1;
+  if (images > settings.maxImages) {
+    throw new UserFacingError(
+      `This server allows at most ${settings.maxImages} images per request: ask for fewer.`,
+      'too_many_images',
+    );
+  }
   const seed = interaction.options.getInteger('seed') ?? randomSeed();
   const auto = interaction.options.getBoolean('auto') ?? false;
   const image = interaction.options.getAttachment('image');
@@ -83,8 +91,7 @@ async function execute(interaction: ChatInputCommandInteraction, context: BotCon
       'mask_size',
     );
   }
-  const channel = interaction.channel;
-  const allowNsfw = channel !== null && 'nsfw' in channel && channel.nsfw === true;
+  const allowNsfw = nsfwAllowed(interaction, settings);
   // The server's community priors re-rank near ties; hidden and below-the-floor adapters are left out entirely.
   const community = await loadCommunityView(context.community, interaction.guildId, config);
   const plan = await schedulerFor(config).run(interaction.guildId ?? interaction.channelId, (signal) =>
@@ -96,6 +103,7 @@ async function execute(interaction: ChatInputCommandInteraction, context: BotCon
         images,
         seed,
         allowNsfw,
+        maxAdapters: settings.maxAdapters,
         communityScores: community.scores,
         excludeIds: [...community.excludeIds],
       },
@@ -123,6 +131,7 @@ async function execute(interaction: ChatInputCommandInteraction, context: BotCon
     images,
     seed,
     auto,
+    maxAdapters: settings.maxAdapters,
     ...(initImage ? { initImageUrl: initImage.url } : {}),
     ...(maskImage ? { maskUrl: maskImage.url } : {}),
     tasks: plan.tasks,

@@ -6,6 +6,7 @@ import type { RenderQueue } from '../render/queue.js';
 import { RenderResults } from '../render/results.js';
 import type { Services } from '../services.js';
 import { CompositionStore } from '../state/compositions.js';
+import { GuildSettingsStore } from '../state/guild-settings.js';
 import { openStateKeyv } from '../state/keyv.js';
 import { SERVING_BUSY_TIMEOUT_MS } from '../storage/busy.js';
 import { settledWithin } from '../util/deadline.js';
@@ -40,6 +41,7 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
   // lock; longer waits happen between statements (storage/busy.ts).
   db.pragma(`busy_timeout = ${SERVING_BUSY_TIMEOUT_MS}`);
   const compositionsKeyv = openStateKeyv({ config, db, namespace: 'compositions', log });
+  const settingsKeyv = openStateKeyv({ config, db, namespace: 'guild-settings', log });
   const community = new CachedCommunityStore(openCommunityStore(config, db, log));
   const client = createDiscordClient({ apiUrl: config.DISCORD_API_URL ?? DEFAULT_DISCORD_API });
   let stopFailureListener: (() => Promise<void>) | undefined;
@@ -49,6 +51,7 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
       log.warn({ waitedMs: CLIENT_DESTROY_MS }, 'the Discord connection did not close in time; going on without it');
     }
     await compositionsKeyv.keyv.disconnect();
+    await settingsKeyv.keyv.disconnect();
     await community.close();
   };
   let context: BotContext;
@@ -59,6 +62,7 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
     context = {
       services,
       compositions: new CompositionStore(compositionsKeyv.keyv, log),
+      settings: new GuildSettingsStore(settingsKeyv.keyv, log),
       community,
       adapterNames,
       ...(options.renderQueue ? { renderQueue: options.renderQueue } : {}),

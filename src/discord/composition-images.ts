@@ -19,7 +19,7 @@ export function compositionImages(
     baseWeight: config.STYLUS_BASE_WEIGHT,
     weightOverrides: new Map(Object.entries(record.weights)),
     insertTriggers: config.STYLUS_INSERT_TRIGGERS,
-    maxAdapters: config.STYLUS_MAX_ADAPTERS,
+    maxAdapters: record.maxAdapters ?? config.STYLUS_MAX_ADAPTERS,
   });
 }
 

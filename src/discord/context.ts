@@ -6,6 +6,7 @@ import type {
 import type { CommunityStore } from '../community/types.js';
 import type { RenderQueue } from '../render/queue.js';
 import type { CompositionStore } from '../state/compositions.js';
+import type { GuildSettingsStore } from '../state/guild-settings.js';
 import type { PipelineServices } from '../stylus/pipeline.js';
 import type { AdapterNameCache } from './adapter-name-cache.js';
 
@@ -16,6 +17,8 @@ export interface BotContext {
   /** Votes, reaction feedback, hidden adapters (src/community). */
   community: CommunityStore;
   adapterNames: AdapterNameCache;
+  /** Per-server settings set with /settings. */
+  settings: GuildSettingsStore;
   /** Present when the bot hands renders to a queue (embedded or BullMQ). */
   renderQueue?: RenderQueue;
 }

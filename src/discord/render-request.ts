@@ -2,6 +2,7 @@ import { ActionRowBuilder, ButtonBuilder } from '@discordjs/builders';
 import { ButtonStyle, type MessageComponentInteraction, MessageFlags, type ModalSubmitInteraction } from 'discord.js';
 import type { Adapter } from '../catalog/adapter.js';
 import { UserFacingError } from '../errors.js';
+import { queueLimitMessage } from '../render/queue.js';
 import { enqueueRender, renderBackendConfigured, renderJobId } from '../render/submit.js';
 import type { CompositionRecord } from '../state/compositions.js';
 import type { ImagePrompt } from '../stylus/types.js';
@@ -30,6 +31,11 @@ export async function requestRender(
   if (!renderBackendConfigured(config)) return { kind: 'no_backend' };
   if (!context.renderQueue) {
     throw new UserFacingError('Rendering is not available in this bot process right now.', 'no_queue');
+  }
+  // The server's own per-member limit, below the queue's (RENDER_MAX_QUEUED_PER_USER), which still applies on top.
+  const { maxQueuedPerUser } = await context.settings.effective(record.guildId ?? null, config);
+  if ((await context.renderQueue.activeCountFor(requesterId)) >= maxQueuedPerUser) {
+    throw new UserFacingError(queueLimitMessage(maxQueuedPerUser), 'queue_limit');
   }
   const jobImages = images ?? compositionImages(record, adapters, config);
   const jobId = renderJobId(record.id, jobImages);

@@ -5,6 +5,7 @@ import { isCommunityCustomId } from './community-ids.js';
 import { handleCompositionInteraction } from './composition-actions.js';
 import type { BotContext, SlashCommand } from './context.js';
 import { answerWithError, interactionContext } from './error-reply.js';
+import { requireAllowedChannel } from './server-rules.js';
 
 /**
  * Sends each interaction to its handler: slash commands by name, autocomplete to the command's suggester,
@@ -34,6 +35,8 @@ export function createInteractionRouter(
       if (interaction.isChatInputCommand()) {
         const command = byName.get(interaction.commandName);
         if (!command) throw new UserFacingError('This command is not known to the bot any more.', 'unknown_command');
+        const settings = await context.settings.effective(interaction.guildId, context.services.config);
+        requireAllowedChannel(interaction.commandName, interaction.channelId, settings);
         await command.execute(interaction, context);
       } else if (interaction.isMessageComponent() && isCommunityCustomId(interaction.customId)) {
         await handleCommunityInteraction(interaction, context);

@@ -32,6 +32,8 @@ export const CompositionRecordSchema = z.object({
   images: z.number().int().min(1).max(16),
   seed: z.number().int().nonnegative(),
   auto: z.boolean().default(false),
+  /** Most adapters on one image, as the server's settings said when it was composed (STYLUS_MAX_ADAPTERS when absent). */
+  maxAdapters: z.number().int().min(1).max(12).optional(),
   initImageUrl: z.string().url().optional(),
   maskUrl: z.string().url().optional(),
   /** The current choice per task (a swap replaces a task's adapters). */

@@ -1,0 +1,19 @@
+import type { Interaction } from 'discord.js';
+import { UserFacingError } from '../errors.js';
+import type { EffectiveSettings } from '../state/guild-settings.js';
+
+/** Commands that answer everywhere, so an admin can always read and lift a channel restriction. */
+const ANYWHERE = new Set(['help', 'settings']);
+
+/** Refuses a command in a channel the server's settings leave out, naming the channels where the bot answers. */
+export function requireAllowedChannel(commandName: string, channelId: string, settings: EffectiveSettings): void {
+  if (ANYWHERE.has(commandName) || settings.channels.length === 0 || settings.channels.includes(channelId)) return;
+  const list = settings.channels.map((id) => `<#${id}>`).join(', ');
+  throw new UserFacingError(`On this server the bot answers only in ${list}.`, 'channel_not_allowed');
+}
+
+/** NSFW adapters: never when the server says so, otherwise only in an age-restricted channel. */
+export function nsfwAllowed(interaction: Interaction, settings: Pick<EffectiveSettings, 'nsfw'>): boolean {
+  const channel = interaction.channel;
+  return settings.nsfw !== 'never' && channel !== null && 'nsfw' in channel && channel.nsfw === true;
+}
