@@ -5,8 +5,8 @@ import { checkAttachment, loadImage, MAX_ATTACHMENT_BYTES } from '../src/discord
 import { CompositionScheduler, MAX_COMPOSE_DEADLINE_MS } from '../src/discord/composition-scheduler.js';
 import { compositionView } from '../src/discord/composition-view.js';
 import type { BotContext, SlashCommand } from '../src/discord/context.js';
-import { nsfwAllowed } from '../src/discord/server-rules.js';
 import { noBackendAnswer, queuedAnswer, requestRender } from '../src/discord/render-request.js';
+import { nsfwAllowed } from '../src/discord/server-rules.js';
 import { UserFacingError } from '../src/errors.js';
 import { parseBase, planComposition, randomSeed } from '../src/stylus/pipeline.js';
 import { validatePrompt } from '../src/stylus/prompt-clean.js';
@@ -22,7 +22,11 @@ export const definition = new SlashCommandBuilder()
     option.setName('prompt').setDescription('What to draw').setRequired(true).setMaxLength(6000),
   )
   .addIntegerOption((option) =>
-    option.setName('count').setDescription("Images to make (1 to the server's limit, 4 by default)").setMinValue(1).setMaxValue(16),
+    option
+      .setName('count')
+      .setDescription("Images to make (1 to the server's limit, 4 by default)")
+      .setMinValue(1)
+      .setMaxValue(16),
   )
   .addIntegerOption((option) =>
     option.setName('seed').setDescription('Seed, for a repeatable result').setMinValue(0).setMaxValue(2_147_483_647),

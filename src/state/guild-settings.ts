@@ -19,7 +19,10 @@ export const GuildSettingsSchema = z.object({
   maxAdapters: z.number().int().min(1).max(12).optional(),
   maxQueuedPerUser: z.number().int().min(1).max(1000).optional(),
   /** Channels where the bot answers; empty means every channel. */
-  channels: z.array(z.string().regex(/^\d{5,25}$/)).max(25).optional(),
+  channels: z
+    .array(z.string().regex(/^\d{5,25}$/))
+    .max(25)
+    .optional(),
 });
 export type GuildSettings = z.infer<typeof GuildSettingsSchema>;
 export type GuildSettingKey = keyof GuildSettings;
@@ -84,7 +87,10 @@ export class GuildSettingsStore {
       await this.keyv.set(guildId, next);
       for (const key of Object.keys(changes) as GuildSettingKey[]) {
         if (JSON.stringify(current[key]) === JSON.stringify(next[key])) continue;
-        this.log.info({ guildId, userId, key, old: current[key] ?? null, new: next[key] ?? null }, 'guild setting changed');
+        this.log.info(
+          { guildId, userId, key, old: current[key] ?? null, new: next[key] ?? null },
+          'guild setting changed',
+        );
       }
       return next;
     });
