@@ -26,6 +26,7 @@ export const PERMISSIONS = {
   embedLinks: 1n << 14n,
   attachFiles: 1n << 15n,
   addReactions: 1n << 6n,
+  manageGuild: 1n << 5n,
   useApplicationCommands: 1n << 31n,
 } as const;
 

@@ -1,0 +1,127 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { compositionAdapterIds, compositionImages } from '../src/discord/composition-images.js';
+import type { CompositionRecord } from '../src/state/compositions.js';
+import { BotHarness } from './support/fake-discord-harness.js';
+import type { FakeMember } from './support/fake-discord-payloads.js';
+import { MEMBER_PERMISSIONS, PERMISSIONS } from './support/fake-discord-payloads.js';
+
+type Json = Record<string, unknown>;
+
+const PROMPT = 'a red fox in samurai armor, watercolor style, cyberpunk city at night';
+const NSFW_ADAPTER = 'hf:fixtures/after-dark';
+
+/** The age-restricted channel of the fake guild. */
+function afterDarkChannel(h: BotHarness): string {
+  const channel = h.fake.guild.channels.find((candidate) => candidate.nsfw);
+  if (!channel) throw new Error('the fake guild has no age-restricted channel');
+  return channel.id;
+}
+
+async function ephemeralText(h: BotHarness, interaction: { id: string; token: string }): Promise<string> {
+  return String((await h.ephemeralAnswer(interaction)).data.content);
+}
+
+function settingsCommand(h: BotHarness, member: FakeMember, options: Json[]) {
+  return h.fake.slashCommand({ member, name: 'settings', options });
+}
+
+/** Runs /imagine in a channel and returns the stored composition once the reply shows it. */
+async function imagine(h: BotHarness, member: FakeMember, channelId: string): Promise<CompositionRecord> {
+  const interaction = h.fake.slashCommand({
+    member,
+    channelId,
+    name: 'imagine',
+    options: [{ type: 3, name: 'prompt', value: PROMPT }],
+  });
+  await h.fake.waitForRequest(
+    (request) => request.method === 'PATCH' && request.path.includes(interaction.token),
+    'the composition',
+  );
+  const message = h.fake.originalMessage(interaction);
+  const renderId = (message?.components as Json[] | undefined)
+    ?.flatMap((row) => (row.components ?? []) as Json[])
+    .map((component) => String(component.custom_id))
+    .find((id) => id.startsWith('sty:render:'));
+  const record = renderId ? await h.bot.context.compositions.get(renderId.split(':')[2] ?? '') : undefined;
+  if (!record) throw new Error('no stored composition');
+  return record;
+}
+
+async function loraCounts(h: BotHarness, record: CompositionRecord): Promise<number[]> {
+  const adapters = new Map(
+    (await h.services.store.list({ limit: 100, allowNsfw: true })).map((adapter) => [adapter.id, adapter]),
+  );
+  return compositionImages(record, adapters, h.services.config).map((image) => image.loras.length);
+}
+
+describe('/settings and /help with the real discord.js Client', () => {
+  let h: BotHarness | undefined;
+  afterEach(async () => {
+    await h?.close();
+    h = undefined;
+  });
+
+  it('refuses a member without Manage Server and changes nothing', async () => {
+    h = await BotHarness.start();
+    const member = h.fake.member({ username: 'member' });
+    const answer = await ephemeralText(h, settingsCommand(h, member, [{ type: 4, name: 'adapters', value: 2 }]));
+    expect(answer).toBe('Only members with the Manage Server permission can change these settings.');
+    expect(await h.bot.context.settings.get(h.fake.guild.id)).toEqual({});
+  });
+
+  it('adapters per image and NSFW "never" apply to /imagine in an age-restricted channel, and /help shows them', async () => {
+    h = await BotHarness.start({ env: { STYLUS_MAX_ADAPTERS: '4' } });
+    const member = h.fake.member({ username: 'member' });
+    const admin = h.fake.member({ username: 'admin', permissions: MEMBER_PERMISSIONS | PERMISSIONS.manageGuild });
+    const nsfwChannel = afterDarkChannel(h);
+
+    // Before: the age-restricted channel may offer the NSFW adapter, and the first image stacks more than two.
+    const before = await imagine(h, member, nsfwChannel);
+    expect(compositionAdapterIds(before)).toContain(NSFW_ADAPTER);
+    expect(Math.max(...(await loraCounts(h, before)))).toBeGreaterThan(2);
+
+    const saved = await ephemeralText(
+      h,
+      settingsCommand(h, admin, [
+        { type: 4, name: 'adapters', value: 2 },
+        { type: 3, name: 'nsfw', value: 'never' },
+      ]),
+    );
+    expect(saved).toContain('Settings saved.');
+    expect(saved).toContain('Adapters per image: at most 2');
+    expect(saved).toContain('NSFW adapters: never');
+
+    const after = await imagine(h, member, nsfwChannel);
+    expect(after.maxAdapters).toBe(2);
+    expect(compositionAdapterIds(after)).not.toContain(NSFW_ADAPTER);
+    const counts = await loraCounts(h, after);
+    expect(counts.length).toBeGreaterThan(0);
+    expect(Math.max(...counts)).toBeLessThanOrEqual(2);
+
+    const helpAnswer = await h.ephemeralAnswer(h.fake.slashCommand({ member, name: 'help' }));
+    expect(helpAnswer.data.allowed_mentions).toEqual({ parse: [] });
+    const help = String(helpAnswer.data.content);
+    expect(help).toContain('/imagine prompt:');
+    expect(help).toContain('/settings');
+    expect(help).toContain('Adapters per image: at most 2');
+    expect(help).toContain('NSFW adapters: never');
+    expect(help).toContain('Channels: all');
+  });
+
+  it('a channel restriction makes /imagine elsewhere answer with the allowed channels', async () => {
+    h = await BotHarness.start();
+    const member = h.fake.member({ username: 'member' });
+    const admin = h.fake.member({ username: 'admin', permissions: MEMBER_PERMISSIONS | PERMISSIONS.manageGuild });
+    const allowed = afterDarkChannel(h);
+    await ephemeralText(h, settingsCommand(h, admin, [{ type: 3, name: 'channels', value: `<#${allowed}>` }]));
+    expect((await h.bot.context.settings.get(h.fake.guild.id)).channels).toEqual([allowed]);
+
+    const refused = h.fake.slashCommand({
+      member,
+      name: 'imagine',
+      options: [{ type: 3, name: 'prompt', value: PROMPT }],
+    });
+    expect(await ephemeralText(h, refused)).toBe(`On this server the bot answers only in <#${allowed}>.`);
+    expect(h.fake.requestsFor(refused).every((request) => !request.path.includes('/messages/@original'))).toBe(true);
+  });
+});
