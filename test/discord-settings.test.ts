@@ -49,7 +49,7 @@ async function imagine(h: BotHarness, member: FakeMember, channelId: string): Pr
 
 async function loraCounts(h: BotHarness, record: CompositionRecord): Promise<number[]> {
   const adapters = new Map(
-    (await h.services.store.list({ limit: 100, allowNsfw: true })).map((adapter) => [adapter.id, adapter]),
+    (await h.services.store.list({ limit: 100, filter: { allowNsfw: true } })).map((adapter) => [adapter.id, adapter]),
   );
   return compositionImages(record, adapters, h.services.config).map((image) => image.loras.length);
 }

@@ -51,7 +51,7 @@ describe('starting and deploying', () => {
   it.each([
     ['to the development guild', '123456789012345678'],
     ['globally', undefined],
-  ])('deploy-commands registers /imagine and /adapters %s', async (_name, guildId) => {
+  ])('deploy-commands registers /imagine, /adapters, /help and /settings %s', async (_name, guildId) => {
     fake = await FakeDiscord.start();
     const stdout = buffer();
     const stderr = buffer();
@@ -69,12 +69,18 @@ describe('starting and deploying', () => {
         ? `/applications/${fake.applicationId}/guilds/${guildId}/commands`
         : `/applications/${fake.applicationId}/commands`,
     );
-    const definitions = put?.body as unknown as { name: string; options: { name: string; description: string }[] }[];
-    expect(definitions.map((definition) => definition.name)).toEqual(['imagine', 'adapters']);
+    const definitions = put?.body as unknown as {
+      name: string;
+      default_member_permissions?: string | null;
+      options?: { name: string; description: string }[];
+    }[];
+    expect(definitions.map((definition) => definition.name)).toEqual(['imagine', 'adapters', 'help', 'settings']);
+    // Manage Guild (1 << 5): Discord shows /settings only to members who have it, unless the server overrides that.
+    expect(definitions.find((definition) => definition.name === 'settings')?.default_member_permissions).toBe('32');
     for (const definition of definitions) {
-      for (const option of definition.options) expect(option.description.length).toBeLessThanOrEqual(100);
+      for (const option of definition.options ?? []) expect(option.description.length).toBeLessThanOrEqual(100);
     }
-    expect(stdout.text()).toMatch(/Registered \/imagine, \/adapters/);
+    expect(stdout.text()).toMatch(/Registered \/imagine, \/adapters, \/help, \/settings/);
   });
 
   it('a bot that fails to start closes the connections it opened', async () => {
