@@ -18,6 +18,7 @@ import { topView } from '../src/discord/community-top.js';
 import { castVote, votesText, voteWord } from '../src/discord/community-vote.js';
 import type { BotContext, SlashCommand } from '../src/discord/context.js';
 import { LIMITS } from '../src/discord/limits.js';
+import { nsfwAllowedHere } from '../src/discord/server-rules.js';
 import { codeSpan, inert, pageLinkTarget, truncate } from '../src/discord/text.js';
 import { UserFacingError } from '../src/errors.js';
 
@@ -94,11 +95,6 @@ export const definition = new SlashCommandBuilder()
   )
   .toJSON();
 
-function channelAllowsNsfw(interaction: ChatInputCommandInteraction | AutocompleteInteraction): boolean {
-  const channel = interaction.channel;
-  return channel !== null && 'nsfw' in channel && channel.nsfw === true;
-}
-
 async function hiddenHere(
   interaction: ChatInputCommandInteraction | AutocompleteInteraction,
   context: BotContext,
@@ -126,7 +122,7 @@ async function findAdapter(
   const id = interaction.options.getString('adapter', true).trim();
   const adapter = id ? await context.services.store.get(id) : undefined;
   const hidden = options.includeHidden ? new Set<string>() : await hiddenHere(interaction, context);
-  if (!adapter || hidden.has(adapter.id) || (adapter.nsfw && !channelAllowsNsfw(interaction))) {
+  if (!adapter || hidden.has(adapter.id) || (adapter.nsfw && !(await nsfwAllowedHere(interaction, context)))) {
     throw new UserFacingError(
       `No adapter "${inert(id, 100)}" here. Pick one from the suggestions, or find one with /adapters search.`,
       'unknown_adapter',
@@ -155,7 +151,7 @@ async function search(interaction: ChatInputCommandInteraction, context: BotCont
     throw new UserFacingError(`Keep the search under ${MAX_QUERY} characters.`, 'long_query');
   const { store } = context.services;
   const filter: AdapterFilter = {
-    allowNsfw: channelAllowsNsfw(interaction),
+    allowNsfw: await nsfwAllowedHere(interaction, context),
     allowRealPerson: false,
     excludeIds: await hiddenHere(interaction, context),
   };
@@ -252,7 +248,7 @@ async function top(interaction: ChatInputCommandInteraction, context: BotContext
     scope,
     category: category ?? undefined,
     page: 0,
-    allowNsfw: channelAllowsNsfw(interaction),
+    allowNsfw: await nsfwAllowedHere(interaction, context),
   });
   if (!view) {
     await interaction.reply({
@@ -340,7 +336,7 @@ async function autocomplete(interaction: AutocompleteInteraction, context: BotCo
   const choices =
     focused.name === 'adapter'
       ? await context.adapterNames.suggest(String(focused.value), {
-          allowNsfw: channelAllowsNsfw(interaction),
+          allowNsfw: await nsfwAllowedHere(interaction, context),
           // Unhide must be able to name a hidden adapter; everywhere else hidden ones are not suggested.
           ...(interaction.options.getSubcommand(false) === 'unhide'
             ? {}

@@ -4,13 +4,9 @@ import { decodeCommunityId } from './community-ids.js';
 import { topView } from './community-top.js';
 import { castVote } from './community-vote.js';
 import type { BotContext } from './context.js';
+import { nsfwAllowedHere } from './server-rules.js';
 
 const NO_PINGS = { parse: [] };
-
-function channelAllowsNsfw(interaction: MessageComponentInteraction): boolean {
-  const channel = interaction.channel;
-  return channel !== null && 'nsfw' in channel && channel.nsfw === true;
-}
 
 /** When a member joined the server, from the interaction's member (a full GuildMember when the guild is cached). */
 export function joinedAtOf(member: GuildMember | { joined_at?: string } | null | undefined): number | null {
@@ -39,7 +35,7 @@ export async function handleCommunityInteraction(
       scope: id.scope,
       category: id.category,
       page: id.page,
-      allowNsfw: channelAllowsNsfw(interaction),
+      allowNsfw: await nsfwAllowedHere(interaction, context),
     });
     if (!view) throw new UserFacingError('No adapter is ranked here any more.', 'empty_top');
     await interaction.update({ ...view, allowedMentions: NO_PINGS });
@@ -47,7 +43,7 @@ export async function handleCommunityInteraction(
   }
   const adapter = await context.services.store.get(id.adapterId);
   const hidden = interaction.guildId ? await context.community.hidden(interaction.guildId) : new Set<string>();
-  if (!adapter || hidden.has(adapter.id) || (adapter.nsfw && !channelAllowsNsfw(interaction))) {
+  if (!adapter || hidden.has(adapter.id) || (adapter.nsfw && !(await nsfwAllowedHere(interaction, context)))) {
     throw new UserFacingError('This adapter is not available here any more.', 'unknown_adapter');
   }
   const content = await castVote(

@@ -1,6 +1,7 @@
-import type { Interaction } from 'discord.js';
+import type { BaseInteraction } from 'discord.js';
 import { UserFacingError } from '../errors.js';
 import type { EffectiveSettings } from '../state/guild-settings.js';
+import type { BotContext } from './context.js';
 
 /** Commands that answer everywhere, so an admin can always read and lift a channel restriction. */
 const ANYWHERE = new Set(['help', 'settings']);
@@ -13,7 +14,12 @@ export function requireAllowedChannel(commandName: string, channelId: string, se
 }
 
 /** NSFW adapters: never when the server says so, otherwise only in an age-restricted channel. */
-export function nsfwAllowed(interaction: Interaction, settings: Pick<EffectiveSettings, 'nsfw'>): boolean {
+export function nsfwAllowed(interaction: BaseInteraction, settings: Pick<EffectiveSettings, 'nsfw'>): boolean {
   const channel = interaction.channel;
   return settings.nsfw !== 'never' && channel !== null && 'nsfw' in channel && channel.nsfw === true;
+}
+
+/** nsfwAllowed with this server's settings read first. */
+export async function nsfwAllowedHere(interaction: BaseInteraction, context: BotContext): Promise<boolean> {
+  return nsfwAllowed(interaction, await context.settings.effective(interaction.guildId, context.services.config));
 }
