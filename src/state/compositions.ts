@@ -3,6 +3,7 @@ import type { Keyv } from 'keyv';
 import { z } from 'zod';
 import { BASE_FAMILIES } from '../catalog/adapter.js';
 import type { Logger } from '../log.js';
+import { KeyedLock } from '../util/keyed-lock.js';
 
 /** How long a composition's controls keep working after its last change. */
 export const COMPOSITION_TTL_MS = 30 * 24 * 60 * 60 * 1000;
@@ -65,7 +66,7 @@ export function newCompositionId(): string {
  * the revision; a record that fails validation reads as missing (and is logged), never as a half-valid object.
  */
 export class CompositionStore {
-  private readonly locks = new Map<string, Promise<unknown>>();
+  private readonly lock = new KeyedLock();
 
   constructor(
     private readonly keyv: Keyv,
@@ -104,7 +105,7 @@ export class CompositionStore {
     id: string,
     change: (record: CompositionRecord) => CompositionRecord | Promise<CompositionRecord>,
   ): Promise<CompositionRecord | undefined> {
-    return this.withLock(id, async () => {
+    return this.lock.run(id, async () => {
       const current = await this.get(id);
       if (!current) return undefined;
       const changed = await change(structuredClone(current));
@@ -118,17 +119,5 @@ export class CompositionStore {
       await this.keyv.set(id, next, COMPOSITION_TTL_MS);
       return next;
     });
-  }
-
-  private async withLock<T>(id: string, work: () => Promise<T>): Promise<T> {
-    const previous = this.locks.get(id) ?? Promise.resolve();
-    const run = previous.then(work, work);
-    const settled = run.catch(() => undefined);
-    this.locks.set(id, settled);
-    try {
-      return await run;
-    } finally {
-      if (this.locks.get(id) === settled) this.locks.delete(id);
-    }
   }
 }

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { BASE_FAMILIES, type BaseFamily } from '../catalog/adapter.js';
 import type { Config } from '../config.js';
 import type { Logger } from '../log.js';
+import { KeyedLock } from '../util/keyed-lock.js';
 
 /** Most images one /imagine may ask for unless a server says otherwise. */
 export const DEFAULT_MAX_IMAGES = 4;
@@ -58,7 +59,7 @@ export function effectiveSettings(settings: GuildSettings, config: SettingsDefau
  * logged with who made it, the key, and the old and new values.
  */
 export class GuildSettingsStore {
-  private readonly locks = new Map<string, Promise<unknown>>();
+  private readonly lock = new KeyedLock();
 
   constructor(
     private readonly keyv: Keyv,
@@ -80,8 +81,7 @@ export class GuildSettingsStore {
 
   /** Applies changes (validated as a whole) and logs each key that changed. */
   async set(guildId: string, userId: string, changes: GuildSettings): Promise<GuildSettings> {
-    const previous = this.locks.get(guildId) ?? Promise.resolve();
-    const run = previous.then(async () => {
+    return this.lock.run(guildId, async () => {
       const current = await this.get(guildId);
       const next = GuildSettingsSchema.parse({ ...current, ...changes });
       await this.keyv.set(guildId, next);
@@ -94,12 +94,5 @@ export class GuildSettingsStore {
       }
       return next;
     });
-    const settled = run.catch(() => undefined);
-    this.locks.set(guildId, settled);
-    try {
-      return await run;
-    } finally {
-      if (this.locks.get(guildId) === settled) this.locks.delete(guildId);
-    }
   }
 }
