@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { compositionAdapterIds, compositionImages } from '../src/discord/composition-images.js';
 import type { CompositionRecord } from '../src/state/compositions.js';
+import { makeAdapter } from './support/adapters.js';
 import { BotHarness } from './support/fake-discord-harness.js';
 import type { FakeMember } from './support/fake-discord-payloads.js';
 import { MEMBER_PERMISSIONS, PERMISSIONS } from './support/fake-discord-payloads.js';
@@ -106,6 +107,33 @@ describe('/settings and /help with the real discord.js Client', () => {
     expect(help).toContain('Adapters per image: at most 2');
     expect(help).toContain('NSFW adapters: never');
     expect(help).toContain('Channels: all');
+  });
+
+  it('the default base must be a family the catalog has, and then /imagine composes for it', async () => {
+    h = await BotHarness.start({
+      adapters: [
+        makeAdapter({ id: 'civitai:1', name: 'Watercolor Dream', baseFamily: 'sd1', triggerWords: ['watercolor'] }),
+      ],
+    });
+    const admin = h.fake.member({ username: 'admin', permissions: MEMBER_PERMISSIONS | PERMISSIONS.manageGuild });
+    const refused = settingsCommand(h, admin, [{ type: 3, name: 'default_base', value: 'flux1' }]);
+    expect(await ephemeralText(h, refused)).toBe(
+      'The catalog has no Flux.1 adapters, so it cannot be the default base.',
+    );
+    const saved = await ephemeralText(h, settingsCommand(h, admin, [{ type: 3, name: 'default_base', value: 'sd1' }]));
+    expect(saved).toContain('Default base model: SD 1.5 (sd1)');
+    const interaction = h.fake.slashCommand({
+      member: h.fake.member(),
+      name: 'imagine',
+      options: [{ type: 3, name: 'prompt', value: 'a castle at dusk, watercolor' }],
+    });
+    await h.fake.waitForRequest(
+      (request) => request.method === 'PATCH' && request.path.includes(interaction.token),
+      'the composition',
+    );
+    const embeds = JSON.stringify(h.fake.originalMessage(interaction)?.embeds);
+    expect(embeds).toContain('SD 1.5 · seed');
+    expect(embeds).toContain('Watercolor Dream');
   });
 
   it('a channel restriction makes /imagine elsewhere answer with the allowed channels', async () => {
