@@ -136,6 +136,31 @@ describe('/settings and /help with the real discord.js Client', () => {
     expect(embeds).toContain('Watercolor Dream');
   });
 
+  it("the server's queue limit refuses a member's second waiting render", async () => {
+    const harness = await BotHarness.start({
+      renderQueue: true,
+      env: { COMFYUI_URL: 'http://127.0.0.1:9', CHECKPOINT_SDXL: 'sd_xl_base_1.0.safetensors' },
+    });
+    h = harness;
+    const admin = h.fake.member({ username: 'admin', permissions: MEMBER_PERMISSIONS | PERMISSIONS.manageGuild });
+    await ephemeralText(h, settingsCommand(h, admin, [{ type: 4, name: 'queue_limit', value: 1 }]));
+    const member = h.fake.member();
+    const autoImagine = (prompt: string) =>
+      harness.fake.slashCommand({
+        member,
+        name: 'imagine',
+        options: [
+          { type: 3, name: 'prompt', value: prompt },
+          { type: 5, name: 'auto', value: true },
+        ],
+      });
+    expect(await ephemeralText(h, autoImagine(PROMPT))).toMatch(/^Render queued/);
+    expect(await ephemeralText(h, autoImagine('a red fox, watercolor'))).toBe(
+      'You already have 1 render waiting. Wait for one to finish (or cancel one) and try again.',
+    );
+    expect(await h.queue?.activeCountFor(member.user.id)).toBe(1);
+  });
+
   it('a channel restriction makes /imagine elsewhere answer with the allowed channels', async () => {
     h = await BotHarness.start();
     const member = h.fake.member({ username: 'member' });
