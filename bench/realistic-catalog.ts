@@ -111,7 +111,8 @@ function catalogKey(dump: string, size: number): string {
   const hash = createHash('sha256');
   const stat = statSync(dump);
   hash.update(`${path.resolve(dump)}:${stat.size}:${stat.mtimeMs}:${size}`);
-  for (const file of ['src/catalog/sqlite-store.ts', 'src/catalog/text.ts', 'bench/realistic-catalog.ts']) {
+  const files = ['sqlite-store.ts', 'sqlite-schema.ts', 'fts-query.ts', 'text.ts'].map((name) => `src/catalog/${name}`);
+  for (const file of [...files, 'bench/realistic-catalog.ts']) {
     hash.update(readFileSync(path.resolve(import.meta.dirname, '..', file)));
   }
   return hash.digest('hex').slice(0, 16);
