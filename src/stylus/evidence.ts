@@ -239,9 +239,9 @@ export function evidenceFor(
         consider(WEAK, `its name "${adapter.name.slice(0, 60)}" says ${quoted}`);
       continue;
     }
-    // A trigger or tag word: the word is in the name too, or the adapter draws things (an object, an animal, a
-    // place) and its own tag is the thing asked for. A style whose tag happens to be the task's noun
-    // ("DruidMagicAI" with the trigger "forest") would bring in its own look.
+    // A trigger or tag word: most of the name is in the task too, or the task is that one thing and the word is in
+    // the name or the adapter draws things (an object, an animal, a place). A style whose trigger happens to be the
+    // task's noun ("DruidMagicAI" with the trigger "forest") would bring in its own look.
     const inName = profile.nameWords.some((nameWord) => related(nameWord, word));
     // Without the name's support, one tag word is enough only when it is the whole task ("rain", "a horse"): a tag
     // "tree" does not make "Night" a cherry blossom tree, nor a tag "painting" an outfit an oil painting.
