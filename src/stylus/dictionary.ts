@@ -12,3 +12,42 @@ export function isDictionaryWord(word: string): boolean {
   if (!words) words = new Set(readFileSync(wordListPath, 'utf8').split('\n'));
   return words.has(word);
 }
+
+/** Short words a run-together name may hold between longer ones ("SciencefictioncityonMars"). */
+const JOINING_WORDS = new Set(['on', 'of', 'in', 'at', 'to', 'by', 'and', 'the']);
+/** Long enough that a run of words is likelier than a name ("takanashi" and "merryweather" stay names). */
+const MIN_COMPOUND_LENGTH = 12;
+const MIN_PART_LENGTH = 4;
+const MAX_PARTS = 4;
+
+const compounds = new Map<string, string[] | undefined>();
+
+/**
+ * The dictionary words a run-together word is made of ("gameiconresearch" -> game icon research,
+ * "superhighrisebuilding" -> super highrise building), fewest parts first; undefined when the word is a dictionary
+ * word, too short to be sure, or not made of dictionary words of four letters or more (a name: "okuzorakohaku").
+ */
+export function splitCompound(word: string): string[] | undefined {
+  if (word.length < MIN_COMPOUND_LENGTH || !/^[a-z]+$/.test(word)) return undefined;
+  if (compounds.has(word)) return compounds.get(word);
+  let found: string[] | undefined;
+  if (!isDictionaryWord(word)) {
+    // fewest[end]: the fewest parts that spell word[0, end).
+    const fewest: (string[] | undefined)[] = [[]];
+    for (let end = 1; end <= word.length; end++) {
+      for (let start = 0; start < end; start++) {
+        const before = fewest[start];
+        const part = word.slice(start, end);
+        if (!before || !(JOINING_WORDS.has(part) || (part.length >= MIN_PART_LENGTH && isDictionaryWord(part))))
+          continue;
+        const current = fewest[end];
+        if (!current || before.length + 1 < current.length) fewest[end] = [...before, part];
+      }
+    }
+    const parts = fewest[word.length];
+    if (parts && parts.length >= 2 && parts.length <= MAX_PARTS) found = parts;
+  }
+  if (compounds.size > 20_000) compounds.clear();
+  compounds.set(word, found);
+  return found;
+}

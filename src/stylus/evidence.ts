@@ -1,7 +1,7 @@
 import type { Adapter } from '../catalog/adapter.js';
 import { lemmas } from '../catalog/classify/words.js';
 import { isStopword } from '../catalog/text.js';
-import { isDictionaryWord } from './dictionary.js';
+import { isDictionaryWord, splitCompound } from './dictionary.js';
 import { APPEARANCE_WORDS, COLOUR_WORDS, FILE_WORDS, FRAMING_WORDS, LOOK_WORDS } from './evidence-words.js';
 
 /**
@@ -42,10 +42,17 @@ const TRIGGER_SEPARATORS = /[,，|]/;
 /** Adapter-format names written in mixed case, removed before camelCase splitting would cut them ("Lo RA"). */
 const FORMAT_NAMES = /\b(lora|locon|loha|lycoris|lokr|dora)s?\b/gi;
 
+const isContentWord = (word: string) =>
+  word.length > 2 && !isStopword(word) && !FILE_WORDS.has(word) && !/^\d/.test(word);
+
+/** The words of an adapter's text as written: a character's run-together name stays one word ("okuzorakohaku"). */
+function writtenWords(text: string): string[] {
+  return lemmas(text.replace(FORMAT_NAMES, ' ')).filter(isContentWord);
+}
+
+/** The words of an adapter's text as read: run-together words apart ("Gameiconresearch" -> game icon research). */
 function contentWords(text: string): string[] {
-  return lemmas(text.replace(FORMAT_NAMES, ' ')).filter(
-    (word) => word.length > 2 && !isStopword(word) && !FILE_WORDS.has(word) && !/^\d/.test(word),
-  );
+  return writtenWords(text).flatMap((word) => splitCompound(word)?.filter(isContentWord) ?? [word]);
 }
 
 function cleanTrigger(trigger: string): string {
@@ -82,21 +89,29 @@ function buildProfile(adapter: Adapter): AdapterProfile {
   // Latin-script words only: a Han or kana rendering of the name ("柯基" beside "CORGI") says it again, it is not
   // more of what the name asks for.
   const nameWords = [...new Set(nameSegments.flatMap(contentWords))].filter((word) => LATIN_WORD.test(word));
+  const writtenNameWords = [...new Set(nameSegments.flatMap(writtenWords))].filter((word) => LATIN_WORD.test(word));
   // Each word of a longer name is a phrase of its own too: "statue" of "Stone Statue" (the evidence rules below decide
   // whether one word is enough).
   if (nameWords.length > 1) for (const word of nameWords) phrases.push({ text: word, words: [word], kind: 'name' });
+  // The last two words of a longer name say what it draws ("Modern Apartment Building": an apartment building).
+  for (const segment of nameSegments) {
+    const words = contentWords(segment).filter((word) => LATIN_WORD.test(word));
+    const head = words[words.length - 1] ?? '';
+    if (words.length >= 3 && !FRAMING_WORDS.has(head))
+      phrases.push({ text: words.slice(-2).join(' '), words: words.slice(-2), kind: 'name' });
+  }
   const identityWords = new Set<string>();
   const identityPhrases: string[][] = [];
   const isNameLike = (word: string) =>
     word.length >= 3 && !APPEARANCE_WORDS.has(word) && !FRAMING_WORDS.has(word) && !isDictionaryWord(word);
-  for (const word of nameWords) if (isNameLike(word)) identityWords.add(word);
+  for (const word of writtenNameWords) if (isNameLike(word)) identityWords.add(word);
   for (const segment of nameSegments) {
-    const words = contentWords(segment).filter((word) => !APPEARANCE_WORDS.has(word) && !FRAMING_WORDS.has(word));
+    const words = writtenWords(segment).filter((word) => !APPEARANCE_WORDS.has(word) && !FRAMING_WORDS.has(word));
     if (words.length >= 2) identityPhrases.push(words);
   }
   // Triggers are often the character's name ("okuzora kohaku", "wendy marvell"), followed by appearance tags.
   for (const trigger of triggers) {
-    const words = contentWords(trigger);
+    const words = writtenWords(trigger);
     if (words.some(isNameLike) && words.every((word) => !APPEARANCE_WORDS.has(word))) {
       for (const word of words) if (isNameLike(word)) identityWords.add(word);
     }
@@ -223,6 +238,12 @@ export function evidenceFor(
       consider(WEAK, `its name "${adapter.name.slice(0, 60)}" says ${quoted}`);
       continue;
     }
+    if (adapter.category === 'style' && phrase.kind === 'name' && word.length >= 4 && !isDictionaryWord(word)) {
+      // An artist the task asks for by name ("Monet style" for "Claude Monet/Oscar-Claude Monet style"). Not a
+      // character: "Mona Lisa" names no Lisa Simpson, and characters have their own naming rule.
+      consider(WEAK, `its name "${adapter.name.slice(0, 60)}" names ${quoted}`);
+      continue;
+    }
     if (phrase.kind === 'name') {
       // One word of a longer name: only when the task holds most of the name, not "Fight Posing (Trained on Matrix
       // Movies)" for a train.
@@ -231,22 +252,27 @@ export function evidenceFor(
       const backed = profile.phrases.some(
         (other) => other.kind !== 'name' && other.words.some((otherWord) => related(otherWord, word)),
       );
-      // and only for a task of one word: "Union Suits" is no space suit.
+      // and only for a task of one word: "Union Suits" is no space suit; and only the word the name is about, its
+      // last: "Sunrise Stance" is a stance, not a sunrise.
+      const isNameHead = related(profile.nameWords[profile.nameWords.length - 1] ?? '', word);
       if (
         nameCoverage > 0.5 ||
-        (nameCoverage === 0.5 && backed && words.filter((w) => !FILE_WORDS.has(w)).length === 1)
+        (nameCoverage === 0.5 && backed && isNameHead && words.filter((w) => !FILE_WORDS.has(w)).length === 1)
       )
         consider(WEAK, `its name "${adapter.name.slice(0, 60)}" says ${quoted}`);
       continue;
     }
     // A trigger or tag word: most of the name is in the task too, or the task is that one thing and the word is in
-    // the name or the adapter draws things (an object, an animal, a place). A style whose trigger happens to be the
+    // the name, or the adapter draws things (an object, an animal, a place) and its name is no help. A style whose trigger happens to be the
     // task's noun ("DruidMagicAI" with the trigger "forest") would bring in its own look.
-    const inName = profile.nameWords.some((nameWord) => related(nameWord, word));
+    const inName = profile.nameWords.some((nameWord) => related(nameWord, word) || joinedWith(nameWord, word));
     // Without the name's support, one tag word is enough only when it is the whole task ("rain", "a horse"): a tag
     // "tree" does not make "Night" a cherry blossom tree, nor a tag "painting" an outfit an oil painting.
     const wholeTask = words.filter((taskWord) => !FILE_WORDS.has(taskWord)).length === 1;
-    if (nameCoverage >= 0.5 || (wholeTask && (inName || depictsThings)))
+    // A thing whose name says something else ("Kanzashi" with the trigger "flower", "Kamehameha" tagged "comics")
+    // draws that something else; only a name that says nothing a prompt could hold ("JK制服") leaves it to the tags.
+    const nameSaysNothing = profile.nameWords.length === 0;
+    if (nameCoverage >= 0.5 || (wholeTask && (inName || (depictsThings && nameSaysNothing))))
       consider(WEAK, `matches ${KIND_LABEL[phrase.kind]} ${quoted}`);
   }
   // A style changes the look of the whole image: one shared word picks it only for a part of the prompt that asks
@@ -258,6 +284,16 @@ export function evidenceFor(
   const asksForLook = soleTask || namedForTask || words.some((word) => LOOK_WORDS.has(word));
   if (found && found.score < STRONG && adapter.category === 'style' && !asksForLook) return undefined;
   return found;
+}
+
+/**
+ * Whether one word ends in the other, run together with more ("Supercutecat" is a cat, "sunglasses" are glasses): names are often written as one word. Only ever checked together with a tag or trigger that says the
+ * word plainly.
+ */
+function joinedWith(nameWord: string, word: string): boolean {
+  const [longer, shorter] = nameWord.length > word.length ? [nameWord, word] : [word, nameWord];
+  // The last part is what a run-together word is about (a super cute cat is a cat; "inbox" is no box, "wooden" no wood).
+  return shorter.length >= 3 && longer.length - shorter.length >= 3 && longer.endsWith(shorter);
 }
 
 function isDistinctive(word: string, rarity: WordRarity): boolean {

@@ -2,14 +2,21 @@
  * Words of catalog text as people read them, for classification and grounding (not for BM25, which has its own
  * stemmed terms in ../text.ts): camelCase and snake_case split ("OilPainter" -> oil painter, "feet_through_wall" ->
  * feet through wall), booru escapes dropped ("kiriko \(overwatch\)"), diacritics folded, lower-cased. Han, kana
- * and hangul runs stay whole words.
+ * and hangul runs stay whole words, apart from Latin letters written against them ("DUNE沙丘" -> dune 沙丘,
+ * "蝴蝶ButterflyX" -> 蝴蝶 butterfly x): Civitai names often put both spellings side by side.
  */
+const LATIN_THEN_CJK =
+  /(\p{Script=Latin}|\p{N})(?=[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}])/gu;
+const CJK_THEN_LATIN =
+  /([\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}])(?=\p{Script=Latin}|\p{N})/gu;
 const WORD = /[\p{L}\p{N}]+/gu;
 
 export function splitWords(text: string): string[] {
   const spaced = text
     .normalize('NFKD')
     .replace(/\p{M}+/gu, '')
+    .replace(LATIN_THEN_CJK, '$1 ')
+    .replace(CJK_THEN_LATIN, '$1 ')
     // "OilPainter" -> "Oil Painter", "GameIconResearch" -> "Game Icon Research", "HTMLStyle" -> "HTML Style".
     .replace(/(\p{Ll})(\p{Lu})/gu, '$1 $2')
     .replace(/(\p{Lu})(\p{Lu}\p{Ll})/gu, '$1 $2')

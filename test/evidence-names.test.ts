@@ -1,0 +1,98 @@
+import { describe, expect, it } from 'vitest';
+import { splitWords } from '../src/catalog/classify/words.js';
+import { splitCompound } from '../src/stylus/dictionary.js';
+import { composeOffline } from '../src/stylus/offline-composer.js';
+import type { Candidate } from '../src/stylus/types.js';
+import { makeAdapter } from './support/adapters.js';
+
+/**
+ * How the composer reads adapter names as Civitai writes them (names from the 2023-07 dump): two scripts run
+ * together, words run together, a name whose last word is what it draws, an artist asked for by name, and a thing
+ * whose name says it is something else than its tags.
+ */
+const catalog = [
+  makeAdapter({ id: 'civitai:1', name: '(background) DUNE沙丘', category: 'background', triggerWords: ['dune'] }),
+  makeAdapter({ id: 'civitai:2', name: '蝴蝶ButterflyX', category: 'object', tags: ['objects'] }),
+  makeAdapter({
+    id: 'civitai:3',
+    name: 'Modern Apartment Building（现代公寓楼效果）LoRa',
+    category: 'building',
+    triggerWords: ['mabuilding'],
+    tags: ['architecture', 'buildings'],
+  }),
+  makeAdapter({
+    id: 'civitai:4',
+    name: 'Claude Monet/Oscar-Claude Monet style',
+    category: 'style',
+    triggerWords: ['painting \\(medium\\)'],
+  }),
+  makeAdapter({ id: 'civitai:5', name: 'Lisa Simpson', category: 'character', triggerWords: ['lisa simpson'] }),
+  makeAdapter({
+    id: 'civitai:6',
+    name: 'Kanzashi - かんざし',
+    category: 'clothing',
+    triggerWords: ['kanzashi, flower'],
+  }),
+  makeAdapter({
+    id: 'civitai:7',
+    name: 'Sunrise Stance大张一刀流',
+    category: 'pose',
+    triggerWords: ['sunrise stance'],
+  }),
+  makeAdapter({ id: 'civitai:8', name: 'Supercutecat_v10', category: 'animal', tags: ['cat', 'animal'] }),
+  makeAdapter({ id: 'civitai:9', name: 'Gameiconresearch_bottle3', category: 'object', tags: ['bottle'] }),
+  makeAdapter({
+    id: 'civitai:10',
+    name: 'XSarchitectural-17SciencefictioncityonMars',
+    category: 'building',
+    tags: ['buildings', 'scifi landscape'],
+  }),
+];
+const candidates: Candidate[] = catalog.map((adapter, rank) => ({ adapter, score: 1 / (rank + 1), rank }));
+
+function picks(prompt: string): string[] {
+  return composeOffline(prompt, candidates).flatMap((task) => task.adapters.map((adapter) => adapter.adapterId));
+}
+
+describe('words of Civitai names', () => {
+  it('splits Latin words written against Han or kana', () => {
+    expect(splitWords('DUNE沙丘')).toEqual(['dune', '沙丘']);
+    expect(splitWords('蝴蝶ButterflyX')).toEqual(['蝴蝶', 'butterfly', 'x']);
+  });
+
+  it('splits long run-together words into dictionary words, and leaves names whole', () => {
+    expect(splitCompound('gameiconresearch')).toEqual(['game', 'icon', 'research']);
+    expect(splitCompound('superhighrisebuilding')).toEqual(['super', 'highrise', 'building']);
+    expect(splitCompound('okuzorakohaku')).toBeUndefined();
+    expect(splitCompound('takanashi')).toBeUndefined();
+    expect(splitCompound('architecture')).toBeUndefined();
+  });
+});
+
+describe('evidence from names as Civitai writes them', () => {
+  it('finds the thing a name spells beside its Han or kana spelling', () => {
+    expect(picks('a group of skiers walking up a sand dune')).toContain('civitai:1');
+    expect(picks('a monarch butterfly')).toContain('civitai:2');
+  });
+
+  it('takes the last two words of a longer name as what it draws', () => {
+    expect(picks('a beach with apartment buildings next to it')).toContain('civitai:3');
+    expect(picks('a modern kitchen')).not.toContain('civitai:3');
+  });
+
+  it('gives an artist style to a task that names the artist, never a character sharing a first name', () => {
+    expect(picks('a painting of a sports car in the style of Monet')).toContain('civitai:4');
+    expect(picks('the mona lisa')).toEqual([]);
+  });
+
+  it('does not take a thing whose name says it is something else, nor half a name that is not its head', () => {
+    expect(picks('a flower')).not.toContain('civitai:6');
+    expect(picks('a pickup truck at the beach at sunrise')).not.toContain('civitai:7');
+  });
+
+  it('reads run-together names: a super cute cat is a cat, a science fiction city on Mars a city on Mars', () => {
+    expect(picks('a cat')).toContain('civitai:8');
+    expect(picks('bottles')).toContain('civitai:9');
+    expect(picks('an astronaut in the city of Mars')).toContain('civitai:10');
+  });
+});
