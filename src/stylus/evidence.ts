@@ -265,7 +265,12 @@ export function evidenceFor(
     // A trigger or tag word: most of the name is in the task too, or the task is that one thing and the word is in
     // the name, or the adapter draws things (an object, an animal, a place) and its name is no help. A style whose trigger happens to be the
     // task's noun ("DruidMagicAI" with the trigger "forest") would bring in its own look.
-    const inName = profile.nameWords.some((nameWord) => related(nameWord, word) || joinedWith(nameWord, word));
+    // In the name as what it draws: the last word of a part of the name ("EdobHorse", "Thin round glasses"), not a
+    // word that says which one ("Pipe Dreams" are no pipe, "Sailor Moon Outfit" dresses no sailor).
+    const inName = profile.nameSegments.some((segment) => {
+      const last = segment.filter((nameWord) => LATIN_WORD.test(nameWord)).at(-1);
+      return last !== undefined && (related(last, word) || joinedWith(last, word));
+    });
     // Without the name's support, one tag word is enough only when it is the whole task ("rain", "a horse"): a tag
     // "tree" does not make "Night" a cherry blossom tree, nor a tag "painting" an outfit an oil painting.
     const wholeTask = words.filter((taskWord) => !FILE_WORDS.has(taskWord)).length === 1;
