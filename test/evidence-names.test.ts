@@ -47,6 +47,8 @@ const catalog = [
     category: 'building',
     tags: ['buildings', 'scifi landscape'],
   }),
+  makeAdapter({ id: 'civitai:11', name: 'Vault Jumpsuit (Fallout) LoRA', category: 'clothing', tags: ['suit'] }),
+  makeAdapter({ id: 'civitai:12', name: 'Glasses LoRA', category: 'clothing', triggerWords: ['Sunglasses'] }),
 ];
 const candidates: Candidate[] = catalog.map((adapter, rank) => ({ adapter, score: 1 / (rank + 1), rank }));
 
@@ -94,5 +96,10 @@ describe('evidence from names as Civitai writes them', () => {
     expect(picks('a cat')).toContain('civitai:8');
     expect(picks('bottles')).toContain('civitai:9');
     expect(picks('an astronaut in the city of Mars')).toContain('civitai:10');
+    expect(picks('a man wearing sunglasses and a business suit')).toContain('civitai:12');
+  });
+
+  it('does not read a dictionary word as the word it ends in: a jumpsuit is no suit', () => {
+    expect(picks('a suit')).not.toContain('civitai:11');
   });
 });

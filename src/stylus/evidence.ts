@@ -292,13 +292,15 @@ export function evidenceFor(
 }
 
 /**
- * Whether one word ends in the other, run together with more ("Supercutecat" is a cat, "sunglasses" are glasses): names are often written as one word. Only ever checked together with a tag or trigger that says the
- * word plainly.
+ * Whether a task word and a name word are one thing run together with more: the task asks for a kind of what the
+ * name draws ("sunglasses" from "Glasses LoRA"), or the name runs words together ending in the task's word
+ * ("Supercutecat" is a cat). A dictionary word that ends in another is a different thing: a jumpsuit is no suit,
+ * an inbox no box. The last part is what a run-together word is about: "wooden" is no wood.
  */
 function joinedWith(nameWord: string, word: string): boolean {
-  const [longer, shorter] = nameWord.length > word.length ? [nameWord, word] : [word, nameWord];
-  // The last part is what a run-together word is about (a super cute cat is a cat; "inbox" is no box, "wooden" no wood).
-  return shorter.length >= 3 && longer.length - shorter.length >= 3 && longer.endsWith(shorter);
+  const endsIn = (longer: string, shorter: string) =>
+    shorter.length >= 3 && longer.length - shorter.length >= 3 && longer.endsWith(shorter);
+  return endsIn(word, nameWord) || (endsIn(nameWord, word) && !isDictionaryWord(nameWord));
 }
 
 function isDistinctive(word: string, rarity: WordRarity): boolean {
