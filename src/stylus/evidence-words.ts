@@ -20,7 +20,7 @@ export const FRAMING_WORDS: ReadonlySet<string> = new Set(
   (
     'photo photograph picture image view portrait shot scene background foreground close up closeup side ' +
     'front back top bottom left right middle center corner girl boy woman man person people lady guy solo ' +
-    '1girl 1boy female male'
+    '1girl 1boy female male full body upper lower'
   )
     .split(' ')
     .map(singular),
