@@ -49,6 +49,7 @@ const catalog = [
   }),
   makeAdapter({ id: 'civitai:11', name: 'Vault Jumpsuit (Fallout) LoRA', category: 'clothing', tags: ['suit'] }),
   makeAdapter({ id: 'civitai:12', name: 'Glasses LoRA', category: 'clothing', triggerWords: ['Sunglasses'] }),
+  makeAdapter({ id: 'civitai:13', name: 'White Nun', category: 'clothing', triggerWords: ['nun, full_body'] }),
 ];
 const candidates: Candidate[] = catalog.map((adapter, rank) => ({ adapter, score: 1 / (rank + 1), rank }));
 
@@ -97,6 +98,11 @@ describe('evidence from names as Civitai writes them', () => {
     expect(picks('bottles')).toContain('civitai:9');
     expect(picks('an astronaut in the city of Mars')).toContain('civitai:10');
     expect(picks('a man wearing sunglasses and a business suit')).toContain('civitai:12');
+  });
+
+  it('never takes how a picture is framed as evidence', () => {
+    expect(picks('a beautiful woman, full body')).toEqual([]);
+    expect(picks('a nun')).toContain('civitai:13');
   });
 
   it('does not read a dictionary word as the word it ends in: a jumpsuit is no suit', () => {
