@@ -147,6 +147,19 @@ describe('composeTasks with an LLM', () => {
     ]);
   });
 
+  it("drops an LLM's style pick whose name brings in an artist the prompt does not name, keeps it when it does", async () => {
+    const pick = [{ task: 'ukiyo-e woodblock print style', adapters: [{ id: alias('hf:a/hokusai'), reason: 'waves' }] }];
+    stub.queueChat(reply(pick), reply(pick));
+    const foreign = await composeTasks({ prompt: PROMPT, candidates, llm: { client, model: 'gpt-test' } });
+    expect(foreign.tasks).toEqual([{ task: 'ukiyo-e woodblock print style', adapters: [] }]);
+    const named = await composeTasks({
+      prompt: 'a corgi astronaut floating in space, ukiyo-e woodblock print style like Hokusai',
+      candidates,
+      llm: { client, model: 'gpt-test' },
+    });
+    expect(named.tasks[0]?.adapters.map((adapter) => adapter.adapterId)).toEqual(['hf:a/hokusai']);
+  });
+
   it('retries once on a reply that is not JSON, then uses the good second reply', async () => {
     stub.queueChat({ content: 'Sure! Here are the tasks: corgi, space' }, reply([{ task: 'space', adapters: [] }]));
     const result = await composeTasks({ prompt: PROMPT, candidates, llm: { client, model: 'gpt-test' } });

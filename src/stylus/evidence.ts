@@ -336,14 +336,33 @@ function bringsForeignName(
   taskSet: ReadonlySet<string>,
   category: Adapter['category'],
 ): boolean {
-  if (THING_CATEGORIES.has(category)) return false;
+  return foreignWord(profile, taskSet, category) !== undefined;
+}
+
+function foreignWord(
+  profile: AdapterProfile,
+  taskSet: ReadonlySet<string>,
+  category: Adapter['category'],
+): string | undefined {
+  if (THING_CATEGORIES.has(category)) return undefined;
   // A part of the name the task holds whole makes the rest a maker's or a series' label: "Watercolor Painting
   // (vizsumit)" for a watercolor painting.
   if (category === 'style' && profile.nameSegments.some((segment) => segment.every((word) => covers(taskSet, word))))
-    return false;
+    return undefined;
   const proper = profile.nameWords.filter(
     (word) => word.length >= 3 && !isDictionaryWord(word) && /^[a-z]+$/.test(word),
   );
   // "Claude Monet style" for "Monet style": the task names the artist.
-  return proper.length > 0 && !proper.some((word) => covers(taskSet, word));
+  if (proper.some((word) => covers(taskSet, word))) return undefined;
+  return proper[0];
+}
+
+/**
+ * The proper name (an artist, a franchise) in the name of a style or uncategorised adapter that `text` does not
+ * hold: a concept nobody asked for. Checked against the whole prompt for any composer's picks (caps.ts), so an LLM's
+ * pick for one span may rest on a name written in another.
+ */
+export function foreignNameIn(text: string, adapter: Adapter): string | undefined {
+  if (adapter.category === 'character') return undefined;
+  return foreignWord(profileOf(adapter), new Set(taskWords(text)), adapter.category);
 }
