@@ -1,4 +1,5 @@
-import nlp from 'compromise';
+import { createRequire } from 'node:module';
+import type TwoNlp from 'compromise/two';
 import { contentTokens } from '../catalog/text.js';
 
 /**
@@ -10,6 +11,8 @@ import { contentTokens } from '../catalog/text.js';
  */
 
 interface Word {
+  /** Position in the prompt. */
+  index: number;
   text: string;
   lower: string;
   tags: Set<string>;
@@ -149,12 +152,27 @@ function isCardinal(word: Word): boolean {
   return word.tags.has('Value') && !/\d/.test(word.text);
 }
 
-/** compromise's lexicon: what a word is when it knows it (undefined for words it only guesses). */
-const LEXICON = (nlp.model() as { one: { lexicon: Record<string, string | undefined> } }).one.lexicon;
+type Nlp = typeof TwoNlp;
+let tagger: { nlp: Nlp; lexicon: Record<string, string | undefined> } | undefined;
+
+/**
+ * compromise's tagger (its "two" level: tags, no phrase API we do not use), loaded on first use from its one-file
+ * CommonJS bundle: the ES module build is hundreds of files and costs a command that never segments ~0.2 s more.
+ */
+function loadTagger(): { nlp: Nlp; lexicon: Record<string, string | undefined> } {
+  if (!tagger) {
+    const nlp = createRequire(import.meta.url)('compromise/two') as Nlp;
+    // compromise's lexicon: what a word is when it knows it (undefined for words it only guesses).
+    const lexicon = (nlp.model() as { one: { lexicon: Record<string, string | undefined> } }).one.lexicon;
+    tagger = { nlp, lexicon };
+  }
+  return tagger;
+}
 const NOUN_TAGS = new Set(['Singular', 'Plural', 'Uncountable', 'Noun']);
 
 function keeps(word: Word, next: Word | undefined, previous: Word | undefined, phraseOpen: boolean): boolean {
   const { tags, lower } = word;
+  const lexicon = loadTagger().lexicon;
   if (LINK_WORDS.has(lower) || MEASURE_WORDS.has(lower)) return false;
   if (tags.has('Pronoun') || POSSESSIVE_PRONOUNS.has(lower)) return false;
   if (tags.has('Determiner') || tags.has('Preposition') || tags.has('Conjunction')) return false;
@@ -165,10 +183,10 @@ function keeps(word: Word, next: Word | undefined, previous: Word | undefined, p
   const nextIsNoun = next !== undefined && (next.tags.has('Noun') || ING_NOUNS.has(next.lower));
   if (word.sentenceStart && tags.has('Infinitive') && nextIsNoun) return true;
   // A word the lexicon knows as a noun, read as a verb before another noun: "oil painting", "a portrait in oil paint".
-  if (tags.has('Verb') && nextIsNoun && NOUN_TAGS.has(LEXICON[lower] ?? '')) return true;
+  if (tags.has('Verb') && nextIsNoun && NOUN_TAGS.has(lexicon[lower] ?? '')) return true;
   // A word compromise does not know, guessed from its ending inside a phrase: "low poly" ("poly" is no adverb).
-  if (phraseOpen && LEXICON[lower] === undefined && tags.has('Adverb') && !lower.endsWith('ly')) return true;
-  if (phraseOpen && LEXICON[lower] === undefined && tags.has('Adverb') && previous?.tags.has('Adjective')) return true;
+  if (phraseOpen && lexicon[lower] === undefined && tags.has('Adverb') && !lower.endsWith('ly')) return true;
+  if (phraseOpen && lexicon[lower] === undefined && tags.has('Adverb') && previous?.tags.has('Adjective')) return true;
   // "neon lights, ...": a plural read as a verb right after a bare noun, before a preposition or the clause's end.
   if (
     phraseOpen &&
@@ -198,7 +216,7 @@ function joinsName(previous: Word | undefined, word: Word, next: Word | undefine
  * union of its parts) and the first word of each sentence marked.
  */
 function wordsOf(prompt: string): Word[] {
-  const sentences = nlp(prompt).json() as { terms: { text: string; tags: string[]; post: string }[] }[];
+  const sentences = loadTagger().nlp(prompt).json() as { terms: { text: string; tags: string[]; post: string }[] }[];
   const words: Word[] = [];
   for (const sentence of sentences) {
     let joinNext = false;
@@ -212,6 +230,7 @@ function wordsOf(prompt: string): Word[] {
         previous.post = term.post;
       } else {
         words.push({
+          index: words.length,
           text: term.text,
           lower: term.text.toLowerCase(),
           tags: new Set(term.tags),
