@@ -26,8 +26,9 @@ describe('segmentPrompt', () => {
     // Participles before a noun describe it; a bare verb form after a noun makes a compound.
     ['a punk squirrel in a studded leather jacket', ['punk squirrel', 'studded leather jacket']],
     ['a teddy bear driving a speed boat', ['teddy bear', 'driving a speed boat']],
-    // Quoted text is one task, commas and all.
+    // Quoted text is one task, commas and all, with the word that announces it.
     ["a yellow wall with 'Hello, world.' written on it", ['yellow wall', 'Hello world written']],
+    ["the word 'START' written above the word 'SMILING'", ['word START', 'written word SMILING']],
     // A later, shorter mention of a thing is the same task.
     ['A smiling sloth holding a big book. The sloth is happy.', ['smiling sloth', 'holding a big book', 'happy']],
     ["a close-up of a corgi's head", ['close-up', 'corgi head']],

@@ -299,7 +299,8 @@ function taskOfWord(word: Word, words: readonly Word[], owner: ReadonlyMap<numbe
   let previous: number | undefined;
   for (let index = word.index - 1; index >= 0 && !clauseEnds(index) && previous === undefined; index--)
     previous = owner.get(index);
-  const framesPrevious = FRAMING_WORDS.has(word.lower) && words[word.index + 1]?.lower !== 'of';
+  const after = words[word.index + 1];
+  const framesPrevious = FRAMING_WORDS.has(word.lower) && after?.lower !== 'of' && after?.quote === undefined;
   const inClause = framesPrevious ? (previous ?? next) : (next ?? previous);
   if (inClause !== undefined) return inClause;
   let nearest: number | undefined;
