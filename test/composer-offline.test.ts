@@ -75,6 +75,13 @@ describe('offline composer', () => {
     expect(tasks[0]?.adapters.map((a) => a.adapterId)).toEqual(['hf:t/blades']);
   });
 
+  it('gives quoted text, words to write, no adapter', () => {
+    const peace = makeAdapter({ id: 'hf:t/peace', name: 'Peace Sign', category: 'concept', tags: ['peace'] });
+    const tasks = composeOffline('a cup with "PEACE" written on it', [{ adapter: peace, score: 1, rank: 0 }]);
+    expect(tasks.map((task) => task.task)).toEqual(['cup', 'PEACE written']);
+    expect(tasks.flatMap((task) => task.adapters)).toEqual([]);
+  });
+
   it('answers with tasks and no adapters when there are no candidates', () => {
     const tasks = composeOffline(PROMPT, []);
     expect(tasks.length).toBe(3);

@@ -53,6 +53,11 @@ describe('segmentTasks', () => {
       { subject: 'fire', task: 'breathing fire' },
       { subject: 'castle', task: 'castle background' },
     ]);
+    // Quoted text is words to write: no adapter should draw "Peace".
+    expect(segmentTasks("a sign that says 'Peace'")).toEqual([
+      { subject: 'sign', task: 'sign' },
+      { subject: '', task: 'says Peace' },
+    ]);
     expect(segmentTasks("a photo of san francisco's golden gate bridge")).toEqual([
       { subject: "san francisco's golden gate bridge", task: 'photo of san francisco golden gate bridge' },
     ]);

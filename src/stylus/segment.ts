@@ -28,7 +28,10 @@ interface Word {
 
 /** One task of a prompt. */
 export interface Segment {
-  /** The noun phrase adapters are matched against ("fire"): the composer's evidence rules read its head word. */
+  /**
+   * The noun phrase adapters are matched against ("fire"): the composer's evidence rules read its head word. Empty
+   * for quoted text, which is words to write ("a sign that says 'Peace'"), not a thing or a look an adapter draws.
+   */
   subject: string;
   /** The subject with the prompt's other content words that belong to it, in prompt order ("breathing fire"). */
   task: string;
@@ -372,7 +375,10 @@ export function segmentTasks(prompt: string): Segment[] {
     const task = taskOfWord(word, words, owner);
     if (task !== undefined) tasks[task]?.joined.push(word);
   }
-  return tasks.map((task) => ({ subject: textOf(task.words), task: taskText(task, words) }));
+  return tasks.map((task) => ({
+    subject: task.words[0]?.quote === undefined ? textOf(task.words) : '',
+    task: taskText(task, words),
+  }));
 }
 
 /** The task texts of a prompt (what `stylus eval topics` scores). */
