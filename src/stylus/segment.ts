@@ -64,6 +64,14 @@ function loadTagger(): Tagger {
   return tagger;
 }
 
+/**
+ * Loads the tagger now. A long-running process (the bot) calls it at start, so the first member's composition does
+ * not hold the event loop for it; a one-shot command pays for it only when it segments.
+ */
+export function warmSegmenter(): void {
+  loadTagger();
+}
+
 function isProperNoun(word: Word | undefined): boolean {
   return word?.tags.has('ProperNoun') === true;
 }
