@@ -261,7 +261,7 @@ function nounPhrases(words: Word[]): Word[][] {
  * Function words say how things relate, not what is drawn: stopwords, pronouns, determiners, prepositions and
  * the spatial words of "next to" or "in front of", and counts ("two"), which quantify like "a" or "several".
  */
-export function isFunctionWord(word: { text: string; lower: string; tags: ReadonlySet<string> }): boolean {
+function isFunctionWord(word: Word): boolean {
   const { tags, lower } = word;
   if (contentTokens(word.text).size === 0) return true;
   if (LINK_WORDS.has(lower) || POSSESSIVE_PRONOUNS.has(lower) || lower === "'s" || lower === '’s') return true;
@@ -298,9 +298,9 @@ function taskFor(phrase: Word[], tasks: Task[]): number {
 
 /**
  * The task a content word outside every phrase joins: the next phrase of its clause ("breathing" -> "fire",
- * "photo" of "a photo of a cat" -> "cat", "two" -> "dogs"), else the previous one ("a man looks angry"). A framing
- * word that frames no "of" phrase says where the thing before it is ("a whale in the background"). Without a phrase
- * in the clause, the nearest phrase of the prompt.
+ * "photo" of "a photo of a cat" -> "cat"), else the previous one ("a man looks angry"). A framing word that frames
+ * no "of" phrase or quotation says where the thing before it is ("a whale in the background"). Without a phrase in
+ * the clause, the nearest phrase of the prompt.
  */
 function taskOfWord(word: Word, words: readonly Word[], owner: ReadonlyMap<number, number>): number | undefined {
   const clauseEnds = (index: number) => CLAUSE_END.test(words[index]?.post ?? '');
