@@ -37,7 +37,7 @@ describe('offline composer', () => {
     expect(result.composer).toBe('offline');
     expect(result.tasks.map((task) => task.task)).toEqual([
       'corgi astronaut',
-      'space',
+      'floating in space',
       'ukiyo-e woodblock print style',
     ]);
     const [corgi, space, ukiyo] = result.tasks;
@@ -65,6 +65,21 @@ describe('offline composer', () => {
     expect(composeOffline('a girl singing on a stage', candidates).flatMap((t) => t.adapters)).toEqual([]);
     const named = composeOffline('Hatsune Miku singing on a stage', candidates);
     expect(named.find((task) => /miku/i.test(task.task))?.adapters.map((a) => a.adapterId)).toEqual(['hf:t/miku']);
+  });
+
+  it('matches adapters against the noun phrase of a task, not the words joined to it', () => {
+    const blades = makeAdapter({ id: 'hf:t/blades', name: 'Blade Pack', category: 'object', tags: ['sword'] });
+    const tasks = composeOffline('a sword lying in the background', [{ adapter: blades, score: 1, rank: 0 }]);
+    // The task ends in "background"; its noun phrase is "sword", which the tag names.
+    expect(tasks.map((task) => task.task)).toEqual(['sword lying in the background']);
+    expect(tasks[0]?.adapters.map((a) => a.adapterId)).toEqual(['hf:t/blades']);
+  });
+
+  it('gives quoted text, words to write, no adapter', () => {
+    const peace = makeAdapter({ id: 'hf:t/peace', name: 'Peace Sign', category: 'concept', tags: ['peace'] });
+    const tasks = composeOffline('a cup with "PEACE" written on it', [{ adapter: peace, score: 1, rank: 0 }]);
+    expect(tasks.map((task) => task.task)).toEqual(['cup', 'PEACE written']);
+    expect(tasks.flatMap((task) => task.adapters)).toEqual([]);
   });
 
   it('answers with tasks and no adapters when there are no candidates', () => {

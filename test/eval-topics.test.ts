@@ -81,12 +81,12 @@ describe('stylus eval topics', () => {
       expect(line.prompt).toBe(labels[index]?.prompt);
       expect(Array.isArray(line.tasks) && line.tasks.every((task: unknown) => typeof task === 'string')).toBe(true);
     }
-    expect(lines[0].tasks).toEqual(['oil painting', 'cat', 'checkers']);
-    expect(lines[3].tasks).toEqual(['hamburger', 'hot dog', 'boxing ring']);
+    expect(lines[0].tasks).toEqual(['oil painting', 'cat', 'playing checkers']);
+    expect(lines[3].tasks).toEqual(['hamburger', 'fighting a hot dog', 'boxing ring']);
 
     const report = JSON.parse(result.stdout);
     // Row 1: 2 of 3 predicted match; row 2: 1 of 1; "molecule" has no gold and is skipped; row 4: "boxing ring" and
-    // "hot dog" ~ "hamburger and hot dog" (Jaccard 2/3): 2 of 3.
+    // "fighting a hot dog" ~ "hamburger and hot dog" (Jaccard 2/4): 2 of 3.
     expect(report.offline).toMatchObject({ rows: 3, predicted: 7, gold: 6, matched: 5 });
     expect(report.offline.precision).toBeCloseTo(5 / 7, 10);
     expect(report.offline.recall).toBeCloseTo(5 / 6, 10);

@@ -1,13 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { segmentPrompt } from '../src/stylus/segment.js';
+import { contentTokens } from '../src/catalog/text.js';
+import { segmentPrompt, segmentTasks } from '../src/stylus/segment.js';
 
 describe('segmentPrompt', () => {
   it.each([
     [
       'a corgi astronaut floating in space, ukiyo-e woodblock print style',
-      ['corgi astronaut', 'space', 'ukiyo-e woodblock print style'],
+      ['corgi astronaut', 'floating in space', 'ukiyo-e woodblock print style'],
     ],
-    ['an oil painting of a cat playing checkers', ['oil painting', 'cat', 'checkers']],
+    ['an oil painting of a cat playing checkers', ['oil painting', 'cat', 'playing checkers']],
     // Multi-word heads stay whole, after a comma too, where compromise reads "oil" as a verb and "lights" as one.
     ['a fox, oil painting', ['fox', 'oil painting']],
     ['neon lights in a rainy city, low poly', ['neon lights', 'rainy city', 'low poly']],
@@ -15,10 +16,22 @@ describe('segmentPrompt', () => {
       'a tennis match in the style of Egyptian hieroglyphic tomb paintings',
       ['tennis match', 'Egyptian hieroglyphic tomb paintings style'],
     ],
-    ['The Statue of Liberty with Mount Rushmore in the background', ['Statue of Liberty', 'Mount Rushmore']],
-    ['a hamburger fighting a hot dog in a boxing ring', ['hamburger', 'hot dog', 'boxing ring']],
-    ['two black holes next to a piece of cheese', ['black holes', 'cheese']],
+    [
+      'The Statue of Liberty with Mount Rushmore in the background',
+      ['Statue of Liberty', 'Mount Rushmore in the background'],
+    ],
+    ['a hamburger fighting a hot dog in a boxing ring', ['hamburger', 'fighting a hot dog', 'boxing ring']],
+    ['two black holes next to a piece of cheese', ['black holes', 'piece of cheese']],
     ['fire', ['fire']],
+    // Participles before a noun describe it; a bare verb form after a noun makes a compound.
+    ['a punk squirrel in a studded leather jacket', ['punk squirrel', 'studded leather jacket']],
+    ['a teddy bear driving a speed boat', ['teddy bear', 'driving a speed boat']],
+    // Quoted text is one task, commas and all, with the word that announces it.
+    ["a yellow wall with 'Hello, world.' written on it", ['yellow wall', 'Hello world written']],
+    ["the word 'START' written above the word 'SMILING'", ['word START', 'written word SMILING']],
+    // A later, shorter mention of a thing is the same task.
+    ['A smiling sloth holding a big book. The sloth is happy.', ['smiling sloth', 'holding a big book', 'happy']],
+    ["a close-up of a corgi's head", ['close-up', 'corgi head']],
   ])('%s', (prompt, expected) => {
     expect(segmentPrompt(prompt)).toEqual(expected);
   });
@@ -30,5 +43,52 @@ describe('segmentPrompt', () => {
 
   it('returns each task once', () => {
     expect(segmentPrompt('a cat, a cat and another cat')).toEqual(['cat']);
+  });
+});
+
+describe('segmentTasks', () => {
+  it('keeps the noun phrase as the subject the composer matches, with the joined words only in the task', () => {
+    expect(segmentTasks('a dragon breathing fire on a castle, in the background')).toEqual([
+      { subject: 'dragon', task: 'dragon' },
+      { subject: 'fire', task: 'breathing fire' },
+      { subject: 'castle', task: 'castle background' },
+    ]);
+    // Quoted text is words to write: no adapter should draw "Peace".
+    expect(segmentTasks("a sign that says 'Peace'")).toEqual([
+      { subject: 'sign', task: 'sign' },
+      { subject: '', task: 'says Peace' },
+    ]);
+    expect(segmentTasks("a photo of san francisco's golden gate bridge")).toEqual([
+      { subject: "san francisco's golden gate bridge", task: 'photo of san francisco golden gate bridge' },
+    ]);
+  });
+
+  // Function words the tasks may leave out: how things relate and how many, not what is drawn.
+  const FUNCTION_WORDS = new Set([
+    'next',
+    'front',
+    'its',
+    'two',
+    'three',
+    'around',
+    'without',
+    'above',
+    'against',
+    'one',
+  ]);
+
+  it.each([
+    'A penguin wearing aviator goggles and flying confidently next to a bemused eagle.',
+    'A tornado made of sharks crashing into a skyscraper. painting in the style of Hokusai.',
+    'a photograph of an armadillo playing a bagpipe while standing on one leg',
+    'Two cups of coffee, one with latte art of yin yang symbol. The other has latte art of a heart.',
+    'a pen-and-ink crosshatched drawing of a sphere with dark square on it',
+    'A donkey is playing tug-of-war against an octopus. The donkey holds the rope in its mouth.',
+    'a milk carton pouring milk into a large glass in front of three apples',
+    'a cat jumps over a baby gate',
+  ])('puts every content word of "%s" in a task', (prompt) => {
+    const covered = new Set(segmentPrompt(prompt).flatMap((task) => [...contentTokens(task)]));
+    const lost = [...contentTokens(prompt)].filter((token) => !covered.has(token) && !FUNCTION_WORDS.has(token));
+    expect(lost).toEqual([]);
   });
 });

@@ -9,6 +9,7 @@ import { CompositionStore } from '../state/compositions.js';
 import { GuildSettingsStore } from '../state/guild-settings.js';
 import { openStateKeyv } from '../state/keyv.js';
 import { SERVING_BUSY_TIMEOUT_MS } from '../storage/busy.js';
+import { warmSegmenter } from '../stylus/segment.js';
 import { settledWithin } from '../util/deadline.js';
 import { AdapterNameCache } from './adapter-name-cache.js';
 import { createDiscordClient } from './client.js';
@@ -59,6 +60,7 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
     // Anything that fails from here on (a damaged catalog, a refused login) must not leave connections open.
     const adapterNames = new AdapterNameCache(services.store, log);
     await adapterNames.warm();
+    warmSegmenter();
     context = {
       services,
       compositions: new CompositionStore(compositionsKeyv.keyv, log),

@@ -1,10 +1,10 @@
 import { DEFAULT_MAX_ADAPTERS, enforceCaps, MAX_ADAPTERS_PER_TASK, MAX_STYLE_ADAPTERS } from './caps.js';
 import { type Evidence, evidenceFor, NO_RARITY, taskNamesCharacter, type WordRarity } from './evidence.js';
-import { segmentPrompt } from './segment.js';
+import { segmentTasks } from './segment.js';
 import type { Candidate, ComposedTask } from './types.js';
 
 /**
- * The deterministic composer (no LLM): tasks from `segmentPrompt`, then for each task the candidates with evidence
+ * The deterministic composer (no LLM): tasks from `segmentTasks`, then for each task the candidates with evidence
  * that they depict it (evidence.ts): the paper's filter against adapters that bring in foreign concepts, made strict
  * enough for a public server. A character adapter only for a task that names the character; at most two styles; at
  * most three adapters per task and `maxAdapters` in all, the best-evidenced first, so no image stacks more.
@@ -23,20 +23,21 @@ export function composeOffline(
 ): ComposedTask[] {
   const maxAdapters = options.maxAdapters ?? DEFAULT_MAX_ADAPTERS;
   const rarity = options.rarity ?? NO_RARITY;
-  const tasks = segmentPrompt(prompt);
+  const tasks = segmentTasks(prompt);
   // Score every (task, adapter) pair, then hand out the best pairs first so each adapter goes to the task it fits
-  // best; ties fall to the better retrieval rank.
+  // best; ties fall to the better retrieval rank. Evidence reads the task's noun phrase (its head word is what the
+  // task is about), not the action or framing words joined to it ("fire", not "breathing fire").
   const pairs: { taskIndex: number; candidate: Candidate; evidence: Evidence }[] = [];
-  tasks.forEach((task, taskIndex) => {
+  tasks.forEach(({ subject }, taskIndex) => {
     for (const candidate of candidates) {
       const { adapter } = candidate;
-      if (adapter.category === 'character' && !taskNamesCharacter(task, adapter)) continue;
-      const evidence = evidenceFor(task, adapter, rarity, tasks.length === 1);
+      if (adapter.category === 'character' && !taskNamesCharacter(subject, adapter)) continue;
+      const evidence = evidenceFor(subject, adapter, rarity, tasks.length === 1);
       if (evidence) pairs.push({ taskIndex, candidate, evidence });
     }
   });
   pairs.sort((a, b) => b.evidence.score - a.evidence.score || a.candidate.rank - b.candidate.rank);
-  const assigned: ComposedTask[] = tasks.map((task) => ({ task, adapters: [] }));
+  const assigned: ComposedTask[] = tasks.map(({ task }) => ({ task, adapters: [] }));
   const used = new Set<string>();
   let styles = 0;
   for (const pair of pairs) {

@@ -1,174 +1,136 @@
-import nlp from 'compromise';
+import { createRequire } from 'node:module';
+import type TwoNlp from 'compromise/two';
 import { contentTokens } from '../catalog/text.js';
+import { FRAMING_WORDS, ING_NOUNS, LINK_WORDS, MEASURE_WORDS, POSSESSIVE_PRONOUNS } from './segment-words.js';
 
 /**
  * Offline task segmentation: a prompt becomes the noun phrases and style phrases an adapter could be about
  * ("a corgi astronaut floating in space, ukiyo-e woodblock print style" -> corgi astronaut, space, ukiyo-e
  * woodblock print style). compromise tags each word; a phrase is a run of nouns and their modifiers, cut at
- * verbs, prepositions, conjunctions, determiners and punctuation. Tuned on PartiPrompts against the Stylus
+ * verbs, prepositions, conjunctions, determiners and punctuation. Every other content word of the prompt (an action,
+ * a framing word, an adverb) joins the phrase it belongs to ("breathing fire"), so no part of the prompt is lost,
+ * while the phrase itself stays the task's subject for the composer. Tuned on PartiPrompts against the Stylus
  * composer's keywords with general rules only (see `stylus eval topics`).
  */
 
 interface Word {
+  /** Position in the prompt. */
+  index: number;
   text: string;
   lower: string;
   tags: Set<string>;
   sentenceStart: boolean;
   /** Punctuation or space that follows the word as written. */
   post: string;
+  /** For a word of quoted text ("a sign that says 'Deep Learning'"): the position of the quotation's first word. */
+  quote?: number;
 }
 
-/** Spatial and linking words compromise sometimes tags as adjectives or nouns ("next to", "in front of"). */
-const LINK_WORDS = new Set([
-  'about',
-  'above',
-  'across',
-  'after',
-  'against',
-  'along',
-  'among',
-  'around',
-  'atop',
-  'away',
-  'before',
-  'behind',
-  'below',
-  'beneath',
-  'beside',
-  'besides',
-  'between',
-  'beyond',
-  'down',
-  'front',
-  'inside',
-  'near',
-  'next',
-  'outside',
-  'over',
-  'through',
-  'together',
-  'toward',
-  'towards',
-  'under',
-  'underneath',
-  'upon',
-  'within',
-  'without',
-]);
-
-/** Counting and container words that frame the real subject ("a piece of cheese", "a pair of headphones"). */
-const MEASURE_WORDS = new Set([
-  'piece',
-  'pieces',
-  'pair',
-  'pairs',
-  'bunch',
-  'group',
-  'couple',
-  'lot',
-  'lots',
-  'number',
-]);
-
-/** Nouns ending in -ing that are things, not actions; other -ing words after a noun start a verb phrase. */
-const ING_NOUNS = new Set([
-  'painting',
-  'paintings',
-  'drawing',
-  'drawings',
-  'building',
-  'buildings',
-  'ceiling',
-  'clothing',
-  'wedding',
-  'morning',
-  'evening',
-  'engraving',
-  'etching',
-  'carving',
-  'lighting',
-  'frosting',
-  'icing',
-  'stuffing',
-  'pudding',
-  'dumpling',
-  'dumplings',
-  'railing',
-  'landing',
-  'sibling',
-  'string',
-  'spring',
-  'thing',
-  'things',
-  'king',
-  'ring',
-  'wing',
-  'wings',
-  'swing',
-  'sling',
-  'sing',
-  'ping',
-]);
-
-/** Framing and layout nouns: where or how something is shown, not what an adapter could draw. */
-const FRAMING_WORDS = new Set([
-  'photo',
-  'photos',
-  'photograph',
-  'picture',
-  'image',
-  'view',
-  'portrait',
-  'background',
-  'foreground',
-  'side',
-  'middle',
-  'center',
-  'centre',
-  'corner',
-  'edge',
-  'top',
-  'bottom',
-  'set',
-  'series',
-  'shape',
-  'word',
-  'words',
-]);
-
-const POSSESSIVE_PRONOUNS = new Set(['its', 'his', 'her', 'their', 'my', 'your', 'our', 'whose']);
+/** One task of a prompt. */
+export interface Segment {
+  /**
+   * The noun phrase adapters are matched against ("fire"): the composer's evidence rules read its head word. Empty
+   * for quoted text, which is words to write ("a sign that says 'Peace'"), not a thing or a look an adapter draws.
+   */
+  subject: string;
+  /** The subject with the prompt's other content words that belong to it, in prompt order ("breathing fire"). */
+  task: string;
+}
 
 const CLAUSE_END = /[,.;:!?()"“”]/;
+const QUOTE = /["“”‘’']/;
 const STARTS_UPPER = /^\p{Lu}/u;
+const POSSESSIVE_CLITIC = /['’]s$/i;
+const FUNCTION_TAGS = ['Pronoun', 'Determiner', 'Preposition', 'Conjunction', 'Copula', 'Auxiliary', 'Modal'];
+
+type Nlp = typeof TwoNlp;
+interface Tagger {
+  nlp: Nlp;
+  /** compromise's lexicon: what a word is when it knows it (undefined for words it only guesses). */
+  lexicon: Record<string, string | undefined>;
+}
+let tagger: Tagger | undefined;
+
+/**
+ * compromise's tagger (its "two" level: the tags, without the phrase API we do not use), loaded on first use from
+ * its one-file CommonJS bundle: the ES module build is hundreds of files and costs every start-up ~0.2 s more.
+ */
+function loadTagger(): Tagger {
+  if (!tagger) {
+    const nlp = createRequire(import.meta.url)('compromise/two') as Nlp;
+    const lexicon = (nlp.model() as { one: { lexicon: Record<string, string | undefined> } }).one.lexicon;
+    tagger = { nlp, lexicon };
+  }
+  return tagger;
+}
+
+/**
+ * Loads the tagger now. A long-running process (the bot) calls it at start, so the first member's composition does
+ * not hold the event loop for it; a one-shot command pays for it only when it segments.
+ */
+export function warmSegmenter(): void {
+  loadTagger();
+}
 
 function isProperNoun(word: Word | undefined): boolean {
   return word?.tags.has('ProperNoun') === true;
 }
 
+/** A count written as a word ("two", "three-quarters"): a quantifier, like "a" or "several". */
 function isCardinal(word: Word): boolean {
   return word.tags.has('Value') && !/\d/.test(word.text);
 }
 
-/** compromise's lexicon: what a word is when it knows it (undefined for words it only guesses). */
-const LEXICON = (nlp.model() as { one: { lexicon: Record<string, string | undefined> } }).one.lexicon;
 const NOUN_TAGS = new Set(['Singular', 'Plural', 'Uncountable', 'Noun']);
 
-function keeps(word: Word, next: Word | undefined, previous: Word | undefined, phraseOpen: boolean): boolean {
+/**
+ * A participle or gerund used as an adjective: after a determiner or an adjective and before a noun ("a studded
+ * leather jacket", "a smashed windshield", "a boxing ring"), not after a noun, where it starts an action.
+ */
+function isAttributive(word: Word, next: Word | undefined, before: Word | undefined, phraseOpen: boolean): boolean {
+  const { tags } = word;
+  if (!(tags.has('Gerund') || tags.has('PastTense') || tags.has('Participle'))) return false;
+  if (!next || !before || CLAUSE_END.test(word.post) || CLAUSE_END.test(before.post)) return false;
+  if (!next.tags.has('Noun') && !next.tags.has('Adjective')) return false;
+  if (before.tags.has('Determiner') || POSSESSIVE_PRONOUNS.has(before.lower)) return true;
+  return phraseOpen && before.tags.has('Adjective') && !before.tags.has('Noun');
+}
+
+function keeps(
+  word: Word,
+  next: Word | undefined,
+  previous: Word | undefined,
+  phraseOpen: boolean,
+  before: Word | undefined,
+): boolean {
   const { tags, lower } = word;
+  const { lexicon } = loadTagger();
   if (LINK_WORDS.has(lower) || MEASURE_WORDS.has(lower)) return false;
   if (tags.has('Pronoun') || POSSESSIVE_PRONOUNS.has(lower)) return false;
   if (tags.has('Determiner') || tags.has('Preposition') || tags.has('Conjunction')) return false;
   // A capitalised word before a name belongs to the name ("Mount Rushmore", tagged as a verb otherwise).
   if (STARTS_UPPER.test(word.text) && isProperNoun(next)) return true;
   if (tags.has('Noun') || tags.has('Adjective') || tags.has('Value') || ING_NOUNS.has(lower)) return true;
+  if (isAttributive(word, next, before, phraseOpen)) return true;
   // Prompts are descriptions, not orders: a sentence-initial "verb" before a noun is a noun ("Oil painting").
   const nextIsNoun = next !== undefined && (next.tags.has('Noun') || ING_NOUNS.has(next.lower));
   if (word.sentenceStart && tags.has('Infinitive') && nextIsNoun) return true;
   // A word the lexicon knows as a noun, read as a verb before another noun: "oil painting", "a portrait in oil paint".
-  if (tags.has('Verb') && nextIsNoun && NOUN_TAGS.has(LEXICON[lower] ?? '')) return true;
+  if (tags.has('Verb') && nextIsNoun && NOUN_TAGS.has(lexicon[lower] ?? '')) return true;
+  // A bare verb form after a singular noun is no verb ("a cat jump" is no English) unless it takes an object ("the
+  // dog bit a child"): a compound ("a speed boat").
+  if (
+    phraseOpen &&
+    tags.has('Infinitive') &&
+    previous?.tags.has('Singular') &&
+    !CLAUSE_END.test(previous.post) &&
+    !/(s|ing|ed)$/.test(lower) &&
+    !next?.tags.has('Determiner')
+  )
+    return true;
   // A word compromise does not know, guessed from its ending inside a phrase: "low poly" ("poly" is no adverb).
-  if (phraseOpen && LEXICON[lower] === undefined && tags.has('Adverb') && !lower.endsWith('ly')) return true;
-  if (phraseOpen && LEXICON[lower] === undefined && tags.has('Adverb') && previous?.tags.has('Adjective')) return true;
+  if (phraseOpen && lexicon[lower] === undefined && tags.has('Adverb') && !lower.endsWith('ly')) return true;
+  if (phraseOpen && lexicon[lower] === undefined && tags.has('Adverb') && previous?.tags.has('Adjective')) return true;
   // "neon lights, ...": a plural read as a verb right after a bare noun, before a preposition or the clause's end.
   if (
     phraseOpen &&
@@ -195,11 +157,14 @@ function joinsName(previous: Word | undefined, word: Word, next: Word | undefine
 
 /**
  * compromise's words, with hyphenated compounds rejoined ("ukiyo-e", "high-backed": one word, tagged with the
- * union of its parts) and the first word of each sentence marked.
+ * union of its parts), the first word of each sentence marked, and quoted text marked as such.
  */
 function wordsOf(prompt: string): Word[] {
-  const sentences = nlp(prompt).json() as { terms: { text: string; tags: string[]; post: string }[] }[];
+  const sentences = loadTagger().nlp(prompt).json() as {
+    terms: { text: string; tags: string[]; pre: string; post: string }[];
+  }[];
   const words: Word[] = [];
+  let quoteStart: number | undefined;
   for (const sentence of sentences) {
     let joinNext = false;
     sentence.terms.forEach((term, index) => {
@@ -210,29 +175,39 @@ function wordsOf(prompt: string): Word[] {
         previous.lower = previous.text.toLowerCase();
         for (const tag of term.tags) previous.tags.add(tag);
         previous.post = term.post;
+        // A compound with a content part is a content word: "pen-and-ink", "tug-of-war", "a four-leaf clover".
+        if (['Noun', 'Adjective', 'Verb'].some((tag) => previous.tags.has(tag)))
+          for (const tag of [...FUNCTION_TAGS, 'Value']) previous.tags.delete(tag);
       } else {
         words.push({
+          index: words.length,
           text: term.text,
           lower: term.text.toLowerCase(),
           tags: new Set(term.tags),
           post: term.post,
           sentenceStart: index === 0 || CLAUSE_END.test(sentence.terms[index - 1]?.post ?? ''),
         });
+        if (quoteStart === undefined && QUOTE.test(term.pre)) quoteStart = words.length - 1;
       }
       joinNext = term.post.trim() === '-';
+      // A quotation ends at its closing mark; an opening mark never closed quotes nothing.
+      if (quoteStart !== undefined && QUOTE.test(term.post)) {
+        for (const word of words.slice(quoteStart)) word.quote = quoteStart;
+        quoteStart = undefined;
+      }
     });
   }
   return words;
 }
 
 /** "in the style of X" / "X-style" phrases become "X style", the keyword a style adapter is named by. */
-function mergeStyleOf(phrases: string[][]): string[][] {
-  const out: string[][] = [];
+function mergeStyleOf(phrases: Word[][]): Word[][] {
+  const out: Word[][] = [];
   for (let index = 0; index < phrases.length; index++) {
     const phrase = phrases[index] ?? [];
     const next = phrases[index + 1];
-    if (phrase.length === 1 && /^styles?$/i.test(phrase[0] ?? '') && next) {
-      out.push([...next, 'style']);
+    if (phrase.length === 1 && /^styles?$/i.test(phrase[0]?.text ?? '') && next) {
+      out.push([...next, ...phrase]);
       index += 1;
       continue;
     }
@@ -248,38 +223,173 @@ function trimPhrase(words: Word[]): Word[] {
   return words.slice(start);
 }
 
-export function segmentPrompt(prompt: string): string[] {
-  const words = wordsOf(prompt);
-  const phrases: string[][] = [];
+/** The noun phrases of the prompt and its quotations, each as its words in the order the task names them. */
+function nounPhrases(words: Word[]): Word[][] {
+  const phrases: Word[][] = [];
   let current: Word[] = [];
   const flush = () => {
     const trimmed = trimPhrase(current);
-    if (trimmed.length) phrases.push(trimmed.map((word) => word.text));
+    if (trimmed.length) phrases.push(trimmed);
     current = [];
   };
   words.forEach((word, index) => {
+    if (word.quote !== undefined) {
+      // Quoted text is one task, whole, whatever its words are: the words to write, the title to show.
+      if (word.quote === word.index) {
+        flush();
+        phrases.push(words.filter((other) => other.quote === word.index));
+      }
+      return;
+    }
     if (joinsName(current[current.length - 1], word, words[index + 1])) {
       current.push(word);
       return;
     }
-    if (keeps(word, words[index + 1], current[current.length - 1], current.length > 0)) {
+    if (keeps(word, words[index + 1], current[current.length - 1], current.length > 0, words[index - 1])) {
       if (current.length && startsAction(word, current[current.length - 1])) flush();
       else current.push(word);
     } else flush();
     if (CLAUSE_END.test(word.post)) flush();
   });
   flush();
-  const seen = new Set<string>();
-  const tasks = mergeStyleOf(phrases)
-    .filter((phrase) => !(phrase.length === 1 && FRAMING_WORDS.has((phrase[0] ?? '').toLowerCase())))
-    .map((phrase) => phrase.join(' '))
-    .filter((phrase) => {
-      const key = [...contentTokens(phrase)].join(' ');
-      if (!key || seen.has(key)) return false;
-      seen.add(key);
-      return true;
-    });
-  // A prompt of one word that compromise reads as a verb ("fire") is still its own topic.
-  if (tasks.length === 0 && contentTokens(prompt).size > 0) return [prompt.trim()];
-  return tasks;
+  return mergeStyleOf(phrases).filter(
+    (phrase) => !(phrase.length === 1 && FRAMING_WORDS.has((phrase[0] as Word).lower)),
+  );
+}
+
+/**
+ * Function words say how things relate, not what is drawn: stopwords, pronouns, determiners, prepositions and
+ * the spatial words of "next to" or "in front of", and counts ("two"), which quantify like "a" or "several".
+ */
+function isFunctionWord(word: Word): boolean {
+  const { tags, lower } = word;
+  if (contentTokens(word.text).size === 0) return true;
+  if (LINK_WORDS.has(lower) || POSSESSIVE_PRONOUNS.has(lower) || lower === "'s" || lower === '’s') return true;
+  if (tags.has('Value') && !/\d/.test(word.text)) return true;
+  return FUNCTION_TAGS.some((tag) => tags.has(tag));
+}
+
+interface Task {
+  words: Word[];
+  /** Content words of the prompt outside every phrase that belong to this one. */
+  joined: Word[];
+}
+
+const textOf = (words: readonly Word[]) => words.map((word) => word.text).join(' ');
+const headOf = (words: readonly Word[]) => words[words.length - 1]?.lower ?? '';
+
+/**
+ * The task a phrase is: a new one, or one named before. A phrase with the words of an earlier one, or fewer of them
+ * around the same head, names the same thing again ("A smiling sloth ... The sloth is holding a book").
+ */
+function taskFor(phrase: Word[], tasks: Task[]): number {
+  const tokens = contentTokens(textOf(phrase));
+  const head = headOf(phrase);
+  const found = tasks.findIndex((task) => {
+    const taskTokens = contentTokens(textOf(task.words));
+    const same = tokens.size === taskTokens.size && [...tokens].every((token) => taskTokens.has(token));
+    const fewer = headOf(task.words) === head && [...tokens].every((token) => taskTokens.has(token));
+    return same || fewer;
+  });
+  if (found >= 0) return found;
+  tasks.push({ words: phrase, joined: [] });
+  return tasks.length - 1;
+}
+
+/**
+ * The task a content word outside every phrase joins: the next phrase of its clause ("breathing" -> "fire",
+ * "photo" of "a photo of a cat" -> "cat"), else the previous one ("a man looks angry"). A framing word that frames
+ * no "of" phrase or quotation says where the thing before it is ("a whale in the background"). Without a phrase in
+ * the clause, the nearest phrase of the prompt.
+ */
+function taskOfWord(word: Word, words: readonly Word[], owner: ReadonlyMap<number, number>): number | undefined {
+  const clauseEnds = (index: number) => CLAUSE_END.test(words[index]?.post ?? '');
+  let next: number | undefined;
+  for (let index = word.index; index < words.length - 1 && !clauseEnds(index) && next === undefined; index++)
+    next = owner.get(index + 1);
+  let previous: number | undefined;
+  for (let index = word.index - 1; index >= 0 && !clauseEnds(index) && previous === undefined; index--)
+    previous = owner.get(index);
+  const after = words[word.index + 1];
+  const framesPrevious = FRAMING_WORDS.has(word.lower) && after?.lower !== 'of' && after?.quote === undefined;
+  const inClause = framesPrevious ? (previous ?? next) : (next ?? previous);
+  if (inClause !== undefined) return inClause;
+  let nearest: number | undefined;
+  let distance = Number.POSITIVE_INFINITY;
+  for (const [index, task] of owner) {
+    const away = Math.abs(index - word.index);
+    if (away < distance || (away === distance && index > word.index)) {
+      nearest = task;
+      distance = away;
+    }
+  }
+  return nearest;
+}
+
+interface Span {
+  first: number;
+  last: number;
+  text: string;
+}
+
+/**
+ * The task as members read it: the phrase with its joined words in prompt order, and the stopwords between them
+ * where the prompt has nothing else there ("floating in space", "a piece of cheese"); possessive "'s" dropped
+ * ("corgi head": the eval's tokens and the catalog's have no "s").
+ */
+function taskText(task: Task, words: readonly Word[]): string {
+  const indexes = task.words.map((word) => word.index);
+  const phrase: Span = {
+    first: Math.min(...indexes),
+    last: Math.max(...indexes),
+    text: task.words.map((word) => word.text.replace(POSSESSIVE_CLITIC, '')).join(' '),
+  };
+  const spans = [...task.joined.map((word) => ({ first: word.index, last: word.index, text: word.text })), phrase].sort(
+    (a, b) => a.first - b.first,
+  );
+  let text = '';
+  spans.forEach((span, index) => {
+    const before = spans[index - 1];
+    if (before) {
+      const gap = words.slice(before.last + 1, span.first);
+      const bridges =
+        gap.length > 0 &&
+        !words.slice(before.last, span.first).some((word) => CLAUSE_END.test(word.post)) &&
+        gap.every((word) => contentTokens(word.text).size === 0);
+      text += bridges ? ` ${textOf(gap)} ` : ' ';
+    }
+    text += span.text;
+  });
+  return text;
+}
+
+/** The tasks of a prompt: its noun phrases, each once, with every other content word joined to one of them. */
+export function segmentTasks(prompt: string): Segment[] {
+  const words = wordsOf(prompt);
+  const tasks: Task[] = [];
+  const owner = new Map<number, number>();
+  for (const phrase of nounPhrases(words)) {
+    if (contentTokens(textOf(phrase)).size === 0) continue;
+    const task = taskFor(phrase, tasks);
+    for (const word of phrase) owner.set(word.index, task);
+  }
+  if (tasks.length === 0) {
+    // A prompt of one word that compromise reads as a verb ("fire") is still its own topic.
+    const whole = prompt.trim();
+    return contentTokens(whole).size > 0 ? [{ subject: whole, task: whole }] : [];
+  }
+  for (const word of words) {
+    if (owner.has(word.index) || isFunctionWord(word)) continue;
+    const task = taskOfWord(word, words, owner);
+    if (task !== undefined) tasks[task]?.joined.push(word);
+  }
+  return tasks.map((task) => ({
+    subject: task.words[0]?.quote === undefined ? textOf(task.words) : '',
+    task: taskText(task, words),
+  }));
+}
+
+/** The task texts of a prompt (what `stylus eval topics` scores). */
+export function segmentPrompt(prompt: string): string[] {
+  return segmentTasks(prompt).map((segment) => segment.task);
 }
