@@ -68,7 +68,7 @@ describe('offline composer', () => {
   });
 
   it('matches adapters against the noun phrase of a task, not the words joined to it', () => {
-    const blades = makeAdapter({ id: 'hf:t/blades', name: 'Blade Pack', category: 'object', tags: ['sword'] });
+    const blades = makeAdapter({ id: 'hf:t/blades', name: 'Steel Swords', category: 'object', tags: ['sword'] });
     const tasks = composeOffline('a sword lying in the background', [{ adapter: blades, score: 1, rank: 0 }]);
     // The task ends in "background"; its noun phrase is "sword", which the tag names.
     expect(tasks.map((task) => task.task)).toEqual(['sword lying in the background']);
