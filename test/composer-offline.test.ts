@@ -75,6 +75,21 @@ describe('offline composer', () => {
     expect(tasks[0]?.adapters.map((a) => a.adapterId)).toEqual(['hf:t/blades']);
   });
 
+  it('gives a task what its subject does when a pose or action is named after it, not one word of a longer name', () => {
+    const riding = makeAdapter({ id: 'hf:t/riding', name: 'riding on a', category: 'concept', tags: ['riding'] });
+    const eating = makeAdapter({
+      id: 'hf:t/ramen',
+      name: 'BetterRamenEating',
+      category: 'concept',
+      triggerWords: ['eating'],
+    });
+    const candidates = [riding, eating].map((adapter, rank) => ({ adapter, score: 1, rank }));
+    const picked = (prompt: string) =>
+      composeOffline(prompt, candidates).flatMap((task) => task.adapters.map((a) => a.adapterId));
+    expect(picked('a man riding a horse')).toEqual(['hf:t/riding']);
+    expect(picked('a giraffe eating the bark of a tree')).toEqual([]);
+  });
+
   it('gives quoted text, words to write, no adapter', () => {
     const peace = makeAdapter({ id: 'hf:t/peace', name: 'Peace Sign', category: 'concept', tags: ['peace'] });
     const tasks = composeOffline('a cup with "PEACE" written on it', [{ adapter: peace, score: 1, rank: 0 }]);

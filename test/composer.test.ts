@@ -148,7 +148,9 @@ describe('composeTasks with an LLM', () => {
   });
 
   it("drops an LLM's style pick whose name brings in an artist the prompt does not name, keeps it when it does", async () => {
-    const pick = [{ task: 'ukiyo-e woodblock print style', adapters: [{ id: alias('hf:a/hokusai'), reason: 'waves' }] }];
+    const pick = [
+      { task: 'ukiyo-e woodblock print style', adapters: [{ id: alias('hf:a/hokusai'), reason: 'waves' }] },
+    ];
     stub.queueChat(reply(pick), reply(pick));
     const foreign = await composeTasks({ prompt: PROMPT, candidates, llm: { client, model: 'gpt-test' } });
     expect(foreign.tasks).toEqual([{ task: 'ukiyo-e woodblock print style', adapters: [] }]);

@@ -154,6 +154,13 @@ function covers(task: ReadonlySet<string>, word: string): boolean {
   return false;
 }
 
+/** The share of an adapter's name words that `text` holds: 1 when the text says all the name says. */
+export function nameCoverageOf(text: string, adapter: Adapter): number {
+  const { nameWords } = profileOf(adapter);
+  const words = new Set(taskWords(text));
+  return nameWords.length ? nameWords.filter((word) => covers(words, word)).length / nameWords.length : 0;
+}
+
 /** Whether a task names the character an adapter depicts: a name-like word of it, or a whole multi-word name. */
 export function taskNamesCharacter(task: string, adapter: Adapter): boolean {
   const words = new Set(taskWords(task));

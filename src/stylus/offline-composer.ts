@@ -1,5 +1,13 @@
+import type { Adapter } from '../catalog/adapter.js';
 import { DEFAULT_MAX_ADAPTERS, enforceCaps, MAX_ADAPTERS_PER_TASK, MAX_STYLE_ADAPTERS } from './caps.js';
-import { type Evidence, evidenceFor, NO_RARITY, taskNamesCharacter, type WordRarity } from './evidence.js';
+import {
+  type Evidence,
+  evidenceFor,
+  NO_RARITY,
+  nameCoverageOf,
+  taskNamesCharacter,
+  type WordRarity,
+} from './evidence.js';
 import { segmentTasks } from './segment.js';
 import type { Candidate, ComposedTask } from './types.js';
 
@@ -16,6 +24,16 @@ export interface OfflineComposeOptions {
   rarity?: WordRarity;
 }
 
+/** Adapters that draw what someone does (a pose, an action, a concept such as "riding on a"). */
+const DRAWS_ACTIONS = new Set<Adapter['category']>(['pose', 'action', 'concept']);
+
+/** The words a task adds to its noun phrase, or '' when it adds none. */
+function actionWords(task: string, subject: string): string {
+  const at = task.toLowerCase().indexOf(subject.toLowerCase());
+  if (!subject || at < 0) return '';
+  return `${task.slice(0, at)} ${task.slice(at + subject.length)}`.trim();
+}
+
 export function composeOffline(
   prompt: string,
   candidates: readonly Candidate[],
@@ -28,11 +46,18 @@ export function composeOffline(
   // best; ties fall to the better retrieval rank. Evidence reads the task's noun phrase (its head word is what the
   // task is about), not the action or framing words joined to it ("fire", not "breathing fire").
   const pairs: { taskIndex: number; candidate: Candidate; evidence: Evidence }[] = [];
-  tasks.forEach(({ subject }, taskIndex) => {
+  tasks.forEach(({ subject, task }, taskIndex) => {
+    // What the task says its subject does ("riding" of "riding a horse"): a pose or an action named after it draws
+    // that ("riding on a"); one word of a longer name does not ("BetterRamenEating" is no giraffe eating bark).
+    const action = actionWords(task, subject);
     for (const candidate of candidates) {
       const { adapter } = candidate;
       if (adapter.category === 'character' && !taskNamesCharacter(subject, adapter)) continue;
-      const evidence = evidenceFor(subject, adapter, rarity, tasks.length === 1);
+      const evidence =
+        evidenceFor(subject, adapter, rarity, tasks.length === 1) ??
+        (DRAWS_ACTIONS.has(adapter.category) && action && nameCoverageOf(action, adapter) > 0.5
+          ? evidenceFor(action, adapter, rarity)
+          : undefined);
       if (evidence) pairs.push({ taskIndex, candidate, evidence });
     }
   });
