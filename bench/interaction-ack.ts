@@ -7,6 +7,8 @@
  * `--burst` at once (a busy server: acknowledgements compete with the compositions of the interactions before them).
  * The fake and the bot share one process and event loop, as they would share a CPU; the numbers include that.
  * The catalog is grown from a real dump's records and the prompts are PartiPrompts (bench/realistic-catalog.ts).
+ * `replyP99` is to the edit that shows the composition; `rest_waits`/`rest_wait_ms` count discord.js's own holds at
+ * its 50 requests/s limit (see RestWaits), which the bot meets when it answers over ~25 /imagine a second.
  * Usage: node --import tsx bench/interaction-ack.ts --dump FILE --prompts FILE [--count 200] [--burst 20]
  *   [--adapters 10000]
  */
@@ -14,7 +16,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { BotHarness } from '../test/support/fake-discord-harness.js';
 import type { FakeMember } from '../test/support/fake-discord-payloads.js';
-import { answered, imagine, latencies } from './imagine-latency.js';
+import { answered, imagine, latencies, RestWaits } from './imagine-latency.js';
 import { catalogBatches, dumpAdapters, readPrompts } from './realistic-catalog.js';
 import { report, summarise } from './synthetic.js';
 
@@ -67,12 +69,14 @@ function reportRun(
     replyP50: reply.p50,
     replyP99: reply.p99,
     loopBlockedMaxMs: blockedMs(loop),
+    ...restWaits.take(),
   });
 }
 
 const adapters = [...catalogBatches(await dumpAdapters(values.dump), catalogSize)].flat();
 const prompts = readPrompts(values.prompts);
 const harness = await BotHarness.start({ adapters });
+const restWaits = new RestWaits(harness.bot.client);
 try {
   const members = Array.from({ length: 8 }, (_, index) => harness.fake.member({ username: `member${index}` }));
   let next = 0;
@@ -85,6 +89,7 @@ try {
 
   const loop = monitorEventLoopDelay({ resolution: 5 });
   loop.enable();
+  restWaits.take();
   const oneAtATime: { ack: number; reply: number }[] = [];
   for (let index = 0; index < count; index++) {
     const sent = imagine(harness.fake, member(index), nextPrompt());

@@ -9,12 +9,12 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { copyFileSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { BotHarness } from '../test/support/fake-discord-harness.js';
-import { answered, imagine, latencies } from './imagine-latency.js';
+import { answered, imagine, latencies, RestWaits } from './imagine-latency.js';
 import { catalogFile, readPrompts } from './realistic-catalog.js';
 import { report, summarise } from './synthetic.js';
 
@@ -82,6 +82,7 @@ const env = {
   STYLUS_EMBEDDING_DIMENSIONS: dims,
 };
 const harness = await BotHarness.start({ dataDir, env, adapters: [] });
+const restWaits = new RestWaits(harness.bot.client);
 const prompts = readPrompts(values.prompts);
 let next = 0;
 const member = harness.fake.member({ username: 'bench' });
@@ -97,6 +98,9 @@ async function imagineOnce(): Promise<{ ack: number; reply: number }> {
 async function phase(name: string, done: Promise<unknown> | undefined, count?: number): Promise<void> {
   const loop = monitorEventLoopDelay({ resolution: 5 });
   loop.enable();
+  const wallStart = performance.now();
+  const cpuStart = process.cpuUsage();
+  restWaits.take();
   let finished = false;
   void done?.then(() => {
     finished = true;
@@ -104,6 +108,8 @@ async function phase(name: string, done: Promise<unknown> | undefined, count?: n
   const samples: { ack: number; reply: number }[] = [];
   while (count !== undefined ? samples.length < count : !finished) samples.push(await imagineOnce());
   loop.disable();
+  const wallMs = performance.now() - wallStart;
+  const cpu = process.cpuUsage(cpuStart);
   const acks = summarise(samples.map((sample) => sample.ack));
   const replies = summarise(samples.map((sample) => sample.reply));
   report({
@@ -119,6 +125,11 @@ async function phase(name: string, done: Promise<unknown> | undefined, count?: n
     reply_p99: replies.p99,
     target_reply_p99: TARGET.replyP99,
     loop_blocked_max_ms: Math.round(loop.max / 1e4) / 100,
+    // CPU the bot (and the fake Discord in its process) used per wall second, and the machine's load: a low share
+    // with a high load says the bot waited for a core (contention), a high share says its own work took the time.
+    bot_cpu_share: Math.round(((cpu.user + cpu.system) / 1000 / wallMs) * 100) / 100,
+    load_1m: Math.round((loadavg()[0] ?? 0) * 100) / 100,
+    ...restWaits.take(),
   });
 }
 
