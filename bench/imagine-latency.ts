@@ -56,6 +56,19 @@ export function latencies(fake: FakeDiscord, sent: Sent): { ack: number; reply: 
 }
 
 /**
+ * Least time from one /imagine to the next when they are sent one at a time: at most 20 a second, 40 requests (the
+ * deferral and the edit), under discord.js's 50 requests/s (see RestWaits). Faster, a one-at-a-time run measures
+ * discord.js holding requests for up to a second; no server's members send 25 /imagine a second one after another.
+ */
+export const ONE_AT_A_TIME_GAP_MS = 50;
+
+/** Waits out what is left of ONE_AT_A_TIME_GAP_MS since `sentAt` (a performance.now() time). */
+export async function restOfGap(sentAt: number): Promise<void> {
+  const left = sentAt + ONE_AT_A_TIME_GAP_MS - performance.now();
+  if (left > 0) await new Promise((resolve) => setTimeout(resolve, left));
+}
+
+/**
  * discord.js's own waits: its REST client holds every request, interaction callbacks and webhook edits included, to
  * 50 a second (`globalRequestsPerSecond`), although Discord exempts interaction endpoints from that limit. A bot that
  * answers more than about 25 /imagine a second (a deferral and an edit each) waits up to a second here, which the
