@@ -105,6 +105,7 @@ export class SqliteAdapterStore implements AdapterStore {
   private dense: DenseIndex | undefined;
   private seenVersion: string | undefined;
   private seenSeq = 0;
+  private keepingCurrent: NodeJS.Timeout | undefined;
   private readonly statements: ReturnType<typeof prepareStatements>;
 
   /** Opens a store on a SQLite file path, or on an open database shared with other parts of the process. */
@@ -381,7 +382,32 @@ export class SqliteAdapterStore implements AdapterStore {
     return this.currentVersion();
   }
 
+  /**
+   * Catches up on a timer as well as before each query. Without it, a bot left without queries while `stylus embed`
+   * wrote paid for every vector written meanwhile in its next query (about 40 µs a row, so a second per 25K), and past
+   * MAX_CHANGES_APPLIED dropped its vectors and read them all back in that query (seconds at 300K).
+   */
+  keepCurrent(everyMs: number, onError: (error: unknown) => void): () => void {
+    this.stopKeepingCurrent();
+    const timer = setInterval(() => {
+      try {
+        this.catchUp();
+      } catch (error) {
+        onError(error);
+      }
+    }, everyMs);
+    timer.unref();
+    this.keepingCurrent = timer;
+    return () => this.stopKeepingCurrent();
+  }
+
+  private stopKeepingCurrent(): void {
+    clearInterval(this.keepingCurrent);
+    this.keepingCurrent = undefined;
+  }
+
   async close(): Promise<void> {
+    this.stopKeepingCurrent();
     this.dense = undefined;
     this.records.clear();
     if (this.ownsDb && this.db.open) this.db.close();
@@ -411,7 +437,7 @@ export class SqliteAdapterStore implements AdapterStore {
    * Applies the changes other writers (or this store) made since the last call: the records and vectors they touched
    * are dropped from the caches or re-read. A store too far behind (the log pruned past it) starts afresh instead.
    */
-  private catchUp(): void {
+  protected catchUp(): void {
     const version = this.currentVersion();
     if (version === this.seenVersion) return;
     this.seenVersion = version;
