@@ -3,10 +3,13 @@
  * Discord, over a synthetic catalog. Per /imagine interaction, the time from the fake sending INTERACTION_CREATE on
  * the gateway to the fake receiving the deferral (POST /interactions/{id}/{token}/callback, type 5). Discord drops an
  * interaction not acknowledged within 3 s; the target is p99 <= 300 ms.
- * Two arrival patterns: one at a time (the next is sent when the previous composition has been shown) and bursts of
- * `--burst` at once (a busy server: acknowledgements compete with the compositions of the interactions before them).
+ * Two arrival patterns: one at a time (the next is sent when the previous composition has been shown, at most 20 a
+ * second: see ONE_AT_A_TIME_GAP_MS) and bursts of `--burst` at once (a busy server: acknowledgements compete with the
+ * compositions of the interactions before them, and a burst's replies wait their turn for the CPU one after another).
  * The fake and the bot share one process and event loop, as they would share a CPU; the numbers include that.
  * The catalog is grown from a real dump's records and the prompts are PartiPrompts (bench/realistic-catalog.ts).
+ * `replyP99` is to the edit that shows the composition; `rest_waits`/`rest_wait_ms` count discord.js's own holds at
+ * its 50 requests/s limit (see RestWaits), which the bot meets when it answers over ~25 /imagine a second.
  * Usage: node --import tsx bench/interaction-ack.ts --dump FILE --prompts FILE [--count 200] [--burst 20]
  *   [--adapters 10000]
  */
@@ -14,7 +17,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { BotHarness } from '../test/support/fake-discord-harness.js';
 import type { FakeMember } from '../test/support/fake-discord-payloads.js';
-import { answered, imagine, latencies } from './imagine-latency.js';
+import { answered, imagine, latencies, RestWaits, restOfGap } from './imagine-latency.js';
 import { catalogBatches, dumpAdapters, readPrompts } from './realistic-catalog.js';
 import { report, summarise } from './synthetic.js';
 
@@ -67,12 +70,14 @@ function reportRun(
     replyP50: reply.p50,
     replyP99: reply.p99,
     loopBlockedMaxMs: blockedMs(loop),
+    ...restWaits.take(),
   });
 }
 
 const adapters = [...catalogBatches(await dumpAdapters(values.dump), catalogSize)].flat();
 const prompts = readPrompts(values.prompts);
 const harness = await BotHarness.start({ adapters });
+const restWaits = new RestWaits(harness.bot.client);
 try {
   const members = Array.from({ length: 8 }, (_, index) => harness.fake.member({ username: `member${index}` }));
   let next = 0;
@@ -85,11 +90,14 @@ try {
 
   const loop = monitorEventLoopDelay({ resolution: 5 });
   loop.enable();
+  restWaits.take();
   const oneAtATime: { ack: number; reply: number }[] = [];
   for (let index = 0; index < count; index++) {
+    const sentAt = performance.now();
     const sent = imagine(harness.fake, member(index), nextPrompt());
     await answered(harness.fake, sent);
     oneAtATime.push(latencies(harness.fake, sent));
+    await restOfGap(sentAt);
   }
   reportRun('one at a time', oneAtATime, loop);
   loop.reset();

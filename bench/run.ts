@@ -63,6 +63,12 @@ const steps: Step[] = [
     missing: needsDumpAndPrompts,
   },
   {
+    title: '`stylus compose` as a whole process: start-up, opening a 5K catalog and one cold composition',
+    script: 'bench/compose-startup.ts',
+    args: [...data, ...(quick ? ['--runs', '5'] : [])],
+    missing: needsDump,
+  },
+  {
     title: 'Dense search: exact SIMD scan against the bandwidth bound, and the HNSW option',
     script: 'bench/dense-scan.ts',
     args: quick ? ['--rows', '20000', '--hnsw-rows', '5000', '--queries', '20'] : ['--hnsw-rows', '10000'],

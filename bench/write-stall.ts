@@ -2,19 +2,21 @@
  * No stalls on writes: the real bot (startBot, the real discord.js Client against the loopback fake Discord) serves
  * /imagine over a catalog grown from a real dump (bench/realistic-catalog.ts), with dense retrieval on (a loopback
  * OpenAI-compatible embedding stub in its own process), while `stylus ingest` of the dump and then `stylus embed` run
- * in their own processes against the same SQLite file. Per phase (idle, ingest, embed): the acknowledgement latency
- * (INTERACTION_CREATE to the deferral) and the reply latency (to the edit that shows the composition), one /imagine at
- * a time, and the longest event-loop block. Targets: acknowledgement p99 <= 300 ms, composition p99 <= 100 ms.
+ * in their own processes against the same SQLite file. Per phase (idle, ingest, embed, idle again with every vector):
+ * the acknowledgement latency (INTERACTION_CREATE to the deferral) and the reply latency (to the edit that shows the
+ * composition), one /imagine at a time (at most 20 a second: see ONE_AT_A_TIME_GAP_MS), the CPU each reply took, the
+ * longest event-loop block, the bot's CPU share and the load (a low share under a high load is waiting for a core,
+ * not the bot's own work). Targets: acknowledgement p99 <= 300 ms, composition p99 <= 100 ms.
  * Usage: node --import tsx bench/write-stall.ts --dump FILE --prompts FILE [--adapters 75000] [--dims 1024]
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { copyFileSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { BotHarness } from '../test/support/fake-discord-harness.js';
-import { answered, imagine, latencies } from './imagine-latency.js';
+import { answered, imagine, latencies, RestWaits, restOfGap } from './imagine-latency.js';
 import { catalogFile, readPrompts } from './realistic-catalog.js';
 import { report, summarise } from './synthetic.js';
 
@@ -82,30 +84,41 @@ const env = {
   STYLUS_EMBEDDING_DIMENSIONS: dims,
 };
 const harness = await BotHarness.start({ dataDir, env, adapters: [] });
+const restWaits = new RestWaits(harness.bot.client);
 const prompts = readPrompts(values.prompts);
 let next = 0;
 const member = harness.fake.member({ username: 'bench' });
 
 /** One /imagine, answered; its acknowledgement and reply latencies. */
-async function imagineOnce(): Promise<{ ack: number; reply: number }> {
+async function imagineOnce(): Promise<{ ack: number; reply: number; cpu: number }> {
+  const sentAt = performance.now();
+  const cpuAt = process.cpuUsage();
   const sent = imagine(harness.fake, member, prompts[next++ % prompts.length] ?? 'a red fox');
   await answered(harness.fake, sent);
-  return latencies(harness.fake, sent);
+  const used = process.cpuUsage(cpuAt);
+  await restOfGap(sentAt);
+  return { ...latencies(harness.fake, sent), cpu: (used.user + used.system) / 1000 };
 }
 
 /** Sends /imagine one at a time until `done` settles (or `count` are answered, when given). */
 async function phase(name: string, done: Promise<unknown> | undefined, count?: number): Promise<void> {
   const loop = monitorEventLoopDelay({ resolution: 5 });
   loop.enable();
+  const wallStart = performance.now();
+  const cpuStart = process.cpuUsage();
+  restWaits.take();
   let finished = false;
   void done?.then(() => {
     finished = true;
   });
-  const samples: { ack: number; reply: number }[] = [];
+  const samples: { ack: number; reply: number; cpu: number }[] = [];
   while (count !== undefined ? samples.length < count : !finished) samples.push(await imagineOnce());
   loop.disable();
+  const wallMs = performance.now() - wallStart;
+  const cpu = process.cpuUsage(cpuStart);
   const acks = summarise(samples.map((sample) => sample.ack));
   const replies = summarise(samples.map((sample) => sample.reply));
+  const cpuPerReply = summarise(samples.map((sample) => sample.cpu));
   report({
     bench: 'write_stall',
     phase: name,
@@ -118,7 +131,16 @@ async function phase(name: string, done: Promise<unknown> | undefined, count?: n
     reply_p50: replies.p50,
     reply_p99: replies.p99,
     target_reply_p99: TARGET.replyP99,
+    // CPU this process spent from each /imagine to its reply (the bot's work, the fake's, and whatever else ran then,
+    // such as catching up with the writer): unlike the latencies, it does not grow when the machine is busy.
+    reply_cpu_p50: cpuPerReply.p50,
+    reply_cpu_p99: cpuPerReply.p99,
     loop_blocked_max_ms: Math.round(loop.max / 1e4) / 100,
+    // CPU the bot (and the fake Discord in its process) used per wall second, and the machine's load: a low share
+    // with a high load says the bot waited for a core (contention), a high share says its own work took the time.
+    bot_cpu_share: Math.round(((cpu.user + cpu.system) / 1000 / wallMs) * 100) / 100,
+    load_1m: Math.round((loadavg()[0] ?? 0) * 100) / 100,
+    ...restWaits.take(),
   });
 }
 
@@ -128,6 +150,9 @@ try {
   await phase('idle', undefined, Number(values.idle));
   await phase('during stylus ingest (5,054-item dump)', stylus(['ingest', 'civitai', '--dump', dump], env));
   await phase(`during stylus embed (${dims}-d)`, stylus(['embed'], { ...env, OPENAI_BASE_URL: embedStub.url }));
+  // At rest again, now with every vector: what dense retrieval over the whole catalog costs, so the embed phase's
+  // figures can be told apart into that cost and the writer's.
+  await phase('idle after embed', undefined, Number(values.idle));
 } finally {
   await harness.close();
   stub.child.kill('SIGTERM');

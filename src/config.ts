@@ -178,3 +178,11 @@ export function llmConfigured(config: Config, model: string | undefined): model 
     (config.OPENAI_API_KEY !== undefined || config.OPENAI_BASE_URL !== 'https://api.openai.com/v1')
   );
 }
+
+/**
+ * Whether any OpenAI-compatible model is configured at all. Here, not beside createOpenAiClient: asking must not load
+ * the OpenAI SDK (a tenth of `stylus compose`'s start-up when it composes offline).
+ */
+export function openAiConfigured(config: Config): boolean {
+  return Boolean(config.STYLUS_COMPOSER_MODEL || config.STYLUS_REFINER_MODEL || config.STYLUS_EMBEDDING_MODEL);
+}

@@ -13,8 +13,3 @@ export function createOpenAiClient(config: Config): OpenAI {
     maxRetries: 2,
   });
 }
-
-/** Whether any OpenAI-compatible model is configured at all. */
-export function openAiConfigured(config: Config): boolean {
-  return Boolean(config.STYLUS_COMPOSER_MODEL || config.STYLUS_REFINER_MODEL || config.STYLUS_EMBEDDING_MODEL);
-}

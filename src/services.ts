@@ -4,9 +4,8 @@ import { Blacklist } from './catalog/ingest/blacklist.js';
 import { openAdapterStore } from './catalog/open-store.js';
 import { loadSeedCatalogIfEmpty } from './catalog/seed.js';
 import type { AdapterStore } from './catalog/store.js';
-import type { Config } from './config.js';
+import { type Config, openAiConfigured } from './config.js';
 import { createLogger, type Logger } from './log.js';
-import { createOpenAiClient, openAiConfigured } from './openai-client.js';
 import { ensureDataDir } from './storage/data-dir.js';
 import { databasePath, openDatabase, type SqliteDatabase } from './storage/sqlite.js';
 
@@ -49,7 +48,8 @@ export async function openServices(config: Config, options: ServiceOptions = {})
     throw error;
   }
   const openedStore = store;
-  const openai = openAiConfigured(config) ? createOpenAiClient(config) : undefined;
+  // The SDK is loaded only when a model is configured: an offline `stylus compose` never needs it.
+  const openai = openAiConfigured(config) ? (await import('./openai-client.js')).createOpenAiClient(config) : undefined;
   const embedder =
     openai && config.STYLUS_EMBEDDING_MODEL
       ? new OpenAiEmbedder(openai, config.STYLUS_EMBEDDING_MODEL, config.STYLUS_EMBEDDING_DIMENSIONS)

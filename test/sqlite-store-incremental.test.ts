@@ -101,6 +101,60 @@ describe('SQLite store: catalog changes reach a running reader', () => {
     await writer.upsert([{ ...adapter, name: 'changed' }]);
     expect(await reader.version()).not.toBe(before);
   });
+
+  it('applies changes in the background when asked to keep current, and stops when told or closed', async () => {
+    /** Counts catch-ups; only the timer can run them here, as no query is made. */
+    class CountingStore extends SqliteAdapterStore {
+      catchUps = 0;
+      protected override catchUp(): void {
+        this.catchUps++;
+        super.catchUp();
+      }
+    }
+    const kept = new CountingStore(file);
+    const errors: unknown[] = [];
+    try {
+      await writer.upsert([makeAdapter({ id: 'hf:a/quiet', name: 'quiet lantern' })]);
+      const stop = kept.keepCurrent(5, (error) => errors.push(error));
+      for (let waited = 0; kept.catchUps < 3 && waited < 5000; waited += 10) {
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      expect(kept.catchUps).toBeGreaterThanOrEqual(3);
+      stop();
+      const stopped = kept.catchUps;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(kept.catchUps).toBe(stopped);
+      kept.keepCurrent(5, (error) => errors.push(error));
+    } finally {
+      await kept.close();
+    }
+    // Closed with the timer running: it stops with the store, never touching the closed database.
+    const closed = kept.catchUps;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(kept.catchUps).toBe(closed);
+    expect(errors).toEqual([]);
+  });
+
+  it('writes heavy records in smaller transactions, so a bot never waits long behind one, and loses none', async () => {
+    // Records with long descriptions take milliseconds each to index: 32 of them in one transaction would hold the
+    // write lock far past the few milliseconds a paced write aims for.
+    const words = (count: number) => Array.from({ length: count }, (_, index) => `word${index % 997}`).join(' ');
+    const heavy = Array.from({ length: 64 }, (_, index) =>
+      makeAdapter({
+        id: `hf:a/heavy${index}`,
+        name: `heavy lantern ${index}`,
+        description: words(450).slice(0, 4000),
+        originalDescription: words(2200).slice(0, 20_000),
+        refined: true,
+      }),
+    );
+    const before = Number(await reader.version());
+    await writer.upsert(heavy);
+    // One version per transaction: two chunks of 32 would have made two.
+    expect(Number(await reader.version()) - before).toBeGreaterThan(2);
+    expect(await reader.count()).toBe(64);
+    expect(idSet(await reader.searchText('lantern', { limit: 100 }))).toEqual(heavy.map((item) => item.id).sort());
+  });
 });
 
 describe('SQLite store: a write during a query', () => {

@@ -18,8 +18,10 @@ import { distinctTerms, terms } from './text.js';
 
 /** Parsed records kept between queries: a composition reads 150, a few compositions run at once. */
 const RECORD_CACHE_SIZE = 2048;
-/** Records (or vectors) per write transaction of the async writers: a few milliseconds of the write lock each. */
+/** Most records (or vectors) per write transaction of the async writers. */
 const WRITE_CHUNK = 32;
+/** How long one paced write transaction aims to hold the write lock (see inPacedChunks). */
+const WRITE_HOLD_TARGET_MS = 5;
 /** Changes applied one by one when a store catches up; past this many, it drops its caches and starts afresh. */
 const MAX_CHANGES_APPLIED = 20_000;
 /** Share of the catalog that may change before the cached document frequencies (used to plan queries) are re-read. */
@@ -103,6 +105,7 @@ export class SqliteAdapterStore implements AdapterStore {
   private dense: DenseIndex | undefined;
   private seenVersion: string | undefined;
   private seenSeq = 0;
+  private keepingCurrent: NodeJS.Timeout | undefined;
   private readonly statements: ReturnType<typeof prepareStatements>;
 
   /** Opens a store on a SQLite file path, or on an open database shared with other parts of the process. */
@@ -379,7 +382,32 @@ export class SqliteAdapterStore implements AdapterStore {
     return this.currentVersion();
   }
 
+  /**
+   * Catches up on a timer as well as before each query. Without it, a bot left without queries while `stylus embed`
+   * wrote paid for every vector written meanwhile in its next query (about 40 µs a row, so a second per 25K), and past
+   * MAX_CHANGES_APPLIED dropped its vectors and read them all back in that query (seconds at 300K).
+   */
+  keepCurrent(everyMs: number, onError: (error: unknown) => void): () => void {
+    this.stopKeepingCurrent();
+    const timer = setInterval(() => {
+      try {
+        this.catchUp();
+      } catch (error) {
+        onError(error);
+      }
+    }, everyMs);
+    timer.unref();
+    this.keepingCurrent = timer;
+    return () => this.stopKeepingCurrent();
+  }
+
+  private stopKeepingCurrent(): void {
+    clearInterval(this.keepingCurrent);
+    this.keepingCurrent = undefined;
+  }
+
   async close(): Promise<void> {
+    this.stopKeepingCurrent();
     this.dense = undefined;
     this.records.clear();
     if (this.ownsDb && this.db.open) this.db.close();
@@ -409,7 +437,7 @@ export class SqliteAdapterStore implements AdapterStore {
    * Applies the changes other writers (or this store) made since the last call: the records and vectors they touched
    * are dropped from the caches or re-read. A store too far behind (the log pruned past it) starts afresh instead.
    */
-  private catchUp(): void {
+  protected catchUp(): void {
     const version = this.currentVersion();
     if (version === this.seenVersion) return;
     this.seenVersion = version;
@@ -498,13 +526,22 @@ export class SqliteAdapterStore implements AdapterStore {
   }
 }
 
-/** Runs `write` on chunks of WRITE_CHUNK items, pausing after each for as long as it took (see upsert). */
+/**
+ * Runs `write` on chunks of at most WRITE_CHUNK items, pausing after each for as long as it took (see upsert). Records
+ * differ tenfold in size (a bare name, or a long description with example prompts), so each chunk is sized from the
+ * last one's pace to hold the lock about WRITE_HOLD_TARGET_MS: what a serving bot's own write may wait behind it.
+ */
 async function inPacedChunks<T>(items: readonly T[], write: (chunk: readonly T[]) => void): Promise<void> {
-  for (let start = 0; start < items.length; start += WRITE_CHUNK) {
+  let size = WRITE_CHUNK;
+  for (let start = 0; start < items.length; ) {
+    const chunk = items.slice(start, start + size);
     const started = performance.now();
-    write(items.slice(start, start + WRITE_CHUNK));
+    write(chunk);
     const held = performance.now() - started;
-    if (start + WRITE_CHUNK < items.length) await new Promise((resolve) => setTimeout(resolve, Math.max(1, held)));
+    start += chunk.length;
+    const paced = Math.round((chunk.length * WRITE_HOLD_TARGET_MS) / Math.max(held, 0.1));
+    size = Math.min(WRITE_CHUNK, Math.max(1, paced));
+    if (start < items.length) await new Promise((resolve) => setTimeout(resolve, Math.max(1, held)));
   }
 }
 
@@ -583,8 +620,16 @@ function parseStored(record: string): Adapter {
 /** Fields every parsed record has (required ones and those with defaults), read off a minimal record. */
 const STORED_FIELDS = Object.keys(parseAdapter({ id: 'local:probe', source: 'local', name: 'probe' }));
 
+/**
+ * A stored vector as floats. better-sqlite3 gives each blob a Buffer of its own (at offset 0 of its memory), so it is
+ * viewed in place: copying it too made a bot catching up with `stylus embed` allocate a third vector per row (the
+ * Buffer, the copy, the index's normalised one), all garbage to collect. A Buffer not 4-byte aligned is copied.
+ */
 function bufferToFloat32(buffer: Buffer): Float32Array {
-  // Copy: a Buffer from SQLite may not be 4-byte aligned.
+  const size = Float32Array.BYTES_PER_ELEMENT;
+  if (buffer.byteOffset % size === 0 && buffer.byteLength % size === 0) {
+    return new Float32Array(buffer.buffer, buffer.byteOffset, buffer.byteLength / size);
+  }
   const copy = new Uint8Array(buffer.byteLength);
   copy.set(buffer);
   return new Float32Array(copy.buffer);

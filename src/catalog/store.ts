@@ -73,6 +73,11 @@ export interface AdapterStore {
   identityFrequencies?(terms: readonly string[]): Promise<IdentityFrequencies>;
   /** Changes whenever the catalog changes: part of the composer's cache key. */
   version(): Promise<string>;
+  /**
+   * Applies other processes' catalog changes every `everyMs` in the background (the embedded store; a serving bot
+   * asks for it), so the first query after a quiet stretch never pays for all of them at once. Returns its stop.
+   */
+  keepCurrent?(everyMs: number, onError: (error: unknown) => void): () => void;
   close(): Promise<void>;
 }
 

@@ -91,6 +91,9 @@ export class AdapterNameCache {
       }
       if (page.length < PAGE) break;
       after = page[page.length - 1]?.id;
+      // A page is read and parsed in one synchronous stretch; the whole catalog would hold the event loop for a second
+      // at 30K adapters (ten at 300K) each time an ingest changes the catalog: other interactions get a turn between.
+      await new Promise((resolve) => setImmediate(resolve));
     }
     entries.sort((a, b) => a.name.localeCompare(b.name));
     this.entries = entries;

@@ -34,6 +34,9 @@ export interface BotOptions {
   renderQueue?: RenderQueue;
 }
 
+/** How often a serving bot applies other processes' catalog changes between queries. */
+const CATALOG_CATCH_UP_MS = 1000;
+
 /** Logs in and serves interactions. Registering commands is deploy-commands' job, never a side effect of this. */
 export async function startBot(options: BotOptions): Promise<RunningBot> {
   const { services, token } = options;
@@ -46,7 +49,13 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
   const community = new CachedCommunityStore(openCommunityStore(config, db, log));
   const client = createDiscordClient({ apiUrl: config.DISCORD_API_URL ?? DEFAULT_DISCORD_API });
   let stopFailureListener: (() => Promise<void>) | undefined;
+  // Catalog changes of other processes (stylus ingest, stylus embed) are applied as they come, not all at once by
+  // the first /imagine after a quiet stretch.
+  const stopCatchingUp = services.store.keepCurrent?.(CATALOG_CATCH_UP_MS, (error) =>
+    log.warn({ err: error }, 'applying catalog changes failed; the next query tries again'),
+  );
   const release = async () => {
+    stopCatchingUp?.();
     await stopFailureListener?.();
     if (!(await settledWithin(client.destroy(), CLIENT_DESTROY_MS))) {
       log.warn({ waitedMs: CLIENT_DESTROY_MS }, 'the Discord connection did not close in time; going on without it');
