@@ -113,6 +113,78 @@ describe('dense index', () => {
     check();
   });
 
+  it("the int8 first pass answers clustered vectors, and its top 150 is the plain scan's, ties included", () => {
+    // One part of 6000 rows; every fifth vector repeats the one before it under another id, so scores tie.
+    const rows = dataset(6000, 9).map(({ row, vector }) => ({
+      row: { ...row, baseFamily: 'sdxl' as const, nsfw: false, realPerson: false },
+      vector,
+    }));
+    for (let position = 5; position < rows.length; position += 5) {
+      (rows[position] as { vector: Float32Array }).vector = (rows[position - 1] as { vector: Float32Array }).vector;
+    }
+    const index = new DenseIndex(DIMS, 'exact');
+    for (const { row, vector } of rows) index.set(row, vector);
+    const random = seededRandom(10);
+    const filters: AdapterFilter[] = [{}, { excludeIds: ['civitai:5', 'civitai:6', 'civitai:900'] }];
+    let ties = 0;
+    for (let query = 0; query < 12; query++) {
+      // Queries near stored rows, as a prompt near some adapters' cards.
+      const near = (rows[Math.floor(random() * rows.length)] as { vector: Float32Array }).vector;
+      const vector = Float32Array.from(near, (value) => value + (random() * 2 - 1) * 0.3);
+      for (const filter of filters) {
+        const expected = plainScan(rows, vector, 150, filter);
+        expect(index.search(vector, 150, filter)).toEqual(expected);
+        ties += expected.filter((hit, rank) => rank > 0 && hit.score === expected[rank - 1]?.score).length;
+      }
+    }
+    expect(ties).toBeGreaterThan(0);
+    expect(index.stats).toEqual({ quantised: 24, full: 0 });
+  });
+
+  it('scans the f32 vectors when int8 cannot tell the scores apart, with the same results', () => {
+    // Vectors a hair apart around one point: their scores differ by less than the int8 error bounds.
+    const random = seededRandom(12);
+    const centre = randomVector(random);
+    const rows = dataset(5000, 13).map(({ row }) => ({
+      row: { ...row, baseFamily: 'sd1' as const, nsfw: false, realPerson: false },
+      vector: Float32Array.from(centre, (value) => value + (random() * 2 - 1) * 1e-3),
+    }));
+    const index = new DenseIndex(DIMS, 'exact');
+    for (const { row, vector } of rows) index.set(row, vector);
+    for (let query = 0; query < 5; query++) {
+      const vector = randomVector(random);
+      expect(index.search(vector, 150, {})).toEqual(plainScan(rows, vector, 150, {}));
+    }
+    expect(index.stats).toEqual({ quantised: 0, full: 5 });
+  });
+
+  it('stays equal to the plain scan when new rows fall outside the int8 range the copy was built with', () => {
+    const rows = dataset(5000, 14).map(({ row, vector }) => ({
+      row: { ...row, baseFamily: 'sd1' as const, nsfw: false, realPerson: false },
+      vector,
+    }));
+    const index = new DenseIndex(DIMS, 'exact');
+    for (const { row, vector } of rows) index.set(row, vector);
+    const random = seededRandom(15);
+    const check = () => {
+      for (let query = 0; query < 4; query++) {
+        const vector = randomVector(random);
+        expect(index.search(vector, 150, {})).toEqual(plainScan(rows, vector, 150, {}));
+      }
+    };
+    check();
+    // Rows pointing mostly along one axis: far beyond that dimension's int8 range, so they clip.
+    for (let step = 0; step < 200; step++) {
+      const vector = randomVector(random);
+      vector[step % DIMS] = 40;
+      const entry = rows[step * 7] as { row: DenseRow; vector: Float32Array };
+      entry.vector = vector;
+      index.set(entry.row, vector);
+    }
+    check();
+    expect(index.stats.quantised).toBeGreaterThan(0);
+  });
+
   it('the HNSW option finds at least 95% of the exact top 150', () => {
     const rows = dataset(4000, 5);
     const exact = new DenseIndex(DIMS, 'exact');
