@@ -6,15 +6,16 @@
  * in worker threads; the bound is the faster. Checks that both scans return the same top 150, and counts the searches
  * the int8 pass answered (the rest scanned the f32 vectors). Then the HNSW option: its recall@150 against the exact
  * scan, and its query time.
- * Vectors are clustered (as embeddings of similar model cards are), seeded, never from a model.
+ * Vectors are seeded, never from a model: see bench/dense-vectors.ts (`--vectors`, default clustered).
  * Usage: node --import tsx bench/dense-scan.ts [--rows 75000] [--dims 1024] [--queries 50] [--hnsw-rows 75000]
+ *   [--vectors clustered|topics|gaussian]
  */
 import { availableParallelism, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { Worker } from 'node:worker_threads';
-import { DenseIndex, type DenseRow, denseEngine, dotProduct, normalised } from '../src/catalog/dense-index.js';
+import { DenseIndex, type DenseRow, denseEngine, dotProduct } from '../src/catalog/dense-index.js';
 import type { ScoredId } from '../src/catalog/store.js';
-import { seededRandom } from '../src/stylus/masks.js';
+import { VECTOR_KINDS, type VectorKind, vectorSource } from './dense-vectors.js';
 import { report, summarise } from './synthetic.js';
 
 const { values } = parseArgs({
@@ -23,8 +24,13 @@ const { values } = parseArgs({
     dims: { type: 'string', default: '1024' },
     queries: { type: 'string', default: '50' },
     'hnsw-rows': { type: 'string', default: '75000' },
+    vectors: { type: 'string', default: 'clustered' },
   },
 });
+if (!(VECTOR_KINDS as readonly string[]).includes(values.vectors as string)) {
+  throw new Error(`--vectors is one of ${VECTOR_KINDS.join(', ')}`);
+}
+const vectorKind = values.vectors as VectorKind;
 const rows = Number(values.rows);
 const dims = Number(values.dims);
 const queries = Number(values.queries);
@@ -33,12 +39,6 @@ const K = 150;
 const TARGET_RATIO = 1.5;
 const TARGET_RECALL = 0.95;
 
-const random = seededRandom(11);
-const centres = Array.from({ length: 200 }, () => Float32Array.from({ length: dims }, () => random() * 2 - 1));
-function vectorNear(index: number): Float32Array {
-  const centre = centres[index % centres.length] as Float32Array;
-  return normalised(Float32Array.from(centre, (value) => value + (random() * 2 - 1) * 0.8));
-}
 const row = (index: number): DenseRow => ({
   rowid: index + 1,
   id: `civitai:${index + 1}`,
@@ -85,7 +85,10 @@ async function readOnAllCores(matrix: Float32Array, attempts: number): Promise<n
   const workers = Array.from({ length: parts }, (_, index) => {
     const start = Math.min(matrix.byteLength, index * size);
     const length = Math.min(size, matrix.byteLength - start);
-    return new Worker(source, { eval: true, workerData: { buffer: matrix.buffer, start, length } });
+    return new Worker(source, {
+      eval: true,
+      workerData: { buffer: matrix.buffer, start: matrix.byteOffset + start, length },
+    });
   });
   const readAll = () =>
     Promise.all(
@@ -115,13 +118,13 @@ function time<T>(run: () => T): { ms: number; value: T } {
 }
 
 // Shared, so that worker threads can read it for the bandwidth bound.
-const matrix = new Float32Array(new SharedArrayBuffer(rows * dims * 4));
+const vectorNear = vectorSource(vectorKind, dims);
+const total = Math.max(rows, hnswRows);
+const everything = new Float32Array(new SharedArrayBuffer(total * dims * 4));
+for (let index = 0; index < total; index++) everything.set(vectorNear(index), index * dims);
+const matrix = everything.subarray(0, rows * dims);
 const exact = new DenseIndex(dims, 'exact');
-for (let index = 0; index < rows; index++) {
-  const vector = vectorNear(index);
-  matrix.set(vector, index * dims);
-  exact.set(row(index), vector);
-}
+for (let index = 0; index < rows; index++) exact.set(row(index), matrix.subarray(index * dims, (index + 1) * dims));
 const queryVectors = Array.from({ length: queries }, (_, index) => vectorNear(index * 7 + 3));
 
 const boundOneCore = summarise(Array.from({ length: 7 }, () => time(() => readOnce(matrix, 0, 1)).ms)).p50;
@@ -143,6 +146,7 @@ const fast = summarise(usearchMs);
 const load = loadavg()[0] as number;
 report({
   bench: 'dense_exact_scan',
+  vectors: vectorKind,
   rows,
   dims,
   engine: denseEngine(),
@@ -162,7 +166,7 @@ report({
 const graph = new DenseIndex(dims, 'hnsw');
 const built = time(() => {
   for (let index = 0; index < hnswRows; index++)
-    graph.set(row(index), matrix.subarray(index * dims, (index + 1) * dims));
+    graph.set(row(index), everything.subarray(index * dims, (index + 1) * dims));
   // The graph is built on the first search.
   graph.search(queryVectors[0] as Float32Array, K, {});
 });
@@ -170,7 +174,7 @@ let found = 0;
 const hnswMs: number[] = [];
 for (const query of queryVectors) {
   const truth = new Set(
-    (hnswRows === rows ? exact.search(query, K, {}) : plainScan(matrix.subarray(0, hnswRows * dims), query, K)).map(
+    (hnswRows === rows ? exact.search(query, K, {}) : plainScan(everything.subarray(0, hnswRows * dims), query, K)).map(
       (hit) => hit.id,
     ),
   );
@@ -180,6 +184,7 @@ for (const query of queryVectors) {
 }
 report({
   bench: 'dense_hnsw',
+  vectors: vectorKind,
   rows: hnswRows,
   dims,
   build_s: Math.round(built.ms / 100) / 10,

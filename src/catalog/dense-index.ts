@@ -172,7 +172,9 @@ class Part {
       const found = graph.search(query, wanted, 0);
       return Array.from(found.keys, (key) => this.slotOfRowid.get(Number(key)) ?? -1);
     }
-    const proven = this.quantisedRows()?.candidates(query, wanted);
+    const proven = this.quantisedRows()?.candidates(query, wanted, (slot) =>
+      dotProduct(this.blockOf(slot), this.offsetOf(slot), query),
+    );
     if (proven) {
       this.stats.quantised++;
       return proven;

@@ -4,7 +4,7 @@ import { usearch } from './usearch-module.js';
 const Q_BLOCK_ROWS = 65536;
 const FIRST_BLOCK_ROWS = 64;
 /** Candidates asked of each block at least: enough for the bounds to prove the answer on clustered embeddings. */
-const MIN_CANDIDATES = 1024;
+const MIN_CANDIDATES = 2048;
 /** Far above the rounding of the f64 arithmetic here and in the f32 re-scoring, far below any quantisation error. */
 const ROUNDING = 1e-7;
 
@@ -92,9 +92,9 @@ export class QuantisedRows {
 
   /**
    * Slots that include every row among the best `wanted` by the true score (ties included), or undefined when the
-   * bounds cannot prove it. `query` is normalised.
+   * bounds cannot prove it. `query` is normalised; `score` gives a slot's true score.
    */
-  candidates(query: Float32Array, wanted: number): number[] | undefined {
+  candidates(query: Float32Array, wanted: number, score: (slot: number) => number): number[] | undefined {
     const module = usearch();
     const count = this.error.length;
     if (!module || wanted <= 0 || wanted >= count) return undefined;
@@ -144,9 +144,12 @@ export class QuantisedRows {
         leftOutCeiling = Math.max(leftOutCeiling, lowest + worstBound);
       }
     });
-    // At least `wanted` rows score at least `floor`: the best `wanted` all do.
-    const lower = Float64Array.from(slots, (slot, hit) => (approximate[hit] as number) - bound(slot)).sort();
-    const floor = lower[lower.length - wanted] as number;
+    // The `wanted` best by approximate score, scored exactly: the true best `wanted` all score at least their lowest.
+    const order = Uint32Array.from(slots.keys()).sort(
+      (a, b) => (approximate[b] as number) - (approximate[a] as number),
+    );
+    let floor = Number.POSITIVE_INFINITY;
+    for (let rank = 0; rank < wanted; rank++) floor = Math.min(floor, score(slots[order[rank] as number] as number));
     if (!(leftOutCeiling < floor)) return undefined;
     return slots.filter((slot, hit) => (approximate[hit] as number) + bound(slot) >= floor);
   }
