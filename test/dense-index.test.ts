@@ -204,4 +204,31 @@ describe('dense index', () => {
     }
     expect(found / wanted).toBeGreaterThanOrEqual(0.95);
   });
+
+  it('the HNSW graph takes rows added, replaced and removed after it was built', () => {
+    const rows = dataset(2000, 16);
+    const index = new DenseIndex(DIMS, 'hnsw');
+    for (const { row, vector } of rows) index.set(row, vector);
+    const random = seededRandom(17);
+    const query = randomVector(random);
+    index.search(query, 10, {});
+    // Both in the part of sdxl rows without flags (about 390 rows): searched on the graph, not row by row.
+    const newcomer: DenseRow = { ...(rows[1] as { row: DenseRow }).row, rowid: 5000, id: 'civitai:5000' };
+    index.set(newcomer, query);
+    const moved = rows[5] as { row: DenseRow; vector: Float32Array };
+    index.set(
+      moved.row,
+      Float32Array.from(query, (value) => value * 2),
+    );
+    expect(
+      index
+        .search(query, 2, { allowNsfw: true, allowRealPerson: true })
+        .map((hit) => hit.id)
+        .sort(),
+    ).toEqual(['civitai:5000', 'civitai:6']);
+    index.remove(5000);
+    const after = index.search(query, 5, { allowNsfw: true, allowRealPerson: true }).map((hit) => hit.id);
+    expect(after[0]).toBe('civitai:6');
+    expect(after).not.toContain('civitai:5000');
+  });
 });

@@ -81,7 +81,8 @@ class Part {
     this.slotOfId.set(row.id, slot);
     this.blockOf(slot).set(vector, this.offsetOf(slot));
     this.quantised?.set(slot, vector);
-    const graph = this.hnswGraph();
+    // Only a graph already built takes rows one by one: the first search builds it from all rows in batches, on every core.
+    const graph = this.graph;
     if (graph) {
       const key = BigUint64Array.of(BigInt(row.rowid));
       if (graph.contains(key)) graph.remove(key);
