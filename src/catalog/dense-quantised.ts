@@ -120,9 +120,11 @@ export class QuantisedRows {
     }
     queryError = Math.sqrt(queryError);
     queryNorm = Math.sqrt(queryNorm);
+    // usearch reports 1 - (integer dot product) as an f32: exact up to 2^24 (1040 dimensions), rounded past that.
+    const reported = ((127 * 127 * dims + 1) * 2 ** -23) / scale + ROUNDING;
     const bound = (slot: number) =>
-      queryError * (this.norm[slot] as number) + queryNorm * (this.error[slot] as number) + ROUNDING;
-    const worstBound = queryError * this.maxNorm + queryNorm * this.maxError + ROUNDING;
+      queryError * (this.norm[slot] as number) + queryNorm * (this.error[slot] as number) + reported;
+    const worstBound = queryError * this.maxNorm + queryNorm * this.maxError + reported;
 
     const slots: number[] = [];
     const approximate: number[] = [];
@@ -134,7 +136,6 @@ export class QuantisedRows {
       if (used <= 0) return;
       const asked = Math.min(used, perBlock);
       const found = module.exactSearch(block.subarray(0, used * dims), query8, dims, asked, module.MetricKind.IP, 1);
-      // usearch reports 1 - (integer dot product), exact in f32 (|q8 . x8| <= 127 * 127 * dims < 2^24).
       for (let hit = 0; hit < found.keys.length; hit++) {
         slots.push(index * Q_BLOCK_ROWS + Number(found.keys[hit]));
         approximate.push((1 - (found.distances[hit] as number)) / scale);
