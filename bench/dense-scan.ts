@@ -147,6 +147,7 @@ const boundMs = Math.min(boundOneCore, boundAllCores);
 const copyBuilt = time(() => exact.search(queryVectors[0] as Float32Array, K, {}));
 exact.stats.quantised = 0;
 exact.stats.full = 0;
+exact.stats.unproven = 0;
 
 const usearchMs: number[] = [];
 const usearchCpuMs: number[] = [];

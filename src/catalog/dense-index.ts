@@ -43,10 +43,18 @@ const FIRST_BLOCK_ROWS = 64;
 /** Parts smaller than this (one block) are scanned in f32 directly: an int8 first pass would save little there. */
 const QUANTISE_FROM_ROWS = BLOCK_ROWS;
 
-/** How the exact searches of parts were answered: by the proven int8 first pass, or by scanning the f32 vectors. */
+/** After this many int8 passes in a row that proved nothing, a part tries one only every `RETRY_EVERY` searches. */
+const TRIES_BEFORE_BACKOFF = 3;
+const RETRY_EVERY = 8;
+
+/**
+ * How the exact searches of parts were answered: by the proven int8 first pass, or by scanning the f32 vectors; and
+ * how many int8 passes proved nothing (each followed by an f32 scan).
+ */
 export interface DenseScanStats {
   quantised: number;
   full: number;
+  unproven: number;
 }
 
 class Part {
@@ -56,6 +64,9 @@ class Part {
   private readonly blocks: Float32Array[] = [];
   private graph: InstanceType<Usearch['Index']> | undefined;
   private quantised: QuantisedRows | undefined;
+  /** Int8 passes in a row that proved nothing, and searches since then that skipped it. */
+  private unproven = 0;
+  private backedOff = 0;
 
   constructor(
     readonly dims: number,
@@ -173,12 +184,20 @@ class Part {
       const found = graph.search(query, wanted, 0);
       return Array.from(found.keys, (key) => this.slotOfRowid.get(Number(key)) ?? -1);
     }
-    const proven = this.quantisedRows()?.candidates(query, wanted, (slot) =>
-      dotProduct(this.blockOf(slot), this.offsetOf(slot), query),
-    );
-    if (proven) {
-      this.stats.quantised++;
-      return proven;
+    const quantised = this.quantisedRows();
+    // Where int8 keeps failing to prove (vectors without structure), it is tried only now and then: a failed pass
+    // costs a quarter of the f32 scan that follows it.
+    if (quantised && (this.unproven < TRIES_BEFORE_BACKOFF || ++this.backedOff % RETRY_EVERY === 0)) {
+      const proven = quantised.candidates(query, wanted, (slot) =>
+        dotProduct(this.blockOf(slot), this.offsetOf(slot), query),
+      );
+      if (proven) {
+        this.unproven = 0;
+        this.stats.quantised++;
+        return proven;
+      }
+      this.unproven++;
+      this.stats.unproven++;
     }
     this.stats.full++;
     const slots: number[] = [];
@@ -234,7 +253,7 @@ class Part {
 }
 
 export class DenseIndex {
-  readonly stats: DenseScanStats = { quantised: 0, full: 0 };
+  readonly stats: DenseScanStats = { quantised: 0, full: 0, unproven: 0 };
   private readonly parts = new Map<string, Part>();
   private readonly partOfRowid = new Map<number, Part>();
 
