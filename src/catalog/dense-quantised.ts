@@ -22,6 +22,8 @@ const ROUNDING = 1e-7;
 export class QuantisedRows {
   private readonly blocks: Int8Array[] = [];
   private readonly step: Float64Array;
+  /** 1 / step, or 0 where a dimension was 0 in every row (its values then quantise to 0, all error). */
+  private readonly inverse: Float64Array;
   /** |x - step * x8| per slot. */
   private readonly error: number[] = [];
   /** |x8| per slot. */
@@ -40,9 +42,13 @@ export class QuantisedRows {
     const largest = new Float64Array(dims);
     for (let slot = 0; slot < count; slot++) {
       const vector = vectorAt(slot);
-      for (let d = 0; d < dims; d++) largest[d] = Math.max(largest[d] as number, Math.abs(vector[d] as number));
+      for (let d = 0; d < dims; d++) {
+        const magnitude = Math.abs(vector[d] as number);
+        if (magnitude > (largest[d] as number)) largest[d] = magnitude;
+      }
     }
     this.step = largest.map((value) => value / 127);
+    this.inverse = this.step.map((step) => (step === 0 ? 0 : 1 / step));
     for (let slot = 0; slot < count; slot++) this.set(slot, vectorAt(slot));
     this.builtError = this.maxError;
   }
@@ -59,14 +65,18 @@ export class QuantisedRows {
     const dims = this.dims;
     const block = this.room(slot);
     const offset = (slot % Q_BLOCK_ROWS) * dims;
+    const step = this.step;
+    const inverse = this.inverse;
     let error = 0;
     let norm = 0;
     for (let d = 0; d < dims; d++) {
-      const step = this.step[d] as number;
       const value = vector[d] as number;
-      const level = step === 0 ? 0 : Math.max(-127, Math.min(127, Math.round(value / step)));
+      // Nearest level (Math.round is several times slower in V8 here); the error below is exact whichever is chosen.
+      let level = Math.floor(value * (inverse[d] as number) + 0.5);
+      if (level > 127) level = 127;
+      else if (level < -127) level = -127;
       block[offset + d] = level;
-      const residue = value - level * step;
+      const residue = value - level * (step[d] as number);
       error += residue * residue;
       norm += level * level;
     }
@@ -113,7 +123,7 @@ export class QuantisedRows {
     const query8 = new Int8Array(dims);
     let queryError = 0;
     for (let d = 0; d < dims; d++) {
-      const level = Math.round((scaled[d] as number) * scale);
+      const level = Math.floor((scaled[d] as number) * scale + 0.5);
       query8[d] = level;
       const residue = (scaled[d] as number) - level / scale;
       queryError += residue * residue;
