@@ -69,7 +69,7 @@ const steps: Step[] = [
     missing: needsDump,
   },
   {
-    title: 'Dense search: exact SIMD scan against the bandwidth bound, and the HNSW option',
+    title: 'Dense search: exact (proven int8 pass, f32 re-scoring) against the bandwidth bound; the HNSW option',
     script: 'bench/dense-scan.ts',
     args: quick ? ['--rows', '20000', '--hnsw-rows', '5000', '--queries', '20'] : ['--hnsw-rows', '10000'],
   },

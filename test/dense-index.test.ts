@@ -113,6 +113,79 @@ describe('dense index', () => {
     check();
   });
 
+  it("the int8 first pass answers clustered vectors, and its top 150 is the plain scan's, ties included", () => {
+    // One part of 6000 rows; every fifth vector repeats the one before it under another id, so scores tie.
+    const rows = dataset(6000, 9).map(({ row, vector }) => ({
+      row: { ...row, baseFamily: 'sdxl' as const, nsfw: false, realPerson: false },
+      vector,
+    }));
+    for (let position = 5; position < rows.length; position += 5) {
+      (rows[position] as { vector: Float32Array }).vector = (rows[position - 1] as { vector: Float32Array }).vector;
+    }
+    const index = new DenseIndex(DIMS, 'exact');
+    for (const { row, vector } of rows) index.set(row, vector);
+    const random = seededRandom(10);
+    const filters: AdapterFilter[] = [{}, { excludeIds: ['civitai:5', 'civitai:6', 'civitai:900'] }];
+    let ties = 0;
+    for (let query = 0; query < 12; query++) {
+      // Queries near stored rows, as a prompt near some adapters' cards.
+      const near = (rows[Math.floor(random() * rows.length)] as { vector: Float32Array }).vector;
+      const vector = Float32Array.from(near, (value) => value + (random() * 2 - 1) * 0.3);
+      for (const filter of filters) {
+        const expected = plainScan(rows, vector, 150, filter);
+        expect(index.search(vector, 150, filter)).toEqual(expected);
+        ties += expected.filter((hit, rank) => rank > 0 && hit.score === expected[rank - 1]?.score).length;
+      }
+    }
+    expect(ties).toBeGreaterThan(0);
+    expect(index.stats).toEqual({ quantised: 24, full: 0, unproven: 0 });
+  });
+
+  it('scans the f32 vectors when int8 cannot tell the scores apart, with the same results', () => {
+    // Vectors a hair apart around one point: their scores differ by less than the int8 error bounds.
+    const random = seededRandom(12);
+    const centre = randomVector(random);
+    const rows = dataset(5000, 13).map(({ row }) => ({
+      row: { ...row, baseFamily: 'sd1' as const, nsfw: false, realPerson: false },
+      vector: Float32Array.from(centre, (value) => value + (random() * 2 - 1) * 1e-3),
+    }));
+    const index = new DenseIndex(DIMS, 'exact');
+    for (const { row, vector } of rows) index.set(row, vector);
+    for (let query = 0; query < 20; query++) {
+      const vector = randomVector(random);
+      expect(index.search(vector, 150, {})).toEqual(plainScan(rows, vector, 150, {}));
+    }
+    // Three failed int8 passes, then one every eighth search (searches 11 and 19).
+    expect(index.stats).toEqual({ quantised: 0, full: 20, unproven: 5 });
+  });
+
+  it('stays equal to the plain scan when new rows fall outside the int8 range the copy was built with', () => {
+    const rows = dataset(5000, 14).map(({ row, vector }) => ({
+      row: { ...row, baseFamily: 'sd1' as const, nsfw: false, realPerson: false },
+      vector,
+    }));
+    const index = new DenseIndex(DIMS, 'exact');
+    for (const { row, vector } of rows) index.set(row, vector);
+    const random = seededRandom(15);
+    const check = () => {
+      for (let query = 0; query < 4; query++) {
+        const vector = randomVector(random);
+        expect(index.search(vector, 150, {})).toEqual(plainScan(rows, vector, 150, {}));
+      }
+    };
+    check();
+    // Rows pointing mostly along one axis: far beyond that dimension's int8 range, so they clip.
+    for (let step = 0; step < 200; step++) {
+      const vector = randomVector(random);
+      vector[step % DIMS] = 40;
+      const entry = rows[step * 7] as { row: DenseRow; vector: Float32Array };
+      entry.vector = vector;
+      index.set(entry.row, vector);
+    }
+    check();
+    expect(index.stats.quantised).toBeGreaterThan(0);
+  });
+
   it('the HNSW option finds at least 95% of the exact top 150', () => {
     const rows = dataset(4000, 5);
     const exact = new DenseIndex(DIMS, 'exact');
@@ -131,5 +204,32 @@ describe('dense index', () => {
       wanted += truth.size;
     }
     expect(found / wanted).toBeGreaterThanOrEqual(0.95);
+  });
+
+  it('the HNSW graph takes rows added, replaced and removed after it was built', () => {
+    const rows = dataset(2000, 16);
+    const index = new DenseIndex(DIMS, 'hnsw');
+    for (const { row, vector } of rows) index.set(row, vector);
+    const random = seededRandom(17);
+    const query = randomVector(random);
+    index.search(query, 10, {});
+    // Both in the part of sdxl rows without flags (about 390 rows): searched on the graph, not row by row.
+    const newcomer: DenseRow = { ...(rows[1] as { row: DenseRow }).row, rowid: 5000, id: 'civitai:5000' };
+    index.set(newcomer, query);
+    const moved = rows[5] as { row: DenseRow; vector: Float32Array };
+    index.set(
+      moved.row,
+      Float32Array.from(query, (value) => value * 2),
+    );
+    expect(
+      index
+        .search(query, 2, { allowNsfw: true, allowRealPerson: true })
+        .map((hit) => hit.id)
+        .sort(),
+    ).toEqual(['civitai:5000', 'civitai:6']);
+    index.remove(5000);
+    const after = index.search(query, 5, { allowNsfw: true, allowRealPerson: true }).map((hit) => hit.id);
+    expect(after[0]).toBe('civitai:6');
+    expect(after).not.toContain('civitai:5000');
   });
 });

@@ -1,14 +1,17 @@
-import { createRequire } from 'node:module';
 import type { Adapter } from './adapter.js';
+import { QuantisedRows } from './dense-quantised.js';
 import type { AdapterFilter, ScoredId } from './store.js';
+import { type Usearch, usearch } from './usearch-module.js';
 
 /**
  * The embedded store's vectors in memory, split by (base family, nsfw, real person) so that a filter chooses which
  * parts to scan instead of discarding rows after scoring them, and kept up to date row by row as the catalog changes.
- * `exact` scans every vector of the chosen parts with usearch's SIMD kernels (at the memory-bandwidth bound); `hnsw`
- * searches a usearch HNSW graph per part instead, for catalogs of a million vectors and more, where an exact scan
- * reads too many gigabytes per query. Either way the hits are re-scored here with the same dot product as the plain
- * scan, so exact results are the plain scan's, score for score.
+ * `exact` first scans an int8 copy of the chosen parts with usearch's SIMD kernels (a quarter of the bytes of the f32
+ * vectors), proves from bounds on the quantisation error which rows can still be among the best, and re-scores only
+ * those; where the bounds cannot prove it, it scans the f32 vectors with usearch instead. `hnsw` searches a usearch
+ * HNSW graph per part, for catalogs of a million vectors and more, where an exact scan reads too many gigabytes per
+ * query. Either way the hits are re-scored here with the same dot product as the plain scan, so exact results are the
+ * plain scan's, score for score.
  */
 export type DenseIndexKind = 'exact' | 'hnsw';
 
@@ -22,27 +25,16 @@ export interface DenseRow {
   realPerson: boolean;
 }
 
-type Usearch = typeof import('usearch');
-let usearchModule: Usearch | null | undefined;
-
-/** usearch, loaded on first use; null where its native module does not load (the plain scan answers then). */
-function usearch(): Usearch | null {
-  if (usearchModule === undefined) {
-    try {
-      usearchModule = createRequire(import.meta.url)('usearch') as Usearch;
-    } catch {
-      usearchModule = null;
-    }
-  }
-  return usearchModule;
-}
-
 /** Which kernel scores vectors here: usearch's SIMD one, or the plain JavaScript loop where usearch does not load. */
 export function denseEngine(): 'usearch' | 'plain' {
   return usearch() ? 'usearch' : 'plain';
 }
 
-/** HNSW settings: with 150 neighbours asked, a search breadth of 512 keeps recall@150 above 0.95 on 1024-d vectors. */
+/**
+ * HNSW settings. With 150 neighbours asked, a search breadth of 512 found 0.999 of the exact top 150 among 200K 1024-d
+ * vectors with topic structure (bench/dense-vectors.ts `topics`; 0.995 at 256, 0.980 at 150), leaving room for 1M.
+ * Isotropic Gaussian vectors defeat any such graph (0.23 at 100K): it relies on the neighbourhoods real embeddings have.
+ */
 const HNSW = { connectivity: 16, expansionAdd: 128, expansionSearch: 512 } as const;
 
 /**
@@ -52,16 +44,38 @@ const HNSW = { connectivity: 16, expansionAdd: 128, expansionSearch: 512 } as co
 const BLOCK_ROWS = 4096;
 const FIRST_BLOCK_ROWS = 64;
 
+/** Parts smaller than this (one block) are scanned in f32 directly: an int8 first pass would save little there. */
+const QUANTISE_FROM_ROWS = BLOCK_ROWS;
+
+/** After this many int8 passes in a row that proved nothing, a part tries one only every `RETRY_EVERY` searches. */
+const TRIES_BEFORE_BACKOFF = 3;
+const RETRY_EVERY = 8;
+
+/**
+ * How the exact searches of parts were answered: by the proven int8 first pass, or by scanning the f32 vectors; and
+ * how many int8 passes proved nothing (each followed by an f32 scan).
+ */
+export interface DenseScanStats {
+  quantised: number;
+  full: number;
+  unproven: number;
+}
+
 class Part {
   readonly rows: DenseRow[] = [];
   readonly slotOfRowid = new Map<number, number>();
   readonly slotOfId = new Map<string, number>();
   private readonly blocks: Float32Array[] = [];
   private graph: InstanceType<Usearch['Index']> | undefined;
+  private quantised: QuantisedRows | undefined;
+  /** Int8 passes in a row that proved nothing, and searches since then that skipped it. */
+  private unproven = 0;
+  private backedOff = 0;
 
   constructor(
     readonly dims: number,
     private readonly kind: DenseIndexKind,
+    private readonly stats: DenseScanStats,
   ) {}
 
   get count(): number {
@@ -81,7 +95,9 @@ class Part {
     }
     this.slotOfId.set(row.id, slot);
     this.blockOf(slot).set(vector, this.offsetOf(slot));
-    const graph = this.hnswGraph();
+    this.quantised?.set(slot, vector);
+    // Only a graph already built takes rows one by one: the first search builds it from all rows in batches, on every core.
+    const graph = this.graph;
     if (graph) {
       const key = BigUint64Array.of(BigInt(row.rowid));
       if (graph.contains(key)) graph.remove(key);
@@ -102,6 +118,7 @@ class Part {
       this.slotOfRowid.set(moved.rowid, slot);
       this.slotOfId.set(moved.id, slot);
     }
+    this.quantised?.removeBy(slot, last);
     this.rows.pop();
     if (this.blocks.length > Math.ceil(this.rows.length / BLOCK_ROWS)) this.blocks.pop();
     this.slotOfRowid.delete(rowid);
@@ -159,7 +176,10 @@ class Part {
     }
   }
 
-  /** Slots of the nearest `wanted` rows (per block, exact) by usearch, or undefined when usearch is not available. */
+  /**
+   * Slots including the nearest `wanted` rows by usearch: the HNSW graph's hits (hnsw), the rows the int8 first pass
+   * proves can be among them, or else the nearest `wanted` of each f32 block (exact); undefined without usearch.
+   */
   private candidateSlots(query: Float32Array, wanted: number): number[] | undefined {
     const module = usearch();
     if (!module) return undefined;
@@ -168,6 +188,22 @@ class Part {
       const found = graph.search(query, wanted, 0);
       return Array.from(found.keys, (key) => this.slotOfRowid.get(Number(key)) ?? -1);
     }
+    const quantised = this.quantisedRows();
+    // Where int8 keeps failing to prove (vectors without structure), it is tried only now and then: a failed pass
+    // costs a quarter of the f32 scan that follows it.
+    if (quantised && (this.unproven < TRIES_BEFORE_BACKOFF || ++this.backedOff % RETRY_EVERY === 0)) {
+      const proven = quantised.candidates(query, wanted, (slot) =>
+        dotProduct(this.blockOf(slot), this.offsetOf(slot), query),
+      );
+      if (proven) {
+        this.unproven = 0;
+        this.stats.quantised++;
+        return proven;
+      }
+      this.unproven++;
+      this.stats.unproven++;
+    }
+    this.stats.full++;
     const slots: number[] = [];
     this.blocks.forEach((block, index) => {
       const used = this.rowsIn(index);
@@ -183,6 +219,14 @@ class Part {
       for (const key of found.keys) slots.push(index * BLOCK_ROWS + Number(key));
     });
     return slots;
+  }
+
+  /** The int8 copy of this part for the exact kind's first pass, built on first use (and again when stale). */
+  private quantisedRows(): QuantisedRows | undefined {
+    if (this.kind !== 'exact' || this.rows.length < QUANTISE_FROM_ROWS) return undefined;
+    if (!this.quantised || this.quantised.stale)
+      this.quantised = new QuantisedRows(this.dims, this.rows.length, (slot) => this.vectorAt(slot));
+    return this.quantised;
   }
 
   /** The HNSW graph of this part, built on first use from the rows it holds (hnsw kind only). */
@@ -213,6 +257,7 @@ class Part {
 }
 
 export class DenseIndex {
+  readonly stats: DenseScanStats = { quantised: 0, full: 0, unproven: 0 };
   private readonly parts = new Map<string, Part>();
   private readonly partOfRowid = new Map<number, Part>();
 
@@ -232,7 +277,7 @@ export class DenseIndex {
     const previous = this.partOfRowid.get(row.rowid);
     let part = this.parts.get(key);
     if (!part) {
-      part = new Part(this.dims, this.kind);
+      part = new Part(this.dims, this.kind, this.stats);
       this.parts.set(key, part);
     }
     if (previous && previous !== part) previous.remove(row.rowid);
