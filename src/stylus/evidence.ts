@@ -1,5 +1,6 @@
 import type { Adapter } from '../catalog/adapter.js';
 import { lemmas } from '../catalog/classify/words.js';
+import { LruCache } from '../catalog/record-cache.js';
 import { isStopword } from '../catalog/text.js';
 import { isDictionaryWord } from './dictionary.js';
 import { APPEARANCE_WORDS, COLOUR_WORDS, FILE_WORDS, FRAMING_WORDS, LOOK_WORDS } from './evidence-words.js';
@@ -18,20 +19,20 @@ import { APPEARANCE_WORDS, COLOUR_WORDS, FILE_WORDS, FRAMING_WORDS, LOOK_WORDS }
 export interface Phrase {
   /** As the adapter's card writes it, for the reason members read. */
   text: string;
-  words: string[];
+  words: readonly string[];
   kind: 'name' | 'trigger' | 'tag';
 }
 
 export interface AdapterProfile {
   phrases: Phrase[];
   /** Content words of the name (noise and praise words removed). */
-  nameWords: string[];
+  nameWords: readonly string[];
   /** Words that can name the character of a character adapter: distinctive words of its name and name-like triggers. */
   identityWords: Set<string>;
   /** Multi-word names of the character ("ruby rose"): all words present name it, even if each is a dictionary word. */
-  identityPhrases: string[][];
+  identityPhrases: (readonly string[])[];
   /** Content words of each part of the name ("Watercolor Painting (vizsumit)" -> [watercolor, painting], [vizsumit]). */
-  nameSegments: string[][];
+  nameSegments: (readonly string[])[];
 }
 
 /** Splits where names join their parts: "Kisaki (Blue Archive)", "Okuzora Kohaku | Idolmaster", "X / Y". */
@@ -42,10 +43,23 @@ const TRIGGER_SEPARATORS = /[,，|]/;
 /** Adapter-format names written in mixed case, removed before camelCase splitting would cut them ("Lo RA"). */
 const FORMAT_NAMES = /\b(lora|locon|loha|lycoris|lokr|dora)s?\b/gi;
 
-function contentWords(text: string): string[] {
-  return lemmas(text.replace(FORMAT_NAMES, ' ')).filter(
-    (word) => word.length > 2 && !isStopword(word) && !FILE_WORDS.has(word) && !/^\d/.test(word),
-  );
+/**
+ * Content words per text, shared by all records: a catalog's tags and trigger words are a few thousand texts used by
+ * hundreds of thousands of adapters (over 1,000 compositions at 300K adapters: 650K tags of profiles built, 3,400
+ * distinct), and splitting them again for every record was a third of a composition's CPU and most of its garbage.
+ * Bounded, since names are mostly unique; the arrays are shared, so nobody may change them.
+ */
+const contentWordsOf = new LruCache<string, readonly string[]>(20_000);
+
+function contentWords(text: string): readonly string[] {
+  let words = contentWordsOf.get(text);
+  if (!words) {
+    words = lemmas(text.replace(FORMAT_NAMES, ' ')).filter(
+      (word) => word.length > 2 && !isStopword(word) && !FILE_WORDS.has(word) && !/^\d/.test(word),
+    );
+    contentWordsOf.set(text, words);
+  }
+  return words;
 }
 
 function cleanTrigger(trigger: string): string {
@@ -86,7 +100,7 @@ function buildProfile(adapter: Adapter): AdapterProfile {
   // whether one word is enough).
   if (nameWords.length > 1) for (const word of nameWords) phrases.push({ text: word, words: [word], kind: 'name' });
   const identityWords = new Set<string>();
-  const identityPhrases: string[][] = [];
+  const identityPhrases: (readonly string[])[] = [];
   const isNameLike = (word: string) =>
     word.length >= 3 && !APPEARANCE_WORDS.has(word) && !FRAMING_WORDS.has(word) && !isDictionaryWord(word);
   for (const word of nameWords) if (isNameLike(word)) identityWords.add(word);
@@ -108,6 +122,26 @@ function buildProfile(adapter: Adapter): AdapterProfile {
 /** Task words in singular form, without stopwords. */
 export function taskWords(task: string): string[] {
   return lemmas(task).filter((word) => !isStopword(word));
+}
+
+interface TaskView {
+  task: string;
+  words: readonly string[];
+  set: ReadonlySet<string>;
+  /** What the task is about: its last word, past file words ("Monet style" is about Monet). */
+  head: string;
+}
+
+/** The last task's words: the composer asks about one task for each of its 150 candidates in a row. */
+let lastTask: TaskView | undefined;
+
+function viewOf(task: string): TaskView {
+  if (lastTask?.task !== task) {
+    const words = taskWords(task);
+    const head = [...words].reverse().find((word) => !FILE_WORDS.has(word)) ?? words[words.length - 1] ?? '';
+    lastTask = { task, words, set: new Set(words), head };
+  }
+  return lastTask;
 }
 
 /** Endings that make another word of the same root: painting, paintings; photograph, photography. Not -er: a gardener is no garden. */
@@ -141,7 +175,7 @@ function covers(task: ReadonlySet<string>, word: string): boolean {
 
 /** Whether a task names the character an adapter depicts: a name-like word of it, or a whole multi-word name. */
 export function taskNamesCharacter(task: string, adapter: Adapter): boolean {
-  const words = new Set(taskWords(task));
+  const words = viewOf(task).set;
   const profile = profileOf(adapter);
   for (const word of profile.identityWords) if (words.has(word)) return true;
   return profile.identityPhrases.some((phrase) => phrase.every((word) => words.has(word)));
@@ -180,11 +214,8 @@ export function evidenceFor(
   /** The task is the whole prompt ("a sword"): a style that draws that thing restyles nothing else. */
   soleTask = false,
 ): Evidence | undefined {
-  const words = taskWords(task);
+  const { words, set: taskSet, head } = viewOf(task);
   if (words.length === 0) return undefined;
-  const taskSet = new Set(words);
-  // What the task is about: its last word, past file words ("Monet style" is about Monet).
-  const head = [...words].reverse().find((word) => !FILE_WORDS.has(word)) ?? words[words.length - 1] ?? '';
   const profile = profileOf(adapter);
   if (bringsForeignName(profile, taskSet, adapter.category)) return undefined;
   // How much of what the name says the task holds: a single word of a trigger or tag is not enough for an adapter
