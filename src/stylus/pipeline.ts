@@ -9,6 +9,7 @@ import {
 import { contentTokens } from '../catalog/text.js';
 import { UserFacingError } from '../errors.js';
 import type { Services } from '../services.js';
+import { Memo } from '../util/memo.js';
 import { requireAdaptersForBase } from './base-availability.js';
 import { type ComposerLlm, composeTasks } from './composer.js';
 import { sampleMasks } from './masks.js';
@@ -246,25 +247,28 @@ function slimComposition(result: CompositionResult, candidates: readonly Candida
  */
 export function alternativesForTask(task: ComposedTask, candidates: readonly Candidate[]): string[] {
   const chosen = new Set(task.adapters.map((adapter) => adapter.adapterId));
-  const taskTokens = contentTokens(task.task);
+  const taskTokens = [...contentTokens(task.task)];
   const overlapping: string[] = [];
   const others: string[] = [];
   for (const { adapter } of candidates) {
     if (chosen.has(adapter.id)) continue;
     const tokens = labelTokens(adapter);
-    const shares = [...taskTokens].some((token) => tokens.has(token));
+    const shares = taskTokens.some((token) => tokens.has(token));
     (shares ? overlapping : others).push(adapter.id);
   }
   return [...overlapping, ...others].slice(0, MAX_ALTERNATIVES);
 }
 
 /** Tokens of an adapter's name, tags and trigger words, once per record object: every task of a prompt asks again. */
-const labelTokenCache = new WeakMap<Adapter, Set<string>>();
+const labelTokenCache = new WeakMap<Adapter, ReadonlySet<string>>();
+/** The same by text, for records the store reads again (its record cache turns over at 300K adapters). */
+const labelTokensByText = new Memo<string, ReadonlySet<string>>(8192);
 
-function labelTokens(adapter: Adapter): Set<string> {
+function labelTokens(adapter: Adapter): ReadonlySet<string> {
   let tokens = labelTokenCache.get(adapter);
   if (!tokens) {
-    tokens = contentTokens([adapter.name, ...adapter.tags, ...adapter.triggerWords].join(' '));
+    const text = [adapter.name, ...adapter.tags, ...adapter.triggerWords].join(' ');
+    tokens = labelTokensByText.through(text, contentTokens);
     labelTokenCache.set(adapter, tokens);
   }
   return tokens;
