@@ -45,43 +45,47 @@ const TRIGGER_SEPARATORS = /[,，|]/;
 /** Adapter-format names written in mixed case, removed before camelCase splitting would cut them ("Lo RA"). */
 const FORMAT_NAMES = /\b(lora|locon|loha|lycoris|lokr|dora)s?\b/gi;
 
-/**
- * Content words per text, shared by all records: a catalog's tags and trigger words are a few thousand texts used by
- * hundreds of thousands of adapters (over 1,000 compositions at 300K adapters: 650K tags of profiles built, 3,400
- * distinct), and splitting them again for every record was a third of a composition's CPU and most of its garbage.
- * Bounded, since names are mostly unique; the arrays are shared, so nobody may change them.
- */
-const contentWordsOf = new Memo<string, readonly string[]>(20_000);
-
-function contentWords(text: string): readonly string[] {
-  return contentWordsOf.through(text, () =>
-    lemmas(text.replace(FORMAT_NAMES, ' ')).filter(
-      (word) => word.length > 2 && !isStopword(word) && !FILE_WORDS.has(word) && !/^\d/.test(word),
-    ),
+function contentWords(text: string): string[] {
+  return lemmas(text.replace(FORMAT_NAMES, ' ')).filter(
+    (word) => word.length > 2 && !isStopword(word) && !FILE_WORDS.has(word) && !/^\d/.test(word),
   );
 }
 
-function cleanTrigger(trigger: string): string {
-  return trigger
-    .replace(/<[^>]*>/g, ' ')
-    .replace(/^\s*tags?\s*:/i, ' ')
-    .replace(/\\/g, '');
+/**
+ * Tags and trigger words are shared by many records: a few thousand texts over hundreds of thousands of adapters (over
+ * 1,000 compositions at 300K adapters, 650K tags of profiles built, 3,400 distinct), and splitting them again for every
+ * record was a third of a composition's CPU and most of its garbage. So their words are remembered, a bounded number
+ * (names are mostly unique: they are not). The arrays are shared, so nobody may change them.
+ */
+const sharedWords = new Memo<string, readonly string[]>(8192);
+const triggerParts = new Memo<string, readonly string[]>(4096);
+
+function sharedContentWords(text: string): readonly string[] {
+  return sharedWords.through(text, contentWords);
 }
 
-const profiles = new WeakMap<Adapter, AdapterProfile>();
+/** The phrases of one trigger-word entry ("blue hair, twintails" has two), cleaned of prompt syntax. */
+function triggerPhrases(entry: string): readonly string[] {
+  return triggerParts.through(entry, () =>
+    entry
+      .replace(/<[^>]*>/g, ' ')
+      .replace(/^\s*tags?\s*:/i, ' ')
+      .replace(/\\/g, '')
+      .split(TRIGGER_SEPARATORS),
+  );
+}
+
 /**
- * Profiles by what they are made of (name, trigger words, tags), for records read again: at 300K adapters the store's
- * record cache turns over every few compositions, yet the same adapters come back (1,000 compositions fetched 135K
- * records, 40K distinct ones).
+ * Profiles live as long as their record object: the store's record cache decides how many stay. (A second cache by
+ * text was tried: 8,192 profiles were 21 MB of live heap for a third of the rebuilds saved.)
  */
-const profilesByText = new Memo<string, AdapterProfile>(8192);
+const profiles = new WeakMap<Adapter, AdapterProfile>();
 
 /** The adapter's phrases and name words; cached per record object (stores hand back the same objects). */
 export function profileOf(adapter: Adapter): AdapterProfile {
   let profile = profiles.get(adapter);
   if (!profile) {
-    const key = JSON.stringify([adapter.name, adapter.triggerWords, adapter.tags]);
-    profile = profilesByText.through(key, () => buildProfile(adapter));
+    profile = buildProfile(adapter);
     profiles.set(adapter, profile);
   }
   return profile;
@@ -89,19 +93,19 @@ export function profileOf(adapter: Adapter): AdapterProfile {
 
 function buildProfile(adapter: Adapter): AdapterProfile {
   const phrases: Phrase[] = [];
-  const add = (text: string, kind: Phrase['kind']) => {
-    const words = contentWords(text);
+  const add = (text: string, words: readonly string[], kind: Phrase['kind']) => {
     if (words.length > 0 && words.length <= 6) phrases.push({ text: text.trim(), words, kind });
   };
   const nameSegments = adapter.name.split(NAME_SEPARATORS).filter((segment) => segment.trim() !== '');
-  for (const segment of nameSegments) add(segment, 'name');
-  const triggers = adapter.triggerWords.flatMap((entry) => cleanTrigger(entry).split(TRIGGER_SEPARATORS));
-  for (const trigger of triggers.slice(0, 40)) add(trigger, 'trigger');
-  for (const tag of adapter.tags) add(tag, 'tag');
+  const segmentWords = nameSegments.map((segment) => contentWords(segment));
+  for (const [index, segment] of nameSegments.entries()) add(segment, segmentWords[index] ?? [], 'name');
+  const triggers = adapter.triggerWords.flatMap(triggerPhrases);
+  for (const trigger of triggers.slice(0, 40)) add(trigger, sharedContentWords(trigger), 'trigger');
+  for (const tag of adapter.tags) add(tag, sharedContentWords(tag), 'tag');
 
   // Latin-script words only: a Han or kana rendering of the name ("柯基" beside "CORGI") says it again, it is not
   // more of what the name asks for.
-  const nameWords = [...new Set(nameSegments.flatMap(contentWords))].filter((word) => LATIN_WORD.test(word));
+  const nameWords = [...new Set(segmentWords.flat())].filter((word) => LATIN_WORD.test(word));
   // Each word of a longer name is a phrase of its own too: "statue" of "Stone Statue" (the evidence rules below decide
   // whether one word is enough).
   if (nameWords.length > 1) for (const word of nameWords) phrases.push({ text: word, words: [word], kind: 'name' });
@@ -110,18 +114,18 @@ function buildProfile(adapter: Adapter): AdapterProfile {
   const isNameLike = (word: string) =>
     word.length >= 3 && !APPEARANCE_WORDS.has(word) && !FRAMING_WORDS.has(word) && !isDictionaryWord(word);
   for (const word of nameWords) if (isNameLike(word)) identityWords.add(word);
-  for (const segment of nameSegments) {
-    const words = contentWords(segment).filter((word) => !APPEARANCE_WORDS.has(word) && !FRAMING_WORDS.has(word));
+  for (const segment of segmentWords) {
+    const words = segment.filter((word) => !APPEARANCE_WORDS.has(word) && !FRAMING_WORDS.has(word));
     if (words.length >= 2) identityPhrases.push(words);
   }
   // Triggers are often the character's name ("okuzora kohaku", "wendy marvell"), followed by appearance tags.
   for (const trigger of triggers) {
-    const words = contentWords(trigger);
+    const words = sharedContentWords(trigger);
     if (words.some(isNameLike) && words.every((word) => !APPEARANCE_WORDS.has(word))) {
       for (const word of words) if (isNameLike(word)) identityWords.add(word);
     }
   }
-  const segments = nameSegments.map(contentWords).filter((words) => words.length > 0);
+  const segments = segmentWords.filter((words) => words.length > 0);
   const properWords = nameWords.filter((word) => word.length >= 3 && !isDictionaryWord(word) && /^[a-z]+$/.test(word));
   return { phrases, nameWords, identityWords, identityPhrases, nameSegments: segments, properWords };
 }

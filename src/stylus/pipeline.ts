@@ -9,7 +9,6 @@ import {
 import { contentTokens } from '../catalog/text.js';
 import { UserFacingError } from '../errors.js';
 import type { Services } from '../services.js';
-import { Memo } from '../util/memo.js';
 import { requireAdaptersForBase } from './base-availability.js';
 import { type ComposerLlm, composeTasks } from './composer.js';
 import { sampleMasks } from './masks.js';
@@ -261,14 +260,11 @@ export function alternativesForTask(task: ComposedTask, candidates: readonly Can
 
 /** Tokens of an adapter's name, tags and trigger words, once per record object: every task of a prompt asks again. */
 const labelTokenCache = new WeakMap<Adapter, ReadonlySet<string>>();
-/** The same by text, for records the store reads again (its record cache turns over at 300K adapters). */
-const labelTokensByText = new Memo<string, ReadonlySet<string>>(8192);
 
 function labelTokens(adapter: Adapter): ReadonlySet<string> {
   let tokens = labelTokenCache.get(adapter);
   if (!tokens) {
-    const text = [adapter.name, ...adapter.tags, ...adapter.triggerWords].join(' ');
-    tokens = labelTokensByText.through(text, contentTokens);
+    tokens = contentTokens([adapter.name, ...adapter.tags, ...adapter.triggerWords].join(' '));
     labelTokenCache.set(adapter, tokens);
   }
   return tokens;
