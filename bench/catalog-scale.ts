@@ -5,7 +5,8 @@
  * and CPU), then every prompt once (p50/p95/p99, wall and CPU), the prompts made only of common words, a rare base
  * family, and the process's RSS. Each size runs in a fresh child process so start-up and memory are its own.
  * With --soak N, the largest size then runs N more compositions (prompts x base families x NSFW setting, so the
- * composition cache never answers) and reports RSS along the way: memory must stay flat.
+ * composition cache never answers; up to 13,000 differ) and reports RSS along the way (start, max, end, sampled every
+ * 500): memory must stay flat.
  * Usage: node --import tsx bench/catalog-scale.ts --dump FILE --prompts FILE [--sizes 5000,75000,300000] [--queries N]
  *   [--soak N]
  */
@@ -138,6 +139,9 @@ async function measureChild(size: number): Promise<void> {
       });
       if ((index + 1) % 500 === 0) samples.push(Math.round(process.memoryUsage.rss() / 2 ** 20));
     }
+    // Where the memory is: V8's heap (live objects and the room it grew into) against the rest (SQLite's page cache,
+    // native code, the tsx loader of this bench).
+    const heap = process.memoryUsage();
     report({
       bench: 'composition_soak',
       adapters: size,
@@ -145,7 +149,10 @@ async function measureChild(size: number): Promise<void> {
       rss_start_mb: rssStart,
       rss_max_mb: Math.max(...samples),
       rss_end_mb: samples.at(-1),
+      heap_total_end_mb: Math.round(heap.heapTotal / 2 ** 20),
+      heap_used_end_mb: Math.round(heap.heapUsed / 2 ** 20),
       target_rss_mb: TARGET.rssMb,
+      load: (await import('node:os')).loadavg()[0]?.toFixed(2),
     });
   }
   await store.close();

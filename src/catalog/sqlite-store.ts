@@ -99,7 +99,19 @@ export class SqliteAdapterStore implements AdapterStore {
   private readonly denseKind: DenseIndexKind;
   private readonly records = new LruCache<string, Adapter>(RECORD_CACHE_SIZE);
   private readonly frequencies = new Map<string, number>();
-  private readonly searchStatements = new Map<string, Statement<unknown[], { id: string; rank: number }>>();
+  private readonly searchStatements = new Map<
+    string,
+    Statement<unknown[], { id: string; rank: number; record: string }>
+  >();
+  /**
+   * The stored records of the last text search's hits, read by the search statement itself: the retriever asks for
+   * them next, and reading them there costs next to nothing (the search just visited their rows), where getMany would
+   * seek each again by id (about 1.7 ms of CPU per composition at 300K adapters). Only for the version they were read at.
+   */
+  private lastHits: { version: string | undefined; records: Map<string, string> } = {
+    version: undefined,
+    records: new Map(),
+  };
   private frequencyChanges = 0;
   private catalogSize: number | undefined;
   private dense: DenseIndex | undefined;
@@ -180,12 +192,13 @@ export class SqliteAdapterStore implements AdapterStore {
     if (ids.length === 0) return [];
     this.catchUp();
     const out: Adapter[] = [];
+    const hits = this.lastHits.version === this.seenVersion ? this.lastHits.records : undefined;
     for (const id of ids) {
       let adapter = this.records.get(id);
       if (!adapter) {
-        const row = this.statements.recordById.get(id);
-        if (!row) continue;
-        adapter = parseStored(row.record);
+        const record = hits?.get(id) ?? this.statements.recordById.get(id)?.record;
+        if (record === undefined) continue;
+        adapter = parseStored(record);
         this.records.set(id, adapter);
       }
       out.push(adapter);
@@ -293,7 +306,7 @@ export class SqliteAdapterStore implements AdapterStore {
     const table = plan.index === 'all' ? 'adapters_fts' : 'adapters_head';
     const where = plan.filterInSql ? filterSql({ ...options.filter, excludeIds: undefined }) : { sql: '1', params: [] };
     const excluded = options.filter?.excludeIds ? [...options.filter.excludeIds] : [];
-    const sql = `SELECT a.id AS id, f.rank AS rank FROM ${table} f JOIN adapters a ON a.rowid = f.rowid
+    const sql = `SELECT a.id AS id, f.rank AS rank, a.record AS record FROM ${table} f JOIN adapters a ON a.rowid = f.rowid
       WHERE ${table} MATCH ? AND ${where.sql}${excluded.length > 0 ? ' AND a.id NOT IN (SELECT value FROM json_each(?))' : ''}
       ORDER BY f.rank LIMIT ?`;
     const params = [
@@ -303,6 +316,7 @@ export class SqliteAdapterStore implements AdapterStore {
       options.limit,
     ];
     const rows = this.prepared(sql).all(...params);
+    this.lastHits = { version: this.seenVersion, records: new Map(rows.map((row) => [row.id, row.record])) };
     // FTS5's bm25() is negative, lower is better: flip it so higher is better like every other score.
     return rows.map((row) => ({ id: row.id, score: -row.rank }));
   }
@@ -311,7 +325,7 @@ export class SqliteAdapterStore implements AdapterStore {
   private prepared(sql: string) {
     let statement = this.searchStatements.get(sql);
     if (!statement) {
-      statement = this.db.prepare<unknown[], { id: string; rank: number }>(sql);
+      statement = this.db.prepare<unknown[], { id: string; rank: number; record: string }>(sql);
       this.searchStatements.set(sql, statement);
     }
     return statement;
@@ -410,6 +424,7 @@ export class SqliteAdapterStore implements AdapterStore {
     this.stopKeepingCurrent();
     this.dense = undefined;
     this.records.clear();
+    this.lastHits = { version: undefined, records: new Map() };
     if (this.ownsDb && this.db.open) this.db.close();
   }
 

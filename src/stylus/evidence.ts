@@ -1,6 +1,7 @@
 import type { Adapter } from '../catalog/adapter.js';
 import { lemmas } from '../catalog/classify/words.js';
 import { isStopword } from '../catalog/text.js';
+import { Memo } from '../util/memo.js';
 import { isDictionaryWord, splitCompound } from './dictionary.js';
 import { APPEARANCE_WORDS, COLOUR_WORDS, FILE_WORDS, FRAMING_WORDS, LOOK_WORDS } from './evidence-words.js';
 
@@ -18,20 +19,22 @@ import { APPEARANCE_WORDS, COLOUR_WORDS, FILE_WORDS, FRAMING_WORDS, LOOK_WORDS }
 export interface Phrase {
   /** As the adapter's card writes it, for the reason members read. */
   text: string;
-  words: string[];
+  words: readonly string[];
   kind: 'name' | 'trigger' | 'tag';
 }
 
 export interface AdapterProfile {
   phrases: Phrase[];
   /** Content words of the name (noise and praise words removed). */
-  nameWords: string[];
+  nameWords: readonly string[];
   /** Words that can name the character of a character adapter: distinctive words of its name and name-like triggers. */
   identityWords: Set<string>;
   /** Multi-word names of the character ("ruby rose"): all words present name it, even if each is a dictionary word. */
-  identityPhrases: string[][];
+  identityPhrases: (readonly string[])[];
   /** Content words of each part of the name ("Watercolor Painting (vizsumit)" -> [watercolor, painting], [vizsumit]). */
-  nameSegments: string[][];
+  nameSegments: (readonly string[])[];
+  /** Words of the name that are no dictionary word (an artist, a character, a franchise): see foreignWord. */
+  properWords: readonly string[];
 }
 
 /** Splits where names join their parts: "Kisaki (Blue Archive)", "Okuzora Kohaku | Idolmaster", "X / Y". */
@@ -55,13 +58,35 @@ function contentWords(text: string): string[] {
   return writtenWords(text).flatMap((word) => splitCompound(word)?.filter(isContentWord) ?? [word]);
 }
 
-function cleanTrigger(trigger: string): string {
-  return trigger
-    .replace(/<[^>]*>/g, ' ')
-    .replace(/^\s*tags?\s*:/i, ' ')
-    .replace(/\\/g, '');
+/**
+ * Tags and trigger words are shared by many records: a few thousand texts over hundreds of thousands of adapters (over
+ * 1,000 compositions at 300K adapters, 650K tags of profiles built, 3,400 distinct), and splitting them again for every
+ * record was a third of a composition's CPU and most of its garbage. So their words are remembered, a bounded number
+ * (names are mostly unique: they are not). The arrays are shared, so nobody may change them.
+ */
+const sharedWords = new Memo<string, readonly string[]>(8192);
+const sharedWrittenWords = new Memo<string, readonly string[]>(4096);
+const triggerParts = new Memo<string, readonly string[]>(4096);
+
+function sharedContentWords(text: string): readonly string[] {
+  return sharedWords.through(text, contentWords);
 }
 
+/** The phrases of one trigger-word entry ("blue hair, twintails" has two), cleaned of prompt syntax. */
+function triggerPhrases(entry: string): readonly string[] {
+  return triggerParts.through(entry, () =>
+    entry
+      .replace(/<[^>]*>/g, ' ')
+      .replace(/^\s*tags?\s*:/i, ' ')
+      .replace(/\\/g, '')
+      .split(TRIGGER_SEPARATORS),
+  );
+}
+
+/**
+ * Profiles live as long as their record object: the store's record cache decides how many stay. (A second cache by
+ * text was tried: 8,192 profiles were 21 MB of live heap for a third of the rebuilds saved.)
+ */
 const profiles = new WeakMap<Adapter, AdapterProfile>();
 
 /** The adapter's phrases and name words; cached per record object (stores hand back the same objects). */
@@ -76,53 +101,74 @@ export function profileOf(adapter: Adapter): AdapterProfile {
 
 function buildProfile(adapter: Adapter): AdapterProfile {
   const phrases: Phrase[] = [];
-  const add = (text: string, kind: Phrase['kind']) => {
-    const words = contentWords(text);
+  const add = (text: string, words: readonly string[], kind: Phrase['kind']) => {
     if (words.length > 0 && words.length <= 6) phrases.push({ text: text.trim(), words, kind });
   };
   const nameSegments = adapter.name.split(NAME_SEPARATORS).filter((segment) => segment.trim() !== '');
-  for (const segment of nameSegments) add(segment, 'name');
-  const triggers = adapter.triggerWords.flatMap((entry) => cleanTrigger(entry).split(TRIGGER_SEPARATORS));
-  for (const trigger of triggers.slice(0, 40)) add(trigger, 'trigger');
-  for (const tag of adapter.tags) add(tag, 'tag');
+  const segmentWords = nameSegments.map((segment) => contentWords(segment));
+  const segmentWrittenWords = nameSegments.map((segment) => writtenWords(segment));
+  for (const [index, segment] of nameSegments.entries()) add(segment, segmentWords[index] ?? [], 'name');
+  const triggers = adapter.triggerWords.flatMap(triggerPhrases);
+  for (const trigger of triggers.slice(0, 40)) add(trigger, sharedContentWords(trigger), 'trigger');
+  for (const tag of adapter.tags) add(tag, sharedContentWords(tag), 'tag');
 
   // Latin-script words only: a Han or kana rendering of the name ("柯基" beside "CORGI") says it again, it is not
   // more of what the name asks for.
-  const nameWords = [...new Set(nameSegments.flatMap(contentWords))].filter((word) => LATIN_WORD.test(word));
-  const writtenNameWords = [...new Set(nameSegments.flatMap(writtenWords))].filter((word) => LATIN_WORD.test(word));
+  const nameWords = [...new Set(segmentWords.flat())].filter((word) => LATIN_WORD.test(word));
+  const writtenNameWords = [...new Set(segmentWrittenWords.flat())].filter((word) => LATIN_WORD.test(word));
   // Each word of a longer name is a phrase of its own too: "statue" of "Stone Statue" (the evidence rules below decide
   // whether one word is enough).
   if (nameWords.length > 1) for (const word of nameWords) phrases.push({ text: word, words: [word], kind: 'name' });
   // The last two words of a longer name say what it draws ("Modern Apartment Building": an apartment building).
-  for (const segment of nameSegments) {
-    const words = contentWords(segment).filter((word) => LATIN_WORD.test(word));
+  for (const segment of segmentWords) {
+    const words = segment.filter((word) => LATIN_WORD.test(word));
     const head = words[words.length - 1] ?? '';
     if (words.length >= 3 && !FRAMING_WORDS.has(head))
       phrases.push({ text: words.slice(-2).join(' '), words: words.slice(-2), kind: 'name' });
   }
   const identityWords = new Set<string>();
-  const identityPhrases: string[][] = [];
+  const identityPhrases: (readonly string[])[] = [];
   const isNameLike = (word: string) =>
     word.length >= 3 && !APPEARANCE_WORDS.has(word) && !FRAMING_WORDS.has(word) && !isDictionaryWord(word);
   for (const word of writtenNameWords) if (isNameLike(word)) identityWords.add(word);
-  for (const segment of nameSegments) {
-    const words = writtenWords(segment).filter((word) => !APPEARANCE_WORDS.has(word) && !FRAMING_WORDS.has(word));
+  for (const segment of segmentWrittenWords) {
+    const words = segment.filter((word) => !APPEARANCE_WORDS.has(word) && !FRAMING_WORDS.has(word));
     if (words.length >= 2) identityPhrases.push(words);
   }
   // Triggers are often the character's name ("okuzora kohaku", "wendy marvell"), followed by appearance tags.
   for (const trigger of triggers) {
-    const words = writtenWords(trigger);
+    const words = sharedWrittenWords.through(trigger, writtenWords);
     if (words.some(isNameLike) && words.every((word) => !APPEARANCE_WORDS.has(word))) {
       for (const word of words) if (isNameLike(word)) identityWords.add(word);
     }
   }
-  const segments = nameSegments.map(contentWords).filter((words) => words.length > 0);
-  return { phrases, nameWords, identityWords, identityPhrases, nameSegments: segments };
+  const segments = segmentWords.filter((words) => words.length > 0);
+  const properWords = nameWords.filter((word) => word.length >= 3 && !isDictionaryWord(word) && /^[a-z]+$/.test(word));
+  return { phrases, nameWords, identityWords, identityPhrases, nameSegments: segments, properWords };
 }
 
 /** Task words in singular form, without stopwords. */
 export function taskWords(task: string): string[] {
   return lemmas(task).filter((word) => !isStopword(word));
+}
+
+interface TaskView {
+  task: string;
+  words: readonly string[];
+  set: ReadonlySet<string>;
+  /** What the task is about: its last word, past file words ("Monet style" is about Monet). */
+  head: string;
+}
+
+/** The words of the tasks asked about lately: the composer asks about each task for each of 150 candidates. */
+const taskViews = new Memo<string, TaskView>(64);
+
+function viewOf(task: string): TaskView {
+  return taskViews.through(task, () => {
+    const words = taskWords(task);
+    const head = [...words].reverse().find((word) => !FILE_WORDS.has(word)) ?? words[words.length - 1] ?? '';
+    return { task, words, set: new Set(words), head };
+  });
 }
 
 /** Endings that make another word of the same root: painting, paintings; photograph, photography. Not -er: a gardener is no garden. */
@@ -157,13 +203,13 @@ function covers(task: ReadonlySet<string>, word: string): boolean {
 /** The share of an adapter's name words that `text` holds: 1 when the text says all the name says. */
 export function nameCoverageOf(text: string, adapter: Adapter): number {
   const { nameWords } = profileOf(adapter);
-  const words = new Set(taskWords(text));
+  const words = viewOf(text).set;
   return nameWords.length ? nameWords.filter((word) => covers(words, word)).length / nameWords.length : 0;
 }
 
 /** Whether a task names the character an adapter depicts: a name-like word of it, or a whole multi-word name. */
 export function taskNamesCharacter(task: string, adapter: Adapter): boolean {
-  const words = new Set(taskWords(task));
+  const words = viewOf(task).set;
   const profile = profileOf(adapter);
   for (const word of profile.identityWords) if (words.has(word)) return true;
   return profile.identityPhrases.some((phrase) => phrase.every((word) => words.has(word)));
@@ -202,11 +248,8 @@ export function evidenceFor(
   /** The task is the whole prompt ("a sword"): a style that draws that thing restyles nothing else. */
   soleTask = false,
 ): Evidence | undefined {
-  const words = taskWords(task);
+  const { words, set: taskSet, head } = viewOf(task);
   if (words.length === 0) return undefined;
-  const taskSet = new Set(words);
-  // What the task is about: its last word, past file words ("Monet style" is about Monet).
-  const head = [...words].reverse().find((word) => !FILE_WORDS.has(word)) ?? words[words.length - 1] ?? '';
   const profile = profileOf(adapter);
   if (bringsForeignName(profile, taskSet, adapter.category)) return undefined;
   // How much of what the name says the task holds: a single word of a trigger or tag is not enough for an adapter
@@ -356,9 +399,7 @@ function foreignWord(
   // (vizsumit)" for a watercolor painting.
   if (category === 'style' && profile.nameSegments.some((segment) => segment.every((word) => covers(taskSet, word))))
     return undefined;
-  const proper = profile.nameWords.filter(
-    (word) => word.length >= 3 && !isDictionaryWord(word) && /^[a-z]+$/.test(word),
-  );
+  const proper = profile.properWords;
   // "Claude Monet style" for "Monet style": the task names the artist.
   if (proper.some((word) => covers(taskSet, word))) return undefined;
   return proper[0];
@@ -371,5 +412,5 @@ function foreignWord(
  */
 export function foreignNameIn(text: string, adapter: Adapter): string | undefined {
   if (adapter.category === 'character') return undefined;
-  return foreignWord(profileOf(adapter), new Set(taskWords(text)), adapter.category);
+  return foreignWord(profileOf(adapter), viewOf(text).set, adapter.category);
 }

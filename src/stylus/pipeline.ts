@@ -58,15 +58,16 @@ export function parseBase(
  * unchanged catalog is not composed twice, which matters most when an LLM composes.
  */
 /**
- * What a composition keeps: the result, the candidates' ids, and the records only of the adapters it shows (chosen
- * and alternatives), not all 150 candidates: at 300K adapters few candidates repeat between prompts, and full
- * candidate lists held ~110 MB per 256 entries.
+ * What a composition keeps: the result, the candidates' ids, and the ids of the adapters it shows (chosen and
+ * alternatives), in candidate order. No records: at 300K adapters the shown records of 256 entries were ~45 MB of
+ * live heap, which V8 grew into ~150 MB of RSS. The key holds the catalog version, so on a hit the store hands back
+ * the same records (most still in its record cache).
  */
 interface CachedComposition {
   result: CompositionResult;
   candidateIds: string[];
   alternatives: string[][];
-  shown: Map<string, Adapter>;
+  shownIds: string[];
 }
 
 class CompositionCache {
@@ -155,7 +156,10 @@ export async function planComposition(
   let retrieveMs = 0;
   let composeMs = 0;
   let cached = cache.get(cacheKey);
-  if (!cached) {
+  let adapters: Map<string, Adapter>;
+  if (cached) {
+    adapters = new Map((await services.store.getMany(cached.shownIds)).map((adapter) => [adapter.id, adapter]));
+  } else {
     await requireAdaptersForBase(services.store, version, request.base, filter);
     const retrieved = await exclusive(() =>
       retrieve(services, cleaned, {
@@ -183,10 +187,16 @@ export async function planComposition(
     const result = llm ? await compose() : await exclusive(compose);
     composeMs = performance.now() - afterRetrieve;
     cached = slimComposition(result, retrieved.candidates);
+    const shown = new Set(cached.shownIds);
+    adapters = new Map(
+      retrieved.candidates
+        .filter((candidate) => shown.has(candidate.adapter.id))
+        .map((candidate) => [candidate.adapter.id, candidate.adapter]),
+    );
     // A fallback is a passing condition (a slow or failing LLM): the next member with this prompt asks the LLM again.
     if (!result.fallbackReason) cache.set(cacheKey, cached);
   }
-  const { result, alternatives, shown: adapters, candidateIds } = cached;
+  const { result, alternatives, candidateIds } = cached;
 
   const renderPrompt = neutralisePromptText(request.prompt);
   const images = buildImagePrompts({
@@ -215,7 +225,7 @@ export async function planComposition(
   };
 }
 
-/** The cache entry of a composition: alternatives worked out once, records kept only for what is shown. */
+/** The cache entry of a composition: alternatives worked out once, and which adapters it shows. */
 function slimComposition(result: CompositionResult, candidates: readonly Candidate[]): CachedComposition {
   const alternatives = result.tasks.map((task) => alternativesForTask(task, candidates));
   const shownIds = new Set([
@@ -226,11 +236,7 @@ function slimComposition(result: CompositionResult, candidates: readonly Candida
     result,
     candidateIds: candidates.map((candidate) => candidate.adapter.id),
     alternatives,
-    shown: new Map(
-      candidates
-        .filter((candidate) => shownIds.has(candidate.adapter.id))
-        .map((candidate) => [candidate.adapter.id, candidate.adapter]),
-    ),
+    shownIds: candidates.map((candidate) => candidate.adapter.id).filter((id) => shownIds.has(id)),
   };
 }
 
@@ -240,22 +246,22 @@ function slimComposition(result: CompositionResult, candidates: readonly Candida
  */
 export function alternativesForTask(task: ComposedTask, candidates: readonly Candidate[]): string[] {
   const chosen = new Set(task.adapters.map((adapter) => adapter.adapterId));
-  const taskTokens = contentTokens(task.task);
+  const taskTokens = [...contentTokens(task.task)];
   const overlapping: string[] = [];
   const others: string[] = [];
   for (const { adapter } of candidates) {
     if (chosen.has(adapter.id)) continue;
     const tokens = labelTokens(adapter);
-    const shares = [...taskTokens].some((token) => tokens.has(token));
+    const shares = taskTokens.some((token) => tokens.has(token));
     (shares ? overlapping : others).push(adapter.id);
   }
   return [...overlapping, ...others].slice(0, MAX_ALTERNATIVES);
 }
 
 /** Tokens of an adapter's name, tags and trigger words, once per record object: every task of a prompt asks again. */
-const labelTokenCache = new WeakMap<Adapter, Set<string>>();
+const labelTokenCache = new WeakMap<Adapter, ReadonlySet<string>>();
 
-function labelTokens(adapter: Adapter): Set<string> {
+function labelTokens(adapter: Adapter): ReadonlySet<string> {
   let tokens = labelTokenCache.get(adapter);
   if (!tokens) {
     tokens = contentTokens([adapter.name, ...adapter.tags, ...adapter.triggerWords].join(' '));
