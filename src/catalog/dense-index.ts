@@ -47,6 +47,14 @@ const FIRST_BLOCK_ROWS = 64;
 /** Parts smaller than this (one block) are scanned in f32 directly: an int8 first pass would save little there. */
 const QUANTISE_FROM_ROWS = BLOCK_ROWS;
 
+/**
+ * A stale int8 copy (rows clipped by steps that no longer fit) stays correct, only looser (searches it cannot prove
+ * fall back to the f32 scan), so it is rebuilt only once the part has been quiet for this many searches. While
+ * \`stylus embed\` writes rows every second, rebuilding at each search cost a bot 100-250 ms replies, and a rebuild is
+ * one stretch of work (about 100 ms at 30K x 1024).
+ */
+const QUIET_SEARCHES_BEFORE_REBUILD = 8;
+
 /** After this many int8 passes in a row that proved nothing, a part tries one only every `RETRY_EVERY` searches. */
 const TRIES_BEFORE_BACKOFF = 3;
 const RETRY_EVERY = 8;
@@ -68,6 +76,8 @@ class Part {
   private readonly blocks: Float32Array[] = [];
   private graph: InstanceType<Usearch['Index']> | undefined;
   private quantised: QuantisedRows | undefined;
+  /** Searches since the part last changed. */
+  private searchesSinceChange = 0;
   /** Int8 passes in a row that proved nothing, and searches since then that skipped it. */
   private unproven = 0;
   private backedOff = 0;
@@ -94,6 +104,7 @@ class Part {
       this.rows[slot] = row;
     }
     this.slotOfId.set(row.id, slot);
+    this.searchesSinceChange = 0;
     this.blockOf(slot).set(vector, this.offsetOf(slot));
     this.quantised?.set(slot, vector);
     // Only a graph already built takes rows one by one: the first search builds it from all rows in batches, on every core.
@@ -119,6 +130,7 @@ class Part {
       this.slotOfId.set(moved.id, slot);
     }
     this.quantised?.removeBy(slot, last);
+    this.searchesSinceChange = 0;
     this.rows.pop();
     if (this.blocks.length > Math.ceil(this.rows.length / BLOCK_ROWS)) this.blocks.pop();
     this.slotOfRowid.delete(rowid);
@@ -130,6 +142,7 @@ class Part {
   search(query: Float32Array, limit: number, accept: (row: DenseRow) => boolean, skipped: number, top: TopK): void {
     const count = this.rows.length;
     if (count === 0) return;
+    this.searchesSinceChange++;
     const wanted = Math.min(count, limit + skipped);
     // Asked for every row (a small part, or a filter only a row-by-row check can apply): nothing to choose.
     const slots = wanted < count ? this.candidateSlots(query, wanted) : undefined;
@@ -224,8 +237,9 @@ class Part {
   /** The int8 copy of this part for the exact kind's first pass, built on first use (and again when stale). */
   private quantisedRows(): QuantisedRows | undefined {
     if (this.kind !== 'exact' || this.rows.length < QUANTISE_FROM_ROWS) return undefined;
-    if (!this.quantised || this.quantised.stale)
-      this.quantised = new QuantisedRows(this.dims, this.rows.length, (slot) => this.vectorAt(slot));
+    const rebuild =
+      !this.quantised || (this.quantised.stale && this.searchesSinceChange > QUIET_SEARCHES_BEFORE_REBUILD);
+    if (rebuild) this.quantised = new QuantisedRows(this.dims, this.rows.length, (slot) => this.vectorAt(slot));
     return this.quantised;
   }
 

@@ -34,8 +34,12 @@ export interface BotOptions {
   renderQueue?: RenderQueue;
 }
 
-/** How often a serving bot applies other processes' catalog changes between queries. */
-const CATALOG_CATCH_UP_MS = 1000;
+/**
+ * How often a serving bot applies other processes' catalog changes between queries: often enough that each turn is
+ * short (\`stylus embed\` writes thousands of vectors a second, about 40 us each to apply), and a turn with nothing to
+ * apply is one read of the catalog's version.
+ */
+const CATALOG_CATCH_UP_MS = 200;
 
 /** Logs in and serves interactions. Registering commands is deploy-commands' job, never a side effect of this. */
 export async function startBot(options: BotOptions): Promise<RunningBot> {
