@@ -35,6 +35,19 @@ const ids = (hits: readonly ScoredId[]) => hits.map((hit) => hit.id);
 const idSet = (hits: readonly ScoredId[]) => ids(hits).sort();
 
 describe('SQLite store: catalog changes reach a running reader', () => {
+  it('keeps a parsed record across another connection embedding it, and drops it when the record changes', async () => {
+    await writer.upsert([makeAdapter({ id: 'hf:a/lantern', name: 'paper lantern' })]);
+    const before = await reader.get('hf:a/lantern');
+    await writer.setVectors([{ id: 'hf:a/lantern', vector: Float32Array.of(1, 0, 0, 0) }], 'test-model');
+    // The same object: the composer's profile of it (a WeakMap by record) is not built again for every query.
+    expect(await reader.get('hf:a/lantern')).toBe(before);
+    expect((await reader.getVectors(['hf:a/lantern']))[0]?.vector).toEqual(Float32Array.of(1, 0, 0, 0));
+    await writer.upsert([makeAdapter({ id: 'hf:a/lantern', name: 'paper lantern, red' })]);
+    const after = await reader.get('hf:a/lantern');
+    expect(after).not.toBe(before);
+    expect(after?.name).toBe('paper lantern, red');
+  });
+
   it('sees every insert, edit and delete of another connection at its next query', async () => {
     await writer.upsert([
       makeAdapter({ id: 'hf:a/lantern', name: 'paper lantern' }),
