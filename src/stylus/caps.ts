@@ -6,8 +6,8 @@ import type { Candidate, ComposedTask } from './types.js';
 /**
  * The composition rules the Stylus paper only asked its LLM to follow, enforced in code for every composer:
  * ids come from the candidates, each adapter is used once, at most 3 adapters per task, at most 2 style adapters
- * overall, a character adapter only for a task that names that character, and no style whose name carries a proper
- * name (an artist, a franchise) the prompt does not hold. A rule broken is repaired by
+ * overall, a character adapter only for a task that names that character, and no style (or uncategorised adapter)
+ * whose name carries a proper name (an artist, a franchise) the prompt does not hold. A rule broken is repaired by
  * dropping the offending pick (later picks go first), never passed through; each repair is reported.
  */
 export const MAX_ADAPTERS_PER_TASK = 3;
@@ -68,6 +68,7 @@ export function enforceCaps(
     const kept: ComposedTask['adapters'] = [];
     for (const pick of task.adapters) {
       const adapter = byId.get(pick.adapterId);
+      const foreign = adapter && foreignNameIn(prompt, adapter);
       const drop = (why: string) => repairs.push(`${pick.adapterId} dropped from "${text}": ${why}`);
       if (!adapter) drop('not a candidate');
       else if (used.has(adapter.id)) drop('already used by another task');
@@ -77,8 +78,7 @@ export function enforceCaps(
         drop(`more than ${MAX_STYLE_ADAPTERS} style adapters`);
       else if (adapter.category === 'character' && !namesCharacter(text, adapter))
         drop('the task names no such character');
-      else if (foreignNameIn(prompt, adapter))
-        drop(`its name brings in "${foreignNameIn(prompt, adapter)}", which the prompt does not name`);
+      else if (foreign) drop(`its name brings in "${foreign}", which the prompt does not name`);
       else {
         used.add(adapter.id);
         if (adapter.category === 'style') styles += 1;
