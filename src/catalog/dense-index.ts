@@ -50,7 +50,7 @@ const QUANTISE_FROM_ROWS = BLOCK_ROWS;
 /**
  * A stale int8 copy (rows clipped by steps that no longer fit) stays correct, only looser (searches it cannot prove
  * fall back to the f32 scan), so it is rebuilt only once the part has been quiet for this many searches. While
- * \`stylus embed\` writes rows every second, rebuilding at each search cost a bot 100-250 ms replies, and a rebuild is
+ * `stylus embed` writes rows every second, rebuilding at each search cost a bot 100-250 ms replies, and a rebuild is
  * one stretch of work (about 100 ms at 30K x 1024).
  */
 const QUIET_SEARCHES_BEFORE_REBUILD = 8;

@@ -466,7 +466,7 @@ export class SqliteAdapterStore implements AdapterStore {
     const reread = new Set<number>();
     for (const change of changes) {
       // A new vector leaves the record as it was: its parsed object (and the composer's profile of it) stays cached,
-      // so a bot serving while \`stylus embed\` runs does not re-parse every candidate of every query.
+      // so a bot serving while `stylus embed` runs does not re-parse every candidate of every query.
       if (change.kind !== 'vector') this.records.delete(change.id);
       if (change.kind === 'insert' && this.catalogSize !== undefined) this.catalogSize++;
       if (change.kind === 'delete' && this.catalogSize !== undefined) this.catalogSize--;

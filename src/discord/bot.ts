@@ -36,7 +36,7 @@ export interface BotOptions {
 
 /**
  * How often a serving bot applies other processes' catalog changes between queries: often enough that each turn is
- * short (\`stylus embed\` writes thousands of vectors a second, about 40 us each to apply), and a turn with nothing to
+ * short (`stylus embed` writes thousands of vectors a second, about 40 us each to apply), and a turn with nothing to
  * apply is one read of the catalog's version.
  */
 const CATALOG_CATCH_UP_MS = 200;
