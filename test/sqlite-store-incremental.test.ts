@@ -115,13 +115,46 @@ describe('SQLite store: catalog changes reach a running reader', () => {
     expect(await reader.version()).not.toBe(before);
   });
 
+  it('applies a large backlog on its timer in slices, and a query still sees every change', async () => {
+    /** Records what each timer slice answered: true while more changes remained. */
+    class SlicingStore extends SqliteAdapterStore {
+      readonly slices: boolean[] = [];
+      protected override catchUp(limit?: number): boolean {
+        const more = super.catchUp(limit);
+        if (limit !== undefined) this.slices.push(more);
+        return more;
+      }
+    }
+    const kept = new SlicingStore(file);
+    const errors: unknown[] = [];
+    try {
+      const lanterns = Array.from({ length: 700 }, (_, index) =>
+        makeAdapter({ id: `hf:a/lantern-${index}`, name: `paper lantern ${index}` }),
+      );
+      await writer.upsert(lanterns);
+      const stop = kept.keepCurrent(5, (error) => errors.push(error));
+      for (let waited = 0; !kept.slices.includes(false) && waited < 5000; waited += 10) {
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      stop();
+      // 700 inserts in slices of 256: two slices left more for the next, the third finished.
+      expect(kept.slices.slice(0, 3)).toEqual([true, true, false]);
+      await writer.upsert([makeAdapter({ id: 'hf:a/kite', name: 'paper kite' })]);
+      const hits = await kept.searchText('paper', { limit: 1000, filter: SAFE });
+      expect(hits).toHaveLength(701);
+      expect(errors).toEqual([]);
+    } finally {
+      await kept.close();
+    }
+  });
+
   it('applies changes in the background when asked to keep current, and stops when told or closed', async () => {
     /** Counts catch-ups; only the timer can run them here, as no query is made. */
     class CountingStore extends SqliteAdapterStore {
       catchUps = 0;
-      protected override catchUp(): void {
+      protected override catchUp(limit?: number): boolean {
         this.catchUps++;
-        super.catchUp();
+        return super.catchUp(limit);
       }
     }
     const kept = new CountingStore(file);

@@ -24,6 +24,11 @@ const WRITE_CHUNK = 32;
 const WRITE_HOLD_TARGET_MS = 5;
 /** Changes applied one by one when a store catches up; past this many, it drops its caches and starts afresh. */
 const MAX_CHANGES_APPLIED = 20_000;
+/**
+ * Changes a timer turn applies before it lets other work run (about 10 ms of vectors): a bot serving while
+ * `stylus embed` writes applies the backlog in slices, not in one 100 ms stretch.
+ */
+const CATCH_UP_SLICE = 256;
 /** Share of the catalog that may change before the cached document frequencies (used to plan queries) are re-read. */
 const FREQUENCY_DRIFT = 0.01;
 /** Cached counts at most: a long-running bot meets new words forever. */
@@ -118,6 +123,8 @@ export class SqliteAdapterStore implements AdapterStore {
   private seenVersion: string | undefined;
   private seenSeq = 0;
   private keepingCurrent: NodeJS.Timeout | undefined;
+  /** A timer turn's remaining slices, while it has more changes to apply than one slice. */
+  private catchingUp: NodeJS.Immediate | undefined;
   private readonly statements: ReturnType<typeof prepareStatements>;
 
   /** Opens a store on a SQLite file path, or on an open database shared with other parts of the process. */
@@ -403,12 +410,16 @@ export class SqliteAdapterStore implements AdapterStore {
    */
   keepCurrent(everyMs: number, onError: (error: unknown) => void): () => void {
     this.stopKeepingCurrent();
-    const timer = setInterval(() => {
+    const slice = () => {
+      this.catchingUp = undefined;
       try {
-        this.catchUp();
+        if (this.catchUp(CATCH_UP_SLICE)) this.catchingUp = setImmediate(slice);
       } catch (error) {
         onError(error);
       }
+    };
+    const timer = setInterval(() => {
+      if (!this.catchingUp) slice();
     }, everyMs);
     timer.unref();
     this.keepingCurrent = timer;
@@ -417,7 +428,9 @@ export class SqliteAdapterStore implements AdapterStore {
 
   private stopKeepingCurrent(): void {
     clearInterval(this.keepingCurrent);
+    clearImmediate(this.catchingUp);
     this.keepingCurrent = undefined;
+    this.catchingUp = undefined;
   }
 
   async close(): Promise<void> {
@@ -451,20 +464,24 @@ export class SqliteAdapterStore implements AdapterStore {
   /**
    * Applies the changes other writers (or this store) made since the last call: the records and vectors they touched
    * are dropped from the caches or re-read. A store too far behind (the log pruned past it) starts afresh instead.
+   * With a `limit` (a timer's slice), it applies at most that many and says whether more remain; a query applies all.
    */
-  protected catchUp(): void {
+  protected catchUp(limit?: number): boolean {
     const version = this.currentVersion();
-    if (version === this.seenVersion) return;
-    this.seenVersion = version;
-    const changes = this.statements.changesAfter.all(this.seenSeq, MAX_CHANGES_APPLIED + 1);
+    if (version === this.seenVersion) return false;
+    const changes = this.statements.changesAfter.all(this.seenSeq, (limit ?? MAX_CHANGES_APPLIED) + 1);
     const first = changes[0];
     const pruned = first !== undefined && first.seq > this.seenSeq + 1;
-    if (changes.length > MAX_CHANGES_APPLIED || pruned) {
+    if (pruned || (limit === undefined && changes.length > MAX_CHANGES_APPLIED)) {
+      this.seenVersion = version;
       this.startAfresh();
-      return;
+      return false;
     }
+    const more = limit !== undefined && changes.length > limit;
+    // Only once every change up to this version is applied: a slice that stops short leaves the rest for the next.
+    if (!more) this.seenVersion = version;
     const reread = new Set<number>();
-    for (const change of changes) {
+    for (const change of more ? changes.slice(0, limit) : changes) {
       // A new vector leaves the record as it was: its parsed object (and the composer's profile of it) stays cached,
       // so a bot serving while `stylus embed` runs does not re-parse every candidate of every query.
       if (change.kind !== 'vector') this.records.delete(change.id);
@@ -485,6 +502,7 @@ export class SqliteAdapterStore implements AdapterStore {
       this.frequencyChanges = 0;
       this.catalogSize = undefined;
     }
+    return more;
   }
 
   private startAfresh(): void {
