@@ -50,6 +50,12 @@ const catalog = [
   makeAdapter({ id: 'civitai:11', name: 'Vault Jumpsuit (Fallout) LoRA', category: 'clothing', tags: ['suit'] }),
   makeAdapter({ id: 'civitai:12', name: 'Glasses LoRA', category: 'clothing', triggerWords: ['Sunglasses'] }),
   makeAdapter({ id: 'civitai:13', name: 'White Nun', category: 'clothing', triggerWords: ['nun, full_body'] }),
+  makeAdapter({
+    id: 'civitai:14',
+    name: 'Summer BB - Fate Grand Order',
+    category: 'other',
+    triggerWords: ['summer bb'],
+  }),
 ];
 const candidates: Candidate[] = catalog.map((adapter, rank) => ({ adapter, score: 1 / (rank + 1), rank }));
 
@@ -91,6 +97,8 @@ describe('evidence from names as Civitai writes them', () => {
   it('does not take a thing whose name says it is something else, nor half a name that is not its head', () => {
     expect(picks('a flower')).not.toContain('civitai:6');
     expect(picks('a pickup truck at the beach at sunrise')).not.toContain('civitai:7');
+    // "Summer BB" is about BB (a Fate/Grand Order character), not summer: short words still end a name.
+    expect(picks('a teenage girl at the beach in summer')).not.toContain('civitai:14');
   });
 
   it('reads run-together names: a super cute cat is a cat, a science fiction city on Mars a city on Mars', () => {

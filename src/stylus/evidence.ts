@@ -33,6 +33,11 @@ export interface AdapterProfile {
   identityPhrases: (readonly string[])[];
   /** Content words of each part of the name ("Watercolor Painting (vizsumit)" -> [watercolor, painting], [vizsumit]). */
   nameSegments: (readonly string[])[];
+  /**
+   * The last word of each part of the name, short ones included ("bb" of "Summer BB"): what that part is about. Digits,
+   * single letters and versions ("v10") are left out.
+   */
+  segmentHeads: readonly string[];
   /** Words of the name that are no dictionary word (an artist, a character, a franchise): see foreignWord. */
   properWords: readonly string[];
 }
@@ -144,7 +149,13 @@ function buildProfile(adapter: Adapter): AdapterProfile {
   }
   const segments = segmentWords.filter((words) => words.length > 0);
   const properWords = nameWords.filter((word) => word.length >= 3 && !isDictionaryWord(word) && /^[a-z]+$/.test(word));
-  return { phrases, nameWords, identityWords, identityPhrases, nameSegments: segments, properWords };
+  const segmentHeads = nameSegments.flatMap((segment) => {
+    const last = lemmas(segment.replace(FORMAT_NAMES, ' '))
+      .filter((word) => LATIN_WORD.test(word) && /^[a-z]{2,}$/.test(word) && !isStopword(word) && !FILE_WORDS.has(word))
+      .at(-1);
+    return last === undefined ? [] : [splitCompound(last)?.at(-1) ?? last];
+  });
+  return { phrases, nameWords, identityWords, identityPhrases, nameSegments: segments, segmentHeads, properWords };
 }
 
 /** Task words in singular form, without stopwords. */
@@ -202,9 +213,12 @@ function covers(task: ReadonlySet<string>, word: string): boolean {
 
 /** The share of an adapter's name words that `text` holds: 1 when the text says all the name says. */
 export function nameCoverageOf(text: string, adapter: Adapter): number {
-  const { nameWords } = profileOf(adapter);
-  const words = viewOf(text).set;
-  return nameWords.length ? nameWords.filter((word) => covers(words, word)).length / nameWords.length : 0;
+  return coverage(profileOf(adapter), viewOf(text).set);
+}
+
+/** A name with no Latin word ("JK制服") says nothing a prompt could hold: 0. */
+function coverage({ nameWords }: AdapterProfile, taskSet: ReadonlySet<string>): number {
+  return nameWords.length ? nameWords.filter((word) => covers(taskSet, word)).length / nameWords.length : 0;
 }
 
 /** Whether a task names the character an adapter depicts: a name-like word of it, or a whole multi-word name. */
@@ -251,12 +265,10 @@ export function evidenceFor(
   const { words, set: taskSet, head } = viewOf(task);
   if (words.length === 0) return undefined;
   const profile = profileOf(adapter);
-  if (bringsForeignName(profile, taskSet, adapter.category)) return undefined;
+  if (foreignWord(profile, taskSet, adapter.category) !== undefined) return undefined;
   // How much of what the name says the task holds: a single word of a trigger or tag is not enough for an adapter
   // whose name is about something else ("FF14 Landscape and Cities" has the trigger "painting").
-  const named = profile.nameWords.filter((word) => covers(taskSet, word)).length;
-  // A name with no Latin word ("JK制服") says nothing a prompt could hold.
-  const nameCoverage = profile.nameWords.length ? named / profile.nameWords.length : 0;
+  const nameCoverage = coverage(profile, taskSet);
   const depictsThings = THING_CATEGORIES.has(adapter.category);
 
   let best: Evidence | undefined;
@@ -317,10 +329,7 @@ export function evidenceFor(
     // task's noun ("DruidMagicAI" with the trigger "forest") would bring in its own look.
     // In the name as what it draws: the last word of a part of the name ("EdobHorse", "Thin round glasses"), not a
     // word that says which one ("Pipe Dreams" are no pipe, "Sailor Moon Outfit" dresses no sailor).
-    const inName = profile.nameSegments.some((segment) => {
-      const last = segment.filter((nameWord) => LATIN_WORD.test(nameWord)).at(-1);
-      return last !== undefined && (related(last, word) || joinedWith(last, word));
-    });
+    const inName = profile.segmentHeads.some((last) => related(last, word) || joinedWith(last, word));
     // Without the name's support, one tag word is enough only when it is the whole task ("rain", "a horse"): a tag
     // "tree" does not make "Night" a cherry blossom tree, nor a tag "painting" an outfit an oil painting.
     const wholeTask = words.filter((taskWord) => !FILE_WORDS.has(taskWord)).length === 1;
@@ -377,18 +386,10 @@ const THING_CATEGORIES = new Set<Adapter['category']>([
 ]);
 
 /**
- * A style, character or uncategorised adapter whose name holds a word that is no dictionary word (an artist:
- * Frazetta; a character: Kiriko; a franchise: Genshin) and that the task does not hold. Things may carry a brand
- * or a maker's prefix ("MAZDA MX-5", "EdobHorse"): a Mazda is still a car.
+ * The word of a style, character or uncategorised adapter's name that is no dictionary word (an artist: Frazetta;
+ * a character: Kiriko; a franchise: Genshin) and that the task does not hold, if any. Things may carry a brand or a
+ * maker's prefix ("MAZDA MX-5", "EdobHorse"): a Mazda is still a car.
  */
-function bringsForeignName(
-  profile: AdapterProfile,
-  taskSet: ReadonlySet<string>,
-  category: Adapter['category'],
-): boolean {
-  return foreignWord(profile, taskSet, category) !== undefined;
-}
-
 function foreignWord(
   profile: AdapterProfile,
   taskSet: ReadonlySet<string>,
