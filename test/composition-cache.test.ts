@@ -9,7 +9,7 @@ import { makeAdapter } from './support/adapters.js';
 function catalog() {
   return [
     makeAdapter({ id: 'civitai:1', name: 'Watercolor Dream', baseFamily: 'sd1', triggerWords: ['watercolor'] }),
-    makeAdapter({ id: 'civitai:2', name: 'Castle Keep', baseFamily: 'sd1', tags: ['castle'] }),
+    makeAdapter({ id: 'civitai:2', name: 'Old Castle', baseFamily: 'sd1', tags: ['castle'] }),
     makeAdapter({ id: 'civitai:3', name: 'Castle Ruins', baseFamily: 'sd1', tags: ['castle', 'ruins'] }),
     makeAdapter({ id: 'civitai:4', name: 'Pixel Knight', baseFamily: 'sd1', tags: ['pixel art'] }),
   ];
@@ -38,10 +38,10 @@ describe('the composition cache', () => {
       expect(again.adapters).toEqual(first.adapters);
 
       // A record changed: a new catalog version, so the composition runs again and shows the new record.
-      await store.upsert([makeAdapter({ ...catalog()[1], id: 'civitai:2', name: 'Castle Keep II' })]);
+      await store.upsert([makeAdapter({ ...catalog()[1], id: 'civitai:2', name: 'Old Castle II' })]);
       const changed = await planComposition(services, request);
       expect(changed.timingsMs.retrieve).toBeGreaterThan(0);
-      expect(changed.adapters['civitai:2']?.name).toBe('Castle Keep II');
+      expect(changed.adapters['civitai:2']?.name).toBe('Old Castle II');
     } finally {
       await store.close();
     }

@@ -103,7 +103,9 @@ describe('evidence from names as Civitai writes them', () => {
 
   it('reads run-together names: a super cute cat is a cat, a science fiction city on Mars a city on Mars', () => {
     expect(picks('a cat')).toContain('civitai:8');
-    expect(picks('bottles')).toContain('civitai:9');
+    expect(picks('an icon of a bottle')).toContain('civitai:9');
+    // A game icon is a format of its own: a prompt that asks for bottles, not icons, gets no icon.
+    expect(picks('bottles')).not.toContain('civitai:9');
     expect(picks('an astronaut in the city of Mars')).toContain('civitai:10');
     expect(picks('a man wearing sunglasses and a business suit')).toContain('civitai:12');
   });

@@ -1,13 +1,14 @@
 import type { Adapter } from '../catalog/adapter.js';
 import { distinctTerms } from '../catalog/text.js';
-import { foreignNameIn, taskNamesCharacter } from './evidence.js';
+import { foreignLookIn, foreignNameIn, franchiseNames, taskNamesCharacter } from './evidence.js';
 import type { Candidate, ComposedTask } from './types.js';
 
 /**
  * The composition rules the Stylus paper only asked its LLM to follow, enforced in code for every composer:
  * ids come from the candidates, each adapter is used once, at most 3 adapters per task, at most 2 style adapters
  * overall, a character adapter only for a task that names that character, and no style (or uncategorised adapter)
- * whose name carries a proper name (an artist, a franchise) the prompt does not hold. A rule broken is repaired by
+ * whose name carries a proper name (an artist, a franchise) the prompt does not hold, and no adapter whose name asks for
+ * a look or a format (neon, an illustration, a map) the prompt does not ask for. A rule broken is repaired by
  * dropping the offending pick (later picks go first), never passed through; each repair is reported.
  */
 export const MAX_ADAPTERS_PER_TASK = 3;
@@ -24,9 +25,12 @@ export interface CapsResult {
   repairs: string[];
 }
 
-/** Whether a task names the character an adapter depicts (see evidence.ts: a name, not appearance words). */
-export function namesCharacter(task: string, adapter: Adapter): boolean {
-  return taskNamesCharacter(task, adapter);
+/**
+ * Whether a task names the character an adapter depicts (see evidence.ts: a name, not appearance words, nor a
+ * franchise that `franchises` holds).
+ */
+export function namesCharacter(task: string, adapter: Adapter, franchises?: ReadonlySet<string>): boolean {
+  return taskNamesCharacter(task, adapter, franchises);
 }
 
 /** A task must come from the prompt: at least one of its terms is in the prompt (stemmed, so "cats" ~ "cat"). */
@@ -43,6 +47,7 @@ export function enforceCaps(
   const maxAdapters = options.maxAdapters ?? DEFAULT_MAX_ADAPTERS;
   const byId = new Map(candidates.map((candidate) => [candidate.adapter.id, candidate.adapter]));
   const promptTerms = new Set(distinctTerms(prompt));
+  const franchises = franchiseNames(byId.values());
   const repairs: string[] = [];
   const used = new Set<string>();
   const seenTasks = new Set<string>();
@@ -69,6 +74,7 @@ export function enforceCaps(
     for (const pick of task.adapters) {
       const adapter = byId.get(pick.adapterId);
       const foreign = adapter && foreignNameIn(prompt, adapter);
+      const look = adapter && foreignLookIn(prompt, adapter);
       const drop = (why: string) => repairs.push(`${pick.adapterId} dropped from "${text}": ${why}`);
       if (!adapter) drop('not a candidate');
       else if (used.has(adapter.id)) drop('already used by another task');
@@ -76,9 +82,10 @@ export function enforceCaps(
       else if (kept.length >= MAX_ADAPTERS_PER_TASK) drop(`more than ${MAX_ADAPTERS_PER_TASK} adapters in the task`);
       else if (adapter.category === 'style' && styles >= MAX_STYLE_ADAPTERS)
         drop(`more than ${MAX_STYLE_ADAPTERS} style adapters`);
-      else if (adapter.category === 'character' && !namesCharacter(text, adapter))
+      else if (adapter.category === 'character' && !namesCharacter(text, adapter, franchises))
         drop('the task names no such character');
       else if (foreign) drop(`its name brings in "${foreign}", which the prompt does not name`);
+      else if (look) drop(`its name asks for a ${look} look, which the prompt does not`);
       else {
         used.add(adapter.id);
         if (adapter.category === 'style') styles += 1;

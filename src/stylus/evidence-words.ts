@@ -20,7 +20,7 @@ export const FRAMING_WORDS: ReadonlySet<string> = new Set(
   (
     'photo photograph picture image view portrait shot scene background foreground close up closeup side ' +
     'front back top bottom left right middle center corner girl boy woman man person people lady guy solo ' +
-    '1girl 1boy female male full body upper lower'
+    '1girl 1boy female male full body upper lower interior exterior'
   )
     .split(' ')
     .map(singular),
@@ -51,8 +51,34 @@ export const LOOK_WORDS: ReadonlySet<string> = new Set(
     'comic manga poster print woodblock engraving etching lithograph impressionist impressionism ' +
     'expressionism surreal surrealism abstract cubism cubist vaporwave synthwave cyberpunk steampunk ' +
     'realism minimalist minimalism lineart chibi isometric graffiti mosaic origami papercut claymation ' +
-    'neon retro vintage noir gothic poly voxel ukiyo sumi'
+    'neon retro vintage noir gothic poly voxel ukiyo sumi silhouette'
   )
     .split(' ')
     .map(singular),
+);
+
+/**
+ * Words of an adapter's name that bring a look or a format of their own (a medium, a genre, a map or an icon), each
+ * with the one form its variants share: "Neon photography" brings neon, "Vintage illustration" an illustration,
+ * "Table Rpg / D&D Maps - Cities" a tabletop game's map. A prompt that does not ask for that look gets a picture it did not ask for.
+ * Not "pastel" (mostly a colour, and the checkpoint "Pastel Mix"), nor "style" or "art" (every style says them).
+ */
+export const NAMED_LOOKS: ReadonlyMap<string, string> = new Map(
+  (
+    'photo:photo photograph:photo photography:photo photographic:photo photorealistic:photo photoreal:photo ' +
+    'painting:paint paint:paint painted:paint drawing:draw drawn:draw sketch:sketch watercolor:watercolor ' +
+    'watercolour:watercolor illustration:illustration illustrated:illustration cartoon:cartoon toon:cartoon ' +
+    'comic:comic impressionist:impressionism impressionism:impressionism expressionist:expressionism ' +
+    'expressionism:expressionism surreal:surreal surrealism:surreal surrealist:surreal cubism:cubism cubist:cubism ' +
+    'minimalist:minimal minimalism:minimal oil acrylic gouache impasto ink pencil charcoal crayon lineart anime ' +
+    'manga chibi pixel voxel poly isometric render claymation origami papercut mosaic graffiti ukiyo woodblock ' +
+    'engraving etching lithograph abstract vaporwave synthwave cyberpunk steampunk dieselpunk gothic noir neon ' +
+    'retro vintage liminal map icon logo sticker emoji sprite blueprint diagram tarot dnd:tabletop rpg:tabletop ' +
+    'tabletop:tabletop lowkey highkey'
+  )
+    .split(' ')
+    .map((entry) => {
+      const [word = '', look = word] = entry.split(':');
+      return [singular(word), look] as const;
+    }),
 );

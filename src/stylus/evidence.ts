@@ -3,7 +3,14 @@ import { lemmas } from '../catalog/classify/words.js';
 import { isStopword } from '../catalog/text.js';
 import { Memo } from '../util/memo.js';
 import { isDictionaryWord, splitCompound } from './dictionary.js';
-import { APPEARANCE_WORDS, COLOUR_WORDS, FILE_WORDS, FRAMING_WORDS, LOOK_WORDS } from './evidence-words.js';
+import {
+  APPEARANCE_WORDS,
+  COLOUR_WORDS,
+  FILE_WORDS,
+  FRAMING_WORDS,
+  LOOK_WORDS,
+  NAMED_LOOKS,
+} from './evidence-words.js';
 
 /**
  * Evidence that an adapter depicts a task, as a member would accept it: a phrase of the adapter (its name, a
@@ -31,6 +38,13 @@ export interface AdapterProfile {
   identityWords: Set<string>;
   /** Multi-word names of the character ("ruby rose"): all words present name it, even if each is a dictionary word. */
   identityPhrases: (readonly string[])[];
+  /** What the name alone says of who it is: its name-like words and its phrases joined ("ruby rose"). */
+  nameIdentity: readonly string[];
+  /**
+   * The character's full names: each part of the name and each name-like trigger, as words ("keqing" of "Keqing |
+   * Genshin Impact", "inaba tewi" of the trigger "Inaba Tewi"). A task names the character when it holds one whole.
+   */
+  fullNames: (readonly string[])[];
   /** Content words of each part of the name ("Watercolor Painting (vizsumit)" -> [watercolor, painting], [vizsumit]). */
   nameSegments: (readonly string[])[];
   /**
@@ -40,7 +54,15 @@ export interface AdapterProfile {
   segmentHeads: readonly string[];
   /** Words of the name that are no dictionary word (an artist, a character, a franchise): see foreignWord. */
   properWords: readonly string[];
+  /** The looks its name asks for (NAMED_LOOKS): "neon" of "Neon photography", "map" of "D&D Maps - Cities". */
+  looks: readonly string[];
 }
+
+/** Words that label what kind of adapter a name is, not what it draws: "【Costume】Bruce Lee Style Jacket". */
+const KIND_LABELS = new Set(['costume', 'cosplay', 'clothing', 'clothes', 'pose', 'object', 'background', 'scenery']);
+
+/** Prepositions that end a name's head phrase: "Reflections on water", "Ocarina of Time". */
+const HEAD_ENDS_BEFORE = new Set(['on', 'of', 'in', 'with', 'for', 'at', 'from', 'under', 'over']);
 
 /** Splits where names join their parts: "Kisaki (Blue Archive)", "Okuzora Kohaku | Idolmaster", "X / Y". */
 const LATIN_WORD = /^[\p{Script=Latin}\p{N}]+$/u;
@@ -135,27 +157,74 @@ function buildProfile(adapter: Adapter): AdapterProfile {
   const identityPhrases: (readonly string[])[] = [];
   const isNameLike = (word: string) =>
     word.length >= 3 && !APPEARANCE_WORDS.has(word) && !FRAMING_WORDS.has(word) && !isDictionaryWord(word);
+  const fullNames: (readonly string[])[] = [];
   for (const word of writtenNameWords) if (isNameLike(word)) identityWords.add(word);
   for (const segment of segmentWrittenWords) {
     const words = segment.filter((word) => !APPEARANCE_WORDS.has(word) && !FRAMING_WORDS.has(word));
     if (words.length >= 2) identityPhrases.push(words);
+    if (words.length >= 2 || words.some(isNameLike)) fullNames.push(words);
   }
+  const nameIdentity = [...identityWords, ...identityPhrases.map((phrase) => phrase.join(' '))];
   // Triggers are often the character's name ("okuzora kohaku", "wendy marvell"), followed by appearance tags.
   for (const trigger of triggers) {
     const words = sharedWrittenWords.through(trigger, writtenWords);
     if (words.some(isNameLike) && words.every((word) => !APPEARANCE_WORDS.has(word))) {
       for (const word of words) if (isNameLike(word)) identityWords.add(word);
+      // A whole name: two name-like words at least ("inaba tewi"); one alone is as often an outfit's ("bowtie").
+      if (words.filter(isNameLike).length >= 2) fullNames.push(words);
     }
   }
   const segments = segmentWords.filter((words) => words.length > 0);
   const properWords = nameWords.filter((word) => word.length >= 3 && !isDictionaryWord(word) && /^[a-z]+$/.test(word));
   const segmentHeads = nameSegments.flatMap((segment) => {
-    const last = lemmas(segment.replace(FORMAT_NAMES, ' '))
-      .filter((word) => LATIN_WORD.test(word) && /^[a-z]{2,}$/.test(word) && !isStopword(word) && !FILE_WORDS.has(word))
+    const all = lemmas(segment.replace(FORMAT_NAMES, ' '));
+    // What follows a preposition says where or which: "Reflections on water" draws reflections.
+    const preposition = all.findIndex((word, index) => index > 0 && HEAD_ENDS_BEFORE.has(word));
+    const last = (preposition > 0 ? all.slice(0, preposition) : all)
+      .filter(
+        (word) =>
+          LATIN_WORD.test(word) &&
+          /^[a-z]{2,}$/.test(word) &&
+          !isStopword(word) &&
+          !FILE_WORDS.has(word) &&
+          !FRAMING_WORDS.has(word),
+      )
       .at(-1);
     return last === undefined ? [] : [splitCompound(last)?.at(-1) ?? last];
   });
-  return { phrases, nameWords, identityWords, identityPhrases, nameSegments: segments, segmentHeads, properWords };
+  const looks = looksOf(adapter.name.replace(FORMAT_NAMES, ' '));
+  return {
+    phrases,
+    nameWords,
+    identityWords,
+    identityPhrases,
+    nameIdentity,
+    fullNames,
+    nameSegments: segments,
+    segmentHeads,
+    properWords,
+    looks,
+  };
+}
+
+/** The looks a text asks for, in NAMED_LOOKS's shared forms; run-together words count by their parts ("PixelArt"). */
+function looksOf(text: string): string[] {
+  const words = lemmas(text.replace(/\bd\s*&\s*d\b/gi, ' dnd ').replace(/\b(low|high)[\s_-]+key\b/gi, '$1key')).flatMap(
+    (word) => [word, ...(splitCompound(word) ?? [])],
+  );
+  return [...new Set(words.flatMap((word) => NAMED_LOOKS.get(word) ?? []))];
+}
+
+const promptLooks = new Memo<string, ReadonlySet<string>>(64);
+
+/**
+ * The look an adapter's name asks for that `prompt` does not ("neon" of "Neon photography" for "food photography",
+ * "map" of "D&D Maps - Cities" for "a victorian city"), if any: it would restyle the picture into something nobody
+ * asked for. Checked against the whole prompt, for any composer's picks.
+ */
+export function foreignLookIn(prompt: string, adapter: Adapter): string | undefined {
+  const asked = promptLooks.through(prompt, () => new Set(looksOf(prompt)));
+  return profileOf(adapter).looks.find((look) => !asked.has(look));
 }
 
 /** Task words in singular form, without stopwords. */
@@ -221,12 +290,74 @@ function coverage({ nameWords }: AdapterProfile, taskSet: ReadonlySet<string>): 
   return nameWords.length ? nameWords.filter((word) => covers(taskSet, word)).length / nameWords.length : 0;
 }
 
-/** Whether a task names the character an adapter depicts: a name-like word of it, or a whole multi-word name. */
-export function taskNamesCharacter(task: string, adapter: Adapter): boolean {
+/** A franchise's characters bring at least this many names of their own beside the franchise's. */
+const CHARACTERS_OF_A_FRANCHISE = 3;
+
+/**
+ * The words and phrases of character names that name a franchise, not a character: each comes with at least three
+ * other names, each in at most half of the character adapters among `adapters` that hold it ("genshin" comes with
+ * keqing, raiden, lisa...; "street fighter" with ibuki, chun...; "gundam" with sumeragi and the rest of Gundam 00's
+ * cast). The adapters of one character share their other words ("Keqing | Genshin Impact" five times, one "Ganqing
+ * (Keqing + Ganyu)"), so "keqing" stays a name.
+ */
+export function franchiseNames(adapters: Iterable<Adapter>): ReadonlySet<string> {
+  const holders = new Map<string, AdapterProfile[]>();
+  for (const adapter of adapters) {
+    if (adapter.category !== 'character') continue;
+    const profile = profileOf(adapter);
+    for (const key of profile.nameIdentity) {
+      const list = holders.get(key);
+      if (list) list.push(profile);
+      else holders.set(key, [profile]);
+    }
+  }
+  const franchises = new Set<string>();
+  for (const [key, list] of holders) {
+    if (list.length < 2) continue;
+    const inKey = new Set(key.split(' '));
+    const counts = new Map<string, number>();
+    // Name words only: trigger words are often one adapter's own tokens ("keqingdef", "keqingrnd").
+    for (const profile of list)
+      for (const word of profile.nameIdentity)
+        if (!word.includes(' ') && !inKey.has(word)) counts.set(word, (counts.get(word) ?? 0) + 1);
+    const ownNames = [...counts.values()].filter((count) => count <= list.length / 2).length;
+    if (ownNames >= CHARACTERS_OF_A_FRANCHISE) franchises.add(key);
+  }
+  return franchises;
+}
+
+/**
+ * Whether a task names the character an adapter depicts: one of its full names whole (see AdapterProfile.fullNames),
+ * not a franchise's (`franchises`: see franchiseNames), or two of its name-like words ("raiden shogun", where each
+ * alone is shared by Raiden Shogun and Raiden Mei). "a gundam" names no Gundam character, "Mona Lisa" no Lisa Simpson.
+ */
+export function taskNamesCharacter(
+  task: string,
+  adapter: Adapter,
+  franchises: ReadonlySet<string> = new Set(),
+): boolean {
+  return characterNamedIn(task, adapter, franchises) !== undefined;
+}
+
+/** The name (a word or words) by which `task` names the character of `adapter`, if it does: see taskNamesCharacter. */
+export function characterNamedIn(
+  task: string,
+  adapter: Adapter,
+  franchises: ReadonlySet<string> = new Set(),
+): string | undefined {
   const words = viewOf(task).set;
   const profile = profileOf(adapter);
-  for (const word of profile.identityWords) if (words.has(word)) return true;
-  return profile.identityPhrases.some((phrase) => phrase.every((word) => words.has(word)));
+  for (const name of profile.fullNames) {
+    const key = name.join(' ');
+    if (!franchises.has(key) && name.every((word) => words.has(word))) return key;
+  }
+  const named = profile.nameIdentity.filter((word) => !word.includes(' ') && words.has(word));
+  return named.length >= 2 ? named.join(' ') : undefined;
+}
+
+/** The evidence for a character adapter: the task names it. */
+export function characterEvidence(name: string): Evidence {
+  return { score: STRONG, reason: `the prompt names "${name}"` };
 }
 
 /** Catalog-wide counts of how many adapters use a word in their name, triggers or tags. */
@@ -294,7 +425,8 @@ export function evidenceFor(
     if (
       phrase.kind === 'name' &&
       depictsThings &&
-      profile.nameSegments.some((segment) => segment.length === 1 && segment[0] === word)
+      profile.nameSegments.some((segment) => segment.length === 1 && segment[0] === word) &&
+      !KIND_LABELS.has(word)
     ) {
       // A part of the name on its own says what it draws: "Diffusion Marble (Swords)".
       consider(WEAK, `its name "${adapter.name.slice(0, 60)}" says ${quoted}`);
@@ -317,9 +449,16 @@ export function evidenceFor(
       // and only for a task of one word: "Union Suits" is no space suit; and only the word the name is about, its
       // last: "Sunrise Stance" is a stance, not a sunrise.
       const isNameHead = related(profile.nameWords[profile.nameWords.length - 1] ?? '', word);
+      // The other half of a style's or a franchise's name is what it is ("South Park Style" is no park, "Strike
+      // Witches" no witch), where a thing's is a kind or a maker ("EdobHorse", "Very Nice Forest"): a style only
+      // when that thing is all the prompt asks for ("a statue": "Stone Statue").
       if (
         nameCoverage > 0.5 ||
-        (nameCoverage === 0.5 && backed && isNameHead && words.filter((w) => !FILE_WORDS.has(w)).length === 1)
+        (nameCoverage === 0.5 &&
+          (depictsThings || soleTask) &&
+          backed &&
+          isNameHead &&
+          words.filter((w) => !FILE_WORDS.has(w)).length === 1)
       )
         consider(WEAK, `its name "${adapter.name.slice(0, 60)}" says ${quoted}`);
       continue;
@@ -336,16 +475,24 @@ export function evidenceFor(
     // A thing whose name says something else ("Kanzashi" with the trigger "flower", "Kamehameha" tagged "comics")
     // draws that something else; only a name that says nothing a prompt could hold ("JK制服") leaves it to the tags.
     const nameSaysNothing = profile.nameWords.length === 0;
-    if (nameCoverage >= 0.5 || (wholeTask && (inName || (depictsThings && nameSaysNothing))))
+    // Half the name is enough when it is the half the name is about, its head or a look ("Watercolor Dream"):
+    // "Sailor Moon Outfit" (trigger "sailor outfit") dresses no old sailor.
+    const saysALook = LOOK_WORDS.has(word) || NAMED_LOOKS.has(word);
+    if (
+      nameCoverage > 0.5 ||
+      (nameCoverage === 0.5 && (inName || saysALook)) ||
+      (wholeTask && (inName || (depictsThings && nameSaysNothing)))
+    )
       consider(WEAK, `matches ${KIND_LABEL[phrase.kind]} ${quoted}`);
   }
   // A style changes the look of the whole image: one shared word picks it only for a part of the prompt that asks
   // for a look ("watercolor", "pixel art", "cyberpunk style"), or when the thing is all the prompt asks for ("a
   // sword"); never for one thing of a scene (a girl reading "a book" gets no game-icon style).
   const found = best as Evidence | undefined;
-  // A style named after the thing asked for ("Stone Statue", "Yarn Style") brings that thing's look, nothing else.
-  const namedForTask = nameCoverage >= 0.5;
-  const asksForLook = soleTask || namedForTask || words.some((word) => LOOK_WORDS.has(word));
+  // A style named after the thing asked for ("Stone Statue", "Yarn Style") brings that thing's look, nothing else;
+  // named after half of it, it brings the other half too ("Broken Glass" for a glass of wine).
+  const namedForTask = nameCoverage === 1;
+  const asksForLook = soleTask || namedForTask || words.some((word) => LOOK_WORDS.has(word) || NAMED_LOOKS.has(word));
   if (found && found.score < STRONG && adapter.category === 'style' && !asksForLook) return undefined;
   return found;
 }

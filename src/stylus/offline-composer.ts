@@ -1,11 +1,14 @@
 import type { Adapter } from '../catalog/adapter.js';
 import { DEFAULT_MAX_ADAPTERS, enforceCaps, MAX_ADAPTERS_PER_TASK, MAX_STYLE_ADAPTERS } from './caps.js';
 import {
+  characterEvidence,
+  characterNamedIn,
   type Evidence,
   evidenceFor,
+  foreignLookIn,
+  franchiseNames,
   NO_RARITY,
   nameCoverageOf,
-  taskNamesCharacter,
   type WordRarity,
 } from './evidence.js';
 import { segmentTasks } from './segment.js';
@@ -42,6 +45,10 @@ export function composeOffline(
   const maxAdapters = options.maxAdapters ?? DEFAULT_MAX_ADAPTERS;
   const rarity = options.rarity ?? NO_RARITY;
   const tasks = segmentTasks(prompt);
+  // An adapter whose name asks for a look the prompt does not (a neon photo, a map, an illustration for a photo) is
+  // no candidate at all: caps.ts would drop it after the fact, and the task would lose the next best pick.
+  const fitting = candidates.filter((candidate) => foreignLookIn(prompt, candidate.adapter) === undefined);
+  const franchises = franchiseNames(candidates.map((candidate) => candidate.adapter));
   // Score every (task, adapter) pair, then hand out the best pairs first so each adapter goes to the task it fits
   // best; ties fall to the better retrieval rank. Evidence reads the task's noun phrase (its head word is what the
   // task is about), not the action or framing words joined to it ("fire", not "breathing fire").
@@ -50,9 +57,14 @@ export function composeOffline(
     // What the task says its subject does ("riding" of "riding a horse"): a pose or an action named after it draws
     // that ("riding on a"); one word of a longer name does not ("BetterRamenEating" is no giraffe eating bark).
     const action = actionWords(task, subject);
-    for (const candidate of candidates) {
+    for (const candidate of fitting) {
       const { adapter } = candidate;
-      if (adapter.category === 'character' && !taskNamesCharacter(subject, adapter)) continue;
+      // A character is named anywhere in the task: the segmenter may take "keqing in a garden" to be about a garden.
+      if (adapter.category === 'character') {
+        const name = characterNamedIn(task, adapter, franchises);
+        if (name) pairs.push({ taskIndex, candidate, evidence: characterEvidence(name) });
+        continue;
+      }
       const evidence =
         evidenceFor(subject, adapter, rarity, tasks.length === 1) ??
         (DRAWS_ACTIONS.has(adapter.category) && action && nameCoverageOf(action, adapter) > 0.5
@@ -65,12 +77,16 @@ export function composeOffline(
   const assigned: ComposedTask[] = tasks.map(({ task }) => ({ task, adapters: [] }));
   const used = new Set<string>();
   let styles = 0;
+  const characters = new Set<string>();
   for (const pair of pairs) {
     if (used.size >= maxAdapters) break;
     const target = assigned[pair.taskIndex];
     const { adapter } = pair.candidate;
     if (!target || used.has(adapter.id) || target.adapters.length >= MAX_ADAPTERS_PER_TASK) continue;
     if (adapter.category === 'style' && styles >= MAX_STYLE_ADAPTERS) continue;
+    // One character per task: three LoRAs of Raiden Shogun draw one Raiden Shogun, worse than one of them.
+    if (adapter.category === 'character' && target.adapters.some((pick) => characters.has(pick.adapterId))) continue;
+    if (adapter.category === 'character') characters.add(adapter.id);
     if (adapter.category === 'style') styles += 1;
     used.add(adapter.id);
     target.adapters.push({ adapterId: adapter.id, reason: pair.evidence.reason });

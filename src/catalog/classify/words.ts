@@ -30,12 +30,15 @@ export function splitWords(text: string): string[] {
   return spaced.match(WORD) ?? [];
 }
 
+/** Words whose plural is another thing: glasses are worn, a glass is drunk from. */
+const ONLY_PLURAL = new Set(['glasses', 'sunglasses', 'eyeglasses']);
+
 /**
  * A light, predictable singular: "animals" -> animal, "puppies" -> puppy, "boxes" -> box, "glasses" stays. Unlike
  * the Porter stemmer it never merges different words ("anime" and "animals" stay apart).
  */
 export function singular(word: string): string {
-  if (word.length <= 3 || !/^[a-z]+$/.test(word)) return word;
+  if (word.length <= 3 || !/^[a-z]+$/.test(word) || ONLY_PLURAL.has(word)) return word;
   if (/(ss|us|is|ous|series|species)$/.test(word)) return word;
   if (word.endsWith('ies') && word.length > 4) return `${word.slice(0, -3)}y`;
   if (/(sses|shes|ches|xes|zes)$/.test(word)) return word.slice(0, -2);

@@ -1,0 +1,151 @@
+import { describe, expect, it } from 'vitest';
+import { singular } from '../src/catalog/classify/words.js';
+import { enforceCaps } from '../src/stylus/caps.js';
+import { franchiseNames } from '../src/stylus/evidence.js';
+import { composeOffline } from '../src/stylus/offline-composer.js';
+import type { Candidate } from '../src/stylus/types.js';
+import { makeAdapter } from './support/adapters.js';
+
+/**
+ * Picks a member would not accept on a real catalog, each seen on the Civitai dump: an adapter whose name asks for
+ * a look or a format the prompt does not (a neon photo, an illustration for a photo, a tabletop map for a city), half
+ * of a style's name ("South Park" for a park), glasses for a glass, a franchise taken for its characters' name, and
+ * three LoRAs of one character on one task. Names and tags are written after real dump items.
+ */
+const catalog = [
+  makeAdapter({ id: 'civitai:1', name: 'Neon photography', category: 'style', tags: ['photography', 'neon'] }),
+  makeAdapter({ id: 'civitai:2', name: 'Food Photography', category: 'object', tags: ['food', 'photography'] }),
+  makeAdapter({ id: 'civitai:3', name: 'Vintage illustration', category: 'style', tags: ['vintage'] }),
+  makeAdapter({
+    id: 'civitai:4',
+    name: 'Table Rpg / D&D Maps #10 - Cities',
+    category: 'object',
+    tags: ['city', 'maps'],
+  }),
+  makeAdapter({ id: 'civitai:5', name: 'South Park Style (LORA)', category: 'style', tags: ['park', 'cartoon'] }),
+  makeAdapter({
+    id: 'civitai:6',
+    name: 'Stone Statue LoRA',
+    category: 'style',
+    triggerWords: ['stone_statue', 'statue'],
+  }),
+  makeAdapter({ id: 'civitai:7', name: 'Broken Glass', category: 'style', triggerWords: ['glass', 'broken glass'] }),
+  makeAdapter({ id: 'civitai:8', name: 'Glasses LoRA', category: 'clothing', triggerWords: ['glasses', 'sunglasses'] }),
+  makeAdapter({
+    id: 'civitai:9',
+    name: 'Sailor Moon Outfit LoRA',
+    category: 'clothing',
+    triggerWords: ['sailor outfit'],
+  }),
+  makeAdapter({ id: 'civitai:10', name: 'Paper Lanterns in the Night', category: 'object', tags: ['lantern'] }),
+  makeAdapter({ id: 'civitai:11', name: 'Keqing | Genshin Impact', category: 'character', triggerWords: ['keqing'] }),
+  makeAdapter({ id: 'civitai:12', name: 'Keqing (Genshin Impact)', category: 'character', triggerWords: ['keqing'] }),
+  makeAdapter({ id: 'civitai:13', name: 'Lisa | Genshin Impact', category: 'character', triggerWords: ['lisadef'] }),
+  makeAdapter({ id: 'civitai:14', name: 'Ganyu | Genshin Impact', category: 'character', triggerWords: ['ganyu'] }),
+  makeAdapter({
+    id: 'civitai:15',
+    name: 'Raiden Shogun | Genshin Impact',
+    category: 'character',
+    triggerWords: ['raidenshogundef'],
+  }),
+  makeAdapter({
+    id: 'civitai:16',
+    name: 'Sumeragi Lee Noriega / Gundam 00',
+    category: 'character',
+    tags: ['gundam'],
+  }),
+  makeAdapter({ id: 'civitai:17', name: 'Lockon Stratos / Gundam 00', category: 'character', tags: ['gundam'] }),
+  makeAdapter({ id: 'civitai:18', name: 'Setsuna F. Seiei / Gundam 00', category: 'character', tags: ['gundam'] }),
+  makeAdapter({ id: 'civitai:19', name: 'Tieria Erde / Gundam 00', category: 'character', tags: ['gundam'] }),
+];
+
+const candidates: Candidate[] = catalog.map((adapter, rank) => ({ adapter, score: 1 / (rank + 1), rank }));
+
+function picks(prompt: string): string[] {
+  return composeOffline(prompt, candidates).flatMap((task) => task.adapters.map((adapter) => adapter.adapterId));
+}
+
+describe('a look or a format the prompt does not ask for', () => {
+  it('keeps a photo a photo, without neon nobody asked for', () => {
+    expect(picks('a bowl of ramen, food photography')).toContain('civitai:2');
+    expect(picks('a bowl of ramen, food photography')).not.toContain('civitai:1');
+    expect(picks('a neon photography portrait of a singer')).toContain('civitai:1');
+  });
+
+  it('gives no illustration to a photo', () => {
+    expect(picks('a vintage photo of a family')).not.toContain('civitai:3');
+    expect(picks('a vintage illustration of a family')).toContain('civitai:3');
+  });
+
+  it('gives no tabletop map to a city', () => {
+    expect(picks('a city')).not.toContain('civitai:4');
+    expect(picks('a victorian city in the rain')).not.toContain('civitai:4');
+    expect(picks('a D&D map of a city')).toContain('civitai:4');
+  });
+
+  it('drops any composer pick whose name asks for another look, with the reason', () => {
+    const { tasks, repairs } = enforceCaps(
+      'food photography of a burger',
+      [{ task: 'food photography', adapters: [{ adapterId: 'civitai:1', reason: 'the LLM liked it' }] }],
+      candidates,
+    );
+    expect(tasks[0]?.adapters).toEqual([]);
+    expect(repairs.join(' ')).toContain('neon');
+  });
+});
+
+describe('half of a name', () => {
+  it('takes no style for the other half of its name', () => {
+    expect(picks('a dog playing in the park')).not.toContain('civitai:5');
+    expect(picks('a glass of orange juice on a table')).not.toContain('civitai:7');
+  });
+
+  it('takes a style named after the thing when that thing is all the prompt asks for', () => {
+    expect(picks('a statue')).toContain('civitai:6');
+  });
+
+  it('reads what a name is about before its preposition', () => {
+    expect(picks('paper lanterns over a river')).toContain('civitai:10');
+  });
+
+  it('dresses no old sailor in a Sailor Moon outfit', () => {
+    expect(picks('an old sailor on a boat')).not.toContain('civitai:9');
+  });
+});
+
+describe('glasses are not a glass', () => {
+  it('keeps the plural of worn glasses apart', () => {
+    expect(singular('glasses')).toBe('glasses');
+    expect(singular('sunglasses')).toBe('sunglasses');
+    expect(singular('bottles')).toBe('bottle');
+  });
+
+  it('gives glasses to glasses and a glass to nobody', () => {
+    expect(picks('a man wearing glasses')).toContain('civitai:8');
+    expect(picks('a man wearing glasses')).not.toContain('civitai:7');
+    expect(picks('a glass of milk on a table')).not.toContain('civitai:8');
+  });
+});
+
+describe('a franchise names none of its characters', () => {
+  it('tells franchise names from character names among the candidates', () => {
+    const franchises = franchiseNames(catalog);
+    expect(franchises).toContain('genshin');
+    expect(franchises).toContain('gundam');
+    expect(franchises).not.toContain('keqing');
+    expect(franchises).not.toContain('lisa');
+  });
+
+  it('picks no character for a prompt that names only the franchise', () => {
+    const characters = new Set(catalog.filter((a) => a.category === 'character').map((a) => a.id));
+    expect(picks('genshin impact landscape').filter((id) => characters.has(id))).toEqual([]);
+    expect(picks('a gundam robot in space').filter((id) => characters.has(id))).toEqual([]);
+  });
+
+  it('picks the character a task names, once, wherever the name stands in the task', () => {
+    const keqing = picks('keqing in a garden');
+    expect(keqing.filter((id) => id === 'civitai:11' || id === 'civitai:12')).toHaveLength(1);
+    expect(picks('raiden shogun under cherry blossoms')).toContain('civitai:15');
+    expect(picks('tieria erde on a spaceship')).toContain('civitai:19');
+  });
+});
