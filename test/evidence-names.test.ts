@@ -56,6 +56,10 @@ const catalog = [
     category: 'other',
     triggerWords: ['summer bb'],
   }),
+  makeAdapter({ id: 'hf:redmond/logo', name: 'Logo.Redmond', category: 'style', tags: ['logo', 'graphic design'] }),
+  makeAdapter({ id: 'hf:redmond/pixel', name: 'PixelArt.Redmond', category: 'style', triggerWords: ['Pixel Art'] }),
+  makeAdapter({ id: 'civitai:15', name: 'Gongbi(flower)工笔（花）-T', category: 'style', tags: ['flower'] }),
+  makeAdapter({ id: 'civitai:16', name: 'pin-up（Gil Elvgren）', category: 'style', tags: ['pin-up'] }),
 ];
 const candidates: Candidate[] = catalog.map((adapter, rank) => ({ adapter, score: 1 / (rank + 1), rank }));
 
@@ -113,6 +117,14 @@ describe('evidence from names as Civitai writes them', () => {
   it('never takes how a picture is framed as evidence', () => {
     expect(picks('a beautiful woman, full body')).toEqual([]);
     expect(picks('a nun')).toContain('civitai:13');
+  });
+
+  it("reads a maker's label after a dot or in brackets as a label: Logo.Redmond is a logo style", () => {
+    expect(picks('a logo of a coffee shop')).toContain('hf:redmond/logo');
+    expect(picks('a pixel art castle on a hill')).toContain('hf:redmond/pixel');
+    // Not a word before its label, nor half a hyphenated word: Gongbi is a technique, a pin-up no pin.
+    expect(picks('a flower pot next to a bench')).not.toContain('civitai:15');
+    expect(picks('a map with a pin on San Francisco')).not.toContain('civitai:16');
   });
 
   it('does not read a dictionary word as the word it ends in: a jumpsuit is no suit', () => {

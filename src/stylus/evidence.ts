@@ -56,6 +56,11 @@ export interface AdapterProfile {
   properWords: readonly string[];
   /** The looks its name asks for (NAMED_LOOKS): "neon" of "Neon photography", "map" of "D&D Maps - Cities". */
   looks: readonly string[];
+  /**
+   * The one word a name says when the rest of it is a maker's label, proper names only, after it: "pixel" of
+   * "PixelArt.Redmond" (not "pin" of "pin-up (Gil Elvgren)", nor "flower" of "Gongbi(flower)").
+   */
+  labelledName: string | undefined;
 }
 
 /** Words that label what kind of adapter a name is, not what it draws: "【Costume】Bruce Lee Style Jacket". */
@@ -64,9 +69,12 @@ const KIND_LABELS = new Set(['costume', 'cosplay', 'clothing', 'clothes', 'pose'
 /** Prepositions that end a name's head phrase: "Reflections on water", "Ocarina of Time". */
 const HEAD_ENDS_BEFORE = new Set(['on', 'of', 'in', 'with', 'for', 'at', 'from', 'under', 'over']);
 
-/** Splits where names join their parts: "Kisaki (Blue Archive)", "Okuzora Kohaku | Idolmaster", "X / Y". */
 const LATIN_WORD = /^[\p{Script=Latin}\p{N}]+$/u;
-const NAME_SEPARATORS = /[|/\\()[\]{}【】「」（）:：,，~—–]|\s-\s|\s+_\s+/;
+/**
+ * Splits where names join their parts: "Kisaki (Blue Archive)", "Okuzora Kohaku | Idolmaster", "X / Y", and a maker's
+ * label after a dot ("Logo.Redmond").
+ */
+const NAME_SEPARATORS = /[|/\\()[\]{}【】「」（）:：,，~—–]|\s-\s|\s+_\s+|(?<=\p{L})\.(?=\p{Lu})/u;
 const TRIGGER_SEPARATORS = /[,，|]/;
 
 /** Adapter-format names written in mixed case, removed before camelCase splitting would cut them ("Lo RA"). */
@@ -193,6 +201,11 @@ function buildProfile(adapter: Adapter): AdapterProfile {
     return last === undefined ? [] : [splitCompound(last)?.at(-1) ?? last];
   });
   const looks = looksOf(adapter.name.replace(FORMAT_NAMES, ' '));
+  const [first = '', ...labels] = nameSegments;
+  const firstWords = lemmas(first.replace(FORMAT_NAMES, ' ')).filter((word) => !FILE_WORDS.has(word));
+  const isLabel = (segment: string) => contentWords(segment).every((word) => properWords.includes(word));
+  const labelledName =
+    firstWords.length === 1 && labels.length > 0 && labels.every(isLabel) ? firstWords[0] : undefined;
   return {
     phrases,
     nameWords,
@@ -204,6 +217,7 @@ function buildProfile(adapter: Adapter): AdapterProfile {
     segmentHeads,
     properWords,
     looks,
+    labelledName,
   };
 }
 
@@ -417,7 +431,7 @@ export function evidenceFor(
     }
     const word = phrase.words[0] ?? '';
     if (!isDistinctive(word, rarity)) continue;
-    if (phrase.kind === 'name' && profile.nameWords.length === 1) {
+    if (phrase.kind === 'name' && (profile.nameWords.length === 1 || profile.labelledName === word)) {
       consider(STRONG, `matches its name ${quoted}`);
       continue;
     }
