@@ -162,6 +162,29 @@ describe('composeTasks with an LLM', () => {
     expect(named.tasks[0]?.adapters.map((adapter) => adapter.adapterId)).toEqual(['hf:a/hokusai']);
   });
 
+  it("holds an LLM's picks to the offline composer's checks: no look the prompt lacks, no character for a franchise", async () => {
+    const extra = [
+      makeAdapter({ id: 'hf:a/neon-space', name: 'Neon Space Photography', category: 'style', tags: ['space'] }),
+      ...['Sumeragi Lee Noriega', 'Lockon Stratos', 'Setsuna F. Seiei', 'Tieria Erde'].map((name, index) =>
+        makeAdapter({ id: `hf:g/${index}`, name: `${name} / Gundam 00`, category: 'character', tags: ['gundam'] }),
+      ),
+    ];
+    const all: Candidate[] = [...catalog, ...extra].map((adapter, rank) => ({ adapter, score: 1 / (rank + 1), rank }));
+    const aliasOf = (id: string) => all.findIndex((candidate) => candidate.adapter.id === id) + 1;
+    stub.queueChat(
+      reply([
+        { task: 'floating in space', adapters: [{ id: aliasOf('hf:a/neon-space'), reason: 'space' }] },
+        { task: 'gundam', adapters: [{ id: aliasOf('hf:g/0'), reason: 'a Gundam 00 pilot' }] },
+      ]),
+    );
+    const result = await composeTasks({
+      prompt: 'a gundam floating in space',
+      candidates: all,
+      llm: { client, model: 'gpt-test' },
+    });
+    expect(result.tasks.flatMap((task) => task.adapters)).toEqual([]);
+  });
+
   it('retries once on a reply that is not JSON, then uses the good second reply', async () => {
     stub.queueChat({ content: 'Sure! Here are the tasks: corgi, space' }, reply([{ task: 'space', adapters: [] }]));
     const result = await composeTasks({ prompt: PROMPT, candidates, llm: { client, model: 'gpt-test' } });
