@@ -57,6 +57,9 @@ const catalog = [
   makeAdapter({ id: 'civitai:17', name: 'Lockon Stratos / Gundam 00', category: 'character', tags: ['gundam'] }),
   makeAdapter({ id: 'civitai:18', name: 'Setsuna F. Seiei / Gundam 00', category: 'character', tags: ['gundam'] }),
   makeAdapter({ id: 'civitai:19', name: 'Tieria Erde / Gundam 00', category: 'character', tags: ['gundam'] }),
+  makeAdapter({ id: 'civitai:20', name: 'Tokyo Girl 2', category: 'character', triggerWords: ['tokyo girl'] }),
+  makeAdapter({ id: 'civitai:21', name: 'Rem (Re:0)/蕾姆', category: 'other', triggerWords: ['rem', 'blue eyes'] }),
+  makeAdapter({ id: 'civitai:22', name: 'Waifu on Motorcycle', category: 'vehicle', triggerWords: ['motorcycle'] }),
 ];
 
 const candidates: Candidate[] = catalog.map((adapter, rank) => ({ adapter, score: 1 / (rank + 1), rank }));
@@ -108,6 +111,10 @@ describe('half of a name', () => {
     expect(picks('paper lanterns over a river')).toContain('civitai:10');
   });
 
+  it('reads a name up to its preposition: a waifu on a motorcycle is no motorcycle', () => {
+    expect(picks('a motorcycle parked in a garage')).not.toContain('civitai:22');
+  });
+
   it('dresses no old sailor in a Sailor Moon outfit', () => {
     expect(picks('an old sailor on a boat')).not.toContain('civitai:9');
   });
@@ -140,6 +147,13 @@ describe('a franchise names none of its characters', () => {
     const characters = new Set(catalog.filter((a) => a.category === 'character').map((a) => a.id));
     expect(picks('genshin impact landscape').filter((id) => characters.has(id))).toEqual([]);
     expect(picks('a gundam robot in space').filter((id) => characters.has(id))).toEqual([]);
+  });
+
+  it('takes a character named by every word of a name written with it, and none by how someone looks', () => {
+    expect(picks('a ramen shop in tokyo at night')).not.toContain('civitai:20');
+    expect(picks('a tokyo girl in a ramen shop')).toContain('civitai:20');
+    // Civitai leaves many characters uncategorised: "blue eyes" is no evidence for them.
+    expect(picks('a cyborg with glowing blue eyes')).not.toContain('civitai:21');
   });
 
   it('picks the character a task names, once, wherever the name stands in the task', () => {

@@ -170,7 +170,9 @@ function buildProfile(adapter: Adapter): AdapterProfile {
   for (const segment of segmentWrittenWords) {
     const words = segment.filter((word) => !APPEARANCE_WORDS.has(word) && !FRAMING_WORDS.has(word));
     if (words.length >= 2) identityPhrases.push(words);
-    if (words.length >= 2 || words.some(isNameLike)) fullNames.push(words);
+    // A full name is every word written in that part ("Tokyo Girl" is named by "tokyo girl", not by Tokyo), and it
+    // names someone: a name-like word, or two words beyond how someone looks ("glory wall", not "yellow dress").
+    if (words.some(isNameLike) || words.length >= 2) fullNames.push(segment);
   }
   const nameIdentity = [...identityWords, ...identityPhrases.map((phrase) => phrase.join(' '))];
   // Triggers are often the character's name ("okuzora kohaku", "wendy marvell"), followed by appearance tags.
@@ -422,6 +424,9 @@ export function evidenceFor(
   };
   for (const phrase of profile.phrases) {
     if (!phrase.words.every((word) => covers(taskSet, word))) continue;
+    // How someone looks ("blue eyes") describes; it is no evidence for an adapter that may draw a person of its own
+    // (Civitai leaves many characters uncategorised: "Rem (Re:0)" has the trigger "blue eyes").
+    if (!depictsThings && phrase.words.every((word) => APPEARANCE_WORDS.has(word))) continue;
     const quoted = `"${phrase.text.slice(0, 60)}"`;
     if (phrase.words.length >= 2) {
       // Two or more words together: unless each is a word that half the catalog uses ("anime girl").
@@ -462,7 +467,11 @@ export function evidenceFor(
       );
       // and only for a task of one word: "Union Suits" is no space suit; and only the word the name is about, its
       // last: "Sunrise Stance" is a stance, not a sunrise.
-      const isNameHead = related(profile.nameWords[profile.nameWords.length - 1] ?? '', word);
+      // Its last word, and the head of its part: "Waifu on Motorcycle" is about a waifu, "Hand on Another's Cheek"
+      // about a hand on a cheek.
+      const isNameHead =
+        related(profile.nameWords[profile.nameWords.length - 1] ?? '', word) &&
+        profile.segmentHeads.some((head) => related(head, word));
       // The other half of a style's or a franchise's name is what it is ("South Park Style" is no park, "Strike
       // Witches" no witch), where a thing's is a kind or a maker ("EdobHorse", "Very Nice Forest"): a style only
       // when that thing is all the prompt asks for ("a statue": "Stone Statue").
