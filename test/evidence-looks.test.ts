@@ -60,6 +60,18 @@ const catalog = [
   makeAdapter({ id: 'civitai:20', name: 'Tokyo Girl 2', category: 'character', triggerWords: ['tokyo girl'] }),
   makeAdapter({ id: 'civitai:21', name: 'Rem (Re:0)/蕾姆', category: 'other', triggerWords: ['rem', 'blue eyes'] }),
   makeAdapter({ id: 'civitai:22', name: 'Waifu on Motorcycle', category: 'vehicle', triggerWords: ['motorcycle'] }),
+  makeAdapter({
+    id: 'civitai:23',
+    name: 'VaporWaveV1',
+    category: 'style',
+    triggerWords: ['palm trees, pastel colors'],
+  }),
+  makeAdapter({
+    id: 'civitai:24',
+    name: 'Hankyu 3000 series / train interior',
+    category: 'background',
+    tags: ['trains', 'scenery'],
+  }),
 ];
 
 const candidates: Candidate[] = catalog.map((adapter, rank) => ({ adapter, score: 1 / (rank + 1), rank }));
@@ -84,6 +96,13 @@ describe('a look or a format the prompt does not ask for', () => {
     expect(picks('a city')).not.toContain('civitai:4');
     expect(picks('a victorian city in the rain')).not.toContain('civitai:4');
     expect(picks('a D&D map of a city')).toContain('civitai:4');
+  });
+
+  it('reads a look written in two words or run together, and an interior as a look of its own', () => {
+    expect(picks('a child eating a birthday cake near some palm trees')).not.toContain('civitai:23');
+    expect(picks('palm trees at sunset, vaporwave')).toContain('civitai:23');
+    expect(picks('a train crossing a bridge')).not.toContain('civitai:24');
+    expect(picks('the inside of a train')).toContain('civitai:24');
   });
 
   it('drops any composer pick whose name asks for another look, with the reason', () => {

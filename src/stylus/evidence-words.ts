@@ -61,6 +61,7 @@ export const LOOK_WORDS: ReadonlySet<string> = new Set(
  * Words of an adapter's name that bring a look or a format of their own (a medium, a genre, a map or an icon), each
  * with the one form its variants share: "Neon photography" brings neon, "Vintage illustration" an illustration,
  * "Table Rpg / D&D Maps - Cities" a tabletop game's map. A prompt that does not ask for that look gets a picture it did not ask for.
+ * An interior is a look of its own too: "train interior" draws no train crossing a bridge.
  * Not "pastel" (mostly a colour, and the checkpoint "Pastel Mix"), nor "style" or "art" (every style says them).
  */
 export const NAMED_LOOKS: ReadonlyMap<string, string> = new Map(
@@ -74,7 +75,7 @@ export const NAMED_LOOKS: ReadonlyMap<string, string> = new Map(
     'manga chibi pixel voxel poly isometric render claymation origami papercut mosaic graffiti ukiyo woodblock ' +
     'engraving etching lithograph abstract vaporwave synthwave cyberpunk steampunk dieselpunk gothic noir neon ' +
     'retro vintage liminal map icon logo sticker emoji sprite blueprint diagram tarot dnd:tabletop rpg:tabletop ' +
-    'tabletop:tabletop lowkey highkey'
+    'tabletop:tabletop lowkey highkey interior:interior inside:interior indoor:interior indoors:interior'
   )
     .split(' ')
     .map((entry) => {

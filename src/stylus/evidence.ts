@@ -225,9 +225,10 @@ function buildProfile(adapter: Adapter): AdapterProfile {
 
 /** The looks a text asks for, in NAMED_LOOKS's shared forms; run-together words count by their parts ("PixelArt"). */
 function looksOf(text: string): string[] {
-  const words = lemmas(text.replace(/\bd\s*&\s*d\b/gi, ' dnd ').replace(/\b(low|high)[\s_-]+key\b/gi, '$1key')).flatMap(
-    (word) => [word, ...(splitCompound(word) ?? [])],
-  );
+  const written = lemmas(text.replace(/\bd\s*&\s*d\b/gi, ' dnd ').replace(/\b(low|high)[\s_-]+key\b/gi, '$1key'));
+  // Run together ("Indoorpinkrestaurant") or camel-cased apart ("VaporWave"): a look either way.
+  const pairs = written.slice(1).map((word, index) => `${written[index]}${word}`);
+  const words = [...written, ...pairs].flatMap((word) => [word, ...(splitCompound(word) ?? [])]);
   return [...new Set(words.flatMap((word) => NAMED_LOOKS.get(word) ?? []))];
 }
 
