@@ -32,6 +32,10 @@ describe('segmentPrompt', () => {
     // A later, shorter mention of a thing is the same task.
     ['A smiling sloth holding a big book. The sloth is happy.', ['smiling sloth', 'holding a big book', 'happy']],
     ["a close-up of a corgi's head", ['close-up', 'corgi head']],
+    // Adjectives joined by "and" describe one thing; things joined by "and" stay two.
+    ['a black and white photo of a dog', ['black and white photo', 'dog']],
+    ['a hazy and seemingly isolated landscape', ['hazy and seemingly isolated landscape']],
+    ['a cream colored labradoodle next to a cat and a dog', ['cream colored labradoodle', 'cat', 'dog']],
   ])('%s', (prompt, expected) => {
     expect(segmentPrompt(prompt)).toEqual(expected);
   });

@@ -112,6 +112,8 @@ function keeps(
   if (STARTS_UPPER.test(word.text) && isProperNoun(next)) return true;
   if (tags.has('Noun') || tags.has('Adjective') || tags.has('Value') || ING_NOUNS.has(lower)) return true;
   if (isAttributive(word, next, before, phraseOpen)) return true;
+  // "cream colored", "rust-coloured": a colour made an adjective, before what it colours.
+  if (phraseOpen && /^colou?red$/.test(lower) && next !== undefined && next.tags.has('Noun')) return true;
   // Prompts are descriptions, not orders: a sentence-initial "verb" before a noun is a noun ("Oil painting").
   const nextIsNoun = next !== undefined && (next.tags.has('Noun') || ING_NOUNS.has(next.lower));
   if (word.sentenceStart && tags.has('Infinitive') && nextIsNoun) return true;
@@ -153,6 +155,29 @@ function startsAction(word: Word, previous: Word | undefined): boolean {
 function joinsName(previous: Word | undefined, word: Word, next: Word | undefined): boolean {
   if (!previous || !next || word.lower !== 'of' || /\S/.test(word.post.trim())) return false;
   return STARTS_UPPER.test(previous.text) && STARTS_UPPER.test(next.text) && isProperNoun(next);
+}
+
+/**
+ * "and" or "or" between the adjectives of one thing: "a black and white photo", "a fuzzy and bright yellow moon", "a
+ * hazy and seemingly isolated landscape" (not "a cat and a dog", nor "salt and pepper").
+ */
+function joinsAdjectives(current: readonly Word[], word: Word, words: readonly Word[]): boolean {
+  if ((word.lower !== 'and' && word.lower !== 'or') || current.length === 0) return false;
+  const last = current[current.length - 1] as Word;
+  if (CLAUSE_END.test(last.post) || CLAUSE_END.test(word.post)) return false;
+  if (!current.every((other) => other.tags.has('Adjective') && !other.tags.has('Noun'))) return false;
+  let next = word.index + 1;
+  while (words[next]?.tags.has('Adverb')) next += 1;
+  const after = words[next];
+  if (!after) return false;
+  return after.tags.has('Adjective') || (after.tags.has('PastTense') && words[next + 1]?.tags.has('Noun') === true);
+}
+
+/** After such an "and": its adverbs and the participle they qualify ("seemingly isolated"), until the noun. */
+function continuesJoinedAdjectives(current: readonly Word[], word: Word, next: Word | undefined): boolean {
+  const joined = current.findIndex((other) => other.lower === 'and' || other.lower === 'or');
+  if (joined < 0 || current.slice(joined + 1).some((other) => !other.tags.has('Adverb'))) return false;
+  return word.tags.has('Adverb') || (word.tags.has('PastTense') && next?.tags.has('Noun') === true);
 }
 
 /**
@@ -241,7 +266,11 @@ function nounPhrases(words: Word[]): Word[][] {
       }
       return;
     }
-    if (joinsName(current[current.length - 1], word, words[index + 1])) {
+    if (
+      joinsName(current[current.length - 1], word, words[index + 1]) ||
+      joinsAdjectives(current, word, words) ||
+      continuesJoinedAdjectives(current, word, words[index + 1])
+    ) {
       current.push(word);
       return;
     }
