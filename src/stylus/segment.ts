@@ -113,7 +113,7 @@ function keeps(
   if (tags.has('Noun') || tags.has('Adjective') || tags.has('Value') || ING_NOUNS.has(lower)) return true;
   if (isAttributive(word, next, before, phraseOpen)) return true;
   // "cream colored", "rust-coloured": a colour made an adjective, before what it colours.
-  if (phraseOpen && /^colou?red$/.test(lower) && next !== undefined && next.tags.has('Noun')) return true;
+  if (phraseOpen && /^colou?red$/.test(lower) && next?.tags.has('Noun')) return true;
   // Prompts are descriptions, not orders: a sentence-initial "verb" before a noun is a noun ("Oil painting").
   const nextIsNoun = next !== undefined && (next.tags.has('Noun') || ING_NOUNS.has(next.lower));
   if (word.sentenceStart && tags.has('Infinitive') && nextIsNoun) return true;
