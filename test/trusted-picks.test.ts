@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { classifyAdapter } from '../src/catalog/classify/index.js';
 import { parseCivitaiModel } from '../src/catalog/sources/civitai-item.js';
+import { makeAdapter } from './support/adapters.js';
 import { runCli } from './support/cli.js';
 import { DUMP_FACTS } from './support/dump-facts.js';
 
@@ -47,6 +48,29 @@ describe('SFW gate at ingest', () => {
     expect(classified(DUMP_FACTS.frazetta).adapter.category).toBe('style');
     expect(classified(DUMP_FACTS.edobHorse).adapter.category).toBe('animal');
     expect(classified(DUMP_FACTS.feetThroughWall).adapter.category).toBe('concept');
+  });
+
+  it('takes an uncategorised adapter triggered by "1girl" whose name holds a name for a character', () => {
+    const qiqi = classifyAdapter(
+      makeAdapter({
+        id: 'hf:a/qiqi',
+        name: 'qiqi (genshin impact)',
+        category: 'other',
+        tags: ['anime'],
+        triggerWords: ['1girl', 'ofuda'],
+      }),
+    );
+    expect(qiqi.category).toEqual({ category: 'character', reason: 'trigger "1girl" and a name' });
+    const fashion = classifyAdapter(
+      makeAdapter({
+        id: 'hf:a/fashion',
+        name: 'Chinese fashion girl',
+        category: 'other',
+        tags: ['girl'],
+        triggerWords: ['1girl', 'solo'],
+      }),
+    );
+    expect(fashion.adapter.category).toBe('other');
   });
 });
 

@@ -1,3 +1,4 @@
+import { isDictionaryWord } from '../../stylus/dictionary.js';
 import type { Adapter, Category } from '../adapter.js';
 import { singular, splitWords } from './words.js';
 
@@ -95,7 +96,23 @@ export interface CategoryVerdict {
   reason: string;
 }
 
-type CategoryInput = Pick<Adapter, 'name' | 'tags'>;
+type CategoryInput = Pick<Adapter, 'name' | 'tags'> & Partial<Pick<Adapter, 'triggerWords'>>;
+
+/** Booru tags that say an image holds one person: a LoRA triggered by them draws someone. */
+const ONE_PERSON = /(^|[\s,，])(1girl|1boy|solo)($|[\s,，])/i;
+
+/**
+ * An uncategorised adapter triggered by "1girl" or "solo" whose name holds a name ("qiqi (genshin impact)", "Rem
+ * (Re:0)"): a character, so that only a prompt naming it gets it. A "Chinese fashion girl" names nobody.
+ */
+function drawsANamedPerson(adapter: CategoryInput): string | undefined {
+  const trigger = adapter.triggerWords?.find((entry) => ONE_PERSON.test(entry));
+  if (!trigger) return undefined;
+  const named = splitWords(adapter.name).some(
+    (word) => /^[a-z]{3,}$/.test(word) && !isDictionaryWord(word) && !isDictionaryWord(singular(word)),
+  );
+  return named ? trigger : undefined;
+}
 
 export function inferCategory(adapter: CategoryInput): CategoryVerdict {
   const found = new Map<Category, string>();
@@ -112,5 +129,7 @@ export function inferCategory(adapter: CategoryInput): CategoryVerdict {
   for (const [pattern, category] of NAME_HINTS) {
     if (pattern.test(name)) return { category, reason: `name "${adapter.name.slice(0, 60)}"` };
   }
+  const person = drawsANamedPerson(adapter);
+  if (person) return { category: 'character', reason: `trigger "${person.slice(0, 40)}" and a name` };
   return { category: 'other', reason: 'no category tag' };
 }
