@@ -72,6 +72,9 @@ const catalog = [
     category: 'background',
     tags: ['trains', 'scenery'],
   }),
+  makeAdapter({ id: 'civitai:25', name: 'FF14 Landscape and Cities', category: 'background', triggerWords: ['city'] }),
+  makeAdapter({ id: 'civitai:26', name: 'MAZDA RX-7 FD3S car LORA', category: 'vehicle', triggerWords: ['car'] }),
+  makeAdapter({ id: 'civitai:27', name: '90s Trading Card Style', category: 'style', triggerWords: ['card'] }),
 ];
 
 const candidates: Candidate[] = catalog.map((adapter, rank) => ({ adapter, score: 1 / (rank + 1), rank }));
@@ -103,6 +106,15 @@ describe('a look or a format the prompt does not ask for', () => {
     expect(picks('palm trees at sunset, vaporwave')).toContain('civitai:23');
     expect(picks('a train crossing a bridge')).not.toContain('civitai:24');
     expect(picks('the inside of a train')).toContain('civitai:24');
+  });
+
+  it('names no game, make of car or decade nobody asked for', () => {
+    expect(picks('a victorian city in the rain')).not.toContain('civitai:25');
+    expect(picks('an FF14 city at dusk')).toContain('civitai:25');
+    expect(picks('an F1 race car')).not.toContain('civitai:26');
+    expect(picks('a red Mazda RX-7 car')).toContain('civitai:26');
+    expect(picks('a tarot card of the moon')).not.toContain('civitai:27');
+    expect(picks('a 90s trading card')).toContain('civitai:27');
   });
 
   it('drops any composer pick whose name asks for another look, with the reason', () => {

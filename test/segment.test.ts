@@ -36,6 +36,8 @@ describe('segmentPrompt', () => {
     ['a black and white photo of a dog', ['black and white photo', 'dog']],
     ['a hazy and seemingly isolated landscape', ['hazy and seemingly isolated landscape']],
     ['a cream colored labradoodle next to a cat and a dog', ['cream colored labradoodle', 'cat', 'dog']],
+    // After a number, an -ing word describes too: "two running dogs", "a 90s trading card".
+    ['two running dogs and a 90s trading card', ['running dogs', '90s trading card']],
   ])('%s', (prompt, expected) => {
     expect(segmentPrompt(prompt)).toEqual(expected);
   });

@@ -1,6 +1,6 @@
 import type { Adapter } from '../catalog/adapter.js';
 import { distinctTerms } from '../catalog/text.js';
-import { foreignLookIn, foreignNameIn, franchiseNames, taskNamesCharacter } from './evidence.js';
+import { foreignCodeIn, foreignLookIn, foreignNameIn, franchiseNames, taskNamesCharacter } from './evidence.js';
 import type { Candidate, ComposedTask } from './types.js';
 
 /**
@@ -8,7 +8,7 @@ import type { Candidate, ComposedTask } from './types.js';
  * ids come from the candidates, each adapter is used once, at most 3 adapters per task, at most 2 style adapters
  * overall, a character adapter only for a task that names that character, and no style (or uncategorised adapter)
  * whose name carries a proper name (an artist, a franchise) the prompt does not hold, and no adapter whose name asks for
- * a look or a format (neon, an illustration, a map) the prompt does not ask for. A rule broken is repaired by
+ * a look or a format (neon, an illustration, a map) or a model ("FF14", "RX-7") the prompt does not ask for. A rule broken is repaired by
  * dropping the offending pick (later picks go first), never passed through; each repair is reported.
  */
 export const MAX_ADAPTERS_PER_TASK = 3;
@@ -75,6 +75,7 @@ export function enforceCaps(
       const adapter = byId.get(pick.adapterId);
       const foreign = adapter && foreignNameIn(prompt, adapter);
       const look = adapter && foreignLookIn(prompt, adapter);
+      const code = adapter && foreignCodeIn(prompt, adapter);
       const drop = (why: string) => repairs.push(`${pick.adapterId} dropped from "${text}": ${why}`);
       if (!adapter) drop('not a candidate');
       else if (used.has(adapter.id)) drop('already used by another task');
@@ -86,6 +87,7 @@ export function enforceCaps(
         drop('the task names no such character');
       else if (foreign) drop(`its name brings in "${foreign}", which the prompt does not name`);
       else if (look) drop(`its name asks for a ${look} look, which the prompt does not`);
+      else if (code) drop(`its name names "${code}", which the prompt does not`);
       else {
         used.add(adapter.id);
         if (adapter.category === 'style') styles += 1;

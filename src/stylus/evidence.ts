@@ -61,6 +61,8 @@ export interface AdapterProfile {
    * "PixelArt.Redmond" (not "pin" of "pin-up (Gil Elvgren)", nor "flower" of "Gongbi(flower)").
    */
   labelledName: string | undefined;
+  /** Model codes its name carries ("ff14", "rx7"): see foreignCodeIn. */
+  codes: readonly string[];
 }
 
 /** Words that label what kind of adapter a name is, not what it draws: "【Costume】Bruce Lee Style Jacket". */
@@ -220,6 +222,7 @@ function buildProfile(adapter: Adapter): AdapterProfile {
     properWords,
     looks,
     labelledName,
+    codes: codesOf(adapter.name),
   };
 }
 
@@ -229,9 +232,42 @@ function looksOf(text: string): string[] {
   // Run together ("Indoorpinkrestaurant") or camel-cased apart ("VaporWave"): a look either way.
   const pairs = written.slice(1).map((word, index) => `${written[index]}${word}`);
   const words = [...written, ...pairs].flatMap((word) => [word, ...(splitCompound(word) ?? [])]);
-  return [...new Set(words.flatMap((word) => NAMED_LOOKS.get(word) ?? []))];
+  // A decade is a look too: "90s Trading Card Style", "1970RetroFuturism".
+  const decades = [...text.matchAll(DECADE)].map((match) => `${match[1]}0s`);
+  return [...new Set([...words.flatMap((word) => NAMED_LOOKS.get(word) ?? []), ...decades])];
 }
 
+const DECADE = /(?<![\p{L}\p{N}])(?:19|20)?([1-9])0['’]?s(?![\p{L}])/giu;
+
+/**
+ * A maker's model code or a game's number in a name: "FF14", "RX-7", "N64", "WW1". Letters and digits run together
+ * (or joined by a hyphen) name one thing; a version ("v2", "SD1.5", "Girl 2") is no code.
+ */
+const MODEL_CODE = /(?<![\p{L}\p{N}])([a-z]{1,4})-?(\d{1,4})([a-z]{0,2})(?![\p{L}\p{N}])/giu;
+const NOT_A_CODE =
+  /^(v|ver|e|ep|r|x|b|s|t|d|p|k|m|sd|sdxl|xl|no|vol|set|mix|lora|test|dim|rank|lr|step|part|page|type)$/;
+
+function codesOf(text: string): string[] {
+  const codes = [...text.toLowerCase().matchAll(MODEL_CODE)]
+    .filter((match) => !NOT_A_CODE.test(match[1] ?? ''))
+    .map((match) => `${match[1]}${match[2]}${match[3]}`);
+  return [...new Set(codes)];
+}
+
+/**
+ * The model code of an adapter's name that `prompt` does not name ("FF14" of "FF14 Landscape and Cities" for a
+ * victorian city, "RX-7" of "MAZDA RX-7 FD3S" for a sports car, "WW1" for a soldier of the second world war), if
+ * any: a game, a make of car, a war nobody asked for. Checked against the whole prompt, for any composer's picks.
+ */
+export function foreignCodeIn(prompt: string, adapter: Adapter): string | undefined {
+  if (adapter.category === 'character') return undefined;
+  const asked = promptCodes.through(prompt, () => new Set(codesOf(prompt.replace(/(\p{L})\s+(\d)/gu, '$1$2'))));
+  const { codes } = profileOf(adapter);
+  // One of them named is enough: "a Mazda RX-7" asks for "MAZDA RX-7 FD3S".
+  return codes.some((code) => asked.has(code)) ? undefined : codes[0];
+}
+
+const promptCodes = new Memo<string, ReadonlySet<string>>(64);
 const promptLooks = new Memo<string, ReadonlySet<string>>(64);
 
 /**

@@ -5,6 +5,7 @@ import {
   characterNamedIn,
   type Evidence,
   evidenceFor,
+  foreignCodeIn,
   foreignLookIn,
   franchiseNames,
   NO_RARITY,
@@ -45,9 +46,11 @@ export function composeOffline(
   const maxAdapters = options.maxAdapters ?? DEFAULT_MAX_ADAPTERS;
   const rarity = options.rarity ?? NO_RARITY;
   const tasks = segmentTasks(prompt);
-  // An adapter whose name asks for a look the prompt does not (a neon photo, a map, an illustration for a photo) is
-  // no candidate at all: caps.ts would drop it after the fact, and the task would lose the next best pick.
-  const fitting = candidates.filter((candidate) => foreignLookIn(prompt, candidate.adapter) === undefined);
+  // An adapter whose name asks for a look the prompt does not (a neon photo, a map, an illustration for a photo), or
+  // names a model nobody asked for ("FF14", "RX-7"), is no candidate at all: caps.ts would drop it after the fact, and the task would lose the next best pick.
+  const fitting = candidates.filter(
+    ({ adapter }) => foreignLookIn(prompt, adapter) === undefined && foreignCodeIn(prompt, adapter) === undefined,
+  );
   const franchises = franchiseNames(candidates.map((candidate) => candidate.adapter));
   // Score every (task, adapter) pair, then hand out the best pairs first so each adapter goes to the task it fits
   // best; ties fall to the better retrieval rank. Evidence reads the task's noun phrase (its head word is what the

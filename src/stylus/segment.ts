@@ -92,7 +92,8 @@ function isAttributive(word: Word, next: Word | undefined, before: Word | undefi
   if (!(tags.has('Gerund') || tags.has('PastTense') || tags.has('Participle'))) return false;
   if (!next || !before || CLAUSE_END.test(word.post) || CLAUSE_END.test(before.post)) return false;
   if (!next.tags.has('Noun') && !next.tags.has('Adjective')) return false;
-  if (before.tags.has('Determiner') || POSSESSIVE_PRONOUNS.has(before.lower)) return true;
+  // After a determiner or a number: "a smashed windshield", "two running dogs", "a 90s trading card".
+  if (before.tags.has('Determiner') || before.tags.has('Value') || POSSESSIVE_PRONOUNS.has(before.lower)) return true;
   return phraseOpen && before.tags.has('Adjective') && !before.tags.has('Noun');
 }
 
