@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { singular } from '../src/catalog/classify/words.js';
 import { enforceCaps } from '../src/stylus/caps.js';
-import { franchiseNames } from '../src/stylus/evidence.js';
+import { franchiseNames } from '../src/stylus/character-names.js';
 import { composeOffline } from '../src/stylus/offline-composer.js';
 import type { Candidate } from '../src/stylus/types.js';
 import { makeAdapter } from './support/adapters.js';

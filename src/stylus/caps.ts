@@ -1,6 +1,7 @@
 import type { Adapter } from '../catalog/adapter.js';
 import { distinctTerms } from '../catalog/text.js';
-import { foreignCodeIn, foreignLookIn, foreignNameIn, franchiseNames, taskNamesCharacter } from './evidence.js';
+import { franchiseNames, taskNamesCharacter } from './character-names.js';
+import { foreignCodeIn, foreignLookIn, foreignNameIn } from './evidence.js';
 import type { Candidate, ComposedTask } from './types.js';
 
 /**

@@ -11,6 +11,7 @@ import {
   LOOK_WORDS,
   NAMED_LOOKS,
 } from './evidence-words.js';
+import { codesOf, looksOf } from './name-marks.js';
 
 /**
  * Evidence that an adapter depicts a task, as a member would accept it: a phrase of the adapter (its name, a
@@ -226,34 +227,6 @@ function buildProfile(adapter: Adapter): AdapterProfile {
   };
 }
 
-/** The looks a text asks for, in NAMED_LOOKS's shared forms; run-together words count by their parts ("PixelArt"). */
-function looksOf(text: string): string[] {
-  const written = lemmas(text.replace(/\bd\s*&\s*d\b/gi, ' dnd ').replace(/\b(low|high)[\s_-]+key\b/gi, '$1key'));
-  // Run together ("Indoorpinkrestaurant") or camel-cased apart ("VaporWave"): a look either way.
-  const pairs = written.slice(1).map((word, index) => `${written[index]}${word}`);
-  const words = [...written, ...pairs].flatMap((word) => [word, ...(splitCompound(word) ?? [])]);
-  // A decade is a look too: "90s Trading Card Style", "1970RetroFuturism".
-  const decades = [...text.matchAll(DECADE)].map((match) => `${match[1]}0s`);
-  return [...new Set([...words.flatMap((word) => NAMED_LOOKS.get(word) ?? []), ...decades])];
-}
-
-const DECADE = /(?<![\p{L}\p{N}])(?:19|20)?([1-9])0['’]?s(?![\p{L}])/giu;
-
-/**
- * A maker's model code or a game's number in a name: "FF14", "RX-7", "N64", "WW1". Letters and digits run together
- * (or joined by a hyphen) name one thing; a version ("v2", "SD1.5", "Girl 2") is no code.
- */
-const MODEL_CODE = /(?<![\p{L}\p{N}])([a-z]{1,4})-?(\d{1,4})([a-z]{0,2})(?![\p{L}\p{N}])/giu;
-const NOT_A_CODE =
-  /^(v|ver|e|ep|r|x|b|s|t|d|p|k|m|sd|sdxl|xl|no|vol|set|mix|lora|test|dim|rank|lr|step|part|page|type)$/;
-
-function codesOf(text: string): string[] {
-  const codes = [...text.toLowerCase().matchAll(MODEL_CODE)]
-    .filter((match) => !NOT_A_CODE.test(match[1] ?? ''))
-    .map((match) => `${match[1]}${match[2]}${match[3]}`);
-  return [...new Set(codes)];
-}
-
 /**
  * The model code of an adapter's name that `prompt` does not name ("FF14" of "FF14 Landscape and Cities" for a
  * victorian city, "RX-7" of "MAZDA RX-7 FD3S" for a sports car, "WW1" for a soldier of the second world war), if
@@ -304,6 +277,11 @@ function viewOf(task: string): TaskView {
   });
 }
 
+/** The words of a task as the evidence rules compare them: singular, without stopwords. */
+export function taskWordSet(task: string): ReadonlySet<string> {
+  return viewOf(task).set;
+}
+
 /** Endings that make another word of the same root: painting, paintings; photograph, photography. Not -er: a gardener is no garden. */
 const DERIVATIONS = /(ography|ographer|ograph|ings|ing|ists|ist|ical|ic)$/;
 
@@ -341,71 +319,6 @@ export function nameCoverageOf(text: string, adapter: Adapter): number {
 /** A name with no Latin word ("JK制服") says nothing a prompt could hold: 0. */
 function coverage({ nameWords }: AdapterProfile, taskSet: ReadonlySet<string>): number {
   return nameWords.length ? nameWords.filter((word) => covers(taskSet, word)).length / nameWords.length : 0;
-}
-
-/** A franchise's characters bring at least this many names of their own beside the franchise's. */
-const CHARACTERS_OF_A_FRANCHISE = 3;
-
-/**
- * The words and phrases of character names that name a franchise, not a character: each comes with at least three
- * other names, each in at most half of the character adapters among `adapters` that hold it ("genshin" comes with
- * keqing, raiden, lisa...; "street fighter" with ibuki, chun...; "gundam" with sumeragi and the rest of Gundam 00's
- * cast). The adapters of one character share their other words ("Keqing | Genshin Impact" five times, one "Ganqing
- * (Keqing + Ganyu)"), so "keqing" stays a name.
- */
-export function franchiseNames(adapters: Iterable<Adapter>): ReadonlySet<string> {
-  const holders = new Map<string, AdapterProfile[]>();
-  for (const adapter of adapters) {
-    if (adapter.category !== 'character') continue;
-    const profile = profileOf(adapter);
-    for (const key of profile.nameIdentity) {
-      const list = holders.get(key);
-      if (list) list.push(profile);
-      else holders.set(key, [profile]);
-    }
-  }
-  const franchises = new Set<string>();
-  for (const [key, list] of holders) {
-    if (list.length < 2) continue;
-    const inKey = new Set(key.split(' '));
-    const counts = new Map<string, number>();
-    // Name words only: trigger words are often one adapter's own tokens ("keqingdef", "keqingrnd").
-    for (const profile of list)
-      for (const word of profile.nameIdentity)
-        if (!word.includes(' ') && !inKey.has(word)) counts.set(word, (counts.get(word) ?? 0) + 1);
-    const ownNames = [...counts.values()].filter((count) => count <= list.length / 2).length;
-    if (ownNames >= CHARACTERS_OF_A_FRANCHISE) franchises.add(key);
-  }
-  return franchises;
-}
-
-/**
- * Whether a task names the character an adapter depicts: one of its full names whole (see AdapterProfile.fullNames),
- * not a franchise's (`franchises`: see franchiseNames), or two of its name-like words ("raiden shogun", where each
- * alone is shared by Raiden Shogun and Raiden Mei). "a gundam" names no Gundam character, "Mona Lisa" no Lisa Simpson.
- */
-export function taskNamesCharacter(
-  task: string,
-  adapter: Adapter,
-  franchises: ReadonlySet<string> = new Set(),
-): boolean {
-  return characterNamedIn(task, adapter, franchises) !== undefined;
-}
-
-/** The name (a word or words) by which `task` names the character of `adapter`, if it does: see taskNamesCharacter. */
-export function characterNamedIn(
-  task: string,
-  adapter: Adapter,
-  franchises: ReadonlySet<string> = new Set(),
-): string | undefined {
-  const words = viewOf(task).set;
-  const profile = profileOf(adapter);
-  for (const name of profile.fullNames) {
-    const key = name.join(' ');
-    if (!franchises.has(key) && name.every((word) => words.has(word))) return key;
-  }
-  const named = profile.nameIdentity.filter((word) => !word.includes(' ') && words.has(word));
-  return named.length >= 2 ? named.join(' ') : undefined;
 }
 
 /** The evidence for a character adapter: the task names it. */

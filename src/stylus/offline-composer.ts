@@ -1,13 +1,12 @@
 import type { Adapter } from '../catalog/adapter.js';
 import { DEFAULT_MAX_ADAPTERS, enforceCaps, MAX_ADAPTERS_PER_TASK, MAX_STYLE_ADAPTERS } from './caps.js';
+import { characterNamedIn, franchiseNames } from './character-names.js';
 import {
   characterEvidence,
-  characterNamedIn,
   type Evidence,
   evidenceFor,
   foreignCodeIn,
   foreignLookIn,
-  franchiseNames,
   NO_RARITY,
   nameCoverageOf,
   type WordRarity,

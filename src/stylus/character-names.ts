@@ -1,0 +1,72 @@
+import type { Adapter } from '../catalog/adapter.js';
+import { type AdapterProfile, profileOf, taskWordSet } from './evidence.js';
+
+/**
+ * Who a task names: the trust rule that a character adapter is picked only for a task naming that character, by one
+ * of its full names, never by its franchise's name alone ("a gundam", "genshin impact landscape").
+ */
+
+/** A franchise's characters bring at least this many names of their own beside the franchise's. */
+const CHARACTERS_OF_A_FRANCHISE = 3;
+
+/**
+ * The words and phrases of character names that name a franchise, not a character: each comes with at least three
+ * other names, each in at most half of the character adapters among `adapters` that hold it ("genshin" comes with
+ * keqing, raiden, lisa...; "street fighter" with ibuki, chun...; "gundam" with sumeragi and the rest of Gundam 00's
+ * cast). The adapters of one character share their other words ("Keqing | Genshin Impact" five times, one "Ganqing
+ * (Keqing + Ganyu)"), so "keqing" stays a name.
+ */
+export function franchiseNames(adapters: Iterable<Adapter>): ReadonlySet<string> {
+  const holders = new Map<string, AdapterProfile[]>();
+  for (const adapter of adapters) {
+    if (adapter.category !== 'character') continue;
+    const profile = profileOf(adapter);
+    for (const key of profile.nameIdentity) {
+      const list = holders.get(key);
+      if (list) list.push(profile);
+      else holders.set(key, [profile]);
+    }
+  }
+  const franchises = new Set<string>();
+  for (const [key, list] of holders) {
+    if (list.length < 2) continue;
+    const inKey = new Set(key.split(' '));
+    const counts = new Map<string, number>();
+    // Name words only: trigger words are often one adapter's own tokens ("keqingdef", "keqingrnd").
+    for (const profile of list)
+      for (const word of profile.nameIdentity)
+        if (!word.includes(' ') && !inKey.has(word)) counts.set(word, (counts.get(word) ?? 0) + 1);
+    const ownNames = [...counts.values()].filter((count) => count <= list.length / 2).length;
+    if (ownNames >= CHARACTERS_OF_A_FRANCHISE) franchises.add(key);
+  }
+  return franchises;
+}
+
+/**
+ * Whether a task names the character an adapter depicts: one of its full names whole (see AdapterProfile.fullNames),
+ * not a franchise's (`franchises`: see franchiseNames), or two of its name-like words ("raiden shogun", where each
+ * alone is shared by Raiden Shogun and Raiden Mei). "a gundam" names no Gundam character, "Mona Lisa" no Lisa Simpson.
+ */
+export function taskNamesCharacter(
+  task: string,
+  adapter: Adapter,
+  franchises: ReadonlySet<string> = new Set(),
+): boolean {
+  return characterNamedIn(task, adapter, franchises) !== undefined;
+}
+
+/** The name (a word or words) by which `task` names the character of `adapter`, if it does: see taskNamesCharacter. */
+export function characterNamedIn(
+  task: string,
+  adapter: Adapter,
+  franchises: ReadonlySet<string> = new Set(),
+): string | undefined {
+  const words = taskWordSet(task);
+  const profile = profileOf(adapter);
+  for (const name of profile.fullNames) {
+    const key = name.join(' ');
+    if (!franchises.has(key) && name.every((word) => words.has(word))) return key;
+  }
+  const named = profile.nameIdentity.filter((word) => !word.includes(' ') && words.has(word));
+  return named.length >= 2 ? named.join(' ') : undefined;
+}
