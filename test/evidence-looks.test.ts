@@ -75,6 +75,12 @@ const catalog = [
   makeAdapter({ id: 'civitai:25', name: 'FF14 Landscape and Cities', category: 'background', triggerWords: ['city'] }),
   makeAdapter({ id: 'civitai:26', name: 'MAZDA RX-7 FD3S car LORA', category: 'vehicle', triggerWords: ['car'] }),
   makeAdapter({ id: 'civitai:27', name: '90s Trading Card Style', category: 'style', triggerWords: ['card'] }),
+  makeAdapter({
+    id: 'civitai:28',
+    name: '画师JW/huashiJW Style (for sky backgrounds with human silhouette)',
+    category: 'background',
+    tags: ['sky', 'background'],
+  }),
 ];
 
 const candidates: Candidate[] = catalog.map((adapter, rank) => ({ adapter, score: 1 / (rank + 1), rank }));
@@ -106,6 +112,11 @@ describe('a look or a format the prompt does not ask for', () => {
     expect(picks('palm trees at sunset, vaporwave')).toContain('civitai:23');
     expect(picks('a train crossing a bridge')).not.toContain('civitai:24');
     expect(picks('the inside of a train')).toContain('civitai:24');
+  });
+
+  it("brings no artist's style along with a thing drawn in it", () => {
+    expect(picks('fireworks in the sky')).not.toContain('civitai:28');
+    expect(picks('the sky in huashi style')).toContain('civitai:28');
   });
 
   it('names no game, make of car or decade nobody asked for', () => {

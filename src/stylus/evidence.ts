@@ -64,6 +64,8 @@ export interface AdapterProfile {
   labelledName: string | undefined;
   /** Model codes its name carries ("ff14", "rx7"): see foreignCodeIn. */
   codes: readonly string[];
+  /** An artist whose style a part of the name says it is ("huashi" of "huashiJW Style"), whatever its category. */
+  artist: string | undefined;
 }
 
 /** Words that label what kind of adapter a name is, not what it draws: "【Costume】Bruce Lee Style Jacket". */
@@ -224,6 +226,10 @@ function buildProfile(adapter: Adapter): AdapterProfile {
     looks,
     labelledName,
     codes: codesOf(adapter.name),
+    artist: nameSegments
+      .filter((segment) => /\b(art)?style\b/i.test(segment))
+      .flatMap((segment) => contentWords(segment))
+      .find((word) => properWords.includes(word)),
   };
 }
 
@@ -515,7 +521,9 @@ function foreignWord(
   taskSet: ReadonlySet<string>,
   category: Adapter['category'],
 ): string | undefined {
-  if (THING_CATEGORIES.has(category)) return undefined;
+  // A thing in an artist's style brings the artist along: "画师JW/huashiJW Style (for sky backgrounds)".
+  if (THING_CATEGORIES.has(category))
+    return profile.artist && !covers(taskSet, profile.artist) ? profile.artist : undefined;
   // A part of the name the task holds whole makes the rest a maker's or a series' label: "Watercolor Painting
   // (vizsumit)" for a watercolor painting.
   if (category === 'style' && profile.nameSegments.some((segment) => segment.every((word) => covers(taskSet, word))))
