@@ -435,6 +435,7 @@ export class SqliteAdapterStore implements AdapterStore {
 
   async close(): Promise<void> {
     this.stopKeepingCurrent();
+    this.dense?.close();
     this.dense = undefined;
     this.records.clear();
     this.lastHits = { version: undefined, records: new Map() };
@@ -510,6 +511,7 @@ export class SqliteAdapterStore implements AdapterStore {
     this.frequencies.clear();
     this.frequencyChanges = 0;
     this.catalogSize = undefined;
+    this.dense?.close();
     this.dense = undefined;
     this.seenSeq = this.statements.lastSeq.get()?.seq ?? 0;
   }
@@ -553,6 +555,7 @@ export class SqliteAdapterStore implements AdapterStore {
    */
   private denseIndex(dims: number): DenseIndex {
     if (this.dense?.dims === dims) return this.dense;
+    this.dense?.close();
     const index = new DenseIndex(dims, this.denseKind);
     for (const row of this.statements.vectorsOfSize.iterate(dims))
       index.set(denseRow(row), bufferToFloat32(row.vector));
