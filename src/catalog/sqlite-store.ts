@@ -25,10 +25,11 @@ const WRITE_HOLD_TARGET_MS = 5;
 /** Changes applied one by one when a store catches up; past this many, it drops its caches and starts afresh. */
 const MAX_CHANGES_APPLIED = 20_000;
 /**
- * Changes a timer turn applies before it lets other work run (about 10 ms of vectors): a bot serving while
- * `stylus embed` writes applies the backlog in slices, not in one 100 ms stretch.
+ * Changes (or deferred vectors) a timer turn applies before it lets other work run: about 3 ms of vectors at 40 us
+ * each, several times that on a loaded machine. A bot serving while `stylus embed` writes applies the backlog in
+ * slices a query can run between, not in one stretch: slices of 256 still held it 20-100 ms at load 2 on 2 cores.
  */
-const CATCH_UP_SLICE = 256;
+export const CATCH_UP_SLICE = 64;
 /** Share of the catalog that may change before the cached document frequencies (used to plan queries) are re-read. */
 const FREQUENCY_DRIFT = 0.01;
 /** Cached counts at most: a long-running bot meets new words forever. */
@@ -125,6 +126,8 @@ export class SqliteAdapterStore implements AdapterStore {
   private keepingCurrent: NodeJS.Timeout | undefined;
   /** A timer turn's remaining slices, while it has more changes to apply than one slice. */
   private catchingUp: NodeJS.Immediate | undefined;
+  /** Rows whose new vector a query left for the timer to apply (see catchUp). */
+  private readonly pendingVectors = new Set<number>();
   private readonly statements: ReturnType<typeof prepareStatements>;
 
   /** Opens a store on a SQLite file path, or on an open database shared with other parts of the process. */
@@ -437,6 +440,7 @@ export class SqliteAdapterStore implements AdapterStore {
     this.stopKeepingCurrent();
     this.dense?.close();
     this.dense = undefined;
+    this.pendingVectors.clear();
     this.records.clear();
     this.lastHits = { version: undefined, records: new Map() };
     if (this.ownsDb && this.db.open) this.db.close();
@@ -465,9 +469,28 @@ export class SqliteAdapterStore implements AdapterStore {
   /**
    * Applies the changes other writers (or this store) made since the last call: the records and vectors they touched
    * are dropped from the caches or re-read. A store too far behind (the log pruned past it) starts afresh instead.
-   * With a `limit` (a timer's slice), it applies at most that many and says whether more remain; a query applies all.
+   * With a `limit` (a timer's slice), it applies at most that many and says whether more remain; a query applies all,
+   * with one exception. While a timer keeps the store current, a query leaves new vectors of rows whose record did not
+   * change to the timer (the next turn, within its period): reading them back was most of what a query paid during
+   * `stylus embed`, and a vector a moment late only leaves that adapter to text search for one query. Every change to a
+   * record (its text, its filter attributes, its deletion) is still applied before the query answers, vector included.
    */
   protected catchUp(limit?: number): boolean {
+    if (limit !== undefined && this.pendingVectors.size > 0) {
+      const rowids: number[] = [];
+      for (const rowid of this.pendingVectors) {
+        if (rowids.length >= limit) break;
+        rowids.push(rowid);
+        this.pendingVectors.delete(rowid);
+      }
+      if (this.dense) this.rereadVectors(this.dense, rowids);
+      return this.pendingVectors.size > 0 || this.currentVersion() !== this.seenVersion;
+    }
+    const deferVectors = limit === undefined && this.keepingCurrent !== undefined;
+    if (!deferVectors && this.pendingVectors.size > 0) {
+      if (this.dense) this.rereadVectors(this.dense, [...this.pendingVectors]);
+      this.pendingVectors.clear();
+    }
     const version = this.currentVersion();
     if (version === this.seenVersion) return false;
     const changes = this.statements.changesAfter.all(this.seenSeq, (limit ?? MAX_CHANGES_APPLIED) + 1);
@@ -483,19 +506,26 @@ export class SqliteAdapterStore implements AdapterStore {
     if (!more) this.seenVersion = version;
     const reread = new Set<number>();
     for (const change of more ? changes.slice(0, limit) : changes) {
-      // A new vector leaves the record as it was: its parsed object (and the composer's profile of it) stays cached,
-      // so a bot serving while `stylus embed` runs does not re-parse every candidate of every query.
-      if (change.kind !== 'vector') this.records.delete(change.id);
+      this.seenSeq = change.seq;
+      if (change.kind === 'vector') {
+        // A new vector leaves the record as it was: its parsed object (and the composer's profile of it) stays cached,
+        // so a bot serving while `stylus embed` runs does not re-parse every candidate of every query.
+        if (!this.dense) continue;
+        if (deferVectors) this.pendingVectors.add(change.adapter_rowid);
+        else reread.add(change.adapter_rowid);
+        continue;
+      }
+      this.records.delete(change.id);
+      this.frequencyChanges++;
       if (change.kind === 'insert' && this.catalogSize !== undefined) this.catalogSize++;
       if (change.kind === 'delete' && this.catalogSize !== undefined) this.catalogSize--;
-      if (change.kind !== 'vector') this.frequencyChanges++;
-      if (this.dense) {
-        if (change.kind === 'delete') {
-          this.dense.remove(change.adapter_rowid);
-          reread.delete(change.adapter_rowid);
-        } else reread.add(change.adapter_rowid);
-      }
-      this.seenSeq = change.seq;
+      if (!this.dense) continue;
+      // Read back with the record's change, whatever was pending for it.
+      this.pendingVectors.delete(change.adapter_rowid);
+      if (change.kind === 'delete') {
+        this.dense.remove(change.adapter_rowid);
+        reread.delete(change.adapter_rowid);
+      } else reread.add(change.adapter_rowid);
     }
     if (this.dense && reread.size > 0) this.rereadVectors(this.dense, [...reread]);
     if (this.frequencyChanges > Math.max(100, FREQUENCY_DRIFT * (this.catalogSize ?? 0))) {
@@ -513,6 +543,7 @@ export class SqliteAdapterStore implements AdapterStore {
     this.catalogSize = undefined;
     this.dense?.close();
     this.dense = undefined;
+    this.pendingVectors.clear();
     this.seenSeq = this.statements.lastSeq.get()?.seq ?? 0;
   }
 
@@ -556,6 +587,8 @@ export class SqliteAdapterStore implements AdapterStore {
   private denseIndex(dims: number): DenseIndex {
     if (this.dense?.dims === dims) return this.dense;
     this.dense?.close();
+    // The index is read whole from the file: nothing is left pending for it.
+    this.pendingVectors.clear();
     const index = new DenseIndex(dims, this.denseKind);
     for (const row of this.statements.vectorsOfSize.iterate(dims))
       index.set(denseRow(row), bufferToFloat32(row.vector));
