@@ -206,6 +206,53 @@ describe('SQLite store: catalog changes reach a running reader', () => {
     }
   });
 
+  it('holds its background catch-up back while a reply is worked out, and goes on when it is out', async () => {
+    /** Counts the timer's slices. */
+    class CountingStore extends SqliteAdapterStore {
+      slices = 0;
+      protected override catchUp(limit?: number): boolean {
+        if (limit !== undefined) this.slices++;
+        return super.catchUp(limit);
+      }
+    }
+    const kept = new CountingStore(file);
+    const errors: unknown[] = [];
+    const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+    try {
+      await writer.upsert([makeAdapter({ id: 'hf:a/x' }), makeAdapter({ id: 'hf:a/y' })]);
+      await writer.setVectors([{ id: 'hf:a/x', vector: Float32Array.from([1, 0, 0]) }], 'm');
+      const query = Float32Array.from([1, 0.2, 0]);
+      const found = async () => ids(await kept.searchVector(query, { limit: 5, filter: SAFE }));
+      const scoreOfY = async () =>
+        (await kept.searchVector(query, { limit: 5, filter: SAFE })).find((hit) => hit.id === 'hf:a/y')?.score;
+      // No longest wait here: only a release lets the timer go on.
+      const stop = kept.keepCurrent(5, (error) => errors.push(error), { maxDeferralMs: 600_000 });
+      expect(await found()).toEqual(['hf:a/x']);
+
+      const release = kept.deferCatchUp();
+      const before = kept.slices;
+      await writer.setVectors([{ id: 'hf:a/y', vector: Float32Array.from([1, 0.5, 0]) }], 'm');
+      // Time for several ticks of the timer, none of which may apply anything.
+      await sleep(60);
+      expect(kept.slices).toBe(before);
+      expect(await found()).toEqual(['hf:a/x']);
+      release();
+      for (let waited = 0; (await found()).length < 2 && waited < 5000; waited += 10) await sleep(10);
+      expect(await found()).toEqual(['hf:a/x', 'hf:a/y']);
+      stop();
+
+      // A hold never released holds the catch-up back for the longest wait only.
+      kept.keepCurrent(5, (error) => errors.push(error), { maxDeferralMs: 20 });
+      kept.deferCatchUp();
+      await writer.setVectors([{ id: 'hf:a/y', vector: Float32Array.from([-1, 0, 0]) }], 'm');
+      for (let waited = 0; ((await scoreOfY()) ?? 0) > 0 && waited < 5000; waited += 10) await sleep(10);
+      expect(await scoreOfY()).toBeLessThan(0);
+      expect(errors).toEqual([]);
+    } finally {
+      await kept.close();
+    }
+  });
+
   it('applies changes in the background when asked to keep current, and stops when told or closed', async () => {
     /** Counts catch-ups; only the timer can run them here, as no query is made. */
     class CountingStore extends SqliteAdapterStore {

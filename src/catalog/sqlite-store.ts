@@ -2,6 +2,7 @@ import type { Statement } from 'better-sqlite3';
 import { openDatabase, type SqliteDatabase } from '../storage/sqlite.js';
 import type { Adapter } from './adapter.js';
 import { parseAdapter } from './adapter.js';
+import { CatchUpGate } from './catch-up-gate.js';
 import { DenseIndex, type DenseIndexKind, type DenseRow } from './dense-index.js';
 import { facetTokens, frequencyCap, isFacetToken, planTextQuery, quoteTerm, type TextIndex } from './fts-query.js';
 import { LruCache } from './record-cache.js';
@@ -30,6 +31,11 @@ const MAX_CHANGES_APPLIED = 20_000;
  * slices a query can run between, not in one stretch: slices of 256 still held it 20-100 ms at load 2 on 2 cores.
  */
 export const CATCH_UP_SLICE = 64;
+/**
+ * How long the background catch-up waits in a row for replies in progress (see deferCatchUp): a bound on how late a
+ * new vector may reach dense search while a bot is busy without a break.
+ */
+const MAX_CATCH_UP_DEFERRAL_MS = 250;
 /** Share of the catalog that may change before the cached document frequencies (used to plan queries) are re-read. */
 const FREQUENCY_DRIFT = 0.01;
 /** Cached counts at most: a long-running bot meets new words forever. */
@@ -128,6 +134,7 @@ export class SqliteAdapterStore implements AdapterStore {
   private catchingUp: NodeJS.Immediate | undefined;
   /** Rows whose new vector a query left for the timer to apply (see catchUp). */
   private readonly pendingVectors = new Set<number>();
+  private readonly catchUpGate = new CatchUpGate(MAX_CATCH_UP_DEFERRAL_MS);
   private readonly statements: ReturnType<typeof prepareStatements>;
 
   /** Opens a store on a SQLite file path, or on an open database shared with other parts of the process. */
@@ -411,15 +418,26 @@ export class SqliteAdapterStore implements AdapterStore {
    * wrote paid for every vector written meanwhile in its next query (about 40 µs a row, so a second per 25K), and past
    * MAX_CHANGES_APPLIED dropped its vectors and read them all back in that query (seconds at 300K).
    */
-  keepCurrent(everyMs: number, onError: (error: unknown) => void): () => void {
+  keepCurrent(
+    everyMs: number,
+    onError: (error: unknown) => void,
+    options: { maxDeferralMs?: number } = {},
+  ): () => void {
     this.stopKeepingCurrent();
+    this.catchUpGate.maxDeferralMs = options.maxDeferralMs ?? MAX_CATCH_UP_DEFERRAL_MS;
     const slice = () => {
       this.catchingUp = undefined;
+      // Held back by a reply in progress: its release (or the next tick, past the longest wait) goes on from here.
+      if (!this.catchUpGate.mayRun()) return;
       try {
         if (this.catchUp(CATCH_UP_SLICE)) this.catchingUp = setImmediate(slice);
+        else this.catchUpGate.caughtUp();
       } catch (error) {
         onError(error);
       }
+    };
+    this.catchUpGate.onReopen = () => {
+      this.catchingUp ??= setImmediate(slice);
     };
     const timer = setInterval(() => {
       if (!this.catchingUp) slice();
@@ -429,11 +447,22 @@ export class SqliteAdapterStore implements AdapterStore {
     return () => this.stopKeepingCurrent();
   }
 
+  /**
+   * Holds the background catch-up back while a member's reply is worked out, so that its slices run between replies
+   * rather than inside one: during `stylus embed` they took 2-25 ms each, a tenth of a busy bot's time. Call the
+   * returned function when the reply is out. The catch-up waits at most MAX_CATCH_UP_DEFERRAL_MS in a row, and only
+   * new vectors wait: a query applies changes to records itself.
+   */
+  deferCatchUp(): () => void {
+    return this.catchUpGate.hold();
+  }
+
   private stopKeepingCurrent(): void {
     clearInterval(this.keepingCurrent);
     clearImmediate(this.catchingUp);
     this.keepingCurrent = undefined;
     this.catchingUp = undefined;
+    this.catchUpGate.onReopen = undefined;
   }
 
   async close(): Promise<void> {
