@@ -61,6 +61,16 @@ function schedulerFor(config: BotContext['services']['config']): CompositionSche
  * acknowledged within 3 s), then the plan as an embed with controls, stored so the controls survive restarts.
  */
 async function execute(interaction: ChatInputCommandInteraction, context: BotContext): Promise<void> {
+  // The catalog's background catch-up (stylus embed's vectors) waits until this reply is out: a member waits on it.
+  const release = context.services.store.deferCatchUp?.();
+  try {
+    await answer(interaction, context);
+  } finally {
+    release?.();
+  }
+}
+
+async function answer(interaction: ChatInputCommandInteraction, context: BotContext): Promise<void> {
   const { config } = context.services;
   const prompt = interaction.options.getString('prompt', true);
   validatePrompt(prompt, config.STYLUS_MAX_PROMPT_CHARS);

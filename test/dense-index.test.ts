@@ -113,7 +113,7 @@ describe('dense index', () => {
     check();
   });
 
-  it("the int8 first pass answers clustered vectors, and its top 150 is the plain scan's, ties included", () => {
+  it("the int8 first pass answers clustered vectors, and its top 150 is the plain scan's, ties included", async () => {
     // One part of 6000 rows; every fifth vector repeats the one before it under another id, so scores tie.
     const rows = dataset(6000, 9).map(({ row, vector }) => ({
       row: { ...row, baseFamily: 'sdxl' as const, nsfw: false, realPerson: false },
@@ -124,6 +124,9 @@ describe('dense index', () => {
     }
     const index = new DenseIndex(DIMS, 'exact');
     for (const { row, vector } of rows) index.set(row, vector);
+    // The first search starts building the int8 copy, and is answered by the f32 scan meanwhile.
+    index.search(randomVector(seededRandom(11)), 150, {});
+    await index.whenBuilt();
     const random = seededRandom(10);
     const filters: AdapterFilter[] = [{}, { excludeIds: ['civitai:5', 'civitai:6', 'civitai:900'] }];
     let ties = 0;
@@ -138,10 +141,10 @@ describe('dense index', () => {
       }
     }
     expect(ties).toBeGreaterThan(0);
-    expect(index.stats).toEqual({ quantised: 24, full: 0, unproven: 0 });
+    expect(index.stats).toEqual({ quantised: 24, full: 1, unproven: 0 });
   });
 
-  it('scans the f32 vectors when int8 cannot tell the scores apart, with the same results', () => {
+  it('scans the f32 vectors when int8 cannot tell the scores apart, with the same results', async () => {
     // Vectors a hair apart around one point: their scores differ by less than the int8 error bounds.
     const random = seededRandom(12);
     const centre = randomVector(random);
@@ -151,15 +154,17 @@ describe('dense index', () => {
     }));
     const index = new DenseIndex(DIMS, 'exact');
     for (const { row, vector } of rows) index.set(row, vector);
+    index.search(randomVector(random), 150, {});
+    await index.whenBuilt();
     for (let query = 0; query < 20; query++) {
       const vector = randomVector(random);
       expect(index.search(vector, 150, {})).toEqual(plainScan(rows, vector, 150, {}));
     }
-    // Three failed int8 passes, then one every eighth search (searches 11 and 19).
-    expect(index.stats).toEqual({ quantised: 0, full: 20, unproven: 5 });
+    // The first search (before the copy), then three failed int8 passes, then one every eighth search (11 and 19).
+    expect(index.stats).toEqual({ quantised: 0, full: 21, unproven: 5 });
   });
 
-  it('stays equal to the plain scan when new rows fall outside the int8 range the copy was built with', () => {
+  it('stays equal to the plain scan when new rows fall outside the int8 range the copy was built with', async () => {
     const rows = dataset(5000, 14).map(({ row, vector }) => ({
       row: { ...row, baseFamily: 'sd1' as const, nsfw: false, realPerson: false },
       vector,
@@ -167,13 +172,16 @@ describe('dense index', () => {
     const index = new DenseIndex(DIMS, 'exact');
     for (const { row, vector } of rows) index.set(row, vector);
     const random = seededRandom(15);
-    const check = () => {
-      for (let query = 0; query < 4; query++) {
+    const check = (queries: number) => {
+      for (let query = 0; query < queries; query++) {
         const vector = randomVector(random);
         expect(index.search(vector, 150, {})).toEqual(plainScan(rows, vector, 150, {}));
       }
     };
-    check();
+    index.search(randomVector(random), 150, {});
+    await index.whenBuilt();
+    check(4);
+    expect(index.stats.quantised).toBeGreaterThan(0);
     // Rows pointing mostly along one axis: far beyond that dimension's int8 range, so they clip.
     for (let step = 0; step < 200; step++) {
       const vector = randomVector(random);
@@ -182,8 +190,90 @@ describe('dense index', () => {
       entry.vector = vector;
       index.set(entry.row, vector);
     }
-    check();
-    expect(index.stats.quantised).toBeGreaterThan(0);
+    check(4);
+    // Quiet since: the next searches start a copy with steps that fit, built between searches, not in one of them.
+    check(6);
+    let rebuilt = false;
+    void index.whenBuilt().then(() => {
+      rebuilt = true;
+    });
+    await Promise.resolve();
+    expect(rebuilt).toBe(false);
+    await index.whenBuilt();
+    check(4);
+  });
+
+  it('answers from the f32 vectors while the int8 copy is built between searches, then from the copy', async () => {
+    const rows = dataset(6000, 18).map(({ row, vector }) => ({
+      row: { ...row, baseFamily: 'sdxl' as const, nsfw: false, realPerson: false },
+      vector,
+    }));
+    const index = new DenseIndex(DIMS, 'exact');
+    for (const { row, vector } of rows) index.set(row, vector);
+    const random = seededRandom(19);
+    const near = () => {
+      const stored = (rows[Math.floor(random() * rows.length)] as { vector: Float32Array }).vector;
+      return Float32Array.from(stored, (value) => value + (random() * 2 - 1) * 0.3);
+    };
+    // Two searches in one turn: the first wants a copy, neither waits for it, both are exact.
+    for (let query = 0; query < 2; query++) {
+      const vector = near();
+      expect(index.search(vector, 150, {})).toEqual(plainScan(rows, vector, 150, {}));
+    }
+    expect(index.stats).toEqual({ quantised: 0, full: 2, unproven: 0 });
+    await index.whenBuilt();
+    const vector = near();
+    expect(index.search(vector, 150, {})).toEqual(plainScan(rows, vector, 150, {}));
+    expect(index.stats).toEqual({ quantised: 1, full: 2, unproven: 0 });
+  });
+
+  it('an int8 copy built over several turns takes the rows added, replaced and removed meanwhile', async () => {
+    // One part of 20K rows: several turns' worth of building at this size.
+    const rows: { row: DenseRow; vector: Float32Array }[] = dataset(20_000, 20).map(({ row, vector }) => ({
+      row: { ...row, baseFamily: 'sd1' as const, nsfw: false, realPerson: false },
+      vector,
+    }));
+    const index = new DenseIndex(DIMS, 'exact');
+    for (const { row, vector } of rows) index.set(row, vector);
+    const random = seededRandom(21);
+    let built = false;
+    index.search(randomVector(random), 150, {});
+    void index.whenBuilt().then(() => {
+      built = true;
+    });
+    const changed: Float32Array[] = [];
+    let nextRowid = 30_000;
+    let turns = 0;
+    while (!built) {
+      await new Promise((resolve) => setImmediate(resolve));
+      turns++;
+      // Rows at both ends of the part (passed by the build, or not yet), each given a vector far from its old one.
+      for (const position of [3 * turns, rows.length - 1 - 3 * turns]) {
+        const entry = rows[position] as { row: DenseRow; vector: Float32Array };
+        entry.vector = randomVector(random);
+        index.set(entry.row, entry.vector);
+        changed.push(entry.vector);
+      }
+      // Removals move the last row into an early slot, and a late one.
+      for (const position of [5 * turns + 1, rows.length - 2]) {
+        index.remove((rows[position] as { row: DenseRow }).row.rowid);
+        rows.splice(position, 1);
+      }
+      const added = { row: { ...(rows[0] as { row: DenseRow }).row, rowid: nextRowid, id: `civitai:${nextRowid}` } };
+      nextRowid++;
+      const entry = { ...added, vector: randomVector(random) };
+      index.set(entry.row, entry.vector);
+      rows.push(entry);
+      changed.push(entry.vector);
+    }
+    expect(turns).toBeGreaterThan(1);
+    const before = index.stats.quantised;
+    for (const target of changed) {
+      const vector = Float32Array.from(target, (value) => value + (random() * 2 - 1) * 0.05);
+      expect(index.search(vector, 150, {})).toEqual(plainScan(rows, vector, 150, {}));
+    }
+    // Every search answered by the proven int8 pass: the copy holds what the rows hold.
+    expect(index.stats.quantised - before).toBe(changed.length);
   });
 
   it('the HNSW option finds at least 95% of the exact top 150', () => {

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { SqliteAdapterStore } from '../src/catalog/sqlite-store.js';
+import { CATCH_UP_SLICE, SqliteAdapterStore } from '../src/catalog/sqlite-store.js';
 import type { AdapterFilter, ScoredId } from '../src/catalog/store.js';
 import { retrieve } from '../src/stylus/retriever.js';
 import { makeAdapter } from './support/adapters.js';
@@ -137,11 +137,116 @@ describe('SQLite store: catalog changes reach a running reader', () => {
         await new Promise((resolve) => setTimeout(resolve, 10));
       }
       stop();
-      // 700 inserts in slices of 256: two slices left more for the next, the third finished.
-      expect(kept.slices.slice(0, 3)).toEqual([true, true, false]);
+      // 700 inserts in slices: every slice but the last left more for the next.
+      const slices = Math.ceil(700 / CATCH_UP_SLICE);
+      expect(slices).toBeGreaterThan(1);
+      expect(kept.slices.slice(0, slices)).toEqual([...Array.from({ length: slices - 1 }, () => true), false]);
       await writer.upsert([makeAdapter({ id: 'hf:a/kite', name: 'paper kite' })]);
       const hits = await kept.searchText('paper', { limit: 1000, filter: SAFE });
       expect(hits).toHaveLength(701);
+      expect(errors).toEqual([]);
+    } finally {
+      await kept.close();
+    }
+  });
+
+  it('kept current by a timer, a query applies record changes at once and leaves new vectors to the timer', async () => {
+    const kept = new SqliteAdapterStore(file);
+    const errors: unknown[] = [];
+    try {
+      await writer.upsert([
+        makeAdapter({ id: 'hf:a/x' }),
+        makeAdapter({ id: 'hf:a/y' }),
+        makeAdapter({ id: 'hf:a/z' }),
+      ]);
+      await writer.setVectors(
+        [
+          { id: 'hf:a/x', vector: Float32Array.from([1, 0, 0]) },
+          { id: 'hf:a/z', vector: Float32Array.from([0, 0, 1]) },
+        ],
+        'm',
+      );
+      const query = Float32Array.from([1, 0.2, 0]);
+      // A period no test waits for: only queries apply changes until the timer is restarted below.
+      let stop = kept.keepCurrent(60_000, (error) => errors.push(error));
+      expect(ids(await kept.searchVector(query, { limit: 5, filter: SAFE }))).toEqual(['hf:a/x', 'hf:a/z']);
+
+      // A new vector for a record that did not change: left to the timer.
+      await writer.setVectors([{ id: 'hf:a/y', vector: Float32Array.from([1, 0.5, 0]) }], 'm');
+      expect(ids(await kept.searchVector(query, { limit: 5, filter: SAFE }))).toEqual(['hf:a/x', 'hf:a/z']);
+      // Changes to records reach the next query, dense search included: an edit that moves x out of the filter, a
+      // delete, and a re-embedded record whose text changed too.
+      await writer.upsert([makeAdapter({ id: 'hf:a/x', nsfw: true })]);
+      await writer.delete(['hf:a/z']);
+      expect(ids(await kept.searchVector(query, { limit: 5, filter: SAFE }))).toEqual([]);
+      expect((await kept.get('hf:a/x'))?.nsfw).toBe(true);
+      expect(await kept.get('hf:a/z')).toBeUndefined();
+      await writer.setVectors([{ id: 'hf:a/y', vector: Float32Array.from([0, 1, 0]) }], 'm');
+      await writer.upsert([makeAdapter({ id: 'hf:a/y', name: 'renamed' })]);
+      expect(ids(await kept.searchVector(query, { limit: 5, filter: SAFE }))).toEqual(['hf:a/y']);
+
+      // The timer applies a vector left to it.
+      await writer.setVectors([{ id: 'hf:a/y', vector: Float32Array.from([-1, 0, 0]) }], 'm');
+      const score = async () => (await kept.searchVector(query, { limit: 5, filter: SAFE }))[0]?.score;
+      expect(await score()).toBeGreaterThan(0);
+      stop();
+      stop = kept.keepCurrent(5, (error) => errors.push(error));
+      for (let waited = 0; ((await score()) ?? 0) > 0 && waited < 5000; waited += 10) {
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      expect(await score()).toBeLessThan(0);
+
+      // Without a timer, a query applies every change, new vectors included.
+      stop();
+      await writer.setVectors([{ id: 'hf:a/y', vector: Float32Array.from([1, 0, 0]) }], 'm');
+      expect(await score()).toBeGreaterThan(0);
+      expect(errors).toEqual([]);
+    } finally {
+      await kept.close();
+    }
+  });
+
+  it('holds its background catch-up back while a reply is worked out, and goes on when it is out', async () => {
+    /** Counts the timer's slices. */
+    class CountingStore extends SqliteAdapterStore {
+      slices = 0;
+      protected override catchUp(limit?: number): boolean {
+        if (limit !== undefined) this.slices++;
+        return super.catchUp(limit);
+      }
+    }
+    const kept = new CountingStore(file);
+    const errors: unknown[] = [];
+    const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+    try {
+      await writer.upsert([makeAdapter({ id: 'hf:a/x' }), makeAdapter({ id: 'hf:a/y' })]);
+      await writer.setVectors([{ id: 'hf:a/x', vector: Float32Array.from([1, 0, 0]) }], 'm');
+      const query = Float32Array.from([1, 0.2, 0]);
+      const found = async () => ids(await kept.searchVector(query, { limit: 5, filter: SAFE }));
+      const scoreOfY = async () =>
+        (await kept.searchVector(query, { limit: 5, filter: SAFE })).find((hit) => hit.id === 'hf:a/y')?.score;
+      // No longest wait here: only a release lets the timer go on.
+      const stop = kept.keepCurrent(5, (error) => errors.push(error), { maxDeferralMs: 600_000 });
+      expect(await found()).toEqual(['hf:a/x']);
+
+      const release = kept.deferCatchUp();
+      const before = kept.slices;
+      await writer.setVectors([{ id: 'hf:a/y', vector: Float32Array.from([1, 0.5, 0]) }], 'm');
+      // Time for several ticks of the timer, none of which may apply anything.
+      await sleep(60);
+      expect(kept.slices).toBe(before);
+      expect(await found()).toEqual(['hf:a/x']);
+      release();
+      for (let waited = 0; (await found()).length < 2 && waited < 5000; waited += 10) await sleep(10);
+      expect(await found()).toEqual(['hf:a/x', 'hf:a/y']);
+      stop();
+
+      // A hold never released holds the catch-up back for the longest wait only.
+      kept.keepCurrent(5, (error) => errors.push(error), { maxDeferralMs: 20 });
+      kept.deferCatchUp();
+      await writer.setVectors([{ id: 'hf:a/y', vector: Float32Array.from([-1, 0, 0]) }], 'm');
+      for (let waited = 0; ((await scoreOfY()) ?? 0) > 0 && waited < 5000; waited += 10) await sleep(10);
+      expect(await scoreOfY()).toBeLessThan(0);
       expect(errors).toEqual([]);
     } finally {
       await kept.close();

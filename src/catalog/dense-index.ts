@@ -49,11 +49,19 @@ const QUANTISE_FROM_ROWS = BLOCK_ROWS;
 
 /**
  * A stale int8 copy (rows clipped by steps that no longer fit) stays correct, only looser (searches it cannot prove
- * fall back to the f32 scan), so it is rebuilt only once the part has been quiet for this many searches. While
- * `stylus embed` writes rows every second, rebuilding at each search cost a bot 100-250 ms replies, and a rebuild is
- * one stretch of work (about 100 ms at 30K x 1024).
+ * fall back to the f32 scan), so it is rebuilt only once the part has been quiet for this many searches: while
+ * `stylus embed` writes rows every second, a copy rebuilt at once would go stale again before long, and a rebuild
+ * costs about 100 ms of CPU at 30K x 1024.
  */
 const QUIET_SEARCHES_BEFORE_REBUILD = 8;
+
+/**
+ * Values (rows x dimensions) an int8 copy being built quantises per turn of the event loop: 256 rows at 1024
+ * dimensions, about 2 ms (9 us a row: 671 ms for 75K in bench/dense-scan.ts). The copy is built between searches, never
+ * in one: built in one stretch by the search that first needed it, it cost that search about 120 ms (4K x 1024 on a
+ * loaded machine), and a rebuild at 30K rows takes longer still.
+ */
+const BUILD_SLICE_VALUES = 256 * 1024;
 
 /** After this many int8 passes in a row that proved nothing, a part tries one only every `RETRY_EVERY` searches. */
 const TRIES_BEFORE_BACKOFF = 3;
@@ -75,7 +83,12 @@ class Part {
   readonly slotOfId = new Map<string, number>();
   private readonly blocks: Float32Array[] = [];
   private graph: InstanceType<Usearch['Index']> | undefined;
+  /** The int8 copy searches use: complete, though maybe stale. */
   private quantised: QuantisedRows | undefined;
+  /** A copy being built between searches, and how many of its slots (from 0) are quantised. */
+  private building: { copy: QuantisedRows; done: number } | undefined;
+  /** Largest magnitude per dimension of any row set (never lowered): the steps of the next int8 copy. */
+  private readonly largest: Float64Array;
   /** Searches since the part last changed. */
   private searchesSinceChange = 0;
   /** Int8 passes in a row that proved nothing, and searches since then that skipped it. */
@@ -86,7 +99,11 @@ class Part {
     readonly dims: number,
     private readonly kind: DenseIndexKind,
     private readonly stats: DenseScanStats,
-  ) {}
+    /** Asks the index to call `buildSome` on a later turn of the event loop. */
+    private readonly scheduleBuild: (part: Part) => void,
+  ) {
+    this.largest = new Float64Array(dims);
+  }
 
   get count(): number {
     return this.rows.length;
@@ -106,7 +123,10 @@ class Part {
     this.slotOfId.set(row.id, slot);
     this.searchesSinceChange = 0;
     this.blockOf(slot).set(vector, this.offsetOf(slot));
+    if (this.kind === 'exact') this.noteMagnitudes(vector);
     this.quantised?.set(slot, vector);
+    // A copy being built takes the rows it has passed; it reaches the others (this one, if new) on a later turn.
+    if (this.building && slot < this.building.done) this.building.copy.set(slot, vector);
     // Only a graph already built takes rows one by one: the first search builds it from all rows in batches, on every core.
     const graph = this.graph;
     if (graph) {
@@ -130,12 +150,16 @@ class Part {
       this.slotOfId.set(moved.id, slot);
     }
     this.quantised?.removeBy(slot, last);
+    // A copy being built has not reached the last row (it is complete once it does): quantise the moved row where
+    // it now is, if the copy has passed that slot.
+    if (this.building && slot < this.building.done) this.building.copy.set(slot, this.vectorAt(slot));
     this.searchesSinceChange = 0;
     this.rows.pop();
     if (this.blocks.length > Math.ceil(this.rows.length / BLOCK_ROWS)) this.blocks.pop();
     this.slotOfRowid.delete(rowid);
     this.slotOfId.delete(removed.id);
     this.graph?.remove(BigUint64Array.of(BigInt(rowid)));
+    if (this.building && this.building.done === this.rows.length) this.completeBuild();
   }
 
   /** Best `limit` rows of this part passing `accept`, scored with the plain dot product. */
@@ -157,6 +181,42 @@ class Part {
     for (const slot of slots) {
       const row = this.rows[slot];
       if (row && accept(row)) top.push(row.id, score(slot));
+    }
+  }
+
+  /**
+   * Quantises up to `budget` values' worth of the next rows of the copy being built; once it holds every row it
+   * replaces the copy searches use. Returns the values used.
+   */
+  buildSome(budget: number): number {
+    const building = this.building;
+    if (!building) return 0;
+    const end = Math.min(this.rows.length, building.done + Math.max(1, Math.floor(budget / this.dims)));
+    const used = (end - building.done) * this.dims;
+    for (let slot = building.done; slot < end; slot++) building.copy.set(slot, this.vectorAt(slot));
+    building.done = end;
+    if (end === this.rows.length) this.completeBuild();
+    return used;
+  }
+
+  get buildPending(): boolean {
+    return this.building !== undefined;
+  }
+
+  /** The copy being built holds every row: searches use it from now on. */
+  private completeBuild(): void {
+    const building = this.building;
+    if (!building) return;
+    building.copy.complete();
+    this.quantised = building.copy;
+    this.building = undefined;
+  }
+
+  private noteMagnitudes(vector: Float32Array): void {
+    const largest = this.largest;
+    for (let d = 0; d < vector.length; d++) {
+      const magnitude = Math.abs(vector[d] as number);
+      if (magnitude > (largest[d] as number)) largest[d] = magnitude;
     }
   }
 
@@ -221,25 +281,35 @@ class Part {
     this.blocks.forEach((block, index) => {
       const used = this.rowsIn(index);
       if (used <= 0) return;
+      // One thread, like the int8 pass: with every core (0), eight blocks of 4K x 1024 took 14-16 ms at the median and
+      // up to 28 ms, against 12 ms and at most 15 ms on one, at load 2 on 2 cores; and a serving bot's search then
+      // waits for a core another process holds.
       const found = module.exactSearch(
         block.subarray(0, used * this.dims),
         query,
         this.dims,
         Math.min(used, wanted),
         module.MetricKind.IP,
-        0,
+        1,
       );
       for (const key of found.keys) slots.push(index * BLOCK_ROWS + Number(key));
     });
     return slots;
   }
 
-  /** The int8 copy of this part for the exact kind's first pass, built on first use (and again when stale). */
+  /**
+   * The int8 copy of this part for the exact kind's first pass, if one is complete. The first search that wants one
+   * (and a quiet search once it is stale) starts building a new one between searches: until it is complete, searches
+   * use the copy there is, or scan the f32 vectors, with the same results.
+   */
   private quantisedRows(): QuantisedRows | undefined {
     if (this.kind !== 'exact' || this.rows.length < QUANTISE_FROM_ROWS) return undefined;
-    const rebuild =
+    const wanted =
       !this.quantised || (this.quantised.stale && this.searchesSinceChange > QUIET_SEARCHES_BEFORE_REBUILD);
-    if (rebuild) this.quantised = new QuantisedRows(this.dims, this.rows.length, (slot) => this.vectorAt(slot));
+    if (wanted && !this.building) {
+      this.building = { copy: new QuantisedRows(this.dims, Float64Array.from(this.largest)), done: 0 };
+      this.scheduleBuild(this);
+    }
     return this.quantised;
   }
 
@@ -274,6 +344,10 @@ export class DenseIndex {
   readonly stats: DenseScanStats = { quantised: 0, full: 0, unproven: 0 };
   private readonly parts = new Map<string, Part>();
   private readonly partOfRowid = new Map<number, Part>();
+  /** Parts whose int8 copy is being built, and the next turn that builds some of it. */
+  private readonly building = new Set<Part>();
+  private buildTurn: NodeJS.Immediate | undefined;
+  private builtWaiters: (() => void)[] = [];
 
   constructor(
     readonly dims: number,
@@ -291,7 +365,7 @@ export class DenseIndex {
     const previous = this.partOfRowid.get(row.rowid);
     let part = this.parts.get(key);
     if (!part) {
-      part = new Part(this.dims, this.kind, this.stats);
+      part = new Part(this.dims, this.kind, this.stats, (building) => this.scheduleBuild(building));
       this.parts.set(key, part);
     }
     if (previous && previous !== part) previous.remove(row.rowid);
@@ -326,6 +400,44 @@ export class DenseIndex {
       );
     }
     return top.sorted();
+  }
+
+  /** Resolves once no int8 copy is being built. Searches never wait for one; tests (and benchmarks) do. */
+  whenBuilt(): Promise<void> {
+    if (this.building.size === 0) return Promise.resolve();
+    return new Promise((resolve) => this.builtWaiters.push(resolve));
+  }
+
+  /** Stops building: the index is being dropped. */
+  close(): void {
+    clearImmediate(this.buildTurn);
+    this.buildTurn = undefined;
+    this.building.clear();
+    this.settleWaiters();
+  }
+
+  private scheduleBuild(part: Part): void {
+    this.building.add(part);
+    this.buildTurn ??= setImmediate(() => this.buildTurnRun());
+  }
+
+  /** One turn's slice of the copies being built; another turn follows while any is incomplete. */
+  private buildTurnRun(): void {
+    this.buildTurn = undefined;
+    let budget = BUILD_SLICE_VALUES;
+    for (const part of this.building) {
+      if (budget <= 0) break;
+      budget -= part.buildSome(budget);
+      if (!part.buildPending) this.building.delete(part);
+    }
+    if (this.building.size > 0) this.buildTurn = setImmediate(() => this.buildTurnRun());
+    else this.settleWaiters();
+  }
+
+  private settleWaiters(): void {
+    const waiters = this.builtWaiters;
+    this.builtWaiters = [];
+    for (const resolve of waiters) resolve();
   }
 }
 
@@ -387,8 +499,10 @@ export function dotProduct(matrix: Float32Array, offset: number, vector: Float32
 }
 
 export function normalised(vector: Float32Array): Float32Array {
+  // An indexed loop: for...of over the typed array took twice as long (about 10 against 5 us at 1024 dimensions), and
+  // a bot during `stylus embed` normalises every vector written.
   let norm = 0;
-  for (const value of vector) norm += value * value;
+  for (let i = 0; i < vector.length; i++) norm += (vector[i] as number) * (vector[i] as number);
   norm = Math.sqrt(norm);
   if (norm === 0) return new Float32Array(vector.length);
   const out = new Float32Array(vector.length);

@@ -28,28 +28,32 @@ export class QuantisedRows {
   private readonly error: number[] = [];
   /** |x8| per slot. */
   private readonly norm: number[] = [];
-  /** Largest error and norm of any row since the copy was built (never lowered: a bound may only be loose). */
+  /** Largest error and norm of any row quantised so far (never lowered: a bound may only be loose). */
   private maxError = 0;
   private maxNorm = 0;
-  private readonly builtError: number;
+  /** The largest error when the copy was complete: later rows that clip much more make it stale. */
+  private builtError = Number.POSITIVE_INFINITY;
 
-  /** Quantises `count` rows read by `vectorAt`, with steps that fit them. */
+  /**
+   * An empty copy whose steps fit values up to `largest` in each dimension; rows are quantised one `set` at a time, so
+   * a caller can build the copy in slices. Steps that no longer fit (rows set later, beyond them) clip, and the error
+   * bounds include the clipping: the copy stays correct, only looser.
+   */
   constructor(
     readonly dims: number,
-    count: number,
-    vectorAt: (slot: number) => Float32Array,
+    largest: Float64Array,
   ) {
-    const largest = new Float64Array(dims);
-    for (let slot = 0; slot < count; slot++) {
-      const vector = vectorAt(slot);
-      for (let d = 0; d < dims; d++) {
-        const magnitude = Math.abs(vector[d] as number);
-        if (magnitude > (largest[d] as number)) largest[d] = magnitude;
-      }
-    }
     this.step = largest.map((value) => value / 127);
     this.inverse = this.step.map((step) => (step === 0 ? 0 : 1 / step));
-    for (let slot = 0; slot < count; slot++) this.set(slot, vectorAt(slot));
+  }
+
+  /** Rows quantised, slots 0 to count - 1. */
+  get count(): number {
+    return this.error.length;
+  }
+
+  /** Marks the copy complete: from here on, rows that clip much more than these make it stale. */
+  complete(): void {
     this.builtError = this.maxError;
   }
 

@@ -2,6 +2,7 @@ import type { Statement } from 'better-sqlite3';
 import { openDatabase, type SqliteDatabase } from '../storage/sqlite.js';
 import type { Adapter } from './adapter.js';
 import { parseAdapter } from './adapter.js';
+import { CatchUpGate } from './catch-up-gate.js';
 import { DenseIndex, type DenseIndexKind, type DenseRow } from './dense-index.js';
 import { facetTokens, frequencyCap, isFacetToken, planTextQuery, quoteTerm, type TextIndex } from './fts-query.js';
 import { LruCache } from './record-cache.js';
@@ -25,10 +26,16 @@ const WRITE_HOLD_TARGET_MS = 5;
 /** Changes applied one by one when a store catches up; past this many, it drops its caches and starts afresh. */
 const MAX_CHANGES_APPLIED = 20_000;
 /**
- * Changes a timer turn applies before it lets other work run (about 10 ms of vectors): a bot serving while
- * `stylus embed` writes applies the backlog in slices, not in one 100 ms stretch.
+ * Changes (or deferred vectors) a timer turn applies before it lets other work run: about 3 ms of vectors at 40 us
+ * each, several times that on a loaded machine. A bot serving while `stylus embed` writes applies the backlog in
+ * slices a query can run between, not in one stretch: slices of 256 still held it 20-100 ms at load 2 on 2 cores.
  */
-const CATCH_UP_SLICE = 256;
+export const CATCH_UP_SLICE = 64;
+/**
+ * How long the background catch-up waits in a row for replies in progress (see deferCatchUp): a bound on how late a
+ * new vector may reach dense search while a bot is busy without a break.
+ */
+const MAX_CATCH_UP_DEFERRAL_MS = 250;
 /** Share of the catalog that may change before the cached document frequencies (used to plan queries) are re-read. */
 const FREQUENCY_DRIFT = 0.01;
 /** Cached counts at most: a long-running bot meets new words forever. */
@@ -125,6 +132,9 @@ export class SqliteAdapterStore implements AdapterStore {
   private keepingCurrent: NodeJS.Timeout | undefined;
   /** A timer turn's remaining slices, while it has more changes to apply than one slice. */
   private catchingUp: NodeJS.Immediate | undefined;
+  /** Rows whose new vector a query left for the timer to apply (see catchUp). */
+  private readonly pendingVectors = new Set<number>();
+  private readonly catchUpGate = new CatchUpGate(MAX_CATCH_UP_DEFERRAL_MS);
   private readonly statements: ReturnType<typeof prepareStatements>;
 
   /** Opens a store on a SQLite file path, or on an open database shared with other parts of the process. */
@@ -408,15 +418,26 @@ export class SqliteAdapterStore implements AdapterStore {
    * wrote paid for every vector written meanwhile in its next query (about 40 µs a row, so a second per 25K), and past
    * MAX_CHANGES_APPLIED dropped its vectors and read them all back in that query (seconds at 300K).
    */
-  keepCurrent(everyMs: number, onError: (error: unknown) => void): () => void {
+  keepCurrent(
+    everyMs: number,
+    onError: (error: unknown) => void,
+    options: { maxDeferralMs?: number } = {},
+  ): () => void {
     this.stopKeepingCurrent();
+    this.catchUpGate.maxDeferralMs = options.maxDeferralMs ?? MAX_CATCH_UP_DEFERRAL_MS;
     const slice = () => {
       this.catchingUp = undefined;
+      // Held back by a reply in progress: its release (or the next tick, past the longest wait) goes on from here.
+      if (!this.catchUpGate.mayRun()) return;
       try {
         if (this.catchUp(CATCH_UP_SLICE)) this.catchingUp = setImmediate(slice);
+        else this.catchUpGate.caughtUp();
       } catch (error) {
         onError(error);
       }
+    };
+    this.catchUpGate.onReopen = () => {
+      this.catchingUp ??= setImmediate(slice);
     };
     const timer = setInterval(() => {
       if (!this.catchingUp) slice();
@@ -426,16 +447,29 @@ export class SqliteAdapterStore implements AdapterStore {
     return () => this.stopKeepingCurrent();
   }
 
+  /**
+   * Holds the background catch-up back while a member's reply is worked out, so that its slices run between replies
+   * rather than inside one: during `stylus embed` they took 2-25 ms each, a tenth of a busy bot's time. Call the
+   * returned function when the reply is out. The catch-up waits at most MAX_CATCH_UP_DEFERRAL_MS in a row, and only
+   * new vectors wait: a query applies changes to records itself.
+   */
+  deferCatchUp(): () => void {
+    return this.catchUpGate.hold();
+  }
+
   private stopKeepingCurrent(): void {
     clearInterval(this.keepingCurrent);
     clearImmediate(this.catchingUp);
     this.keepingCurrent = undefined;
     this.catchingUp = undefined;
+    this.catchUpGate.onReopen = undefined;
   }
 
   async close(): Promise<void> {
     this.stopKeepingCurrent();
+    this.dense?.close();
     this.dense = undefined;
+    this.pendingVectors.clear();
     this.records.clear();
     this.lastHits = { version: undefined, records: new Map() };
     if (this.ownsDb && this.db.open) this.db.close();
@@ -464,9 +498,28 @@ export class SqliteAdapterStore implements AdapterStore {
   /**
    * Applies the changes other writers (or this store) made since the last call: the records and vectors they touched
    * are dropped from the caches or re-read. A store too far behind (the log pruned past it) starts afresh instead.
-   * With a `limit` (a timer's slice), it applies at most that many and says whether more remain; a query applies all.
+   * With a `limit` (a timer's slice), it applies at most that many and says whether more remain; a query applies all,
+   * with one exception. While a timer keeps the store current, a query leaves new vectors of rows whose record did not
+   * change to the timer (the next turn, within its period): reading them back was most of what a query paid during
+   * `stylus embed`, and a vector a moment late only leaves that adapter to text search for one query. Every change to a
+   * record (its text, its filter attributes, its deletion) is still applied before the query answers, vector included.
    */
   protected catchUp(limit?: number): boolean {
+    if (limit !== undefined && this.pendingVectors.size > 0) {
+      const rowids: number[] = [];
+      for (const rowid of this.pendingVectors) {
+        if (rowids.length >= limit) break;
+        rowids.push(rowid);
+        this.pendingVectors.delete(rowid);
+      }
+      if (this.dense) this.rereadVectors(this.dense, rowids);
+      return this.pendingVectors.size > 0 || this.currentVersion() !== this.seenVersion;
+    }
+    const deferVectors = limit === undefined && this.keepingCurrent !== undefined;
+    if (!deferVectors && this.pendingVectors.size > 0) {
+      if (this.dense) this.rereadVectors(this.dense, [...this.pendingVectors]);
+      this.pendingVectors.clear();
+    }
     const version = this.currentVersion();
     if (version === this.seenVersion) return false;
     const changes = this.statements.changesAfter.all(this.seenSeq, (limit ?? MAX_CHANGES_APPLIED) + 1);
@@ -482,19 +535,26 @@ export class SqliteAdapterStore implements AdapterStore {
     if (!more) this.seenVersion = version;
     const reread = new Set<number>();
     for (const change of more ? changes.slice(0, limit) : changes) {
-      // A new vector leaves the record as it was: its parsed object (and the composer's profile of it) stays cached,
-      // so a bot serving while `stylus embed` runs does not re-parse every candidate of every query.
-      if (change.kind !== 'vector') this.records.delete(change.id);
+      this.seenSeq = change.seq;
+      if (change.kind === 'vector') {
+        // A new vector leaves the record as it was: its parsed object (and the composer's profile of it) stays cached,
+        // so a bot serving while `stylus embed` runs does not re-parse every candidate of every query.
+        if (!this.dense) continue;
+        if (deferVectors) this.pendingVectors.add(change.adapter_rowid);
+        else reread.add(change.adapter_rowid);
+        continue;
+      }
+      this.records.delete(change.id);
+      this.frequencyChanges++;
       if (change.kind === 'insert' && this.catalogSize !== undefined) this.catalogSize++;
       if (change.kind === 'delete' && this.catalogSize !== undefined) this.catalogSize--;
-      if (change.kind !== 'vector') this.frequencyChanges++;
-      if (this.dense) {
-        if (change.kind === 'delete') {
-          this.dense.remove(change.adapter_rowid);
-          reread.delete(change.adapter_rowid);
-        } else reread.add(change.adapter_rowid);
-      }
-      this.seenSeq = change.seq;
+      if (!this.dense) continue;
+      // Read back with the record's change, whatever was pending for it.
+      this.pendingVectors.delete(change.adapter_rowid);
+      if (change.kind === 'delete') {
+        this.dense.remove(change.adapter_rowid);
+        reread.delete(change.adapter_rowid);
+      } else reread.add(change.adapter_rowid);
     }
     if (this.dense && reread.size > 0) this.rereadVectors(this.dense, [...reread]);
     if (this.frequencyChanges > Math.max(100, FREQUENCY_DRIFT * (this.catalogSize ?? 0))) {
@@ -510,7 +570,9 @@ export class SqliteAdapterStore implements AdapterStore {
     this.frequencies.clear();
     this.frequencyChanges = 0;
     this.catalogSize = undefined;
+    this.dense?.close();
     this.dense = undefined;
+    this.pendingVectors.clear();
     this.seenSeq = this.statements.lastSeq.get()?.seq ?? 0;
   }
 
@@ -553,6 +615,9 @@ export class SqliteAdapterStore implements AdapterStore {
    */
   private denseIndex(dims: number): DenseIndex {
     if (this.dense?.dims === dims) return this.dense;
+    this.dense?.close();
+    // The index is read whole from the file: nothing is left pending for it.
+    this.pendingVectors.clear();
     const index = new DenseIndex(dims, this.denseKind);
     for (const row of this.statements.vectorsOfSize.iterate(dims))
       index.set(denseRow(row), bufferToFloat32(row.vector));

@@ -78,6 +78,11 @@ export interface AdapterStore {
    * asks for it), so the first query after a quiet stretch never pays for all of them at once. Returns its stop.
    */
   keepCurrent?(everyMs: number, onError: (error: unknown) => void): () => void;
+  /**
+   * Holds that background catch-up back while a member's reply is worked out (for a bounded time), so it runs between
+   * replies; call the returned function when the reply is out. Optional, like keepCurrent.
+   */
+  deferCatchUp?(): () => void;
   close(): Promise<void>;
 }
 

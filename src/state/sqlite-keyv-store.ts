@@ -19,11 +19,11 @@ export class SqliteKeyvStore extends EventEmitter implements KeyvStoreAdapter {
 
   private readonly statements: {
     get: (key: string, now: number) => Row | undefined;
-    set: (key: string, value: string, expiresAt: number | null) => void;
+    /** Stores a value and purges expired ones, in one write transaction. */
+    set: (key: string, value: string, expiresAt: number | null, now: number) => void;
     delete: (key: string) => number;
     clearPrefix: (pattern: string) => void;
     clearAll: () => void;
-    purge: (now: number) => void;
     scan: (pattern: string, now: number) => Row[];
   };
 
@@ -48,13 +48,19 @@ export class SqliteKeyvStore extends EventEmitter implements KeyvStoreAdapter {
     const clearPrefix = db.prepare(`DELETE FROM ${table} WHERE key LIKE ? ESCAPE '\\'`);
     const clearAll = db.prepare(`DELETE FROM ${table}`);
     const purge = db.prepare(`DELETE FROM ${table} WHERE expires_at IS NOT NULL AND expires_at <= ?`);
+    // One transaction, so one wait for the write lock: a serving bot stores a composition before it shows it, while
+    // `stylus ingest` or `stylus embed` may hold that lock (each statement on its own waited for it twice).
+    const setAndPurge = db.transaction((key: string, value: string, expiresAt: number | null, now: number) => {
+      set.run(key, value, expiresAt);
+      purge.run(now);
+    });
     const scan = db.prepare<[string, number], Row>(
       `SELECT key, value FROM ${table} WHERE key LIKE ? ESCAPE '\\' AND (expires_at IS NULL OR expires_at > ?) ORDER BY key`,
     );
     this.statements = {
       get: (key, now) => get.get(key, now),
-      set: (key, value, expiresAt) => {
-        set.run(key, value, expiresAt);
+      set: (key, value, expiresAt, now) => {
+        setAndPurge.immediate(key, value, expiresAt, now);
       },
       delete: (key) => remove.run(key).changes,
       clearPrefix: (pattern) => {
@@ -62,9 +68,6 @@ export class SqliteKeyvStore extends EventEmitter implements KeyvStoreAdapter {
       },
       clearAll: () => {
         clearAll.run();
-      },
-      purge: (now) => {
-        purge.run(now);
       },
       scan: (pattern, now) => scan.all(pattern, now),
     };
@@ -82,10 +85,9 @@ export class SqliteKeyvStore extends EventEmitter implements KeyvStoreAdapter {
   async set(key: string, value: unknown, ttl?: number): Promise<boolean> {
     const now = Date.now();
     const text = typeof value === 'string' ? value : JSON.stringify(value);
-    await writeWhenFree(() => {
-      this.statements.set(key, text, typeof ttl === 'number' && ttl > 0 ? now + ttl : null);
-      this.statements.purge(now);
-    });
+    await writeWhenFree(() =>
+      this.statements.set(key, text, typeof ttl === 'number' && ttl > 0 ? now + ttl : null, now),
+    );
     return true;
   }
 
