@@ -11,7 +11,7 @@ import {
   LOOK_WORDS,
   NAMED_LOOKS,
 } from './evidence-words.js';
-import { codesOf, looksOf } from './name-marks.js';
+import { codesOf, looksOf, looksOfWords } from './name-marks.js';
 
 /**
  * Evidence that an adapter depicts a task, as a member would accept it: a phrase of the adapter (its name, a
@@ -93,9 +93,12 @@ function writtenWords(text: string): string[] {
   return lemmas(text.replace(FORMAT_NAMES, ' ')).filter(isContentWord);
 }
 
+/** A written word as read: a run-together one apart ("gameiconresearch" -> game icon research). */
+const readWord = (word: string) => splitCompound(word)?.filter(isContentWord) ?? [word];
+
 /** The words of an adapter's text as read: run-together words apart ("Gameiconresearch" -> game icon research). */
 function contentWords(text: string): string[] {
-  return writtenWords(text).flatMap((word) => splitCompound(word)?.filter(isContentWord) ?? [word]);
+  return writtenWords(text).flatMap(readWord);
 }
 
 /**
@@ -145,8 +148,10 @@ function buildProfile(adapter: Adapter): AdapterProfile {
     if (words.length > 0 && words.length <= 6) phrases.push({ text: text.trim(), words, kind });
   };
   const nameSegments = adapter.name.split(NAME_SEPARATORS).filter((segment) => segment.trim() !== '');
-  const segmentWords = nameSegments.map((segment) => contentWords(segment));
-  const segmentWrittenWords = nameSegments.map((segment) => writtenWords(segment));
+  // Each part split into words once: splitting is most of a profile's cost, and profiles are built for every candidate.
+  const segmentLemmas = nameSegments.map((segment) => lemmas(segment.replace(FORMAT_NAMES, ' ')));
+  const segmentWrittenWords = segmentLemmas.map((words) => words.filter(isContentWord));
+  const segmentWords = segmentWrittenWords.map((words) => words.flatMap(readWord));
   for (const [index, segment] of nameSegments.entries()) add(segment, segmentWords[index] ?? [], 'name');
   const triggers = adapter.triggerWords.flatMap(triggerPhrases);
   for (const trigger of triggers.slice(0, 40)) add(trigger, sharedContentWords(trigger), 'trigger');
@@ -191,8 +196,7 @@ function buildProfile(adapter: Adapter): AdapterProfile {
   }
   const segments = segmentWords.filter((words) => words.length > 0);
   const properWords = nameWords.filter((word) => word.length >= 3 && !isDictionaryWord(word) && /^[a-z]+$/.test(word));
-  const segmentHeads = nameSegments.flatMap((segment) => {
-    const all = lemmas(segment.replace(FORMAT_NAMES, ' '));
+  const segmentHeads = segmentLemmas.flatMap((all) => {
     // What follows a preposition says where or which: "Reflections on water" draws reflections.
     const preposition = all.findIndex((word, index) => index > 0 && HEAD_ENDS_BEFORE.has(word));
     const last = (preposition > 0 ? all.slice(0, preposition) : all)
@@ -207,10 +211,10 @@ function buildProfile(adapter: Adapter): AdapterProfile {
       .at(-1);
     return last === undefined ? [] : [splitCompound(last)?.at(-1) ?? last];
   });
-  const looks = looksOf(adapter.name.replace(FORMAT_NAMES, ' '));
-  const [first = '', ...labels] = nameSegments;
-  const firstWords = lemmas(first.replace(FORMAT_NAMES, ' ')).filter((word) => !FILE_WORDS.has(word));
-  const isLabel = (segment: string) => contentWords(segment).every((word) => properWords.includes(word));
+  const looks = looksOfWords(segmentLemmas.flat(), adapter.name);
+  const firstWords = (segmentLemmas[0] ?? []).filter((word) => !FILE_WORDS.has(word));
+  const labels = segmentWords.slice(1);
+  const isLabel = (words: readonly string[]) => words.every((word) => properWords.includes(word));
   const labelledName =
     firstWords.length === 1 && labels.length > 0 && labels.every(isLabel) ? firstWords[0] : undefined;
   return {
@@ -226,9 +230,9 @@ function buildProfile(adapter: Adapter): AdapterProfile {
     looks,
     labelledName,
     codes: codesOf(adapter.name),
-    artist: nameSegments
-      .filter((segment) => /\b(art)?style\b/i.test(segment))
-      .flatMap((segment) => contentWords(segment))
+    artist: segmentWords
+      .filter((_, index) => /\b(art)?style\b/i.test(nameSegments[index] ?? ''))
+      .flat()
       .find((word) => properWords.includes(word)),
   };
 }

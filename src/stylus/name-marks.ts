@@ -13,13 +13,25 @@ const DECADE = /(?<![\p{L}\p{N}])(?:19|20)?([1-9])0['’]?s(?![\p{L}])/giu;
 
 /** The looks a text asks for, in NAMED_LOOKS's shared forms; run-together words count by their parts ("PixelArt"). */
 export function looksOf(text: string): string[] {
-  const written = lemmas(text.replace(/\bd\s*&\s*d\b/gi, ' dnd ').replace(/\b(low|high)[\s_-]+key\b/gi, '$1key'));
-  // Run together ("Indoorpinkrestaurant") or camel-cased apart ("VaporWave"): a look either way.
-  const pairs = written.slice(1).map((word, index) => `${written[index]}${word}`);
-  const words = [...written, ...pairs].flatMap((word) => [word, ...(splitCompound(word) ?? [])]);
+  return looksOfWords(lemmas(text), text);
+}
+
+/** looksOf for a text already split into `written` words (singular, in order). */
+export function looksOfWords(written: readonly string[], text: string): string[] {
+  // Run together ("Indoorpinkrestaurant") or written apart ("VaporWave", "low key", "D&D"): a look either way.
+  const looks = new Set<string>();
+  const add = (word: string) => {
+    const look = NAMED_LOOKS.get(word);
+    if (look) looks.add(look);
+  };
+  written.forEach((word, index) => {
+    add(word);
+    if (index > 0) add(`${written[index - 1]}${word}`);
+    for (const part of splitCompound(word) ?? []) add(part);
+  });
   // A decade is a look too: "90s Trading Card Style", "1980s anime".
-  const decades = [...text.matchAll(DECADE)].map((match) => `${match[1]}0s`);
-  return [...new Set([...words.flatMap((word) => NAMED_LOOKS.get(word) ?? []), ...decades])];
+  for (const match of text.matchAll(DECADE)) looks.add(`${match[1]}0s`);
+  return [...looks];
 }
 
 /**
