@@ -7,10 +7,11 @@ import type { Candidate, ComposedTask } from './types.js';
 /**
  * The composition rules the Stylus paper only asked its LLM to follow, enforced in code for every composer:
  * ids come from the candidates, each adapter is used once, at most 3 adapters per task, at most 2 style adapters
- * overall, a character adapter only for a task that names that character, and no style (or uncategorised adapter)
- * whose name carries a proper name (an artist, a franchise) the prompt does not hold, and no adapter whose name asks for
- * a look or a format (neon, an illustration, a map) or a model ("FF14", "RX-7") the prompt does not ask for. A rule broken is repaired by
- * dropping the offending pick (later picks go first), never passed through; each repair is reported.
+ * overall, a character adapter only for a task that names that character (not its franchise), no style (or
+ * uncategorised adapter) whose name carries a proper name (an artist, a franchise) the prompt does not hold, and no
+ * adapter whose name asks for a look or a format (neon, an illustration, a map) or a model ("FF14", "RX-7") the prompt
+ * does not ask for. A rule broken is repaired by dropping the offending pick (later picks go first), never passed
+ * through; each repair is reported.
  */
 export const MAX_ADAPTERS_PER_TASK = 3;
 export const MAX_STYLE_ADAPTERS = 2;
@@ -27,8 +28,8 @@ export interface CapsResult {
 }
 
 /**
- * Whether a task names the character an adapter depicts (see evidence.ts: a name, not appearance words, nor a
- * franchise that `franchises` holds).
+ * Whether a task names the character an adapter depicts (see character-names.ts: a name, not appearance words, nor
+ * a franchise that `franchises` holds).
  */
 export function namesCharacter(task: string, adapter: Adapter, franchises?: ReadonlySet<string>): boolean {
   return taskNamesCharacter(task, adapter, franchises);

@@ -46,7 +46,8 @@ export function composeOffline(
   const rarity = options.rarity ?? NO_RARITY;
   const tasks = segmentTasks(prompt);
   // An adapter whose name asks for a look the prompt does not (a neon photo, a map, an illustration for a photo), or
-  // names a model nobody asked for ("FF14", "RX-7"), is no candidate at all: caps.ts would drop it after the fact, and the task would lose the next best pick.
+  // names a model nobody asked for ("FF14", "RX-7"), is no candidate at all: caps.ts would drop it after the fact,
+  // and the task would lose the next best pick.
   const fitting = candidates.filter(
     ({ adapter }) => foreignLookIn(prompt, adapter) === undefined && foreignCodeIn(prompt, adapter) === undefined,
   );

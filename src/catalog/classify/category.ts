@@ -102,8 +102,9 @@ type CategoryInput = Pick<Adapter, 'name' | 'tags'> & Partial<Pick<Adapter, 'tri
 const ONE_PERSON = /(^|[\s,，])(1girl|1boy|solo)($|[\s,，])/i;
 
 /**
- * An uncategorised adapter triggered by "1girl" or "solo" whose name holds a name ("qiqi (genshin impact)", "Rem
- * (Re:0)"): a character, so that only a prompt naming it gets it. A "Chinese fashion girl" names nobody.
+ * An uncategorised adapter triggered by "1girl" or "solo" whose name holds a name, no dictionary word ("qiqi (genshin
+ * impact)", "duoli(genshin impact)"): a character, so that only a prompt naming it gets it. A "Chinese fashion girl"
+ * names nobody.
  */
 function drawsANamedPerson(adapter: CategoryInput): string | undefined {
   const trigger = adapter.triggerWords?.find((entry) => ONE_PERSON.test(entry));
