@@ -60,8 +60,9 @@ export const LOOK_WORDS: ReadonlySet<string> = new Set(
 /**
  * Words of an adapter's name that bring a look or a format of their own (a medium, a genre, a map or an icon), each
  * with the one form its variants share: "Neon photography" brings neon, "Vintage illustration" an illustration,
- * "Table Rpg / D&D Maps - Cities" a tabletop game's map. A prompt that does not ask for that look gets a picture it did not ask for.
- * An interior is a look of its own too: "train interior" draws no train crossing a bridge.
+ * "Table Rpg / D&D Maps - Cities" a tabletop game's map: a prompt that does not ask for that look would get a
+ * picture it did not ask for. An interior is a look of its own too: "train interior" draws no train on a bridge.
+ * "dd" is "D&D" split into words.
  * Not "pastel" (mostly a colour, and the checkpoint "Pastel Mix"), nor "style" or "art" (every style says them).
  */
 export const NAMED_LOOKS: ReadonlyMap<string, string> = new Map(
@@ -74,8 +75,9 @@ export const NAMED_LOOKS: ReadonlyMap<string, string> = new Map(
     'minimalist:minimal minimalism:minimal oil acrylic gouache impasto ink pencil charcoal crayon lineart anime ' +
     'manga chibi pixel voxel poly isometric render claymation origami papercut mosaic graffiti ukiyo woodblock ' +
     'engraving etching lithograph abstract vaporwave synthwave cyberpunk steampunk dieselpunk gothic noir neon ' +
-    'retro vintage analog liminal map icon logo sticker emoji sprite blueprint diagram tarot dnd:tabletop dd:tabletop rpg:tabletop ' +
-    'tabletop:tabletop lowkey highkey interior:interior inside:interior indoor:interior indoors:interior'
+    'retro vintage analog liminal map icon logo sticker emoji sprite blueprint diagram tarot dnd:tabletop ' +
+    'dd:tabletop rpg:tabletop tabletop:tabletop lowkey highkey interior:interior inside:interior indoor:interior ' +
+    'indoors:interior'
   )
     .split(' ')
     .map((entry) => {
