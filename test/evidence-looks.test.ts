@@ -81,6 +81,8 @@ const catalog = [
     category: 'background',
     tags: ['sky', 'background'],
   }),
+  makeAdapter({ id: 'civitai:29', name: 'On Fire', category: 'style', triggerWords: ['on fire'] }),
+  makeAdapter({ id: 'civitai:30', name: '古风LoRA | Chinese Style LoRA', category: 'style', tags: ['chinese'] }),
 ];
 
 const candidates: Candidate[] = catalog.map((adapter, rank) => ({ adapter, score: 1 / (rank + 1), rank }));
@@ -143,6 +145,12 @@ describe('half of a name', () => {
   it('takes no style for the other half of its name', () => {
     expect(picks('a dog playing in the park')).not.toContain('civitai:5');
     expect(picks('a glass of orange juice on a table')).not.toContain('civitai:7');
+  });
+
+  it('restyles a whole image for a one-word name only when the task is about it or asks for that look', () => {
+    expect(picks('a rusty fire hydrant surrounded by dirt')).not.toContain('civitai:29');
+    expect(picks('fire')).toContain('civitai:29');
+    expect(picks('a pagoda by a lake, chinese painting')).toContain('civitai:30');
   });
 
   it('takes a style named after the thing when that thing is all the prompt asks for', () => {

@@ -85,3 +85,11 @@ export const NAMED_LOOKS: ReadonlyMap<string, string> = new Map(
       return [singular(word), look] as const;
     }),
 );
+
+/** Where or when a look comes from: "Chinese Style", "BaroqueAI", "Underwater" restyle a picture that asks for them. */
+export const LOOK_ORIGINS: ReadonlySet<string> = new Set(
+  (
+    'chinese japanese korean indian egyptian greek roman persian arabic nordic celtic aztec mayan african medieval ' +
+    'baroque renaissance rococo victorian edwardian gothic futuristic underwater'
+  ).split(' '),
+);

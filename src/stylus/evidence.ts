@@ -8,6 +8,7 @@ import {
   COLOUR_WORDS,
   FILE_WORDS,
   FRAMING_WORDS,
+  LOOK_ORIGINS,
   LOOK_WORDS,
   NAMED_LOOKS,
 } from './evidence-words.js';
@@ -396,7 +397,14 @@ export function evidenceFor(
     }
     const word = phrase.words[0] ?? '';
     if (!isDistinctive(word, rarity)) continue;
-    if (phrase.kind === 'name' && (profile.nameWords.length === 1 || profile.labelledName === word)) {
+    // A style named by one word restyles the whole image: only for what the task is about, a look, or a whole prompt
+    // ("On Fire" is no fire hydrant, "MetalAI" no metal chair; "Chinese Style" still for a Chinese painting).
+    const restylesForWord = adapter.category !== 'style' || soleTask || related(word, head) || asksForLookBy(word);
+    if (
+      phrase.kind === 'name' &&
+      (profile.nameWords.length === 1 || profile.labelledName === word) &&
+      restylesForWord
+    ) {
       consider(STRONG, `matches its name ${quoted}`);
       continue;
     }
@@ -490,6 +498,11 @@ function joinedWith(nameWord: string, word: string): boolean {
   const endsIn = (longer: string, shorter: string) =>
     shorter.length >= 3 && longer.length - shorter.length >= 3 && longer.endsWith(shorter);
   return endsIn(word, nameWord) || (endsIn(nameWord, word) && !isDictionaryWord(nameWord));
+}
+
+/** A word that asks for a look: a medium, a genre, a format, or where or when a look comes from ("chinese"). */
+function asksForLookBy(word: string): boolean {
+  return LOOK_WORDS.has(word) || NAMED_LOOKS.has(word) || LOOK_ORIGINS.has(word);
 }
 
 function isDistinctive(word: string, rarity: WordRarity): boolean {
