@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { composeTasks } from '../src/stylus/composer.js';
 import { composeOffline } from '../src/stylus/offline-composer.js';
-import type { Candidate } from '../src/stylus/types.js';
-import { makeAdapter } from './support/adapters.js';
+import { asCandidates, makeAdapter } from './support/adapters.js';
 
 const catalog = [
   makeAdapter({ id: 'hf:t/pixel', name: 'Pixel Art XL', category: 'style', tags: ['pixel art', 'retro'] }),
@@ -28,7 +27,7 @@ const catalog = [
   makeAdapter({ id: 'hf:t/fox', name: 'Red Fox', category: 'animal', tags: ['fox', 'red fox'] }),
   makeAdapter({ id: 'hf:t/miku', name: 'Hatsune Miku', category: 'character', tags: ['vocaloid', 'girl'] }),
 ];
-const candidates: Candidate[] = catalog.map((adapter, rank) => ({ adapter, score: 1 / (rank + 1), rank }));
+const candidates = asCandidates(catalog);
 const PROMPT = 'a corgi astronaut floating in space, ukiyo-e woodblock print style';
 
 describe('offline composer', () => {

@@ -4,7 +4,7 @@ import { composeTasks } from '../src/stylus/composer.js';
 import { buildComposerRequest, COMPOSER_RESPONSE_SCHEMA } from '../src/stylus/llm-composer.js';
 import { countChatTokens } from '../src/stylus/tokens.js';
 import type { Candidate } from '../src/stylus/types.js';
-import { makeAdapter } from './support/adapters.js';
+import { asCandidates, makeAdapter } from './support/adapters.js';
 import { OpenAiStub } from './support/openai-stub.js';
 
 const PROMPT = 'a corgi astronaut floating in space, ukiyo-e woodblock print style';
@@ -19,7 +19,7 @@ const catalog = [
   makeAdapter({ id: 'hf:a/stars', name: 'Starfield', category: 'background', tags: ['stars'] }),
   makeAdapter({ id: 'hf:a/miku', name: 'Hatsune Miku', category: 'character', triggerWords: ['hatsune miku'] }),
 ];
-const candidates: Candidate[] = catalog.map((adapter, rank) => ({ adapter, score: 1 / (rank + 1), rank }));
+const candidates = asCandidates(catalog);
 const alias = (id: string) => catalog.findIndex((adapter) => adapter.id === id) + 1;
 
 let stub: OpenAiStub;
@@ -169,7 +169,7 @@ describe('composeTasks with an LLM', () => {
         makeAdapter({ id: `hf:g/${index}`, name: `${name} / Gundam 00`, category: 'character', tags: ['gundam'] }),
       ),
     ];
-    const all: Candidate[] = [...catalog, ...extra].map((adapter, rank) => ({ adapter, score: 1 / (rank + 1), rank }));
+    const all = asCandidates([...catalog, ...extra]);
     const aliasOf = (id: string) => all.findIndex((candidate) => candidate.adapter.id === id) + 1;
     stub.queueChat(
       reply([

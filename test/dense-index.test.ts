@@ -31,6 +31,14 @@ function dataset(size: number, seed: number): { row: DenseRow; vector: Float32Ar
   }));
 }
 
+/** A dataset whose rows all fall in one part of the index: one base family, safe. */
+function onePart(size: number, seed: number, baseFamily: 'sd1' | 'sdxl'): { row: DenseRow; vector: Float32Array }[] {
+  return dataset(size, seed).map(({ row, vector }) => ({
+    row: { ...row, baseFamily, nsfw: false, realPerson: false },
+    vector,
+  }));
+}
+
 const FILTERS: AdapterFilter[] = [
   {},
   { allowNsfw: true, allowRealPerson: true },
@@ -89,10 +97,7 @@ describe('dense index', () => {
   });
 
   it('stays equal to the plain scan across blocks of rows, as one part grows and shrinks', () => {
-    const rows = dataset(9500, 7).map(({ row, vector }) => ({
-      row: { ...row, baseFamily: 'sd1' as const, nsfw: false, realPerson: false },
-      vector,
-    }));
+    const rows = onePart(9500, 7, 'sd1');
     const index = new DenseIndex(DIMS, 'exact');
     for (const { row, vector } of rows) index.set(row, vector);
     const random = seededRandom(8);
@@ -115,10 +120,7 @@ describe('dense index', () => {
 
   it("the int8 first pass answers clustered vectors, and its top 150 is the plain scan's, ties included", async () => {
     // One part of 6000 rows; every fifth vector repeats the one before it under another id, so scores tie.
-    const rows = dataset(6000, 9).map(({ row, vector }) => ({
-      row: { ...row, baseFamily: 'sdxl' as const, nsfw: false, realPerson: false },
-      vector,
-    }));
+    const rows = onePart(6000, 9, 'sdxl');
     for (let position = 5; position < rows.length; position += 5) {
       (rows[position] as { vector: Float32Array }).vector = (rows[position - 1] as { vector: Float32Array }).vector;
     }
@@ -165,10 +167,7 @@ describe('dense index', () => {
   });
 
   it('stays equal to the plain scan when new rows fall outside the int8 range the copy was built with', async () => {
-    const rows = dataset(5000, 14).map(({ row, vector }) => ({
-      row: { ...row, baseFamily: 'sd1' as const, nsfw: false, realPerson: false },
-      vector,
-    }));
+    const rows = onePart(5000, 14, 'sd1');
     const index = new DenseIndex(DIMS, 'exact');
     for (const { row, vector } of rows) index.set(row, vector);
     const random = seededRandom(15);
@@ -204,10 +203,7 @@ describe('dense index', () => {
   });
 
   it('answers from the f32 vectors while the int8 copy is built between searches, then from the copy', async () => {
-    const rows = dataset(6000, 18).map(({ row, vector }) => ({
-      row: { ...row, baseFamily: 'sdxl' as const, nsfw: false, realPerson: false },
-      vector,
-    }));
+    const rows = onePart(6000, 18, 'sdxl');
     const index = new DenseIndex(DIMS, 'exact');
     for (const { row, vector } of rows) index.set(row, vector);
     const random = seededRandom(19);
@@ -229,10 +225,7 @@ describe('dense index', () => {
 
   it('an int8 copy built over several turns takes the rows added, replaced and removed meanwhile', async () => {
     // One part of 20K rows: several turns' worth of building at this size.
-    const rows: { row: DenseRow; vector: Float32Array }[] = dataset(20_000, 20).map(({ row, vector }) => ({
-      row: { ...row, baseFamily: 'sd1' as const, nsfw: false, realPerson: false },
-      vector,
-    }));
+    const rows: { row: DenseRow; vector: Float32Array }[] = onePart(20_000, 20, 'sd1');
     const index = new DenseIndex(DIMS, 'exact');
     for (const { row, vector } of rows) index.set(row, vector);
     const random = seededRandom(21);

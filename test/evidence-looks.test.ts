@@ -2,9 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { singular } from '../src/catalog/classify/words.js';
 import { enforceCaps } from '../src/stylus/caps.js';
 import { franchiseNames } from '../src/stylus/character-names.js';
-import { composeOffline } from '../src/stylus/offline-composer.js';
-import type { Candidate } from '../src/stylus/types.js';
-import { makeAdapter } from './support/adapters.js';
+import { asCandidates, makeAdapter, offlinePicks } from './support/adapters.js';
 
 /**
  * Picks a member would not accept on a real catalog, each seen on the Civitai dump: an adapter whose name asks for
@@ -85,11 +83,8 @@ const catalog = [
   makeAdapter({ id: 'civitai:30', name: '古风LoRA | Chinese Style LoRA', category: 'style', tags: ['chinese'] }),
 ];
 
-const candidates: Candidate[] = catalog.map((adapter, rank) => ({ adapter, score: 1 / (rank + 1), rank }));
-
-function picks(prompt: string): string[] {
-  return composeOffline(prompt, candidates).flatMap((task) => task.adapters.map((adapter) => adapter.adapterId));
-}
+const candidates = asCandidates(catalog);
+const picks = (prompt: string) => offlinePicks(prompt, candidates);
 
 describe('a look or a format the prompt does not ask for', () => {
   it('keeps a photo a photo, without neon nobody asked for', () => {

@@ -1,9 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { splitWords } from '../src/catalog/classify/words.js';
 import { splitCompound } from '../src/stylus/dictionary.js';
-import { composeOffline } from '../src/stylus/offline-composer.js';
-import type { Candidate } from '../src/stylus/types.js';
-import { makeAdapter } from './support/adapters.js';
+import { asCandidates, makeAdapter, offlinePicks } from './support/adapters.js';
 
 /**
  * How the composer reads adapter names as Civitai writes them (names from the 2023-07 dump): two scripts run
@@ -61,11 +59,8 @@ const catalog = [
   makeAdapter({ id: 'civitai:15', name: 'Gongbi(flower)工笔（花）-T', category: 'style', tags: ['flower'] }),
   makeAdapter({ id: 'civitai:16', name: 'pin-up（Gil Elvgren）', category: 'style', tags: ['pin-up'] }),
 ];
-const candidates: Candidate[] = catalog.map((adapter, rank) => ({ adapter, score: 1 / (rank + 1), rank }));
-
-function picks(prompt: string): string[] {
-  return composeOffline(prompt, candidates).flatMap((task) => task.adapters.map((adapter) => adapter.adapterId));
-}
+const candidates = asCandidates(catalog);
+const picks = (prompt: string) => offlinePicks(prompt, candidates);
 
 describe('words of Civitai names', () => {
   it('splits Latin words written against Han or kana', () => {

@@ -34,6 +34,18 @@ const ids = (hits: readonly ScoredId[]) => hits.map((hit) => hit.id);
 /** Ids in a stable order, for hits that tie on score. */
 const idSet = (hits: readonly ScoredId[]) => ids(hits).sort();
 
+/** The real store, counting its catch-ups and recording what each timer slice answered (true: more remained). */
+class CountingStore extends SqliteAdapterStore {
+  catchUps = 0;
+  readonly slices: boolean[] = [];
+  protected override catchUp(limit?: number): boolean {
+    this.catchUps++;
+    const more = super.catchUp(limit);
+    if (limit !== undefined) this.slices.push(more);
+    return more;
+  }
+}
+
 describe('SQLite store: catalog changes reach a running reader', () => {
   it('keeps a parsed record across another connection embedding it, and drops it when the record changes', async () => {
     await writer.upsert([makeAdapter({ id: 'hf:a/lantern', name: 'paper lantern' })]);
@@ -116,16 +128,7 @@ describe('SQLite store: catalog changes reach a running reader', () => {
   });
 
   it('applies a large backlog on its timer in slices, and a query still sees every change', async () => {
-    /** Records what each timer slice answered: true while more changes remained. */
-    class SlicingStore extends SqliteAdapterStore {
-      readonly slices: boolean[] = [];
-      protected override catchUp(limit?: number): boolean {
-        const more = super.catchUp(limit);
-        if (limit !== undefined) this.slices.push(more);
-        return more;
-      }
-    }
-    const kept = new SlicingStore(file);
+    const kept = new CountingStore(file);
     const errors: unknown[] = [];
     try {
       const lanterns = Array.from({ length: 700 }, (_, index) =>
@@ -207,14 +210,6 @@ describe('SQLite store: catalog changes reach a running reader', () => {
   });
 
   it('holds its background catch-up back while a reply is worked out, and goes on when it is out', async () => {
-    /** Counts the timer's slices. */
-    class CountingStore extends SqliteAdapterStore {
-      slices = 0;
-      protected override catchUp(limit?: number): boolean {
-        if (limit !== undefined) this.slices++;
-        return super.catchUp(limit);
-      }
-    }
     const kept = new CountingStore(file);
     const errors: unknown[] = [];
     const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -230,11 +225,11 @@ describe('SQLite store: catalog changes reach a running reader', () => {
       expect(await found()).toEqual(['hf:a/x']);
 
       const release = kept.deferCatchUp();
-      const before = kept.slices;
+      const before = kept.slices.length;
       await writer.setVectors([{ id: 'hf:a/y', vector: Float32Array.from([1, 0.5, 0]) }], 'm');
       // Time for several ticks of the timer, none of which may apply anything.
       await sleep(60);
-      expect(kept.slices).toBe(before);
+      expect(kept.slices.length).toBe(before);
       expect(await found()).toEqual(['hf:a/x']);
       release();
       for (let waited = 0; (await found()).length < 2 && waited < 5000; waited += 10) await sleep(10);
@@ -254,14 +249,7 @@ describe('SQLite store: catalog changes reach a running reader', () => {
   });
 
   it('applies changes in the background when asked to keep current, and stops when told or closed', async () => {
-    /** Counts catch-ups; only the timer can run them here, as no query is made. */
-    class CountingStore extends SqliteAdapterStore {
-      catchUps = 0;
-      protected override catchUp(limit?: number): boolean {
-        this.catchUps++;
-        return super.catchUp(limit);
-      }
-    }
+    // Only the timer can catch up here, as no query is made.
     const kept = new CountingStore(file);
     const errors: unknown[] = [];
     try {

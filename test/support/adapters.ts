@@ -1,4 +1,6 @@
 import { type Adapter, type AdapterInput, parseAdapter } from '../../src/catalog/adapter.js';
+import { composeOffline } from '../../src/stylus/offline-composer.js';
+import type { Candidate } from '../../src/stylus/types.js';
 
 /** A valid adapter record for tests; override what the test is about. */
 export function makeAdapter(overrides: Partial<AdapterInput> & { id: string }): Adapter {
@@ -11,4 +13,14 @@ export function makeAdapter(overrides: Partial<AdapterInput> & { id: string }): 
     fileName: `${name.replace(/[^\w-]+/g, '_')}.safetensors`,
     ...overrides,
   });
+}
+
+/** Adapters as retrieval candidates, ranked in the order given. */
+export function asCandidates(adapters: readonly Adapter[]): Candidate[] {
+  return adapters.map((adapter, rank) => ({ adapter, score: 1 / (rank + 1), rank }));
+}
+
+/** The ids the offline composer picks for `prompt` from `candidates`, in task order. */
+export function offlinePicks(prompt: string, candidates: readonly Candidate[]): string[] {
+  return composeOffline(prompt, candidates).flatMap((task) => task.adapters.map((adapter) => adapter.adapterId));
 }
