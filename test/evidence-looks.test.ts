@@ -81,6 +81,7 @@ const catalog = [
   }),
   makeAdapter({ id: 'civitai:29', name: 'On Fire', category: 'style', triggerWords: ['on fire'] }),
   makeAdapter({ id: 'civitai:30', name: '古风LoRA | Chinese Style LoRA', category: 'style', tags: ['chinese'] }),
+  makeAdapter({ id: 'civitai:31', name: 'Gongbi(flower)工笔（花）-T', category: 'background', tags: ['flower'] }),
 ];
 
 const candidates = asCandidates(catalog);
@@ -122,6 +123,9 @@ describe('a look or a format the prompt does not ask for', () => {
     expect(picks('an F1 race car')).not.toContain('civitai:26');
     expect(picks('a red Mazda RX-7 car')).toContain('civitai:26');
     expect(picks('a tarot card of the moon')).not.toContain('civitai:27');
+    // Gongbi is a technique of Chinese painting, not a flower.
+    expect(picks('a pokemon in a field of flowers')).not.toContain('civitai:31');
+    expect(picks('flowers in gongbi style')).toContain('civitai:31');
     expect(picks('a 90s trading card')).toContain('civitai:27');
   });
 

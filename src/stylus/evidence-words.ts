@@ -73,9 +73,9 @@ export const NAMED_LOOKS: ReadonlyMap<string, string> = new Map(
     'comic:comic impressionist:impressionism impressionism:impressionism expressionist:expressionism ' +
     'expressionism:expressionism surreal:surreal surrealism:surreal surrealist:surreal cubism:cubism cubist:cubism ' +
     'minimalist:minimal minimalism:minimal oil acrylic gouache impasto ink pencil charcoal crayon lineart anime ' +
-    'manga chibi pixel voxel poly isometric render claymation origami papercut mosaic graffiti ukiyo woodblock ' +
-    'engraving etching lithograph abstract vaporwave synthwave cyberpunk steampunk dieselpunk gothic noir neon ' +
-    'retro vintage analog liminal map icon logo sticker emoji sprite blueprint diagram tarot dnd:tabletop ' +
+    'manga chibi pixel voxel poly isometric render claymation origami papercut mosaic graffiti ukiyo gongbi ' +
+    'woodblock engraving etching lithograph abstract vaporwave synthwave cyberpunk steampunk dieselpunk gothic noir ' +
+    'neon retro vintage analog liminal map icon logo sticker emoji sprite blueprint diagram tarot dnd:tabletop ' +
     'dd:tabletop rpg:tabletop tabletop:tabletop lowkey highkey interior:interior inside:interior indoor:interior ' +
     'indoors:interior'
   )
