@@ -38,6 +38,10 @@ describe('segmentPrompt', () => {
     ['a cream colored labradoodle next to a cat and a dog', ['cream colored labradoodle', 'cat', 'dog']],
     // After a number, an -ing word describes too: "two running dogs", "a 90s trading card".
     ['two running dogs and a 90s trading card', ['running dogs', '90s trading card']],
+    // What a thing lacks is part of it, not a thing to draw.
+    ['a city intersection without cars', ['city intersection without cars']],
+    ['a car with no windows', ['car with no windows']],
+    ['a horse without a rider galloping on a beach', ['horse without a rider', 'galloping on a beach']],
   ])('%s', (prompt, expected) => {
     expect(segmentPrompt(prompt)).toEqual(expected);
   });
@@ -64,6 +68,8 @@ describe('segmentTasks', () => {
       { subject: 'sign', task: 'sign' },
       { subject: '', task: 'says Peace' },
     ]);
+    // No adapter should draw what the prompt says is absent: "cars" is no subject.
+    expect(segmentTasks('a street without cars')).toEqual([{ subject: 'street', task: 'street without cars' }]);
     expect(segmentTasks("a photo of san francisco's golden gate bridge")).toEqual([
       { subject: "san francisco's golden gate bridge", task: 'photo of san francisco golden gate bridge' },
     ]);

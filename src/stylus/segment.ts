@@ -299,6 +299,22 @@ function isFunctionWord(word: Word): boolean {
   return FUNCTION_TAGS.some((tag) => tags.has(tag));
 }
 
+/** Words that say a thing is absent: "a street without cars", "a car with no windows". */
+const NEGATIONS = new Set(['without', 'no']);
+
+/** The "without" or "no" before a phrase, past its determiners ("without any boats", "without its peel"). */
+function negationBefore(phrase: readonly Word[], words: readonly Word[]): Word | undefined {
+  const first = phrase[0];
+  if (!first || first.quote !== undefined) return undefined;
+  for (let index = first.index - 1; index >= 0; index--) {
+    const word = words[index] as Word;
+    if (CLAUSE_END.test(word.post)) return undefined;
+    if (NEGATIONS.has(word.lower)) return word;
+    if (!word.tags.has('Determiner') && !POSSESSIVE_PRONOUNS.has(word.lower) && !isCardinal(word)) return undefined;
+  }
+  return undefined;
+}
+
 interface Task {
   words: Word[];
   /** Content words of the prompt outside every phrase that belong to this one. */
@@ -332,7 +348,12 @@ function taskFor(phrase: Word[], tasks: Task[]): number {
  * no "of" phrase or quotation says where the thing before it is ("a whale in the background"). Without a phrase in
  * the clause, the nearest phrase of the prompt.
  */
-function taskOfWord(word: Word, words: readonly Word[], owner: ReadonlyMap<number, number>): number | undefined {
+function taskOfWord(
+  word: Word,
+  words: readonly Word[],
+  owner: ReadonlyMap<number, number>,
+  belongsBefore = false,
+): number | undefined {
   const clauseEnds = (index: number) => CLAUSE_END.test(words[index]?.post ?? '');
   let next: number | undefined;
   for (let index = word.index; index < words.length - 1 && !clauseEnds(index) && next === undefined; index++)
@@ -342,7 +363,7 @@ function taskOfWord(word: Word, words: readonly Word[], owner: ReadonlyMap<numbe
     previous = owner.get(index);
   const after = words[word.index + 1];
   const framesPrevious = FRAMING_WORDS.has(word.lower) && after?.lower !== 'of' && after?.quote === undefined;
-  const inClause = framesPrevious ? (previous ?? next) : (next ?? previous);
+  const inClause = framesPrevious || belongsBefore ? (previous ?? next) : (next ?? previous);
   if (inClause !== undefined) return inClause;
   let nearest: number | undefined;
   let distance = Number.POSITIVE_INFINITY;
@@ -398,8 +419,14 @@ export function segmentTasks(prompt: string): Segment[] {
   const words = wordsOf(prompt);
   const tasks: Task[] = [];
   const owner = new Map<number, number>();
+  const absent = new Set<number>();
   for (const phrase of nounPhrases(words)) {
     if (contentTokens(textOf(phrase)).size === 0) continue;
+    const negation = negationBefore(phrase, words);
+    if (negation) {
+      for (const word of [negation, ...phrase]) absent.add(word.index);
+      continue;
+    }
     const task = taskFor(phrase, tasks);
     for (const word of phrase) owner.set(word.index, task);
   }
@@ -409,8 +436,10 @@ export function segmentTasks(prompt: string): Segment[] {
     return contentTokens(whole).size > 0 ? [{ subject: whole, task: whole }] : [];
   }
   for (const word of words) {
-    if (owner.has(word.index) || isFunctionWord(word)) continue;
-    const task = taskOfWord(word, words, owner);
+    const lacked = absent.has(word.index);
+    if (owner.has(word.index) || (isFunctionWord(word) && !lacked)) continue;
+    // What a thing lacks is part of it, never a task of its own: "a street without cars" wants no car adapter.
+    const task = taskOfWord(word, words, owner, lacked);
     if (task !== undefined) tasks[task]?.joined.push(word);
   }
   return tasks.map((task) => ({
