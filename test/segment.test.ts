@@ -38,6 +38,10 @@ describe('segmentPrompt', () => {
     ['a cream colored labradoodle next to a cat and a dog', ['cream colored labradoodle', 'cat', 'dog']],
     // After a number, an -ing word describes too: "two running dogs", "a 90s trading card".
     ['two running dogs and a 90s trading card', ['running dogs', '90s trading card']],
+    // A stopword tagged as an adjective ends no phrase ("in" of "in front of"); inside a name it stays.
+    ['a Ferrari Testarossa in front of the Kremlin', ['Ferrari Testarossa', 'Kremlin']],
+    ['a long wooden bench in front of a brick wall', ['long wooden bench', 'brick wall']],
+    ['the city of London on Mars', ['city of London', 'Mars']],
     // What a thing lacks is part of it, not a thing to draw.
     ['a city intersection without cars', ['city intersection without cars']],
     ['a car with no windows', ['car with no windows']],

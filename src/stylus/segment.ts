@@ -81,6 +81,11 @@ function isCardinal(word: Word): boolean {
   return word.tags.has('Value') && !/\d/.test(word.text);
 }
 
+/** A word the tagger reads as part of a named place or organisation ("of" of "the city of London"). */
+function isNamePart(word: Word): boolean {
+  return ['ProperNoun', 'Place', 'Organization'].some((tag) => word.tags.has(tag));
+}
+
 const NOUN_TAGS = new Set(['Singular', 'Plural', 'Uncountable', 'Noun']);
 
 /**
@@ -107,6 +112,9 @@ function keeps(
   const { tags, lower } = word;
   const { lexicon } = loadTagger();
   if (LINK_WORDS.has(lower) || MEASURE_WORDS.has(lower)) return false;
+  // A stopword the tagger reads as an adjective or a noun ("in" of "in front of", "of" of "the right of a car") names
+  // nothing, unless it is inside a name ("the city of London", "the Beatles").
+  if (contentTokens(word.text).size === 0 && !(isNamePart(word) && isProperNoun(next))) return false;
   if (tags.has('Pronoun') || POSSESSIVE_PRONOUNS.has(lower)) return false;
   if (tags.has('Determiner') || tags.has('Preposition') || tags.has('Conjunction')) return false;
   // A capitalised word before a name belongs to the name ("Mount Rushmore", tagged as a verb otherwise).
