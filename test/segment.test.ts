@@ -46,6 +46,7 @@ describe('segmentPrompt', () => {
     ['a city intersection without cars', ['city intersection without cars']],
     ['a car with no windows', ['car with no windows']],
     ['a horse without a rider galloping on a beach', ['horse without a rider', 'galloping on a beach']],
+    ['a stone pedestal without a statue of a horse on it', ['stone pedestal without a statue of a horse']],
   ])('%s', (prompt, expected) => {
     expect(segmentPrompt(prompt)).toEqual(expected);
   });

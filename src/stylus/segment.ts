@@ -310,14 +310,19 @@ function isFunctionWord(word: Word): boolean {
 /** Words that say a thing is absent: "a street without cars", "a car with no windows". */
 const NEGATIONS = new Set(['without', 'no']);
 
-/** The "without" or "no" before a phrase, past its determiners ("without any boats", "without its peel"). */
-function negationBefore(phrase: readonly Word[], words: readonly Word[]): Word | undefined {
+/**
+ * The words that make a phrase absent: the "without" or "no" before it, past its determiners ("without any boats",
+ * "without its peel"), or nothing more when it is "of" something absent ("without a statue of a horse"). Undefined
+ * for a phrase that is there.
+ */
+function absenceOf(phrase: readonly Word[], words: readonly Word[], absent: ReadonlySet<number>): Word[] | undefined {
   const first = phrase[0];
   if (!first || first.quote !== undefined) return undefined;
   for (let index = first.index - 1; index >= 0; index--) {
     const word = words[index] as Word;
     if (CLAUSE_END.test(word.post)) return undefined;
-    if (NEGATIONS.has(word.lower)) return word;
+    if (NEGATIONS.has(word.lower)) return [word];
+    if (word.lower === 'of' && absent.has(index - 1)) return [];
     if (!word.tags.has('Determiner') && !POSSESSIVE_PRONOUNS.has(word.lower) && !isCardinal(word)) return undefined;
   }
   return undefined;
@@ -430,9 +435,9 @@ export function segmentTasks(prompt: string): Segment[] {
   const absent = new Set<number>();
   for (const phrase of nounPhrases(words)) {
     if (contentTokens(textOf(phrase)).size === 0) continue;
-    const negation = negationBefore(phrase, words);
-    if (negation) {
-      for (const word of [negation, ...phrase]) absent.add(word.index);
+    const absence = absenceOf(phrase, words, absent);
+    if (absence) {
+      for (const word of [...absence, ...phrase]) absent.add(word.index);
       continue;
     }
     const task = taskFor(phrase, tasks);
