@@ -42,6 +42,9 @@ describe('segmentPrompt', () => {
     ['a Ferrari Testarossa in front of the Kremlin', ['Ferrari Testarossa', 'Kremlin']],
     ['a long wooden bench in front of a brick wall', ['long wooden bench', 'brick wall']],
     ['the city of London on Mars', ['city of London', 'Mars']],
+    // A camera angle is a task of its own: "front" and "three-quarters" say how the picture is taken.
+    ['three-quarters front view of a red 1997 Porsche 911', ['three-quarters front view', 'red 1997 Porsche 911']],
+    ['a side view of a car', ['side view', 'car']],
     // What a thing lacks is part of it, not a thing to draw.
     ['a city intersection without cars', ['city intersection without cars']],
     ['a car with no windows', ['car with no windows']],

@@ -111,6 +111,13 @@ function keeps(
 ): boolean {
   const { tags, lower } = word;
   const { lexicon } = loadTagger();
+  // "a front view", "a side view": a camera angle, not where something is.
+  if (
+    FRAMING_WORDS.has(next?.lower ?? '') &&
+    !CLAUSE_END.test(word.post) &&
+    (LINK_WORDS.has(lower) || tags.has('Fraction'))
+  )
+    return true;
   if (LINK_WORDS.has(lower) || MEASURE_WORDS.has(lower)) return false;
   // A stopword the tagger reads as an adjective or a noun ("in" of "in front of", "of" of "the right of a car") names
   // nothing, unless it is inside a name ("the city of London", "the Beatles").
@@ -253,7 +260,10 @@ function mergeStyleOf(phrases: Word[][]): Word[][] {
 /** Leading counts go ("two black holes" -> "black holes"); a bare count is no task. */
 function trimPhrase(words: Word[]): Word[] {
   let start = 0;
-  while (start < words.length && isCardinal(words[start] as Word)) start += 1;
+  // A fraction names an angle, not a count, before a framing noun: "a three-quarters front view".
+  const framing = FRAMING_WORDS.has(words[words.length - 1]?.lower ?? '');
+  while (start < words.length && isCardinal(words[start] as Word) && !(framing && words[start]?.tags.has('Fraction')))
+    start += 1;
   return words.slice(start);
 }
 
