@@ -29,6 +29,8 @@ describe('segmentPrompt', () => {
     // Quoted text is one task, commas and all, with the word that announces it.
     ["a yellow wall with 'Hello, world.' written on it", ['yellow wall', 'Hello world written']],
     ["the word 'START' written above the word 'SMILING'", ['word START', 'written word SMILING']],
+    // A name for a piece of text announces the quotation, like "the word".
+    ["the saying 'carpe diem' on a white background", ['saying carpe diem', 'white background']],
     // A later, shorter mention of a thing is the same task.
     ['A smiling sloth holding a big book. The sloth is happy.', ['smiling sloth', 'holding a big book', 'happy']],
     ["a close-up of a corgi's head", ['close-up', 'corgi head']],
