@@ -29,6 +29,8 @@ describe('segmentPrompt', () => {
     // Quoted text is one task, commas and all, with the word that announces it.
     ["a yellow wall with 'Hello, world.' written on it", ['yellow wall', 'Hello world written']],
     ["the word 'START' written above the word 'SMILING'", ['word START', 'written word SMILING']],
+    // "visible" says that a thing shows, not a thing to draw.
+    ['The Eiffel Tower. The moon is also visible.', ['Eiffel Tower', 'moon is also visible']],
     // A name for a piece of text announces the quotation, like "the word".
     ["the saying 'carpe diem' on a white background", ['saying carpe diem', 'white background']],
     // A later, shorter mention of a thing is the same task.

@@ -116,6 +116,7 @@ export const FRAMING_WORDS = new Set([
   'shape',
   'word',
   'words',
+  'visible',
   // Names of a piece of text announce the quotation that follows ("the saying 'carpe diem'").
   'saying',
   'phrase',
