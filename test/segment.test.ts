@@ -46,6 +46,8 @@ describe('segmentPrompt', () => {
     ['a Ferrari Testarossa in front of the Kremlin', ['Ferrari Testarossa', 'Kremlin']],
     ['a long wooden bench in front of a brick wall', ['long wooden bench', 'brick wall']],
     ['the city of London on Mars', ['city of London', 'Mars']],
+    // "on top of" is a preposition like "in front of": no "top" of anything.
+    ['a red sphere on top of a yellow box', ['red sphere', 'yellow box']],
     // A camera angle is a task of its own: "front" and "three-quarters" say how the picture is taken.
     ['three-quarters front view of a red 1997 Porsche 911', ['three-quarters front view', 'red 1997 Porsche 911']],
     ['a side view of a car', ['side view', 'car']],
@@ -91,6 +93,7 @@ describe('segmentTasks', () => {
   const FUNCTION_WORDS = new Set([
     'next',
     'front',
+    'top',
     'its',
     'two',
     'three',
@@ -110,6 +113,7 @@ describe('segmentTasks', () => {
     'A donkey is playing tug-of-war against an octopus. The donkey holds the rope in its mouth.',
     'a milk carton pouring milk into a large glass in front of three apples',
     'a cat jumps over a baby gate',
+    'a dragon perched on top of the Great Pyramid',
   ])('puts every content word of "%s" in a task', (prompt) => {
     const covered = new Set(segmentPrompt(prompt).flatMap((task) => [...contentTokens(task)]));
     const lost = [...contentTokens(prompt)].filter((token) => !covered.has(token) && !FUNCTION_WORDS.has(token));

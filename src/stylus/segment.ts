@@ -238,6 +238,11 @@ function wordsOf(prompt: string): Word[] {
       }
     });
   }
+  // "on top of" is a preposition, like "in front of": the top of nothing ("a red sphere on top of a yellow box").
+  words.forEach((word, index) => {
+    if (word.lower === 'top' && words[index - 1]?.lower === 'on' && words[index + 1]?.lower === 'of')
+      word.tags = new Set(['Preposition']);
+  });
   return words;
 }
 
