@@ -89,6 +89,15 @@ describe('offline composer', () => {
     expect(picked('a giraffe eating the bark of a tree')).toEqual([]);
   });
 
+  it('picks nothing for what the prompt says is absent', () => {
+    const cats = makeAdapter({ id: 'hf:t/cats', name: 'Cats', category: 'concept', tags: ['cat', 'cats'] });
+    const bench = makeAdapter({ id: 'hf:t/bench', name: 'Park Bench', category: 'object', tags: ['bench'] });
+    const candidates = [cats, bench].map((adapter, rank) => ({ adapter, score: 1, rank }));
+    const tasks = composeOffline('a bench without any cats on it', candidates);
+    expect(tasks.map((task) => task.task)).toEqual(['bench without any cats']);
+    expect(tasks.flatMap((task) => task.adapters.map((a) => a.adapterId))).toEqual(['hf:t/bench']);
+  });
+
   it('gives quoted text, words to write, no adapter', () => {
     const peace = makeAdapter({ id: 'hf:t/peace', name: 'Peace Sign', category: 'concept', tags: ['peace'] });
     const tasks = composeOffline('a cup with "PEACE" written on it', [{ adapter: peace, score: 1, rank: 0 }]);

@@ -29,6 +29,10 @@ describe('segmentPrompt', () => {
     // Quoted text is one task, commas and all, with the word that announces it.
     ["a yellow wall with 'Hello, world.' written on it", ['yellow wall', 'Hello world written']],
     ["the word 'START' written above the word 'SMILING'", ['word START', 'written word SMILING']],
+    // "visible" says that a thing shows, not a thing to draw.
+    ['The Eiffel Tower. The moon is also visible.', ['Eiffel Tower', 'moon is also visible']],
+    // A name for a piece of text announces the quotation, like "the word".
+    ["the saying 'carpe diem' on a white background", ['saying carpe diem', 'white background']],
     // A later, shorter mention of a thing is the same task.
     ['A smiling sloth holding a big book. The sloth is happy.', ['smiling sloth', 'holding a big book', 'happy']],
     ["a close-up of a corgi's head", ['close-up', 'corgi head']],
@@ -38,6 +42,20 @@ describe('segmentPrompt', () => {
     ['a cream colored labradoodle next to a cat and a dog', ['cream colored labradoodle', 'cat', 'dog']],
     // After a number, an -ing word describes too: "two running dogs", "a 90s trading card".
     ['two running dogs and a 90s trading card', ['running dogs', '90s trading card']],
+    // A stopword tagged as an adjective ends no phrase ("in" of "in front of"); inside a name it stays.
+    ['a Ferrari Testarossa in front of the Kremlin', ['Ferrari Testarossa', 'Kremlin']],
+    ['a long wooden bench in front of a brick wall', ['long wooden bench', 'brick wall']],
+    ['the city of London on Mars', ['city of London', 'Mars']],
+    // "on top of" is a preposition like "in front of": no "top" of anything.
+    ['a red sphere on top of a yellow box', ['red sphere', 'yellow box']],
+    // A camera angle is a task of its own: "front" and "three-quarters" say how the picture is taken.
+    ['three-quarters front view of a red 1997 Porsche 911', ['three-quarters front view', 'red 1997 Porsche 911']],
+    ['a side view of a car', ['side view', 'car']],
+    // What a thing lacks is part of it, not a thing to draw.
+    ['a city intersection without cars', ['city intersection without cars']],
+    ['a car with no windows', ['car with no windows']],
+    ['a horse without a rider galloping on a beach', ['horse without a rider', 'galloping on a beach']],
+    ['a stone pedestal without a statue of a horse on it', ['stone pedestal without a statue of a horse']],
   ])('%s', (prompt, expected) => {
     expect(segmentPrompt(prompt)).toEqual(expected);
   });
@@ -64,6 +82,8 @@ describe('segmentTasks', () => {
       { subject: 'sign', task: 'sign' },
       { subject: '', task: 'says Peace' },
     ]);
+    // No adapter should draw what the prompt says is absent: "cars" is no subject.
+    expect(segmentTasks('a street without cars')).toEqual([{ subject: 'street', task: 'street without cars' }]);
     expect(segmentTasks("a photo of san francisco's golden gate bridge")).toEqual([
       { subject: "san francisco's golden gate bridge", task: 'photo of san francisco golden gate bridge' },
     ]);
@@ -73,6 +93,7 @@ describe('segmentTasks', () => {
   const FUNCTION_WORDS = new Set([
     'next',
     'front',
+    'top',
     'its',
     'two',
     'three',
@@ -92,6 +113,7 @@ describe('segmentTasks', () => {
     'A donkey is playing tug-of-war against an octopus. The donkey holds the rope in its mouth.',
     'a milk carton pouring milk into a large glass in front of three apples',
     'a cat jumps over a baby gate',
+    'a dragon perched on top of the Great Pyramid',
   ])('puts every content word of "%s" in a task', (prompt) => {
     const covered = new Set(segmentPrompt(prompt).flatMap((task) => [...contentTokens(task)]));
     const lost = [...contentTokens(prompt)].filter((token) => !covered.has(token) && !FUNCTION_WORDS.has(token));

@@ -30,11 +30,18 @@ export interface OfflineComposeOptions {
 /** Adapters that draw what someone does (a pose, an action, a concept such as "riding on a"). */
 const DRAWS_ACTIONS = new Set<Adapter['category']>(['pose', 'action', 'concept']);
 
-/** The words a task adds to its noun phrase, or '' when it adds none. */
+/** What the segmenter joins to a thing it lacks ("bench without any cats"): no action, nothing to draw. */
+const ABSENT_PART = /\b(?:without|no)\b.*$/i;
+
+/** The words a task adds to its noun phrase, or '' when it adds none; never what the thing lacks. */
 function actionWords(task: string, subject: string): string {
   const at = task.toLowerCase().indexOf(subject.toLowerCase());
   if (!subject || at < 0) return '';
-  return `${task.slice(0, at)} ${task.slice(at + subject.length)}`.trim();
+  const around = [task.slice(0, at), task.slice(at + subject.length)];
+  return around
+    .map((part) => part.replace(ABSENT_PART, ''))
+    .join(' ')
+    .trim();
 }
 
 export function composeOffline(

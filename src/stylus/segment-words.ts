@@ -116,6 +116,14 @@ export const FRAMING_WORDS = new Set([
   'shape',
   'word',
   'words',
+  'visible',
+  // Names of a piece of text announce the quotation that follows ("the saying 'carpe diem'").
+  'saying',
+  'phrase',
+  'slogan',
+  'motto',
+  'caption',
+  'quote',
 ]);
 
 export const POSSESSIVE_PRONOUNS = new Set(['its', 'his', 'her', 'their', 'my', 'your', 'our', 'whose']);

@@ -81,6 +81,11 @@ function isCardinal(word: Word): boolean {
   return word.tags.has('Value') && !/\d/.test(word.text);
 }
 
+/** A word the tagger reads as part of a named place or organisation ("of" of "the city of London"). */
+function isNamePart(word: Word): boolean {
+  return ['ProperNoun', 'Place', 'Organization'].some((tag) => word.tags.has(tag));
+}
+
 const NOUN_TAGS = new Set(['Singular', 'Plural', 'Uncountable', 'Noun']);
 
 /**
@@ -106,7 +111,17 @@ function keeps(
 ): boolean {
   const { tags, lower } = word;
   const { lexicon } = loadTagger();
+  // "a front view", "a side view": a camera angle, not where something is.
+  if (
+    FRAMING_WORDS.has(next?.lower ?? '') &&
+    !CLAUSE_END.test(word.post) &&
+    (LINK_WORDS.has(lower) || tags.has('Fraction'))
+  )
+    return true;
   if (LINK_WORDS.has(lower) || MEASURE_WORDS.has(lower)) return false;
+  // A stopword the tagger reads as an adjective or a noun ("in" of "in front of", "of" of "the right of a car") names
+  // nothing, unless it is inside a name ("the city of London", "the Beatles").
+  if (contentTokens(word.text).size === 0 && !(isNamePart(word) && isProperNoun(next))) return false;
   if (tags.has('Pronoun') || POSSESSIVE_PRONOUNS.has(lower)) return false;
   if (tags.has('Determiner') || tags.has('Preposition') || tags.has('Conjunction')) return false;
   // A capitalised word before a name belongs to the name ("Mount Rushmore", tagged as a verb otherwise).
@@ -223,6 +238,11 @@ function wordsOf(prompt: string): Word[] {
       }
     });
   }
+  // "on top of" is a preposition, like "in front of": the top of nothing ("a red sphere on top of a yellow box").
+  words.forEach((word, index) => {
+    if (word.lower === 'top' && words[index - 1]?.lower === 'on' && words[index + 1]?.lower === 'of')
+      word.tags = new Set(['Preposition']);
+  });
   return words;
 }
 
@@ -245,7 +265,10 @@ function mergeStyleOf(phrases: Word[][]): Word[][] {
 /** Leading counts go ("two black holes" -> "black holes"); a bare count is no task. */
 function trimPhrase(words: Word[]): Word[] {
   let start = 0;
-  while (start < words.length && isCardinal(words[start] as Word)) start += 1;
+  // A fraction names an angle, not a count, before a framing noun: "a three-quarters front view".
+  const framing = FRAMING_WORDS.has(words[words.length - 1]?.lower ?? '');
+  while (start < words.length && isCardinal(words[start] as Word) && !(framing && words[start]?.tags.has('Fraction')))
+    start += 1;
   return words.slice(start);
 }
 
@@ -299,6 +322,27 @@ function isFunctionWord(word: Word): boolean {
   return FUNCTION_TAGS.some((tag) => tags.has(tag));
 }
 
+/** Words that say a thing is absent: "a street without cars", "a car with no windows". */
+const NEGATIONS = new Set(['without', 'no']);
+
+/**
+ * The words that make a phrase absent: the "without" or "no" before it, past its determiners ("without any boats",
+ * "without its peel"), or nothing more when it is "of" something absent ("without a statue of a horse"). Undefined
+ * for a phrase that is there.
+ */
+function absenceOf(phrase: readonly Word[], words: readonly Word[], absent: ReadonlySet<number>): Word[] | undefined {
+  const first = phrase[0];
+  if (!first || first.quote !== undefined) return undefined;
+  for (let index = first.index - 1; index >= 0; index--) {
+    const word = words[index] as Word;
+    if (CLAUSE_END.test(word.post)) return undefined;
+    if (NEGATIONS.has(word.lower)) return [word];
+    if (word.lower === 'of' && absent.has(index - 1)) return [];
+    if (!word.tags.has('Determiner') && !POSSESSIVE_PRONOUNS.has(word.lower) && !isCardinal(word)) return undefined;
+  }
+  return undefined;
+}
+
 interface Task {
   words: Word[];
   /** Content words of the prompt outside every phrase that belong to this one. */
@@ -332,7 +376,12 @@ function taskFor(phrase: Word[], tasks: Task[]): number {
  * no "of" phrase or quotation says where the thing before it is ("a whale in the background"). Without a phrase in
  * the clause, the nearest phrase of the prompt.
  */
-function taskOfWord(word: Word, words: readonly Word[], owner: ReadonlyMap<number, number>): number | undefined {
+function taskOfWord(
+  word: Word,
+  words: readonly Word[],
+  owner: ReadonlyMap<number, number>,
+  belongsBefore = false,
+): number | undefined {
   const clauseEnds = (index: number) => CLAUSE_END.test(words[index]?.post ?? '');
   let next: number | undefined;
   for (let index = word.index; index < words.length - 1 && !clauseEnds(index) && next === undefined; index++)
@@ -342,7 +391,7 @@ function taskOfWord(word: Word, words: readonly Word[], owner: ReadonlyMap<numbe
     previous = owner.get(index);
   const after = words[word.index + 1];
   const framesPrevious = FRAMING_WORDS.has(word.lower) && after?.lower !== 'of' && after?.quote === undefined;
-  const inClause = framesPrevious ? (previous ?? next) : (next ?? previous);
+  const inClause = framesPrevious || belongsBefore ? (previous ?? next) : (next ?? previous);
   if (inClause !== undefined) return inClause;
   let nearest: number | undefined;
   let distance = Number.POSITIVE_INFINITY;
@@ -398,8 +447,14 @@ export function segmentTasks(prompt: string): Segment[] {
   const words = wordsOf(prompt);
   const tasks: Task[] = [];
   const owner = new Map<number, number>();
+  const absent = new Set<number>();
   for (const phrase of nounPhrases(words)) {
     if (contentTokens(textOf(phrase)).size === 0) continue;
+    const absence = absenceOf(phrase, words, absent);
+    if (absence) {
+      for (const word of [...absence, ...phrase]) absent.add(word.index);
+      continue;
+    }
     const task = taskFor(phrase, tasks);
     for (const word of phrase) owner.set(word.index, task);
   }
@@ -409,8 +464,10 @@ export function segmentTasks(prompt: string): Segment[] {
     return contentTokens(whole).size > 0 ? [{ subject: whole, task: whole }] : [];
   }
   for (const word of words) {
-    if (owner.has(word.index) || isFunctionWord(word)) continue;
-    const task = taskOfWord(word, words, owner);
+    const lacked = absent.has(word.index);
+    if (owner.has(word.index) || (isFunctionWord(word) && !lacked)) continue;
+    // What a thing lacks is part of it, never a task of its own: "a street without cars" wants no car adapter.
+    const task = taskOfWord(word, words, owner, lacked);
     if (task !== undefined) tasks[task]?.joined.push(word);
   }
   return tasks.map((task) => ({
