@@ -4,11 +4,20 @@ import { asCandidates, makeAdapter, offlinePicks } from './support/adapters.js';
 
 /**
  * One word written in another form is still that word for a member: a plural no ending rule reads ("children" of a
- * child's drawing). Names and tags are written after real dump items.
+ * child's drawing), a thing named with where it is seen from ("train interior" is a train). Names and tags are written after real dump items.
  */
 const catalog = [
   makeAdapter({ id: 'civitai:7267', name: "Children's Drawing LoRa", category: 'style', tags: ['anime', 'style'] }),
   makeAdapter({ id: 'civitai:2', name: 'Autumn Leaf', category: 'object', tags: ['leaf', 'autumn'] }),
+  makeAdapter({
+    id: 'civitai:74932',
+    name: 'JR East 205 series / train interior',
+    category: 'background',
+    tags: ['photorealistic', 'scenery', 'japan', 'background'],
+    triggerWords: ['JNR205'],
+  }),
+  makeAdapter({ id: 'civitai:96958', name: '报纸风格背景/Newspaper Background', category: 'background' }),
+  makeAdapter({ id: 'civitai:94526', name: '撮影スタジオ / photo studio', category: 'background' }),
 ];
 
 const candidates = asCandidates(catalog);
@@ -31,5 +40,19 @@ describe('irregular plurals', () => {
 
   it('gives a leaf to leaves', () => {
     expect(picks('autumn leaves')).toContain('civitai:2');
+  });
+});
+
+describe('a part of a name that says a thing and where it is seen from', () => {
+  it('gives a train interior to the inside of a train, and not to a train seen from outside', () => {
+    expect(picks('A photograph of the inside of a subway train. There are frogs sitting on the seats.')).toContain(
+      'civitai:74932',
+    );
+    expect(picks('a train crossing a bridge')).not.toContain('civitai:74932');
+  });
+
+  it('takes a backdrop or a photo studio for no thing of the prompt', () => {
+    expect(picks('a cat reading a newspaper')).not.toContain('civitai:96958');
+    expect(picks('a bird speaking into a microphone in a recording studio')).not.toContain('civitai:94526');
   });
 });

@@ -412,10 +412,11 @@ export function evidenceFor(
     if (
       phrase.kind === 'name' &&
       depictsThings &&
-      profile.nameSegments.some((segment) => segment.length === 1 && segment[0] === word) &&
+      profile.nameSegments.some((segment) => saysOnly(segment, word)) &&
       !KIND_LABELS.has(word)
     ) {
-      // A part of the name on its own says what it draws: "Diffusion Marble (Swords)".
+      // A part of the name on its own says what it draws: "Diffusion Marble (Swords)", "JR East 205 series / train
+      // interior" (where it is shown is no other thing).
       consider(WEAK, `its name "${adapter.name.slice(0, 60)}" says ${quoted}`);
       continue;
     }
@@ -498,6 +499,18 @@ function joinedWith(nameWord: string, word: string): boolean {
   const endsIn = (longer: string, shorter: string) =>
     shorter.length >= 3 && longer.length - shorter.length >= 3 && longer.endsWith(shorter);
   return endsIn(word, nameWord) || (endsIn(nameWord, word) && !isDictionaryWord(nameWord));
+}
+
+/**
+ * Words that say from where a thing is seen, not another thing: "train interior" is a train. Not "background" (a
+ * "Newspaper Background" is a backdrop printed like a newspaper, no newspaper to read), nor "photo" ("photo studio").
+ */
+const VIEW_WORDS = new Set(['interior', 'exterior', 'view']);
+
+/** Whether a part of a name says `word` and nothing else but from where it is seen ("train interior"). */
+function saysOnly(segment: readonly string[], word: string): boolean {
+  const content = segment.filter((part) => !VIEW_WORDS.has(part));
+  return content.length === 1 && content[0] === word;
 }
 
 /** A word that asks for a look: a medium, a genre, a format, or where or when a look comes from ("chinese"). */
