@@ -4,7 +4,7 @@ import { asCandidates, makeAdapter, offlinePicks } from './support/adapters.js';
 
 /**
  * One word written in another form is still that word for a member: a plural no ending rule reads ("children" of a
- * child's drawing), a thing named with where it is seen from ("train interior" is a train). Names and tags are written after real dump items.
+ * child's drawing), a thing named with where it is seen from ("train interior" is a train), or with the kind of adapter it is ("Corner store building" draws a store). Names and tags are written after real dump items.
  */
 const catalog = [
   makeAdapter({ id: 'civitai:7267', name: "Children's Drawing LoRa", category: 'style', tags: ['anime', 'style'] }),
@@ -18,6 +18,13 @@ const catalog = [
   }),
   makeAdapter({ id: 'civitai:96958', name: '报纸风格背景/Newspaper Background', category: 'background' }),
   makeAdapter({ id: 'civitai:94526', name: '撮影スタジオ / photo studio', category: 'background' }),
+  makeAdapter({
+    id: 'civitai:75615',
+    name: 'Corner store building（街头小店）LoRa',
+    category: 'building',
+    tags: ['streets', 'buildings', 'store', 'building', 'building complex'],
+    triggerWords: ['corner store'],
+  }),
 ];
 
 const candidates = asCandidates(catalog);
@@ -54,5 +61,12 @@ describe('a part of a name that says a thing and where it is seen from', () => {
   it('takes a backdrop or a photo studio for no thing of the prompt', () => {
     expect(picks('a cat reading a newspaper')).not.toContain('civitai:96958');
     expect(picks('a bird speaking into a microphone in a recording studio')).not.toContain('civitai:94526');
+  });
+});
+
+describe('a name that ends in the kind of adapter it is', () => {
+  it('reads the thing before the kind: a corner store building is a store', () => {
+    expect(picks("a store front that has the word 'openai' written on it.")).toContain('civitai:75615');
+    expect(picks('a store front')).toContain('civitai:75615');
   });
 });

@@ -72,6 +72,9 @@ export interface AdapterProfile {
 /** Words that label what kind of adapter a name is, not what it draws: "【Costume】Bruce Lee Style Jacket". */
 const KIND_LABELS = new Set(['costume', 'cosplay', 'clothing', 'clothes', 'pose', 'object', 'background', 'scenery']);
 
+/** Name words that say which kind of adapter the thing before them is drawn as ("Corner store building"). */
+const KIND_HEADS = new Set([...KIND_LABELS, 'building', 'scenery', 'landscape']);
+
 /** Prepositions that end a name's head phrase: "Reflections on water", "Ocarina of Time". */
 const HEAD_ENDS_BEFORE = new Set(['on', 'of', 'in', 'with', 'for', 'at', 'from', 'under', 'over']);
 
@@ -200,17 +203,24 @@ function buildProfile(adapter: Adapter): AdapterProfile {
   const segmentHeads = segmentLemmas.flatMap((all) => {
     // What follows a preposition says where or which: "Reflections on water" draws reflections.
     const preposition = all.findIndex((word, index) => index > 0 && HEAD_ENDS_BEFORE.has(word));
-    const last = (preposition > 0 ? all.slice(0, preposition) : all)
-      .filter(
-        (word) =>
-          LATIN_WORD.test(word) &&
-          /^[a-z]{2,}$/.test(word) &&
-          !isStopword(word) &&
-          !FILE_WORDS.has(word) &&
-          !FRAMING_WORDS.has(word),
-      )
-      .at(-1);
-    return last === undefined ? [] : [splitCompound(last)?.at(-1) ?? last];
+    const words = (preposition > 0 ? all.slice(0, preposition) : all).filter(
+      (word) =>
+        LATIN_WORD.test(word) &&
+        /^[a-z]{2,}$/.test(word) &&
+        !isStopword(word) &&
+        !FILE_WORDS.has(word) &&
+        !FRAMING_WORDS.has(word),
+    );
+    const head = words.at(-1);
+    if (head === undefined) return [];
+    const heads = [splitCompound(head)?.at(-1) ?? head];
+    // A kind of adapter after the thing says what the thing is drawn as: "Corner store building" draws a store,
+    // "School Building Scenery" a school.
+    for (let index = words.length - 1; index > 0 && KIND_HEADS.has(words[index] ?? ''); index--) {
+      const before = words[index - 1];
+      if (before !== undefined) heads.push(before);
+    }
+    return heads;
   });
   const looks = looksOfWords(segmentLemmas.flat(), adapter.name);
   const firstWords = (segmentLemmas[0] ?? []).filter((word) => !FILE_WORDS.has(word));
