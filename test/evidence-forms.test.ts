@@ -4,7 +4,7 @@ import { asCandidates, makeAdapter, offlinePicks } from './support/adapters.js';
 
 /**
  * One word written in another form is still that word for a member: a plural no ending rule reads ("children" of a
- * child's drawing), a thing named with where it is seen from ("train interior" is a train), or with the kind of adapter it is ("Corner store building" draws a store). Names and tags are written after real dump items.
+ * child's drawing), a thing named with where it is seen from ("train interior" is a train), or with the kind of adapter it is ("Corner store building" draws a store), or with what it is made of ("Stone Statue" is a statue). Names and tags are written after real dump items.
  */
 const catalog = [
   makeAdapter({ id: 'civitai:7267', name: "Children's Drawing LoRa", category: 'style', tags: ['anime', 'style'] }),
@@ -24,6 +24,26 @@ const catalog = [
     category: 'building',
     tags: ['streets', 'buildings', 'store', 'building', 'building complex'],
     triggerWords: ['corner store'],
+  }),
+  makeAdapter({
+    id: 'civitai:58701',
+    name: 'Stone Statue LoRA',
+    category: 'style',
+    tags: ['photorealistic', 'art', 'style', 'realistic'],
+    triggerWords: ['stone_statue', 'white_statue', 'sand_statue'],
+  }),
+  makeAdapter({
+    id: 'civitai:57788',
+    name: 'Bronze Statue LoRA',
+    category: 'style',
+    tags: ['photorealistic', 'style'],
+    triggerWords: ['bronze_statue', 'in the middle of a square', 'riding a horse'],
+  }),
+  makeAdapter({
+    id: 'civitai:23789',
+    name: '玉器/木雕文玩 wood/jade statue style',
+    category: 'style',
+    triggerWords: ['statue'],
   }),
 ];
 
@@ -68,5 +88,23 @@ describe('a name that ends in the kind of adapter it is', () => {
   it('reads the thing before the kind: a corner store building is a store', () => {
     expect(picks("a store front that has the word 'openai' written on it.")).toContain('civitai:75615');
     expect(picks('a store front')).toContain('civitai:75615');
+  });
+});
+
+describe('a thing named with what it is made of', () => {
+  it('takes a stone statue for a statue that asks for no other material', () => {
+    expect(picks('a portrait of a statue of the Egyptian god Anubis wearing aviator goggles')).toContain(
+      'civitai:58701',
+    );
+    expect(picks('an Egyptian statue in the desert')).toContain('civitai:58701');
+    expect(picks('Portrait of a gecko holding a flag. Marble statue.')).toContain('civitai:58701');
+  });
+
+  it('takes no stone for a statue of another material, and no name of two materials', () => {
+    expect(picks('a cute wooden owl statue holding a large globe')).not.toContain('civitai:58701');
+    const metal = picks('A portrait of a metal statue of a pharaoh wearing steampunk glasses');
+    expect(metal).toContain('civitai:57788');
+    expect(metal).not.toContain('civitai:58701');
+    expect(picks('Greek statue of a man comforting a cat')).not.toContain('civitai:23789');
   });
 });

@@ -339,8 +339,28 @@ export function nameCoverageOf(text: string, adapter: Adapter): number {
 
 /** A name with no Latin word ("JK制服") says nothing a prompt could hold: 0. */
 function coverage({ nameWords }: AdapterProfile, taskSet: ReadonlySet<string>): number {
-  return nameWords.length ? nameWords.filter((word) => covers(taskSet, word)).length / nameWords.length : 0;
+  if (nameWords.length === 0) return 0;
+  const covered = nameWords.filter((word) => covers(taskSet, word)).length;
+  // What a thing is made of is how that thing is drawn, no other thing: "Stone Statue" says all a statue asks for,
+  // unless the task asks for another material ("a wooden owl statue").
+  const head = nameWords[nameWords.length - 1] ?? '';
+  if (covered === nameWords.length - 1 && covers(taskSet, head)) {
+    const material = MATERIALS.get(nameWords.find((word) => !covers(taskSet, word)) ?? '');
+    if (material && ![...taskSet].some((word) => MATERIALS.has(word) && MATERIALS.get(word) !== material)) return 1;
+  }
+  return covered / nameWords.length;
 }
+
+/** What a thing can be made of, each with its kind: marble is a stone, bronze a metal. */
+const MATERIALS: ReadonlyMap<string, string> = new Map(
+  (
+    'stone:stone marble:stone granite:stone concrete:stone wood:wood wooden:wood metal:metal iron:metal steel:metal ' +
+    'bronze:metal copper:metal brass:metal metallic:metal glass:glass crystal:glass ice:ice clay:clay ' +
+    'porcelain:ceramic ceramic:ceramic paper:paper plastic:plastic jade:jade'
+  )
+    .split(' ')
+    .map((entry) => entry.split(':') as [string, string]),
+);
 
 /** The evidence for a character adapter: the task names it. */
 export function characterEvidence(name: string): Evidence {
