@@ -16,6 +16,13 @@ const catalog = [
     tags: ['photorealistic', 'scenery', 'japan', 'background'],
     triggerWords: ['JNR205'],
   }),
+  makeAdapter({
+    id: 'civitai:80505',
+    name: 'Cave interiors',
+    category: 'background',
+    tags: ['cavern', 'background', 'cave'],
+    triggerWords: ['cave interior'],
+  }),
   makeAdapter({ id: 'civitai:96958', name: '报纸风格背景/Newspaper Background', category: 'background' }),
   makeAdapter({ id: 'civitai:94526', name: '撮影スタジオ / photo studio', category: 'background' }),
   makeAdapter({
@@ -76,6 +83,12 @@ describe('a part of a name that says a thing and where it is seen from', () => {
       'civitai:74932',
     );
     expect(picks('a train crossing a bridge')).not.toContain('civitai:74932');
+    expect(picks('people waiting in a train station')).not.toContain('civitai:74932');
+  });
+
+  it('reads "in a cave" as the inside of a cave, and a cave on a mountain as seen from outside', () => {
+    expect(picks('an ornate treasure chest glowing in a dark cave')).toContain('civitai:80505');
+    expect(picks('a cave on a mountain')).not.toContain('civitai:80505');
   });
 
   it('takes a backdrop or a photo studio for no thing of the prompt', () => {

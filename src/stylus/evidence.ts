@@ -63,6 +63,8 @@ export interface AdapterProfile {
    * "PixelArt.Redmond" (not "pin" of "pin-up (Gil Elvgren)", nor "flower" of "Gongbi(flower)").
    */
   labelledName: string | undefined;
+  /** What its name says it shows the inside of ("cave" of "Cave interiors"): see foreignLookIn. */
+  interiorOf: string | undefined;
   /** Model codes its name carries ("ff14", "rx7"): see foreignCodeIn. */
   codes: readonly string[];
   /** An artist whose style a part of the name says it is ("huashi" of "huashiJW Style"), whatever its category. */
@@ -241,6 +243,9 @@ function buildProfile(adapter: Adapter): AdapterProfile {
     looks,
     labelledName,
     codes: codesOf(adapter.name),
+    interiorOf: segmentLemmas
+      .map((words) => words[words.findIndex((word) => NAMED_LOOKS.get(word) === 'interior') - 1])
+      .find((word) => word !== undefined && isContentWord(word)),
     artist: segmentWords
       .filter((_, index) => /\b(art)?style\b/i.test(nameSegments[index] ?? ''))
       .flat()
@@ -271,7 +276,28 @@ const promptLooks = new Memo<string, ReadonlySet<string>>(64);
  */
 export function foreignLookIn(prompt: string, adapter: Adapter): string | undefined {
   const asked = promptLooks.through(prompt, () => new Set(looksOf(prompt)));
-  return profileOf(adapter).looks.find((look) => !asked.has(look));
+  const { looks, interiorOf } = profileOf(adapter);
+  return looks.find(
+    (look) => !asked.has(look) && !(look === 'interior' && interiorOf && placesInside(prompt, interiorOf)),
+  );
+}
+
+/** Words between "in" and the place it names: "in a dark cave". */
+const PLACE_WORDS_BETWEEN = 3;
+
+/**
+ * Whether `prompt` places something in a `place` ("glowing in a dark cave"), where the inside of it is what is seen;
+ * not a place named after it ("in a train station"), nor the place seen from outside ("a train on a bridge").
+ */
+function placesInside(prompt: string, place: string): boolean {
+  const words = lemmas(prompt);
+  return words.some((word, index) => {
+    if (word !== 'in' && word !== 'inside') return false;
+    const at = words.slice(index + 1, index + 2 + PLACE_WORDS_BETWEEN).indexOf(place);
+    if (at < 0) return false;
+    const after = words[index + 2 + at];
+    return after === undefined || isStopword(after);
+  });
 }
 
 /** Task words in singular form, without stopwords. */
