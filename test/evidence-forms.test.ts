@@ -4,7 +4,10 @@ import { asCandidates, makeAdapter, offlinePicks } from './support/adapters.js';
 
 /**
  * One word written in another form is still that word for a member: a plural no ending rule reads ("children" of a
- * child's drawing), a thing named with where it is seen from ("train interior" is a train), or with the kind of adapter it is ("Corner store building" draws a store), or with what it is made of ("Stone Statue" is a statue). Names and tags are written after real dump items.
+ * child's drawing). And a name says its thing with more words that name no other thing: where it is seen from
+ * ("train interior" is a train), the kind of adapter it is ("Corner store building" draws a store), what it is made
+ * of ("Stone Statue" is a statue), where it is ("Reflections on water" are reflections). Names and tags are written
+ * after real dump items.
  */
 const catalog = [
   makeAdapter({ id: 'civitai:7267', name: "Children's Drawing LoRa", category: 'style', tags: ['anime', 'style'] }),
@@ -22,6 +25,13 @@ const catalog = [
     category: 'background',
     tags: ['cavern', 'background', 'cave'],
     triggerWords: ['cave interior'],
+  }),
+  makeAdapter({
+    id: 'civitai:43671',
+    name: 'Reflections on water',
+    category: 'style',
+    tags: ['photorealistic', 'nature', 'photo', 'style', 'landscape'],
+    triggerWords: ['reflections'],
   }),
   makeAdapter({ id: 'civitai:96958', name: '报纸风格背景/Newspaper Background', category: 'background' }),
   makeAdapter({ id: 'civitai:94526', name: '撮影スタジオ / photo studio', category: 'background' }),
@@ -119,5 +129,13 @@ describe('a thing named with what it is made of', () => {
     expect(metal).toContain('civitai:57788');
     expect(metal).not.toContain('civitai:58701');
     expect(picks('Greek statue of a man comforting a cat')).not.toContain('civitai:23789');
+  });
+});
+
+describe('a name that says where its thing is', () => {
+  it('takes a style named for reflections on water for the reflection of a scene, not for the water', () => {
+    expect(picks('a mountain and its reflection in a lake')).toContain('civitai:43671');
+    expect(picks('Snow mountain and tree reflection in the lake')).toContain('civitai:43671');
+    expect(picks('a boat on the water at dusk')).not.toContain('civitai:43671');
   });
 });

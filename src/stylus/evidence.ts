@@ -63,6 +63,11 @@ export interface AdapterProfile {
    * "PixelArt.Redmond" (not "pin" of "pin-up (Gil Elvgren)", nor "flower" of "Gongbi(flower)").
    */
   labelledName: string | undefined;
+  /**
+   * The words of a one-part name before its preposition, where the rest says where or which ("reflection" of
+   * "Reflections on water"); empty for other names.
+   */
+  namedThing: readonly string[];
   /** What its name says it shows the inside of ("cave" of "Cave interiors"): see foreignLookIn. */
   interiorOf: string | undefined;
   /** Model codes its name carries ("ff14", "rx7"): see foreignCodeIn. */
@@ -243,6 +248,7 @@ function buildProfile(adapter: Adapter): AdapterProfile {
     looks,
     labelledName,
     codes: codesOf(adapter.name),
+    namedThing: namedThingOf(segmentLemmas),
     interiorOf: segmentLemmas
       .map((words) => words[words.findIndex((word) => NAMED_LOOKS.get(word) === 'interior') - 1])
       .find((word) => word !== undefined && isContentWord(word)),
@@ -251,6 +257,13 @@ function buildProfile(adapter: Adapter): AdapterProfile {
       .flat()
       .find((word) => properWords.includes(word)),
   };
+}
+
+function namedThingOf(segmentLemmas: readonly (readonly string[])[]): readonly string[] {
+  const [only] = segmentLemmas;
+  if (!only || segmentLemmas.length !== 1) return [];
+  const preposition = only.findIndex((word, index) => index > 0 && HEAD_ENDS_BEFORE.has(word));
+  return preposition > 0 ? only.slice(0, preposition).filter(isContentWord).flatMap(readWord) : [];
 }
 
 /**
@@ -539,7 +552,9 @@ export function evidenceFor(
   const found = best as Evidence | undefined;
   // A style named after the thing asked for ("Stone Statue", "Yarn Style") brings that thing's look, nothing else;
   // named after half of it, it brings the other half too ("Broken Glass" for a glass of wine).
-  const namedForTask = nameCoverage === 1;
+  // What a name says after its preposition is where or which: "Reflections on water" is named for a reflection.
+  const namedForTask =
+    nameCoverage === 1 || (profile.namedThing.length > 0 && profile.namedThing.every((word) => covers(taskSet, word)));
   const asksForLook = soleTask || namedForTask || words.some((word) => LOOK_WORDS.has(word) || NAMED_LOOKS.has(word));
   if (found && found.score < STRONG && adapter.category === 'style' && !asksForLook) return undefined;
   return found;
