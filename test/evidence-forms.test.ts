@@ -138,4 +138,9 @@ describe('a name that says where its thing is', () => {
     expect(picks('Snow mountain and tree reflection in the lake')).toContain('civitai:43671');
     expect(picks('a boat on the water at dusk')).not.toContain('civitai:43671');
   });
+
+  it('takes no photographic reflections for a reflection in a watercolor or a charcoal sketch', () => {
+    expect(picks('a house reflection in a pond, watercolor')).not.toContain('civitai:43671');
+    expect(picks('Taj Mahal with its reflection. detailed charcoal sketch.')).not.toContain('civitai:43671');
+  });
 });

@@ -438,6 +438,8 @@ export function evidenceFor(
   rarity: WordRarity,
   /** The task is the whole prompt ("a sword"): a style that draws that thing restyles nothing else. */
   soleTask = false,
+  /** The whole prompt, when the task is a part of it: the looks it asks for (see namedThing below). */
+  prompt?: string,
 ): Evidence | undefined {
   const { words, set: taskSet, head } = viewOf(task);
   if (words.length === 0) return undefined;
@@ -553,11 +555,23 @@ export function evidenceFor(
   // A style named after the thing asked for ("Stone Statue", "Yarn Style") brings that thing's look, nothing else;
   // named after half of it, it brings the other half too ("Broken Glass" for a glass of wine).
   // What a name says after its preposition is where or which: "Reflections on water" is named for a reflection.
+  // Its tags' looks must be the prompt's, if the prompt asks for any: a photographic "Reflections on water" is no
+  // reflection in a watercolor.
   const namedForTask =
-    nameCoverage === 1 || (profile.namedThing.length > 0 && profile.namedThing.every((word) => covers(taskSet, word)));
+    nameCoverage === 1 ||
+    (profile.namedThing.length > 0 &&
+      profile.namedThing.every((word) => covers(taskSet, word)) &&
+      tagLooksFit(adapter, prompt));
   const asksForLook = soleTask || namedForTask || words.some((word) => LOOK_WORDS.has(word) || NAMED_LOOKS.has(word));
   if (found && found.score < STRONG && adapter.category === 'style' && !asksForLook) return undefined;
   return found;
+}
+
+/** Whether the looks an adapter's tags state are all asked for by `prompt`, or it asks for none. */
+function tagLooksFit(adapter: Adapter, prompt: string | undefined): boolean {
+  if (prompt === undefined) return true;
+  const asked = promptLooks.through(prompt, () => new Set(looksOf(prompt)));
+  return asked.size === 0 || looksOf(adapter.tags.join(', ')).every((look) => asked.has(look));
 }
 
 /**

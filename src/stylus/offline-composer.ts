@@ -69,7 +69,7 @@ export function composeOffline(
         continue;
       }
       const evidence =
-        evidenceFor(subject, adapter, rarity, tasks.length === 1) ??
+        evidenceFor(subject, adapter, rarity, tasks.length === 1, prompt) ??
         (DRAWS_ACTIONS.has(adapter.category) && action && nameCoverageOf(action, adapter) > 0.5
           ? evidenceFor(action, adapter, rarity)
           : undefined);
