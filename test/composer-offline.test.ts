@@ -105,6 +105,16 @@ describe('offline composer', () => {
     expect(tasks.flatMap((task) => task.adapters)).toEqual([]);
   });
 
+  it('gives every task its best adapter before any task a second one, so the cap leaves no task without', () => {
+    const capybaras = ['Capybara', 'Capybara LoRA', 'Capybaras'].map((name, index) =>
+      makeAdapter({ id: `hf:t/capybara-${index}`, name, category: 'animal', tags: ['capybara'] }),
+    );
+    const forest = makeAdapter({ id: 'hf:t/forest', name: 'Misty Forest', category: 'background', tags: ['forest'] });
+    const tasks = composeOffline('a capybara in a forest', asCandidates([...capybaras, forest]), { maxAdapters: 2 });
+    const picked = tasks.flatMap((task) => task.adapters.map((adapter) => adapter.adapterId));
+    expect(picked).toEqual(['hf:t/capybara-0', 'hf:t/forest']);
+  });
+
   it('answers with tasks and no adapters when there are no candidates', () => {
     const tasks = composeOffline(PROMPT, []);
     expect(tasks.length).toBe(3);

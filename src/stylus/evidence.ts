@@ -63,6 +63,13 @@ export interface AdapterProfile {
    * "PixelArt.Redmond" (not "pin" of "pin-up (Gil Elvgren)", nor "flower" of "Gongbi(flower)").
    */
   labelledName: string | undefined;
+  /**
+   * The words of a one-part name before its preposition, where the rest says where or which ("reflection" of
+   * "Reflections on water"); empty for other names.
+   */
+  namedThing: readonly string[];
+  /** What its name says it shows the inside of ("cave" of "Cave interiors"): see foreignLookIn. */
+  interiorOf: string | undefined;
   /** Model codes its name carries ("ff14", "rx7"): see foreignCodeIn. */
   codes: readonly string[];
   /** An artist whose style a part of the name says it is ("huashi" of "huashiJW Style"), whatever its category. */
@@ -71,6 +78,9 @@ export interface AdapterProfile {
 
 /** Words that label what kind of adapter a name is, not what it draws: "【Costume】Bruce Lee Style Jacket". */
 const KIND_LABELS = new Set(['costume', 'cosplay', 'clothing', 'clothes', 'pose', 'object', 'background', 'scenery']);
+
+/** Name words that say which kind of adapter the thing before them is drawn as ("Corner store building"). */
+const KIND_HEADS = new Set([...KIND_LABELS, 'building', 'scenery', 'landscape']);
 
 /** Prepositions that end a name's head phrase: "Reflections on water", "Ocarina of Time". */
 const HEAD_ENDS_BEFORE = new Set(['on', 'of', 'in', 'with', 'for', 'at', 'from', 'under', 'over']);
@@ -200,17 +210,24 @@ function buildProfile(adapter: Adapter): AdapterProfile {
   const segmentHeads = segmentLemmas.flatMap((all) => {
     // What follows a preposition says where or which: "Reflections on water" draws reflections.
     const preposition = all.findIndex((word, index) => index > 0 && HEAD_ENDS_BEFORE.has(word));
-    const last = (preposition > 0 ? all.slice(0, preposition) : all)
-      .filter(
-        (word) =>
-          LATIN_WORD.test(word) &&
-          /^[a-z]{2,}$/.test(word) &&
-          !isStopword(word) &&
-          !FILE_WORDS.has(word) &&
-          !FRAMING_WORDS.has(word),
-      )
-      .at(-1);
-    return last === undefined ? [] : [splitCompound(last)?.at(-1) ?? last];
+    const words = (preposition > 0 ? all.slice(0, preposition) : all).filter(
+      (word) =>
+        LATIN_WORD.test(word) &&
+        /^[a-z]{2,}$/.test(word) &&
+        !isStopword(word) &&
+        !FILE_WORDS.has(word) &&
+        !FRAMING_WORDS.has(word),
+    );
+    const head = words.at(-1);
+    if (head === undefined) return [];
+    const heads = [splitCompound(head)?.at(-1) ?? head];
+    // A kind of adapter after the thing says what the thing is drawn as: "Corner store building" draws a store,
+    // "School Building Scenery" a school.
+    for (let index = words.length - 1; index > 0 && KIND_HEADS.has(words[index] ?? ''); index--) {
+      const before = words[index - 1];
+      if (before !== undefined) heads.push(before);
+    }
+    return heads;
   });
   const looks = looksOfWords(segmentLemmas.flat(), adapter.name);
   const firstWords = (segmentLemmas[0] ?? []).filter((word) => !FILE_WORDS.has(word));
@@ -231,11 +248,22 @@ function buildProfile(adapter: Adapter): AdapterProfile {
     looks,
     labelledName,
     codes: codesOf(adapter.name),
+    namedThing: namedThingOf(segmentLemmas),
+    interiorOf: segmentLemmas
+      .map((words) => words[words.findIndex((word) => NAMED_LOOKS.get(word) === 'interior') - 1])
+      .find((word) => word !== undefined && isContentWord(word)),
     artist: segmentWords
       .filter((_, index) => /\b(art)?style\b/i.test(nameSegments[index] ?? ''))
       .flat()
       .find((word) => properWords.includes(word)),
   };
+}
+
+function namedThingOf(segmentLemmas: readonly (readonly string[])[]): readonly string[] {
+  const [only] = segmentLemmas;
+  if (!only || segmentLemmas.length !== 1) return [];
+  const preposition = only.findIndex((word, index) => index > 0 && HEAD_ENDS_BEFORE.has(word));
+  return preposition > 0 ? only.slice(0, preposition).filter(isContentWord).flatMap(readWord) : [];
 }
 
 /**
@@ -261,7 +289,28 @@ const promptLooks = new Memo<string, ReadonlySet<string>>(64);
  */
 export function foreignLookIn(prompt: string, adapter: Adapter): string | undefined {
   const asked = promptLooks.through(prompt, () => new Set(looksOf(prompt)));
-  return profileOf(adapter).looks.find((look) => !asked.has(look));
+  const { looks, interiorOf } = profileOf(adapter);
+  return looks.find(
+    (look) => !asked.has(look) && !(look === 'interior' && interiorOf && placesInside(prompt, interiorOf)),
+  );
+}
+
+/** Words between "in" and the place it names: "in a dark cave". */
+const PLACE_WORDS_BETWEEN = 3;
+
+/**
+ * Whether `prompt` places something in a `place` ("glowing in a dark cave"), where the inside of it is what is seen;
+ * not a place named after it ("in a train station"), nor the place seen from outside ("a train on a bridge").
+ */
+function placesInside(prompt: string, place: string): boolean {
+  const words = lemmas(prompt);
+  return words.some((word, index) => {
+    if (word !== 'in' && word !== 'inside') return false;
+    const at = words.slice(index + 1, index + 2 + PLACE_WORDS_BETWEEN).indexOf(place);
+    if (at < 0) return false;
+    const after = words[index + 2 + at];
+    return after === undefined || isStopword(after);
+  });
 }
 
 /** Task words in singular form, without stopwords. */
@@ -329,8 +378,28 @@ export function nameCoverageOf(text: string, adapter: Adapter): number {
 
 /** A name with no Latin word ("JK制服") says nothing a prompt could hold: 0. */
 function coverage({ nameWords }: AdapterProfile, taskSet: ReadonlySet<string>): number {
-  return nameWords.length ? nameWords.filter((word) => covers(taskSet, word)).length / nameWords.length : 0;
+  if (nameWords.length === 0) return 0;
+  const covered = nameWords.filter((word) => covers(taskSet, word)).length;
+  // What a thing is made of is how that thing is drawn, no other thing: "Stone Statue" says all a statue asks for,
+  // unless the task asks for another material ("a wooden owl statue").
+  const head = nameWords[nameWords.length - 1] ?? '';
+  if (covered === nameWords.length - 1 && covers(taskSet, head)) {
+    const material = MATERIALS.get(nameWords.find((word) => !covers(taskSet, word)) ?? '');
+    if (material && ![...taskSet].some((word) => MATERIALS.has(word) && MATERIALS.get(word) !== material)) return 1;
+  }
+  return covered / nameWords.length;
 }
+
+/** What a thing can be made of, each with its kind: marble is a stone, bronze a metal. */
+const MATERIALS: ReadonlyMap<string, string> = new Map(
+  (
+    'stone:stone marble:stone granite:stone concrete:stone wood:wood wooden:wood metal:metal iron:metal steel:metal ' +
+    'bronze:metal copper:metal brass:metal metallic:metal glass:glass crystal:glass ice:ice clay:clay ' +
+    'porcelain:ceramic ceramic:ceramic paper:paper plastic:plastic jade:jade'
+  )
+    .split(' ')
+    .map((entry) => entry.split(':') as [string, string]),
+);
 
 /** The evidence for a character adapter: the task names it. */
 export function characterEvidence(name: string): Evidence {
@@ -369,6 +438,8 @@ export function evidenceFor(
   rarity: WordRarity,
   /** The task is the whole prompt ("a sword"): a style that draws that thing restyles nothing else. */
   soleTask = false,
+  /** The whole prompt, when the task is a part of it: the looks it asks for (see namedThing below). */
+  prompt?: string,
 ): Evidence | undefined {
   const { words, set: taskSet, head } = viewOf(task);
   if (words.length === 0) return undefined;
@@ -412,10 +483,11 @@ export function evidenceFor(
     if (
       phrase.kind === 'name' &&
       depictsThings &&
-      profile.nameSegments.some((segment) => segment.length === 1 && segment[0] === word) &&
+      profile.nameSegments.some((segment) => saysOnly(segment, word)) &&
       !KIND_LABELS.has(word)
     ) {
-      // A part of the name on its own says what it draws: "Diffusion Marble (Swords)".
+      // A part of the name on its own says what it draws: "Diffusion Marble (Swords)", "JR East 205 series / train
+      // interior" (where it is shown is no other thing).
       consider(WEAK, `its name "${adapter.name.slice(0, 60)}" says ${quoted}`);
       continue;
     }
@@ -482,10 +554,24 @@ export function evidenceFor(
   const found = best as Evidence | undefined;
   // A style named after the thing asked for ("Stone Statue", "Yarn Style") brings that thing's look, nothing else;
   // named after half of it, it brings the other half too ("Broken Glass" for a glass of wine).
-  const namedForTask = nameCoverage === 1;
+  // What a name says after its preposition is where or which: "Reflections on water" is named for a reflection.
+  // Its tags' looks must be the prompt's, if the prompt asks for any: a photographic "Reflections on water" is no
+  // reflection in a watercolor.
+  const namedForTask =
+    nameCoverage === 1 ||
+    (profile.namedThing.length > 0 &&
+      profile.namedThing.every((word) => covers(taskSet, word)) &&
+      tagLooksFit(adapter, prompt));
   const asksForLook = soleTask || namedForTask || words.some((word) => LOOK_WORDS.has(word) || NAMED_LOOKS.has(word));
   if (found && found.score < STRONG && adapter.category === 'style' && !asksForLook) return undefined;
   return found;
+}
+
+/** Whether the looks an adapter's tags state are all asked for by `prompt`, or it asks for none. */
+function tagLooksFit(adapter: Adapter, prompt: string | undefined): boolean {
+  if (prompt === undefined) return true;
+  const asked = promptLooks.through(prompt, () => new Set(looksOf(prompt)));
+  return asked.size === 0 || looksOf(adapter.tags.join(', ')).every((look) => asked.has(look));
 }
 
 /**
@@ -498,6 +584,18 @@ function joinedWith(nameWord: string, word: string): boolean {
   const endsIn = (longer: string, shorter: string) =>
     shorter.length >= 3 && longer.length - shorter.length >= 3 && longer.endsWith(shorter);
   return endsIn(word, nameWord) || (endsIn(nameWord, word) && !isDictionaryWord(nameWord));
+}
+
+/**
+ * Words that say from where a thing is seen, not another thing: "train interior" is a train. Not "background" (a
+ * "Newspaper Background" is a backdrop printed like a newspaper, no newspaper to read), nor "photo" ("photo studio").
+ */
+const VIEW_WORDS = new Set(['interior', 'exterior', 'view']);
+
+/** Whether a part of a name says `word` and nothing else but from where it is seen ("train interior"). */
+function saysOnly(segment: readonly string[], word: string): boolean {
+  const content = segment.filter((part) => !VIEW_WORDS.has(part));
+  return content.length === 1 && content[0] === word;
 }
 
 /** A word that asks for a look: a medium, a genre, a format, or where or when a look comes from ("chinese"). */

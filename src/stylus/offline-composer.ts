@@ -76,7 +76,7 @@ export function composeOffline(
         continue;
       }
       const evidence =
-        evidenceFor(subject, adapter, rarity, tasks.length === 1) ??
+        evidenceFor(subject, adapter, rarity, tasks.length === 1, prompt) ??
         (DRAWS_ACTIONS.has(adapter.category) && action && nameCoverageOf(action, adapter) > 0.5
           ? evidenceFor(action, adapter, rarity)
           : undefined);
@@ -88,18 +88,21 @@ export function composeOffline(
   const used = new Set<string>();
   let styles = 0;
   const characters = new Set<string>();
-  for (const pair of pairs) {
-    if (used.size >= maxAdapters) break;
-    const target = assigned[pair.taskIndex];
-    const { adapter } = pair.candidate;
-    if (!target || used.has(adapter.id) || target.adapters.length >= MAX_ADAPTERS_PER_TASK) continue;
-    if (adapter.category === 'style' && styles >= MAX_STYLE_ADAPTERS) continue;
-    // One character per task: three LoRAs of Raiden Shogun draw one Raiden Shogun, worse than one of them.
-    if (adapter.category === 'character' && target.adapters.some((pick) => characters.has(pick.adapterId))) continue;
-    if (adapter.category === 'character') characters.add(adapter.id);
-    if (adapter.category === 'style') styles += 1;
-    used.add(adapter.id);
-    target.adapters.push({ adapterId: adapter.id, reason: pair.evidence.reason });
-  }
+  // Two rounds: every task its best adapter first, then the seconds and thirds, so the cap on the whole composition
+  // never leaves a part of the prompt without its only adapter while another part gets a second one.
+  for (const perTask of [1, MAX_ADAPTERS_PER_TASK])
+    for (const pair of pairs) {
+      if (used.size >= maxAdapters) break;
+      const target = assigned[pair.taskIndex];
+      const { adapter } = pair.candidate;
+      if (!target || used.has(adapter.id) || target.adapters.length >= perTask) continue;
+      if (adapter.category === 'style' && styles >= MAX_STYLE_ADAPTERS) continue;
+      // One character per task: three LoRAs of Raiden Shogun draw one Raiden Shogun, worse than one of them.
+      if (adapter.category === 'character' && target.adapters.some((pick) => characters.has(pick.adapterId))) continue;
+      if (adapter.category === 'character') characters.add(adapter.id);
+      if (adapter.category === 'style') styles += 1;
+      used.add(adapter.id);
+      target.adapters.push({ adapterId: adapter.id, reason: pair.evidence.reason });
+    }
   return enforceCaps(prompt, assigned, candidates, { maxAdapters }).tasks;
 }

@@ -34,10 +34,26 @@ export function splitWords(text: string): string[] {
 const ONLY_PLURAL = new Set(['glasses', 'sunglasses', 'eyeglasses']);
 
 /**
+ * Plurals no ending rule reads: "children" is a child, "leaves" a leaf (but "waves" a wave, so -ves is listed, not
+ * ruled).
+ */
+const IRREGULAR_PLURALS: ReadonlyMap<string, string> = new Map(
+  (
+    'children:child men:man women:woman feet:foot teeth:tooth geese:goose mice:mouse oxen:ox ' +
+    'leaves:leaf wolves:wolf knives:knife shelves:shelf calves:calf halves:half loaves:loaf thieves:thief ' +
+    'wives:wife lives:life elves:elf scarves:scarf hooves:hoof dwarves:dwarf'
+  )
+    .split(' ')
+    .map((entry) => entry.split(':') as [string, string]),
+);
+
+/**
  * A light, predictable singular: "animals" -> animal, "puppies" -> puppy, "boxes" -> box, "glasses" stays. Unlike
  * the Porter stemmer it never merges different words ("anime" and "animals" stay apart).
  */
 export function singular(word: string): string {
+  const irregular = IRREGULAR_PLURALS.get(word);
+  if (irregular) return irregular;
   if (word.length <= 3 || !/^[a-z]+$/.test(word) || ONLY_PLURAL.has(word)) return word;
   if (/(ss|us|is|ous|series|species)$/.test(word)) return word;
   if (word.endsWith('ies') && word.length > 4) return `${word.slice(0, -3)}y`;

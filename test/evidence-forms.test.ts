@@ -1,0 +1,146 @@
+import { describe, expect, it } from 'vitest';
+import { singular } from '../src/catalog/classify/words.js';
+import { asCandidates, makeAdapter, offlinePicks } from './support/adapters.js';
+
+/**
+ * One word written in another form is still that word for a member: a plural no ending rule reads ("children" of a
+ * child's drawing). And a name says its thing with more words that name no other thing: where it is seen from
+ * ("train interior" is a train), the kind of adapter it is ("Corner store building" draws a store), what it is made
+ * of ("Stone Statue" is a statue), where it is ("Reflections on water" are reflections). Names and tags are written
+ * after real dump items.
+ */
+const catalog = [
+  makeAdapter({ id: 'civitai:7267', name: "Children's Drawing LoRa", category: 'style', tags: ['anime', 'style'] }),
+  makeAdapter({ id: 'civitai:2', name: 'Autumn Leaf', category: 'object', tags: ['leaf', 'autumn'] }),
+  makeAdapter({
+    id: 'civitai:74932',
+    name: 'JR East 205 series / train interior',
+    category: 'background',
+    tags: ['photorealistic', 'scenery', 'japan', 'background'],
+    triggerWords: ['JNR205'],
+  }),
+  makeAdapter({
+    id: 'civitai:80505',
+    name: 'Cave interiors',
+    category: 'background',
+    tags: ['cavern', 'background', 'cave'],
+    triggerWords: ['cave interior'],
+  }),
+  makeAdapter({
+    id: 'civitai:43671',
+    name: 'Reflections on water',
+    category: 'style',
+    tags: ['photorealistic', 'nature', 'photo', 'style', 'landscape'],
+    triggerWords: ['reflections'],
+  }),
+  makeAdapter({ id: 'civitai:96958', name: '报纸风格背景/Newspaper Background', category: 'background' }),
+  makeAdapter({ id: 'civitai:94526', name: '撮影スタジオ / photo studio', category: 'background' }),
+  makeAdapter({
+    id: 'civitai:75615',
+    name: 'Corner store building（街头小店）LoRa',
+    category: 'building',
+    tags: ['streets', 'buildings', 'store', 'building', 'building complex'],
+    triggerWords: ['corner store'],
+  }),
+  makeAdapter({
+    id: 'civitai:58701',
+    name: 'Stone Statue LoRA',
+    category: 'style',
+    tags: ['photorealistic', 'art', 'style', 'realistic'],
+    triggerWords: ['stone_statue', 'white_statue', 'sand_statue'],
+  }),
+  makeAdapter({
+    id: 'civitai:57788',
+    name: 'Bronze Statue LoRA',
+    category: 'style',
+    tags: ['photorealistic', 'style'],
+    triggerWords: ['bronze_statue', 'in the middle of a square', 'riding a horse'],
+  }),
+  makeAdapter({
+    id: 'civitai:23789',
+    name: '玉器/木雕文玩 wood/jade statue style',
+    category: 'style',
+    triggerWords: ['statue'],
+  }),
+];
+
+const candidates = asCandidates(catalog);
+const picks = (prompt: string) => offlinePicks(prompt, candidates);
+
+describe('irregular plurals', () => {
+  it('reads the plurals no ending rule reads, and leaves the regular ones to it', () => {
+    expect(singular('children')).toBe('child');
+    expect(singular('women')).toBe('woman');
+    expect(singular('leaves')).toBe('leaf');
+    expect(singular('wolves')).toBe('wolf');
+    expect(singular('waves')).toBe('wave');
+    expect(singular('caves')).toBe('cave');
+  });
+
+  it("gives a children's drawing style to a child's drawing, and not to a child", () => {
+    expect(picks("a gecko in a hat. child's crayon drawing")).toContain('civitai:7267');
+    expect(picks('a child')).not.toContain('civitai:7267');
+  });
+
+  it('gives a leaf to leaves', () => {
+    expect(picks('autumn leaves')).toContain('civitai:2');
+  });
+});
+
+describe('a part of a name that says a thing and where it is seen from', () => {
+  it('gives a train interior to the inside of a train, and not to a train seen from outside', () => {
+    expect(picks('A photograph of the inside of a subway train. There are frogs sitting on the seats.')).toContain(
+      'civitai:74932',
+    );
+    expect(picks('a train crossing a bridge')).not.toContain('civitai:74932');
+    expect(picks('people waiting in a train station')).not.toContain('civitai:74932');
+  });
+
+  it('reads "in a cave" as the inside of a cave, and a cave on a mountain as seen from outside', () => {
+    expect(picks('an ornate treasure chest glowing in a dark cave')).toContain('civitai:80505');
+    expect(picks('a cave on a mountain')).not.toContain('civitai:80505');
+  });
+
+  it('takes a backdrop or a photo studio for no thing of the prompt', () => {
+    expect(picks('a cat reading a newspaper')).not.toContain('civitai:96958');
+    expect(picks('a bird speaking into a microphone in a recording studio')).not.toContain('civitai:94526');
+  });
+});
+
+describe('a name that ends in the kind of adapter it is', () => {
+  it('reads the thing before the kind: a corner store building is a store', () => {
+    expect(picks("a store front that has the word 'openai' written on it.")).toContain('civitai:75615');
+    expect(picks('a store front')).toContain('civitai:75615');
+  });
+});
+
+describe('a thing named with what it is made of', () => {
+  it('takes a stone statue for a statue that asks for no other material', () => {
+    expect(picks('a portrait of a statue of the Egyptian god Anubis wearing aviator goggles')).toContain(
+      'civitai:58701',
+    );
+    expect(picks('an Egyptian statue in the desert')).toContain('civitai:58701');
+    expect(picks('Portrait of a gecko holding a flag. Marble statue.')).toContain('civitai:58701');
+  });
+
+  it('takes no stone for a statue of another material, and no name of two materials', () => {
+    expect(picks('a cute wooden owl statue holding a large globe')).not.toContain('civitai:58701');
+    const metal = picks('A portrait of a metal statue of a pharaoh wearing steampunk glasses');
+    expect(metal).toContain('civitai:57788');
+    expect(metal).not.toContain('civitai:58701');
+    expect(picks('Greek statue of a man comforting a cat')).not.toContain('civitai:23789');
+  });
+});
+
+describe('a name that says where its thing is', () => {
+  it('takes a style named for reflections on water for the reflection of a scene, not for the water', () => {
+    expect(picks('a mountain and its reflection in a lake')).toContain('civitai:43671');
+    expect(picks('Snow mountain and tree reflection in the lake')).toContain('civitai:43671');
+    expect(picks('a boat on the water at dusk')).not.toContain('civitai:43671');
+  });
+
+  it('takes no photographic reflections for a reflection in a watercolor or a charcoal sketch', () => {
+    expect(picks('a house reflection in a pond, watercolor')).not.toContain('civitai:43671');
+    expect(picks('Taj Mahal with its reflection. detailed charcoal sketch.')).not.toContain('civitai:43671');
+  });
+});
