@@ -419,9 +419,16 @@ export function evidenceFor(
       consider(WEAK, `its name "${adapter.name.slice(0, 60)}" says ${quoted}`);
       continue;
     }
-    if (adapter.category === 'style' && phrase.kind === 'name' && word.length >= 4 && !isDictionaryWord(word)) {
+    if (
+      adapter.category === 'style' &&
+      phrase.kind === 'name' &&
+      word.length >= 4 &&
+      !isDictionaryWord(word) &&
+      !asksForLookBy(word)
+    ) {
       // An artist the task asks for by name ("Monet style" for "Claude Monet/Oscar-Claude Monet style"). Not a
-      // character: "Mona Lisa" names no Lisa Simpson, and characters have their own naming rule.
+      // character: "Mona Lisa" names no Lisa Simpson, and characters have their own naming rule. Nor a look the
+      // dictionary lacks: "emoji" names no artist, and "Blue Archive Emoji style" is a game's emoji for any emoji.
       consider(WEAK, `its name "${adapter.name.slice(0, 60)}" names ${quoted}`);
       continue;
     }
