@@ -20,6 +20,62 @@ const catalog = [
     category: 'style',
     tags: ['impressionism', 'painting'],
   }),
+  makeAdapter({
+    id: 'civitai:84625',
+    name: 'Spaceship bridge',
+    category: 'background',
+    tags: ['spaceship', 'background', 'spaceship bridge'],
+    triggerWords: ['Spaceship bridge'],
+  }),
+  makeAdapter({
+    id: 'civitai:48578',
+    name: 'LoRA Peace Sign✌',
+    category: 'pose',
+    tags: ['girl', 'photorealistic', 'poses', 'pose', 'finger', 'sign', 'fingers', 'peace'],
+    triggerWords: ['peace', 'sign'],
+  }),
+  makeAdapter({
+    id: 'civitai:49646',
+    name: '[LoRa] Riding Monster/怪獣騎士 Concept',
+    category: 'concept',
+    tags: ['concept', 'monster', 'riding'],
+    triggerWords: ['ridingmonster'],
+  }),
+  makeAdapter({
+    id: 'civitai:33194',
+    name: "[狲爷驾到] Pallas's cat/兔狲/manul/マヌルネコ LoRA",
+    category: 'animal',
+    tags: ['animals', 'cats', 'cat', 'animal', 'pallascat', 'manul', "pallas's cat"],
+    triggerWords: ['tusun', 'tusuncub'],
+  }),
+  makeAdapter({
+    id: 'civitai:75132',
+    name: 'Supercutecat_v10',
+    category: 'animal',
+    tags: ['animals', 'colorful', 'cat', 'cute', 'depth of field', 'animal'],
+    triggerWords: ['cutemaomao'],
+  }),
+  makeAdapter({
+    id: 'civitai:74675',
+    name: 'Glasses LoRA',
+    category: 'clothing',
+    tags: ['sunglasses', 'glasses', 'clothing'],
+    triggerWords: ['Glasses', 'Sunglasses', 'Aviators'],
+  }),
+  makeAdapter({
+    id: 'civitai:66593',
+    name: 'double striped socks 双杠袜(LoRA)',
+    category: 'clothing',
+    tags: ['clothing', 'socks', 'legwear'],
+    triggerWords: ['striped'],
+  }),
+  makeAdapter({
+    id: 'civitai:83636',
+    name: '动物模型丨柯基 MG_CORGI (animal)',
+    category: 'animal',
+    tags: ['animals', 'dog', 'animal', 'under water', 'corgi'],
+    triggerWords: ['mangguo_keji'],
+  }),
 ];
 
 const candidates = asCandidates(catalog);
@@ -33,5 +89,33 @@ describe('a look is no artist', () => {
 
   it('still takes an artist named by a word the dictionary lacks', () => {
     expect(picks('a garden with a pond, monet style')).toContain('civitai:1');
+  });
+});
+
+describe('half a name whose other half is a thing of its own', () => {
+  it("takes no ship's bridge for a bridge, no peace sign for a stop sign, no riding for a monster", () => {
+    expect(picks('a train crossing a bridge in the mountains')).not.toContain('civitai:84625');
+    expect(picks('an old stone bridge')).not.toContain('civitai:84625');
+    expect(picks('a stop sign')).not.toContain('civitai:48578');
+    expect(picks('a robot holding a sign that says hello')).not.toContain('civitai:48578');
+    expect(picks('a slime monster in a dungeon')).not.toContain('civitai:49646');
+  });
+
+  it('takes no wild cat of another species for a cat, and still a cat', () => {
+    expect(picks('two cats sleeping on a windowsill')).not.toContain('civitai:33194');
+    expect(picks('a cat wearing a tiny crown')).not.toContain('civitai:33194');
+    expect(picks('a cat wearing a tiny crown')).toContain('civitai:75132');
+  });
+
+  it('takes them when the prompt asks for the whole name', () => {
+    expect(picks('a spaceship bridge with glowing screens')).toContain('civitai:84625');
+    expect(picks('a girl making a peace sign')).toContain('civitai:48578');
+    expect(picks('a manul in the snow')).toContain('civitai:33194');
+  });
+
+  it('keeps a kind of the thing, a kind label and a participle as what they are', () => {
+    expect(picks('a man wearing sunglasses')).toContain('civitai:74675');
+    expect(picks('matching socks with cute cats on them')).toContain('civitai:66593');
+    expect(picks('a corgi')).toContain('civitai:83636');
   });
 });

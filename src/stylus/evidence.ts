@@ -1,5 +1,5 @@
-import type { Adapter } from '../catalog/adapter.js';
-import { lemmas } from '../catalog/classify/words.js';
+import { type Adapter, CATEGORIES } from '../catalog/adapter.js';
+import { lemmas, singular } from '../catalog/classify/words.js';
 import { isStopword } from '../catalog/text.js';
 import { Memo } from '../util/memo.js';
 import { isDictionaryWord, splitCompound } from './dictionary.js';
@@ -456,7 +456,8 @@ export function evidenceFor(
           (depictsThings || soleTask) &&
           backed &&
           isNameHead &&
-          words.filter((w) => !FILE_WORDS.has(w)).length === 1)
+          words.filter((w) => !FILE_WORDS.has(w)).length === 1 &&
+          otherThingNamed(profile, taskSet, word) === undefined)
       )
         consider(WEAK, `its name "${adapter.name.slice(0, 60)}" says ${quoted}`);
       continue;
@@ -476,10 +477,12 @@ export function evidenceFor(
     // Half the name is enough when it is the half the name is about, its head or a look ("Watercolor Dream"):
     // "Sailor Moon Outfit" (trigger "sailor outfit") dresses no old sailor.
     const saysALook = LOOK_WORDS.has(word) || NAMED_LOOKS.has(word);
+    // Part of the name only, where the rest names a thing of its own, draws that thing: see otherThingNamed.
+    const partOfName = () => otherThingNamed(profile, taskSet, word) === undefined;
     if (
       nameCoverage > 0.5 ||
-      (nameCoverage === 0.5 && (inName || saysALook)) ||
-      (wholeTask && (inName || (depictsThings && nameSaysNothing)))
+      (nameCoverage === 0.5 && (inName || saysALook) && partOfName()) ||
+      (wholeTask && ((inName && partOfName()) || (depictsThings && nameSaysNothing)))
     )
       consider(WEAK, `matches ${KIND_LABEL[phrase.kind]} ${quoted}`);
   }
@@ -506,6 +509,42 @@ function joinedWith(nameWord: string, word: string): boolean {
     shorter.length >= 3 && longer.length - shorter.length >= 3 && longer.endsWith(shorter);
   return endsIn(word, nameWord) || (endsIn(nameWord, word) && !isDictionaryWord(nameWord));
 }
+
+/**
+ * A word of the name that the task lacks and that the adapter's own tags or triggers say alone, if any: the name is
+ * about that thing too, and the part of it the task holds is another thing. "Spaceship bridge" (tagged "spaceship")
+ * is a ship's bridge, no bridge over a river; "Peace Sign" (trigger "peace") a hand, no shop sign; "Riding Monster"
+ * (tag "riding") someone riding, no slime monster; "Pallas's cat" (tag "manul") a wild cat, no house cat. A look,
+ * a framing word or a participle alone says how, not what ("Watercolor Dream", "Forest Background", "striped").
+ */
+function otherThingNamed(
+  profile: AdapterProfile,
+  taskSet: ReadonlySet<string>,
+  /** The task's word the adapter matched: "Glasses LoRA" (trigger "glasses") is all sunglasses ask for. */
+  matched: string,
+): string | undefined {
+  const alone = new Set(
+    profile.phrases.flatMap((phrase) => (phrase.kind !== 'name' && phrase.words.length === 1 ? phrase.words : [])),
+  );
+  return profile.nameWords.find(
+    (word) =>
+      alone.has(word) &&
+      !covers(taskSet, word) &&
+      !related(word, matched) &&
+      !joinedWith(word, matched) &&
+      !FRAMING_WORDS.has(word) &&
+      !KIND_LABELS.has(word) &&
+      !KINDS_OF_THINGS.has(word) &&
+      !DESCRIBES.test(word) &&
+      !asksForLookBy(word),
+  );
+}
+
+/** A participle says how the thing looks ("double striped socks", "hooded cloak"), no other thing. */
+const DESCRIBES = /^[a-z]{3,}ed$/;
+
+/** Words for what kind of thing an adapter draws ("MG_CORGI (animal)"): they say which kind, no other thing. */
+const KINDS_OF_THINGS = new Set([...CATEGORIES, 'creature', 'item', 'place', 'scene'].map(singular));
 
 /** A word that asks for a look: a medium, a genre, a format, or where or when a look comes from ("chinese"). */
 function asksForLookBy(word: string): boolean {
