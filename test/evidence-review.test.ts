@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { enforceCaps } from '../src/stylus/caps.js';
+import { foreignLookIn } from '../src/stylus/evidence.js';
 import { asCandidates, makeAdapter, offlinePicks } from './support/adapters.js';
 
 /**
@@ -76,6 +78,27 @@ const catalog = [
     tags: ['animals', 'dog', 'animal', 'under water', 'corgi'],
     triggerWords: ['mangguo_keji'],
   }),
+  makeAdapter({
+    id: 'civitai:30305',
+    name: 'hanfu_chinese wedding dress_women_female_女中式婚服 @spz',
+    category: 'clothing',
+    tags: ['female', 'hanfu', 'woman', 'wedding dress', 'chinese wedding dress'],
+    triggerWords: ['zshf'],
+  }),
+  makeAdapter({ id: 'civitai:36682', name: 'Thai Nurse', category: 'clothing', tags: ['nurse', 'clothing'] }),
+  makeAdapter({
+    id: 'civitai:26545',
+    name: 'watercolorLoRA(chinese-style中国风)',
+    category: 'style',
+    tags: ['watercolor', 'style', 'oldstyle', 'chinesestyle'],
+  }),
+  makeAdapter({
+    id: 'civitai:26129',
+    name: 'GorgeousWedding Dress V1',
+    category: 'clothing',
+    tags: ['clothing', 'wedding dress', 'bridal dress'],
+    triggerWords: ['wedding dress', 'bridal dress'],
+  }),
 ];
 
 const candidates = asCandidates(catalog);
@@ -117,5 +140,33 @@ describe('half a name whose other half is a thing of its own', () => {
     expect(picks('a man wearing sunglasses')).toContain('civitai:74675');
     expect(picks('matching socks with cute cats on them')).toContain('civitai:66593');
     expect(picks('a corgi')).toContain('civitai:83636');
+  });
+});
+
+describe('a look from a place the prompt does not name', () => {
+  it('dresses a bride in a wedding dress, not a Chinese one, and a nurse in no Thai uniform', () => {
+    const bride = picks('a bride in a wedding dress');
+    expect(bride).toContain('civitai:26129');
+    expect(bride).not.toContain('civitai:30305');
+    expect(picks('a nurse in a hospital hallway')).not.toContain('civitai:36682');
+    expect(picks('a lighthouse, watercolor painting')).not.toContain('civitai:26545');
+  });
+
+  it('takes it when the prompt names the place or its people', () => {
+    expect(picks('a bride in a chinese wedding dress')).toContain('civitai:30305');
+    expect(picks('a thai nurse')).toContain('civitai:36682');
+    const watercolor = catalog.find((adapter) => adapter.id === 'civitai:26545');
+    expect(watercolor && foreignLookIn('a temple in china, watercolor painting', watercolor)).toBeUndefined();
+    expect(watercolor && foreignLookIn('a lighthouse, watercolor painting', watercolor)).toBe('chinese');
+  });
+
+  it('holds an LLM composer to it', () => {
+    const { tasks, repairs } = enforceCaps(
+      'a bride in a wedding dress',
+      [{ task: 'wedding dress', adapters: [{ adapterId: 'civitai:30305', reason: 'a wedding dress' }] }],
+      candidates,
+    );
+    expect(tasks[0]?.adapters).toEqual([]);
+    expect(repairs.join(' ')).toContain('chinese');
   });
 });
