@@ -99,6 +99,19 @@ const catalog = [
     tags: ['clothing', 'wedding dress', 'bridal dress'],
     triggerWords: ['wedding dress', 'bridal dress'],
   }),
+  makeAdapter({
+    id: 'civitai:89540',
+    name: 'Glowing Eyes',
+    category: 'object',
+    tags: ['objects', 'eyes', 'details', 'glowing eye'],
+  }),
+  makeAdapter({
+    id: 'civitai:20104',
+    name: 'Flaming Eye Concept - LORA',
+    category: 'concept',
+    tags: ['anime', 'concept', 'eye trail', 'flaming eye'],
+    triggerWords: ['flaming eye', 'eye trail'],
+  }),
 ];
 
 const candidates = asCandidates(catalog);
@@ -168,5 +181,18 @@ describe('a look from a place the prompt does not name', () => {
     );
     expect(tasks[0]?.adapters).toEqual([]);
     expect(repairs.join(' ')).toContain('chinese');
+  });
+});
+
+describe('half a name that says what the thing does', () => {
+  it('gives no glowing or flaming eyes to eyes that only look', () => {
+    expect(picks('a cat with four eyes')).not.toContain('civitai:89540');
+    expect(picks('the eye of the planet jupiter')).not.toContain('civitai:89540');
+    expect(picks('the eye of the planet jupiter')).not.toContain('civitai:20104');
+  });
+
+  it('gives them to a prompt that asks for it', () => {
+    expect(picks('a robot with glowing eyes')).toContain('civitai:89540');
+    expect(picks('a demon with a flaming eye')).toContain('civitai:20104');
   });
 });

@@ -528,7 +528,7 @@ function otherThingNamed(
   );
   return profile.nameWords.find(
     (word) =>
-      alone.has(word) &&
+      (alone.has(word) || doesSomething(word)) &&
       !covers(taskSet, word) &&
       !related(word, matched) &&
       !joinedWith(word, matched) &&
@@ -538,6 +538,17 @@ function otherThingNamed(
       !DESCRIBES.test(word) &&
       !asksForLookBy(word),
   );
+}
+
+/**
+ * A present participle: what the thing does or gives off ("Glowing Eyes", "Flying Castle", "Riding Monster"), which a
+ * task that does not say it never asked for. Its verb is a dictionary word: "ring", "king" and "spring" are none.
+ */
+function doesSomething(word: string): boolean {
+  const verb = /^([a-z]{3,})ing$/.exec(word)?.[1];
+  if (verb === undefined) return false;
+  const doubled = /([b-df-hj-np-tv-z])\1$/.test(verb) ? verb.slice(0, -1) : undefined;
+  return [verb, `${verb}e`, doubled].some((stem) => stem !== undefined && stem.length >= 3 && isDictionaryWord(stem));
 }
 
 /** A participle says how the thing looks ("double striped socks", "hooded cloak"), no other thing. */
