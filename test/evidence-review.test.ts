@@ -112,6 +112,21 @@ const catalog = [
     tags: ['anime', 'concept', 'eye trail', 'flaming eye'],
     triggerWords: ['flaming eye', 'eye trail'],
   }),
+  makeAdapter({
+    id: 'civitai:6888',
+    name: '[LuisaP] 🤖 Humanoid Robots [1MB]',
+    category: 'other',
+    tags: ['cyborg', 'luisap', '[luisap]', 'robots'],
+    triggerWords: ['robot'],
+  }),
+  // The same adapter without its maker's brackets: a proper name of its own, which nobody asked for.
+  makeAdapter({
+    id: 'civitai:2',
+    name: 'Luisap Humanoid Robots',
+    category: 'other',
+    tags: ['cyborg', 'robots'],
+    triggerWords: ['robot'],
+  }),
 ];
 
 const candidates = asCandidates(catalog);
@@ -194,5 +209,12 @@ describe('half a name that says what the thing does', () => {
   it('gives them to a prompt that asks for it', () => {
     expect(picks('a robot with glowing eyes')).toContain('civitai:89540');
     expect(picks('a demon with a flaming eye')).toContain('civitai:20104');
+  });
+});
+
+describe("a maker's handle in brackets", () => {
+  it('signs the adapter and brings in nothing: a robot gets humanoid robots', () => {
+    expect(picks('a robot cooking in the kitchen')).toContain('civitai:6888');
+    expect(picks('a robot cooking in the kitchen')).not.toContain('civitai:2');
   });
 });

@@ -82,6 +82,8 @@ const LATIN_WORD = /^[\p{Script=Latin}\p{N}]+$/u;
  */
 const NAME_SEPARATORS = /[|/\\()[\]{}【】「」（）:：,，~—–]|\s-\s|\s+_\s+|(?<=\p{L})\.(?=\p{Lu})/u;
 const TRIGGER_SEPARATORS = /[,，|]/;
+/** A handle in square brackets that opens a name: "[LuisaP] Humanoid Robots", "[Toru8P] Keke Artstyle". */
+const MAKER_HANDLE = /^\s*\[([^\]]*)\]/;
 
 /** Adapter-format names written in mixed case, removed before camelCase splitting would cut them ("Lo RA"). */
 const FORMAT_NAMES = /\b(lora|locon|loha|lycoris|lokr|dora)s?\b/gi;
@@ -196,7 +198,11 @@ function buildProfile(adapter: Adapter): AdapterProfile {
     }
   }
   const segments = segmentWords.filter((words) => words.length > 0);
-  const properWords = nameWords.filter((word) => word.length >= 3 && !isDictionaryWord(word) && /^[a-z]+$/.test(word));
+  // A maker's handle in brackets before the name signs it, it brings nothing in: "[LuisaP] Humanoid Robots".
+  const makerWords = new Set(contentWords(MAKER_HANDLE.exec(adapter.name)?.[1] ?? ''));
+  const properWords = nameWords.filter(
+    (word) => word.length >= 3 && !isDictionaryWord(word) && /^[a-z]+$/.test(word) && !makerWords.has(word),
+  );
   const segmentHeads = segmentLemmas.flatMap((all) => {
     // What follows a preposition says where or which: "Reflections on water" draws reflections.
     const preposition = all.findIndex((word, index) => index > 0 && HEAD_ENDS_BEFORE.has(word));
