@@ -127,6 +127,20 @@ const catalog = [
     tags: ['cyborg', 'robots'],
     triggerWords: ['robot'],
   }),
+  makeAdapter({
+    id: 'civitai:81286',
+    name: 'JK制服',
+    category: 'clothing',
+    tags: ['clothes', 'clothing'],
+    triggerWords: ['jk suit', 'plaid skirt', 'pleated skirt', 'shirt', 'bowtie'],
+  }),
+  makeAdapter({
+    id: 'civitai:24689',
+    name: 'JKskirt',
+    category: 'clothing',
+    tags: ['clothing', 'skirt'],
+    triggerWords: ['red skirt', 'red bowtie'],
+  }),
 ];
 
 const candidates = asCandidates(catalog);
@@ -216,5 +230,17 @@ describe("a maker's handle in brackets", () => {
   it('signs the adapter and brings in nothing: a robot gets humanoid robots', () => {
     expect(picks('a robot cooking in the kitchen')).toContain('civitai:6888');
     expect(picks('a robot cooking in the kitchen')).not.toContain('civitai:2');
+  });
+});
+
+describe('one piece of an outfit', () => {
+  it('dresses no animal with a bowtie in a school uniform', () => {
+    expect(picks('a chimpanzee wearing a bowtie and playing a piano')).not.toContain('civitai:81286');
+    expect(picks('a corgi wearing a red bowtie and a purple party hat')).not.toContain('civitai:24689');
+  });
+
+  it('takes the outfit its first trigger calls, and a thing its name says', () => {
+    expect(picks('a girl in a red skirt')).toContain('civitai:24689');
+    expect(picks('a man wearing sunglasses')).toContain('civitai:74675');
   });
 });

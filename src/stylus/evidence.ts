@@ -394,6 +394,7 @@ export function evidenceFor(
     // How someone looks ("blue eyes") describes; it is no evidence for an adapter that may draw a person of its own
     // (Civitai leaves many characters uncategorised: "Rem (Re:0)" has the trigger "blue eyes").
     if (!depictsThings && phrase.words.every((word) => APPEARANCE_WORDS.has(word))) continue;
+    if (pieceOfOutfit(adapter, profile, phrase, nameCoverage)) continue;
     const quoted = `"${phrase.text.slice(0, 60)}"`;
     if (phrase.words.length >= 2) {
       // Two or more words together: unless each is a word that half the catalog uses ("anime girl").
@@ -514,6 +515,20 @@ function joinedWith(nameWord: string, word: string): boolean {
   const endsIn = (longer: string, shorter: string) =>
     shorter.length >= 3 && longer.length - shorter.length >= 3 && longer.endsWith(shorter);
   return endsIn(word, nameWord) || (endsIn(nameWord, word) && !isDictionaryWord(nameWord));
+}
+
+/**
+ * Whether `phrase` is one piece of an outfit that its name says is something else, or nothing a prompt could hold:
+ * a clothing adapter's first trigger calls the outfit ("jk suit" of "JK制服"), the rest list what comes with it
+ * ("plaid skirt, pleated skirt, shirt, bowtie"), and a sloth's bowtie asks for no school uniform, nor a corgi's "red
+ * bowtie" for "JKskirt".
+ */
+function pieceOfOutfit(adapter: Adapter, profile: AdapterProfile, phrase: Phrase, nameCoverage: number): boolean {
+  if (adapter.category !== 'clothing' || phrase.kind !== 'trigger' || nameCoverage > 0) return false;
+  if (phrase === profile.phrases.find((other) => other.kind === 'trigger')) return false;
+  const namedPiece = (word: string) =>
+    profile.segmentHeads.some((head) => related(head, word) || joinedWith(head, word));
+  return !phrase.words.some(namedPiece);
 }
 
 /**
