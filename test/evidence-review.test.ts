@@ -141,6 +141,13 @@ const catalog = [
     tags: ['clothing', 'skirt'],
     triggerWords: ['red skirt', 'red bowtie'],
   }),
+  makeAdapter({
+    id: 'civitai:21079',
+    name: 'Common Taiwanese Food | 台灣常見美食',
+    category: 'object',
+    tags: ['objects', 'food', 'photography', 'taiwan'],
+    triggerWords: ['beef noodle soup', 'braised pork rice', 'bubble tea', 'stinky tofu'],
+  }),
 ];
 
 const candidates = asCandidates(catalog);
@@ -191,12 +198,14 @@ describe('a look from a place the prompt does not name', () => {
     expect(bride).toContain('civitai:26129');
     expect(bride).not.toContain('civitai:30305');
     expect(picks('a nurse in a hospital hallway')).not.toContain('civitai:36682');
+    expect(picks('a picture of some food on a plate')).not.toContain('civitai:21079');
     expect(picks('a lighthouse, watercolor painting')).not.toContain('civitai:26545');
   });
 
   it('takes it when the prompt names the place or its people', () => {
     expect(picks('a bride in a chinese wedding dress')).toContain('civitai:30305');
     expect(picks('a thai nurse')).toContain('civitai:36682');
+    expect(picks('taiwanese street food')).toContain('civitai:21079');
     const watercolor = catalog.find((adapter) => adapter.id === 'civitai:26545');
     expect(watercolor && foreignLookIn('a temple in china, watercolor painting', watercolor)).toBeUndefined();
     expect(watercolor && foreignLookIn('a lighthouse, watercolor painting', watercolor)).toBe('chinese');

@@ -81,7 +81,8 @@ export const NAMED_LOOKS: ReadonlyMap<string, string> = new Map(
     'dd:tabletop rpg:tabletop tabletop:tabletop lowkey highkey interior:interior inside:interior indoor:interior ' +
     'indoors:interior ' +
     'chinese china:chinese japanese japan:japanese korean korea:korean thai thailand:thai vietnamese ' +
-    'vietnam:vietnamese indian india:indian egyptian egypt:egyptian arabic arab:arabic persian aztec mayan'
+    'vietnam:vietnamese taiwanese taiwan:taiwanese indian india:indian egyptian egypt:egyptian arabic arab:arabic ' +
+    'persian aztec mayan'
   )
     .split(' ')
     .map((entry) => {
