@@ -148,6 +148,27 @@ const catalog = [
     tags: ['objects', 'food', 'photography', 'taiwan'],
     triggerWords: ['beef noodle soup', 'braised pork rice', 'bubble tea', 'stinky tofu'],
   }),
+  makeAdapter({
+    id: 'civitai:25375',
+    name: 'XSarchitectural-2Wooden growing building',
+    category: 'building',
+    tags: ['buildings', 'architecture design'],
+    triggerWords: ['round swimming pool', 'many pedestrian bridges', 'utopian city', 'aerial view', 'ultra wide shot'],
+  }),
+  makeAdapter({
+    id: 'civitai:87893',
+    name: 'Public building aerial view 公建鸟瞰',
+    category: 'building',
+    tags: ['architecture', 'buildings', 'aerial view', 'public building'],
+    triggerWords: ['archiaerialview', 'architecture', 'line', 'curve'],
+  }),
+  makeAdapter({
+    id: 'civitai:25373',
+    name: 'XSarchitectural-6Modern small building',
+    category: 'building',
+    tags: ['buildings', 'architecture design'],
+    triggerWords: ['cinematic', 'garden with olive trees', 'ultra - wide angle', 'shot on 25mm lens'],
+  }),
 ];
 
 const candidates = asCandidates(catalog);
@@ -251,5 +272,18 @@ describe('one piece of an outfit', () => {
   it('takes the outfit its first trigger calls, and a thing its name says', () => {
     expect(picks('a girl in a red skirt')).toContain('civitai:24689');
     expect(picks('a man wearing sunglasses')).toContain('civitai:74675');
+  });
+});
+
+describe("a camera's words", () => {
+  it('say how a picture is taken, no building to put in it', () => {
+    const aerial = picks('an aerial view of the great wall');
+    expect(aerial).not.toContain('civitai:25375');
+    expect(aerial).not.toContain('civitai:87893');
+    expect(picks('an old wooden boat on a lake, wide angle lens')).not.toContain('civitai:25373');
+  });
+
+  it('still take a building the prompt asks for', () => {
+    expect(picks('a public building')).toContain('civitai:87893');
   });
 });
