@@ -169,6 +169,12 @@ const catalog = [
     tags: ['buildings', 'architecture design'],
     triggerWords: ['cinematic', 'garden with olive trees', 'ultra - wide angle', 'shot on 25mm lens'],
   }),
+  makeAdapter({
+    id: 'civitai:46351',
+    name: 'Link | The Legend of Zelda: Tears of the Kingdom',
+    category: 'character',
+    triggerWords: ['link \\(totk\\)', 'arm tattoo'],
+  }),
 ];
 
 const candidates = asCandidates(catalog);
@@ -285,5 +291,22 @@ describe("a camera's words", () => {
 
   it('still take a building the prompt asks for', () => {
     expect(picks('a public building')).toContain('civitai:87893');
+  });
+});
+
+describe('a name that is a word', () => {
+  it('names the character with its series beside it', () => {
+    expect(picks('link from zelda in a forest')).toContain('civitai:46351');
+  });
+
+  it('is a word without it', () => {
+    expect(picks('a chain link fence')).not.toContain('civitai:46351');
+    expect(picks('a link between two towers in a kingdom')).not.toContain('civitai:46351');
+  });
+
+  it('holds an LLM composer to the same naming', () => {
+    const task = (text: string) => [{ task: text, adapters: [{ adapterId: 'civitai:46351', reason: 'Link' }] }];
+    expect(enforceCaps('link from zelda', task('link from zelda'), candidates).tasks[0]?.adapters).toHaveLength(1);
+    expect(enforceCaps('a chain link fence', task('chain link fence'), candidates).tasks[0]?.adapters).toEqual([]);
   });
 });
