@@ -517,67 +517,6 @@ function joinedWith(nameWord: string, word: string): boolean {
   return endsIn(word, nameWord) || (endsIn(nameWord, word) && !isDictionaryWord(nameWord));
 }
 
-/**
- * Whether `phrase` is one piece of an outfit that its name says is something else, or nothing a prompt could hold:
- * a clothing adapter's first trigger calls the outfit ("jk suit" of "JK制服"), the rest list what comes with it
- * ("plaid skirt, pleated skirt, shirt, bowtie"), and a sloth's bowtie asks for no school uniform, nor a corgi's "red
- * bowtie" for "JKskirt".
- */
-function pieceOfOutfit(adapter: Adapter, profile: AdapterProfile, phrase: Phrase, nameCoverage: number): boolean {
-  if (adapter.category !== 'clothing' || phrase.kind !== 'trigger' || nameCoverage > 0) return false;
-  if (phrase === profile.phrases.find((other) => other.kind === 'trigger')) return false;
-  const namedPiece = (word: string) =>
-    profile.segmentHeads.some((head) => related(head, word) || joinedWith(head, word));
-  return !phrase.words.some(namedPiece);
-}
-
-/**
- * A word of the name that the task lacks and that the adapter's own tags or triggers say alone, if any: the name is
- * about that thing too, and the part of it the task holds is another thing. "Spaceship bridge" (tagged "spaceship")
- * is a ship's bridge, no bridge over a river; "Peace Sign" (trigger "peace") a hand, no shop sign; "Riding Monster"
- * (tag "riding") someone riding, no slime monster; "Pallas's cat" (tag "manul") a wild cat, no house cat. A look,
- * a framing word or a participle alone says how, not what ("Watercolor Dream", "Forest Background", "striped").
- */
-function otherThingNamed(
-  profile: AdapterProfile,
-  taskSet: ReadonlySet<string>,
-  /** The task's word the adapter matched: "Glasses LoRA" (trigger "glasses") is all sunglasses ask for. */
-  matched: string,
-): string | undefined {
-  const alone = new Set(
-    profile.phrases.flatMap((phrase) => (phrase.kind !== 'name' && phrase.words.length === 1 ? phrase.words : [])),
-  );
-  return profile.nameWords.find(
-    (word) =>
-      (alone.has(word) || doesSomething(word)) &&
-      !covers(taskSet, word) &&
-      !related(word, matched) &&
-      !joinedWith(word, matched) &&
-      !FRAMING_WORDS.has(word) &&
-      !KIND_LABELS.has(word) &&
-      !KINDS_OF_THINGS.has(word) &&
-      !DESCRIBES.test(word) &&
-      !asksForLookBy(word),
-  );
-}
-
-/**
- * A present participle: what the thing does or gives off ("Glowing Eyes", "Flying Castle", "Riding Monster"), which a
- * task that does not say it never asked for. Its verb is a dictionary word: "ring", "king" and "spring" are none.
- */
-function doesSomething(word: string): boolean {
-  const verb = /^([a-z]{3,})ing$/.exec(word)?.[1];
-  if (verb === undefined) return false;
-  const doubled = /([b-df-hj-np-tv-z])\1$/.test(verb) ? verb.slice(0, -1) : undefined;
-  return [verb, `${verb}e`, doubled].some((stem) => stem !== undefined && stem.length >= 3 && isDictionaryWord(stem));
-}
-
-/** A participle says how the thing looks ("double striped socks", "hooded cloak"), no other thing. */
-const DESCRIBES = /^[a-z]{3,}ed$/;
-
-/** Words for what kind of thing an adapter draws ("MG_CORGI (animal)"): they say which kind, no other thing. */
-const KINDS_OF_THINGS = new Set([...CATEGORIES, 'creature', 'item', 'place', 'scene'].map(singular));
-
 /** A word that asks for a look: a medium, a genre, a format, or where or when a look comes from ("chinese"). */
 function asksForLookBy(word: string): boolean {
   return LOOK_WORDS.has(word) || NAMED_LOOKS.has(word) || LOOK_ORIGINS.has(word);
@@ -638,3 +577,64 @@ export function foreignNameIn(text: string, adapter: Adapter): string | undefine
   if (adapter.category === 'character') return undefined;
   return foreignWord(profileOf(adapter), viewOf(text).set, adapter.category);
 }
+
+/**
+ * Whether `phrase` is one piece of an outfit that its name says is something else, or nothing a prompt could hold:
+ * a clothing adapter's first trigger calls the outfit ("jk suit" of "JK制服"), the rest list what comes with it
+ * ("plaid skirt, pleated skirt, shirt, bowtie"), and a sloth's bowtie asks for no school uniform, nor a corgi's "red
+ * bowtie" for "JKskirt".
+ */
+function pieceOfOutfit(adapter: Adapter, profile: AdapterProfile, phrase: Phrase, nameCoverage: number): boolean {
+  if (adapter.category !== 'clothing' || phrase.kind !== 'trigger' || nameCoverage > 0) return false;
+  if (phrase === profile.phrases.find((other) => other.kind === 'trigger')) return false;
+  const namedPiece = (word: string) =>
+    profile.segmentHeads.some((head) => related(head, word) || joinedWith(head, word));
+  return !phrase.words.some(namedPiece);
+}
+
+/**
+ * A word of the name that the task lacks and that the adapter's own tags or triggers say alone, if any: the name is
+ * about that thing too, and the part of it the task holds is another thing. "Spaceship bridge" (tagged "spaceship")
+ * is a ship's bridge, no bridge over a river; "Peace Sign" (trigger "peace") a hand, no shop sign; "Riding Monster"
+ * (tag "riding") someone riding, no slime monster; "Pallas's cat" (tag "manul") a wild cat, no house cat. A look,
+ * a framing word or a participle alone says how, not what ("Watercolor Dream", "Forest Background", "striped").
+ */
+function otherThingNamed(
+  profile: AdapterProfile,
+  taskSet: ReadonlySet<string>,
+  /** The task's word the adapter matched: "Glasses LoRA" (trigger "glasses") is all sunglasses ask for. */
+  matched: string,
+): string | undefined {
+  const alone = new Set(
+    profile.phrases.flatMap((phrase) => (phrase.kind !== 'name' && phrase.words.length === 1 ? phrase.words : [])),
+  );
+  return profile.nameWords.find(
+    (word) =>
+      (alone.has(word) || doesSomething(word)) &&
+      !covers(taskSet, word) &&
+      !related(word, matched) &&
+      !joinedWith(word, matched) &&
+      !FRAMING_WORDS.has(word) &&
+      !KIND_LABELS.has(word) &&
+      !KINDS_OF_THINGS.has(word) &&
+      !DESCRIBES.test(word) &&
+      !asksForLookBy(word),
+  );
+}
+
+/**
+ * A present participle: what the thing does or gives off ("Glowing Eyes", "Flying Castle", "Riding Monster"), which a
+ * task that does not say it never asked for. Its verb is a dictionary word: "ring", "king" and "spring" are none.
+ */
+function doesSomething(word: string): boolean {
+  const verb = /^([a-z]{3,})ing$/.exec(word)?.[1];
+  if (verb === undefined) return false;
+  const doubled = /([b-df-hj-np-tv-z])\1$/.test(verb) ? verb.slice(0, -1) : undefined;
+  return [verb, `${verb}e`, doubled].some((stem) => stem !== undefined && stem.length >= 3 && isDictionaryWord(stem));
+}
+
+/** A participle says how the thing looks ("double striped socks", "hooded cloak"), no other thing. */
+const DESCRIBES = /^[a-z]{3,}ed$/;
+
+/** Words for what kind of thing an adapter draws ("MG_CORGI (animal)"): they say which kind, no other thing. */
+const KINDS_OF_THINGS = new Set([...CATEGORIES, 'creature', 'item', 'place', 'scene'].map(singular));
