@@ -1,5 +1,6 @@
 import type { Adapter } from '../catalog/adapter.js';
 import { type AdapterProfile, profileOf, taskWordSet } from './evidence.js';
+import { APPEARANCE_WORDS } from './evidence-words.js';
 
 /**
  * Who a task names: the trust rule that a character adapter is picked only for a task naming that character, by one
@@ -68,5 +69,30 @@ export function characterNamedIn(
     if (!franchises.has(key) && name.every((word) => words.has(word))) return key;
   }
   const named = profile.nameIdentity.filter((word) => !word.includes(' ') && words.has(word));
-  return named.length >= 2 ? named.join(' ') : undefined;
+  if (named.length >= 2) return named.join(' ');
+  return nameWithItsSeries(words, profile, franchises);
+}
+
+/**
+ * A name that is a dictionary word on its own ("Link" of "Link | The Legend of Zelda") names the character when the
+ * task writes its series' name beside it ("link from zelda"); alone it is a word ("a chain link fence"). The series
+ * is a name-like word of another part of the adapter's name, so "a rose in a garden" names no "Rose (Blue Archive)".
+ */
+function nameWithItsSeries(
+  words: ReadonlySet<string>,
+  profile: AdapterProfile,
+  franchises: ReadonlySet<string>,
+): string | undefined {
+  const parts = profile.nameSegments;
+  for (const [index, part] of parts.entries()) {
+    const [name] = part;
+    if (part.length !== 1 || name === undefined || !words.has(name)) continue;
+    if (APPEARANCE_WORDS.has(name) || franchises.has(name)) continue;
+    const series = parts
+      .filter((_, other) => other !== index)
+      .flat()
+      .find((word) => words.has(word) && profile.identityWords.has(word));
+    if (series) return `${name} ${series}`;
+  }
+  return undefined;
 }

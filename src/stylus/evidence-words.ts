@@ -15,12 +15,16 @@ export const FILE_WORDS: ReadonlySet<string> = new Set(
     .map(singular),
 );
 
-/** Where or how something is shown, not what an adapter could draw: never evidence on their own. */
+/**
+ * Where or how something is shown, not what an adapter could draw: never evidence on their own. A camera's words too:
+ * "aerial view", "wide-angle lens" are how any picture is taken, no building of an architect's LoRA.
+ */
 export const FRAMING_WORDS: ReadonlySet<string> = new Set(
   (
     'photo photograph picture image view portrait shot scene background foreground close up closeup side ' +
     'front back top bottom left right middle center corner girl boy woman man person people lady guy solo ' +
-    '1girl 1boy female male full body upper lower interior exterior'
+    '1girl 1boy female male full body upper lower interior exterior ' +
+    'aerial angle wide lens perspective overhead fisheye macro bokeh closeup telephoto panorama panoramic'
   )
     .split(' ')
     .map(singular),
@@ -62,7 +66,9 @@ export const LOOK_WORDS: ReadonlySet<string> = new Set(
  * with the one form its variants share: "Neon photography" brings neon, "Vintage illustration" an illustration,
  * "Table Rpg / D&D Maps - Cities" a tabletop game's map: a prompt that does not ask for that look would get a
  * picture it did not ask for. An interior is a look of its own too: "train interior" draws no train on a bridge.
- * "dd" is "D&D" split into words.
+ * "dd" is "D&D" split into words. Where a look comes from is a look too: "hanfu_chinese wedding dress" dresses a bride
+ * who asked for a wedding dress in a Chinese one, "Thai Nurse" a nurse in a Thai uniform; a country counts as its
+ * people's word ("china", "chinese").
  * Not "pastel" (mostly a colour, and the checkpoint "Pastel Mix"), nor "style" or "art" (every style says them).
  */
 export const NAMED_LOOKS: ReadonlyMap<string, string> = new Map(
@@ -77,7 +83,10 @@ export const NAMED_LOOKS: ReadonlyMap<string, string> = new Map(
     'woodblock engraving etching lithograph abstract vaporwave synthwave cyberpunk steampunk dieselpunk gothic noir ' +
     'neon retro vintage analog liminal map icon logo sticker emoji sprite blueprint diagram tarot dnd:tabletop ' +
     'dd:tabletop rpg:tabletop tabletop:tabletop lowkey highkey interior:interior inside:interior indoor:interior ' +
-    'indoors:interior'
+    'indoors:interior ' +
+    'chinese china:chinese japanese japan:japanese korean korea:korean thai thailand:thai vietnamese ' +
+    'vietnam:vietnamese taiwanese taiwan:taiwanese indian india:indian egyptian egypt:egyptian arabic arab:arabic ' +
+    'persian aztec mayan'
   )
     .split(' ')
     .map((entry) => {

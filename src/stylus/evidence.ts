@@ -1,5 +1,5 @@
-import type { Adapter } from '../catalog/adapter.js';
-import { lemmas } from '../catalog/classify/words.js';
+import { type Adapter, CATEGORIES } from '../catalog/adapter.js';
+import { lemmas, singular } from '../catalog/classify/words.js';
 import { isStopword } from '../catalog/text.js';
 import { Memo } from '../util/memo.js';
 import { isDictionaryWord, splitCompound } from './dictionary.js';
@@ -92,6 +92,8 @@ const LATIN_WORD = /^[\p{Script=Latin}\p{N}]+$/u;
  */
 const NAME_SEPARATORS = /[|/\\()[\]{}【】「」（）:：,，~—–]|\s-\s|\s+_\s+|(?<=\p{L})\.(?=\p{Lu})/u;
 const TRIGGER_SEPARATORS = /[,，|]/;
+/** A handle in square brackets that opens a name: "[LuisaP] Humanoid Robots", "[Toru8P] Keke Artstyle". */
+const MAKER_HANDLE = /^\s*\[([^\]]*)\]/;
 
 /** Adapter-format names written in mixed case, removed before camelCase splitting would cut them ("Lo RA"). */
 const FORMAT_NAMES = /\b(lora|locon|loha|lycoris|lokr|dora)s?\b/gi;
@@ -206,7 +208,11 @@ function buildProfile(adapter: Adapter): AdapterProfile {
     }
   }
   const segments = segmentWords.filter((words) => words.length > 0);
-  const properWords = nameWords.filter((word) => word.length >= 3 && !isDictionaryWord(word) && /^[a-z]+$/.test(word));
+  // A maker's handle in brackets before the name signs it, it brings nothing in: "[LuisaP] Humanoid Robots".
+  const makerWords = new Set(contentWords(MAKER_HANDLE.exec(adapter.name)?.[1] ?? ''));
+  const properWords = nameWords.filter(
+    (word) => word.length >= 3 && !isDictionaryWord(word) && /^[a-z]+$/.test(word) && !makerWords.has(word),
+  );
   const segmentHeads = segmentLemmas.flatMap((all) => {
     // What follows a preposition says where or which: "Reflections on water" draws reflections.
     const preposition = all.findIndex((word, index) => index > 0 && HEAD_ENDS_BEFORE.has(word));
@@ -459,6 +465,7 @@ export function evidenceFor(
     // How someone looks ("blue eyes") describes; it is no evidence for an adapter that may draw a person of its own
     // (Civitai leaves many characters uncategorised: "Rem (Re:0)" has the trigger "blue eyes").
     if (!depictsThings && phrase.words.every((word) => APPEARANCE_WORDS.has(word))) continue;
+    if (pieceOfOutfit(adapter, profile, phrase, nameCoverage)) continue;
     const quoted = `"${phrase.text.slice(0, 60)}"`;
     if (phrase.words.length >= 2) {
       // Two or more words together: unless each is a word that half the catalog uses ("anime girl").
@@ -491,9 +498,16 @@ export function evidenceFor(
       consider(WEAK, `its name "${adapter.name.slice(0, 60)}" says ${quoted}`);
       continue;
     }
-    if (adapter.category === 'style' && phrase.kind === 'name' && word.length >= 4 && !isDictionaryWord(word)) {
+    if (
+      adapter.category === 'style' &&
+      phrase.kind === 'name' &&
+      word.length >= 4 &&
+      !isDictionaryWord(word) &&
+      !asksForLookBy(word)
+    ) {
       // An artist the task asks for by name ("Monet style" for "Claude Monet/Oscar-Claude Monet style"). Not a
-      // character: "Mona Lisa" names no Lisa Simpson, and characters have their own naming rule.
+      // character: "Mona Lisa" names no Lisa Simpson, and characters have their own naming rule. Nor a look the
+      // dictionary lacks: "emoji" names no artist, and "Blue Archive Emoji style" is a game's emoji for any emoji.
       consider(WEAK, `its name "${adapter.name.slice(0, 60)}" names ${quoted}`);
       continue;
     }
@@ -521,7 +535,8 @@ export function evidenceFor(
           (depictsThings || soleTask) &&
           backed &&
           isNameHead &&
-          words.filter((w) => !FILE_WORDS.has(w)).length === 1)
+          words.filter((w) => !FILE_WORDS.has(w)).length === 1 &&
+          otherThingNamed(profile, taskSet, word) === undefined)
       )
         consider(WEAK, `its name "${adapter.name.slice(0, 60)}" says ${quoted}`);
       continue;
@@ -541,10 +556,12 @@ export function evidenceFor(
     // Half the name is enough when it is the half the name is about, its head or a look ("Watercolor Dream"):
     // "Sailor Moon Outfit" (trigger "sailor outfit") dresses no old sailor.
     const saysALook = LOOK_WORDS.has(word) || NAMED_LOOKS.has(word);
+    // Part of the name only, where the rest names a thing of its own, draws that thing: see otherThingNamed.
+    const partOfName = () => otherThingNamed(profile, taskSet, word) === undefined;
     if (
       nameCoverage > 0.5 ||
-      (nameCoverage === 0.5 && (inName || saysALook)) ||
-      (wholeTask && (inName || (depictsThings && nameSaysNothing)))
+      (nameCoverage === 0.5 && (inName || saysALook) && partOfName()) ||
+      (wholeTask && ((inName && partOfName()) || (depictsThings && nameSaysNothing)))
     )
       consider(WEAK, `matches ${KIND_LABEL[phrase.kind]} ${quoted}`);
   }
@@ -658,3 +675,64 @@ export function foreignNameIn(text: string, adapter: Adapter): string | undefine
   if (adapter.category === 'character') return undefined;
   return foreignWord(profileOf(adapter), viewOf(text).set, adapter.category);
 }
+
+/**
+ * Whether `phrase` is one piece of an outfit that its name says is something else, or nothing a prompt could hold:
+ * a clothing adapter's first trigger calls the outfit ("jk suit" of "JK制服"), the rest list what comes with it
+ * ("plaid skirt, pleated skirt, shirt, bowtie"), and a sloth's bowtie asks for no school uniform, nor a corgi's "red
+ * bowtie" for "JKskirt".
+ */
+function pieceOfOutfit(adapter: Adapter, profile: AdapterProfile, phrase: Phrase, nameCoverage: number): boolean {
+  if (adapter.category !== 'clothing' || phrase.kind !== 'trigger' || nameCoverage > 0) return false;
+  if (phrase === profile.phrases.find((other) => other.kind === 'trigger')) return false;
+  const namedPiece = (word: string) =>
+    profile.segmentHeads.some((head) => related(head, word) || joinedWith(head, word));
+  return !phrase.words.some(namedPiece);
+}
+
+/**
+ * A word of the name that the task lacks and that the adapter's own tags or triggers say alone, if any: the name is
+ * about that thing too, and the part of it the task holds is another thing. "Spaceship bridge" (tagged "spaceship")
+ * is a ship's bridge, no bridge over a river; "Peace Sign" (trigger "peace") a hand, no shop sign; "Riding Monster"
+ * (tag "riding") someone riding, no slime monster; "Pallas's cat" (tag "manul") a wild cat, no house cat. A look,
+ * a framing word or a participle alone says how, not what ("Watercolor Dream", "Forest Background", "striped").
+ */
+function otherThingNamed(
+  profile: AdapterProfile,
+  taskSet: ReadonlySet<string>,
+  /** The task's word the adapter matched: "Glasses LoRA" (trigger "glasses") is all sunglasses ask for. */
+  matched: string,
+): string | undefined {
+  const alone = new Set(
+    profile.phrases.flatMap((phrase) => (phrase.kind !== 'name' && phrase.words.length === 1 ? phrase.words : [])),
+  );
+  return profile.nameWords.find(
+    (word) =>
+      (alone.has(word) || doesSomething(word)) &&
+      !covers(taskSet, word) &&
+      !related(word, matched) &&
+      !joinedWith(word, matched) &&
+      !FRAMING_WORDS.has(word) &&
+      !KIND_LABELS.has(word) &&
+      !KINDS_OF_THINGS.has(word) &&
+      !DESCRIBES.test(word) &&
+      !asksForLookBy(word),
+  );
+}
+
+/**
+ * A present participle: what the thing does or gives off ("Glowing Eyes", "Flying Castle", "Riding Monster"), which a
+ * task that does not say it never asked for. Its verb is a dictionary word: "ring", "king" and "spring" are none.
+ */
+function doesSomething(word: string): boolean {
+  const verb = /^([a-z]{3,})ing$/.exec(word)?.[1];
+  if (verb === undefined) return false;
+  const doubled = /([b-df-hj-np-tv-z])\1$/.test(verb) ? verb.slice(0, -1) : undefined;
+  return [verb, `${verb}e`, doubled].some((stem) => stem !== undefined && stem.length >= 3 && isDictionaryWord(stem));
+}
+
+/** A participle says how the thing looks ("double striped socks", "hooded cloak"), no other thing. */
+const DESCRIBES = /^[a-z]{3,}ed$/;
+
+/** Words for what kind of thing an adapter draws ("MG_CORGI (animal)"): they say which kind, no other thing. */
+const KINDS_OF_THINGS = new Set([...CATEGORIES, 'creature', 'item', 'place', 'scene'].map(singular));

@@ -67,6 +67,7 @@ export function composeOffline(
     // What the task says its subject does ("riding" of "riding a horse"): a pose or an action named after it draws
     // that ("riding on a"); one word of a longer name does not ("BetterRamenEating" is no giraffe eating bark).
     const action = actionWords(task, subject);
+    const present = task.replace(ABSENT_PART, '');
     for (const candidate of fitting) {
       const { adapter } = candidate;
       // A character is named anywhere in the task: the segmenter may take "keqing in a garden" to be about a garden.
@@ -79,6 +80,10 @@ export function composeOffline(
         evidenceFor(subject, adapter, rarity, tasks.length === 1, prompt) ??
         (DRAWS_ACTIONS.has(adapter.category) && action && nameCoverageOf(action, adapter) > 0.5
           ? evidenceFor(action, adapter, rarity)
+          : undefined) ??
+        // The noun phrase holds half the name and the task the rest: "Glowing Eyes" for "glowing eyes" (of "eyes").
+        (nameCoverageOf(subject, adapter) >= 0.5 && nameCoverageOf(present, adapter) === 1
+          ? evidenceFor(present, adapter, rarity, tasks.length === 1)
           : undefined);
       if (evidence) pairs.push({ taskIndex, candidate, evidence });
     }
