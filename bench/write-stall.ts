@@ -7,8 +7,7 @@
  * phase (idle, ingest, embed, idle again with every vector): the acknowledgement latency (INTERACTION_CREATE to the
  * deferral) and the reply latency (to the edit that shows the composition), one /imagine at a time (at most 20 a
  * second: see ONE_AT_A_TIME_GAP_MS), the CPU each reply took, the longest event-loop block, the bot's CPU share and
- * the load (a low share under a high load is waiting for a core, not the bot's own work). Targets: acknowledgement
- * p99 <= 300 ms, composition p99 <= 100 ms.
+ * the load (a low share under a high load is waiting for a core, not the bot's own work). Targets: acknowledgement p99 <= 300 ms, composition p99 <= 100 ms.
  * Usage: node --import tsx bench/write-stall.ts --dump FILE --prompts FILE [--adapters 75000] [--dims 1024]
  */
 import { type ChildProcess, spawn } from 'node:child_process';
