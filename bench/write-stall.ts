@@ -2,12 +2,11 @@
  * No stalls on writes: the real bot (startBot, the real discord.js Client against the loopback fake Discord) serves
  * /imagine over a catalog grown from a real dump (bench/realistic-catalog.ts), with dense retrieval on (a loopback
  * OpenAI-compatible embedding stub in its own process), while `stylus ingest` of the dump and then `stylus embed` run
- * in their own processes against the same SQLite file, as an admin would start them (so at the batch priority they
- * lower themselves to, STYLUS_BATCH_NICE, default 10; the embedding stub stands for a server and keeps its own). Per
- * phase (idle, ingest, embed, idle again with every vector): the acknowledgement latency (INTERACTION_CREATE to the
- * deferral) and the reply latency (to the edit that shows the composition), one /imagine at a time (at most 20 a
- * second: see ONE_AT_A_TIME_GAP_MS), the CPU each reply took, the longest event-loop block, the bot's CPU share and
- * the load (a low share under a high load is waiting for a core, not the bot's own work). Targets: acknowledgement p99 <= 300 ms, composition p99 <= 100 ms.
+ * in their own processes against the same SQLite file. Per phase (idle, ingest, embed, idle again with every vector):
+ * the acknowledgement latency (INTERACTION_CREATE to the deferral) and the reply latency (to the edit that shows the
+ * composition), one /imagine at a time (at most 20 a second: see ONE_AT_A_TIME_GAP_MS), the CPU each reply took, the
+ * longest event-loop block, the bot's CPU share and the load (a low share under a high load is waiting for a core,
+ * not the bot's own work). Targets: acknowledgement p99 <= 300 ms, composition p99 <= 100 ms.
  * Usage: node --import tsx bench/write-stall.ts --dump FILE --prompts FILE [--adapters 75000] [--dims 1024]
  */
 import { type ChildProcess, spawn } from 'node:child_process';
