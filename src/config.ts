@@ -77,9 +77,6 @@ const envSchema = z.object({
   STYLUS_MAX_PROMPT_CHARS: int(1500, 10, 6000),
   STYLUS_INSERT_TRIGGERS: bool(false),
   STYLUS_SEED_CATALOG: bool(true),
-  // The nice value batch commands (ingest, embed, refine, catalog migrate) run at, so a bot on the same machine keeps
-  // its cores: 0 leaves them at the priority they were started with.
-  STYLUS_BATCH_NICE: int(10, 0, 19),
   STYLUS_BLACKLIST_FILE: optionalString().transform((value) => (value ? path.resolve(value) : undefined)),
 
   // Discord.

@@ -4,7 +4,6 @@ import { SqliteAdapterStore } from '../catalog/sqlite-store.js';
 import { UserFacingError } from '../errors.js';
 import { createLogger } from '../log.js';
 import { databasePath } from '../storage/sqlite.js';
-import { yieldCpuToServing } from './batch-priority.js';
 import { cliConfig } from './context.js';
 import { type CliIo, writeLine } from './io.js';
 import { defineCommand, parseCommand, shortUsage, UsageError } from './spec.js';
@@ -61,7 +60,6 @@ export async function runCatalogMigrate(args: string[], io: CliIo): Promise<numb
 
   const source = new SqliteAdapterStore(file);
   const log = createLogger(io.env.LOG_LEVEL ?? 'warn');
-  yieldCpuToServing(config.STYLUS_BATCH_NICE, log);
   try {
     const target = await openQdrantStore({
       url: config.QDRANT_URL,

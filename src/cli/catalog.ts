@@ -50,7 +50,7 @@ const loadSpec = defineCommand({
 async function loadCatalog(args: string[], io: CliIo): Promise<number> {
   const { positionals } = parseCommand(loadSpec, args);
   const file = await readableFile(positionals[0] as string, 'catalog file');
-  const services = await cliServices(io, { seedCatalog: false, batch: true });
+  const services = await cliServices(io, { seedCatalog: false });
   let loaded = 0;
   let bad = 0;
   let batch: Adapter[] = [];

@@ -3,7 +3,6 @@ import { parseEnv } from 'node:util';
 import { type Config, loadConfig } from '../config.js';
 import { createLogger } from '../log.js';
 import { openServices, type ServiceOptions, type Services } from '../services.js';
-import { yieldCpuToServing } from './batch-priority.js';
 import type { CliIo } from './io.js';
 
 /** Config for a CLI run: `.env` in the working directory (if any) under the given environment, which wins. */
@@ -12,16 +11,9 @@ export function cliConfig(io: CliIo): Config {
   return loadConfig({ ...fromFile, ...io.env });
 }
 
-interface CliServiceOptions extends ServiceOptions {
-  /** A long batch job (ingest, embed, refine, migrate): it yields the CPU to a bot serving on the same machine. */
-  batch?: boolean;
-}
-
 /** Opens the services for a CLI command; logs go to stderr so stdout stays clean for --json. */
-export async function cliServices(io: CliIo, options: CliServiceOptions = {}): Promise<Services> {
-  const { batch, ...serviceOptions } = options;
+export async function cliServices(io: CliIo, options: ServiceOptions = {}): Promise<Services> {
   const config = cliConfig(io);
   const log = createLogger(io.env.LOG_LEVEL ?? 'warn');
-  if (batch) yieldCpuToServing(config.STYLUS_BATCH_NICE, log);
-  return openServices(config, { log, ...serviceOptions });
+  return openServices(config, { log, ...options });
 }

@@ -15,7 +15,7 @@ const spec = defineCommand({
 /** `stylus embed`: embed every adapter whose vector is missing or stale (batched, resumable). */
 export async function runEmbed(args: string[], io: CliIo): Promise<number> {
   parseCommand(spec, args);
-  const services = await cliServices(io, { seedCatalog: false, batch: true });
+  const services = await cliServices(io, { seedCatalog: false });
   const interrupt = interruptOnSignal();
   try {
     const report = await runEmbedStep(services, io, interrupt.signal);

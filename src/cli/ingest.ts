@@ -152,7 +152,7 @@ async function ingest(sourceName: SourceName, args: string[], io: CliIo): Promis
   const folder = sourceName === 'local' ? await readableFolder(positionals[0] as string, 'LoRA folder') : undefined;
   const dump = values.dump ? await readableFileOrFolder(values.dump, 'Civitai dump') : undefined;
 
-  const services = await cliServices(io, { seedCatalog: false, batch: true });
+  const services = await cliServices(io, { seedCatalog: false });
   const interrupt = interruptOnSignal();
   try {
     const { records, expectedTotal } = await openSource(services, sourceName, {

@@ -123,7 +123,7 @@ const spec = defineCommand({
 /** `stylus refine [--limit N] [--concurrency N]`: refine every adapter not yet refined; reruns retry failures. */
 export async function runRefine(args: string[], io: CliIo): Promise<number> {
   const { values } = parseCommand(spec, args);
-  const services = await cliServices(io, { seedCatalog: false, batch: true });
+  const services = await cliServices(io, { seedCatalog: false });
   const interrupt = interruptOnSignal();
   try {
     const report = await runRefineStep(services, io, {
