@@ -13,6 +13,7 @@ import {
   NAMED_LOOKS,
 } from './evidence-words.js';
 import { codesOf, looksOf, looksOfWords } from './name-marks.js';
+import { isAdjectiveAlone } from './segment.js';
 
 /**
  * Evidence that an adapter depicts a task, as a member would accept it: a phrase of the adapter (its name, a
@@ -72,6 +73,11 @@ export interface AdapterProfile {
   interiorOf: string | undefined;
   /** Model codes its name carries ("ff14", "rx7"): see foreignCodeIn. */
   codes: readonly string[];
+  /**
+   * What its name says it is the style of: the words before "style" ("ocarina", "time" of "Ocarina of Time Style (Low
+   * Poly)"), or the part of the name before "(Art Style)" ("peanut", "comic" of "Peanuts Comics (Art Style)").
+   */
+  styleOf: readonly string[];
   /** An artist whose style a part of the name says it is ("huashi" of "huashiJW Style"), whatever its category. */
   artist: string | undefined;
 }
@@ -108,6 +114,34 @@ function writtenWords(text: string): string[] {
 
 /** A written word as read: a run-together one apart ("gameiconresearch" -> game icon research). */
 const readWord = (word: string) => splitCompound(word)?.filter(isContentWord) ?? [word];
+
+/** What a picture is drawn with: a style "of" one is a technique, not a thing ("pen sketch style"). */
+const DRAWING_TOOLS = new Set(['pen', 'brush', 'marker', 'quill', 'chalk', 'crayon', 'pastel', 'airbrush']);
+
+/** Whether a word of a style's name only describes it ("dreamy", "flat"): the tagger asked once per word. */
+const describingWords = new Memo<string, boolean>(4096);
+const describes = (word: string) => describingWords.through(word, isAdjectiveAlone);
+
+/** Words that end the name of a style: "X Style", "X Art Style", "X artstyle". */
+const STYLE_WORDS = new Set(['style', 'artstyle']);
+
+/**
+ * The content words a name says it is the style of, from its parts as words: before "style" in a part ("Ocarina of
+ * Time Style"), or the part before when a part says only that it is a style ("Peanuts Comics (Art Style)").
+ */
+function styleOf(segmentLemmas: readonly (readonly string[])[]): string[] {
+  for (const [index, words] of segmentLemmas.entries()) {
+    const at = words.findIndex((word) => STYLE_WORDS.has(word));
+    if (at < 0) continue;
+    // Latin-script words only: "线条速写风格" beside "pen sketch style" says the same again.
+    const said = (part: readonly string[]) => part.filter((word) => isContentWord(word) && LATIN_WORD.test(word));
+    const before = said(words.slice(0, at));
+    if (before.length > 0) return before;
+    if (said(words.slice(at + 1)).length > 0) continue;
+    return said(segmentLemmas[index - 1] ?? []);
+  }
+  return [];
+}
 
 /** The words of an adapter's text as read: run-together words apart ("Gameiconresearch" -> game icon research). */
 function contentWords(text: string): string[] {
@@ -254,6 +288,7 @@ function buildProfile(adapter: Adapter): AdapterProfile {
     looks,
     labelledName,
     codes: codesOf(adapter.name),
+    styleOf: styleOf(segmentLemmas),
     namedThing: namedThingOf(segmentLemmas),
     interiorOf: segmentLemmas
       .map((words) => words[words.findIndex((word) => NAMED_LOOKS.get(word) === 'interior') - 1])
@@ -656,6 +691,14 @@ function foreignWord(
   // A thing in an artist's style brings the artist along: "画师JW/huashiJW Style (for sky backgrounds)".
   if (THING_CATEGORIES.has(category))
     return profile.artist && !covers(taskSet, profile.artist) ? profile.artist : undefined;
+  // A style of something is that thing's look: "Ocarina of Time Style (Low Poly)" is a game's low poly, "Peanuts
+  // Comics (Art Style)" one comic strip's, "architecture watercolor style" a building's. It comes only with what it
+  // is the style of asked for, unless that is itself a look ("Pixel Art style", "Chinese style").
+  const unasked = profile.styleOf.filter((word) => !LOOK_WORDS.has(word) && !NAMED_LOOKS.has(word));
+  // What it describes ("Dreamy Vector Style") or a drawing tool ("pen sketch style") says how, not of what; and one
+  // of the names of an artist is enough ("Claude Monet/Oscar-Claude Monet style" for "Monet style").
+  const things = unasked.filter((word) => !LOOK_ORIGINS.has(word) && !DRAWING_TOOLS.has(word) && !describes(word));
+  if (things.length > 0 && !things.some((word) => covers(taskSet, word))) return things[0];
   // A part of the name the task holds whole makes the rest a maker's or a series' label: "Watercolor Painting
   // (vizsumit)" for a watercolor painting.
   if (category === 'style' && profile.nameSegments.some((segment) => segment.every((word) => covers(taskSet, word))))

@@ -72,6 +72,12 @@ export function warmSegmenter(): void {
   loadTagger();
 }
 
+/** Whether a word read alone is an adjective ("dreamy", "flat"), not a noun ("peanuts", "gelato"). */
+export function isAdjectiveAlone(word: string): boolean {
+  const tags = new Set((loadTagger().nlp(word).json() as { terms: { tags: string[] }[] }[])[0]?.terms[0]?.tags);
+  return tags.has('Adjective') && !tags.has('Noun');
+}
+
 function isProperNoun(word: Word | undefined): boolean {
   return word?.tags.has('ProperNoun') === true;
 }
