@@ -15,6 +15,13 @@ const catalog = [
   makeAdapter({ id: 'civitai:2', name: 'Food Photography', category: 'object', tags: ['food', 'photography'] }),
   makeAdapter({ id: 'civitai:3', name: 'Vintage illustration', category: 'style', tags: ['vintage'] }),
   makeAdapter({
+    id: 'civitai:77277',
+    name: '303 Acid Brutalist Poster',
+    category: 'style',
+    tags: ['design', 'style', 'poster'],
+    triggerWords: ['poster'],
+  }),
+  makeAdapter({
     id: 'civitai:4',
     name: 'Table Rpg / D&D Maps #10 - Cities',
     category: 'object',
@@ -97,6 +104,11 @@ describe('a look or a format the prompt does not ask for', () => {
   it('gives no illustration to a photo', () => {
     expect(picks('a vintage photo of a family')).not.toContain('civitai:3');
     expect(picks('a vintage illustration of a family')).toContain('civitai:3');
+  });
+
+  it('gives no brutalist design to any poster', () => {
+    expect(picks('a poster that says I love you')).not.toContain('civitai:77277');
+    expect(picks('a brutalist poster for a techno night')).toContain('civitai:77277');
   });
 
   it('gives no tabletop map to a city', () => {
