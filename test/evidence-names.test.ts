@@ -58,6 +58,9 @@ const catalog = [
   makeAdapter({ id: 'hf:redmond/pixel', name: 'PixelArt.Redmond', category: 'style', triggerWords: ['Pixel Art'] }),
   makeAdapter({ id: 'civitai:15', name: 'Gongbi(flower)工笔（花）-T', category: 'style', tags: ['flower'] }),
   makeAdapter({ id: 'civitai:16', name: 'pin-up（Gil Elvgren）', category: 'style', tags: ['pin-up'] }),
+  makeAdapter({ id: 'civitai:23599', name: 'rio', tags: ['personal', 'portrait'] }),
+  makeAdapter({ id: 'civitai:76901', name: 'Statues Collection', category: 'object', tags: ['statue'] }),
+  makeAdapter({ id: 'civitai:90003', name: 'Bridge', category: 'building', tags: ['bridge'] }),
 ];
 const candidates = asCandidates(catalog);
 const picks = (prompt: string) => offlinePicks(prompt, candidates);
@@ -124,5 +127,17 @@ describe('evidence from names as Civitai writes them', () => {
 
   it('does not read a dictionary word as the word it ends in: a jumpsuit is no suit', () => {
     expect(picks('a suit')).not.toContain('civitai:11');
+  });
+});
+
+describe('a word of a longer proper name is that name', () => {
+  it('takes no portrait named "rio" for Rio de Janeiro, whose name it only begins', () => {
+    expect(picks('Downtown Rio de Janeiro at sunrise')).not.toContain('civitai:23599');
+    expect(picks('a portrait of rio smiling')).toContain('civitai:23599');
+  });
+
+  it('still reads what the name says it is: its last word, and the word before "of"', () => {
+    expect(picks('the Golden Gate Bridge in fog')).toContain('civitai:90003');
+    expect(picks('The Statue of Liberty')).toContain('civitai:76901');
   });
 });

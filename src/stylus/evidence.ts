@@ -399,6 +399,33 @@ function root(word: string): string {
   return found;
 }
 
+/** Small words inside a proper name: "Rio de Janeiro", "Statue of Liberty", "Vincent van Gogh". */
+const NAME_PARTICLES = new Set('de da di del della do dos du des la le van von of'.split(' '));
+
+/**
+ * Whether `word` is written in `task` as a leading part of a longer proper name ("Rio" of "Rio de Janeiro", "Empire"
+ * of "Empire State Building"): that name is one thing, and an adapter named by that one word ("rio", a portrait of
+ * someone) is not it. What the name says it is still counts: its last word ("Bridge" of "Golden Gate Bridge"), and
+ * in English the word before "of" ("Statue" of "Statue of Liberty").
+ */
+function namesSomethingElse(task: string, word: string): boolean {
+  const written = task.match(/[\p{L}\p{N}][\p{L}\p{N}'’-]*/gu) ?? [];
+  const capital = (token: string) => /^\p{Lu}/u.test(token) && !isStopword(token.toLowerCase());
+  let run: { word: string; head: boolean }[] = [];
+  const leadingPart = () => run.slice(0, -1).some((part) => !part.head && part.word === word);
+  for (const [index, token] of written.entries()) {
+    const lower = token.toLowerCase();
+    if (capital(token)) run.push({ word: singular(lower), head: false });
+    else if (run.length > 0 && NAME_PARTICLES.has(lower) && capital(written[index + 1] ?? '')) {
+      if (lower === 'of') (run[run.length - 1] as { head: boolean }).head = true;
+    } else {
+      if (leadingPart()) return true;
+      run = [];
+    }
+  }
+  return leadingPart();
+}
+
 /** Whether two words are one word in different forms ("painter" / "painting"), never a prefix ("stone" / "stonepunk"). */
 function related(left: string, right: string): boolean {
   return left === right || (left.length >= 4 && right.length >= 4 && root(left) === root(right));
@@ -516,7 +543,8 @@ export function evidenceFor(
     if (
       phrase.kind === 'name' &&
       (profile.nameWords.length === 1 || profile.labelledName === word) &&
-      restylesForWord
+      restylesForWord &&
+      (adapter.category === 'character' || !namesSomethingElse(task, word))
     ) {
       consider(STRONG, `matches its name ${quoted}`);
       continue;
