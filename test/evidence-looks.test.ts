@@ -160,7 +160,8 @@ describe('half of a name', () => {
 
   it('restyles a whole image for a one-word name only when the task is about it or asks for that look', () => {
     expect(picks('a rusty fire hydrant surrounded by dirt')).not.toContain('civitai:29');
-    expect(picks('fire')).toContain('civitai:29');
+    expect(picks('a house on fire')).toContain('civitai:29');
+    expect(picks('a dragon breathing fire')).not.toContain('civitai:29');
     expect(picks('a pagoda by a lake, chinese painting')).toContain('civitai:30');
   });
 

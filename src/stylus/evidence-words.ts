@@ -68,7 +68,8 @@ export const LOOK_WORDS: ReadonlySet<string> = new Set(
  * picture it did not ask for. An interior is a look of its own too: "train interior" draws no train on a bridge.
  * "dd" is "D&D" split into words. Where a look comes from is a look too: "hanfu_chinese wedding dress" dresses a bride
  * who asked for a wedding dress in a Chinese one, "Thai Nurse" a nurse in a Thai uniform; a country counts as its
- * people's word ("china", "chinese").
+ * people's word ("china", "chinese"). A studio's look is a look too: "(Pyramid)_lora_Ghibli_Background" is a Ghibli
+ * film's pyramid, "Disney Princess" a Disney drawing.
  * Not "pastel" (mostly a colour, and the checkpoint "Pastel Mix"), nor "style" or "art" (every style says them).
  */
 export const NAMED_LOOKS: ReadonlyMap<string, string> = new Map(
@@ -87,7 +88,7 @@ export const NAMED_LOOKS: ReadonlyMap<string, string> = new Map(
     'indoors:interior ' +
     'chinese china:chinese japanese japan:japanese korean korea:korean thai thailand:thai vietnamese ' +
     'vietnam:vietnamese taiwanese taiwan:taiwanese indian india:indian egyptian egypt:egyptian arabic arab:arabic ' +
-    'persian aztec mayan'
+    'persian aztec mayan ghibli pixar disney dreamworks'
   )
     .split(' ')
     .map((entry) => {

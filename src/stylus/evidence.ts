@@ -69,6 +69,11 @@ export interface AdapterProfile {
    * "Reflections on water"); empty for other names.
    */
   namedThing: readonly string[];
+  /**
+   * The relation a name opens with ("through" of "Through Screen", "across" of "Across Table"): the name is about
+   * someone or something in that relation to the thing it names, so the thing alone is no evidence.
+   */
+  relation: string | undefined;
   /** What its name says it shows the inside of ("cave" of "Cave interiors"): see foreignLookIn. */
   interiorOf: string | undefined;
   /** Model codes its name carries ("ff14", "rx7"): see foreignCodeIn. */
@@ -121,6 +126,29 @@ const DRAWING_TOOLS = new Set(['pen', 'brush', 'marker', 'quill', 'chalk', 'cray
 /** Whether a word of a style's name only describes it ("dreamy", "flat"): the tagger asked once per word. */
 const describingWords = new Memo<string, boolean>(4096);
 const describes = (word: string) => describingWords.through(word, isAdjectiveAlone);
+
+/**
+ * Prepositions a name can open with to say how something is, not what is drawn: "Through Screen" (someone coming
+ * through one), "On Fire" (anything burning: no fire hydrant), "Inside creature".
+ */
+const RELATIONS = new Set(['through', 'across', 'inside', 'under', 'behind', 'beneath', 'into', 'over', 'on', 'in']);
+
+/** The preposition a name opens with, past labels ("【Concept】Through Screen"), when a thing follows it. */
+function relationOf(segmentLemmas: readonly (readonly string[])[]): string | undefined {
+  const isLabel = (word: string) => !LATIN_WORD.test(word) || FILE_WORDS.has(word) || KIND_LABELS.has(word);
+  const part = segmentLemmas.find((words) => !words.every(isLabel)) ?? [];
+  const first = part.findIndex((word) => !isLabel(word));
+  const relation = part[first];
+  return relation !== undefined && RELATIONS.has(relation) && part.length > first + 1 ? relation : undefined;
+}
+
+/** Whether `text` puts something in that relation to what the name names: "on fire", "through the screen". */
+function asksForRelation(text: string, relation: string, named: readonly string[]): boolean {
+  const words = lemmas(text);
+  return words.some(
+    (word, index) => word === relation && words.slice(index + 1, index + 4).some((next) => named.includes(next)),
+  );
+}
 
 /** Words that end the name of a style: "X Style", "X Art Style", "X artstyle". */
 const STYLE_WORDS = new Set(['style', 'artstyle']);
@@ -287,6 +315,7 @@ function buildProfile(adapter: Adapter): AdapterProfile {
     properWords,
     looks,
     labelledName,
+    relation: relationOf(segmentLemmas),
     codes: codesOf(adapter.name),
     styleOf: styleOf(segmentLemmas),
     namedThing: namedThingOf(segmentLemmas),
@@ -513,6 +542,8 @@ export function evidenceFor(
   if (words.length === 0) return undefined;
   const profile = profileOf(adapter);
   if (foreignWord(profile, taskSet, adapter.category) !== undefined) return undefined;
+  // "Through Screen" draws someone coming through a screen: a laptop screen asks for no one.
+  if (profile.relation && !asksForRelation(prompt ?? task, profile.relation, profile.nameWords)) return undefined;
   // How much of what the name says the task holds: a single word of a trigger or tag is not enough for an adapter
   // whose name is about something else ("FF14 Landscape and Cities" has the trigger "painting").
   const nameCoverage = coverage(profile, taskSet);
@@ -528,6 +559,9 @@ export function evidenceFor(
     // (Civitai leaves many characters uncategorised: "Rem (Re:0)" has the trigger "blue eyes").
     if (!depictsThings && phrase.words.every((word) => APPEARANCE_WORDS.has(word))) continue;
     if (pieceOfOutfit(adapter, profile, phrase, nameCoverage)) continue;
+    // A tag of a garment that names no garment says where it is worn: "Clothes Spacesuit" (tagged "outer space")
+    // dresses nobody in a light bulb in outer space.
+    if (adapter.category === 'clothing' && phrase.kind === 'tag' && !namesGarment(profile, phrase)) continue;
     const quoted = `"${phrase.text.slice(0, 60)}"`;
     if (phrase.words.length >= 2) {
       // Two or more words together: unless each is a word that half the catalog uses ("anime girl").
@@ -539,6 +573,9 @@ export function evidenceFor(
     if (!isDistinctive(word, rarity)) continue;
     // A style named by one word restyles the whole image: only for what the task is about, a look, or a whole prompt
     // ("On Fire" is no fire hydrant, "MetalAI" no metal chair; "Chinese Style" still for a Chinese painting).
+    // A word that only describes is no thing to restyle for, even when it ends the task: "flying low" asks for no
+    // "LowRA" (a low-key look).
+    if (adapter.category === 'style' && !asksForLookBy(word) && describes(word)) continue;
     const restylesForWord = adapter.category !== 'style' || soleTask || related(word, head) || asksForLookBy(word);
     if (
       phrase.kind === 'name' &&
@@ -745,6 +782,13 @@ function foreignWord(
 export function foreignNameIn(text: string, adapter: Adapter): string | undefined {
   if (adapter.category === 'character') return undefined;
   return foreignWord(profileOf(adapter), viewOf(text).set, adapter.category);
+}
+
+/** Whether a tag of a clothing adapter names what it dresses in: a word of the name ("spacesuit", "hanfu"). */
+function namesGarment(profile: AdapterProfile, phrase: Phrase): boolean {
+  return phrase.words.some(
+    (word) => profile.nameWords.some((named) => related(named, word)) || profile.segmentHeads.includes(word),
+  );
 }
 
 /**

@@ -1,0 +1,72 @@
+import { describe, expect, it } from 'vitest';
+import { enforceCaps } from '../src/stylus/caps.js';
+import { asCandidates, makeAdapter, offlinePicks } from './support/adapters.js';
+
+/**
+ * What a name says beside the thing a task shares with it, found reading PartiPrompts compositions on the Civitai
+ * dump: a relation ("Through Screen" draws someone coming through one), a studio's look ("Ghibli"), the place a
+ * garment is worn (a spacesuit tagged "outer space"), and a style named by a word that only describes ("LowRA").
+ * Names, categories, tags and triggers follow the dump items of the same ids.
+ */
+const catalog = [
+  makeAdapter({
+    id: 'civitai:10877',
+    name: '【Concept】Through Screen 钻出屏幕',
+    category: 'style',
+    tags: ['style'],
+    triggerWords: ['through_screen'],
+  }),
+  makeAdapter({
+    id: 'civitai:64610',
+    name: '(Pyramid)_lora_Ghibli_Background',
+    category: 'background',
+    tags: ['pyramid', 'background', 'ghibli'],
+  }),
+  makeAdapter({
+    id: 'civitai:25236',
+    name: 'Clothes Spacesuit',
+    category: 'clothing',
+    tags: ['clothing', 'outer space', 'astronaut', 'spacesuit'],
+    triggerWords: ['spacesuit'],
+  }),
+  makeAdapter({
+    id: 'civitai:48139',
+    name: 'LowRA',
+    category: 'style',
+    tags: ['dark', 'style', 'cinematic', 'low key'],
+    triggerWords: ['dark theme'],
+  }),
+  makeAdapter({ id: 'civitai:25115', name: 'Deep - Style', category: 'style', tags: ['style'] }),
+];
+
+const candidates = asCandidates(catalog);
+const picks = (prompt: string) => offlinePicks(prompt, candidates);
+
+describe('what a name says beside the thing a task shares with it', () => {
+  it('reads a name that opens with a relation as that relation: a screen is no one coming through it', () => {
+    expect(picks('a laptop screen')).not.toContain('civitai:10877');
+    expect(picks('a cat climbing through the screen of a tv')).toContain('civitai:10877');
+  });
+
+  it("gives no Ghibli film's pyramid to a pyramid, unless Ghibli is asked for", () => {
+    expect(picks('the Great Pyramid in the snow')).not.toContain('civitai:64610');
+    expect(picks('a pyramid in the desert, ghibli')).toContain('civitai:64610');
+  });
+
+  it('dresses nobody in a spacesuit for a tag that says where it is worn, and still for the garment', () => {
+    expect(picks('a light bulb in outer space')).not.toContain('civitai:25236');
+    expect(picks('a dog in a spacesuit')).toContain('civitai:25236');
+  });
+
+  it('restyles nothing for a word that only describes', () => {
+    expect(picks('a prop plane flying low over the Great Wall')).not.toContain('civitai:48139');
+    expect(picks('A sign that says Deep Learning')).not.toContain('civitai:25115');
+  });
+
+  it("holds an LLM composer to a studio's look", () => {
+    const task = [{ task: 'Great Pyramid', adapters: [{ adapterId: 'civitai:64610', reason: 'a pyramid' }] }];
+    const { tasks, repairs } = enforceCaps('the Great Pyramid at dawn', task, candidates);
+    expect(tasks[0]?.adapters).toEqual([]);
+    expect(repairs.join(' ')).toContain('ghibli');
+  });
+});
