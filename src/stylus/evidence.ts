@@ -124,8 +124,8 @@ const readWord = (word: string) => splitCompound(word)?.filter(isContentWord) ??
 const DRAWING_TOOLS = new Set(['pen', 'brush', 'marker', 'quill', 'chalk', 'crayon', 'pastel', 'airbrush']);
 
 /** Whether a word of a style's name only describes it ("dreamy", "flat"): the tagger asked once per word. */
-const describingWords = new Memo<string, boolean>(4096);
-const describes = (word: string) => describingWords.through(word, isAdjectiveAlone);
+const describingWords = new Memo<string, boolean>(16384);
+const describes = (word: string) => isDictionaryWord(word) && describingWords.through(word, isAdjectiveAlone);
 
 /**
  * Prepositions a name can open with to say how something is, not what is drawn: "Through Screen" (someone coming
@@ -135,6 +135,7 @@ const RELATIONS = new Set(['through', 'across', 'inside', 'under', 'behind', 'be
 
 /** The preposition a name opens with, past labels ("【Concept】Through Screen"), when a thing follows it. */
 function relationOf(segmentLemmas: readonly (readonly string[])[]): string | undefined {
+  if (!segmentLemmas.some((words) => words.some((word) => RELATIONS.has(word)))) return undefined;
   const isLabel = (word: string) => !LATIN_WORD.test(word) || FILE_WORDS.has(word) || KIND_LABELS.has(word);
   const part = segmentLemmas.find((words) => !words.every(isLabel)) ?? [];
   const first = part.findIndex((word) => !isLabel(word));
@@ -760,10 +761,12 @@ function foreignWord(
   // Comics (Art Style)" one comic strip's, "architecture watercolor style" a building's. It comes only with what it
   // is the style of asked for, unless that is itself a look ("Pixel Art style", "Chinese style").
   const unasked = profile.styleOf.filter((word) => !LOOK_WORDS.has(word) && !NAMED_LOOKS.has(word));
-  // What it describes ("Dreamy Vector Style") or a drawing tool ("pen sketch style") says how, not of what; and one
-  // of the names of an artist is enough ("Claude Monet/Oscar-Claude Monet style" for "Monet style").
-  const things = unasked.filter((word) => !LOOK_ORIGINS.has(word) && !DRAWING_TOOLS.has(word) && !describes(word));
-  if (things.length > 0 && !things.some((word) => covers(taskSet, word))) return things[0];
+  // One of its words asked for is enough ("Claude Monet/Oscar-Claude Monet style" for "Monet style"); what it
+  // describes ("Dreamy Vector Style") or a drawing tool ("pen sketch style") says how, not of what.
+  if (!unasked.some((word) => covers(taskSet, word))) {
+    const thing = unasked.find((word) => !LOOK_ORIGINS.has(word) && !DRAWING_TOOLS.has(word) && !describes(word));
+    if (thing) return thing;
+  }
   // A part of the name the task holds whole makes the rest a maker's or a series' label: "Watercolor Painting
   // (vizsumit)" for a watercolor painting.
   if (category === 'style' && profile.nameSegments.some((segment) => segment.every((word) => covers(taskSet, word))))
