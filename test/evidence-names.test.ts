@@ -59,6 +59,7 @@ const catalog = [
   makeAdapter({ id: 'civitai:15', name: 'Gongbi(flower)工笔（花）-T', category: 'style', tags: ['flower'] }),
   makeAdapter({ id: 'civitai:16', name: 'pin-up（Gil Elvgren）', category: 'style', tags: ['pin-up'] }),
   makeAdapter({ id: 'civitai:23599', name: 'rio', tags: ['personal', 'portrait'] }),
+  makeAdapter({ id: 'hf:norod78/tattoo', name: 'Yet Another Tattoo', category: 'style', tags: ['tattoo', 'ink'] }),
   makeAdapter({ id: 'civitai:76901', name: 'Statues Collection', category: 'object', tags: ['statue'] }),
   makeAdapter({ id: 'civitai:90003', name: 'Bridge', category: 'building', tags: ['bridge'] }),
 ];
@@ -139,5 +140,11 @@ describe('a word of a longer proper name is that name', () => {
   it('still reads what the name says it is: its last word, and the word before "of"', () => {
     expect(picks('the Golden Gate Bridge in fog')).toContain('civitai:90003');
     expect(picks('The Statue of Liberty')).toContain('civitai:76901');
+  });
+});
+
+describe("a maker's modesty is no word of the name", () => {
+  it('reads "Yet Another Tattoo" as a tattoo, in a prompt of several tasks too', () => {
+    expect(picks('a tattoo of a snake')).toContain('hf:norod78/tattoo');
   });
 });

@@ -71,6 +71,10 @@ describe('segmentPrompt', () => {
 });
 
 describe('segmentTasks', () => {
+  it('reads a bare verb form after a number with its unit as the noun of a compound: "3d render"', () => {
+    expect(segmentTasks('a cute robot, 3d render')[1]).toEqual({ subject: '3d render', task: '3d render' });
+  });
+
   it('keeps the noun phrase as the subject the composer matches, with the joined words only in the task', () => {
     expect(segmentTasks('a dragon breathing fire on a castle, in the background')).toEqual([
       { subject: 'dragon', task: 'dragon' },

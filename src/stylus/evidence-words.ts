@@ -8,7 +8,7 @@ export const FILE_WORDS: ReadonlySet<string> = new Set(
     'lora locon loha lycoris dora lyco model version ver edition collection pack set mix sd sdxl xl sd15 ' +
     'pony flux mb kb dim alpha test beta final fixed fix update new style art artstyle concept character ' +
     'outfit helper tweaker slider generator extraction detail detailed detailer quality high best masterpiece beautiful cute ' +
-    'nice good great epic amazing awesome cool pretty perfect ultra super real ai tag trigger realistic ' +
+    'nice good great epic amazing awesome cool pretty perfect ultra super real ai tag trigger realistic yet ' +
     'illustration anime'
   )
     .split(' ')

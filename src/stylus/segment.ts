@@ -150,11 +150,11 @@ function keeps(
   // A word the lexicon knows as a noun, read as a verb before another noun: "oil painting", "a portrait in oil paint".
   if (tags.has('Verb') && nextIsNoun && NOUN_TAGS.has(lexicon[lower] ?? '')) return true;
   // A bare verb form after a singular noun is no verb ("a cat jump" is no English) unless it takes an object ("the
-  // dog bit a child"): a compound ("a speed boat").
+  // dog bit a child"): a compound ("a speed boat"). So after a number with its unit: "a 3d render", "an 8k scan".
   if (
     phraseOpen &&
     tags.has('Infinitive') &&
-    previous?.tags.has('Singular') &&
+    (previous?.tags.has('Singular') || (previous?.tags.has('Value') && /\d\p{L}/u.test(previous.text))) &&
     !CLAUSE_END.test(previous.post) &&
     !/(s|ing|ed)$/.test(lower) &&
     !next?.tags.has('Determiner')
