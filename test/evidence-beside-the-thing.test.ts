@@ -37,6 +37,20 @@ const catalog = [
     triggerWords: ['dark theme'],
   }),
   makeAdapter({ id: 'civitai:25115', name: 'Deep - Style', category: 'style', tags: ['style'] }),
+  makeAdapter({
+    id: 'civitai:62294',
+    name: 'Stylized Ruins',
+    category: 'background',
+    tags: ['ruins', 'background'],
+    triggerWords: ['ruins', 'blue_sky'],
+  }),
+  makeAdapter({
+    id: 'civitai:79197',
+    name: 'Dragon Ball KI Charge (Aura) | Concept LoRA',
+    category: 'concept',
+    tags: ['concept', 'dragon ball', 'fighting', 'stance', 'aura'],
+    triggerWords: ['Ki Charge', 'aura', 'fighting stance'],
+  }),
 ];
 
 const candidates = asCandidates(catalog);
@@ -61,6 +75,13 @@ describe('what a name says beside the thing a task shares with it', () => {
   it('restyles nothing for a word that only describes', () => {
     expect(picks('a prop plane flying low over the Great Wall')).not.toContain('civitai:48139');
     expect(picks('A sign that says Deep Learning')).not.toContain('civitai:25115');
+  });
+
+  it('reads a trigger that shares no word with the name as what comes with it, not what it is', () => {
+    expect(picks('two parallel chemtrails in blue sky')).not.toContain('civitai:62294');
+    expect(picks('ancient ruins')).toContain('civitai:62294');
+    expect(picks('a warrior wombat in a fighting stance')).not.toContain('civitai:79197');
+    expect(picks('a warrior charging his ki, with a glowing aura')).toContain('civitai:79197');
   });
 
   it("holds an LLM composer to a studio's look", () => {

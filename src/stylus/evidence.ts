@@ -567,6 +567,10 @@ export function evidenceFor(
     if (phrase.words.length >= 2) {
       // Two or more words together: unless each is a word that half the catalog uses ("anime girl").
       if (phrase.words.every((word) => rarity.isCommon(word) || FRAMING_WORDS.has(word))) continue;
+      // A trigger or a tag that shares no word with the name lists what else comes with it, not what it is:
+      // "Stylized Ruins" (trigger "blue_sky") is no blue sky, "Colorful Mix" (trigger "wavy hair") no hairstyle,
+      // "Dragon Ball KI Charge" (trigger "fighting stance") no stance of its own.
+      if (phrase.kind !== 'name' && nameCoverage === 0 && !sharesNameWord(profile, phrase)) continue;
       consider(STRONG, `matches ${phrase.kind === 'name' ? 'its name' : KIND_LABEL[phrase.kind]} ${quoted}`);
       continue;
     }
@@ -785,6 +789,18 @@ function foreignWord(
 export function foreignNameIn(text: string, adapter: Adapter): string | undefined {
   if (adapter.category === 'character') return undefined;
   return foreignWord(profileOf(adapter), viewOf(text).set, adapter.category);
+}
+
+/**
+ * Whether a phrase has a word of the name, written apart or inside one ("skirt" of "JKskirt"). A name with no word
+ * of its own (a bare code) is no help, and neither is one that asks for a look the prompt asks for too: the prompt
+ * wants what comes with it ("VaporWaveV1" with the trigger "palm trees" for "palm trees, vaporwave").
+ */
+function sharesNameWord(profile: AdapterProfile, phrase: Phrase): boolean {
+  if (profile.nameWords.length === 0 || profile.looks.length > 0) return true;
+  return phrase.words.some((word) =>
+    profile.nameWords.some((named) => related(named, word) || (word.length >= 4 && named.includes(word))),
+  );
 }
 
 /** Whether a tag of a clothing adapter names what it dresses in: a word of the name ("spacesuit", "hanfu"). */
