@@ -13,7 +13,7 @@ import {
   NAMED_LOOKS,
 } from './evidence-words.js';
 import { codesOf, looksOf, looksOfWords } from './name-marks.js';
-import { isAdjectiveAlone } from './segment.js';
+import { lexiconClass } from './segment.js';
 
 /**
  * Evidence that an adapter depicts a task, as a member would accept it: a phrase of the adapter (its name, a
@@ -123,9 +123,24 @@ const readWord = (word: string) => splitCompound(word)?.filter(isContentWord) ??
 /** What a picture is drawn with: a style "of" one is a technique, not a thing ("pen sketch style"). */
 const DRAWING_TOOLS = new Set(['pen', 'brush', 'marker', 'quill', 'chalk', 'crayon', 'pastel', 'airbrush']);
 
-/** Whether a word of a style's name only describes it ("dreamy", "flat"): the tagger asked once per word. */
+const ADJECTIVE_CLASSES = new Set(['Adjective', 'Comparative', 'Superlative']);
+/** Endings of adjectives the lexicon lacks: "colorful", "painterly", "realistic", "invisible", "massive". */
+const ADJECTIVE_ENDING = /(ful|ous|ive|less|ish|able|ible|esque|istic|ical|erly)$/;
+
+/**
+ * Whether a dictionary word only describes ("flat", "dreamy", "colorful"), not names a thing ("peanuts", "gelato"):
+ * the lexicon's word class, else its ending, or a "-y" made of a word ("dreamy", "cartoony"). Asking the tagger
+ * instead cost a 300K catalog 2 ms a composition and 200 MB.
+ */
+function isDescribingWord(word: string): boolean {
+  const known = lexiconClass(word);
+  if (known !== undefined) return ADJECTIVE_CLASSES.has(known);
+  if (ADJECTIVE_ENDING.test(word)) return true;
+  return word.length >= 5 && word.endsWith('y') && isDictionaryWord(word.slice(0, -1));
+}
+
 const describingWords = new Memo<string, boolean>(16384);
-const describes = (word: string) => isDictionaryWord(word) && describingWords.through(word, isAdjectiveAlone);
+const describes = (word: string) => isDictionaryWord(word) && describingWords.through(word, isDescribingWord);
 
 /**
  * Prepositions a name can open with to say how something is, not what is drawn: "Through Screen" (someone coming

@@ -72,18 +72,9 @@ export function warmSegmenter(): void {
   loadTagger();
 }
 
-const ADJECTIVE_TAGS = new Set(['Adjective', 'Comparative', 'Superlative']);
-
-/**
- * Whether a word read alone is an adjective ("flat", "dreamy"), not a noun ("peanuts", "gelato"): the lexicon's word
- * class when it knows the word (one lookup), else the tagger's guess from its form.
- */
-export function isAdjectiveAlone(word: string): boolean {
-  const { nlp, lexicon } = loadTagger();
-  const known = lexicon[word];
-  if (known !== undefined) return ADJECTIVE_TAGS.has(known);
-  const tags = new Set((nlp(word).json() as { terms: { tags: string[] }[] }[])[0]?.terms[0]?.tags);
-  return tags.has('Adjective') && !tags.has('Noun');
+/** The word class compromise's lexicon gives a word ("Adjective", "Singular"), if it knows the word: one lookup. */
+export function lexiconClass(word: string): string | undefined {
+  return loadTagger().lexicon[word];
 }
 
 function isProperNoun(word: Word | undefined): boolean {
