@@ -1,4 +1,5 @@
 import { singular } from '../catalog/classify/words.js';
+import { isStopword } from '../catalog/text.js';
 
 /** Word lists of the composer's evidence rules (evidence.ts), in singular form where words are compared so. */
 
@@ -104,3 +105,22 @@ export const LOOK_ORIGINS: ReadonlySet<string> = new Set(
     'baroque renaissance rococo victorian edwardian gothic futuristic underwater'
   ).split(' '),
 );
+
+/** Words that label what kind of adapter a name is, not what it draws: "【Costume】Bruce Lee Style Jacket". */
+export const KIND_LABELS = new Set([
+  'costume',
+  'cosplay',
+  'clothing',
+  'clothes',
+  'pose',
+  'object',
+  'background',
+  'scenery',
+]);
+
+/** A word in Latin script (or digits): a Han or kana rendering of a name says it again in another script. */
+export const LATIN_WORD = /^[\p{Script=Latin}\p{N}]+$/u;
+
+/** A word of an adapter's text that can say what it draws: three letters or more, no stopword, no file word, no number. */
+export const isContentWord = (word: string) =>
+  word.length > 2 && !isStopword(word) && !FILE_WORDS.has(word) && !/^\d/.test(word);

@@ -8,12 +8,15 @@ import {
   COLOUR_WORDS,
   FILE_WORDS,
   FRAMING_WORDS,
+  isContentWord,
+  KIND_LABELS,
+  LATIN_WORD,
   LOOK_ORIGINS,
   LOOK_WORDS,
   NAMED_LOOKS,
 } from './evidence-words.js';
 import { codesOf, looksOf, looksOfWords } from './name-marks.js';
-import { lexiconClass } from './segment.js';
+import { asksForRelation, DRAWING_TOOLS, describes, namesSomethingElse, relationOf, styleOf } from './name-readings.js';
 
 /**
  * Evidence that an adapter depicts a task, as a member would accept it: a phrase of the adapter (its name, a
@@ -87,16 +90,12 @@ export interface AdapterProfile {
   artist: string | undefined;
 }
 
-/** Words that label what kind of adapter a name is, not what it draws: "【Costume】Bruce Lee Style Jacket". */
-const KIND_LABELS = new Set(['costume', 'cosplay', 'clothing', 'clothes', 'pose', 'object', 'background', 'scenery']);
-
 /** Name words that say which kind of adapter the thing before them is drawn as ("Corner store building"). */
 const KIND_HEADS = new Set([...KIND_LABELS, 'building', 'scenery', 'landscape']);
 
 /** Prepositions that end a name's head phrase: "Reflections on water", "Ocarina of Time". */
 const HEAD_ENDS_BEFORE = new Set(['on', 'of', 'in', 'with', 'for', 'at', 'from', 'under', 'over']);
 
-const LATIN_WORD = /^[\p{Script=Latin}\p{N}]+$/u;
 /**
  * Splits where names join their parts: "Kisaki (Blue Archive)", "Okuzora Kohaku | Idolmaster", "X / Y", and a maker's
  * label after a dot ("Logo.Redmond").
@@ -109,9 +108,6 @@ const MAKER_HANDLE = /^\s*\[([^\]]*)\]/;
 /** Adapter-format names written in mixed case, removed before camelCase splitting would cut them ("Lo RA"). */
 const FORMAT_NAMES = /\b(lora|locon|loha|lycoris|lokr|dora)s?\b/gi;
 
-const isContentWord = (word: string) =>
-  word.length > 2 && !isStopword(word) && !FILE_WORDS.has(word) && !/^\d/.test(word);
-
 /** The words of an adapter's text as written: a character's run-together name stays one word ("okuzorakohaku"). */
 function writtenWords(text: string): string[] {
   return lemmas(text.replace(FORMAT_NAMES, ' ')).filter(isContentWord);
@@ -119,73 +115,6 @@ function writtenWords(text: string): string[] {
 
 /** A written word as read: a run-together one apart ("gameiconresearch" -> game icon research). */
 const readWord = (word: string) => splitCompound(word)?.filter(isContentWord) ?? [word];
-
-/** What a picture is drawn with: a style "of" one is a technique, not a thing ("pen sketch style"). */
-const DRAWING_TOOLS = new Set(['pen', 'brush', 'marker', 'quill', 'chalk', 'crayon', 'pastel', 'airbrush']);
-
-const ADJECTIVE_CLASSES = new Set(['Adjective', 'Comparative', 'Superlative']);
-/** Endings of adjectives the lexicon lacks: "colorful", "painterly", "realistic", "invisible", "massive". */
-const ADJECTIVE_ENDING = /(ful|ous|ive|less|ish|able|ible|esque|istic|ical|erly)$/;
-
-/**
- * Whether a dictionary word only describes ("flat", "dreamy", "colorful"), not names a thing ("peanuts", "gelato"):
- * the lexicon's word class, else its ending, or a "-y" made of a word ("dreamy", "cartoony"). Asking the tagger
- * instead cost a 300K catalog 2 ms a composition and 200 MB.
- */
-function isDescribingWord(word: string): boolean {
-  const known = lexiconClass(word);
-  if (known !== undefined) return ADJECTIVE_CLASSES.has(known);
-  if (ADJECTIVE_ENDING.test(word)) return true;
-  return word.length >= 5 && word.endsWith('y') && isDictionaryWord(word.slice(0, -1));
-}
-
-const describingWords = new Memo<string, boolean>(16384);
-const describes = (word: string) => isDictionaryWord(word) && describingWords.through(word, isDescribingWord);
-
-/**
- * Prepositions a name can open with to say how something is, not what is drawn: "Through Screen" (someone coming
- * through one), "On Fire" (anything burning: no fire hydrant), "Inside creature".
- */
-const RELATIONS = new Set(['through', 'across', 'inside', 'under', 'behind', 'beneath', 'into', 'over', 'on', 'in']);
-
-/** The preposition a name opens with, past labels ("【Concept】Through Screen"), when a thing follows it. */
-function relationOf(segmentLemmas: readonly (readonly string[])[]): string | undefined {
-  if (!segmentLemmas.some((words) => words.some((word) => RELATIONS.has(word)))) return undefined;
-  const isLabel = (word: string) => !LATIN_WORD.test(word) || FILE_WORDS.has(word) || KIND_LABELS.has(word);
-  const part = segmentLemmas.find((words) => !words.every(isLabel)) ?? [];
-  const first = part.findIndex((word) => !isLabel(word));
-  const relation = part[first];
-  return relation !== undefined && RELATIONS.has(relation) && part.length > first + 1 ? relation : undefined;
-}
-
-/** Whether `text` puts something in that relation to what the name names: "on fire", "through the screen". */
-function asksForRelation(text: string, relation: string, named: readonly string[]): boolean {
-  const words = lemmas(text);
-  return words.some(
-    (word, index) => word === relation && words.slice(index + 1, index + 4).some((next) => named.includes(next)),
-  );
-}
-
-/** Words that end the name of a style: "X Style", "X Art Style", "X artstyle". */
-const STYLE_WORDS = new Set(['style', 'artstyle']);
-
-/**
- * The content words a name says it is the style of, from its parts as words: before "style" in a part ("Ocarina of
- * Time Style"), or the part before when a part says only that it is a style ("Peanuts Comics (Art Style)").
- */
-function styleOf(segmentLemmas: readonly (readonly string[])[]): string[] {
-  for (const [index, words] of segmentLemmas.entries()) {
-    const at = words.findIndex((word) => STYLE_WORDS.has(word));
-    if (at < 0) continue;
-    // Latin-script words only: "线条速写风格" beside "pen sketch style" says the same again.
-    const said = (part: readonly string[]) => part.filter((word) => isContentWord(word) && LATIN_WORD.test(word));
-    const before = said(words.slice(0, at));
-    if (before.length > 0) return before;
-    if (said(words.slice(at + 1)).length > 0) continue;
-    return said(segmentLemmas[index - 1] ?? []);
-  }
-  return [];
-}
 
 /** The words of an adapter's text as read: run-together words apart ("Gameiconresearch" -> game icon research). */
 function contentWords(text: string): string[] {
@@ -442,33 +371,6 @@ function root(word: string): string {
     roots.set(word, found);
   }
   return found;
-}
-
-/** Small words inside a proper name: "Rio de Janeiro", "Statue of Liberty", "Vincent van Gogh". */
-const NAME_PARTICLES = new Set('de da di del della do dos du des la le van von of'.split(' '));
-
-/**
- * Whether `word` is written in `task` as a leading part of a longer proper name ("Rio" of "Rio de Janeiro", "Empire"
- * of "Empire State Building"): that name is one thing, and an adapter named by that one word ("rio", a portrait of
- * someone) is not it. What the name says it is still counts: its last word ("Bridge" of "Golden Gate Bridge"), and
- * in English the word before "of" ("Statue" of "Statue of Liberty").
- */
-function namesSomethingElse(task: string, word: string): boolean {
-  const written = task.match(/[\p{L}\p{N}][\p{L}\p{N}'’-]*/gu) ?? [];
-  const capital = (token: string) => /^\p{Lu}/u.test(token) && !isStopword(token.toLowerCase());
-  let run: { word: string; head: boolean }[] = [];
-  const leadingPart = () => run.slice(0, -1).some((part) => !part.head && part.word === word);
-  for (const [index, token] of written.entries()) {
-    const lower = token.toLowerCase();
-    if (capital(token)) run.push({ word: singular(lower), head: false });
-    else if (run.length > 0 && NAME_PARTICLES.has(lower) && capital(written[index + 1] ?? '')) {
-      if (lower === 'of') (run[run.length - 1] as { head: boolean }).head = true;
-    } else {
-      if (leadingPart()) return true;
-      run = [];
-    }
-  }
-  return leadingPart();
 }
 
 /** Whether two words are one word in different forms ("painter" / "painting"), never a prefix ("stone" / "stonepunk"). */
