@@ -60,6 +60,7 @@ const catalog = [
   makeAdapter({ id: 'civitai:16', name: 'pin-up（Gil Elvgren）', category: 'style', tags: ['pin-up'] }),
   makeAdapter({ id: 'civitai:23599', name: 'rio', tags: ['personal', 'portrait'] }),
   makeAdapter({ id: 'hf:norod78/tattoo', name: 'Yet Another Tattoo', category: 'style', tags: ['tattoo', 'ink'] }),
+  makeAdapter({ id: 'civitai:48078', name: 'Naruto - Samui', triggerWords: ['NarutoSamui'] }),
   makeAdapter({ id: 'civitai:76901', name: 'Statues Collection', category: 'object', tags: ['statue'] }),
   makeAdapter({ id: 'civitai:90003', name: 'Bridge', category: 'building', tags: ['bridge'] }),
 ];
@@ -146,5 +147,12 @@ describe('a word of a longer proper name is that name', () => {
 describe("a maker's modesty is no word of the name", () => {
   it('reads "Yet Another Tattoo" as a tattoo, in a prompt of several tasks too', () => {
     expect(picks('a tattoo of a snake')).toContain('hf:norod78/tattoo');
+  });
+});
+
+describe('a part after a dash is who the name draws, not a maker\'s label', () => {
+  it('gives no Samui of Naruto to a prompt that names Naruto, and still reads a label after a dot', () => {
+    expect(picks('naruto eating ramen')).not.toContain('civitai:48078');
+    expect(picks('a logo for a bakery')).toContain('hf:redmond/logo');
   });
 });

@@ -101,6 +101,8 @@ const HEAD_ENDS_BEFORE = new Set(['on', 'of', 'in', 'with', 'for', 'at', 'from',
  * label after a dot ("Logo.Redmond").
  */
 const NAME_SEPARATORS = /[|/\\()[\]{}【】「」（）:：,，~—–]|\s-\s|\s+_\s+|(?<=\p{L})\.(?=\p{Lu})/u;
+/** A maker's label written after a dot: "Logo.Redmond", "PixelArt.Redmond". */
+const LABEL_AFTER_DOT = /(?<=\p{L})\.(?=\p{Lu})/u;
 const TRIGGER_SEPARATORS = /[,，|]/;
 /** A handle in square brackets that opens a name: "[LuisaP] Humanoid Robots", "[Toru8P] Keke Artstyle". */
 const MAKER_HANDLE = /^\s*\[([^\]]*)\]/;
@@ -246,8 +248,12 @@ function buildProfile(adapter: Adapter): AdapterProfile {
   const firstWords = (segmentLemmas[0] ?? []).filter((word) => !FILE_WORDS.has(word));
   const labels = segmentWords.slice(1);
   const isLabel = (words: readonly string[]) => words.every((word) => properWords.includes(word));
+  // A maker's label comes after a dot ("Logo.Redmond"); a part after a dash or a bar is as often who it draws: "Naruto
+  // - Samui" is a character of Naruto, no Naruto for anyone who names him.
   const labelledName =
-    firstWords.length === 1 && labels.length > 0 && labels.every(isLabel) ? firstWords[0] : undefined;
+    firstWords.length === 1 && labels.length > 0 && labels.every(isLabel) && LABEL_AFTER_DOT.test(adapter.name)
+      ? firstWords[0]
+      : undefined;
   return {
     phrases,
     nameWords,
