@@ -150,7 +150,7 @@ describe("a maker's modesty is no word of the name", () => {
   });
 });
 
-describe('a part after a dash is who the name draws, not a maker\'s label', () => {
+describe("a part after a dash is who the name draws, not a maker's label", () => {
   it('gives no Samui of Naruto to a prompt that names Naruto, and still reads a label after a dot', () => {
     expect(picks('naruto eating ramen')).not.toContain('civitai:48078');
     expect(picks('a logo for a bakery')).toContain('hf:redmond/logo');
