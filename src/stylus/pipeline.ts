@@ -9,6 +9,7 @@ import {
 import { contentTokens } from '../catalog/text.js';
 import { UserFacingError } from '../errors.js';
 import type { Services } from '../services.js';
+import { processGarbageBound } from '../util/garbage-bound.js';
 import { requireAdaptersForBase } from './base-availability.js';
 import { type ComposerLlm, composeTasks } from './composer.js';
 import { sampleMasks } from './masks.js';
@@ -195,6 +196,7 @@ export async function planComposition(
     );
     // A fallback is a passing condition (a slow or failing LLM): the next member with this prompt asks the LLM again.
     if (!result.fallbackReason) cache.set(cacheKey, cached);
+    processGarbageBound().afterWork();
   }
   const { result, alternatives, candidateIds } = cached;
 
