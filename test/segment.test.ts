@@ -20,6 +20,8 @@ describe('segmentPrompt', () => {
       'The Statue of Liberty with Mount Rushmore in the background',
       ['Statue of Liberty', 'Mount Rushmore in the background'],
     ],
+    // "In the distance" says where a thing is, like "in the background": no distance to draw.
+    ['a lighthouse with a ship in the distance', ['lighthouse', 'ship in the distance']],
     ['a hamburger fighting a hot dog in a boxing ring', ['hamburger', 'fighting a hot dog', 'boxing ring']],
     ['two black holes next to a piece of cheese', ['black holes', 'piece of cheese']],
     ['fire', ['fire']],
