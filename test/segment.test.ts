@@ -25,8 +25,9 @@ describe('segmentPrompt', () => {
     ['a hamburger fighting a hot dog in a boxing ring', ['hamburger', 'fighting a hot dog', 'boxing ring']],
     ['two black holes next to a piece of cheese', ['black holes', 'piece of cheese']],
     ['fire', ['fire']],
-    // A prompt describes, it does not order: a first word the lexicon knows as a noun, before a participle, does it.
+    // A prompt describes, it does not order: a first "verb" before a participle is the thing doing it.
     ['milk pouring into a large glass', ['milk', 'pouring into a large glass']],
+    ['rain falling on a neon city', ['rain', 'falling on a neon city']],
     ['snow covering the Great Pyramid', ['snow', 'covering the Great Pyramid']],
     // Participles before a noun describe it; a bare verb form after a noun makes a compound.
     ['a punk squirrel in a studded leather jacket', ['punk squirrel', 'studded leather jacket']],

@@ -138,10 +138,9 @@ function keeps(
   // Prompts are descriptions, not orders: a sentence-initial "verb" before a noun is a noun ("Oil painting").
   const nextIsNoun = next !== undefined && (next.tags.has('Noun') || ING_NOUNS.has(next.lower));
   if (word.sentenceStart && tags.has('Infinitive') && nextIsNoun) return true;
-  // So is one the lexicon knows as a noun before a participle: the thing doing it ("milk pouring into a glass").
+  // Before a participle it is the thing doing it ("milk pouring into a glass", "rain falling on a city").
   const nextIsParticiple = next !== undefined && (next.tags.has('Gerund') || next.tags.has('Participle'));
-  if (word.sentenceStart && tags.has('Infinitive') && nextIsParticiple && NOUN_TAGS.has(lexicon[lower] ?? ''))
-    return true;
+  if (word.sentenceStart && tags.has('Infinitive') && nextIsParticiple) return true;
   // A word the lexicon knows as a noun, read as a verb before another noun: "oil painting", "a portrait in oil paint".
   if (tags.has('Verb') && nextIsNoun && NOUN_TAGS.has(lexicon[lower] ?? '')) return true;
   // A bare verb form after a singular noun is no verb ("a cat jump" is no English) unless it takes an object ("the
