@@ -32,6 +32,9 @@ describe('segmentPrompt', () => {
     // Participles before a noun describe it; a bare verb form after a noun makes a compound.
     ['a punk squirrel in a studded leather jacket', ['punk squirrel', 'studded leather jacket']],
     ['a teddy bear driving a speed boat', ['teddy bear', 'driving a speed boat']],
+    // A verb before a pronoun takes it as its object: no "man walks" compound.
+    ['a man walks his dog', ['man', 'walks his dog']],
+    ['a rabbit checks its watch', ['rabbit', 'checks watch']],
     // Quoted text is one task, commas and all, with the word that announces it.
     ["a yellow wall with 'Hello, world.' written on it", ['yellow wall', 'Hello world written']],
     ["the word 'START' written above the word 'SMILING'", ['word START', 'written word SMILING']],

@@ -135,8 +135,14 @@ function keeps(
   if (isAttributive(word, next, before, phraseOpen)) return true;
   // "cream colored", "rust-coloured": a colour made an adjective, before what it colours.
   if (phraseOpen && /^colou?red$/.test(lower) && next?.tags.has('Noun')) return true;
+  // A pronoun after a word in its clause is the word's object, not a noun it makes a compound with ("a man walks his
+  // dog", "a robot holds its head").
+  const objectPronoun =
+    next !== undefined &&
+    (next.tags.has('Pronoun') || POSSESSIVE_PRONOUNS.has(next.lower)) &&
+    !CLAUSE_END.test(word.post);
+  const nextIsNoun = next !== undefined && !objectPronoun && (next.tags.has('Noun') || ING_NOUNS.has(next.lower));
   // Prompts are descriptions, not orders: a sentence-initial "verb" before a noun is a noun ("Oil painting").
-  const nextIsNoun = next !== undefined && (next.tags.has('Noun') || ING_NOUNS.has(next.lower));
   if (word.sentenceStart && tags.has('Infinitive') && nextIsNoun) return true;
   // Before a participle it is the thing doing it ("milk pouring into a glass", "rain falling on a city").
   const nextIsParticiple = next !== undefined && (next.tags.has('Gerund') || next.tags.has('Participle'));
