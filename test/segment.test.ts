@@ -25,6 +25,8 @@ describe('segmentPrompt', () => {
     ['a hamburger fighting a hot dog in a boxing ring', ['hamburger', 'fighting a hot dog', 'boxing ring']],
     ['two black holes next to a piece of cheese', ['black holes', 'piece of cheese']],
     ['fire', ['fire']],
+    // A tag list's commas end its terms, after a word compromise splits in two ("1girl") too.
+    ['masterpiece, 1girl, solo, long hair', ['masterpiece', '1girl', 'solo', 'long hair']],
     // A prompt describes, it does not order: a first "verb" before a participle is the thing doing it.
     ['milk pouring into a large glass', ['milk', 'pouring into a large glass']],
     ['rain falling on a neon city', ['rain', 'falling on a neon city']],

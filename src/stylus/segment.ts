@@ -223,8 +223,12 @@ function wordsOf(prompt: string): Word[] {
   for (const sentence of sentences) {
     let joinNext = false;
     sentence.terms.forEach((term, index) => {
-      if (!term.text) return;
       const previous = words[words.length - 1];
+      if (!term.text) {
+        // compromise splits "1girl" into "1girl" and an empty "girl": the comma after it still ends the clause.
+        if (previous) previous.post += term.post;
+        return;
+      }
       if (joinNext && previous) {
         previous.text += `-${term.text}`;
         previous.lower = previous.text.toLowerCase();
