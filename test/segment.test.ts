@@ -25,6 +25,14 @@ describe('segmentPrompt', () => {
     ['a hamburger fighting a hot dog in a boxing ring', ['hamburger', 'fighting a hot dog', 'boxing ring']],
     ['two black holes next to a piece of cheese', ['black holes', 'piece of cheese']],
     ['fire', ['fire']],
+    // A clause that names no thing is a task of its own, not a word of the nearest thing: a tag list's terms, an
+    // action told in a sentence of its own; where it is shown joins it.
+    [
+      'a cyberpunk city at night, neon lights, rain, cinematic lighting',
+      ['cyberpunk city', 'night', 'neon lights', 'rain', 'cinematic lighting'],
+    ],
+    ['a portrait of a woman, highly detailed, smiling', ['portrait of a woman', 'highly detailed', 'smiling']],
+    ['The dog chased the cat up a tree. It waited at the top.', ['dog', 'chased the cat', 'tree', 'waited at the top']],
     // A tag list's commas end its terms, after a word compromise splits in two ("1girl") too.
     ['masterpiece, 1girl, solo, long hair', ['masterpiece', '1girl', 'solo', 'long hair']],
     // A prompt describes, it does not order: a first "verb" before a participle is the thing doing it.

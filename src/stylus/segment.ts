@@ -9,8 +9,9 @@ import { FRAMING_WORDS, ING_NOUNS, LINK_WORDS, MEASURE_WORDS, POSSESSIVE_PRONOUN
  * woodblock print style). compromise tags each word; a phrase is a run of nouns and their modifiers, cut at
  * verbs, prepositions, conjunctions, determiners and punctuation. Every other content word of the prompt (an action,
  * a framing word, an adverb) joins the phrase it belongs to ("breathing fire"), so no part of the prompt is lost,
- * while the phrase itself stays the task's subject for the composer. Tuned on PartiPrompts against the Stylus
- * composer's keywords with general rules only (see `stylus eval topics`).
+ * while the phrase itself stays the task's subject for the composer; the words of a clause without a phrase are a
+ * task of their own (", rain,", ", highly detailed,"). Tuned on PartiPrompts against the Stylus composer's keywords
+ * with general rules only (see `stylus eval topics`).
  */
 
 interface Word {
@@ -361,6 +362,21 @@ function absenceOf(phrase: readonly Word[], words: readonly Word[], absent: Read
   return undefined;
 }
 
+/**
+ * The first word of the clause of a word when no noun phrase of the prompt is in that clause, else undefined. A
+ * clause right after a quotation is the quotation's own ("'Hello, world.' written on it"), whatever its punctuation.
+ */
+function phraselessClause(word: Word, words: readonly Word[], owner: ReadonlyMap<number, number>): number | undefined {
+  let start = word.index;
+  while (start > 0 && !CLAUSE_END.test(words[start - 1]?.post ?? '')) start -= 1;
+  if (words[start - 1]?.quote !== undefined) return undefined;
+  for (let index = start; index < words.length; index++) {
+    if (owner.has(index)) return undefined;
+    if (CLAUSE_END.test(words[index]?.post ?? '')) break;
+  }
+  return start;
+}
+
 interface Task {
   words: Word[];
   /** Content words of the prompt outside every phrase that belong to this one. */
@@ -392,7 +408,7 @@ function taskFor(phrase: Word[], tasks: Task[]): number {
  * The task a content word outside every phrase joins: the next phrase of its clause ("breathing" -> "fire",
  * "photo" of "a photo of a cat" -> "cat"), else the previous one ("a man looks angry"). A framing word that frames
  * no "of" phrase or quotation says where the thing before it is ("a whale in the background"). Without a phrase in
- * the clause, the nearest phrase of the prompt.
+ * the clause (what a thing lacks, where it is shown), the nearest phrase of the prompt.
  */
 function taskOfWord(
   word: Word,
@@ -460,7 +476,10 @@ function taskText(task: Task, words: readonly Word[]): string {
   return text;
 }
 
-/** The tasks of a prompt: its noun phrases, each once, with every other content word joined to one of them. */
+/**
+ * The tasks of a prompt, in prompt order: its noun phrases, each once, with every other content word joined to one of
+ * them, and the clauses that name no thing.
+ */
 export function segmentTasks(prompt: string): Segment[] {
   const words = wordsOf(prompt);
   const tasks: Task[] = [];
@@ -481,13 +500,36 @@ export function segmentTasks(prompt: string): Segment[] {
     const whole = prompt.trim();
     return contentTokens(whole).size > 0 ? [{ subject: whole, task: whole }] : [];
   }
+  const clauseTasks = new Map<number, Task>();
   for (const word of words) {
     const lacked = absent.has(word.index);
     if (owner.has(word.index) || (isFunctionWord(word) && !lacked)) continue;
+    // A clause that names no thing asks for something of its own, not for the nearest thing of the prompt: the terms
+    // of a tag list ("neon lights, rain, cinematic lighting"), an action told apart ("two of which are turning away").
+    // What a thing lacks still joins that thing; a framing word joins its clause's task ("It waited at the top").
+    const clause = lacked ? undefined : phraselessClause(word, words, owner);
+    const framing = FRAMING_WORDS.has(word.lower);
+    if (clause !== undefined && framing) {
+      const task = clauseTasks.get(clause);
+      if (task) {
+        task.joined.push(word);
+        continue;
+      }
+    } else if (clause !== undefined) {
+      const task = clauseTasks.get(clause) ?? { words: [], joined: [] };
+      if (task.words.length === 0) {
+        tasks.push(task);
+        clauseTasks.set(clause, task);
+      }
+      task.words.push(word);
+      continue;
+    }
     // What a thing lacks is part of it, never a task of its own: "a street without cars" wants no car adapter.
     const task = taskOfWord(word, words, owner, lacked);
     if (task !== undefined) tasks[task]?.joined.push(word);
   }
+  // In prompt order: a clause's task sits where the clause is.
+  tasks.sort((a, b) => (a.words[0]?.index ?? 0) - (b.words[0]?.index ?? 0));
   return tasks.map((task) => ({
     subject: task.words[0]?.quote === undefined ? textOf(task.words) : '',
     task: taskText(task, words),
