@@ -12,6 +12,8 @@ describe('segmentPrompt', () => {
     // Multi-word heads stay whole, after a comma too, where compromise reads "oil" as a verb and "lights" as one.
     ['a fox, oil painting', ['fox', 'oil painting']],
     ['neon lights in a rainy city, low poly', ['neon lights', 'rainy city', 'low poly']],
+    // A word compromise guesses as a verb inside a phrase is its noun.
+    ['low poly fox in a forest', ['low poly fox', 'forest']],
     [
       'a tennis match in the style of Egyptian hieroglyphic tomb paintings',
       ['tennis match', 'Egyptian hieroglyphic tomb paintings style'],

@@ -161,6 +161,18 @@ function keeps(
     !next?.tags.has('Determiner')
   )
     return true;
+  // A word compromise does not know, guessed as a bare verb inside a phrase, is its noun ("low poly fox in a forest"),
+  // unless it follows a plural that it could be the verb of or takes an object.
+  if (
+    phraseOpen &&
+    lexicon[lower] === undefined &&
+    tags.has('Infinitive') &&
+    !previous?.tags.has('Plural') &&
+    !CLAUSE_END.test(previous?.post ?? '') &&
+    !next?.tags.has('Determiner') &&
+    !objectPronoun
+  )
+    return true;
   // A word compromise does not know, guessed from its ending inside a phrase: "low poly" ("poly" is no adverb).
   if (phraseOpen && lexicon[lower] === undefined && tags.has('Adverb') && !lower.endsWith('ly')) return true;
   if (phraseOpen && lexicon[lower] === undefined && tags.has('Adverb') && previous?.tags.has('Adjective')) return true;
