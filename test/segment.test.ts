@@ -12,6 +12,8 @@ describe('segmentPrompt', () => {
     // Multi-word heads stay whole, after a comma too, where compromise reads "oil" as a verb and "lights" as one.
     ['a fox, oil painting', ['fox', 'oil painting']],
     ['neon lights in a rainy city, low poly', ['neon lights', 'rainy city', 'low poly']],
+    // A word compromise guesses as a verb inside a phrase is its noun.
+    ['low poly fox in a forest', ['low poly fox', 'forest']],
     [
       'a tennis match in the style of Egyptian hieroglyphic tomb paintings',
       ['tennis match', 'Egyptian hieroglyphic tomb paintings style'],
@@ -20,12 +22,31 @@ describe('segmentPrompt', () => {
       'The Statue of Liberty with Mount Rushmore in the background',
       ['Statue of Liberty', 'Mount Rushmore in the background'],
     ],
+    // "In the distance" says where a thing is, like "in the background": no distance to draw.
+    ['a lighthouse with a ship in the distance', ['lighthouse', 'ship in the distance']],
     ['a hamburger fighting a hot dog in a boxing ring', ['hamburger', 'fighting a hot dog', 'boxing ring']],
     ['two black holes next to a piece of cheese', ['black holes', 'piece of cheese']],
     ['fire', ['fire']],
+    // A clause that names no thing is a task of its own, not a word of the nearest thing: a tag list's terms, an
+    // action told in a sentence of its own; where it is shown joins it.
+    [
+      'a cyberpunk city at night, neon lights, rain, cinematic lighting',
+      ['cyberpunk city', 'night', 'neon lights', 'rain', 'cinematic lighting'],
+    ],
+    ['a portrait of a woman, highly detailed, smiling', ['portrait of a woman', 'highly detailed', 'smiling']],
+    ['The dog chased the cat up a tree. It waited at the top.', ['dog', 'chased the cat', 'tree', 'waited at the top']],
+    // A tag list's commas end its terms, after a word compromise splits in two ("1girl") too.
+    ['masterpiece, 1girl, solo, long hair', ['masterpiece', '1girl', 'solo', 'long hair']],
+    // A prompt describes, it does not order: a first "verb" before a participle is the thing doing it.
+    ['milk pouring into a large glass', ['milk', 'pouring into a large glass']],
+    ['rain falling on a neon city', ['rain', 'falling on a neon city']],
+    ['snow covering the Great Pyramid', ['snow', 'covering the Great Pyramid']],
     // Participles before a noun describe it; a bare verb form after a noun makes a compound.
     ['a punk squirrel in a studded leather jacket', ['punk squirrel', 'studded leather jacket']],
     ['a teddy bear driving a speed boat', ['teddy bear', 'driving a speed boat']],
+    // A verb before a pronoun takes it as its object: no "man walks" compound.
+    ['a man walks his dog', ['man', 'walks his dog']],
+    ['a rabbit checks its watch', ['rabbit', 'checks watch']],
     // Quoted text is one task, commas and all, with the word that announces it.
     ["a yellow wall with 'Hello, world.' written on it", ['yellow wall', 'Hello world written']],
     ["the word 'START' written above the word 'SMILING'", ['word START', 'written word SMILING']],

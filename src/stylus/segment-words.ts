@@ -103,6 +103,7 @@ export const FRAMING_WORDS = new Set([
   'portrait',
   'background',
   'foreground',
+  'distance',
   'side',
   'middle',
   'center',

@@ -9,8 +9,9 @@ import { FRAMING_WORDS, ING_NOUNS, LINK_WORDS, MEASURE_WORDS, POSSESSIVE_PRONOUN
  * woodblock print style). compromise tags each word; a phrase is a run of nouns and their modifiers, cut at
  * verbs, prepositions, conjunctions, determiners and punctuation. Every other content word of the prompt (an action,
  * a framing word, an adverb) joins the phrase it belongs to ("breathing fire"), so no part of the prompt is lost,
- * while the phrase itself stays the task's subject for the composer. Tuned on PartiPrompts against the Stylus
- * composer's keywords with general rules only (see `stylus eval topics`).
+ * while the phrase itself stays the task's subject for the composer; the words of a clause without a phrase are a
+ * task of their own (", rain,", ", highly detailed,"). Tuned on PartiPrompts against the Stylus composer's keywords
+ * with general rules only (see `stylus eval topics`).
  */
 
 interface Word {
@@ -135,9 +136,18 @@ function keeps(
   if (isAttributive(word, next, before, phraseOpen)) return true;
   // "cream colored", "rust-coloured": a colour made an adjective, before what it colours.
   if (phraseOpen && /^colou?red$/.test(lower) && next?.tags.has('Noun')) return true;
+  // A pronoun after a word in its clause is the word's object, not a noun it makes a compound with ("a man walks his
+  // dog", "a robot holds its head").
+  const objectPronoun =
+    next !== undefined &&
+    (next.tags.has('Pronoun') || POSSESSIVE_PRONOUNS.has(next.lower)) &&
+    !CLAUSE_END.test(word.post);
+  const nextIsNoun = next !== undefined && !objectPronoun && (next.tags.has('Noun') || ING_NOUNS.has(next.lower));
   // Prompts are descriptions, not orders: a sentence-initial "verb" before a noun is a noun ("Oil painting").
-  const nextIsNoun = next !== undefined && (next.tags.has('Noun') || ING_NOUNS.has(next.lower));
   if (word.sentenceStart && tags.has('Infinitive') && nextIsNoun) return true;
+  // Before a participle it is the thing doing it ("milk pouring into a glass", "rain falling on a city").
+  const nextIsParticiple = next !== undefined && (next.tags.has('Gerund') || next.tags.has('Participle'));
+  if (word.sentenceStart && tags.has('Infinitive') && nextIsParticiple) return true;
   // A word the lexicon knows as a noun, read as a verb before another noun: "oil painting", "a portrait in oil paint".
   if (tags.has('Verb') && nextIsNoun && NOUN_TAGS.has(lexicon[lower] ?? '')) return true;
   // A bare verb form after a singular noun is no verb ("a cat jump" is no English) unless it takes an object ("the
@@ -149,6 +159,18 @@ function keeps(
     !CLAUSE_END.test(previous.post) &&
     !/(s|ing|ed)$/.test(lower) &&
     !next?.tags.has('Determiner')
+  )
+    return true;
+  // A word compromise does not know, guessed as a bare verb inside a phrase, is its noun ("low poly fox in a forest"),
+  // unless it follows a plural that it could be the verb of or takes an object.
+  if (
+    phraseOpen &&
+    lexicon[lower] === undefined &&
+    tags.has('Infinitive') &&
+    !previous?.tags.has('Plural') &&
+    !CLAUSE_END.test(previous?.post ?? '') &&
+    !next?.tags.has('Determiner') &&
+    !objectPronoun
   )
     return true;
   // A word compromise does not know, guessed from its ending inside a phrase: "low poly" ("poly" is no adverb).
@@ -214,8 +236,12 @@ function wordsOf(prompt: string): Word[] {
   for (const sentence of sentences) {
     let joinNext = false;
     sentence.terms.forEach((term, index) => {
-      if (!term.text) return;
       const previous = words[words.length - 1];
+      if (!term.text) {
+        // compromise splits "1girl" into "1girl" and an empty "girl": the comma after it still ends the clause.
+        if (previous) previous.post += term.post;
+        return;
+      }
       if (joinNext && previous) {
         previous.text += `-${term.text}`;
         previous.lower = previous.text.toLowerCase();
@@ -348,6 +374,21 @@ function absenceOf(phrase: readonly Word[], words: readonly Word[], absent: Read
   return undefined;
 }
 
+/**
+ * The first word of the clause of a word when no noun phrase of the prompt is in that clause, else undefined. A
+ * clause right after a quotation is the quotation's own ("'Hello, world.' written on it"), whatever its punctuation.
+ */
+function phraselessClause(word: Word, words: readonly Word[], owner: ReadonlyMap<number, number>): number | undefined {
+  let start = word.index;
+  while (start > 0 && !CLAUSE_END.test(words[start - 1]?.post ?? '')) start -= 1;
+  if (words[start - 1]?.quote !== undefined) return undefined;
+  for (let index = start; index < words.length; index++) {
+    if (owner.has(index)) return undefined;
+    if (CLAUSE_END.test(words[index]?.post ?? '')) break;
+  }
+  return start;
+}
+
 interface Task {
   words: Word[];
   /** Content words of the prompt outside every phrase that belong to this one. */
@@ -379,7 +420,7 @@ function taskFor(phrase: Word[], tasks: Task[]): number {
  * The task a content word outside every phrase joins: the next phrase of its clause ("breathing" -> "fire",
  * "photo" of "a photo of a cat" -> "cat"), else the previous one ("a man looks angry"). A framing word that frames
  * no "of" phrase or quotation says where the thing before it is ("a whale in the background"). Without a phrase in
- * the clause, the nearest phrase of the prompt.
+ * the clause (what a thing lacks, where it is shown), the nearest phrase of the prompt.
  */
 function taskOfWord(
   word: Word,
@@ -447,7 +488,10 @@ function taskText(task: Task, words: readonly Word[]): string {
   return text;
 }
 
-/** The tasks of a prompt: its noun phrases, each once, with every other content word joined to one of them. */
+/**
+ * The tasks of a prompt, in prompt order: its noun phrases, each once, with every other content word joined to one of
+ * them, and the clauses that name no thing.
+ */
 export function segmentTasks(prompt: string): Segment[] {
   const words = wordsOf(prompt);
   const tasks: Task[] = [];
@@ -468,13 +512,36 @@ export function segmentTasks(prompt: string): Segment[] {
     const whole = prompt.trim();
     return contentTokens(whole).size > 0 ? [{ subject: whole, task: whole }] : [];
   }
+  const clauseTasks = new Map<number, Task>();
   for (const word of words) {
     const lacked = absent.has(word.index);
     if (owner.has(word.index) || (isFunctionWord(word) && !lacked)) continue;
+    // A clause that names no thing asks for something of its own, not for the nearest thing of the prompt: the terms
+    // of a tag list ("neon lights, rain, cinematic lighting"), an action told apart ("two of which are turning away").
+    // What a thing lacks still joins that thing; a framing word joins its clause's task ("It waited at the top").
+    const clause = lacked ? undefined : phraselessClause(word, words, owner);
+    const framing = FRAMING_WORDS.has(word.lower);
+    if (clause !== undefined && framing) {
+      const task = clauseTasks.get(clause);
+      if (task) {
+        task.joined.push(word);
+        continue;
+      }
+    } else if (clause !== undefined) {
+      const task = clauseTasks.get(clause) ?? { words: [], joined: [] };
+      if (task.words.length === 0) {
+        tasks.push(task);
+        clauseTasks.set(clause, task);
+      }
+      task.words.push(word);
+      continue;
+    }
     // What a thing lacks is part of it, never a task of its own: "a street without cars" wants no car adapter.
     const task = taskOfWord(word, words, owner, lacked);
     if (task !== undefined) tasks[task]?.joined.push(word);
   }
+  // In prompt order: a clause's task sits where the clause is.
+  tasks.sort((a, b) => (a.words[0]?.index ?? 0) - (b.words[0]?.index ?? 0));
   return tasks.map((task) => ({
     subject: task.words[0]?.quote === undefined ? textOf(task.words) : '',
     task: taskText(task, words),
