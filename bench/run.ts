@@ -58,7 +58,7 @@ const steps: Step[] = [
     script: 'bench/catalog-scale.ts',
     args: [
       ...data,
-      ...(quick ? ['--sizes', '5000,75000', '--queries', '200'] : ['--sizes', '5000,75000,300000', '--soak', '3000']),
+      ...(quick ? ['--sizes', '5000,75000', '--queries', '200'] : ['--sizes', '5000,75000,300000', '--soak', '10000']),
     ],
     missing: needsDumpAndPrompts,
   },
