@@ -14,6 +14,9 @@ describe('segmentPrompt', () => {
     ['neon lights in a rainy city, low poly', ['neon lights', 'rainy city', 'low poly']],
     // A word compromise guesses as a verb inside a phrase is its noun.
     ['low poly fox in a forest', ['low poly fox', 'forest']],
+    // A stopword describing the thing is part of its name: a still life is no life.
+    ['a vase of sunflowers on a kitchen table, still life', ['vase', 'sunflowers', 'kitchen table', 'still life']],
+    ['a still life with apples', ['still life', 'apples']],
     [
       'a tennis match in the style of Egyptian hieroglyphic tomb paintings',
       ['tennis match', 'Egyptian hieroglyphic tomb paintings style'],

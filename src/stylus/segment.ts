@@ -125,6 +125,17 @@ function keeps(
   )
     return true;
   if (LINK_WORDS.has(lower) || MEASURE_WORDS.has(lower)) return false;
+  // A stopword that opens a noun phrase as its describing word names the thing with it: "a still life", "still life of
+  // fruit" (not "life").
+  if (
+    (tags.has('Adverb') || tags.has('Adjective')) &&
+    !lower.endsWith('ly') &&
+    next?.tags.has('Noun') &&
+    !next.tags.has('Adjective') &&
+    !CLAUSE_END.test(word.post) &&
+    (word.sentenceStart || before?.tags.has('Determiner'))
+  )
+    return true;
   // A stopword the tagger reads as an adjective or a noun ("in" of "in front of", "of" of "the right of a car") names
   // nothing, unless it is inside a name ("the city of London", "the Beatles").
   if (contentTokens(word.text).size === 0 && !(isNamePart(word) && isProperNoun(next))) return false;
