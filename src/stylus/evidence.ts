@@ -58,6 +58,12 @@ export interface AdapterProfile {
    * single letters and versions ("v10") are left out.
    */
   segmentHeads: readonly string[];
+  /**
+   * Heads too short to be content words that end a part with other words in it: "ru" of "To Love Ru", "bb" of
+   * "Summer BB". The part is about them, so a task that lacks them holds only part of the name. A short part alone
+   * ("fC" of "Crop Tops - fC") is a maker's label.
+   */
+  shortHeads: readonly string[];
   /** Words of the name that are no dictionary word (an artist, a character, a franchise): see foreignWord. */
   properWords: readonly string[];
   /** The looks its name asks for (NAMED_LOOKS): "neon" of "Neon photography", "map" of "D&D Maps - Cities". */
@@ -222,6 +228,7 @@ function buildProfile(adapter: Adapter): AdapterProfile {
   const properWords = nameWords.filter(
     (word) => word.length >= 3 && !isDictionaryWord(word) && /^[a-z]+$/.test(word) && !makerWords.has(word),
   );
+  const shortHeads: string[] = [];
   const segmentHeads = segmentLemmas.flatMap((all) => {
     // What follows a preposition says where or which: "Reflections on water" draws reflections.
     const preposition = all.findIndex((word, index) => index > 0 && HEAD_ENDS_BEFORE.has(word));
@@ -235,6 +242,7 @@ function buildProfile(adapter: Adapter): AdapterProfile {
     );
     const head = words.at(-1);
     if (head === undefined) return [];
+    if (!isContentWord(head) && words.some(isContentWord)) shortHeads.push(head);
     const heads = [splitCompound(head)?.at(-1) ?? head];
     // A kind of adapter after the thing says what the thing is drawn as: "Corner store building" draws a store,
     // "School Building Scenery" a school.
@@ -263,6 +271,7 @@ function buildProfile(adapter: Adapter): AdapterProfile {
     fullNames,
     nameSegments: segments,
     segmentHeads,
+    shortHeads,
     properWords,
     looks,
     labelledName,
@@ -398,8 +407,11 @@ export function nameCoverageOf(text: string, adapter: Adapter): number {
 }
 
 /** A name with no Latin word ("JK制服") says nothing a prompt could hold: 0. */
-function coverage({ nameWords }: AdapterProfile, taskSet: ReadonlySet<string>): number {
+function coverage({ nameWords, shortHeads }: AdapterProfile, taskSet: ReadonlySet<string>): number {
   if (nameWords.length === 0) return 0;
+  // "To Love Ru" is about Ru: "love" says half of it.
+  if (shortHeads.some((head) => !taskSet.has(head)))
+    return nameWords.filter((word) => covers(taskSet, word)).length / (nameWords.length + shortHeads.length);
   const covered = nameWords.filter((word) => covers(taskSet, word)).length;
   // What a thing is made of is how that thing is drawn, no other thing: "Stone Statue" says all a statue asks for,
   // unless the task asks for another material ("a wooden owl statue").
@@ -507,7 +519,7 @@ export function evidenceFor(
     const restylesForWord = adapter.category !== 'style' || soleTask || related(word, head) || asksForLookBy(word);
     if (
       phrase.kind === 'name' &&
-      (profile.nameWords.length === 1 || profile.labelledName === word) &&
+      ((profile.nameWords.length === 1 && profile.shortHeads.length === 0) || profile.labelledName === word) &&
       restylesForWord &&
       (adapter.category === 'character' || !namesSomethingElse(task, word))
     ) {

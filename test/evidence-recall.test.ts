@@ -1,0 +1,20 @@
+import { describe, expect, it } from 'vitest';
+import { asCandidates, makeAdapter, offlinePicks } from './support/adapters.js';
+
+/**
+ * Issue #11: picks a server can trust, with more of the right ones. Fixtures are the facts (id, name, tags, trigger
+ * words) of items of the 2023-07 Civitai dump.
+ */
+const picksFrom = (catalog: Parameters<typeof asCandidates>[0]) => {
+  const candidates = asCandidates(catalog);
+  return (prompt: string) => offlinePicks(prompt, candidates);
+};
+
+describe('a short word that ends a name is what the name is about', () => {
+  const picks = picksFrom([makeAdapter({ id: 'civitai:18238', name: 'To Love Ru' })]);
+
+  it('takes no anime franchise named "To Love Ru" for the word love', () => {
+    expect(picks('love')).toEqual([]);
+    expect(picks('a couple in love')).toEqual([]);
+  });
+});
