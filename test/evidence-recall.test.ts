@@ -18,3 +18,15 @@ describe('a short word that ends a name is what the name is about', () => {
     expect(picks('a couple in love')).toEqual([]);
   });
 });
+
+describe("a game's look is a look", () => {
+  const picks = picksFrom([
+    makeAdapter({ id: 'civitai:39400', name: 'Game_tree_model', category: 'concept', tags: ['concept', 'tree'] }),
+  ]);
+
+  it('takes no game asset of a tree for any tree, only for a game', () => {
+    expect(picks('a tree')).toEqual([]);
+    expect(picks('a giraffe eating the bark of a tree')).toEqual([]);
+    expect(picks('a tree in a video game')).toContain('civitai:39400');
+  });
+});

@@ -70,7 +70,8 @@ export const LOOK_WORDS: ReadonlySet<string> = new Set(
  * "dd" is "D&D" split into words. Where a look comes from is a look too: "hanfu_chinese wedding dress" dresses a bride
  * who asked for a wedding dress in a Chinese one, "Thai Nurse" a nurse in a Thai uniform; a country counts as its
  * people's word ("china", "chinese"). A studio's look is a look too: "(Pyramid)_lora_Ghibli_Background" is a Ghibli
- * film's pyramid, "Disney Princess" a Disney drawing.
+ * film's pyramid, "Disney Princess" a Disney drawing. A game's look too: "Game_tree_model" is a game asset of a tree,
+ * "GameIconResearch_sword" an icon, no tree or sword of a photo or a painting.
  * Not "pastel" (mostly a colour, and the checkpoint "Pastel Mix"), nor "style" or "art" (every style says them).
  */
 export const NAMED_LOOKS: ReadonlyMap<string, string> = new Map(
@@ -84,7 +85,7 @@ export const NAMED_LOOKS: ReadonlyMap<string, string> = new Map(
     'manga chibi pixel voxel poly isometric render claymation origami papercut mosaic graffiti ukiyo gongbi ' +
     'woodblock engraving etching lithograph abstract vaporwave synthwave cyberpunk steampunk dieselpunk gothic noir ' +
     'neon retro vintage analog liminal brutalist:brutalism brutalism map icon logo sticker emoji sprite blueprint ' +
-    'diagram tarot dnd:tabletop ' +
+    'diagram tarot game videogame:game dnd:tabletop ' +
     'dd:tabletop rpg:tabletop tabletop:tabletop lowkey highkey interior:interior inside:interior indoor:interior ' +
     'indoors:interior ' +
     'chinese china:chinese japanese japan:japanese korean korea:korean thai thailand:thai vietnamese ' +
