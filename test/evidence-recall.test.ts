@@ -30,3 +30,20 @@ describe("a game's look is a look", () => {
     expect(picks('a tree in a video game')).toContain('civitai:39400');
   });
 });
+
+describe('a romanised name written in hyphenated syllables is one name', () => {
+  const picks = picksFrom([
+    makeAdapter({
+      id: 'civitai:14744',
+      name: 'So-Bin style - LORA',
+      category: 'style',
+      tags: ['anime', 'overlord', 'art style', 'artstyle'],
+    }),
+  ]);
+
+  it('takes no illustrator named So-Bin for a trash bin, only for So-Bin', () => {
+    expect(picks('a circular brown trash bin in front of a brick wall')).toEqual([]);
+    expect(picks('a trash bin')).toEqual([]);
+    expect(picks('a knight in So-Bin style')).toEqual(['civitai:14744']);
+  });
+});

@@ -125,3 +125,16 @@ export const LATIN_WORD = /^[\p{Script=Latin}\p{N}]+$/u;
 /** A word of an adapter's text that can say what it draws: three letters or more, no stopword, no file word, no number. */
 export const isContentWord = (word: string) =>
   word.length > 2 && !isStopword(word) && !FILE_WORDS.has(word) && !/^\d/.test(word);
+
+/**
+ * Two syllables of at most three letters joined by a hyphen: one word, as romanised names are written ("So-Bin", an
+ * illustrator's given name, is no bin; "She-Ra") and as "sci-fi", "lo-fi" or "k-pop" are.
+ */
+const SYLLABLE_PAIR = /(?<![\p{L}\p{N}-])(\p{L}{1,3})-(\p{L}{1,3})(?![\p{L}\p{N}-])/gu;
+
+/** `text` with each hyphenated pair of syllables written as one word ("So-Bin" -> "Sobin"), for names and tasks alike. */
+export function joinSyllables(text: string): string {
+  return text.includes('-')
+    ? text.replace(SYLLABLE_PAIR, (_, first: string, second: string) => first + second.toLowerCase())
+    : text;
+}

@@ -9,6 +9,7 @@ import {
   FILE_WORDS,
   FRAMING_WORDS,
   isContentWord,
+  joinSyllables,
   KIND_LABELS,
   LATIN_WORD,
   LOOK_ORIGINS,
@@ -118,7 +119,7 @@ const FORMAT_NAMES = /\b(lora|locon|loha|lycoris|lokr|dora)s?\b/gi;
 
 /** The words of an adapter's text as written: a character's run-together name stays one word ("okuzorakohaku"). */
 function writtenWords(text: string): string[] {
-  return lemmas(text.replace(FORMAT_NAMES, ' ')).filter(isContentWord);
+  return lemmas(joinSyllables(text.replace(FORMAT_NAMES, ' '))).filter(isContentWord);
 }
 
 /** A written word as read: a run-together one apart ("gameiconresearch" -> game icon research). */
@@ -175,7 +176,7 @@ function buildProfile(adapter: Adapter): AdapterProfile {
   const add = (text: string, words: readonly string[], kind: Phrase['kind']) => {
     if (words.length > 0 && words.length <= 6) phrases.push({ text: text.trim(), words, kind });
   };
-  const nameSegments = adapter.name.split(NAME_SEPARATORS).filter((segment) => segment.trim() !== '');
+  const nameSegments = joinSyllables(adapter.name).split(NAME_SEPARATORS).filter((segment) => segment.trim() !== '');
   // Each part split into words once: splitting is most of a profile's cost, and profiles are built for every candidate.
   const segmentLemmas = nameSegments.map((segment) => lemmas(segment.replace(FORMAT_NAMES, ' ')));
   const segmentWrittenWords = segmentLemmas.map((words) => words.filter(isContentWord));
@@ -345,7 +346,7 @@ function placesInside(prompt: string, place: string): boolean {
 
 /** Task words in singular form, without stopwords. */
 export function taskWords(task: string): string[] {
-  return lemmas(task).filter((word) => !isStopword(word));
+  return lemmas(joinSyllables(task)).filter((word) => !isStopword(word));
 }
 
 interface TaskView {
