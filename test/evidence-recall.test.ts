@@ -47,3 +47,21 @@ describe('a romanised name written in hyphenated syllables is one name', () => {
     expect(picks('a knight in So-Bin style')).toEqual(['civitai:14744']);
   });
 });
+
+describe('an adapter trained on a world of its own brings that world', () => {
+  const picks = picksFrom([
+    makeAdapter({
+      id: 'civitai:62217',
+      name: 'Night',
+      category: 'background',
+      tags: ['background', 'backgrounds'],
+      triggerWords: ['fantasy,night,tree,Medieval fantasy world,Moonlight at night,wilderness,night'],
+    }),
+  ]);
+
+  it('takes no medieval fantasy "Night" for any night, only for a medieval one', () => {
+    expect(picks('a cityscape at night with a full moon')).toEqual([]);
+    expect(picks('Times Square at night')).toEqual([]);
+    expect(picks('a medieval village at night')).toEqual(['civitai:62217']);
+  });
+});

@@ -86,6 +86,11 @@ export interface AdapterProfile {
   relation: string | undefined;
   /** What its name says it shows the inside of ("cave" of "Cave interiors"): see foreignLookIn. */
   interiorOf: string | undefined;
+  /**
+   * Where or when its trigger words set what it draws, beyond what its name says ("medieval" of "Night", trained on
+   * "Medieval fantasy world"): see foreignLookIn. None for a character: its triggers dress the one the prompt names.
+   */
+  triggerOrigins: readonly string[];
   /** Model codes its name carries ("ff14", "rx7"): see foreignCodeIn. */
   codes: readonly string[];
   /**
@@ -176,7 +181,9 @@ function buildProfile(adapter: Adapter): AdapterProfile {
   const add = (text: string, words: readonly string[], kind: Phrase['kind']) => {
     if (words.length > 0 && words.length <= 6) phrases.push({ text: text.trim(), words, kind });
   };
-  const nameSegments = joinSyllables(adapter.name).split(NAME_SEPARATORS).filter((segment) => segment.trim() !== '');
+  const nameSegments = joinSyllables(adapter.name)
+    .split(NAME_SEPARATORS)
+    .filter((segment) => segment.trim() !== '');
   // Each part split into words once: splitting is most of a profile's cost, and profiles are built for every candidate.
   const segmentLemmas = nameSegments.map((segment) => lemmas(segment.replace(FORMAT_NAMES, ' ')));
   const segmentWrittenWords = segmentLemmas.map((words) => words.filter(isContentWord));
@@ -278,6 +285,17 @@ function buildProfile(adapter: Adapter): AdapterProfile {
     labelledName,
     relation: relationOf(segmentLemmas),
     codes: codesOf(adapter.name),
+    triggerOrigins:
+      adapter.category === 'character'
+        ? []
+        : [
+            ...new Set(
+              triggers
+                .flatMap((trigger) => sharedWrittenWords.through(trigger, writtenWords))
+                .map(originOf)
+                .filter((origin): origin is string => origin !== undefined && !looks.includes(origin)),
+            ),
+          ],
     styleOf: styleOf(segmentLemmas),
     namedThing: namedThingOf(segmentLemmas),
     interiorOf: segmentLemmas
@@ -310,7 +328,17 @@ export function foreignCodeIn(prompt: string, adapter: Adapter): string | undefi
   return codes.some((code) => asked.has(code)) ? undefined : codes[0];
 }
 
+/**
+ * The place or time a word says a picture is set in ("medieval", "japan" as "japanese"). Not "futuristic" or
+ * "underwater": a cyberpunk scene's "futuristic city" says what a cyberpunk city is, no world of its own.
+ */
+function originOf(word: string): string | undefined {
+  const origin = NAMED_LOOKS.get(word) ?? word;
+  return LOOK_ORIGINS.has(origin) && origin !== 'futuristic' && origin !== 'underwater' ? origin : undefined;
+}
+
 const promptCodes = new Memo<string, ReadonlySet<string>>(64);
+const promptOrigins = new Memo<string, ReadonlySet<string>>(64);
 const promptLooks = new Memo<string, ReadonlySet<string>>(64);
 
 /**
@@ -320,10 +348,14 @@ const promptLooks = new Memo<string, ReadonlySet<string>>(64);
  */
 export function foreignLookIn(prompt: string, adapter: Adapter): string | undefined {
   const asked = promptLooks.through(prompt, () => new Set(looksOf(prompt)));
-  const { looks, interiorOf } = profileOf(adapter);
-  return looks.find(
+  const { looks, interiorOf, triggerOrigins } = profileOf(adapter);
+  const look = looks.find(
     (look) => !asked.has(look) && !(look === 'interior' && interiorOf && placesInside(prompt, interiorOf)),
   );
+  if (look !== undefined || triggerOrigins.length === 0) return look;
+  // Trained on a world of its own, it draws that world: "Night" ("Medieval fantasy world") for no city at night.
+  const origins = promptOrigins.through(prompt, () => new Set(lemmas(prompt).flatMap((word) => originOf(word) ?? [])));
+  return triggerOrigins.find((origin) => !origins.has(origin));
 }
 
 /** Words between "in" and the place it names: "in a dark cave". */
