@@ -65,3 +65,27 @@ describe('an adapter trained on a world of its own brings that world', () => {
     expect(picks('a medieval village at night')).toEqual(['civitai:62217']);
   });
 });
+
+describe('a part of a name after a dash is a part of what the name began with', () => {
+  const picks = picksFrom([
+    makeAdapter({
+      id: 'civitai:61883',
+      name: 'Backrooms - Level 0 : "The Lobby"',
+      category: 'background',
+      tags: ['horror', 'backrooms', 'background', 'place', 'backgrounds', 'lobby', 'soft horror'],
+    }),
+    makeAdapter({
+      id: 'civitai:33194',
+      name: "[狲爷驾到] Pallas's cat/兔狲/manul/マヌルネコ LoRA",
+      category: 'animal',
+      tags: ['animals', 'cats', 'cat', 'animal', 'pallascat', 'manul', "pallas's cat"],
+      triggerWords: ['tusun', 'tusuncub'],
+    }),
+  ]);
+
+  it('takes no Backrooms lobby for a bank lobby; a part after a slash says the same in other words', () => {
+    expect(picks('a motorcycle parked in an ornate bank lobby')).toEqual([]);
+    expect(picks('a bank lobby')).toEqual([]);
+    expect(picks('a manul in the snow')).toEqual(['civitai:33194']);
+  });
+});

@@ -54,6 +54,8 @@ export interface AdapterProfile {
   fullNames: (readonly string[])[];
   /** Content words of each part of the name ("Watercolor Painting (vizsumit)" -> [watercolor, painting], [vizsumit]). */
   nameSegments: (readonly string[])[];
+  /** The parts of nameSegments after the name's first dash or colon: parts of what it began with. */
+  subParts: (readonly string[])[];
   /**
    * The last word of each part of the name, short ones included ("bb" of "Summer BB"): what that part is about. Digits,
    * single letters and versions ("v10") are left out.
@@ -113,6 +115,8 @@ const HEAD_ENDS_BEFORE = new Set(['on', 'of', 'in', 'with', 'for', 'at', 'from',
  * label after a dot ("Logo.Redmond").
  */
 const NAME_SEPARATORS = /[|/\\()[\]{}【】「」（）:：,，~—–]|\s-\s|\s+_\s+|(?<=\p{L})\.(?=\p{Lu})/u;
+/** Where a name goes on to a part of what it began with: "Backrooms - Level 0 : "The Lobby"". */
+const SUB_PART = /\s-\s|[:：]/u;
 /** A maker's label written after a dot: "Logo.Redmond", "PixelArt.Redmond". */
 const LABEL_AFTER_DOT = /(?<=\p{L})\.(?=\p{Lu})/u;
 const TRIGGER_SEPARATORS = /[,，|]/;
@@ -231,6 +235,9 @@ function buildProfile(adapter: Adapter): AdapterProfile {
     }
   }
   const segments = segmentWords.filter((words) => words.length > 0);
+  // The parts of the name after its first dash or colon: "Level 0", "The Lobby" of "Backrooms - Level 0 : "The Lobby"".
+  const firstParts = (joinSyllables(adapter.name).split(SUB_PART)[0] ?? '').split(NAME_SEPARATORS).length;
+  const subParts = segmentWords.slice(firstParts).filter((words) => words.length > 0);
   // A maker's handle in brackets before the name signs it, it brings nothing in: "[LuisaP] Humanoid Robots".
   const makerWords = new Set(contentWords(MAKER_HANDLE.exec(adapter.name)?.[1] ?? ''));
   const properWords = nameWords.filter(
@@ -278,6 +285,7 @@ function buildProfile(adapter: Adapter): AdapterProfile {
     nameIdentity,
     fullNames,
     nameSegments: segments,
+    subParts,
     segmentHeads,
     shortHeads,
     properWords,
@@ -564,7 +572,10 @@ export function evidenceFor(
       phrase.kind === 'name' &&
       depictsThings &&
       profile.nameSegments.some((segment) => saysOnly(segment, word)) &&
-      !KIND_LABELS.has(word)
+      !KIND_LABELS.has(word) &&
+      // A part after a dash or a colon is a part of what the name began with: "Backrooms - Level 0 : "The Lobby"" is
+      // the Backrooms' lobby, no bank's. A part after a slash says it in other words ("Pallas's cat/manul").
+      !profile.subParts.some((segment) => saysOnly(segment, word) && otherThingNamed(profile, taskSet, word))
     ) {
       // A part of the name on its own says what it draws: "Diffusion Marble (Swords)", "JR East 205 series / train
       // interior" (where it is shown is no other thing).
