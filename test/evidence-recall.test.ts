@@ -89,3 +89,13 @@ describe('a part of a name after a dash is a part of what the name began with', 
     expect(picks('a manul in the snow')).toEqual(['civitai:33194']);
   });
 });
+
+describe('a word that begins a longer proper name, written in lower case', () => {
+  const picks = picksFrom([makeAdapter({ id: 'civitai:23599', name: 'rio', tags: ['personal', 'portrait'] })]);
+
+  it('takes no portrait named "rio" for rio de janeiro', () => {
+    expect(picks('rio de janeiro')).toEqual([]);
+    expect(picks('downtown rio de janeiro at sunrise')).toEqual([]);
+    expect(picks('a portrait of rio smiling')).toEqual(['civitai:23599']);
+  });
+});
