@@ -99,3 +99,21 @@ describe('a word that begins a longer proper name, written in lower case', () =>
     expect(picks('a portrait of rio smiling')).toEqual(['civitai:23599']);
   });
 });
+
+describe('a stopword that says which kind of the word after it', () => {
+  const picks = picksFrom([
+    makeAdapter({
+      id: 'civitai:56374',
+      name: 'ins style,still life,simple background,简约静物',
+      category: 'background',
+      tags: ['flowers', 'background', 'real', 'ins style', '静物', 'real still life'],
+      triggerWords: ['simple background', 'still life', 'flowers'],
+    }),
+  ]);
+
+  it('takes no still life for life, only for a still life', () => {
+    expect(picks('life')).toEqual([]);
+    expect(picks('meaning of life')).toEqual([]);
+    expect(picks('a still life of flowers')).toEqual(['civitai:56374']);
+  });
+});

@@ -1,5 +1,5 @@
 import { type Adapter, CATEGORIES } from '../catalog/adapter.js';
-import { lemmas, singular } from '../catalog/classify/words.js';
+import { containsPhrase, lemmas, singular } from '../catalog/classify/words.js';
 import { isStopword } from '../catalog/text.js';
 import { Memo } from '../util/memo.js';
 import { isDictionaryWord, splitCompound } from './dictionary.js';
@@ -56,6 +56,11 @@ export interface AdapterProfile {
   nameSegments: (readonly string[])[];
   /** The parts of nameSegments after the name's first dash or colon: parts of what it began with. */
   subParts: (readonly string[])[];
+  /**
+   * Parts of nameSegments whose words a stopword qualifies, each with its written words: "still life" (a genre, no
+   * life) is [life] as content words, [still, life] as written.
+   */
+  qualifiedParts: ReadonlyMap<readonly string[], readonly string[]>;
   /**
    * The last word of each part of the name, short ones included ("bb" of "Summer BB"): what that part is about. Digits,
    * single letters and versions ("v10") are left out.
@@ -238,6 +243,16 @@ function buildProfile(adapter: Adapter): AdapterProfile {
   // The parts of the name after its first dash or colon: "Level 0", "The Lobby" of "Backrooms - Level 0 : "The Lobby"".
   const firstParts = (joinSyllables(adapter.name).split(SUB_PART)[0] ?? '').split(NAME_SEPARATORS).length;
   const subParts = segmentWords.slice(firstParts).filter((words) => words.length > 0);
+  // A stopword that says which kind of the word after it: "still" of "still life" (a genre, no life).
+  const qualifiedParts = new Map<readonly string[], readonly string[]>();
+  segmentLemmas.forEach((all, index) => {
+    const written = all.filter((word) => LATIN_WORD.test(word) && !FILE_WORDS.has(word) && !ARTICLES.has(word));
+    const qualifies = written.some(
+      (word, at) => isStopword(word) && at + 1 < written.length && isContentWord(written[at + 1] ?? ''),
+    );
+    const words = segmentWords[index];
+    if (qualifies && words) qualifiedParts.set(words, written);
+  });
   // A maker's handle in brackets before the name signs it, it brings nothing in: "[LuisaP] Humanoid Robots".
   const makerWords = new Set(contentWords(MAKER_HANDLE.exec(adapter.name)?.[1] ?? ''));
   const properWords = nameWords.filter(
@@ -286,6 +301,7 @@ function buildProfile(adapter: Adapter): AdapterProfile {
     fullNames,
     nameSegments: segments,
     subParts,
+    qualifiedParts,
     segmentHeads,
     shortHeads,
     properWords,
@@ -571,7 +587,9 @@ export function evidenceFor(
     if (
       phrase.kind === 'name' &&
       depictsThings &&
-      profile.nameSegments.some((segment) => saysOnly(segment, word)) &&
+      profile.nameSegments.some(
+        (segment) => saysOnly(segment, word) && !qualifiedElsewhere(profile, segment, prompt ?? task),
+      ) &&
       !KIND_LABELS.has(word) &&
       // A part after a dash or a colon is a part of what the name began with: "Backrooms - Level 0 : "The Lobby"" is
       // the Backrooms' lobby, no bank's. A part after a slash says it in other words ("Pallas's cat/manul").
@@ -692,6 +710,15 @@ function joinedWith(nameWord: string, word: string): boolean {
  * "Newspaper Background" is a backdrop printed like a newspaper, no newspaper to read), nor "photo" ("photo studio").
  */
 const VIEW_WORDS = new Set(['interior', 'exterior', 'view']);
+
+/** Articles: "The Lobby" says a lobby. */
+const ARTICLES = new Set(['a', 'an', 'the']);
+
+/** Whether a part of the name is qualified by a stopword ("still life") that `task` does not write with it. */
+function qualifiedElsewhere(profile: AdapterProfile, segment: readonly string[], task: string): boolean {
+  const written = profile.qualifiedParts.get(segment);
+  return written !== undefined && !containsPhrase(lemmas(task), written);
+}
 
 /** Whether a part of a name says `word` and nothing else but from where it is seen ("train interior"). */
 function saysOnly(segment: readonly string[], word: string): boolean {
