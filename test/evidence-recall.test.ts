@@ -117,3 +117,26 @@ describe('a stopword that says which kind of the word after it', () => {
     expect(picks('a still life of flowers')).toEqual(['civitai:56374']);
   });
 });
+
+describe('a statue named by what it is of has a material of its own', () => {
+  const picks = picksFrom([
+    makeAdapter({
+      id: 'civitai:58701',
+      name: 'Stone Statue LoRA',
+      category: 'style',
+      tags: ['photorealistic', 'art', 'style', 'realistic', 'style art'],
+      triggerWords: ['stone_statue', 'white_statue', 'sand_statue', 'on a pedestal', 'stone_color'],
+    }),
+  ]);
+
+  it('takes no stone statue for the statue of liberty in lower case, as for "Statue of Liberty"', () => {
+    expect(picks('The Statue of Liberty on a cloudy day')).toEqual([]);
+    expect(picks('statue of liberty')).toEqual([]);
+    expect(picks('the statue of liberty next to the washington monument')).toEqual([]);
+  });
+
+  it('still takes it for a statue of someone or something', () => {
+    expect(picks('a statue of a horse')).toEqual(['civitai:58701']);
+    expect(picks('a portrait of a statue of anubis with a crown')).toEqual(['civitai:58701']);
+  });
+});

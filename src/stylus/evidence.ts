@@ -460,11 +460,16 @@ function covers(task: ReadonlySet<string>, word: string): boolean {
 
 /** The share of an adapter's name words that `text` holds: 1 when the text says all the name says. */
 export function nameCoverageOf(text: string, adapter: Adapter): number {
-  return coverage(profileOf(adapter), viewOf(text).set);
+  return coverage(profileOf(adapter), viewOf(text).set, text);
 }
 
 /** A name with no Latin word ("JK制服") says nothing a prompt could hold: 0. */
-function coverage({ nameWords, shortHeads }: AdapterProfile, taskSet: ReadonlySet<string>): number {
+function coverage(
+  { nameWords, shortHeads }: AdapterProfile,
+  taskSet: ReadonlySet<string>,
+  /** The text the task comes from: see namedMonument. */
+  text: string,
+): number {
   if (nameWords.length === 0) return 0;
   // "To Love Ru" is about Ru: "love" says half of it.
   if (shortHeads.some((head) => !taskSet.has(head)))
@@ -475,9 +480,38 @@ function coverage({ nameWords, shortHeads }: AdapterProfile, taskSet: ReadonlySe
   const head = nameWords[nameWords.length - 1] ?? '';
   if (covered === nameWords.length - 1 && covers(taskSet, head)) {
     const material = MATERIALS.get(nameWords.find((word) => !covers(taskSet, word)) ?? '');
-    if (material && ![...taskSet].some((word) => MATERIALS.has(word) && MATERIALS.get(word) !== material)) return 1;
+    if (
+      material &&
+      ![...taskSet].some((word) => MATERIALS.has(word) && MATERIALS.get(word) !== material) &&
+      !namedMonument(text, head)
+    )
+      return 1;
   }
   return covered / nameWords.length;
+}
+
+/**
+ * Whether `text` names one `thing` by a common word it is "of", without an article, written in lower case too:
+ * "statue of liberty". That one has a material of its own (the Statue of Liberty is copper): no other material
+ * makes it complete. Not "a statue of a horse", "statues of warrior rabbits" (the word says which rabbits), "a
+ * statue of marble" (a material), nor "a statue of anubis" (a statue of someone, in any material).
+ */
+function namedMonument(text: string, thing: string): boolean {
+  const written = text.toLowerCase().match(/[\p{L}\p{N}'’-]+/gu) ?? [];
+  return written.some((word, index) => {
+    const name = written[index + 2];
+    const after = written[index + 3];
+    return (
+      singular(word) === thing &&
+      written[index + 1] === 'of' &&
+      name !== undefined &&
+      !isStopword(name) &&
+      singular(name) === name &&
+      isDictionaryWord(name) &&
+      !MATERIALS.has(name) &&
+      (after === undefined || isStopword(after) || describes(after))
+    );
+  });
 }
 
 /** What a thing can be made of, each with its kind: marble is a stone, bronze a metal. */
@@ -539,7 +573,7 @@ export function evidenceFor(
   if (profile.relation && !asksForRelation(prompt ?? task, profile.relation, profile.nameWords)) return undefined;
   // How much of what the name says the task holds: a single word of a trigger or tag is not enough for an adapter
   // whose name is about something else ("FF14 Landscape and Cities" has the trigger "painting").
-  const nameCoverage = coverage(profile, taskSet);
+  const nameCoverage = coverage(profile, taskSet, prompt ?? task);
   const depictsThings = THING_CATEGORIES.has(adapter.category);
 
   let best: Evidence | undefined;
