@@ -140,3 +140,58 @@ describe('a statue named by what it is of has a material of its own', () => {
     expect(picks('a portrait of a statue of anubis with a crown')).toEqual(['civitai:58701']);
   });
 });
+
+describe('a franchise named after its character names that character', () => {
+  const naruto = makeAdapter({
+    id: 'civitai:61568',
+    name: 'Naruto Uzumaki / 漩涡鸣人 / ずまき ナルト / 火影忍者',
+    category: 'character',
+    tags: ['anime', 'character', 'naruto', 'uzumaki', 'uzumaki naruto', '漩涡鸣人', '火影'],
+    triggerWords: ['uzumaki naruto'],
+  });
+  const kushina = makeAdapter({
+    id: 'civitai:27185',
+    name: 'Kushina Uzumaki (Naruto) LoRA',
+    category: 'character',
+    tags: ['anime', 'character', 'naruto', 'uzumaki', 'kushina uzumaki', 'kushina'],
+    triggerWords: ['kushinans'],
+  });
+  const cast = [
+    makeAdapter({
+      id: 'civitai:63818',
+      name: 'Tenten | Naruto',
+      category: 'character',
+      tags: ['anime', 'character', 'naruto', 'tenten'],
+      triggerWords: ['tenten', 'double bun', 'forehead protector'],
+    }),
+    makeAdapter({
+      id: 'civitai:83503',
+      name: 'Anko Mitarashi | Naruto',
+      category: 'character',
+      tags: ['anime', 'character', 'naruto', 'anko mitarashi'],
+      triggerWords: ['mitarashi anko', 'headband'],
+    }),
+    makeAdapter({
+      id: 'civitai:71507',
+      name: 'Tsunade (Naruto) - fC (LORA)',
+      category: 'character',
+      tags: ['anime', 'character', 'woman', 'characters'],
+      triggerWords: ['t5un4d3, mark', 'tsunade, Japanese clothes, sash, jacket'],
+    }),
+  ];
+  const picks = picksFrom([naruto, kushina, ...cast]);
+
+  it('takes Naruto Uzumaki for "naruto", and no other character of Naruto', () => {
+    expect(picks('naruto eating ramen')).toEqual(['civitai:61568']);
+    expect(picks('kushina uzumaki')).toEqual(['civitai:27185']);
+  });
+
+  it('takes no character for the franchise asked for as a look', () => {
+    expect(picks('a naruto style ninja')).toEqual([]);
+  });
+
+  it('needs a family name the cast shares to read the franchise as its character', () => {
+    // Without Kushina, "uzumaki" is no family name of the cast: "naruto" stays the franchise's name only.
+    expect(picksFrom([naruto, ...cast])('naruto eating ramen')).toEqual([]);
+  });
+});
