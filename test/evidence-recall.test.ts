@@ -195,3 +195,31 @@ describe('a franchise named after its character names that character', () => {
     expect(picksFrom([naruto, ...cast])('naruto eating ramen')).toEqual([]);
   });
 });
+
+describe('a label of what kind of adapter a name is says nothing it draws', () => {
+  const picks = picksFrom([
+    makeAdapter({
+      id: 'civitai:44421',
+      name: 'Pose LORA Peeking Out | 姿势 探出身子',
+      category: 'pose',
+      tags: ['poses', 'pose'],
+      triggerWords: ['peeking out upper body'],
+    }),
+    makeAdapter({
+      id: 'civitai:96958',
+      name: '报纸风格背景/Newspaper Background',
+      category: 'background',
+      tags: ['background'],
+      triggerWords: ['newspaper background'],
+    }),
+  ]);
+
+  it('takes a pose named "Peeking Out" for something peeking out', () => {
+    expect(picks('a barred owl peeking out from dense tree branches')).toEqual(['civitai:44421']);
+    expect(picks('a man posing for a photo')).toEqual([]);
+  });
+
+  it('still reads "background" as where a thing is shown: a newspaper backdrop is no newspaper to read', () => {
+    expect(picks('a cat reading a newspaper')).toEqual([]);
+  });
+});

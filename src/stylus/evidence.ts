@@ -465,11 +465,16 @@ export function nameCoverageOf(text: string, adapter: Adapter): number {
 
 /** A name with no Latin word ("JK制服") says nothing a prompt could hold: 0. */
 function coverage(
-  { nameWords, shortHeads }: AdapterProfile,
+  profile: AdapterProfile,
   taskSet: ReadonlySet<string>,
   /** The text the task comes from: see namedMonument. */
   text: string,
 ): number {
+  const { shortHeads } = profile;
+  // A label of what kind of adapter it is says nothing it draws: "Pose LORA Peeking Out" is all "peeking out" asks.
+  // Not "background": a "Newspaper Background" is a backdrop printed like one, no newspaper to read.
+  const labelled = profile.nameWords.filter((word) => !KIND_LABELS.has(word) || PLACE_LABELS.has(word));
+  const nameWords = labelled.length > 0 ? labelled : profile.nameWords;
   if (nameWords.length === 0) return 0;
   // "To Love Ru" is about Ru: "love" says half of it.
   if (shortHeads.some((head) => !taskSet.has(head)))
@@ -744,6 +749,9 @@ function joinedWith(nameWord: string, word: string): boolean {
  * "Newspaper Background" is a backdrop printed like a newspaper, no newspaper to read), nor "photo" ("photo studio").
  */
 const VIEW_WORDS = new Set(['interior', 'exterior', 'view']);
+
+/** Kind labels that say where a thing is shown, which is part of what the adapter draws. */
+const PLACE_LABELS = new Set(['background', 'scenery']);
 
 /** Articles: "The Lobby" says a lobby. */
 const ARTICLES = new Set(['a', 'an', 'the']);
