@@ -223,3 +223,19 @@ describe('a label of what kind of adapter a name is says nothing it draws', () =
     expect(picks('a cat reading a newspaper')).toEqual([]);
   });
 });
+
+describe('clothing named for whom it dresses dresses the people a task names so', () => {
+  const picks = picksFrom([
+    makeAdapter({
+      id: 'civitai:73424',
+      name: 'Tibetan style clothing',
+      category: 'clothing',
+      tags: ['chinese', 'clothing', 'china'],
+    }),
+  ]);
+
+  it('takes Tibetan clothing for Tibetan priests, not for any Tibetan thing', () => {
+    expect(picks('Tibetan priests ringing a bell')).toEqual(['civitai:73424']);
+    expect(picks('a Tibetan temple in the mountains')).toEqual([]);
+  });
+});

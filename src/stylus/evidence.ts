@@ -17,6 +17,7 @@ import {
   NAMED_LOOKS,
 } from './evidence-words.js';
 import { codesOf, looksOf, looksOfWords } from './name-marks.js';
+import { lexiconClass } from './segment.js';
 import { asksForRelation, DRAWING_TOOLS, describes, namesSomethingElse, relationOf, styleOf } from './name-readings.js';
 
 /**
@@ -706,6 +707,16 @@ export function evidenceFor(
     )
       consider(WEAK, `matches ${KIND_LABEL[phrase.kind]} ${quoted}`);
   }
+  // Clothing named for whom it dresses ("Tibetan style clothing") dresses the people a task names so: "Tibetan
+  // priests". All its name but the kind label, so a Tibetan dress is no pick for any Tibetan thing.
+  if (
+    !best &&
+    adapter.category === 'clothing' &&
+    nameCoverage === 1 &&
+    profile.nameWords.some((word) => KIND_LABELS.has(word)) &&
+    describesPeople(head)
+  )
+    consider(WEAK, `its name "${adapter.name.slice(0, 60)}" dresses the ${head}`);
   // A style changes the look of the whole image: one shared word picks it only for a part of the prompt that asks
   // for a look ("watercolor", "pixel art", "cyberpunk style"), or when the thing is all the prompt asks for ("a
   // sword"); never for one thing of a scene (a girl reading "a book" gets no game-icon style).
@@ -752,6 +763,11 @@ const VIEW_WORDS = new Set(['interior', 'exterior', 'view']);
 
 /** Kind labels that say where a thing is shown, which is part of what the adapter draws. */
 const PLACE_LABELS = new Set(['background', 'scenery']);
+
+/** Whether a task's head word names people: the lexicon's "Actor" class ("priest", "warrior", "dancer"). */
+function describesPeople(word: string): boolean {
+  return lexiconClass(word) === 'Actor' || lexiconClass(singular(word)) === 'Actor';
+}
 
 /** Articles: "The Lobby" says a lobby. */
 const ARTICLES = new Set(['a', 'an', 'the']);
