@@ -17,8 +17,8 @@ import {
   NAMED_LOOKS,
 } from './evidence-words.js';
 import { codesOf, looksOf, looksOfWords } from './name-marks.js';
-import { lexiconClass } from './segment.js';
 import { asksForRelation, DRAWING_TOOLS, describes, namesSomethingElse, relationOf, styleOf } from './name-readings.js';
+import { lexiconClass } from './segment.js';
 
 /**
  * Evidence that an adapter depicts a task, as a member would accept it: a phrase of the adapter (its name, a
