@@ -239,3 +239,20 @@ describe('clothing named for whom it dresses dresses the people a task names so'
     expect(picks('a Tibetan temple in the mountains')).toEqual([]);
   });
 });
+
+describe('a name that says where after its preposition draws what comes before it', () => {
+  const picks = picksFrom([
+    makeAdapter({
+      id: 'civitai:67388',
+      name: 'girls in glass bottle/瓶中少女',
+      category: 'style',
+      tags: ['anime', 'concept', 'glass', 'girls', 'concert', 'style lora'],
+      triggerWords: ['phgls', 'in container', 'bottle'],
+    }),
+  ]);
+
+  it('takes no girls in a bottle for glass bottles', () => {
+    expect(picks('two frosted glass bottles')).toEqual([]);
+    expect(picks('three green glass bottles')).toEqual([]);
+  });
+});

@@ -334,8 +334,10 @@ function buildProfile(adapter: Adapter): AdapterProfile {
 }
 
 function namedThingOf(segmentLemmas: readonly (readonly string[])[]): readonly string[] {
-  const [only] = segmentLemmas;
-  if (!only || segmentLemmas.length !== 1) return [];
+  // A part in Han or kana says it again ("girls in glass bottle/瓶中少女").
+  const latin = segmentLemmas.filter((words) => words.some((word) => LATIN_WORD.test(word)));
+  const [only] = latin;
+  if (!only || latin.length !== 1) return [];
   const preposition = only.findIndex((word, index) => index > 0 && HEAD_ENDS_BEFORE.has(word));
   return preposition > 0 ? only.slice(0, preposition).filter(isContentWord).flatMap(readWord) : [];
 }
@@ -577,6 +579,9 @@ export function evidenceFor(
   if (foreignWord(profile, taskSet, adapter.category) !== undefined) return undefined;
   // "Through Screen" draws someone coming through a screen: a laptop screen asks for no one.
   if (profile.relation && !asksForRelation(prompt ?? task, profile.relation, profile.nameWords)) return undefined;
+  // A name that says where or which after its preposition draws what comes before it: "girls in glass bottle" is
+  // girls, no frosted glass bottles.
+  if (profile.namedThing.length > 0 && !profile.namedThing.some((word) => covers(taskSet, word))) return undefined;
   // How much of what the name says the task holds: a single word of a trigger or tag is not enough for an adapter
   // whose name is about something else ("FF14 Landscape and Cities" has the trigger "painting").
   const nameCoverage = coverage(profile, taskSet, prompt ?? task);
