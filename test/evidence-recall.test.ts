@@ -256,3 +256,30 @@ describe('a name that says where after its preposition draws what comes before i
     expect(picks('three green glass bottles')).toEqual([]);
   });
 });
+
+describe('a participle and the noun of its verb say one thing', () => {
+  const picks = picksFrom([
+    makeAdapter({
+      id: 'civitai:43671',
+      name: 'Reflections on water',
+      category: 'style',
+      tags: ['photorealistic', 'nature', 'photo', 'style', 'photorealism', 'photoshoot', 'landscape'],
+      triggerWords: ['reflections'],
+    }),
+    makeAdapter({
+      id: 'civitai:37715',
+      name: 'Cracked/Fractured/Shattered/Etc. Skin',
+      category: 'concept',
+      tags: ['anime', 'concept', 'aesthetic', 'character design', 'cracked skin'],
+      triggerWords: ['glowing cracks, cracked skin, shattered skin, fractured skin, broken skin', 'cracked skin'],
+    }),
+  ]);
+
+  it('takes reflections on water for a boat reflected in the water', () => {
+    expect(picks('an old wooden boat reflected in the water')).toEqual(['civitai:43671']);
+  });
+
+  it('reads no participle as its verb alone: cracked skin is no crack in a sidewalk', () => {
+    expect(picks('weeds in the cracks of a sidewalk')).toEqual([]);
+  });
+});

@@ -450,15 +450,29 @@ function root(word: string): string {
 
 /** Whether two words are one word in different forms ("painter" / "painting"), never a prefix ("stone" / "stonepunk"). */
 function related(left: string, right: string): boolean {
-  return left === right || (left.length >= 4 && right.length >= 4 && root(left) === root(right));
+  return (
+    left === right ||
+    (left.length >= 4 && right.length >= 4 && (root(left) === root(right) || actionAndDeed(left, right)))
+  );
 }
 
 function covers(task: ReadonlySet<string>, word: string): boolean {
   if (task.has(word)) return true;
   if (word.length < 4) return false;
   const wordRoot = root(word);
-  for (const taskWord of task) if (taskWord.length >= 4 && root(taskWord) === wordRoot) return true;
+  for (const taskWord of task)
+    if (taskWord.length >= 4 && (root(taskWord) === wordRoot || actionAndDeed(taskWord, word))) return true;
   return false;
+}
+
+/**
+ * Whether one word is the participle and the other the noun of one verb: "reflected" and "reflection" ("Reflections
+ * on water" for a boat "reflected in the water"). Not "-ed" alone: "cracked" skin is no crack in a sidewalk.
+ */
+function actionAndDeed(left: string, right: string): boolean {
+  const [participle, noun] = left.endsWith('ed') ? [left, right] : [right, left];
+  const verb = participle.endsWith('ed') ? participle.slice(0, -2) : undefined;
+  return verb !== undefined && verb.length >= 4 && (noun === `${verb}ion` || noun === `${verb}ions`);
 }
 
 /** The share of an adapter's name words that `text` holds: 1 when the text says all the name says. */
