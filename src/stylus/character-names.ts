@@ -1,10 +1,12 @@
 import type { Adapter } from '../catalog/adapter.js';
+import { lemmas } from '../catalog/classify/words.js';
 import { type AdapterProfile, profileOf, taskWordSet } from './evidence.js';
-import { APPEARANCE_WORDS } from './evidence-words.js';
+import { APPEARANCE_WORDS, LOOK_WORDS } from './evidence-words.js';
 
 /**
  * Who a task names: the trust rule that a character adapter is picked only for a task naming that character, by one
- * of its full names, never by its franchise's name alone ("a gundam", "genshin impact landscape").
+ * of its full names, never by its franchise's name alone ("a gundam", "genshin impact landscape"), unless the
+ * franchise is named after that character ("naruto": see FranchiseNames).
  */
 
 /** A franchise's characters bring at least this many names of their own beside the franchise's. */
@@ -17,7 +19,7 @@ const CHARACTERS_OF_A_FRANCHISE = 3;
  * cast). The adapters of one character share their other words ("Keqing | Genshin Impact" five times, one "Ganqing
  * (Keqing + Ganyu)"), so "keqing" stays a name.
  */
-export function franchiseNames(adapters: Iterable<Adapter>): ReadonlySet<string> {
+export function franchiseNames(adapters: Iterable<Adapter>): FranchiseNames {
   const holders = new Map<string, AdapterProfile[]>();
   for (const adapter of adapters) {
     if (adapter.category !== 'character') continue;
@@ -28,7 +30,7 @@ export function franchiseNames(adapters: Iterable<Adapter>): ReadonlySet<string>
       else holders.set(key, [profile]);
     }
   }
-  const franchises = new Set<string>();
+  const franchises = new FranchiseNames();
   for (const [key, list] of holders) {
     if (list.length < 2) continue;
     const inKey = new Set(key.split(' '));
@@ -40,7 +42,42 @@ export function franchiseNames(adapters: Iterable<Adapter>): ReadonlySet<string>
     const ownNames = [...counts.values()].filter((count) => count <= list.length / 2).length;
     if (ownNames >= CHARACTERS_OF_A_FRANCHISE) franchises.add(key);
   }
+  for (const key of franchises) {
+    if (key.includes(' ')) continue;
+    const cast = holders.get(key) ?? [];
+    for (const profile of cast)
+      for (const name of profile.fullNames) {
+        const family = name.length === 2 && name.includes(key) ? name.find((word) => word !== key) : undefined;
+        if (family !== undefined && isFamilyName(family, key, cast)) franchises.titleCharacters.add(name.join(' '));
+      }
+  }
   return franchises;
+}
+
+/**
+ * The names of a franchise's characters (see franchiseNames), and of the character the franchise is named after: the
+ * franchise's name and a family name its other characters share ("naruto uzumaki", as "kushina uzumaki" and
+ * "himawari uzumaki" are). A task that names the franchise names that character: "naruto eating ramen".
+ */
+export class FranchiseNames extends Set<string> {
+  readonly titleCharacters = new Set<string>();
+}
+
+/**
+ * Whether `word` is a family name among the characters of franchise `key`: another character's two-word full name,
+ * without the franchise's, holds it beside a given name ("kushina uzumaki"). A character's own name alone ("Keqing |
+ * Genshin Impact") is no family name, so "Genshin Keqing" would be no title character.
+ */
+function isFamilyName(word: string, key: string, cast: readonly AdapterProfile[]): boolean {
+  return cast.some((profile) =>
+    profile.fullNames.some(
+      (name) =>
+        name.length === 2 &&
+        name.includes(word) &&
+        !name.includes(key) &&
+        name.some((other) => other !== word && profile.identityWords.has(other)),
+    ),
+  );
 }
 
 /**
@@ -64,13 +101,24 @@ export function characterNamedIn(
 ): string | undefined {
   const words = taskWordSet(task);
   const profile = profileOf(adapter);
+  const titles = franchises instanceof FranchiseNames ? franchises.titleCharacters : undefined;
   for (const name of profile.fullNames) {
     const key = name.join(' ');
     if (!franchises.has(key) && name.every((word) => words.has(word))) return key;
+    // The franchise named after its character names that character: "naruto" is Naruto Uzumaki. Not as a look:
+    // "in naruto style" asks for the franchise's drawing, no one of its cast.
+    const franchise = titles?.has(key) ? name.find((word) => franchises.has(word) && words.has(word)) : undefined;
+    if (franchise !== undefined && !namedAsALook(task, franchise)) return franchise;
   }
   const named = profile.nameIdentity.filter((word) => !word.includes(' ') && words.has(word));
   if (named.length >= 2) return named.join(' ');
   return nameWithItsSeries(words, profile, franchises);
+}
+
+/** Whether `task` writes `word` right before a look ("naruto style", "naruto anime"). */
+function namedAsALook(task: string, word: string): boolean {
+  const written = lemmas(task);
+  return written.some((each, index) => each === word && LOOK_WORDS.has(written[index + 1] ?? ''));
 }
 
 /**

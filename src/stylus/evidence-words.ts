@@ -70,7 +70,8 @@ export const LOOK_WORDS: ReadonlySet<string> = new Set(
  * "dd" is "D&D" split into words. Where a look comes from is a look too: "hanfu_chinese wedding dress" dresses a bride
  * who asked for a wedding dress in a Chinese one, "Thai Nurse" a nurse in a Thai uniform; a country counts as its
  * people's word ("china", "chinese"). A studio's look is a look too: "(Pyramid)_lora_Ghibli_Background" is a Ghibli
- * film's pyramid, "Disney Princess" a Disney drawing.
+ * film's pyramid, "Disney Princess" a Disney drawing. A game's look too: "Game_tree_model" is a game asset of a tree,
+ * "GameIconResearch_sword" an icon, no tree or sword of a photo or a painting.
  * Not "pastel" (mostly a colour, and the checkpoint "Pastel Mix"), nor "style" or "art" (every style says them).
  */
 export const NAMED_LOOKS: ReadonlyMap<string, string> = new Map(
@@ -84,7 +85,7 @@ export const NAMED_LOOKS: ReadonlyMap<string, string> = new Map(
     'manga chibi pixel voxel poly isometric render claymation origami papercut mosaic graffiti ukiyo gongbi ' +
     'woodblock engraving etching lithograph abstract vaporwave synthwave cyberpunk steampunk dieselpunk gothic noir ' +
     'neon retro vintage analog liminal brutalist:brutalism brutalism map icon logo sticker emoji sprite blueprint ' +
-    'diagram tarot dnd:tabletop ' +
+    'diagram tarot game videogame:game dnd:tabletop ' +
     'dd:tabletop rpg:tabletop tabletop:tabletop lowkey highkey interior:interior inside:interior indoor:interior ' +
     'indoors:interior ' +
     'chinese china:chinese japanese japan:japanese korean korea:korean thai thailand:thai vietnamese ' +
@@ -124,3 +125,16 @@ export const LATIN_WORD = /^[\p{Script=Latin}\p{N}]+$/u;
 /** A word of an adapter's text that can say what it draws: three letters or more, no stopword, no file word, no number. */
 export const isContentWord = (word: string) =>
   word.length > 2 && !isStopword(word) && !FILE_WORDS.has(word) && !/^\d/.test(word);
+
+/**
+ * Two syllables of at most three letters joined by a hyphen: one word, as romanised names are written ("So-Bin", an
+ * illustrator's given name, is no bin; "She-Ra") and as "sci-fi", "lo-fi" or "k-pop" are.
+ */
+const SYLLABLE_PAIR = /(?<![\p{L}\p{N}-])(\p{L}{1,3})-(\p{L}{1,3})(?![\p{L}\p{N}-])/gu;
+
+/** `text` with each hyphenated pair of syllables written as one word ("So-Bin" -> "Sobin"), for names and tasks alike. */
+export function joinSyllables(text: string): string {
+  return text.includes('-')
+    ? text.replace(SYLLABLE_PAIR, (_, first: string, second: string) => first + second.toLowerCase())
+    : text;
+}

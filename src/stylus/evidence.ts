@@ -1,5 +1,5 @@
 import { type Adapter, CATEGORIES } from '../catalog/adapter.js';
-import { lemmas, singular } from '../catalog/classify/words.js';
+import { containsPhrase, lemmas, singular } from '../catalog/classify/words.js';
 import { isStopword } from '../catalog/text.js';
 import { Memo } from '../util/memo.js';
 import { isDictionaryWord, splitCompound } from './dictionary.js';
@@ -9,6 +9,7 @@ import {
   FILE_WORDS,
   FRAMING_WORDS,
   isContentWord,
+  joinSyllables,
   KIND_LABELS,
   LATIN_WORD,
   LOOK_ORIGINS,
@@ -17,6 +18,7 @@ import {
 } from './evidence-words.js';
 import { codesOf, looksOf, looksOfWords } from './name-marks.js';
 import { asksForRelation, DRAWING_TOOLS, describes, namesSomethingElse, relationOf, styleOf } from './name-readings.js';
+import { lexiconClass } from './segment.js';
 
 /**
  * Evidence that an adapter depicts a task, as a member would accept it: a phrase of the adapter (its name, a
@@ -53,11 +55,24 @@ export interface AdapterProfile {
   fullNames: (readonly string[])[];
   /** Content words of each part of the name ("Watercolor Painting (vizsumit)" -> [watercolor, painting], [vizsumit]). */
   nameSegments: (readonly string[])[];
+  /** The parts of nameSegments after the name's first dash or colon: parts of what it began with. */
+  subParts: (readonly string[])[];
+  /**
+   * Parts of nameSegments whose words a stopword qualifies, each with its written words: "still life" (a genre, no
+   * life) is [life] as content words, [still, life] as written.
+   */
+  qualifiedParts: ReadonlyMap<readonly string[], readonly string[]>;
   /**
    * The last word of each part of the name, short ones included ("bb" of "Summer BB"): what that part is about. Digits,
    * single letters and versions ("v10") are left out.
    */
   segmentHeads: readonly string[];
+  /**
+   * Heads too short to be content words that end a part with other words in it: "ru" of "To Love Ru", "bb" of
+   * "Summer BB". The part is about them, so a task that lacks them holds only part of the name. A short part alone
+   * ("fC" of "Crop Tops - fC") is a maker's label.
+   */
+  shortHeads: readonly string[];
   /** Words of the name that are no dictionary word (an artist, a character, a franchise): see foreignWord. */
   properWords: readonly string[];
   /** The looks its name asks for (NAMED_LOOKS): "neon" of "Neon photography", "map" of "D&D Maps - Cities". */
@@ -79,6 +94,11 @@ export interface AdapterProfile {
   relation: string | undefined;
   /** What its name says it shows the inside of ("cave" of "Cave interiors"): see foreignLookIn. */
   interiorOf: string | undefined;
+  /**
+   * Where or when its trigger words set what it draws, beyond what its name says ("medieval" of "Night", trained on
+   * "Medieval fantasy world"): see foreignLookIn. None for a character: its triggers dress the one the prompt names.
+   */
+  triggerOrigins: readonly string[];
   /** Model codes its name carries ("ff14", "rx7"): see foreignCodeIn. */
   codes: readonly string[];
   /**
@@ -101,6 +121,8 @@ const HEAD_ENDS_BEFORE = new Set(['on', 'of', 'in', 'with', 'for', 'at', 'from',
  * label after a dot ("Logo.Redmond").
  */
 const NAME_SEPARATORS = /[|/\\()[\]{}【】「」（）:：,，~—–]|\s-\s|\s+_\s+|(?<=\p{L})\.(?=\p{Lu})/u;
+/** Where a name goes on to a part of what it began with: "Backrooms - Level 0 : "The Lobby"". */
+const SUB_PART = /\s-\s|[:：]/u;
 /** A maker's label written after a dot: "Logo.Redmond", "PixelArt.Redmond". */
 const LABEL_AFTER_DOT = /(?<=\p{L})\.(?=\p{Lu})/u;
 const TRIGGER_SEPARATORS = /[,，|]/;
@@ -112,7 +134,7 @@ const FORMAT_NAMES = /\b(lora|locon|loha|lycoris|lokr|dora)s?\b/gi;
 
 /** The words of an adapter's text as written: a character's run-together name stays one word ("okuzorakohaku"). */
 function writtenWords(text: string): string[] {
-  return lemmas(text.replace(FORMAT_NAMES, ' ')).filter(isContentWord);
+  return lemmas(joinSyllables(text.replace(FORMAT_NAMES, ' '))).filter(isContentWord);
 }
 
 /** A written word as read: a run-together one apart ("gameiconresearch" -> game icon research). */
@@ -169,7 +191,9 @@ function buildProfile(adapter: Adapter): AdapterProfile {
   const add = (text: string, words: readonly string[], kind: Phrase['kind']) => {
     if (words.length > 0 && words.length <= 6) phrases.push({ text: text.trim(), words, kind });
   };
-  const nameSegments = adapter.name.split(NAME_SEPARATORS).filter((segment) => segment.trim() !== '');
+  const nameSegments = joinSyllables(adapter.name)
+    .split(NAME_SEPARATORS)
+    .filter((segment) => segment.trim() !== '');
   // Each part split into words once: splitting is most of a profile's cost, and profiles are built for every candidate.
   const segmentLemmas = nameSegments.map((segment) => lemmas(segment.replace(FORMAT_NAMES, ' ')));
   const segmentWrittenWords = segmentLemmas.map((words) => words.filter(isContentWord));
@@ -217,11 +241,25 @@ function buildProfile(adapter: Adapter): AdapterProfile {
     }
   }
   const segments = segmentWords.filter((words) => words.length > 0);
+  // The parts of the name after its first dash or colon: "Level 0", "The Lobby" of "Backrooms - Level 0 : "The Lobby"".
+  const firstParts = (joinSyllables(adapter.name).split(SUB_PART)[0] ?? '').split(NAME_SEPARATORS).length;
+  const subParts = segmentWords.slice(firstParts).filter((words) => words.length > 0);
+  // A stopword that says which kind of the word after it: "still" of "still life" (a genre, no life).
+  const qualifiedParts = new Map<readonly string[], readonly string[]>();
+  segmentLemmas.forEach((all, index) => {
+    const written = all.filter((word) => LATIN_WORD.test(word) && !FILE_WORDS.has(word) && !ARTICLES.has(word));
+    const qualifies = written.some(
+      (word, at) => isStopword(word) && at + 1 < written.length && isContentWord(written[at + 1] ?? ''),
+    );
+    const words = segmentWords[index];
+    if (qualifies && words) qualifiedParts.set(words, written);
+  });
   // A maker's handle in brackets before the name signs it, it brings nothing in: "[LuisaP] Humanoid Robots".
   const makerWords = new Set(contentWords(MAKER_HANDLE.exec(adapter.name)?.[1] ?? ''));
   const properWords = nameWords.filter(
     (word) => word.length >= 3 && !isDictionaryWord(word) && /^[a-z]+$/.test(word) && !makerWords.has(word),
   );
+  const shortHeads: string[] = [];
   const segmentHeads = segmentLemmas.flatMap((all) => {
     // What follows a preposition says where or which: "Reflections on water" draws reflections.
     const preposition = all.findIndex((word, index) => index > 0 && HEAD_ENDS_BEFORE.has(word));
@@ -235,6 +273,7 @@ function buildProfile(adapter: Adapter): AdapterProfile {
     );
     const head = words.at(-1);
     if (head === undefined) return [];
+    if (!isContentWord(head) && words.some(isContentWord)) shortHeads.push(head);
     const heads = [splitCompound(head)?.at(-1) ?? head];
     // A kind of adapter after the thing says what the thing is drawn as: "Corner store building" draws a store,
     // "School Building Scenery" a school.
@@ -262,12 +301,26 @@ function buildProfile(adapter: Adapter): AdapterProfile {
     nameIdentity,
     fullNames,
     nameSegments: segments,
+    subParts,
+    qualifiedParts,
     segmentHeads,
+    shortHeads,
     properWords,
     looks,
     labelledName,
     relation: relationOf(segmentLemmas),
     codes: codesOf(adapter.name),
+    triggerOrigins:
+      adapter.category === 'character'
+        ? []
+        : [
+            ...new Set(
+              triggers
+                .flatMap((trigger) => sharedWrittenWords.through(trigger, writtenWords))
+                .map(originOf)
+                .filter((origin): origin is string => origin !== undefined && !looks.includes(origin)),
+            ),
+          ],
     styleOf: styleOf(segmentLemmas),
     namedThing: namedThingOf(segmentLemmas),
     interiorOf: segmentLemmas
@@ -281,8 +334,10 @@ function buildProfile(adapter: Adapter): AdapterProfile {
 }
 
 function namedThingOf(segmentLemmas: readonly (readonly string[])[]): readonly string[] {
-  const [only] = segmentLemmas;
-  if (!only || segmentLemmas.length !== 1) return [];
+  // A part in Han or kana says it again ("girls in glass bottle/瓶中少女").
+  const latin = segmentLemmas.filter((words) => words.some((word) => LATIN_WORD.test(word)));
+  const [only] = latin;
+  if (!only || latin.length !== 1) return [];
   const preposition = only.findIndex((word, index) => index > 0 && HEAD_ENDS_BEFORE.has(word));
   return preposition > 0 ? only.slice(0, preposition).filter(isContentWord).flatMap(readWord) : [];
 }
@@ -300,7 +355,17 @@ export function foreignCodeIn(prompt: string, adapter: Adapter): string | undefi
   return codes.some((code) => asked.has(code)) ? undefined : codes[0];
 }
 
+/**
+ * The place or time a word says a picture is set in ("medieval", "japan" as "japanese"). Not "futuristic" or
+ * "underwater": a cyberpunk scene's "futuristic city" says what a cyberpunk city is, no world of its own.
+ */
+function originOf(word: string): string | undefined {
+  const origin = NAMED_LOOKS.get(word) ?? word;
+  return LOOK_ORIGINS.has(origin) && origin !== 'futuristic' && origin !== 'underwater' ? origin : undefined;
+}
+
 const promptCodes = new Memo<string, ReadonlySet<string>>(64);
+const promptOrigins = new Memo<string, ReadonlySet<string>>(64);
 const promptLooks = new Memo<string, ReadonlySet<string>>(64);
 
 /**
@@ -310,10 +375,14 @@ const promptLooks = new Memo<string, ReadonlySet<string>>(64);
  */
 export function foreignLookIn(prompt: string, adapter: Adapter): string | undefined {
   const asked = promptLooks.through(prompt, () => new Set(looksOf(prompt)));
-  const { looks, interiorOf } = profileOf(adapter);
-  return looks.find(
+  const { looks, interiorOf, triggerOrigins } = profileOf(adapter);
+  const look = looks.find(
     (look) => !asked.has(look) && !(look === 'interior' && interiorOf && placesInside(prompt, interiorOf)),
   );
+  if (look !== undefined || triggerOrigins.length === 0) return look;
+  // Trained on a world of its own, it draws that world: "Night" ("Medieval fantasy world") for no city at night.
+  const origins = promptOrigins.through(prompt, () => new Set(lemmas(prompt).flatMap((word) => originOf(word) ?? [])));
+  return triggerOrigins.find((origin) => !origins.has(origin));
 }
 
 /** Words between "in" and the place it names: "in a dark cave". */
@@ -336,7 +405,7 @@ function placesInside(prompt: string, place: string): boolean {
 
 /** Task words in singular form, without stopwords. */
 export function taskWords(task: string): string[] {
-  return lemmas(task).filter((word) => !isStopword(word));
+  return lemmas(joinSyllables(task)).filter((word) => !isStopword(word));
 }
 
 interface TaskView {
@@ -381,34 +450,90 @@ function root(word: string): string {
 
 /** Whether two words are one word in different forms ("painter" / "painting"), never a prefix ("stone" / "stonepunk"). */
 function related(left: string, right: string): boolean {
-  return left === right || (left.length >= 4 && right.length >= 4 && root(left) === root(right));
+  return (
+    left === right ||
+    (left.length >= 4 && right.length >= 4 && (root(left) === root(right) || actionAndDeed(left, right)))
+  );
 }
 
 function covers(task: ReadonlySet<string>, word: string): boolean {
   if (task.has(word)) return true;
   if (word.length < 4) return false;
   const wordRoot = root(word);
-  for (const taskWord of task) if (taskWord.length >= 4 && root(taskWord) === wordRoot) return true;
+  for (const taskWord of task)
+    if (taskWord.length >= 4 && (root(taskWord) === wordRoot || actionAndDeed(taskWord, word))) return true;
   return false;
+}
+
+/**
+ * Whether one word is the participle and the other the noun of one verb: "reflected" and "reflection" ("Reflections
+ * on water" for a boat "reflected in the water"). Not "-ed" alone: "cracked" skin is no crack in a sidewalk.
+ */
+function actionAndDeed(left: string, right: string): boolean {
+  const [participle, noun] = left.endsWith('ed') ? [left, right] : [right, left];
+  const verb = participle.endsWith('ed') ? participle.slice(0, -2) : undefined;
+  return verb !== undefined && verb.length >= 4 && (noun === `${verb}ion` || noun === `${verb}ions`);
 }
 
 /** The share of an adapter's name words that `text` holds: 1 when the text says all the name says. */
 export function nameCoverageOf(text: string, adapter: Adapter): number {
-  return coverage(profileOf(adapter), viewOf(text).set);
+  return coverage(profileOf(adapter), viewOf(text).set, text);
 }
 
 /** A name with no Latin word ("JK制服") says nothing a prompt could hold: 0. */
-function coverage({ nameWords }: AdapterProfile, taskSet: ReadonlySet<string>): number {
+function coverage(
+  profile: AdapterProfile,
+  taskSet: ReadonlySet<string>,
+  /** The text the task comes from: see namedMonument. */
+  text: string,
+): number {
+  const { shortHeads } = profile;
+  // A label of what kind of adapter it is says nothing it draws: "Pose LORA Peeking Out" is all "peeking out" asks.
+  // Not "background": a "Newspaper Background" is a backdrop printed like one, no newspaper to read.
+  const labelled = profile.nameWords.filter((word) => !KIND_LABELS.has(word) || PLACE_LABELS.has(word));
+  const nameWords = labelled.length > 0 ? labelled : profile.nameWords;
   if (nameWords.length === 0) return 0;
+  // "To Love Ru" is about Ru: "love" says half of it.
+  if (shortHeads.some((head) => !taskSet.has(head)))
+    return nameWords.filter((word) => covers(taskSet, word)).length / (nameWords.length + shortHeads.length);
   const covered = nameWords.filter((word) => covers(taskSet, word)).length;
   // What a thing is made of is how that thing is drawn, no other thing: "Stone Statue" says all a statue asks for,
   // unless the task asks for another material ("a wooden owl statue").
   const head = nameWords[nameWords.length - 1] ?? '';
   if (covered === nameWords.length - 1 && covers(taskSet, head)) {
     const material = MATERIALS.get(nameWords.find((word) => !covers(taskSet, word)) ?? '');
-    if (material && ![...taskSet].some((word) => MATERIALS.has(word) && MATERIALS.get(word) !== material)) return 1;
+    if (
+      material &&
+      ![...taskSet].some((word) => MATERIALS.has(word) && MATERIALS.get(word) !== material) &&
+      !namedMonument(text, head)
+    )
+      return 1;
   }
   return covered / nameWords.length;
+}
+
+/**
+ * Whether `text` names one `thing` by a common word it is "of", without an article, written in lower case too:
+ * "statue of liberty". That one has a material of its own (the Statue of Liberty is copper): no other material
+ * makes it complete. Not "a statue of a horse", "statues of warrior rabbits" (the word says which rabbits), "a
+ * statue of marble" (a material), nor "a statue of anubis" (a statue of someone, in any material).
+ */
+function namedMonument(text: string, thing: string): boolean {
+  const written = text.toLowerCase().match(/[\p{L}\p{N}'’-]+/gu) ?? [];
+  return written.some((word, index) => {
+    const name = written[index + 2];
+    const after = written[index + 3];
+    return (
+      singular(word) === thing &&
+      written[index + 1] === 'of' &&
+      name !== undefined &&
+      !isStopword(name) &&
+      singular(name) === name &&
+      isDictionaryWord(name) &&
+      !MATERIALS.has(name) &&
+      (after === undefined || isStopword(after) || describes(after))
+    );
+  });
 }
 
 /** What a thing can be made of, each with its kind: marble is a stone, bronze a metal. */
@@ -468,9 +593,12 @@ export function evidenceFor(
   if (foreignWord(profile, taskSet, adapter.category) !== undefined) return undefined;
   // "Through Screen" draws someone coming through a screen: a laptop screen asks for no one.
   if (profile.relation && !asksForRelation(prompt ?? task, profile.relation, profile.nameWords)) return undefined;
+  // A name that says where or which after its preposition draws what comes before it: "girls in glass bottle" is
+  // girls, no frosted glass bottles.
+  if (profile.namedThing.length > 0 && !profile.namedThing.some((word) => covers(taskSet, word))) return undefined;
   // How much of what the name says the task holds: a single word of a trigger or tag is not enough for an adapter
   // whose name is about something else ("FF14 Landscape and Cities" has the trigger "painting").
-  const nameCoverage = coverage(profile, taskSet);
+  const nameCoverage = coverage(profile, taskSet, prompt ?? task);
   const depictsThings = THING_CATEGORIES.has(adapter.category);
 
   let best: Evidence | undefined;
@@ -507,7 +635,7 @@ export function evidenceFor(
     const restylesForWord = adapter.category !== 'style' || soleTask || related(word, head) || asksForLookBy(word);
     if (
       phrase.kind === 'name' &&
-      (profile.nameWords.length === 1 || profile.labelledName === word) &&
+      ((profile.nameWords.length === 1 && profile.shortHeads.length === 0) || profile.labelledName === word) &&
       restylesForWord &&
       (adapter.category === 'character' || !namesSomethingElse(task, word))
     ) {
@@ -518,8 +646,13 @@ export function evidenceFor(
     if (
       phrase.kind === 'name' &&
       depictsThings &&
-      profile.nameSegments.some((segment) => saysOnly(segment, word)) &&
-      !KIND_LABELS.has(word)
+      profile.nameSegments.some(
+        (segment) => saysOnly(segment, word) && !qualifiedElsewhere(profile, segment, prompt ?? task),
+      ) &&
+      !KIND_LABELS.has(word) &&
+      // A part after a dash or a colon is a part of what the name began with: "Backrooms - Level 0 : "The Lobby"" is
+      // the Backrooms' lobby, no bank's. A part after a slash says it in other words ("Pallas's cat/manul").
+      !profile.subParts.some((segment) => saysOnly(segment, word) && otherThingNamed(profile, taskSet, word))
     ) {
       // A part of the name on its own says what it draws: "Diffusion Marble (Swords)", "JR East 205 series / train
       // interior" (where it is shown is no other thing).
@@ -593,6 +726,16 @@ export function evidenceFor(
     )
       consider(WEAK, `matches ${KIND_LABEL[phrase.kind]} ${quoted}`);
   }
+  // Clothing named for whom it dresses ("Tibetan style clothing") dresses the people a task names so: "Tibetan
+  // priests". All its name but the kind label, so a Tibetan dress is no pick for any Tibetan thing.
+  if (
+    !best &&
+    adapter.category === 'clothing' &&
+    nameCoverage === 1 &&
+    profile.nameWords.some((word) => KIND_LABELS.has(word)) &&
+    describesPeople(head)
+  )
+    consider(WEAK, `its name "${adapter.name.slice(0, 60)}" dresses the ${head}`);
   // A style changes the look of the whole image: one shared word picks it only for a part of the prompt that asks
   // for a look ("watercolor", "pixel art", "cyberpunk style"), or when the thing is all the prompt asks for ("a
   // sword"); never for one thing of a scene (a girl reading "a book" gets no game-icon style).
@@ -636,6 +779,23 @@ function joinedWith(nameWord: string, word: string): boolean {
  * "Newspaper Background" is a backdrop printed like a newspaper, no newspaper to read), nor "photo" ("photo studio").
  */
 const VIEW_WORDS = new Set(['interior', 'exterior', 'view']);
+
+/** Kind labels that say where a thing is shown, which is part of what the adapter draws. */
+const PLACE_LABELS = new Set(['background', 'scenery']);
+
+/** Whether a task's head word names people: the lexicon's "Actor" class ("priest", "warrior", "dancer"). */
+function describesPeople(word: string): boolean {
+  return lexiconClass(word) === 'Actor' || lexiconClass(singular(word)) === 'Actor';
+}
+
+/** Articles: "The Lobby" says a lobby. */
+const ARTICLES = new Set(['a', 'an', 'the']);
+
+/** Whether a part of the name is qualified by a stopword ("still life") that `task` does not write with it. */
+function qualifiedElsewhere(profile: AdapterProfile, segment: readonly string[], task: string): boolean {
+  const written = profile.qualifiedParts.get(segment);
+  return written !== undefined && !containsPhrase(lemmas(task), written);
+}
 
 /** Whether a part of a name says `word` and nothing else but from where it is seen ("train interior"). */
 function saysOnly(segment: readonly string[], word: string): boolean {

@@ -11,6 +11,9 @@ import { NAMED_LOOKS } from './evidence-words.js';
 /** "90s", "1970s", "80's". */
 const DECADE = /(?<![\p{L}\p{N}])(?:19|20)?([1-9])0['’]?s(?![\p{L}])/giu;
 
+/** Looks that only say which kind of the look that follows them: "game icon", "game sprite". */
+const QUALIFIES_A_LOOK = new Set(['game']);
+
 /** The looks a text asks for, in NAMED_LOOKS's shared forms; run-together words count by their parts ("PixelArt"). */
 export function looksOf(text: string): string[] {
   return looksOfWords(lemmas(text), text);
@@ -24,11 +27,16 @@ export function looksOfWords(written: readonly string[], text: string): string[]
     const look = NAMED_LOOKS.get(word);
     if (look) looks.add(look);
   };
-  written.forEach((word, index) => {
-    add(word);
-    if (index > 0) add(`${written[index - 1]}${word}`);
-    for (const part of splitCompound(word) ?? []) add(part);
-  });
+  const addAll = (words: readonly string[]) =>
+    words.forEach((word, index) => {
+      // "game" before another look says which kind of it: a game icon is an icon (see NAMED_LOOKS).
+      const next = words[index + 1];
+      if (!(QUALIFIES_A_LOOK.has(word) && next !== undefined && NAMED_LOOKS.has(next))) add(word);
+      if (index > 0) add(`${words[index - 1]}${word}`);
+      const parts = splitCompound(word);
+      if (parts) addAll(parts);
+    });
+  addAll(written);
   // A decade is a look too: "90s Trading Card Style", "1980s anime".
   for (const match of text.matchAll(DECADE)) looks.add(`${match[1]}0s`);
   return [...looks];

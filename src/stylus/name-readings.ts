@@ -78,6 +78,9 @@ export function styleOf(segmentLemmas: readonly (readonly string[])[]): string[]
   return [];
 }
 
+/** Particles that join a name in Romance languages, and are no English word: "Rio de Janeiro", "Leonardo da Vinci". */
+const ROMANCE_PARTICLES = new Set('de da di del della dos du des'.split(' '));
+
 /** Small words inside a proper name: "Rio de Janeiro", "Statue of Liberty", "Vincent van Gogh". */
 const NAME_PARTICLES = new Set('de da di del della do dos du des la le van von of'.split(' '));
 
@@ -89,6 +92,14 @@ const NAME_PARTICLES = new Set('de da di del della do dos du des la le van von o
  */
 export function namesSomethingElse(task: string, word: string): boolean {
   const written = task.match(/[\p{L}\p{N}][\p{L}\p{N}'’-]*/gu) ?? [];
+  // Written in lower case, a Romance particle still joins a name: "rio de janeiro", "notre dame de paris".
+  const joinedByParticle = written.some(
+    (token, index) =>
+      singular(token.toLowerCase()) === word &&
+      ROMANCE_PARTICLES.has(written[index + 1]?.toLowerCase() ?? '') &&
+      written[index + 2] !== undefined,
+  );
+  if (joinedByParticle) return true;
   const capital = (token: string) => /^\p{Lu}/u.test(token) && !isStopword(token.toLowerCase());
   let run: { word: string; head: boolean }[] = [];
   const leadingPart = () => run.slice(0, -1).some((part) => !part.head && part.word === word);

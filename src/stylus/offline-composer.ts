@@ -83,7 +83,7 @@ export function composeOffline(
           : undefined) ??
         // The noun phrase holds half the name and the task the rest: "Glowing Eyes" for "glowing eyes" (of "eyes").
         (nameCoverageOf(subject, adapter) >= 0.5 && nameCoverageOf(present, adapter) === 1
-          ? evidenceFor(present, adapter, rarity, tasks.length === 1)
+          ? evidenceFor(present, adapter, rarity, tasks.length === 1, prompt)
           : undefined);
       if (evidence) pairs.push({ taskIndex, candidate, evidence });
     }

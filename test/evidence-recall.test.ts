@@ -1,0 +1,285 @@
+import { describe, expect, it } from 'vitest';
+import { asCandidates, makeAdapter, offlinePicks } from './support/adapters.js';
+
+/**
+ * Issue #11: picks a server can trust, with more of the right ones. Fixtures are the facts (id, name, tags, trigger
+ * words) of items of the 2023-07 Civitai dump.
+ */
+const picksFrom = (catalog: Parameters<typeof asCandidates>[0]) => {
+  const candidates = asCandidates(catalog);
+  return (prompt: string) => offlinePicks(prompt, candidates);
+};
+
+describe('a short word that ends a name is what the name is about', () => {
+  const picks = picksFrom([makeAdapter({ id: 'civitai:18238', name: 'To Love Ru' })]);
+
+  it('takes no anime franchise named "To Love Ru" for the word love', () => {
+    expect(picks('love')).toEqual([]);
+    expect(picks('a couple in love')).toEqual([]);
+  });
+});
+
+describe("a game's look is a look", () => {
+  const picks = picksFrom([
+    makeAdapter({ id: 'civitai:39400', name: 'Game_tree_model', category: 'concept', tags: ['concept', 'tree'] }),
+  ]);
+
+  it('takes no game asset of a tree for any tree, only for a game', () => {
+    expect(picks('a tree')).toEqual([]);
+    expect(picks('a giraffe eating the bark of a tree')).toEqual([]);
+    expect(picks('a tree in a video game')).toContain('civitai:39400');
+  });
+});
+
+describe('a romanised name written in hyphenated syllables is one name', () => {
+  const picks = picksFrom([
+    makeAdapter({
+      id: 'civitai:14744',
+      name: 'So-Bin style - LORA',
+      category: 'style',
+      tags: ['anime', 'overlord', 'art style', 'artstyle'],
+    }),
+  ]);
+
+  it('takes no illustrator named So-Bin for a trash bin, only for So-Bin', () => {
+    expect(picks('a circular brown trash bin in front of a brick wall')).toEqual([]);
+    expect(picks('a trash bin')).toEqual([]);
+    expect(picks('a knight in So-Bin style')).toEqual(['civitai:14744']);
+  });
+});
+
+describe('an adapter trained on a world of its own brings that world', () => {
+  const picks = picksFrom([
+    makeAdapter({
+      id: 'civitai:62217',
+      name: 'Night',
+      category: 'background',
+      tags: ['background', 'backgrounds'],
+      triggerWords: ['fantasy,night,tree,Medieval fantasy world,Moonlight at night,wilderness,night'],
+    }),
+  ]);
+
+  it('takes no medieval fantasy "Night" for any night, only for a medieval one', () => {
+    expect(picks('a cityscape at night with a full moon')).toEqual([]);
+    expect(picks('Times Square at night')).toEqual([]);
+    expect(picks('a medieval village at night')).toEqual(['civitai:62217']);
+  });
+});
+
+describe('a part of a name after a dash is a part of what the name began with', () => {
+  const picks = picksFrom([
+    makeAdapter({
+      id: 'civitai:61883',
+      name: 'Backrooms - Level 0 : "The Lobby"',
+      category: 'background',
+      tags: ['horror', 'backrooms', 'background', 'place', 'backgrounds', 'lobby', 'soft horror'],
+    }),
+    makeAdapter({
+      id: 'civitai:33194',
+      name: "[狲爷驾到] Pallas's cat/兔狲/manul/マヌルネコ LoRA",
+      category: 'animal',
+      tags: ['animals', 'cats', 'cat', 'animal', 'pallascat', 'manul', "pallas's cat"],
+      triggerWords: ['tusun', 'tusuncub'],
+    }),
+  ]);
+
+  it('takes no Backrooms lobby for a bank lobby; a part after a slash says the same in other words', () => {
+    expect(picks('a motorcycle parked in an ornate bank lobby')).toEqual([]);
+    expect(picks('a bank lobby')).toEqual([]);
+    expect(picks('a manul in the snow')).toEqual(['civitai:33194']);
+  });
+});
+
+describe('a word that begins a longer proper name, written in lower case', () => {
+  const picks = picksFrom([makeAdapter({ id: 'civitai:23599', name: 'rio', tags: ['personal', 'portrait'] })]);
+
+  it('takes no portrait named "rio" for rio de janeiro', () => {
+    expect(picks('rio de janeiro')).toEqual([]);
+    expect(picks('downtown rio de janeiro at sunrise')).toEqual([]);
+    expect(picks('a portrait of rio smiling')).toEqual(['civitai:23599']);
+  });
+});
+
+describe('a stopword that says which kind of the word after it', () => {
+  const picks = picksFrom([
+    makeAdapter({
+      id: 'civitai:56374',
+      name: 'ins style,still life,simple background,简约静物',
+      category: 'background',
+      tags: ['flowers', 'background', 'real', 'ins style', '静物', 'real still life'],
+      triggerWords: ['simple background', 'still life', 'flowers'],
+    }),
+  ]);
+
+  it('takes no still life for life, only for a still life', () => {
+    expect(picks('life')).toEqual([]);
+    expect(picks('meaning of life')).toEqual([]);
+    expect(picks('a still life of flowers')).toEqual(['civitai:56374']);
+  });
+});
+
+describe('a statue named by what it is of has a material of its own', () => {
+  const picks = picksFrom([
+    makeAdapter({
+      id: 'civitai:58701',
+      name: 'Stone Statue LoRA',
+      category: 'style',
+      tags: ['photorealistic', 'art', 'style', 'realistic', 'style art'],
+      triggerWords: ['stone_statue', 'white_statue', 'sand_statue', 'on a pedestal', 'stone_color'],
+    }),
+  ]);
+
+  it('takes no stone statue for the statue of liberty in lower case, as for "Statue of Liberty"', () => {
+    expect(picks('The Statue of Liberty on a cloudy day')).toEqual([]);
+    expect(picks('statue of liberty')).toEqual([]);
+    expect(picks('the statue of liberty next to the washington monument')).toEqual([]);
+  });
+
+  it('still takes it for a statue of someone or something', () => {
+    expect(picks('a statue of a horse')).toEqual(['civitai:58701']);
+    expect(picks('a portrait of a statue of anubis with a crown')).toEqual(['civitai:58701']);
+  });
+});
+
+describe('a franchise named after its character names that character', () => {
+  const naruto = makeAdapter({
+    id: 'civitai:61568',
+    name: 'Naruto Uzumaki / 漩涡鸣人 / ずまき ナルト / 火影忍者',
+    category: 'character',
+    tags: ['anime', 'character', 'naruto', 'uzumaki', 'uzumaki naruto', '漩涡鸣人', '火影'],
+    triggerWords: ['uzumaki naruto'],
+  });
+  const kushina = makeAdapter({
+    id: 'civitai:27185',
+    name: 'Kushina Uzumaki (Naruto) LoRA',
+    category: 'character',
+    tags: ['anime', 'character', 'naruto', 'uzumaki', 'kushina uzumaki', 'kushina'],
+    triggerWords: ['kushinans'],
+  });
+  const cast = [
+    makeAdapter({
+      id: 'civitai:63818',
+      name: 'Tenten | Naruto',
+      category: 'character',
+      tags: ['anime', 'character', 'naruto', 'tenten'],
+      triggerWords: ['tenten', 'double bun', 'forehead protector'],
+    }),
+    makeAdapter({
+      id: 'civitai:83503',
+      name: 'Anko Mitarashi | Naruto',
+      category: 'character',
+      tags: ['anime', 'character', 'naruto', 'anko mitarashi'],
+      triggerWords: ['mitarashi anko', 'headband'],
+    }),
+    makeAdapter({
+      id: 'civitai:71507',
+      name: 'Tsunade (Naruto) - fC (LORA)',
+      category: 'character',
+      tags: ['anime', 'character', 'woman', 'characters'],
+      triggerWords: ['t5un4d3, mark', 'tsunade, Japanese clothes, sash, jacket'],
+    }),
+  ];
+  const picks = picksFrom([naruto, kushina, ...cast]);
+
+  it('takes Naruto Uzumaki for "naruto", and no other character of Naruto', () => {
+    expect(picks('naruto eating ramen')).toEqual(['civitai:61568']);
+    expect(picks('kushina uzumaki')).toEqual(['civitai:27185']);
+  });
+
+  it('takes no character for the franchise asked for as a look', () => {
+    expect(picks('a naruto style ninja')).toEqual([]);
+  });
+
+  it('needs a family name the cast shares to read the franchise as its character', () => {
+    // Without Kushina, "uzumaki" is no family name of the cast: "naruto" stays the franchise's name only.
+    expect(picksFrom([naruto, ...cast])('naruto eating ramen')).toEqual([]);
+  });
+});
+
+describe('a label of what kind of adapter a name is says nothing it draws', () => {
+  const picks = picksFrom([
+    makeAdapter({
+      id: 'civitai:44421',
+      name: 'Pose LORA Peeking Out | 姿势 探出身子',
+      category: 'pose',
+      tags: ['poses', 'pose'],
+      triggerWords: ['peeking out upper body'],
+    }),
+    makeAdapter({
+      id: 'civitai:96958',
+      name: '报纸风格背景/Newspaper Background',
+      category: 'background',
+      tags: ['background'],
+      triggerWords: ['newspaper background'],
+    }),
+  ]);
+
+  it('takes a pose named "Peeking Out" for something peeking out', () => {
+    expect(picks('a barred owl peeking out from dense tree branches')).toEqual(['civitai:44421']);
+    expect(picks('a man posing for a photo')).toEqual([]);
+  });
+
+  it('still reads "background" as where a thing is shown: a newspaper backdrop is no newspaper to read', () => {
+    expect(picks('a cat reading a newspaper')).toEqual([]);
+  });
+});
+
+describe('clothing named for whom it dresses dresses the people a task names so', () => {
+  const picks = picksFrom([
+    makeAdapter({
+      id: 'civitai:73424',
+      name: 'Tibetan style clothing',
+      category: 'clothing',
+      tags: ['chinese', 'clothing', 'china'],
+    }),
+  ]);
+
+  it('takes Tibetan clothing for Tibetan priests, not for any Tibetan thing', () => {
+    expect(picks('Tibetan priests ringing a bell')).toEqual(['civitai:73424']);
+    expect(picks('a Tibetan temple in the mountains')).toEqual([]);
+  });
+});
+
+describe('a name that says where after its preposition draws what comes before it', () => {
+  const picks = picksFrom([
+    makeAdapter({
+      id: 'civitai:67388',
+      name: 'girls in glass bottle/瓶中少女',
+      category: 'style',
+      tags: ['anime', 'concept', 'glass', 'girls', 'concert', 'style lora'],
+      triggerWords: ['phgls', 'in container', 'bottle'],
+    }),
+  ]);
+
+  it('takes no girls in a bottle for glass bottles', () => {
+    expect(picks('two frosted glass bottles')).toEqual([]);
+    expect(picks('three green glass bottles')).toEqual([]);
+  });
+});
+
+describe('a participle and the noun of its verb say one thing', () => {
+  const picks = picksFrom([
+    makeAdapter({
+      id: 'civitai:43671',
+      name: 'Reflections on water',
+      category: 'style',
+      tags: ['photorealistic', 'nature', 'photo', 'style', 'photorealism', 'photoshoot', 'landscape'],
+      triggerWords: ['reflections'],
+    }),
+    makeAdapter({
+      id: 'civitai:37715',
+      name: 'Cracked/Fractured/Shattered/Etc. Skin',
+      category: 'concept',
+      tags: ['anime', 'concept', 'aesthetic', 'character design', 'cracked skin'],
+      triggerWords: ['glowing cracks, cracked skin, shattered skin, fractured skin, broken skin', 'cracked skin'],
+    }),
+  ]);
+
+  it('takes reflections on water for a boat reflected in the water', () => {
+    expect(picks('an old wooden boat reflected in the water')).toEqual(['civitai:43671']);
+  });
+
+  it('reads no participle as its verb alone: cracked skin is no crack in a sidewalk', () => {
+    expect(picks('weeds in the cracks of a sidewalk')).toEqual([]);
+  });
+});
