@@ -283,3 +283,34 @@ describe('a participle and the noun of its verb say one thing', () => {
     expect(picks('weeds in the cracks of a sidewalk')).toEqual([]);
   });
 });
+
+describe('a look the prompt names by its kind of art, or a compound it writes apart', () => {
+  const picks = picksFrom([
+    makeAdapter({
+      id: 'hf:Norod78/SDXL-YarnArtStyle-LoRA',
+      name: 'Yarn Art Style',
+      category: 'style',
+      tags: ['yarn', 'knitting', 'textile', 'craft'],
+      triggerWords: ['Yarn art style'],
+    }),
+    makeAdapter({
+      id: 'hf:TheLastBen/Papercut_SDXL',
+      name: 'Papercut SDXL',
+      category: 'style',
+      tags: ['papercut', 'paper craft', 'cut paper', 'layered'],
+      triggerWords: ['papercut'],
+    }),
+    makeAdapter({ id: 'civitai:53252', name: 'RW_pixelart', category: 'style', tags: ['style'] }),
+  ]);
+
+  it('restyles a scene whose look is "yarn art", not one with yarn in it', () => {
+    expect(picks('a yarn art landscape with sheep')).toEqual(['hf:Norod78/SDXL-YarnArtStyle-LoRA']);
+    expect(picks('a cat asleep in a yarn basket')).toEqual([]);
+  });
+
+  it('reads "paper cut" as Papercut and "pixel art" as pixelart', () => {
+    expect(picks('a paper cut diorama of a coral reef')).toEqual(['hf:TheLastBen/Papercut_SDXL']);
+    expect(picks('a pixel art corgi pizza')).toEqual(['civitai:53252']);
+    expect(picks('a car parked next to a pet shop')).toEqual([]);
+  });
+});

@@ -414,7 +414,12 @@ interface TaskView {
   set: ReadonlySet<string>;
   /** What the task is about: its last word, past file words ("Monet style" is about Monet). */
   head: string;
+  /** Words the task asks for as a look, before a word that says so: "yarn" of "yarn art landscape". */
+  looks: ReadonlySet<string>;
 }
+
+/** Words that make the word before them a look: "yarn art", "chalk style". */
+const LOOK_NAMING_WORDS = new Set(['art', 'style', 'artstyle', 'aesthetic']);
 
 /** The words of the tasks asked about lately: the composer asks about each task for each of 150 candidates. */
 const taskViews = new Memo<string, TaskView>(64);
@@ -423,7 +428,14 @@ function viewOf(task: string): TaskView {
   return taskViews.through(task, () => {
     const words = taskWords(task);
     const head = [...words].reverse().find((word) => !FILE_WORDS.has(word)) ?? words[words.length - 1] ?? '';
-    return { task, words, set: new Set(words), head };
+    const set = new Set(words);
+    // A compound written apart is the same word: "paper cut" asks for "Papercut", "low poly" for "lowpoly".
+    for (const [index, word] of words.entries()) {
+      const next = words[index + 1];
+      if (next !== undefined && /^[a-z]{3,}$/.test(word) && /^[a-z]{3,}$/.test(next)) set.add(`${word}${next}`);
+    }
+    const looks = new Set(words.filter((word, index) => LOOK_NAMING_WORDS.has(words[index + 1] ?? '')));
+    return { task, words, set, head, looks };
   });
 }
 
@@ -587,7 +599,7 @@ export function evidenceFor(
   /** The whole prompt, when the task is a part of it: the looks it asks for (see namedThing below). */
   prompt?: string,
 ): Evidence | undefined {
-  const { words, set: taskSet, head } = viewOf(task);
+  const { words, set: taskSet, head, looks: asksForLookAs } = viewOf(task);
   if (words.length === 0) return undefined;
   const profile = profileOf(adapter);
   if (foreignWord(profile, taskSet, adapter.category) !== undefined) return undefined;
@@ -632,7 +644,8 @@ export function evidenceFor(
     // A word that only describes is no thing to restyle for, even when it ends the task: "flying low" asks for no
     // "LowRA" (a low-key look).
     if (adapter.category === 'style' && !asksForLookBy(word) && describes(word)) continue;
-    const restylesForWord = adapter.category !== 'style' || soleTask || related(word, head) || asksForLookBy(word);
+    const restylesForWord =
+      adapter.category !== 'style' || soleTask || related(word, head) || asksForLookBy(word) || asksForLookAs.has(word);
     if (
       phrase.kind === 'name' &&
       ((profile.nameWords.length === 1 && profile.shortHeads.length === 0) || profile.labelledName === word) &&
