@@ -434,7 +434,7 @@ function viewOf(task: string): TaskView {
       const next = words[index + 1];
       if (next !== undefined && /^[a-z]{3,}$/.test(word) && /^[a-z]{3,}$/.test(next)) set.add(`${word}${next}`);
     }
-    const looks = new Set(words.filter((word, index) => LOOK_NAMING_WORDS.has(words[index + 1] ?? '')));
+    const looks = new Set(words.filter((_word, index) => LOOK_NAMING_WORDS.has(words[index + 1] ?? '')));
     return { task, words, set, head, looks };
   });
 }
