@@ -1,4 +1,5 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
+import pino from 'pino';
 import { describe, expect, it } from 'vitest';
 import { GarbageBound, type HeapAccess, processHeap } from '../src/util/garbage-bound.js';
 
@@ -63,6 +64,19 @@ describe('GarbageBound', () => {
     for (let index = 0; index < 5; index++) bound.afterWork();
     await nextTurn();
     expect(heap.collections).toBe(1);
+  });
+
+  it('tells the log what it found and what was left', async () => {
+    const lines: string[] = [];
+    const log = pino({ level: 'debug' }, { write: (line: string) => lines.push(line) });
+    const heap = heapReading(70 * MB);
+    const bound = new GarbageBound(heap, 100 * MB);
+    heap.used = 400 * MB;
+    bound.afterWork(log);
+    await nextTurn();
+    expect(lines.map((line) => JSON.parse(line))).toEqual([
+      expect.objectContaining({ msg: 'collected garbage over the budget', heapMb: 400, liveMb: 70 }),
+    ]);
   });
 
   it('does nothing where the heap cannot be reached', async () => {

@@ -196,7 +196,7 @@ export async function planComposition(
     );
     // A fallback is a passing condition (a slow or failing LLM): the next member with this prompt asks the LLM again.
     if (!result.fallbackReason) cache.set(cacheKey, cached);
-    processGarbageBound().afterWork();
+    processGarbageBound().afterWork(services.log);
   }
   const { result, alternatives, candidateIds } = cached;
 

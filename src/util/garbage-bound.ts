@@ -1,5 +1,6 @@
 import v8 from 'node:v8';
 import { runInNewContext } from 'node:vm';
+import type { Logger } from 'pino';
 
 /**
  * Keeps the garbage a long-running process carries under a budget. V8 sizes its next collection from how fast it
@@ -16,8 +17,10 @@ export interface HeapAccess {
   collect(): void;
 }
 
+const MB = 2 ** 20;
+
 /** Garbage allowed over the live heap: well above a bot's normal swing (up to about 190 MB at 300K adapters). */
-export const GARBAGE_BUDGET_BYTES = 256 * 2 ** 20;
+export const GARBAGE_BUDGET_BYTES = 256 * MB;
 
 export class GarbageBound {
   /** The heap in use right after the last collection this made: the live set, as far as it knows. */
@@ -30,17 +33,30 @@ export class GarbageBound {
     private readonly budgetBytes: number = GARBAGE_BUDGET_BYTES,
   ) {}
 
-  /** Call after work that allocated: collects on the next turn of the event loop when the budget is passed. */
-  afterWork(): void {
+  /**
+   * Call after work that allocated: collects on the next turn of the event loop when the budget is passed, and tells
+   * `log` (at debug level) what it found and freed.
+   */
+  afterWork(log?: Logger): void {
     const heap = this.heap;
     if (!heap || this.scheduled || heap.usedBytes() - this.liveBytes <= this.budgetBytes) return;
     this.scheduled = true;
     // The reply the work was for goes out first; the pause (tens of milliseconds at 300K) comes after it.
     setImmediate(() => {
       this.scheduled = false;
+      const before = heap.usedBytes();
+      const started = performance.now();
       heap.collect();
       this.collections += 1;
       this.liveBytes = heap.usedBytes();
+      log?.debug(
+        {
+          heapMb: Math.round(before / MB),
+          liveMb: Math.round(this.liveBytes / MB),
+          pauseMs: Math.round(performance.now() - started),
+        },
+        'collected garbage over the budget',
+      );
     }).unref();
   }
 
