@@ -608,6 +608,14 @@ export function evidenceFor(
   // A name that says where or which after its preposition draws what comes before it: "girls in glass bottle" is
   // girls, no frosted glass bottles.
   if (profile.namedThing.length > 0 && !profile.namedThing.some((word) => covers(taskSet, word))) return undefined;
+  // A one-word name for the word that says which kind of thing the task asks for: "kCuteTanks" for a tank top.
+  const [onlyNameWord] = profile.nameWords;
+  if (
+    profile.nameWords.length === 1 &&
+    onlyNameWord &&
+    saysWhichKind(task, words, head, onlyNameWord, adapter.category)
+  )
+    return undefined;
   // How much of what the name says the task holds: a single word of a trigger or tag is not enough for an adapter
   // whose name is about something else ("FF14 Landscape and Cities" has the trigger "painting").
   const nameCoverage = coverage(profile, taskSet, prompt ?? task);
@@ -795,6 +803,45 @@ const VIEW_WORDS = new Set(['interior', 'exterior', 'view']);
 
 /** Kind labels that say where a thing is shown, which is part of what the adapter draws. */
 const PLACE_LABELS = new Set(['background', 'scenery']);
+
+/** Adapters that draw where things are: a "forest path" is in a forest, so "Forest" still fits it. */
+const PLACE_CATEGORIES = new Set<Adapter['category']>(['background', 'building']);
+
+/** Heads that say how a thing is shown, not another thing: a "horse portrait" is a horse. */
+const SHOWN_AS = new Set(['photo', 'picture', 'image', 'view', 'portrait', 'shot', 'scene', 'background', 'wallpaper']);
+
+/**
+ * Whether `word` stands right before the task's head noun and says which kind of it the task asks for: a "tank top"
+ * is no tank, "cat ears" no cat, a "police car" no police officer. An adapter named by that word alone draws the
+ * other thing. Not a look ("cyberpunk city"), a material ("stone statue"), a word that describes ("cute dog"), a
+ * head that frames ("horse portrait") or says what someone does ("horse riding"), nor a place adapter ("forest path").
+ */
+function saysWhichKind(
+  task: string,
+  words: readonly string[],
+  head: string,
+  nameWord: string,
+  category: Adapter['category'],
+): boolean {
+  if (PLACE_CATEGORIES.has(category) || words.length < 2 || words[words.length - 1] !== head) return false;
+  const word = words[words.length - 2] ?? '';
+  if (!related(word, nameWord) || related(word, head)) return false;
+  // A brand ("lego block") is what the thing is; a head written as a name is one named so ("the planet Jupiter").
+  const headWritten = task.match(/[\p{L}\p{N}]+/gu)?.at(-1) ?? '';
+  return (
+    isDictionaryWord(word) &&
+    !/^\p{Lu}/u.test(headWritten) &&
+    !asksForLookBy(word) &&
+    !MATERIALS.has(word) &&
+    !describes(word) &&
+    !SHOWN_AS.has(head) &&
+    !asksForLookBy(head) &&
+    !FILE_WORDS.has(head) &&
+    !KIND_LABELS.has(head) &&
+    !doesSomething(head) &&
+    !describes(head)
+  );
+}
 
 /** Whether a task's head word names people: the lexicon's "Actor" class ("priest", "warrior", "dancer"). */
 function describesPeople(word: string): boolean {
