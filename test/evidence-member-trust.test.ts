@@ -27,3 +27,22 @@ describe('a one-word name is no evidence for the word that says which kind of th
     expect(picks('a tank crossing a river')).toEqual(['civitai:59574']);
   });
 });
+
+describe('a later part of a name says what its first part, a thing of its own, is for', () => {
+  const picks = picksFrom([
+    makeAdapter({
+      id: 'civitai:26323',
+      name: 'Sitcrossleg (legs/shoes concept/helper)',
+      category: 'concept',
+      tags: ['concept', 'helper', 'shoes', 'crossed legs', 'legs'],
+      triggerWords: ['sitcrossleg'],
+    }),
+  ]);
+
+  it('takes no cross-legged sitting pose for shoes or a leg, still for sitcrossleg', () => {
+    expect(picks('a pair of shoes')).toEqual([]);
+    expect(picks('a black shoe with a lightning bolt on it')).toEqual([]);
+    expect(picks('black bearded dog with an injured leg wearing a cone')).toEqual([]);
+    expect(picks('a girl, sitcrossleg')).toEqual(['civitai:26323']);
+  });
+});

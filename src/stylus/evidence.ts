@@ -673,7 +673,12 @@ export function evidenceFor(
       !KIND_LABELS.has(word) &&
       // A part after a dash or a colon is a part of what the name began with: "Backrooms - Level 0 : "The Lobby"" is
       // the Backrooms' lobby, no bank's. A part after a slash says it in other words ("Pallas's cat/manul").
-      !profile.subParts.some((segment) => saysOnly(segment, word) && otherThingNamed(profile, taskSet, word))
+      !profile.subParts.some((segment) => saysOnly(segment, word) && otherThingNamed(profile, taskSet, word)) &&
+      // A later part says what the first is for, when the first is a thing its trigger says alone: "Sitcrossleg
+      // (legs/shoes concept/helper)" sits cross-legged, it draws no pair of shoes.
+      !profile.nameSegments
+        .slice(1)
+        .some((segment) => saysOnly(segment, word) && otherThingNamed(profile, taskSet, word) !== undefined)
     ) {
       // A part of the name on its own says what it draws: "Diffusion Marble (Swords)", "JR East 205 series / train
       // interior" (where it is shown is no other thing).
