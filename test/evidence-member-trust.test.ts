@@ -46,3 +46,30 @@ describe('a later part of a name says what its first part, a thing of its own, i
     expect(picks('a girl, sitcrossleg')).toEqual(['civitai:26323']);
   });
 });
+
+describe('a style named for a kind of thing brings that kind', () => {
+  const picks = picksFrom([
+    makeAdapter({
+      id: 'civitai:76152',
+      name: 'Broken Glass',
+      category: 'style',
+      tags: ['style', 'girls', 'styles', 'broken glass'],
+      triggerWords: ['glass,broken glass'],
+    }),
+    makeAdapter({
+      id: 'civitai:81489',
+      name: 'Stained Glass',
+      category: 'style',
+      tags: ['anime', 'colorful', 'glass', 'style', 'art style', 'stained glass', 'style art', 'color', 'styles'],
+      triggerWords: ['st41nedg'],
+    }),
+  ]);
+
+  it('takes no broken or stained glass look for a drinking glass, still for broken or stained glass', () => {
+    expect(picks('a glass')).toEqual([]);
+    expect(picks('a wine glass')).toEqual([]);
+    expect(picks('a glass of wine')).toEqual([]);
+    expect(picks('a stained glass window')).toEqual(['civitai:81489']);
+    expect(picks('a girl behind broken glass')).toEqual(['civitai:76152']);
+  });
+});

@@ -778,7 +778,42 @@ export function evidenceFor(
       tagLooksFit(adapter, prompt));
   const asksForLook = soleTask || namedForTask || words.some((word) => LOOK_WORDS.has(word) || NAMED_LOOKS.has(word));
   if (found && found.score < STRONG && adapter.category === 'style' && !asksForLook) return undefined;
+  // A style named for a kind of thing is that kind's look: "Broken Glass", "Stained Glass" for a wine glass bring
+  // the shards and the lead lines. A task that asks for a look ("vector illustration") takes a flavour of it.
+  const asksForALook = words.some((word) => LOOK_WORDS.has(word) || NAMED_LOOKS.has(word));
+  if (
+    found &&
+    found.score < STRONG &&
+    adapter.category === 'style' &&
+    !asksForALook &&
+    bringsRestOfName(profile, taskSet)
+  )
+    return undefined;
   return found;
+}
+
+/**
+ * Whether a part of the name ends in a word the task holds, one that asks for no look, right after a word the task
+ * lacks that says which kind of it: "broken" of "Broken Glass" for "a glass". Not what it is made of ("Stone
+ * Statue" is a statue's look), a look ("Watercolor Dream"), nor a proper name (an artist's given name).
+ */
+function bringsRestOfName(profile: AdapterProfile, taskSet: ReadonlySet<string>): boolean {
+  return profile.nameSegments.some((segment) => {
+    const head = segment[segment.length - 1] ?? '';
+    const kind = segment[segment.length - 2];
+    return (
+      kind !== undefined &&
+      covers(taskSet, head) &&
+      !asksForLookBy(head) &&
+      !covers(taskSet, kind) &&
+      isDictionaryWord(kind) &&
+      !MATERIALS.has(kind) &&
+      !asksForLookBy(kind) &&
+      !profile.properWords.includes(kind) &&
+      !FRAMING_WORDS.has(kind) &&
+      !KIND_LABELS.has(kind)
+    );
+  });
 }
 
 /** Whether the looks an adapter's tags state are all asked for by `prompt`, or it asks for none. */
