@@ -73,3 +73,22 @@ describe('a style named for a kind of thing brings that kind', () => {
     expect(picks('a girl behind broken glass')).toEqual(['civitai:76152']);
   });
 });
+
+describe('a thing named by the common word it is "of" is that one thing, however it is written', () => {
+  const picks = picksFrom([
+    makeAdapter({
+      id: 'civitai:76901',
+      name: 'Statues Collection',
+      category: 'style',
+      tags: ['statue', 'style'],
+      triggerWords: ['made_of_ice'],
+    }),
+  ]);
+
+  it('takes no collection of statues for the statue of liberty, still for a statue', () => {
+    expect(picks('the statue of liberty')).toEqual([]);
+    expect(picks('the statue of liberty at sunset')).toEqual([]);
+    expect(picks('The Statue of Liberty on a cloudy day')).toEqual([]);
+    expect(picks('a statue')).toEqual(['civitai:76901']);
+  });
+});

@@ -548,6 +548,19 @@ function namedMonument(text: string, thing: string): boolean {
   });
 }
 
+const monuments = new Memo<string, boolean>(256);
+
+/**
+ * Whether `text` names one `thing` as "the" thing of a name ("the statue of liberty"), not a kind of it ("splashes
+ * of paint", "a statue of Hanuman"). Remembered per text and thing: the composer asks for each of 150 candidates.
+ */
+function monumentIn(text: string, thing: string): boolean {
+  return monuments.through(
+    `${thing}\n${text}`,
+    () => ` ${text.toLowerCase()}`.includes(` the ${thing} of `) && namedMonument(text, thing),
+  );
+}
+
 /** What a thing can be made of, each with its kind: marble is a stone, bronze a metal. */
 const MATERIALS: ReadonlyMap<string, string> = new Map(
   (
@@ -616,6 +629,8 @@ export function evidenceFor(
     saysWhichKind(task, words, head, onlyNameWord, adapter.category)
   )
     return undefined;
+  // "the statue of liberty" is one statue, in lower case too: a name that says only "statue" is no evidence for it.
+  if (profile.nameWords.every((word) => related(word, head)) && monumentIn(prompt ?? task, head)) return undefined;
   // How much of what the name says the task holds: a single word of a trigger or tag is not enough for an adapter
   // whose name is about something else ("FF14 Landscape and Cities" has the trigger "painting").
   const nameCoverage = coverage(profile, taskSet, prompt ?? task);
