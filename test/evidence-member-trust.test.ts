@@ -92,3 +92,21 @@ describe('a thing named by the common word it is "of" is that one thing, however
     expect(picks('a statue')).toEqual(['civitai:76901']);
   });
 });
+
+describe('a body part of something without a body is no body part', () => {
+  const picks = picksFrom([
+    makeAdapter({
+      id: 'civitai:44667',
+      name: 'SyFyEye1',
+      category: 'background',
+      tags: ['space', 'futuristic', 'planet', 'scifi', 'scenery', 'fantasy', 'background', 'galaxy', 'landscape'],
+    }),
+  ]);
+
+  it('takes no eye for the eye of a planet or a storm, still for the eye of a woman', () => {
+    expect(picks('the eye of the planet Jupiter')).toEqual([]);
+    expect(picks('a close-up of the eye of the planet Jupiter')).toEqual([]);
+    expect(picks('the eye of the storm')).toEqual([]);
+    expect(picks('the eye of a woman')).toEqual(['civitai:44667']);
+  });
+});

@@ -561,6 +561,39 @@ function monumentIn(text: string, thing: string): boolean {
   );
 }
 
+/** Parts of a body that name a part of a thing too: the eye of a storm, the foot of a hill, the mouth of a river. */
+const BODY_PARTS = new Set(
+  'eye face head mouth foot leg arm hand heart neck nose lip tooth tongue ear shoulder finger spine belly brow'.split(
+    ' ',
+  ),
+);
+
+/** People a body part can belong to, besides the lexicon's actors: see describesPeople. */
+const PEOPLE_WORDS = new Set('girl boy woman man person people lady guy child kid baby 1girl 1boy'.split(' '));
+
+const bodilessParts = new Memo<string, boolean>(256);
+
+/**
+ * Whether `text` writes `part` "of" something that names nobody: "the eye of the planet Jupiter", "the eye of the
+ * storm". Animals are no word class of the lexicon, so "the eye of a tiger" counts as no one's too: the part gets no
+ * adapter, which is safe. Remembered per text and part: the composer asks for each of 150 candidates.
+ */
+function partOfNoOne(text: string, part: string): boolean {
+  return bodilessParts.through(`${part}\n${text}`, () => {
+    const words = text.toLowerCase().match(/[\p{L}\p{N}'’-]+/gu) ?? [];
+    return words.some((word, index) => {
+      if (singular(word) !== part || words[index + 1] !== 'of') return false;
+      const owner: string[] = [];
+      for (const next of words.slice(index + 2, index + 6)) {
+        if (ARTICLES.has(next) && owner.length === 0) continue;
+        if (isStopword(next)) break;
+        owner.push(singular(next));
+      }
+      return owner.length > 0 && !owner.some((word) => PEOPLE_WORDS.has(word) || describesPeople(word));
+    });
+  });
+}
+
 /** What a thing can be made of, each with its kind: marble is a stone, bronze a metal. */
 const MATERIALS: ReadonlyMap<string, string> = new Map(
   (
@@ -631,6 +664,8 @@ export function evidenceFor(
     return undefined;
   // "the statue of liberty" is one statue, in lower case too: a name that says only "statue" is no evidence for it.
   if (profile.nameWords.every((word) => related(word, head)) && monumentIn(prompt ?? task, head)) return undefined;
+  // "the eye of the storm" is no eye: the part of something that has no body.
+  if (BODY_PARTS.has(head) && partOfNoOne(prompt ?? task, head)) return undefined;
   // How much of what the name says the task holds: a single word of a trigger or tag is not enough for an adapter
   // whose name is about something else ("FF14 Landscape and Cities" has the trigger "painting").
   const nameCoverage = coverage(profile, taskSet, prompt ?? task);
