@@ -110,3 +110,21 @@ describe('a body part of something without a body is no body part', () => {
     expect(picks('the eye of a woman')).toEqual(['civitai:44667']);
   });
 });
+
+describe('a pose needs someone to take it', () => {
+  const picks = picksFrom([
+    makeAdapter({
+      id: 'civitai:48578',
+      name: 'LoRA Peace Sign✌',
+      category: 'pose',
+      tags: ['girl', 'photorealistic', 'female', 'poses', 'woman', 'girls', 'realistic', 'pose', 'finger', 'sign'],
+      triggerWords: ['peace', 'sign'],
+    }),
+  ]);
+
+  it('takes no hand pose for a printed peace sign, still for a girl making one', () => {
+    expect(picks('a black t-shirt with the peace sign on it')).toEqual([]);
+    expect(picks('a peace sign painted on a wall')).toEqual([]);
+    expect(picks('a girl making a peace sign')).toEqual(['civitai:48578']);
+  });
+});

@@ -572,6 +572,26 @@ const BODY_PARTS = new Set(
 const PEOPLE_WORDS = new Set('girl boy woman man person people lady guy child kid baby 1girl 1boy'.split(' '));
 
 const bodilessParts = new Memo<string, boolean>(256);
+const someoneNamed = new Memo<string, boolean>(64);
+
+/**
+ * Whether `text` names someone who could take a pose: a person ("a girl", "an astronaut"), a name the dictionary
+ * lacks (a character: "keqing"), or a name written with a capital ("Superman shaking hands with Spiderman"). Animals
+ * are no word class of the lexicon: "a cat making a peace sign" gets no pose.
+ */
+function namesSomeone(text: string): boolean {
+  return someoneNamed.through(
+    text,
+    () =>
+      /\s\p{Lu}/u.test(text) ||
+      lemmas(text).some(
+        (word) =>
+          PEOPLE_WORDS.has(word) ||
+          describesPeople(word) ||
+          (/^[a-z]{3,}$/.test(word) && !isStopword(word) && !isDictionaryWord(word)),
+      ),
+  );
+}
 
 /**
  * Whether `text` writes `part` "of" something that names nobody: "the eye of the planet Jupiter", "the eye of the
@@ -664,6 +684,8 @@ export function evidenceFor(
     return undefined;
   // "the statue of liberty" is one statue, in lower case too: a name that says only "statue" is no evidence for it.
   if (profile.nameWords.every((word) => related(word, head)) && monumentIn(prompt ?? task, head)) return undefined;
+  // A pose is taken by someone: a peace sign printed on a t-shirt is no hand making one.
+  if (adapter.category === 'pose' && !namesSomeone(prompt ?? task)) return undefined;
   // "the eye of the storm" is no eye: the part of something that has no body.
   if (BODY_PARTS.has(head) && partOfNoOne(prompt ?? task, head)) return undefined;
   // How much of what the name says the task holds: a single word of a trigger or tag is not enough for an adapter
