@@ -128,3 +128,21 @@ describe('a pose needs someone to take it', () => {
     expect(picks('a girl making a peace sign')).toEqual(['civitai:48578']);
   });
 });
+
+describe('a look named in Chinese or Japanese is a look', () => {
+  const picks = picksFrom([
+    makeAdapter({
+      id: 'civitai:76242',
+      name: '室内设计：极简/宅寂/北欧：Mr_MC_HomeV1',
+      category: 'building',
+      tags: ['photorealistic', 'buildings', 'woman', 'realistic', '风格', '室内设计'],
+      triggerWords: ['Mr_MC_HomeV1'],
+    }),
+  ]);
+
+  it('takes no interior design for a country home seen from outside, still for a home interior', () => {
+    expect(picks('a white country home')).toEqual([]);
+    expect(picks('a white country home with a wrap-around porch')).toEqual([]);
+    expect(picks('a minimalist home interior')).toEqual(['civitai:76242']);
+  });
+});
