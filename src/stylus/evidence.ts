@@ -746,11 +746,10 @@ export function evidenceFor(
       // A part after a dash or a colon is a part of what the name began with: "Backrooms - Level 0 : "The Lobby"" is
       // the Backrooms' lobby, no bank's. A part after a slash says it in other words ("Pallas's cat/manul").
       !profile.subParts.some((segment) => saysOnly(segment, word) && otherThingNamed(profile, taskSet, word)) &&
-      // A later part says what the first is for, when the first is a thing its trigger says alone: "Sitcrossleg
-      // (legs/shoes concept/helper)" sits cross-legged, it draws no pair of shoes.
-      !profile.nameSegments
-        .slice(1)
-        .some((segment) => saysOnly(segment, word) && otherThingNamed(profile, taskSet, word) !== undefined)
+      // A later part says what the first is for, when the first is one coined word its trigger says alone:
+      // "Sitcrossleg (legs/shoes concept/helper)" sits cross-legged, it draws no pair of shoes. (A later part of a
+      // longer or a dictionary name may say it in other words: "Pallas's cat/manul", "ins style,still life".)
+      !profile.nameSegments.slice(1).some((segment) => saysOnly(segment, word) && coinedFirstPart(profile, taskSet))
     ) {
       // A part of the name on its own says what it draws: "Diffusion Marble (Swords)", "JR East 205 series / train
       // interior" (where it is shown is no other thing).
@@ -1106,6 +1105,21 @@ function otherThingNamed(
       !KINDS_OF_THINGS.has(word) &&
       !DESCRIBES.test(word) &&
       !asksForLookBy(word),
+  );
+}
+
+/**
+ * Whether the name's first part is one coined word, no dictionary word, that a trigger or tag says alone and the task
+ * lacks: "Sitcrossleg" of "Sitcrossleg (legs/shoes concept/helper)".
+ */
+function coinedFirstPart(profile: AdapterProfile, taskSet: ReadonlySet<string>): boolean {
+  const [first] = profile.nameSegments;
+  const coined = first?.length === 1 ? first[0] : undefined;
+  return (
+    coined !== undefined &&
+    !isDictionaryWord(coined) &&
+    !covers(taskSet, coined) &&
+    profile.phrases.some((phrase) => phrase.kind !== 'name' && phrase.words.length === 1 && phrase.words[0] === coined)
   );
 }
 
