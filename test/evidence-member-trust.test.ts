@@ -146,3 +146,22 @@ describe('a look named in Chinese or Japanese is a look', () => {
     expect(picks('a minimalist home interior')).toEqual(['civitai:76242']);
   });
 });
+
+describe('a style drawn with one medium is no style of another', () => {
+  const picks = picksFrom([
+    makeAdapter({
+      id: 'civitai:28687',
+      name: '线条速写风格 ｜ pen sketch style',
+      category: 'style',
+      tags: ['art style', 'sketch'],
+      triggerWords: ['penSketch_style, monochrome, ink sketch'],
+    }),
+  ]);
+
+  it('takes no pen sketch for a charcoal sketch, still for a sketch or a pen sketch', () => {
+    expect(picks("a charcoal sketch of an old man's face")).toEqual([]);
+    expect(picks('a pencil sketch of a cat')).toEqual([]);
+    expect(picks('a sketch of a cat')).toEqual(['civitai:28687']);
+    expect(picks('an ink sketch of a cat')).toEqual(['civitai:28687']);
+  });
+});

@@ -108,7 +108,14 @@ export interface AdapterProfile {
   styleOf: readonly string[];
   /** An artist whose style a part of the name says it is ("huashi" of "huashiJW Style"), whatever its category. */
   artist: string | undefined;
+  /** What its name and triggers say it is drawn with ("pen", "ink" of "pen sketch style"): see MEDIA. */
+  media: readonly string[];
 }
+
+/** What a picture is drawn or painted with: a pen sketch is no charcoal sketch. */
+const MEDIA = new Set(
+  'pen ink pencil charcoal crayon pastel chalk marker watercolor watercolour oil acrylic gouache'.split(' '),
+);
 
 /** Name words that say which kind of adapter the thing before them is drawn as ("Corner store building"). */
 const KIND_HEADS = new Set([...KIND_LABELS, 'building', 'scenery', 'landscape']);
@@ -330,6 +337,13 @@ function buildProfile(adapter: Adapter): AdapterProfile {
       .filter((_, index) => /\b(art)?style\b/i.test(nameSegments[index] ?? ''))
       .flat()
       .find((word) => properWords.includes(word)),
+    media: [
+      ...new Set(
+        [...nameWords, ...triggers.flatMap((trigger) => sharedWrittenWords.through(trigger, writtenWords))].filter(
+          (word) => MEDIA.has(word),
+        ),
+      ),
+    ],
   };
 }
 
@@ -686,6 +700,9 @@ export function evidenceFor(
   if (profile.nameWords.every((word) => related(word, head)) && monumentIn(prompt ?? task, head)) return undefined;
   // A pose is taken by someone: a peace sign printed on a t-shirt is no hand making one.
   if (adapter.category === 'pose' && !namesSomeone(prompt ?? task)) return undefined;
+  // Drawn with another medium than the task's: "pen sketch style" for no charcoal sketch.
+  if (profile.media.length > 0 && words.some((word) => MEDIA.has(word)) && !profile.media.some((m) => taskSet.has(m)))
+    return undefined;
   // "the eye of the storm" is no eye: the part of something that has no body.
   if (BODY_PARTS.has(head) && partOfNoOne(prompt ?? task, head)) return undefined;
   // How much of what the name says the task holds: a single word of a trigger or tag is not enough for an adapter
