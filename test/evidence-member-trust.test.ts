@@ -165,3 +165,20 @@ describe('a style drawn with one medium is no style of another', () => {
     expect(picks('an ink sketch of a cat')).toEqual(['civitai:28687']);
   });
 });
+
+describe('a 3D render is a look', () => {
+  const picks = picksFrom([
+    makeAdapter({
+      id: 'civitai:55908',
+      name: 'NeonPunk - 3D / neon style',
+      category: 'style',
+      tags: ['3d', 'neon', 'style', 'style art'],
+      triggerWords: ['Neonpunkai'],
+    }),
+  ]);
+
+  it('takes no 3D neon style for neon in a tag list, still for a 3D render with neon', () => {
+    expect(picks('1girl, solo, red dress, night city, neon')).toEqual([]);
+    expect(picks('a 3d render of a robot, neon')).toContain('civitai:55908');
+  });
+});
