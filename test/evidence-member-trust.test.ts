@@ -182,3 +182,21 @@ describe('a 3D render is a look', () => {
     expect(picks('a 3d render of a robot, neon')).toContain('civitai:55908');
   });
 });
+
+describe('a thing its tags call by its whole name, a kind of what the task asks for, is that kind', () => {
+  const picks = picksFrom([
+    makeAdapter({
+      id: 'civitai:79246',
+      name: 'Snake Eyes',
+      category: 'concept',
+      tags: ['concept', 'eyes', 'slit pupils', 'snake eyes'],
+      triggerWords: ['snake eyes'],
+    }),
+  ]);
+
+  it('takes no slit pupils for any eye, still for snake eyes', () => {
+    expect(picks('an eye')).toEqual([]);
+    expect(picks('a cat with four eyes')).toEqual([]);
+    expect(picks('a girl with snake eyes')).toEqual(['civitai:79246']);
+  });
+});

@@ -877,6 +877,16 @@ export function evidenceFor(
     bringsRestOfName(profile, taskSet)
   )
     return undefined;
+  // A thing its tags call by its whole name, a kind of what the task asks for, is that kind: "Snake Eyes" (tagged
+  // "snake eyes", slit pupils) for no eye. A word that describes says how it looks ("Round glasses"), no other thing.
+  if (
+    found &&
+    found.score < STRONG &&
+    adapter.category !== 'style' &&
+    adapter.category !== 'character' &&
+    bringsRestOfName(profile, taskSet, (kind) => isNoun(kind) && taggedWith(profile, kind))
+  )
+    return undefined;
   return found;
 }
 
@@ -885,7 +895,11 @@ export function evidenceFor(
  * lacks that says which kind of it: "broken" of "Broken Glass" for "a glass". Not what it is made of ("Stone
  * Statue" is a statue's look), a look ("Watercolor Dream"), nor a proper name (an artist's given name).
  */
-function bringsRestOfName(profile: AdapterProfile, taskSet: ReadonlySet<string>): boolean {
+function bringsRestOfName(
+  profile: AdapterProfile,
+  taskSet: ReadonlySet<string>,
+  isKind: (word: string) => boolean = () => true,
+): boolean {
   return profile.nameSegments.some((segment) => {
     const head = segment[segment.length - 1] ?? '';
     const kind = segment[segment.length - 2];
@@ -899,7 +913,8 @@ function bringsRestOfName(profile: AdapterProfile, taskSet: ReadonlySet<string>)
       !asksForLookBy(kind) &&
       !profile.properWords.includes(kind) &&
       !FRAMING_WORDS.has(kind) &&
-      !KIND_LABELS.has(kind)
+      !KIND_LABELS.has(kind) &&
+      isKind(kind)
     );
   });
 }
@@ -1150,6 +1165,13 @@ function doesSomething(word: string): boolean {
   const doubled = /([b-df-hj-np-tv-z])\1$/.test(verb) ? verb.slice(0, -1) : undefined;
   return [verb, `${verb}e`, doubled].some((stem) => stem !== undefined && stem.length >= 3 && isDictionaryWord(stem));
 }
+
+/** A word that names a thing, not how one is or what it does: "snake", not "round", "glowing" or "striped". */
+const isNoun = (word: string) => !describes(word) && !doesSomething(word) && !DESCRIBES.test(word);
+
+/** Whether a tag or trigger of two words or more says `word` with the rest: "snake eyes" of "Snake Eyes". */
+const taggedWith = (profile: AdapterProfile, word: string) =>
+  profile.phrases.some((phrase) => phrase.kind !== 'name' && phrase.words.length >= 2 && phrase.words.includes(word));
 
 /** A participle says how the thing looks ("double striped socks", "hooded cloak"), no other thing. */
 const DESCRIBES = /^[a-z]{3,}ed$/;
