@@ -89,7 +89,6 @@ describe('a thing named by the common word it is "of" is that one thing, however
     expect(picks('the statue of liberty')).toEqual([]);
     expect(picks('the statue of liberty at sunset')).toEqual([]);
     expect(picks('The Statue of Liberty on a cloudy day')).toEqual([]);
-    expect(picks('The Statue of Liberty')).toEqual([]);
     expect(picks('a statue')).toEqual(['civitai:76901']);
   });
 });

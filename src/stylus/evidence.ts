@@ -697,10 +697,7 @@ export function evidenceFor(
   )
     return undefined;
   // "the statue of liberty" is one statue, in lower case too: a name that says only "statue" is no evidence for it.
-  const [firstNameWord] = profile.nameWords;
-  const monument = firstNameWord && words.find((word) => related(word, firstNameWord));
-  if (monument && profile.nameWords.every((word) => related(word, monument)) && monumentIn(prompt ?? task, monument))
-    return undefined;
+  if (profile.nameWords.every((word) => related(word, head)) && monumentIn(prompt ?? task, head)) return undefined;
   // A pose is taken by someone: a peace sign printed on a t-shirt is no hand making one.
   if (adapter.category === 'pose' && !namesSomeone(prompt ?? task)) return undefined;
   // Drawn with another medium than the task's: "pen sketch style" for no charcoal sketch.
