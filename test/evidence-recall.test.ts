@@ -214,8 +214,8 @@ describe('a label of what kind of adapter a name is says nothing it draws', () =
     }),
   ]);
 
-  it('takes a pose named "Peeking Out" for something peeking out', () => {
-    expect(picks('a barred owl peeking out from dense tree branches')).toEqual(['civitai:44421']);
+  it('takes a pose named "Peeking Out" for someone peeking out', () => {
+    expect(picks('a girl peeking out from dense tree branches')).toEqual(['civitai:44421']);
     expect(picks('a man posing for a photo')).toEqual([]);
   });
 

@@ -69,8 +69,8 @@ export const LOOK_WORDS: ReadonlySet<string> = new Set(
  * picture it did not ask for. An interior is a look of its own too: "train interior" draws no train on a bridge.
  * "dd" is "D&D" split into words. Where a look comes from is a look too: "hanfu_chinese wedding dress" dresses a bride
  * who asked for a wedding dress in a Chinese one, "Thai Nurse" a nurse in a Thai uniform; a country counts as its
- * people's word ("china", "chinese"). A studio's look is a look too: "(Pyramid)_lora_Ghibli_Background" is a Ghibli
- * film's pyramid, "Disney Princess" a Disney drawing. A game's look too: "Game_tree_model" is a game asset of a tree,
+ * people's word ("china", "chinese"). A 3D render is a look: "NeonPunk - 3D" for no neon of a tag list. A
+ * studio's look is a look too: "(Pyramid)_lora_Ghibli_Background" is a Ghibli film's pyramid, "Disney Princess" a Disney drawing. A game's look too: "Game_tree_model" is a game asset of a tree,
  * "GameIconResearch_sword" an icon, no tree or sword of a photo or a painting.
  * Not "pastel" (mostly a colour, and the checkpoint "Pastel Mix"), nor "style" or "art" (every style says them).
  */
@@ -90,7 +90,7 @@ export const NAMED_LOOKS: ReadonlyMap<string, string> = new Map(
     'indoors:interior ' +
     'chinese china:chinese japanese japan:japanese korean korea:korean thai thailand:thai vietnamese ' +
     'vietnam:vietnamese taiwanese taiwan:taiwanese indian india:indian egyptian egypt:egyptian arabic arab:arabic ' +
-    'persian aztec mayan ghibli pixar disney dreamworks'
+    'persian aztec mayan ghibli pixar disney dreamworks 3d'
   )
     .split(' ')
     .map((entry) => {

@@ -108,7 +108,14 @@ export interface AdapterProfile {
   styleOf: readonly string[];
   /** An artist whose style a part of the name says it is ("huashi" of "huashiJW Style"), whatever its category. */
   artist: string | undefined;
+  /** What its name and triggers say it is drawn with ("pen", "ink" of "pen sketch style"): see MEDIA. */
+  media: readonly string[];
 }
+
+/** What a picture is drawn or painted with: a pen sketch is no charcoal sketch. */
+const MEDIA = new Set(
+  'pen ink pencil charcoal crayon pastel chalk marker watercolor watercolour oil acrylic gouache'.split(' '),
+);
 
 /** Name words that say which kind of adapter the thing before them is drawn as ("Corner store building"). */
 const KIND_HEADS = new Set([...KIND_LABELS, 'building', 'scenery', 'landscape']);
@@ -330,6 +337,13 @@ function buildProfile(adapter: Adapter): AdapterProfile {
       .filter((_, index) => /\b(art)?style\b/i.test(nameSegments[index] ?? ''))
       .flat()
       .find((word) => properWords.includes(word)),
+    media: [
+      ...new Set(
+        [...nameWords, ...triggers.flatMap((trigger) => sharedWrittenWords.through(trigger, writtenWords))].filter(
+          (word) => MEDIA.has(word),
+        ),
+      ),
+    ],
   };
 }
 
@@ -548,6 +562,72 @@ function namedMonument(text: string, thing: string): boolean {
   });
 }
 
+const monuments = new Memo<string, boolean>(256);
+
+/**
+ * Whether `text` names one `thing` as "the" thing of a name ("the statue of liberty"), not a kind of it ("splashes
+ * of paint", "a statue of Hanuman"). Remembered per text and thing: the composer asks for each of 150 candidates.
+ */
+function monumentIn(text: string, thing: string): boolean {
+  return monuments.through(
+    `${thing}\n${text}`,
+    () => ` ${text.toLowerCase()}`.includes(` the ${thing} of `) && namedMonument(text, thing),
+  );
+}
+
+/** Parts of a body that name a part of a thing too: the eye of a storm, the foot of a hill, the mouth of a river. */
+const BODY_PARTS = new Set(
+  'eye face head mouth foot leg arm hand heart neck nose lip tooth tongue ear shoulder finger spine belly brow'.split(
+    ' ',
+  ),
+);
+
+/** People a body part can belong to, besides the lexicon's actors: see describesPeople. */
+const PEOPLE_WORDS = new Set('girl boy woman man person people lady guy child kid baby 1girl 1boy'.split(' '));
+
+const bodilessParts = new Memo<string, boolean>(256);
+const someoneNamed = new Memo<string, boolean>(64);
+
+/**
+ * Whether `text` names someone who could take a pose: a person ("a girl", "an astronaut"), a name the dictionary
+ * lacks (a character: "keqing"), or a name written with a capital ("Superman shaking hands with Spiderman"). Animals
+ * are no word class of the lexicon: "a cat making a peace sign" gets no pose.
+ */
+function namesSomeone(text: string): boolean {
+  return someoneNamed.through(
+    text,
+    () =>
+      /\s\p{Lu}/u.test(text) ||
+      lemmas(text).some(
+        (word) =>
+          PEOPLE_WORDS.has(word) ||
+          describesPeople(word) ||
+          (/^[a-z]{3,}$/.test(word) && !isStopword(word) && !isDictionaryWord(word)),
+      ),
+  );
+}
+
+/**
+ * Whether `text` writes `part` "of" something that names nobody: "the eye of the planet Jupiter", "the eye of the
+ * storm". Animals are no word class of the lexicon, so "the eye of a tiger" counts as no one's too: the part gets no
+ * adapter, which is safe. Remembered per text and part: the composer asks for each of 150 candidates.
+ */
+function partOfNoOne(text: string, part: string): boolean {
+  return bodilessParts.through(`${part}\n${text}`, () => {
+    const words = text.toLowerCase().match(/[\p{L}\p{N}'’-]+/gu) ?? [];
+    return words.some((word, index) => {
+      if (singular(word) !== part || words[index + 1] !== 'of') return false;
+      const owner: string[] = [];
+      for (const next of words.slice(index + 2, index + 6)) {
+        if (ARTICLES.has(next) && owner.length === 0) continue;
+        if (isStopword(next)) break;
+        owner.push(singular(next));
+      }
+      return owner.length > 0 && !owner.some((word) => PEOPLE_WORDS.has(word) || describesPeople(word));
+    });
+  });
+}
+
 /** What a thing can be made of, each with its kind: marble is a stone, bronze a metal. */
 const MATERIALS: ReadonlyMap<string, string> = new Map(
   (
@@ -608,6 +688,23 @@ export function evidenceFor(
   // A name that says where or which after its preposition draws what comes before it: "girls in glass bottle" is
   // girls, no frosted glass bottles.
   if (profile.namedThing.length > 0 && !profile.namedThing.some((word) => covers(taskSet, word))) return undefined;
+  // A one-word name for the word that says which kind of thing the task asks for: "kCuteTanks" for a tank top.
+  const [onlyNameWord] = profile.nameWords;
+  if (
+    profile.nameWords.length === 1 &&
+    onlyNameWord &&
+    saysWhichKind(task, words, head, onlyNameWord, adapter.category)
+  )
+    return undefined;
+  // "the statue of liberty" is one statue, in lower case too: a name that says only "statue" is no evidence for it.
+  if (profile.nameWords.every((word) => related(word, head)) && monumentIn(prompt ?? task, head)) return undefined;
+  // A pose is taken by someone: a peace sign printed on a t-shirt is no hand making one.
+  if (adapter.category === 'pose' && !namesSomeone(prompt ?? task)) return undefined;
+  // Drawn with another medium than the task's: "pen sketch style" for no charcoal sketch.
+  if (profile.media.length > 0 && words.some((word) => MEDIA.has(word)) && !profile.media.some((m) => taskSet.has(m)))
+    return undefined;
+  // "the eye of the storm" is no eye: the part of something that has no body.
+  if (BODY_PARTS.has(head) && partOfNoOne(prompt ?? task, head)) return undefined;
   // How much of what the name says the task holds: a single word of a trigger or tag is not enough for an adapter
   // whose name is about something else ("FF14 Landscape and Cities" has the trigger "painting").
   const nameCoverage = coverage(profile, taskSet, prompt ?? task);
@@ -665,7 +762,11 @@ export function evidenceFor(
       !KIND_LABELS.has(word) &&
       // A part after a dash or a colon is a part of what the name began with: "Backrooms - Level 0 : "The Lobby"" is
       // the Backrooms' lobby, no bank's. A part after a slash says it in other words ("Pallas's cat/manul").
-      !profile.subParts.some((segment) => saysOnly(segment, word) && otherThingNamed(profile, taskSet, word))
+      !profile.subParts.some((segment) => saysOnly(segment, word) && otherThingNamed(profile, taskSet, word)) &&
+      // A later part says what the first is for, when the first is one coined word its trigger says alone:
+      // "Sitcrossleg (legs/shoes concept/helper)" sits cross-legged, it draws no pair of shoes. (A later part of a
+      // longer or a dictionary name may say it in other words: "Pallas's cat/manul", "ins style,still life".)
+      !profile.nameSegments.slice(1).some((segment) => saysOnly(segment, word) && coinedFirstPart(profile, taskSet))
     ) {
       // A part of the name on its own says what it draws: "Diffusion Marble (Swords)", "JR East 205 series / train
       // interior" (where it is shown is no other thing).
@@ -765,7 +866,57 @@ export function evidenceFor(
       tagLooksFit(adapter, prompt));
   const asksForLook = soleTask || namedForTask || words.some((word) => LOOK_WORDS.has(word) || NAMED_LOOKS.has(word));
   if (found && found.score < STRONG && adapter.category === 'style' && !asksForLook) return undefined;
+  // A style named for a kind of thing is that kind's look: "Broken Glass", "Stained Glass" for a wine glass bring
+  // the shards and the lead lines. A task that asks for a look ("vector illustration") takes a flavour of it.
+  const asksForALook = words.some((word) => LOOK_WORDS.has(word) || NAMED_LOOKS.has(word));
+  if (
+    found &&
+    found.score < STRONG &&
+    adapter.category === 'style' &&
+    !asksForALook &&
+    bringsRestOfName(profile, taskSet)
+  )
+    return undefined;
+  // A thing its tags call by its whole name, a kind of what the task asks for, is that kind: "Snake Eyes" (tagged
+  // "snake eyes", slit pupils) for no eye. A word that describes says how it looks ("Round glasses"), no other thing.
+  if (
+    found &&
+    found.score < STRONG &&
+    adapter.category !== 'style' &&
+    adapter.category !== 'character' &&
+    bringsRestOfName(profile, taskSet, (kind) => isNoun(kind) && taggedWith(profile, kind))
+  )
+    return undefined;
   return found;
+}
+
+/**
+ * Whether a part of the name ends in a word the task holds, one that asks for no look, right after a word the task
+ * lacks that says which kind of it: "broken" of "Broken Glass" for "a glass". Not what it is made of ("Stone
+ * Statue" is a statue's look), a look ("Watercolor Dream"), nor a proper name (an artist's given name).
+ */
+function bringsRestOfName(
+  profile: AdapterProfile,
+  taskSet: ReadonlySet<string>,
+  isKind: (word: string) => boolean = () => true,
+): boolean {
+  return profile.nameSegments.some((segment) => {
+    const head = segment[segment.length - 1] ?? '';
+    const kind = segment[segment.length - 2];
+    return (
+      kind !== undefined &&
+      covers(taskSet, head) &&
+      !asksForLookBy(head) &&
+      !covers(taskSet, kind) &&
+      isDictionaryWord(kind) &&
+      !MATERIALS.has(kind) &&
+      !asksForLookBy(kind) &&
+      !profile.properWords.includes(kind) &&
+      !FRAMING_WORDS.has(kind) &&
+      !KIND_LABELS.has(kind) &&
+      isKind(kind)
+    );
+  });
 }
 
 /** Whether the looks an adapter's tags state are all asked for by `prompt`, or it asks for none. */
@@ -795,6 +946,45 @@ const VIEW_WORDS = new Set(['interior', 'exterior', 'view']);
 
 /** Kind labels that say where a thing is shown, which is part of what the adapter draws. */
 const PLACE_LABELS = new Set(['background', 'scenery']);
+
+/** Adapters that draw where things are: a "forest path" is in a forest, so "Forest" still fits it. */
+const PLACE_CATEGORIES = new Set<Adapter['category']>(['background', 'building']);
+
+/** Heads that say how a thing is shown, not another thing: a "horse portrait" is a horse. */
+const SHOWN_AS = new Set(['photo', 'picture', 'image', 'view', 'portrait', 'shot', 'scene', 'background', 'wallpaper']);
+
+/**
+ * Whether `word` stands right before the task's head noun and says which kind of it the task asks for: a "tank top"
+ * is no tank, "cat ears" no cat, a "police car" no police officer. An adapter named by that word alone draws the
+ * other thing. Not a look ("cyberpunk city"), a material ("stone statue"), a word that describes ("cute dog"), a
+ * head that frames ("horse portrait") or says what someone does ("horse riding"), nor a place adapter ("forest path").
+ */
+function saysWhichKind(
+  task: string,
+  words: readonly string[],
+  head: string,
+  nameWord: string,
+  category: Adapter['category'],
+): boolean {
+  if (PLACE_CATEGORIES.has(category) || words.length < 2 || words[words.length - 1] !== head) return false;
+  const word = words[words.length - 2] ?? '';
+  if (!related(word, nameWord) || related(word, head)) return false;
+  // A brand ("lego block") is what the thing is; a head written as a name is one named so ("the planet Jupiter").
+  const headWritten = task.match(/[\p{L}\p{N}]+/gu)?.at(-1) ?? '';
+  return (
+    isDictionaryWord(word) &&
+    !/^\p{Lu}/u.test(headWritten) &&
+    !asksForLookBy(word) &&
+    !MATERIALS.has(word) &&
+    !describes(word) &&
+    !SHOWN_AS.has(head) &&
+    !asksForLookBy(head) &&
+    !FILE_WORDS.has(head) &&
+    !KIND_LABELS.has(head) &&
+    !doesSomething(head) &&
+    !describes(head)
+  );
+}
 
 /** Whether a task's head word names people: the lexicon's "Actor" class ("priest", "warrior", "dancer"). */
 function describesPeople(word: string): boolean {
@@ -951,6 +1141,21 @@ function otherThingNamed(
 }
 
 /**
+ * Whether the name's first part is one coined word, no dictionary word, that a trigger or tag says alone and the task
+ * lacks: "Sitcrossleg" of "Sitcrossleg (legs/shoes concept/helper)".
+ */
+function coinedFirstPart(profile: AdapterProfile, taskSet: ReadonlySet<string>): boolean {
+  const [first] = profile.nameSegments;
+  const coined = first?.length === 1 ? first[0] : undefined;
+  return (
+    coined !== undefined &&
+    !isDictionaryWord(coined) &&
+    !covers(taskSet, coined) &&
+    profile.phrases.some((phrase) => phrase.kind !== 'name' && phrase.words.length === 1 && phrase.words[0] === coined)
+  );
+}
+
+/**
  * A present participle: what the thing does or gives off ("Glowing Eyes", "Flying Castle", "Riding Monster"), which a
  * task that does not say it never asked for. Its verb is a dictionary word: "ring", "king" and "spring" are none.
  */
@@ -960,6 +1165,13 @@ function doesSomething(word: string): boolean {
   const doubled = /([b-df-hj-np-tv-z])\1$/.test(verb) ? verb.slice(0, -1) : undefined;
   return [verb, `${verb}e`, doubled].some((stem) => stem !== undefined && stem.length >= 3 && isDictionaryWord(stem));
 }
+
+/** A word that names a thing, not how one is or what it does: "snake", not "round", "glowing" or "striped". */
+const isNoun = (word: string) => !describes(word) && !doesSomething(word) && !DESCRIBES.test(word);
+
+/** Whether a tag or trigger of two words or more says `word` with the rest: "snake eyes" of "Snake Eyes". */
+const taggedWith = (profile: AdapterProfile, word: string) =>
+  profile.phrases.some((phrase) => phrase.kind !== 'name' && phrase.words.length >= 2 && phrase.words.includes(word));
 
 /** A participle says how the thing looks ("double striped socks", "hooded cloak"), no other thing. */
 const DESCRIBES = /^[a-z]{3,}ed$/;

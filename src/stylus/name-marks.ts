@@ -14,6 +14,20 @@ const DECADE = /(?<![\p{L}\p{N}])(?:19|20)?([1-9])0['’]?s(?![\p{L}])/giu;
 /** Looks that only say which kind of the look that follows them: "game icon", "game sprite". */
 const QUALIFIES_A_LOOK = new Set(['game']);
 
+/**
+ * Looks in Han script, in NAMED_LOOKS's shared forms, found anywhere in a text (Han is written without spaces): a
+ * name that says them only in Chinese or Japanese asks for them all the same.
+ */
+const CJK_LOOKS: ReadonlyMap<string, string> = new Map([
+  ['室内', 'interior'],
+  ['水彩', 'watercolor'],
+  ['油画', 'paint'],
+  ['像素', 'pixel'],
+  ['素描', 'sketch'],
+  ['水墨', 'ink'],
+  ['浮世绘', 'ukiyo'],
+]);
+
 /** The looks a text asks for, in NAMED_LOOKS's shared forms; run-together words count by their parts ("PixelArt"). */
 export function looksOf(text: string): string[] {
   return looksOfWords(lemmas(text), text);
@@ -37,6 +51,8 @@ export function looksOfWords(written: readonly string[], text: string): string[]
       if (parts) addAll(parts);
     });
   addAll(written);
+  // Looks named in Chinese or Japanese: "室内设计" (interior design) of "室内设计：极简/宅寂/北欧：Mr_MC_HomeV1".
+  for (const [said, look] of CJK_LOOKS) if (text.includes(said)) looks.add(look);
   // A decade is a look too: "90s Trading Card Style", "1980s anime".
   for (const match of text.matchAll(DECADE)) looks.add(`${match[1]}0s`);
   return [...looks];

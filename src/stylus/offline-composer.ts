@@ -79,7 +79,7 @@ export function composeOffline(
       const evidence =
         evidenceFor(subject, adapter, rarity, tasks.length === 1, prompt) ??
         (DRAWS_ACTIONS.has(adapter.category) && action && nameCoverageOf(action, adapter) > 0.5
-          ? evidenceFor(action, adapter, rarity)
+          ? evidenceFor(action, adapter, rarity, false, prompt)
           : undefined) ??
         // The noun phrase holds half the name and the task the rest: "Glowing Eyes" for "glowing eyes" (of "eyes").
         (nameCoverageOf(subject, adapter) >= 0.5 && nameCoverageOf(present, adapter) === 1
