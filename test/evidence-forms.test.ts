@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { singular } from '../src/catalog/classify/words.js';
 import { asCandidates, makeAdapter, offlinePicks } from './support/adapters.js';
+import { NEWSPAPER_BACKGROUND, REFLECTIONS_ON_WATER, STONE_STATUE } from './support/dump-items.js';
 
 /**
  * One word written in another form is still that word for a member: a plural no ending rule reads ("children" of a
@@ -26,14 +27,8 @@ const catalog = [
     tags: ['cavern', 'background', 'cave'],
     triggerWords: ['cave interior'],
   }),
-  makeAdapter({
-    id: 'civitai:43671',
-    name: 'Reflections on water',
-    category: 'style',
-    tags: ['photorealistic', 'nature', 'photo', 'style', 'landscape'],
-    triggerWords: ['reflections'],
-  }),
-  makeAdapter({ id: 'civitai:96958', name: '报纸风格背景/Newspaper Background', category: 'background' }),
+  REFLECTIONS_ON_WATER,
+  NEWSPAPER_BACKGROUND,
   makeAdapter({ id: 'civitai:94526', name: '撮影スタジオ / photo studio', category: 'background' }),
   makeAdapter({
     id: 'civitai:75615',
@@ -42,13 +37,7 @@ const catalog = [
     tags: ['streets', 'buildings', 'store', 'building', 'building complex'],
     triggerWords: ['corner store'],
   }),
-  makeAdapter({
-    id: 'civitai:58701',
-    name: 'Stone Statue LoRA',
-    category: 'style',
-    tags: ['photorealistic', 'art', 'style', 'realistic'],
-    triggerWords: ['stone_statue', 'white_statue', 'sand_statue'],
-  }),
+  STONE_STATUE,
   makeAdapter({
     id: 'civitai:57788',
     name: 'Bronze Statue LoRA',

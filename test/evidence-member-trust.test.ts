@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { asCandidates, makeAdapter, offlinePicks } from './support/adapters.js';
+import { PEACE_SIGN, PEN_SKETCH_STYLE, STATUES_COLLECTION } from './support/dump-items.js';
 
 /**
  * Picks a member of a public server would not accept, seen on the 2023-07 Civitai dump (base sd1). Fixtures are the
@@ -75,15 +76,7 @@ describe('a style named for a kind of thing brings that kind', () => {
 });
 
 describe('a thing named by the common word it is "of" is that one thing, however it is written', () => {
-  const picks = picksFrom([
-    makeAdapter({
-      id: 'civitai:76901',
-      name: 'Statues Collection',
-      category: 'style',
-      tags: ['statue', 'style'],
-      triggerWords: ['made_of_ice'],
-    }),
-  ]);
+  const picks = picksFrom([STATUES_COLLECTION]);
 
   it('takes no collection of statues for the statue of liberty, still for a statue', () => {
     expect(picks('the statue of liberty')).toEqual([]);
@@ -112,15 +105,7 @@ describe('a body part of something without a body is no body part', () => {
 });
 
 describe('a pose needs someone to take it', () => {
-  const picks = picksFrom([
-    makeAdapter({
-      id: 'civitai:48578',
-      name: 'LoRA Peace Sign✌',
-      category: 'pose',
-      tags: ['girl', 'photorealistic', 'female', 'poses', 'woman', 'girls', 'realistic', 'pose', 'finger', 'sign'],
-      triggerWords: ['peace', 'sign'],
-    }),
-  ]);
+  const picks = picksFrom([PEACE_SIGN]);
 
   it('takes no hand pose for a printed peace sign, still for a girl making one', () => {
     expect(picks('a black t-shirt with the peace sign on it')).toEqual([]);
@@ -148,15 +133,7 @@ describe('a look named in Chinese or Japanese is a look', () => {
 });
 
 describe('a style drawn with one medium is no style of another', () => {
-  const picks = picksFrom([
-    makeAdapter({
-      id: 'civitai:28687',
-      name: '线条速写风格 ｜ pen sketch style',
-      category: 'style',
-      tags: ['art style', 'sketch'],
-      triggerWords: ['penSketch_style, monochrome, ink sketch'],
-    }),
-  ]);
+  const picks = picksFrom([PEN_SKETCH_STYLE]);
 
   it('takes no pen sketch for a charcoal sketch, still for a sketch or a pen sketch', () => {
     expect(picks("a charcoal sketch of an old man's face")).toEqual([]);

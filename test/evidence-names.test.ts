@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { splitWords } from '../src/catalog/classify/words.js';
 import { splitCompound } from '../src/stylus/dictionary.js';
 import { asCandidates, makeAdapter, offlinePicks } from './support/adapters.js';
+import { RIO_PORTRAIT, STATUES_COLLECTION } from './support/dump-items.js';
 
 /**
  * How the composer reads adapter names as Civitai writes them (names from the 2023-07 dump): two scripts run
@@ -58,10 +59,10 @@ const catalog = [
   makeAdapter({ id: 'hf:redmond/pixel', name: 'PixelArt.Redmond', category: 'style', triggerWords: ['Pixel Art'] }),
   makeAdapter({ id: 'civitai:15', name: 'Gongbi(flower)工笔（花）-T', category: 'style', tags: ['flower'] }),
   makeAdapter({ id: 'civitai:16', name: 'pin-up（Gil Elvgren）', category: 'style', tags: ['pin-up'] }),
-  makeAdapter({ id: 'civitai:23599', name: 'rio', tags: ['personal', 'portrait'] }),
+  RIO_PORTRAIT,
   makeAdapter({ id: 'hf:norod78/tattoo', name: 'Yet Another Tattoo', category: 'style', tags: ['tattoo', 'ink'] }),
   makeAdapter({ id: 'civitai:48078', name: 'Naruto - Samui', triggerWords: ['NarutoSamui'] }),
-  makeAdapter({ id: 'civitai:76901', name: 'Statues Collection', category: 'object', tags: ['statue'] }),
+  STATUES_COLLECTION,
   makeAdapter({ id: 'civitai:90003', name: 'Bridge', category: 'building', tags: ['bridge'] }),
 ];
 const candidates = asCandidates(catalog);

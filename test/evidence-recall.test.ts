@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { asCandidates, makeAdapter, offlinePicks } from './support/adapters.js';
+import {
+  NEWSPAPER_BACKGROUND,
+  PALLAS_CAT,
+  REFLECTIONS_ON_WATER,
+  RIO_PORTRAIT,
+  STONE_STATUE,
+} from './support/dump-items.js';
 
 /**
  * Issue #11: picks a server can trust, with more of the right ones. Fixtures are the facts (id, name, tags, trigger
@@ -74,13 +81,7 @@ describe('a part of a name after a dash is a part of what the name began with', 
       category: 'background',
       tags: ['horror', 'backrooms', 'background', 'place', 'backgrounds', 'lobby', 'soft horror'],
     }),
-    makeAdapter({
-      id: 'civitai:33194',
-      name: "[狲爷驾到] Pallas's cat/兔狲/manul/マヌルネコ LoRA",
-      category: 'animal',
-      tags: ['animals', 'cats', 'cat', 'animal', 'pallascat', 'manul', "pallas's cat"],
-      triggerWords: ['tusun', 'tusuncub'],
-    }),
+    PALLAS_CAT,
   ]);
 
   it('takes no Backrooms lobby for a bank lobby; a part after a slash says the same in other words', () => {
@@ -91,7 +92,7 @@ describe('a part of a name after a dash is a part of what the name began with', 
 });
 
 describe('a word that begins a longer proper name, written in lower case', () => {
-  const picks = picksFrom([makeAdapter({ id: 'civitai:23599', name: 'rio', tags: ['personal', 'portrait'] })]);
+  const picks = picksFrom([RIO_PORTRAIT]);
 
   it('takes no portrait named "rio" for rio de janeiro', () => {
     expect(picks('rio de janeiro')).toEqual([]);
@@ -119,15 +120,7 @@ describe('a stopword that says which kind of the word after it', () => {
 });
 
 describe('a statue named by what it is of has a material of its own', () => {
-  const picks = picksFrom([
-    makeAdapter({
-      id: 'civitai:58701',
-      name: 'Stone Statue LoRA',
-      category: 'style',
-      tags: ['photorealistic', 'art', 'style', 'realistic', 'style art'],
-      triggerWords: ['stone_statue', 'white_statue', 'sand_statue', 'on a pedestal', 'stone_color'],
-    }),
-  ]);
+  const picks = picksFrom([STONE_STATUE]);
 
   it('takes no stone statue for the statue of liberty in lower case, as for "Statue of Liberty"', () => {
     expect(picks('The Statue of Liberty on a cloudy day')).toEqual([]);
@@ -205,13 +198,7 @@ describe('a label of what kind of adapter a name is says nothing it draws', () =
       tags: ['poses', 'pose'],
       triggerWords: ['peeking out upper body'],
     }),
-    makeAdapter({
-      id: 'civitai:96958',
-      name: '报纸风格背景/Newspaper Background',
-      category: 'background',
-      tags: ['background'],
-      triggerWords: ['newspaper background'],
-    }),
+    NEWSPAPER_BACKGROUND,
   ]);
 
   it('takes a pose named "Peeking Out" for someone peeking out', () => {
@@ -259,13 +246,7 @@ describe('a name that says where after its preposition draws what comes before i
 
 describe('a participle and the noun of its verb say one thing', () => {
   const picks = picksFrom([
-    makeAdapter({
-      id: 'civitai:43671',
-      name: 'Reflections on water',
-      category: 'style',
-      tags: ['photorealistic', 'nature', 'photo', 'style', 'photorealism', 'photoshoot', 'landscape'],
-      triggerWords: ['reflections'],
-    }),
+    REFLECTIONS_ON_WATER,
     makeAdapter({
       id: 'civitai:37715',
       name: 'Cracked/Fractured/Shattered/Etc. Skin',

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { enforceCaps } from '../src/stylus/caps.js';
 import { foreignLookIn } from '../src/stylus/evidence.js';
 import { asCandidates, makeAdapter, offlinePicks } from './support/adapters.js';
+import { PALLAS_CAT, PEACE_SIGN } from './support/dump-items.js';
 
 /**
  * Picks found by reading compositions of members' everyday prompts ("a cute emoji of a laughing cat", "a train
@@ -29,13 +30,7 @@ const catalog = [
     tags: ['spaceship', 'background', 'spaceship bridge'],
     triggerWords: ['Spaceship bridge'],
   }),
-  makeAdapter({
-    id: 'civitai:48578',
-    name: 'LoRA Peace Sign✌',
-    category: 'pose',
-    tags: ['girl', 'photorealistic', 'poses', 'pose', 'finger', 'sign', 'fingers', 'peace'],
-    triggerWords: ['peace', 'sign'],
-  }),
+  PEACE_SIGN,
   makeAdapter({
     id: 'civitai:49646',
     name: '[LoRa] Riding Monster/怪獣騎士 Concept',
@@ -43,13 +38,7 @@ const catalog = [
     tags: ['concept', 'monster', 'riding'],
     triggerWords: ['ridingmonster'],
   }),
-  makeAdapter({
-    id: 'civitai:33194',
-    name: "[狲爷驾到] Pallas's cat/兔狲/manul/マヌルネコ LoRA",
-    category: 'animal',
-    tags: ['animals', 'cats', 'cat', 'animal', 'pallascat', 'manul', "pallas's cat"],
-    triggerWords: ['tusun', 'tusuncub'],
-  }),
+  PALLAS_CAT,
   makeAdapter({
     id: 'civitai:75132',
     name: 'Supercutecat_v10',

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { enforceCaps } from '../src/stylus/caps.js';
 import { asCandidates, makeAdapter, offlinePicks } from './support/adapters.js';
+import { PEN_SKETCH_STYLE } from './support/dump-items.js';
 
 /**
  * A style of something is that thing's look: a name that says what it is the style of ("Ocarina of Time Style (Low
@@ -27,12 +28,7 @@ const catalog = [
     category: 'style',
     tags: ['ice cream', 'food', 'style'],
   }),
-  makeAdapter({
-    id: 'civitai:28687',
-    name: '线条速写风格 ｜ pen sketch style',
-    category: 'style',
-    tags: ['sketch', 'style', 'line art'],
-  }),
+  PEN_SKETCH_STYLE,
   makeAdapter({
     id: 'civitai:25020',
     name: 'Dreamy Vector Style',

@@ -1,0 +1,83 @@
+import type { Adapter } from '../../src/catalog/adapter.js';
+import { makeAdapter } from './adapters.js';
+
+/**
+ * Items of the 2023-07 Civitai dump that several evidence tests read, as the store holds them after `stylus ingest
+ * civitai` (id, name, the category ingest gives, tags, trigger words; not their descriptions). One definition each, so
+ * the tests agree on what the item is.
+ */
+export const NEWSPAPER_BACKGROUND: Adapter = makeAdapter({
+  id: 'civitai:96958',
+  name: '报纸风格背景/Newspaper Background',
+  category: 'background',
+  tags: ['background'],
+  triggerWords: ['newspaper background'],
+});
+
+export const STATUES_COLLECTION: Adapter = makeAdapter({
+  id: 'civitai:76901',
+  name: 'Statues Collection',
+  category: 'style',
+  tags: ['statue', 'style'],
+  triggerWords: ['made_of_ice'],
+});
+
+export const STONE_STATUE: Adapter = makeAdapter({
+  id: 'civitai:58701',
+  name: 'Stone Statue LoRA',
+  category: 'style',
+  tags: ['photorealistic', 'art', 'style', 'realistic', 'style art'],
+  triggerWords: ['stone_statue', 'white_statue', 'sand_statue', 'on a pedestal', 'stone_color'],
+});
+
+export const PEACE_SIGN: Adapter = makeAdapter({
+  id: 'civitai:48578',
+  name: 'LoRA Peace Sign✌',
+  category: 'pose',
+  tags: [
+    'girl',
+    'photorealistic',
+    'female',
+    'poses',
+    'woman',
+    'girls',
+    'realistic',
+    'pose',
+    'finger',
+    'sign',
+    'fingers',
+    'peace',
+  ],
+  triggerWords: ['peace', 'sign'],
+});
+
+export const REFLECTIONS_ON_WATER: Adapter = makeAdapter({
+  id: 'civitai:43671',
+  name: 'Reflections on water',
+  category: 'style',
+  tags: ['photorealistic', 'nature', 'photo', 'style', 'photorealism', 'photoshoot', 'landscape'],
+  triggerWords: ['reflections'],
+});
+
+export const PALLAS_CAT: Adapter = makeAdapter({
+  id: 'civitai:33194',
+  name: "[狲爷驾到] Pallas's cat/兔狲/manul/マヌルネコ LoRA",
+  category: 'animal',
+  tags: ['animals', 'cats', 'cat', 'animal', 'pallascat', 'マヌルネコ', 'манул', 'manul', '兔狲', "pallas's cat"],
+  triggerWords: ['tusun', 'tusuncub'],
+});
+
+export const PEN_SKETCH_STYLE: Adapter = makeAdapter({
+  id: 'civitai:28687',
+  name: '线条速写风格 ｜ pen sketch style',
+  category: 'style',
+  tags: ['art style', 'sketch'],
+  triggerWords: ['penSketch_style, monochrome, ink sketch'],
+});
+
+/** A portrait of someone named Rio, uncategorised. */
+export const RIO_PORTRAIT: Adapter = makeAdapter({
+  id: 'civitai:23599',
+  name: 'rio',
+  tags: ['personal portrait'],
+});
