@@ -295,3 +295,21 @@ describe('a look the prompt names by its kind of art, or a compound it writes ap
     expect(picks('a car parked next to a pet shop')).toEqual([]);
   });
 });
+
+describe('what a thing is made of, when the prompt says another material', () => {
+  const picks = picksFrom([
+    makeAdapter({
+      id: 'civitai:11203',
+      name: 'Glass Sculptures',
+      category: 'style',
+      tags: ['style', 'illustration', 'artstyle', 'photography'],
+      triggerWords: ['glasssculpture', 'translucent', 'transparent', 'reflection'],
+    }),
+  ]);
+
+  it('takes no glass sculpture for a sand or a cardboard one', () => {
+    expect(picks('a sand sculpture of a castle on the beach')).toEqual([]);
+    expect(picks('a cardboard sculpture of a horse in a gallery')).toEqual([]);
+    expect(picks('a glass sculpture of a swan on a table')).toEqual(['civitai:11203']);
+  });
+});

@@ -633,7 +633,8 @@ const MATERIALS: ReadonlyMap<string, string> = new Map(
   (
     'stone:stone marble:stone granite:stone concrete:stone wood:wood wooden:wood metal:metal iron:metal steel:metal ' +
     'bronze:metal copper:metal brass:metal metallic:metal glass:glass crystal:glass ice:ice clay:clay ' +
-    'porcelain:ceramic ceramic:ceramic paper:paper plastic:plastic jade:jade'
+    'porcelain:ceramic ceramic:ceramic paper:paper cardboard:paper plastic:plastic jade:jade sand:sand snow:snow ' +
+    'fabric:fabric felt:fabric wool:fabric yarn:fabric leather:leather gold:metal silver:metal chocolate:chocolate'
   )
     .split(' ')
     .map((entry) => entry.split(':') as [string, string]),
