@@ -27,6 +27,19 @@ describe('a one-word name is no evidence for the word that says which kind of th
     expect(picks('a tank top')).toEqual([]);
     expect(picks('a tank crossing a river')).toEqual(['civitai:59574']);
   });
+
+  it('still takes a one-word name whose own tags say the two words together', () => {
+    const tattoo = picksFrom([
+      makeAdapter({
+        id: 'hf:Norod78/yet-another-sdxl-tattoo-lora',
+        name: 'Yet Another Tattoo',
+        category: 'style',
+        tags: ['tattoo', 'ink', 'tattoo design'],
+        triggerWords: ['tattoo'],
+      }),
+    ]);
+    expect(tattoo('a tattoo design of a rose and a dagger')).toEqual(['hf:Norod78/yet-another-sdxl-tattoo-lora']);
+  });
 });
 
 describe('a later part of a name says what its first part, a thing of its own, is for', () => {

@@ -689,12 +689,17 @@ export function evidenceFor(
   // A name that says where or which after its preposition draws what comes before it: "girls in glass bottle" is
   // girls, no frosted glass bottles.
   if (profile.namedThing.length > 0 && !profile.namedThing.some((word) => covers(taskSet, word))) return undefined;
-  // A one-word name for the word that says which kind of thing the task asks for: "kCuteTanks" for a tank top.
+  // A one-word name for the word that says which kind of thing the task asks for: "kCuteTanks" for a tank top. Unless
+  // its tags or triggers say the two words together: "Yet Another Tattoo" (tagged "tattoo design") draws a tattoo design.
   const [onlyNameWord] = profile.nameWords;
   if (
     profile.nameWords.length === 1 &&
     onlyNameWord &&
-    saysWhichKind(task, words, head, onlyNameWord, adapter.category)
+    saysWhichKind(task, words, head, onlyNameWord, adapter.category) &&
+    !profile.phrases.some(
+      (phrase) =>
+        phrase.kind !== 'name' && phrase.words.length >= 2 && phrase.words.every((word) => covers(taskSet, word)),
+    )
   )
     return undefined;
   // "the statue of liberty" is one statue, in lower case too: a name that says only "statue" is no evidence for it.
