@@ -1,15 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { asCandidates, makeAdapter, offlinePicks } from './support/adapters.js';
+import { makeAdapter, picksFrom } from './support/adapters.js';
 import { PEACE_SIGN, PEN_SKETCH_STYLE, STATUES_COLLECTION } from './support/dump-items.js';
 
 /**
  * Picks a member of a public server would not accept, seen on the 2023-07 Civitai dump (base sd1). Fixtures are the
  * facts (id, name, tags, trigger words) of its items.
  */
-const picksFrom = (catalog: Parameters<typeof asCandidates>[0]) => {
-  const candidates = asCandidates(catalog);
-  return (prompt: string) => offlinePicks(prompt, candidates);
-};
 
 describe('a one-word name is no evidence for the word that says which kind of thing the task asks for', () => {
   const picks = picksFrom([

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { asCandidates, makeAdapter, offlinePicks } from './support/adapters.js';
+import { makeAdapter, picksFrom } from './support/adapters.js';
 import {
   NEWSPAPER_BACKGROUND,
   PALLAS_CAT,
@@ -12,10 +12,6 @@ import {
  * Issue #11: picks a server can trust, with more of the right ones. Fixtures are the facts (id, name, tags, trigger
  * words) of items of the 2023-07 Civitai dump.
  */
-const picksFrom = (catalog: Parameters<typeof asCandidates>[0]) => {
-  const candidates = asCandidates(catalog);
-  return (prompt: string) => offlinePicks(prompt, candidates);
-};
 
 describe('a short word that ends a name is what the name is about', () => {
   const picks = picksFrom([makeAdapter({ id: 'civitai:18238', name: 'To Love Ru' })]);

@@ -24,3 +24,9 @@ export function asCandidates(adapters: readonly Adapter[]): Candidate[] {
 export function offlinePicks(prompt: string, candidates: readonly Candidate[]): string[] {
   return composeOffline(prompt, candidates).flatMap((task) => task.adapters.map((adapter) => adapter.adapterId));
 }
+
+/** A function from a prompt to the ids the offline composer picks for it from `catalog` (ranked in the order given). */
+export function picksFrom(catalog: readonly Adapter[]): (prompt: string) => string[] {
+  const candidates = asCandidates(catalog);
+  return (prompt) => offlinePicks(prompt, candidates);
+}
