@@ -1,6 +1,7 @@
 import type { Adapter } from '../catalog/adapter.js';
 import { lemmas } from '../catalog/classify/words.js';
-import { type AdapterProfile, profileOf, taskWordSet } from './evidence.js';
+import { type AdapterProfile, profileOf } from './adapter-profile.js';
+import { taskWordSet } from './evidence.js';
 import { APPEARANCE_WORDS, LOOK_WORDS } from './evidence-words.js';
 
 /**

@@ -1,0 +1,361 @@
+import type { Adapter } from '../catalog/adapter.js';
+import { lemmas } from '../catalog/classify/words.js';
+import { isStopword } from '../catalog/text.js';
+import { Memo } from '../util/memo.js';
+import { isDictionaryWord, splitCompound } from './dictionary.js';
+import {
+  APPEARANCE_WORDS,
+  FILE_WORDS,
+  FRAMING_WORDS,
+  isContentWord,
+  joinSyllables,
+  KIND_LABELS,
+  LATIN_WORD,
+  LOOK_ORIGINS,
+  NAMED_LOOKS,
+} from './evidence-words.js';
+import { codesOf, looksOfWords } from './name-marks.js';
+import { relationOf, styleOf } from './name-readings.js';
+
+/**
+ * An adapter's profile: what its name, trigger words and tags say, read once per record (phrases, name words, the
+ * name's parts and heads, proper names, looks, codes, what it is the style of). The evidence rules (evidence.ts) and
+ * the character rules (character-names.ts) ask it, for each of the 150 candidates of every composition.
+ */
+
+export interface Phrase {
+  /** As the adapter's card writes it, for the reason members read. */
+  text: string;
+  words: readonly string[];
+  kind: 'name' | 'trigger' | 'tag';
+}
+
+export interface AdapterProfile {
+  phrases: Phrase[];
+  /** Content words of the name (noise and praise words removed). */
+  nameWords: readonly string[];
+  /** Words that can name the character of a character adapter: distinctive words of its name and name-like triggers. */
+  identityWords: Set<string>;
+  /** Multi-word names of the character ("ruby rose"): all words present name it, even if each is a dictionary word. */
+  identityPhrases: (readonly string[])[];
+  /** What the name alone says of who it is: its name-like words and its phrases joined ("ruby rose"). */
+  nameIdentity: readonly string[];
+  /**
+   * The character's full names: each part of the name and each name-like trigger, as words ("keqing" of "Keqing |
+   * Genshin Impact", "inaba tewi" of the trigger "Inaba Tewi"). A task names the character when it holds one whole.
+   */
+  fullNames: (readonly string[])[];
+  /** Content words of each part of the name ("Watercolor Painting (vizsumit)" -> [watercolor, painting], [vizsumit]). */
+  nameSegments: (readonly string[])[];
+  /** The parts of nameSegments after the name's first dash or colon: parts of what it began with. */
+  subParts: (readonly string[])[];
+  /**
+   * Parts of nameSegments whose words a stopword qualifies, each with its written words: "still life" (a genre, no
+   * life) is [life] as content words, [still, life] as written.
+   */
+  qualifiedParts: ReadonlyMap<readonly string[], readonly string[]>;
+  /**
+   * The last word of each part of the name, short ones included ("bb" of "Summer BB"): what that part is about. Digits,
+   * single letters and versions ("v10") are left out.
+   */
+  segmentHeads: readonly string[];
+  /**
+   * Heads too short to be content words that end a part with other words in it: "ru" of "To Love Ru", "bb" of
+   * "Summer BB". The part is about them, so a task that lacks them holds only part of the name. A short part alone
+   * ("fC" of "Crop Tops - fC") is a maker's label.
+   */
+  shortHeads: readonly string[];
+  /** Words of the name that are no dictionary word (an artist, a character, a franchise): see foreignWord. */
+  properWords: readonly string[];
+  /** The looks its name asks for (NAMED_LOOKS): "neon" of "Neon photography", "map" of "D&D Maps - Cities". */
+  looks: readonly string[];
+  /**
+   * The one word a name says when the rest of it is a maker's label, proper names only, after it: "pixel" of
+   * "PixelArt.Redmond" (not "pin" of "pin-up (Gil Elvgren)", nor "flower" of "Gongbi(flower)").
+   */
+  labelledName: string | undefined;
+  /**
+   * The words of a one-part name before its preposition, where the rest says where or which ("reflection" of
+   * "Reflections on water"); empty for other names.
+   */
+  namedThing: readonly string[];
+  /**
+   * The relation a name opens with ("through" of "Through Screen", "across" of "Across Table"): the name is about
+   * someone or something in that relation to the thing it names, so the thing alone is no evidence.
+   */
+  relation: string | undefined;
+  /** What its name says it shows the inside of ("cave" of "Cave interiors"): see foreignLookIn. */
+  interiorOf: string | undefined;
+  /**
+   * Where or when its trigger words set what it draws, beyond what its name says ("medieval" of "Night", trained on
+   * "Medieval fantasy world"): see foreignLookIn. None for a character: its triggers dress the one the prompt names.
+   */
+  triggerOrigins: readonly string[];
+  /** Model codes its name carries ("ff14", "rx7"): see foreignCodeIn. */
+  codes: readonly string[];
+  /**
+   * What its name says it is the style of: the words before "style" ("ocarina", "time" of "Ocarina of Time Style (Low
+   * Poly)"), or the part of the name before "(Art Style)" ("peanut", "comic" of "Peanuts Comics (Art Style)").
+   */
+  styleOf: readonly string[];
+  /** An artist whose style a part of the name says it is ("huashi" of "huashiJW Style"), whatever its category. */
+  artist: string | undefined;
+  /** What its name and triggers say it is drawn with ("pen", "ink" of "pen sketch style"): see MEDIA. */
+  media: readonly string[];
+}
+
+/** What a picture is drawn or painted with: a pen sketch is no charcoal sketch. */
+export const MEDIA = new Set(
+  'pen ink pencil charcoal crayon pastel chalk marker watercolor watercolour oil acrylic gouache'.split(' '),
+);
+
+/** Name words that say which kind of adapter the thing before them is drawn as ("Corner store building"). */
+const KIND_HEADS = new Set([...KIND_LABELS, 'building', 'scenery', 'landscape']);
+
+/** Prepositions that end a name's head phrase: "Reflections on water", "Ocarina of Time". */
+const HEAD_ENDS_BEFORE = new Set(['on', 'of', 'in', 'with', 'for', 'at', 'from', 'under', 'over']);
+
+/**
+ * Splits where names join their parts: "Kisaki (Blue Archive)", "Okuzora Kohaku | Idolmaster", "X / Y", and a maker's
+ * label after a dot ("Logo.Redmond").
+ */
+const NAME_SEPARATORS = /[|/\\()[\]{}【】「」（）:：,，~—–]|\s-\s|\s+_\s+|(?<=\p{L})\.(?=\p{Lu})/u;
+/** Where a name goes on to a part of what it began with: "Backrooms - Level 0 : "The Lobby"". */
+const SUB_PART = /\s-\s|[:：]/u;
+/** A maker's label written after a dot: "Logo.Redmond", "PixelArt.Redmond". */
+const LABEL_AFTER_DOT = /(?<=\p{L})\.(?=\p{Lu})/u;
+const TRIGGER_SEPARATORS = /[,，|]/;
+/** A handle in square brackets that opens a name: "[LuisaP] Humanoid Robots", "[Toru8P] Keke Artstyle". */
+const MAKER_HANDLE = /^\s*\[([^\]]*)\]/;
+
+/** Adapter-format names written in mixed case, removed before camelCase splitting would cut them ("Lo RA"). */
+const FORMAT_NAMES = /\b(lora|locon|loha|lycoris|lokr|dora)s?\b/gi;
+
+/** The words of an adapter's text as written: a character's run-together name stays one word ("okuzorakohaku"). */
+function writtenWords(text: string): string[] {
+  return lemmas(joinSyllables(text.replace(FORMAT_NAMES, ' '))).filter(isContentWord);
+}
+
+/** A written word as read: a run-together one apart ("gameiconresearch" -> game icon research). */
+const readWord = (word: string) => splitCompound(word)?.filter(isContentWord) ?? [word];
+
+/** The words of an adapter's text as read: run-together words apart ("Gameiconresearch" -> game icon research). */
+function contentWords(text: string): string[] {
+  return writtenWords(text).flatMap(readWord);
+}
+
+/**
+ * Tags and trigger words are shared by many records: a few thousand texts over hundreds of thousands of adapters (over
+ * 1,000 compositions at 300K adapters, 650K tags of profiles built, 3,400 distinct), and splitting them again for every
+ * record was a third of a composition's CPU and most of its garbage. So their words are remembered, a bounded number
+ * (names are mostly unique: they are not). The arrays are shared, so nobody may change them.
+ */
+const sharedWords = new Memo<string, readonly string[]>(8192);
+const sharedWrittenWords = new Memo<string, readonly string[]>(4096);
+const triggerParts = new Memo<string, readonly string[]>(4096);
+
+function sharedContentWords(text: string): readonly string[] {
+  return sharedWords.through(text, contentWords);
+}
+
+/** The phrases of one trigger-word entry ("blue hair, twintails" has two), cleaned of prompt syntax. */
+function triggerPhrases(entry: string): readonly string[] {
+  return triggerParts.through(entry, () =>
+    entry
+      .replace(/<[^>]*>/g, ' ')
+      .replace(/^\s*tags?\s*:/i, ' ')
+      .replace(/\\/g, '')
+      .split(TRIGGER_SEPARATORS),
+  );
+}
+
+/**
+ * Profiles live as long as their record object: the store's record cache decides how many stay. (A second cache by
+ * text was tried: 8,192 profiles were 21 MB of live heap for a third of the rebuilds saved.)
+ */
+const profiles = new WeakMap<Adapter, AdapterProfile>();
+
+/** The adapter's phrases and name words; cached per record object (stores hand back the same objects). */
+export function profileOf(adapter: Adapter): AdapterProfile {
+  let profile = profiles.get(adapter);
+  if (!profile) {
+    profile = buildProfile(adapter);
+    profiles.set(adapter, profile);
+  }
+  return profile;
+}
+
+function buildProfile(adapter: Adapter): AdapterProfile {
+  const phrases: Phrase[] = [];
+  const add = (text: string, words: readonly string[], kind: Phrase['kind']) => {
+    if (words.length > 0 && words.length <= 6) phrases.push({ text: text.trim(), words, kind });
+  };
+  const nameSegments = joinSyllables(adapter.name)
+    .split(NAME_SEPARATORS)
+    .filter((segment) => segment.trim() !== '');
+  // Each part split into words once: splitting is most of a profile's cost, and profiles are built for every candidate.
+  const segmentLemmas = nameSegments.map((segment) => lemmas(segment.replace(FORMAT_NAMES, ' ')));
+  const segmentWrittenWords = segmentLemmas.map((words) => words.filter(isContentWord));
+  const segmentWords = segmentWrittenWords.map((words) => words.flatMap(readWord));
+  for (const [index, segment] of nameSegments.entries()) add(segment, segmentWords[index] ?? [], 'name');
+  const triggers = adapter.triggerWords.flatMap(triggerPhrases);
+  for (const trigger of triggers.slice(0, 40)) add(trigger, sharedContentWords(trigger), 'trigger');
+  for (const tag of adapter.tags) add(tag, sharedContentWords(tag), 'tag');
+
+  // Latin-script words only: a Han or kana rendering of the name ("柯基" beside "CORGI") says it again, it is not
+  // more of what the name asks for.
+  const nameWords = [...new Set(segmentWords.flat())].filter((word) => LATIN_WORD.test(word));
+  const writtenNameWords = [...new Set(segmentWrittenWords.flat())].filter((word) => LATIN_WORD.test(word));
+  // Each word of a longer name is a phrase of its own too: "statue" of "Stone Statue" (the evidence rules below decide
+  // whether one word is enough).
+  if (nameWords.length > 1) for (const word of nameWords) phrases.push({ text: word, words: [word], kind: 'name' });
+  // The last two words of a longer name say what it draws ("Modern Apartment Building": an apartment building).
+  for (const segment of segmentWords) {
+    const words = segment.filter((word) => LATIN_WORD.test(word));
+    const head = words[words.length - 1] ?? '';
+    if (words.length >= 3 && !FRAMING_WORDS.has(head))
+      phrases.push({ text: words.slice(-2).join(' '), words: words.slice(-2), kind: 'name' });
+  }
+  const identityWords = new Set<string>();
+  const identityPhrases: (readonly string[])[] = [];
+  const isNameLike = (word: string) =>
+    word.length >= 3 && !APPEARANCE_WORDS.has(word) && !FRAMING_WORDS.has(word) && !isDictionaryWord(word);
+  const fullNames: (readonly string[])[] = [];
+  for (const word of writtenNameWords) if (isNameLike(word)) identityWords.add(word);
+  for (const segment of segmentWrittenWords) {
+    const words = segment.filter((word) => !APPEARANCE_WORDS.has(word) && !FRAMING_WORDS.has(word));
+    if (words.length >= 2) identityPhrases.push(words);
+    // A full name is every word written in that part ("Tokyo Girl" is named by "tokyo girl", not by Tokyo), and it
+    // names someone: a name-like word, or two words beyond how someone looks ("glory wall", not "yellow dress").
+    if (words.some(isNameLike) || words.length >= 2) fullNames.push(segment);
+  }
+  const nameIdentity = [...identityWords, ...identityPhrases.map((phrase) => phrase.join(' '))];
+  // Triggers are often the character's name ("okuzora kohaku", "wendy marvell"), followed by appearance tags.
+  for (const trigger of triggers) {
+    const words = sharedWrittenWords.through(trigger, writtenWords);
+    if (words.some(isNameLike) && words.every((word) => !APPEARANCE_WORDS.has(word))) {
+      for (const word of words) if (isNameLike(word)) identityWords.add(word);
+      // A whole name: two name-like words at least ("inaba tewi"); one alone is as often an outfit's ("bowtie").
+      if (words.filter(isNameLike).length >= 2) fullNames.push(words);
+    }
+  }
+  const segments = segmentWords.filter((words) => words.length > 0);
+  // The parts of the name after its first dash or colon: "Level 0", "The Lobby" of "Backrooms - Level 0 : "The Lobby"".
+  const firstParts = (joinSyllables(adapter.name).split(SUB_PART)[0] ?? '').split(NAME_SEPARATORS).length;
+  const subParts = segmentWords.slice(firstParts).filter((words) => words.length > 0);
+  // A stopword that says which kind of the word after it: "still" of "still life" (a genre, no life).
+  const qualifiedParts = new Map<readonly string[], readonly string[]>();
+  segmentLemmas.forEach((all, index) => {
+    const written = all.filter((word) => LATIN_WORD.test(word) && !FILE_WORDS.has(word) && !ARTICLES.has(word));
+    const qualifies = written.some(
+      (word, at) => isStopword(word) && at + 1 < written.length && isContentWord(written[at + 1] ?? ''),
+    );
+    const words = segmentWords[index];
+    if (qualifies && words) qualifiedParts.set(words, written);
+  });
+  // A maker's handle in brackets before the name signs it, it brings nothing in: "[LuisaP] Humanoid Robots".
+  const makerWords = new Set(contentWords(MAKER_HANDLE.exec(adapter.name)?.[1] ?? ''));
+  const properWords = nameWords.filter(
+    (word) => word.length >= 3 && !isDictionaryWord(word) && /^[a-z]+$/.test(word) && !makerWords.has(word),
+  );
+  const shortHeads: string[] = [];
+  const segmentHeads = segmentLemmas.flatMap((all) => {
+    // What follows a preposition says where or which: "Reflections on water" draws reflections.
+    const preposition = all.findIndex((word, index) => index > 0 && HEAD_ENDS_BEFORE.has(word));
+    const words = (preposition > 0 ? all.slice(0, preposition) : all).filter(
+      (word) =>
+        LATIN_WORD.test(word) &&
+        /^[a-z]{2,}$/.test(word) &&
+        !isStopword(word) &&
+        !FILE_WORDS.has(word) &&
+        !FRAMING_WORDS.has(word),
+    );
+    const head = words.at(-1);
+    if (head === undefined) return [];
+    if (!isContentWord(head) && words.some(isContentWord)) shortHeads.push(head);
+    const heads = [splitCompound(head)?.at(-1) ?? head];
+    // A kind of adapter after the thing says what the thing is drawn as: "Corner store building" draws a store,
+    // "School Building Scenery" a school.
+    for (let index = words.length - 1; index > 0 && KIND_HEADS.has(words[index] ?? ''); index--) {
+      const before = words[index - 1];
+      if (before !== undefined) heads.push(before);
+    }
+    return heads;
+  });
+  const looks = looksOfWords(segmentLemmas.flat(), adapter.name);
+  const firstWords = (segmentLemmas[0] ?? []).filter((word) => !FILE_WORDS.has(word));
+  const labels = segmentWords.slice(1);
+  const isLabel = (words: readonly string[]) => words.every((word) => properWords.includes(word));
+  // A maker's label comes after a dot ("Logo.Redmond"); a part after a dash or a bar is as often who it draws: "Naruto
+  // - Samui" is a character of Naruto, no Naruto for anyone who names him.
+  const labelledName =
+    firstWords.length === 1 && labels.length > 0 && labels.every(isLabel) && LABEL_AFTER_DOT.test(adapter.name)
+      ? firstWords[0]
+      : undefined;
+  return {
+    phrases,
+    nameWords,
+    identityWords,
+    identityPhrases,
+    nameIdentity,
+    fullNames,
+    nameSegments: segments,
+    subParts,
+    qualifiedParts,
+    segmentHeads,
+    shortHeads,
+    properWords,
+    looks,
+    labelledName,
+    relation: relationOf(segmentLemmas),
+    codes: codesOf(adapter.name),
+    triggerOrigins:
+      adapter.category === 'character'
+        ? []
+        : [
+            ...new Set(
+              triggers
+                .flatMap((trigger) => sharedWrittenWords.through(trigger, writtenWords))
+                .map(originOf)
+                .filter((origin): origin is string => origin !== undefined && !looks.includes(origin)),
+            ),
+          ],
+    styleOf: styleOf(segmentLemmas),
+    namedThing: namedThingOf(segmentLemmas),
+    interiorOf: segmentLemmas
+      .map((words) => words[words.findIndex((word) => NAMED_LOOKS.get(word) === 'interior') - 1])
+      .find((word) => word !== undefined && isContentWord(word)),
+    artist: segmentWords
+      .filter((_, index) => /\b(art)?style\b/i.test(nameSegments[index] ?? ''))
+      .flat()
+      .find((word) => properWords.includes(word)),
+    media: [
+      ...new Set(
+        [...nameWords, ...triggers.flatMap((trigger) => sharedWrittenWords.through(trigger, writtenWords))].filter(
+          (word) => MEDIA.has(word),
+        ),
+      ),
+    ],
+  };
+}
+
+function namedThingOf(segmentLemmas: readonly (readonly string[])[]): readonly string[] {
+  // A part in Han or kana says it again ("girls in glass bottle/瓶中少女").
+  const latin = segmentLemmas.filter((words) => words.some((word) => LATIN_WORD.test(word)));
+  const [only] = latin;
+  if (!only || latin.length !== 1) return [];
+  const preposition = only.findIndex((word, index) => index > 0 && HEAD_ENDS_BEFORE.has(word));
+  return preposition > 0 ? only.slice(0, preposition).filter(isContentWord).flatMap(readWord) : [];
+}
+
+/** Articles: "The Lobby" says a lobby. */
+export const ARTICLES = new Set(['a', 'an', 'the']);
+
+/**
+ * The place or time a word says a picture is set in ("medieval", "japan" as "japanese"). Not "futuristic" or
+ * "underwater": a cyberpunk scene's "futuristic city" says what a cyberpunk city is, no world of its own.
+ */
+export function originOf(word: string): string | undefined {
+  const origin = NAMED_LOOKS.get(word) ?? word;
+  return LOOK_ORIGINS.has(origin) && origin !== 'futuristic' && origin !== 'underwater' ? origin : undefined;
+}
