@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { makeAdapter, picksFrom } from './support/adapters.js';
-import { PEACE_SIGN, PEN_SKETCH_STYLE, STATUES_COLLECTION } from './support/dump-items.js';
+import { enforceCaps } from '../src/stylus/caps.js';
+import { asCandidates, makeAdapter, picksFrom } from './support/adapters.js';
+import { PEACE_SIGN, PEN_SKETCH_STYLE, STATUES_COLLECTION, STATUES_COLLECTION_BY_NAME } from './support/dump-items.js';
 
 /**
  * Picks a member of a public server would not accept, seen on the 2023-07 Civitai dump (base sd1). Fixtures are the
@@ -85,7 +86,7 @@ describe('a style named for a kind of thing brings that kind', () => {
 });
 
 describe('a thing named by the common word it is "of" is that one thing, however it is written', () => {
-  const picks = picksFrom([STATUES_COLLECTION]);
+  const picks = picksFrom([STATUES_COLLECTION_BY_NAME]);
 
   it('takes no collection of statues for the statue of liberty, still for a statue', () => {
     expect(picks('the statue of liberty')).toEqual([]);
@@ -184,5 +185,38 @@ describe('a thing its tags call by its whole name, a kind of what the task asks 
     expect(picks('an eye')).toEqual([]);
     expect(picks('a cat with four eyes')).toEqual([]);
     expect(picks('a girl with snake eyes')).toEqual(['civitai:79246']);
+  });
+});
+
+describe('an adapter that makes its subject out of something', () => {
+  const picks = picksFrom([
+    makeAdapter({
+      id: 'hf:joachimsallstrom/aether-cloud-lora-for-sdxl',
+      name: 'Aether Cloud',
+      category: 'concept',
+      tags: ['cloud', 'sky', 'cloud shapes', 'surreal'],
+      triggerWords: ['a cloud that looks like a'],
+    }),
+    makeAdapter({ id: 'civitai:58723', name: 'Made of Ice', category: 'style', triggerWords: ['made_of_ice'] }),
+    STATUES_COLLECTION,
+  ]);
+
+  it('is no pick for a prompt that asks for nothing made of or shaped like another thing', () => {
+    expect(picks('an angel with white wings in the clouds')).toEqual([]);
+    expect(picks('a skyscraper reflecting clouds')).toEqual([]);
+    expect(picks('a statue')).toEqual([]);
+    expect(picks('an ice sculpture of a swan')).toEqual([]);
+  });
+
+  it('is one where the prompt asks for it', () => {
+    expect(picks('a dragon made of clouds')).toEqual(['hf:joachimsallstrom/aether-cloud-lora-for-sdxl']);
+    expect(picks('a swan made of ice')).toEqual(['civitai:58723']);
+  });
+
+  it('holds an LLM composer to it', () => {
+    const task = [{ task: 'clouds', adapters: [{ adapterId: 'civitai:76901', reason: 'statues in the clouds' }] }];
+    const { tasks, repairs } = enforceCaps('a statue in the clouds', task, asCandidates([STATUES_COLLECTION]));
+    expect(tasks[0]?.adapters).toEqual([]);
+    expect(repairs.join(' ')).toContain('makes the subject out of something else');
   });
 });

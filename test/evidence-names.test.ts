@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { splitWords } from '../src/catalog/classify/words.js';
 import { splitCompound } from '../src/stylus/dictionary.js';
 import { asCandidates, makeAdapter, offlinePicks } from './support/adapters.js';
-import { RIO_PORTRAIT, STATUES_COLLECTION } from './support/dump-items.js';
+import { RIO_PORTRAIT, STATUES_COLLECTION_BY_NAME } from './support/dump-items.js';
 
 /**
  * How the composer reads adapter names as Civitai writes them (names from the 2023-07 dump): two scripts run
@@ -62,7 +62,7 @@ const catalog = [
   RIO_PORTRAIT,
   makeAdapter({ id: 'hf:norod78/tattoo', name: 'Yet Another Tattoo', category: 'style', tags: ['tattoo', 'ink'] }),
   makeAdapter({ id: 'civitai:48078', name: 'Naruto - Samui', triggerWords: ['NarutoSamui'] }),
-  STATUES_COLLECTION,
+  STATUES_COLLECTION_BY_NAME,
   makeAdapter({ id: 'civitai:90003', name: 'Bridge', category: 'building', tags: ['bridge'] }),
 ];
 const candidates = asCandidates(catalog);

@@ -91,6 +91,11 @@ export interface AdapterProfile {
    * "Medieval fantasy world"): see foreignLookIn. None for a character: its triggers dress the one the prompt names.
    */
   triggerOrigins: readonly string[];
+  /**
+   * A trigger that makes the subject out of something or into the shape of something ("a cloud that looks like a",
+   * "made of bath foam and soap bubbles", "made_of_ice"): the adapter turns whatever the picture shows into it.
+   */
+  transformsSubject: boolean;
   /** Model codes its name carries ("ff14", "rx7"): see foreignCodeIn. */
   codes: readonly string[];
   /**
@@ -309,6 +314,9 @@ function buildProfile(adapter: Adapter): AdapterProfile {
     labelledName,
     relation: relationOf(segmentLemmas),
     codes: codesOf(adapter.name),
+    transformsSubject: adapter.triggerWords.some(
+      (trigger) => trigger.split(/\s+/).length <= MAX_TEMPLATE_WORDS && TRANSFORMS.test(trigger.replace(/_/g, ' ')),
+    ),
     triggerOrigins:
       adapter.category === 'character'
         ? []
@@ -347,6 +355,12 @@ function namedThingOf(segmentLemmas: readonly (readonly string[])[]): readonly s
   const preposition = only.findIndex((word, index) => index > 0 && HEAD_ENDS_BEFORE.has(word));
   return preposition > 0 ? only.slice(0, preposition).filter(isContentWord).flatMap(readWord) : [];
 }
+
+/** How a prompt or a trigger says a subject is made of something or shaped like it. */
+export const TRANSFORMS = /\b(made (out )?of|looks? like|shaped like|in the shape of|turned into|formed (of|from))\b/i;
+
+/** A trigger longer than this is a sample prompt, not a template for the subject. */
+const MAX_TEMPLATE_WORDS = 8;
 
 /** Articles: "The Lobby" says a lobby. */
 export const ARTICLES = new Set(['a', 'an', 'the']);

@@ -1,7 +1,7 @@
 import type { Adapter } from '../catalog/adapter.js';
 import { distinctTerms } from '../catalog/text.js';
 import { franchiseNames, taskNamesCharacter } from './character-names.js';
-import { foreignCodeIn, foreignLookIn, foreignNameIn } from './evidence.js';
+import { foreignCodeIn, foreignLookIn, foreignNameIn, transformsUnasked } from './evidence.js';
 import type { Candidate, ComposedTask } from './types.js';
 
 /**
@@ -90,6 +90,8 @@ export function enforceCaps(
       else if (foreign) drop(`its name brings in "${foreign}", which the prompt does not name`);
       else if (look) drop(`its name asks for a ${look} look, which the prompt does not`);
       else if (code) drop(`its name names "${code}", which the prompt does not`);
+      else if (transformsUnasked(prompt, adapter))
+        drop('it makes the subject out of something else, which the prompt does not ask for');
       else {
         used.add(adapter.id);
         if (adapter.category === 'style') styles += 1;

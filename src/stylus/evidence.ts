@@ -2,7 +2,15 @@ import { type Adapter, CATEGORIES } from '../catalog/adapter.js';
 import { containsPhrase, lemmas, singular } from '../catalog/classify/words.js';
 import { isStopword } from '../catalog/text.js';
 import { Memo } from '../util/memo.js';
-import { type AdapterProfile, ARTICLES, MEDIA, originOf, type Phrase, profileOf } from './adapter-profile.js';
+import {
+  type AdapterProfile,
+  ARTICLES,
+  MEDIA,
+  originOf,
+  type Phrase,
+  profileOf,
+  TRANSFORMS,
+} from './adapter-profile.js';
 import { isDictionaryWord } from './dictionary.js';
 import {
   APPEARANCE_WORDS,
@@ -62,6 +70,15 @@ export function foreignLookIn(prompt: string, adapter: Adapter): string | undefi
   // Trained on a world of its own, it draws that world: "Night" ("Medieval fantasy world") for no city at night.
   const origins = promptOrigins.through(prompt, () => new Set(lemmas(prompt).flatMap((word) => originOf(word) ?? [])));
   return triggerOrigins.find((origin) => !origins.has(origin));
+}
+
+/**
+ * Whether an adapter that makes its subject out of something ("Aether Cloud": "a cloud that looks like a ...") meets a
+ * prompt that asks for no thing made of, or shaped like, another: a LoRA acts on the whole image, so it would turn the
+ * angel of "an angel in the clouds" into a cloud. Checked against the whole prompt, for any composer's picks.
+ */
+export function transformsUnasked(prompt: string, adapter: Adapter): boolean {
+  return profileOf(adapter).transformsSubject && !TRANSFORMS.test(prompt);
 }
 
 /** Words between "in" and the place it names: "in a dark cave". */

@@ -9,6 +9,7 @@ import {
   foreignLookIn,
   NO_RARITY,
   nameCoverageOf,
+  transformsUnasked,
   type WordRarity,
 } from './evidence.js';
 import { segmentTasks } from './segment.js';
@@ -56,7 +57,10 @@ export function composeOffline(
   // names a model nobody asked for ("FF14", "RX-7"), is no candidate at all: caps.ts would drop it after the fact,
   // and the task would lose the next best pick.
   const fitting = candidates.filter(
-    ({ adapter }) => foreignLookIn(prompt, adapter) === undefined && foreignCodeIn(prompt, adapter) === undefined,
+    ({ adapter }) =>
+      foreignLookIn(prompt, adapter) === undefined &&
+      foreignCodeIn(prompt, adapter) === undefined &&
+      !transformsUnasked(prompt, adapter),
   );
   const franchises = franchiseNames(candidates.map((candidate) => candidate.adapter));
   // Score every (task, adapter) pair, then hand out the best pairs first so each adapter goes to the task it fits

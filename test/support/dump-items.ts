@@ -14,12 +14,21 @@ export const NEWSPAPER_BACKGROUND: Adapter = makeAdapter({
   triggerWords: ['newspaper background'],
 });
 
+/** Statues Collection as the store holds it: its latest version is the one that makes the subject of ice. */
 export const STATUES_COLLECTION: Adapter = makeAdapter({
   id: 'civitai:76901',
   name: 'Statues Collection',
   category: 'style',
   tags: ['statue', 'style'],
   triggerWords: ['made_of_ice'],
+});
+
+/** The same collection read from its name and tags alone (its bronze and stone versions have other triggers). */
+export const STATUES_COLLECTION_BY_NAME: Adapter = makeAdapter({
+  id: 'civitai:76901',
+  name: 'Statues Collection',
+  category: 'style',
+  tags: ['statue', 'style'],
 });
 
 export const STONE_STATUE: Adapter = makeAdapter({
