@@ -7,6 +7,8 @@ import { mirrorResults, RenderResults } from './render/results.js';
 import { renderBackendConfigured } from './render/submit.js';
 import { startEmbeddedRenderWorker } from './render/worker.js';
 import { openServices, type ServiceOptions, type Services } from './services.js';
+import { databasePath } from './storage/sqlite.js';
+import { warmFile } from './storage/warm-file.js';
 import { settledWithin } from './util/deadline.js';
 
 /** How long a stop lets the in-process worker finish its render before handing it back to the queue. */
@@ -61,12 +63,20 @@ export async function startApp(
       });
     }
     const running = bot;
+    // The catalog file's pages in memory before members compose against it (embedded store only: Qdrant keeps its own).
+    const warming = new AbortController();
+    const warmed =
+      config.QDRANT_URL === undefined
+        ? warmCatalogFile(databasePath(config.DATA_DIR), warming.signal, log)
+        : Promise.resolve();
     return {
       services,
       bot: running,
       ...(queue ? { queue } : {}),
       ...(worker ? { worker } : {}),
       async stop() {
+        warming.abort();
+        await warmed;
         await running.stop();
         await close();
       },
@@ -75,5 +85,19 @@ export async function startApp(
     await bot?.stop();
     await close();
     throw error;
+  }
+}
+
+/** Warms the catalog file in the background; a failure only costs speed, so it is logged, never thrown. */
+async function warmCatalogFile(file: string, signal: AbortSignal, log: Logger): Promise<void> {
+  const started = performance.now();
+  try {
+    const bytes = await warmFile(file, signal);
+    log.debug(
+      { file, mb: Math.round(bytes / 2 ** 20), ms: Math.round(performance.now() - started) },
+      'catalog file read into memory',
+    );
+  } catch (error) {
+    log.warn({ err: error, file }, 'could not read the catalog file ahead; compositions read it as they go');
   }
 }
