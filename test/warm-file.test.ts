@@ -22,6 +22,15 @@ describe('warmFile', () => {
     expect(await warmFile(file, stopping.signal)).toBe(0);
   });
 
+  it('stops a read under way', async () => {
+    const file = path.join(dir, 'under-way.db');
+    writeFileSync(file, Buffer.alloc(64 * 2 ** 20, 2));
+    const stopping = new AbortController();
+    const reading = warmFile(file, stopping.signal);
+    stopping.abort();
+    expect(await reading).toBe(0);
+  });
+
   it('rejects for a file that is not there (the app logs it and goes on)', async () => {
     await expect(warmFile(path.join(dir, 'missing.db'))).rejects.toThrow(/ENOENT/);
   });
