@@ -68,7 +68,7 @@ async function measureChild(size: number): Promise<void> {
     planComposition(services, { prompt, base, images: 4, seed: seed++ });
   await compose(prompts[0] ?? 'a red fox');
   const first = { wall: performance.now() - openedWall, cpu: cpuMs(openedCpu) };
-  // Members compose after the bot has read its file in (3 s cold at 300K here, 0.3 s warm): measured from then. The
+  // Members compose after the bot has read its file in (about 7 s at 300K, paced): measured from then. The
   // first composition above is not: it runs cold, while the file is read.
   await warmed;
 
