@@ -220,3 +220,37 @@ describe('an adapter that makes its subject out of something', () => {
     expect(repairs.join(' ')).toContain('makes the subject out of something else');
   });
 });
+
+describe("a thing's proper name that its own tags give is a show's or a brand's", () => {
+  const picks = picksFrom([
+    makeAdapter({
+      id: 'civitai:20008',
+      name: 'Battlestar galactica suits',
+      category: 'clothing',
+      tags: ['science fiction', 'scifi', 'suit', 'tv show', 'clothing', 'sci fi', 'uniform', 'battlestar galactica'],
+      triggerWords: [
+        'Battlestarofficer',
+        'bsgdckcrw',
+        'bsgpltoffdty',
+        'colonialvpr fighter jet',
+        'vipersuit military uniform',
+      ],
+    }),
+    makeAdapter({
+      id: 'civitai:78241',
+      name: 'EdobHorse',
+      category: 'animal',
+      tags: ['animals', 'photorealistic', 'equine', 'horse', 'beautiful', 'animal'],
+      triggerWords: ['horse', 'horse standing', 'group of horses'],
+    }),
+  ]);
+
+  it('dresses no man in a suit and tie in the uniform of a TV show, still one who asks for it', () => {
+    expect(picks('a man in a suit and tie')).toEqual([]);
+    expect(picks('an officer in a battlestar galactica suit')).toEqual(['civitai:20008']);
+  });
+
+  it("still takes a maker's name run into the thing it draws", () => {
+    expect(picks('a horse in a meadow')).toEqual(['civitai:78241']);
+  });
+});

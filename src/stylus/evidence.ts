@@ -730,8 +730,12 @@ function foreignWord(
   category: Adapter['category'],
 ): string | undefined {
   // A thing in an artist's style brings the artist along: "画师JW/huashiJW Style (for sky backgrounds)".
-  if (THING_CATEGORIES.has(category))
-    return profile.artist && !covers(taskSet, profile.artist) ? profile.artist : undefined;
+  if (THING_CATEGORIES.has(category)) {
+    if (profile.artist && !covers(taskSet, profile.artist)) return profile.artist;
+    // A proper name its own tags give as what it is ("Battlestar galactica suits", tagged "battlestar galactica") is a
+    // show's or a brand's: it draws that show's uniforms, no suit for "a man in a suit and tie".
+    return profile.properWords.find((word) => !covers(taskSet, word) && taggedAsName(profile, word, taskSet));
+  }
   // A style of something is that thing's look: "Ocarina of Time Style (Low Poly)" is a game's low poly, "Peanuts
   // Comics (Art Style)" one comic strip's, "architecture watercolor style" a building's. It comes only with what it
   // is the style of asked for, unless that is itself a look ("Pixel Art style", "Chinese style").
@@ -857,6 +861,12 @@ const isNoun = (word: string) => !describes(word) && !doesSomething(word) && !DE
 /** Whether a tag or trigger of two words or more says `word` with the rest: "snake eyes" of "Snake Eyes". */
 const taggedWith = (profile: AdapterProfile, word: string) =>
   profile.phrases.some((phrase) => phrase.kind !== 'name' && phrase.words.length >= 2 && phrase.words.includes(word));
+
+/** Whether a tag of the adapter holds `word` and nothing the task holds: the tag names the franchise or the brand. */
+const taggedAsName = (profile: AdapterProfile, word: string, taskSet: ReadonlySet<string>) =>
+  profile.phrases.some(
+    (phrase) => phrase.kind === 'tag' && phrase.words.includes(word) && !phrase.words.some((w) => covers(taskSet, w)),
+  );
 
 /** A participle says how the thing looks ("double striped socks", "hooded cloak"), no other thing. */
 const DESCRIBES = /^[a-z]{3,}ed$/;
