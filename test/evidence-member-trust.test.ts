@@ -254,3 +254,20 @@ describe("a thing's proper name that its own tags give is a show's or a brand's"
     expect(picks('a horse in a meadow')).toEqual(['civitai:78241']);
   });
 });
+
+describe('a short word before the word of a trigger says which kind of it', () => {
+  const picks = picksFrom([
+    makeAdapter({
+      id: 'civitai:81286',
+      name: 'JK制服',
+      category: 'clothing',
+      tags: ['clothes', 'clothing'],
+      triggerWords: ['jk suit', 'plaid skirt', 'pleated skirt', 'shirt', 'bowtie'],
+    }),
+  ]);
+
+  it('dresses no man in a suit and tie in a Japanese school uniform, still a girl in a jk suit', () => {
+    expect(picks('a man in a suit and tie')).toEqual([]);
+    expect(picks('a girl in a jk suit')).toEqual(['civitai:81286']);
+  });
+});

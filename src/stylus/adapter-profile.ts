@@ -163,6 +163,26 @@ function sharedContentWords(text: string): readonly string[] {
   return sharedWords.through(text, contentWords);
 }
 
+const sharedPhrases = new Memo<string, readonly string[]>(8192);
+
+/**
+ * The words of a trigger or a tag that must all be in a task: its content words, and a short word that says which
+ * kind of the one after it ("jk" of "jk suit", a Japanese school uniform, is no suit for a man in a suit and tie).
+ */
+function sharedPhraseWords(text: string): readonly string[] {
+  return sharedPhrases.through(text, () => {
+    const words = sharedContentWords(text);
+    const written = lemmas(text);
+    const qualifier = written.findIndex(
+      (word, index) => SHORT_QUALIFIER.test(word) && !isStopword(word) && written[index + 1] === words[0],
+    );
+    return words.length === 1 && qualifier >= 0 ? [written[qualifier] ?? '', ...words] : words;
+  });
+}
+
+/** Two letters: an abbreviation that names a kind ("jk", "ww"), too short to be a content word of its own. */
+const SHORT_QUALIFIER = /^[a-z]{2}$/;
+
 /** The phrases of one trigger-word entry ("blue hair, twintails" has two), cleaned of prompt syntax. */
 function triggerPhrases(entry: string): readonly string[] {
   return triggerParts.through(entry, () =>
@@ -204,8 +224,8 @@ function buildProfile(adapter: Adapter): AdapterProfile {
   const segmentWords = segmentWrittenWords.map((words) => words.flatMap(readWord));
   for (const [index, segment] of nameSegments.entries()) add(segment, segmentWords[index] ?? [], 'name');
   const triggers = adapter.triggerWords.flatMap(triggerPhrases);
-  for (const trigger of triggers.slice(0, 40)) add(trigger, sharedContentWords(trigger), 'trigger');
-  for (const tag of adapter.tags) add(tag, sharedContentWords(tag), 'tag');
+  for (const trigger of triggers.slice(0, 40)) add(trigger, sharedPhraseWords(trigger), 'trigger');
+  for (const tag of adapter.tags) add(tag, sharedPhraseWords(tag), 'tag');
 
   // Latin-script words only: a Han or kana rendering of the name ("柯基" beside "CORGI") says it again, it is not
   // more of what the name asks for.
