@@ -271,3 +271,28 @@ describe('a short word before the word of a trigger says which kind of it', () =
     expect(picks('a girl in a jk suit')).toEqual(['civitai:81286']);
   });
 });
+
+describe('a style named only for when its look is from is drawn as its tags say', () => {
+  const picks = picksFrom([
+    makeAdapter({
+      id: 'civitai:49872',
+      name: 'Vintage - Style',
+      category: 'style',
+      tags: ['anime', 'vintage', 'style', 'illustration'],
+    }),
+    makeAdapter({
+      id: 'civitai:65262',
+      name: 'Retro - Style',
+      category: 'style',
+      tags: ['anime', 'retro', 'style', 'comic'],
+    }),
+  ]);
+
+  it('gives no anime illustration to a vintage postage stamp or a retro sprite, still to the look it draws', () => {
+    expect(picks('a vintage postage stamp with a lighthouse')).toEqual([]);
+    expect(picks('a vintage car on route 66')).toEqual([]);
+    expect(picks('a retro video game sprite of a knight')).toEqual([]);
+    expect(picks('a vintage anime illustration of a girl')).toEqual(['civitai:49872']);
+    expect(picks('retro anime comic of a robot')).toEqual(['civitai:65262']);
+  });
+});

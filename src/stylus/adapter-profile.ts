@@ -14,7 +14,7 @@ import {
   LOOK_ORIGINS,
   NAMED_LOOKS,
 } from './evidence-words.js';
-import { codesOf, looksOfWords } from './name-marks.js';
+import { codesOf, looksOf, looksOfWords } from './name-marks.js';
 import { relationOf, styleOf } from './name-readings.js';
 
 /**
@@ -108,6 +108,9 @@ export interface AdapterProfile {
   /** What its name and triggers say it is drawn with ("pen", "ink" of "pen sketch style"): see MEDIA. */
   media: readonly string[];
 }
+
+/** Looks that say when a look is from, not how it is drawn: the medium is another look. */
+const ERA_LOOKS = new Set(['vintage', 'retro']);
 
 /** What a picture is drawn or painted with: a pen sketch is no charcoal sketch. */
 export const MEDIA = new Set(
@@ -307,7 +310,14 @@ function buildProfile(adapter: Adapter): AdapterProfile {
     }
     return heads;
   });
-  const looks = looksOfWords(segmentLemmas.flat(), adapter.name);
+  const nameLooks = looksOfWords(segmentLemmas.flat(), adapter.name);
+  // A style named only for when its look is from draws it as its tags say: "Vintage - Style" (tagged anime,
+  // illustration) is an anime illustration, no vintage postage stamp or photo of a vintage car.
+  const [onlyLook] = nameLooks;
+  const looks =
+    adapter.category === 'style' && nameWords.length === 1 && nameLooks.length === 1 && ERA_LOOKS.has(onlyLook ?? '')
+      ? [...new Set([...nameLooks, ...looksOf(adapter.tags.join(', '))])]
+      : nameLooks;
   const firstWords = (segmentLemmas[0] ?? []).filter((word) => !FILE_WORDS.has(word));
   const labels = segmentWords.slice(1);
   const isLabel = (words: readonly string[]) => words.every((word) => properWords.includes(word));
