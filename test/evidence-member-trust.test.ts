@@ -296,3 +296,21 @@ describe('a style named only for when its look is from is drawn as its tags say'
     expect(picks('retro anime comic of a robot')).toEqual(['civitai:65262']);
   });
 });
+
+describe("the style of one thing is that thing's look, no kind of it", () => {
+  const picks = picksFrom([
+    makeAdapter({
+      id: 'civitai:55183',
+      name: 'Line style',
+      category: 'style',
+      tags: ['anime', 'style', 'girls'],
+      triggerWords: ['shouhui', 'limited palette'],
+    }),
+  ]);
+
+  it('gives no line-art style to a finish line, still to lines asked for as such', () => {
+    expect(picks('two runners crossing the finish line together')).toEqual([]);
+    expect(picks('a line')).toEqual(['civitai:55183']);
+    expect(picks('a cat, line style')).toEqual(['civitai:55183']);
+  });
+});

@@ -395,6 +395,9 @@ export function evidenceFor(
   if (BODY_PARTS.has(head) && partOfNoOne(prompt ?? task, head)) return undefined;
   // How much of what the name says the task holds: a single word of a trigger or tag is not enough for an adapter
   // whose name is about something else ("FF14 Landscape and Cities" has the trigger "painting").
+  // The style of one thing is that thing's look, no kind of it a noun before it names: "Line style" (line art) for no
+  // finish line, "Street style" (a fashion) for no city street.
+  if (adapter.category === 'style' && styleOfAnotherKind(profile, words, head)) return undefined;
   const nameCoverage = coverage(profile, taskSet, prompt ?? task);
   const depictsThings = THING_CATEGORIES.has(adapter.category);
 
@@ -671,6 +674,30 @@ function saysWhichKind(
     !KIND_LABELS.has(head) &&
     !doesSomething(head) &&
     !describes(head)
+  );
+}
+
+/**
+ * Whether a style is the style of the task's head alone ("Line style"), where the word before that head says which
+ * kind of it the task asks for ("finish line"): not a look ("watercolor painting"), a material ("stone statue") or a
+ * word that describes ("long line").
+ */
+function styleOfAnotherKind(profile: AdapterProfile, words: readonly string[], head: string): boolean {
+  const [thing] = profile.styleOf;
+  const kind = words[words.length - 2];
+  return (
+    profile.styleOf.length === 1 &&
+    thing !== undefined &&
+    kind !== undefined &&
+    words[words.length - 1] === head &&
+    related(thing, head) &&
+    !asksForLookBy(thing) &&
+    isDictionaryWord(kind) &&
+    !asksForLookBy(kind) &&
+    !MATERIALS.has(kind) &&
+    !describes(kind) &&
+    !doesSomething(kind) &&
+    !FILE_WORDS.has(kind)
   );
 }
 
