@@ -314,3 +314,36 @@ describe("the style of one thing is that thing's look, no kind of it", () => {
     expect(picks('a cat, line style')).toEqual(['civitai:55183']);
   });
 });
+
+describe('a style is what its name begins with', () => {
+  const picks = picksFrom([
+    makeAdapter({
+      id: 'civitai:bloodstained',
+      name: 'Bloodstained - Vector / illustrative',
+      category: 'style',
+      tags: ['style', 'art style', 'illustration', 'vector art'],
+      triggerWords: ['bloodstainai'],
+    }),
+  ]);
+
+  it('gives no red-and-black bloodstained look to a vector illustration that does not ask for it', () => {
+    expect(picks('a fox, vector art')).toEqual([]);
+    expect(picks('a bloodstained knight, vector art')).toEqual(['civitai:bloodstained']);
+  });
+});
+
+describe('a describing word before "style" asks for that look', () => {
+  const picks = picksFrom([
+    makeAdapter({
+      id: 'civitai:24843',
+      name: 'Sketchy - Style',
+      category: 'style',
+      tags: ['style', 'artstyle', 'sketch'],
+    }),
+  ]);
+
+  it('takes "Sketchy - Style" for a sketchy style, not for a sketchy part of town', () => {
+    expect(picks('an illustration of a castle, sketchy style')).toEqual(['civitai:24843']);
+    expect(picks('a sketchy alley at night')).toEqual([]);
+  });
+});

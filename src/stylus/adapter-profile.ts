@@ -49,6 +49,8 @@ export interface AdapterProfile {
   nameSegments: (readonly string[])[];
   /** The parts of nameSegments after the name's first dash or colon: parts of what it began with. */
   subParts: (readonly string[])[];
+  /** The content words before the name's first dash or colon, when it has one ("bloodstained" of "Bloodstained - Vector"). */
+  leadWords: readonly string[];
   /**
    * Parts of nameSegments whose words a stopword qualifies, each with its written words: "still life" (a genre, no
    * life) is [life] as content words, [still, life] as written.
@@ -271,6 +273,7 @@ function buildProfile(adapter: Adapter): AdapterProfile {
   // The parts of the name after its first dash or colon: "Level 0", "The Lobby" of "Backrooms - Level 0 : "The Lobby"".
   const firstParts = (joinSyllables(adapter.name).split(SUB_PART)[0] ?? '').split(NAME_SEPARATORS).length;
   const subParts = segmentWords.slice(firstParts).filter((words) => words.length > 0);
+  const leadWords = subParts.length > 0 ? segmentWords.slice(0, firstParts).flat() : [];
   // A stopword that says which kind of the word after it: "still" of "still life" (a genre, no life).
   const qualifiedParts = new Map<readonly string[], readonly string[]>();
   segmentLemmas.forEach((all, index) => {
@@ -336,6 +339,7 @@ function buildProfile(adapter: Adapter): AdapterProfile {
     fullNames,
     nameSegments: segments,
     subParts,
+    leadWords,
     qualifiedParts,
     segmentHeads,
     shortHeads,

@@ -431,7 +431,7 @@ export function evidenceFor(
     // ("On Fire" is no fire hydrant, "MetalAI" no metal chair; "Chinese Style" still for a Chinese painting).
     // A word that only describes is no thing to restyle for, even when it ends the task: "flying low" asks for no
     // "LowRA" (a low-key look).
-    if (adapter.category === 'style' && !asksForLookBy(word) && describes(word)) continue;
+    if (adapter.category === 'style' && !asksForLookBy(word) && !asksForLookAs.has(word) && describes(word)) continue;
     const restylesForWord =
       adapter.category !== 'style' || soleTask || related(word, head) || asksForLookBy(word) || asksForLookAs.has(word);
     if (
@@ -545,6 +545,12 @@ export function evidenceFor(
   // for a look ("watercolor", "pixel art", "cyberpunk style"), or when the thing is all the prompt asks for ("a
   // sword"); never for one thing of a scene (a girl reading "a book" gets no game-icon style).
   const found = best as Evidence | undefined;
+  // A style is what its name begins with: "Bloodstained - Vector / illustrative" is a bloodstained look (red and black)
+  // for no vector illustration whose prompt does not ask for it.
+  const lead = profile.leadWords.filter((word) => !KIND_LABELS.has(word));
+  const promptSet = prompt === undefined ? taskSet : viewOf(prompt).set;
+  if (found && adapter.category === 'style' && lead.length > 0 && !lead.some((word) => covers(promptSet, word)))
+    return undefined;
   // A style named after the thing asked for ("Stone Statue", "Yarn Style") brings that thing's look, nothing else;
   // named after half of it, it brings the other half too ("Broken Glass" for a glass of wine).
   // What a name says after its preposition is where or which: "Reflections on water" is named for a reflection.
