@@ -146,6 +146,9 @@ export function scoreCompositions(
   };
 }
 
+/** Why `planComposition` refuses a prompt itself (prompt-clean.ts), not the catalog or the run. */
+const REFUSED_PROMPTS = new Set(['empty_prompt', 'prompt_too_long', 'prompt_without_words']);
+
 async function readLabelRows(file: string, limit: number): Promise<LabelRow[]> {
   let text: string;
   try {
@@ -219,25 +222,43 @@ export async function evalCompose(args: string[], io: CliIo): Promise<number> {
     const goldIds = [...new Set(rows.flatMap(stylusPickIds))];
     const inCatalog = new Set((await services.store.getMany(goldIds)).map((adapter) => adapter.id));
     const composed: ComposedRow[] = [];
+    const outLines: string[] = [];
+    const refused: string[] = [];
     for (const [index, row] of rows.entries()) {
       const started = performance.now();
-      const plan = await cliBaseHint(() =>
-        planComposition(services, {
-          prompt: row.prompt,
-          base,
-          images: 1,
-          seed: index,
-          allowNsfw: values['allow-nsfw'],
-        }),
-      );
+      let plan: CompositionPlan;
+      try {
+        plan = await cliBaseHint(() =>
+          planComposition(services, {
+            prompt: row.prompt,
+            base,
+            images: 1,
+            seed: index,
+            allowNsfw: values['allow-nsfw'],
+          }),
+        );
+      } catch (error) {
+        // A prompt the bot would refuse a member (empty once LoRA tags are removed, too long) is counted and
+        // reported, as the member would be told; it does not end the run over a whole labels file.
+        if (!(error instanceof UserFacingError) || !REFUSED_PROMPTS.has(error.code)) throw error;
+        refused.push(`row ${index + 1}: ${error.userMessage}`);
+        outLines.push(JSON.stringify({ prompt: row.prompt, error: error.userMessage }));
+        continue;
+      }
       composed.push({ row, plan, ms: performance.now() - started });
+      outLines.push(JSON.stringify({ ...planToJson(plan), prompt: row.prompt }));
     }
-    if (values.out) {
-      const lines = composed.map(({ row, plan }) => JSON.stringify({ ...planToJson(plan), prompt: row.prompt }));
-      writeFileSync(values.out, lines.length ? `${lines.join('\n')}\n` : '');
+    if (values.out) writeFileSync(values.out, outLines.length ? `${outLines.join('\n')}\n` : '');
+    const scores = {
+      ...scoreCompositions(composed, inCatalog, services.config.STYLUS_MAX_ADAPTERS),
+      refused: refused.length,
+    };
+    const report = values.json ? io.stderr : io.stdout;
+    for (const line of formatScores(scores)) writeLine(report, line);
+    if (refused.length > 0) {
+      writeLine(report, `refused prompts (as a member would be told; not scored): ${refused.length}`);
+      for (const line of refused.slice(0, 5)) writeLine(report, `  ${line}`);
     }
-    const scores = scoreCompositions(composed, inCatalog, services.config.STYLUS_MAX_ADAPTERS);
-    for (const line of formatScores(scores)) writeLine(values.json ? io.stderr : io.stdout, line);
     if (values.json) writeLine(io.stdout, JSON.stringify({ labels: values.labels, base, ...scores }));
     return 0;
   } finally {

@@ -273,7 +273,13 @@ function buildProfile(adapter: Adapter): AdapterProfile {
   // The parts of the name after its first dash or colon: "Level 0", "The Lobby" of "Backrooms - Level 0 : "The Lobby"".
   const firstParts = (joinSyllables(adapter.name).split(SUB_PART)[0] ?? '').split(NAME_SEPARATORS).length;
   const subParts = segmentWords.slice(firstParts).filter((words) => words.length > 0);
-  const leadWords = subParts.length > 0 ? segmentWords.slice(0, firstParts).flat() : [];
+  const leadWords =
+    subParts.length > 0
+      ? segmentWords
+          .slice(0, firstParts)
+          .flat()
+          .filter((word) => LATIN_WORD.test(word))
+      : [];
   // A stopword that says which kind of the word after it: "still" of "still life" (a genre, no life).
   const qualifiedParts = new Map<readonly string[], readonly string[]>();
   segmentLemmas.forEach((all, index) => {

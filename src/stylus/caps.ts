@@ -1,6 +1,7 @@
 import type { Adapter } from '../catalog/adapter.js';
 import { distinctTerms } from '../catalog/text.js';
 import { franchiseNames, taskNamesCharacter } from './character-names.js';
+import { isCompositionTask } from './composition-tags.js';
 import { foreignCodeIn, foreignLookIn, foreignNameIn, transformsUnasked } from './evidence.js';
 import type { Candidate, ComposedTask } from './types.js';
 
@@ -80,6 +81,7 @@ export function enforceCaps(
       const code = adapter && foreignCodeIn(prompt, adapter);
       const drop = (why: string) => repairs.push(`${pick.adapterId} dropped from "${text}": ${why}`);
       if (!adapter) drop('not a candidate');
+      else if (isCompositionTask(text, prompt)) drop(`"${text}" says how the picture is framed, no thing to draw`);
       else if (used.has(adapter.id)) drop('already used by another task');
       else if (used.size >= maxAdapters) drop(`more than ${maxAdapters} adapters in the composition`);
       else if (kept.length >= MAX_ADAPTERS_PER_TASK) drop(`more than ${MAX_ADAPTERS_PER_TASK} adapters in the task`);

@@ -545,12 +545,12 @@ export function evidenceFor(
   // for a look ("watercolor", "pixel art", "cyberpunk style"), or when the thing is all the prompt asks for ("a
   // sword"); never for one thing of a scene (a girl reading "a book" gets no game-icon style).
   const found = best as Evidence | undefined;
-  // A style is what its name begins with: "Bloodstained - Vector / illustrative" is a bloodstained look (red and black)
-  // for no vector illustration whose prompt does not ask for it.
+  // An adapter is what its name begins with: "Bloodstained - Vector / illustrative" is a bloodstained look (red and
+  // black) for no vector illustration whose prompt does not ask for it, "Knife Wielding - Dynamic Poses" a knife fight.
   const lead = profile.leadWords.filter((word) => !KIND_LABELS.has(word));
   const promptSet = prompt === undefined ? taskSet : viewOf(prompt).set;
-  if (found && adapter.category === 'style' && lead.length > 0 && !lead.some((word) => covers(promptSet, word)))
-    return undefined;
+  const leadSaysWhat = adapter.category === 'style' || THING_CATEGORIES.has(adapter.category);
+  if (found && leadSaysWhat && lead.length > 0 && !lead.some((word) => covers(promptSet, word))) return undefined;
   // A style named after the thing asked for ("Stone Statue", "Yarn Style") brings that thing's look, nothing else;
   // named after half of it, it brings the other half too ("Broken Glass" for a glass of wine).
   // What a name says after its preposition is where or which: "Reflections on water" is named for a reflection.
@@ -805,7 +805,9 @@ export function foreignNameIn(text: string, adapter: Adapter): string | undefine
  * wants what comes with it ("VaporWaveV1" with the trigger "palm trees" for "palm trees, vaporwave").
  */
 function sharesNameWord(profile: AdapterProfile, phrase: Phrase): boolean {
-  if (profile.nameWords.length === 0 || profile.looks.length > 0) return true;
+  // An interior is where, no look whose accessories a prompt asks for: "XSarchitectural-7Modern interior" (trigger
+  // "cinematic lighting") lights no adventurer's scene because it says "indoors".
+  if (profile.nameWords.length === 0 || profile.looks.some((look) => look !== 'interior')) return true;
   return phrase.words.some((word) =>
     profile.nameWords.some((named) => related(named, word) || (word.length >= 4 && named.includes(word))),
   );
@@ -895,10 +897,18 @@ const isNoun = (word: string) => !describes(word) && !doesSomething(word) && !DE
 const taggedWith = (profile: AdapterProfile, word: string) =>
   profile.phrases.some((phrase) => phrase.kind !== 'name' && phrase.words.length >= 2 && phrase.words.includes(word));
 
-/** Whether a tag of the adapter holds `word` and nothing the task holds: the tag names the franchise or the brand. */
+/**
+ * Whether a tag of the adapter is a name of two words or more, `word` among them, that holds nothing the task holds:
+ * a title ("battlestar galactica", "hibike! euphonium") or a character's full name ("yor forger"). One such word
+ * alone is as often what it draws ("hanfu").
+ */
 const taggedAsName = (profile: AdapterProfile, word: string, taskSet: ReadonlySet<string>) =>
   profile.phrases.some(
-    (phrase) => phrase.kind === 'tag' && phrase.words.includes(word) && !phrase.words.some((w) => covers(taskSet, w)),
+    (phrase) =>
+      phrase.kind === 'tag' &&
+      phrase.words.length >= 2 &&
+      phrase.words.includes(word) &&
+      !phrase.words.some((w) => covers(taskSet, w)),
   );
 
 /** A participle says how the thing looks ("double striped socks", "hooded cloak"), no other thing. */

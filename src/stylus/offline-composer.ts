@@ -1,6 +1,7 @@
 import type { Adapter } from '../catalog/adapter.js';
 import { DEFAULT_MAX_ADAPTERS, enforceCaps, MAX_ADAPTERS_PER_TASK, MAX_STYLE_ADAPTERS } from './caps.js';
 import { characterNamedIn, franchiseNames } from './character-names.js';
+import { isCompositionTask } from './composition-tags.js';
 import {
   characterEvidence,
   type Evidence,
@@ -68,6 +69,7 @@ export function composeOffline(
   // task is about), not the action or framing words joined to it ("fire", not "breathing fire").
   const pairs: { taskIndex: number; candidate: Candidate; evidence: Evidence }[] = [];
   tasks.forEach(({ subject, task }, taskIndex) => {
+    if (isCompositionTask(task, prompt)) return;
     // What the task says its subject does ("riding" of "riding a horse"): a pose or an action named after it draws
     // that ("riding on a"); one word of a longer name does not ("BetterRamenEating" is no giraffe eating bark).
     const action = actionWords(task, subject);

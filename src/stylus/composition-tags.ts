@@ -1,0 +1,67 @@
+import { lemmas } from '../catalog/classify/words.js';
+import { isStopword } from '../catalog/text.js';
+import { Memo } from '../util/memo.js';
+
+/**
+ * Tags that say how a picture is framed, as members paste them from Civitai and Danbooru ("1girl, cowboy shot, depth
+ * of field, looking at viewer, scenery"): they name no thing an adapter draws. "cowboy shot" frames from the thighs up, it
+ * asks for no cowboy; "full body" for no full-body reference sheet; "depth of field" for no undersea depths.
+ */
+const COMPOSITION_TAGS = [
+  'cowboy shot',
+  'full body',
+  'fullbody',
+  'upper body',
+  'lower body',
+  'half body',
+  'depth of field',
+  'simple background',
+  'plain background',
+  'blurry background',
+  'white background',
+  'grey background',
+  'gray background',
+  'gradient background',
+  'transparent background',
+  'scenery',
+  'no humans',
+  'looking at viewer',
+  'looking at the viewer',
+  'facing viewer',
+  'solo focus',
+  'face focus',
+  'dutch angle',
+];
+
+/** Each tag written with spaces, underscores or hyphens between its words ("cowboy_shot"). */
+const TAG_PATTERN = new RegExp(
+  `(?<![\\p{L}\\p{N}])(?:${COMPOSITION_TAGS.map((tag) => tag.split(' ').join('[\\s_-]+')).join('|')})(?![\\p{L}\\p{N}])`,
+  'giu',
+);
+
+const contentLemmas = (text: string) => lemmas(text.replace(/_/g, ' ')).filter((word) => !isStopword(word));
+
+const onlyInTags = new Memo<string, ReadonlySet<string>>(64);
+
+/** The words `prompt` writes only inside composition tags: "cowboy" of "1girl, cowboy shot", not of "a cowboy, cowboy shot". */
+function wordsOnlyInTags(prompt: string): ReadonlySet<string> {
+  return onlyInTags.through(prompt, () => {
+    const inTags = (prompt.match(TAG_PATTERN) ?? []).flatMap(contentLemmas);
+    if (inTags.length === 0) return new Set();
+    const elsewhere = new Set(contentLemmas(prompt.replace(TAG_PATTERN, ' , ')));
+    return new Set(inTags.filter((word) => !elsewhere.has(word)));
+  });
+}
+
+/**
+ * Whether a task of `prompt` is made only of its composition tags ("cowboy shot", or "depth" and "field" split from
+ * "depth of field"): no adapter is evidence for it, a character least of all.
+ */
+export function isCompositionTask(task: string, prompt: string): boolean {
+  const words = contentLemmas(task);
+  if (words.length === 0) return false;
+  // The task is tags itself ("simple background" beside "white background"), or what a tag was split into.
+  if (contentLemmas(task.replace(TAG_PATTERN, ' , ')).length === 0) return true;
+  const only = wordsOnlyInTags(prompt);
+  return words.every((word) => only.has(word));
+}

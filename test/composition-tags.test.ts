@@ -1,0 +1,108 @@
+import { describe, expect, it } from 'vitest';
+import { enforceCaps } from '../src/stylus/caps.js';
+import { isCompositionTask } from '../src/stylus/composition-tags.js';
+import { asCandidates, makeAdapter, picksFrom } from './support/adapters.js';
+
+/**
+ * Prompts as members paste them from Civitai, framed with Danbooru tags. Fixtures are the facts (id, name, tags,
+ * trigger words) of items of the 2023-07 Civitai dump (base sd1).
+ */
+const COWBOY = makeAdapter({
+  id: 'civitai:50378',
+  name: 'cowboy(niuzai)',
+  category: 'clothing',
+  tags: ['cowgirl', 'clothing', 'cowboy hat', 'cowboy'],
+  triggerWords: ['cowgirl', 'cowboy', 'hat', 'cowboy_hat', 'belt_buckle'],
+});
+const REFERENCE_POSE = makeAdapter({
+  id: 'civitai:55504',
+  name: 'Character A-Poses / Vtuber reference pose (fullbody + halfbody)',
+  category: 'character',
+  tags: ['vtuber', 'poses', 'virtual youtuber', 'pose'],
+  triggerWords: ['vtuber-halfbody', 'vtuber-fullbody'],
+});
+const UNDERSEA_DEPTHS = makeAdapter({
+  id: 'civitai:59994',
+  name: 'Undersea Depths - fC - Lora',
+  category: 'background',
+  tags: ['water', 'woman', 'background'],
+  triggerWords: ['depths-fc'],
+});
+const STILL_LIFE = makeAdapter({
+  id: 'civitai:56374',
+  name: 'ins style,still life,simple background,简约静物',
+  category: 'background',
+  tags: ['flowers', 'background', 'real', 'ins style', '静物', 'real still life'],
+  triggerWords: ['simple background', 'still life', 'flowers'],
+});
+
+describe('composition tags name no thing to draw', () => {
+  const picks = picksFrom([COWBOY, REFERENCE_POSE, UNDERSEA_DEPTHS, STILL_LIFE]);
+
+  it('dresses nobody as a cowboy for "cowboy shot", in any spelling', () => {
+    expect(picks('1girl, solo, cowboy shot, smile')).toEqual([]);
+    expect(picks('1girl, cowboy_shot, looking at viewer')).toEqual([]);
+  });
+
+  it('still dresses a cowboy the prompt asks for, framed by a tag', () => {
+    expect(picks('a cowboy riding a horse at sunset, full body')).toEqual(['civitai:50378']);
+    expect(picks('1girl, cowboy hat, cowboy shot')).toEqual(['civitai:50378']);
+  });
+
+  it('takes no reference sheet for "full body", no undersea depths for "depth of field", no still life for a plain background', () => {
+    expect(picks('1girl, full body, standing, depth of field, simple background')).toEqual([]);
+    expect(picks('a still life of flowers, simple background')).toEqual(['civitai:56374']);
+  });
+
+  it('holds the LLM composer to it: a pick for a framing tag is dropped with the reason', () => {
+    const { tasks, repairs } = enforceCaps(
+      '1girl, cowboy shot, smile',
+      [{ task: 'cowboy shot', adapters: [{ adapterId: 'civitai:50378', reason: 'cowboy' }] }],
+      asCandidates([COWBOY]),
+    );
+    expect(tasks[0]?.adapters).toEqual([]);
+    expect(repairs.join(' ')).toContain('framed');
+  });
+
+  it('reads a task split out of a tag as part of it, and a word written elsewhere as asked for', () => {
+    const prompt = 'masterpiece, 1girl, depth of field, sitting, white background, simple background';
+    expect(isCompositionTask('depth', prompt)).toBe(true);
+    expect(isCompositionTask('field', prompt)).toBe(true);
+    expect(isCompositionTask('simple background', prompt)).toBe(true);
+    expect(isCompositionTask('sitting', prompt)).toBe(false);
+    expect(isCompositionTask('field', 'a field of flowers, depth of field')).toBe(false);
+  });
+});
+
+describe('a thing is what its name begins with', () => {
+  const picks = picksFrom([
+    makeAdapter({
+      id: 'civitai:76349',
+      name: 'Knife Wielding - Dynamic Poses',
+      category: 'pose',
+      tags: ['photorealistic', 'poses', 'combat', 'fight'],
+      triggerWords: ['knife'],
+    }),
+  ]);
+
+  it('puts no knife in the hand of a girl in a dynamic pose, still in one wielding a knife', () => {
+    expect(picks('1girl, dynamic pose, smile')).toEqual([]);
+    expect(picks('a girl wielding a knife, dynamic pose')).toEqual(['civitai:76349']);
+  });
+});
+
+describe('an interior is where, no look whose accessories a prompt asks for', () => {
+  const picks = picksFrom([
+    makeAdapter({
+      id: 'civitai:25383',
+      name: 'XSarchitectural-7Modern interior',
+      category: 'building',
+      tags: ['buildings', 'interior rendering', 'interior design', 'architecture design'],
+      triggerWords: ['daylight', 'indirect lighting', 'cinematic lighting', 'volumetric lighting', 'photorealism'],
+    }),
+  ]);
+
+  it('lights no girl indoors with an interior-design LoRA', () => {
+    expect(picks('1girl, smile, room, indoors, volumetric lighting')).toEqual([]);
+  });
+});
