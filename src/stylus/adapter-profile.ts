@@ -13,6 +13,7 @@ import {
   LATIN_WORD,
   LOOK_ORIGINS,
   NAMED_LOOKS,
+  TERMS_NO_NAMES,
 } from './evidence-words.js';
 import { codesOf, looksOf, looksOfWords } from './name-marks.js';
 import { relationOf, styleOf } from './name-readings.js';
@@ -138,6 +139,27 @@ const TRIGGER_SEPARATORS = /[,，|]/;
 /** A handle in square brackets that opens a name: "[LuisaP] Humanoid Robots", "[Toru8P] Keke Artstyle". */
 const MAKER_HANDLE = /^\s*\[([^\]]*)\]/;
 
+/** A bracketed label before a name: "【Expression】", "[Concept]", "【Costume】【Cosplay】", "[LoRa]". */
+const LEADING_LABEL = /^\s*[【[]([^】\]]*)[】\]]/u;
+
+/** Words of a bracketed label that say what kind of adapter it is: the Civitai section it was filed under. */
+const LABEL_WORDS = new Set([...KIND_LABELS, 'expression', 'pov', 'realistic', 'anime']);
+
+/**
+ * The name without the labels that file it before it ("【Expression】╯∇╰ Smug" is a smug face, for no gloomy
+ * expression; "【Concept】【Pov】Push-ups" does push-ups, for no point of view). A bracket naming anything else stays:
+ * a maker ("[LuisaP]") or a franchise ("【Persona 5】").
+ */
+function withoutKindLabels(name: string): string {
+  let rest = name;
+  for (let label = LEADING_LABEL.exec(rest); label; label = LEADING_LABEL.exec(rest)) {
+    const words = (label[1] ?? '').toLowerCase().match(/\p{L}+/gu) ?? [];
+    if (words.length === 0 || !words.every((word) => LABEL_WORDS.has(word) || FILE_WORDS.has(word))) break;
+    rest = rest.slice(label[0].length);
+  }
+  return /\p{L}/u.test(rest) ? rest : name;
+}
+
 /** Adapter-format names written in mixed case, removed before camelCase splitting would cut them ("Lo RA"). */
 const FORMAT_NAMES = /\b(lora|locon|loha|lycoris|lokr|dora)s?\b/gi;
 
@@ -220,7 +242,8 @@ function buildProfile(adapter: Adapter): AdapterProfile {
   const add = (text: string, words: readonly string[], kind: Phrase['kind']) => {
     if (words.length > 0 && words.length <= 6) phrases.push({ text: text.trim(), words, kind });
   };
-  const nameSegments = joinSyllables(adapter.name)
+  const name = withoutKindLabels(adapter.name);
+  const nameSegments = joinSyllables(name)
     .split(NAME_SEPARATORS)
     .filter((segment) => segment.trim() !== '');
   // Each part split into words once: splitting is most of a profile's cost, and profiles are built for every candidate.
@@ -249,7 +272,11 @@ function buildProfile(adapter: Adapter): AdapterProfile {
   const identityWords = new Set<string>();
   const identityPhrases: (readonly string[])[] = [];
   const isNameLike = (word: string) =>
-    word.length >= 3 && !APPEARANCE_WORDS.has(word) && !FRAMING_WORDS.has(word) && !isDictionaryWord(word);
+    word.length >= 3 &&
+    !APPEARANCE_WORDS.has(word) &&
+    !FRAMING_WORDS.has(word) &&
+    !TERMS_NO_NAMES.has(word) &&
+    !isDictionaryWord(word);
   const fullNames: (readonly string[])[] = [];
   for (const word of writtenNameWords) if (isNameLike(word)) identityWords.add(word);
   for (const segment of segmentWrittenWords) {
@@ -263,7 +290,7 @@ function buildProfile(adapter: Adapter): AdapterProfile {
   // Triggers are often the character's name ("okuzora kohaku", "wendy marvell"), followed by appearance tags.
   for (const trigger of triggers) {
     const words = sharedWrittenWords.through(trigger, writtenWords);
-    if (words.some(isNameLike) && words.every((word) => !APPEARANCE_WORDS.has(word))) {
+    if (words.some(isNameLike) && words.every((word) => !APPEARANCE_WORDS.has(word) && !TERMS_NO_NAMES.has(word))) {
       for (const word of words) if (isNameLike(word)) identityWords.add(word);
       // A whole name: two name-like words at least ("inaba tewi"); one alone is as often an outfit's ("bowtie").
       if (words.filter(isNameLike).length >= 2) fullNames.push(words);
@@ -271,7 +298,7 @@ function buildProfile(adapter: Adapter): AdapterProfile {
   }
   const segments = segmentWords.filter((words) => words.length > 0);
   // The parts of the name after its first dash or colon: "Level 0", "The Lobby" of "Backrooms - Level 0 : "The Lobby"".
-  const firstParts = (joinSyllables(adapter.name).split(SUB_PART)[0] ?? '').split(NAME_SEPARATORS).length;
+  const firstParts = (joinSyllables(name).split(SUB_PART)[0] ?? '').split(NAME_SEPARATORS).length;
   const subParts = segmentWords.slice(firstParts).filter((words) => words.length > 0);
   const leadWords =
     subParts.length > 0

@@ -1,7 +1,7 @@
 import type { Adapter } from '../catalog/adapter.js';
 import { distinctTerms } from '../catalog/text.js';
 import { franchiseNames, taskNamesCharacter } from './character-names.js';
-import { isCompositionTask } from './composition-tags.js';
+import { isCompositionTask, withoutCompositionTags } from './composition-tags.js';
 import { foreignCodeIn, foreignLookIn, foreignNameIn, transformsUnasked } from './evidence.js';
 import type { Candidate, ComposedTask } from './types.js';
 
@@ -87,7 +87,7 @@ export function enforceCaps(
       else if (kept.length >= MAX_ADAPTERS_PER_TASK) drop(`more than ${MAX_ADAPTERS_PER_TASK} adapters in the task`);
       else if (adapter.category === 'style' && styles >= MAX_STYLE_ADAPTERS)
         drop(`more than ${MAX_STYLE_ADAPTERS} style adapters`);
-      else if (adapter.category === 'character' && !namesCharacter(text, adapter, franchises))
+      else if (adapter.category === 'character' && !namesCharacter(withoutCompositionTags(text), adapter, franchises))
         drop('the task names no such character');
       else if (foreign) drop(`its name brings in "${foreign}", which the prompt does not name`);
       else if (look) drop(`its name asks for a ${look} look, which the prompt does not`);

@@ -2,7 +2,7 @@ import type { Adapter } from '../catalog/adapter.js';
 import { lemmas } from '../catalog/classify/words.js';
 import { type AdapterProfile, profileOf } from './adapter-profile.js';
 import { taskWordSet } from './evidence.js';
-import { APPEARANCE_WORDS, LOOK_WORDS } from './evidence-words.js';
+import { APPEARANCE_WORDS, LOOK_WORDS, NAMED_LOOKS } from './evidence-words.js';
 
 /**
  * Who a task names: the trust rule that a character adapter is picked only for a task naming that character, by one
@@ -105,15 +105,33 @@ export function characterNamedIn(
   const titles = franchises instanceof FranchiseNames ? franchises.titleCharacters : undefined;
   for (const name of profile.fullNames) {
     const key = name.join(' ');
-    if (!franchises.has(key) && name.every((word) => words.has(word))) return key;
+    if (!franchises.has(key) && !seriesOf(profile, name) && name.every((word) => words.has(word))) return key;
     // The franchise named after its character names that character: "naruto" is Naruto Uzumaki. Not as a look:
-    // "in naruto style" asks for the franchise's drawing, no one of its cast.
+    // "in naruto style" asks for the franchise's drawing, no one of its cast; nor a studio's look ("disney").
     const franchise = titles?.has(key) ? name.find((word) => franchises.has(word) && words.has(word)) : undefined;
-    if (franchise !== undefined && !namedAsALook(task, franchise)) return franchise;
+    if (franchise !== undefined && !namedAsALook(task, franchise) && !NAMED_LOOKS.has(franchise)) return franchise;
   }
   const named = profile.nameIdentity.filter((word) => !word.includes(' ') && words.has(word));
   if (named.length >= 2) return named.join(' ');
   return nameWithItsSeries(words, profile, franchises);
+}
+
+/**
+ * Whether a full name of a character adapter is its series: another part of its name is what its trigger words call
+ * it, and no trigger holds a word of this one ("Ushio | Kantai Collection", trigger "ushio": "kantai collection" is the game,
+ * whose other characters the catalog may file as "kancolle").
+ */
+function seriesOf(profile: AdapterProfile, name: readonly string[]): boolean {
+  const triggers = profile.phrases.filter((phrase) => phrase.kind === 'trigger');
+  const triggered = (words: readonly string[]) =>
+    triggers.some((trigger) => words.every((word) => trigger.words.includes(word)));
+  const sharesTrigger = (words: readonly string[]) =>
+    triggers.some((trigger) => words.some((word) => trigger.words.includes(word)));
+  return (
+    profile.nameSegments.length >= 2 &&
+    !sharesTrigger(name) &&
+    profile.nameSegments.some((part) => part !== name && part.length > 0 && triggered(part))
+  );
 }
 
 /** Whether `task` writes `word` right before a look ("naruto style", "naruto anime"). */

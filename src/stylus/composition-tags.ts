@@ -31,6 +31,15 @@ const COMPOSITION_TAGS = [
   'solo focus',
   'face focus',
   'dutch angle',
+  'pov',
+  // Quality phrases: what the picture should look like as a whole, no engine's game or a mythology wallpaper.
+  'unreal engine',
+  'octane render',
+  'ray tracing',
+  'extremely detailed wallpaper',
+  'cg unity 8k wallpaper',
+  'unity 8k wallpaper',
+  '8k wallpaper',
 ];
 
 /** Each tag written with spaces, underscores or hyphens between its words ("cowboy_shot"). */
@@ -64,4 +73,9 @@ export function isCompositionTask(task: string, prompt: string): boolean {
   if (contentLemmas(task.replace(TAG_PATTERN, ' , ')).length === 0) return true;
   const only = wordsOnlyInTags(prompt);
   return words.every((word) => only.has(word));
+}
+
+/** `text` without its composition tags: a character is never named by one ("fullbody" of a reference sheet's name). */
+export function withoutCompositionTags(text: string): string {
+  return text.replace(TAG_PATTERN, ' ');
 }

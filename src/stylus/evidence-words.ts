@@ -119,6 +119,20 @@ export const KIND_LABELS = new Set([
   'scenery',
 ]);
 
+/**
+ * Words the dictionary lacks that name no one: romanised Danbooru terms for how someone looks or dresses ("zettai
+ * ryouiki" is the skin between a skirt and thighhighs, no name of Noel Vermillion, whose trigger lists it) and
+ * prefixes of adapter names ("Multi-LORA" names no one for a "multi story car park"; "RapunzelWaifu" is no Rapunzel of a
+ * family Waifu, so "disney" names no princess).
+ */
+export const TERMS_NO_NAMES: ReadonlySet<string> = new Set(
+  (
+    'zettai ryouiki kemonomimi nekomimi bishounen bishoujo serafuku gakuran sukumizu hakama miko haori yukata ' +
+    'jirai kei gyaru tsundere yandere kawaii chibi oppai ecchi ahegao sarashi qipao cheongsam hanbok waifu husbando ' +
+    'multi'
+  ).split(' '),
+);
+
 /** A word in Latin script (or digits): a Han or kana rendering of a name says it again in another script. */
 export const LATIN_WORD = /^[\p{Script=Latin}\p{N}]+$/u;
 

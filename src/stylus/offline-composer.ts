@@ -1,7 +1,7 @@
 import type { Adapter } from '../catalog/adapter.js';
 import { DEFAULT_MAX_ADAPTERS, enforceCaps, MAX_ADAPTERS_PER_TASK, MAX_STYLE_ADAPTERS } from './caps.js';
 import { characterNamedIn, franchiseNames } from './character-names.js';
-import { isCompositionTask } from './composition-tags.js';
+import { isCompositionTask, withoutCompositionTags } from './composition-tags.js';
 import {
   characterEvidence,
   type Evidence,
@@ -78,7 +78,7 @@ export function composeOffline(
       const { adapter } = candidate;
       // A character is named anywhere in the task: the segmenter may take "keqing in a garden" to be about a garden.
       if (adapter.category === 'character') {
-        const name = characterNamedIn(task, adapter, franchises);
+        const name = characterNamedIn(withoutCompositionTags(task), adapter, franchises);
         if (name) pairs.push({ taskIndex, candidate, evidence: characterEvidence(name) });
         continue;
       }

@@ -1,0 +1,150 @@
+import { describe, expect, it } from 'vitest';
+import { enforceCaps } from '../src/stylus/caps.js';
+import { asCandidates, makeAdapter, picksFrom } from './support/adapters.js';
+
+/**
+ * Characters nobody named, seen when composing Civitai's own image prompts (the queries of retrieval-dev, without
+ * their trigger words) on the 2023-07 dump. Fixtures are the facts (id, name, tags, trigger words) of its items.
+ */
+const NOEL = makeAdapter({
+  id: 'civitai:noel',
+  name: 'Noel Vermillion (BlazBlue) LoRA',
+  category: 'character',
+  tags: ['anime', 'character', 'blazblue'],
+  triggerWords: [
+    'noelms',
+    'thighhighs, hat, boots, beret, necktie, detached sleeves, short hair, black thighhighs, ribbon, gloves,  dress, zettai ryouiki, bare shoulders, short dress',
+  ],
+});
+const RAPUNZEL = makeAdapter({
+  id: 'civitai:rapunzel',
+  name: 'Rapunzel disney',
+  category: 'character',
+  tags: ['anime', 'character', 'disney', 'female', 'woman', 'disney princess', 'rapunzel'],
+  triggerWords: ['rapunzel'],
+});
+const RAPUNZEL_TANGLED = makeAdapter({
+  id: 'civitai:rapunzel-tangled',
+  name: 'Rapunzel (Tangled series)',
+  category: 'character',
+  tags: ['character', 'disney', 'woman', 'cartoon', 'disney princess', 'tangled'],
+  triggerWords: ['rapunzel', 'long braid', 'purple princess dress'],
+});
+const USHIO = makeAdapter({
+  id: 'civitai:ushio',
+  name: 'Ushio | Kantai Collection',
+  category: 'character',
+  tags: ['character', 'kantai collection', 'game character', 'ushio'],
+  triggerWords: ['ushio', 'ahoge', 'school uniform, serafuku, short sleeves, pleated skirt'],
+});
+const LARA = makeAdapter({
+  id: 'civitai:lara',
+  name: 'Lara Croft (Tomb Raider), by YeiyeiArt',
+  category: 'character',
+  triggerWords: ['LaraWaifu', 'tank top, boots, shorts, belt', 'single braid'],
+});
+const FAMILY = makeAdapter({
+  id: 'civitai:23202',
+  name: 'Multi-LORA 多人LORA 家庭',
+  category: 'character',
+  triggerWords: ['1girl,2boys,parents and son|1boy,2girls,parents and daughter'],
+});
+const REFERENCE_POSE = makeAdapter({
+  id: 'civitai:55504',
+  name: 'Character A-Poses / Vtuber reference pose (fullbody + halfbody)',
+  category: 'character',
+  tags: ['vtuber', 'poses', 'virtual youtuber', 'pose'],
+  triggerWords: ['vtuber-halfbody', 'vtuber-fullbody'],
+});
+
+/** More of Disney's cast, so that "disney" reads as the franchise of their names. */
+const DISNEY_CAST = [
+  makeAdapter({
+    id: 'civitai:39104',
+    name: 'Rapunzel Disney Princess, Tangled by YeiyeiArt',
+    category: 'character',
+    triggerWords: ['RapunzelWaifu', 'Purple dress', 'short hair, brown hair, green eyes'],
+  }),
+  makeAdapter({
+    id: 'civitai:42668',
+    name: 'Elsa (Frozen) Disney Princess, by YeiyeiArt',
+    category: 'character',
+    triggerWords: ['ElsaWaifu', 'blue dress', 'single braid'],
+  }),
+  makeAdapter({
+    id: 'civitai:80264',
+    name: 'Alice Liddell (Disney)',
+    category: 'character',
+    triggerWords: ['alice liddell'],
+  }),
+  makeAdapter({
+    id: 'civitai:39097',
+    name: 'Merida (Brave) Disney Princess, by YeiyeiArt',
+    category: 'character',
+    triggerWords: ['MeridaWaifu', 'dress'],
+  }),
+  makeAdapter({
+    id: 'civitai:42599',
+    name: 'SXZ Helga Sinclair [ Disney ]',
+    category: 'character',
+    triggerWords: ['sinclair'],
+  }),
+];
+
+describe('who a prompt does not name', () => {
+  const picks = picksFrom([NOEL, RAPUNZEL, RAPUNZEL_TANGLED, USHIO, LARA, FAMILY, REFERENCE_POSE, ...DISNEY_CAST]);
+
+  it('takes no character for a Danbooru term its trigger lists ("zettai ryouiki"), still for its name', () => {
+    expect(picks('1girl, solo, blue thighhighs, dress, zettai ryouiki')).toEqual([]);
+    expect(picks('noel vermillion, zettai ryouiki')).toEqual(['civitai:noel']);
+  });
+
+  it("takes no Disney princess for Disney's look, still for her name", () => {
+    expect(picks('1girl, solo, blonde hair, cinematic light, disney')).toEqual([]);
+    expect(picks('rapunzel in a tower')).toContain('civitai:rapunzel-tangled');
+  });
+
+  it('takes no character for the game its name gives after hers, still for her name or one her trigger shares', () => {
+    expect(picks('girl, oni, police station background, kantai collection, loafers')).toEqual([]);
+    expect(picks('ushio from kantai collection')).toEqual(['civitai:ushio']);
+    expect(picks('lara croft exploring a tomb')).toEqual(['civitai:lara']);
+  });
+
+  it('reads no name in a word a name begins with ("multi") or in a framing tag ("fullbody")', () => {
+    expect(picks('a woman in a multi story car park')).toEqual([]);
+    expect(picks('thick outline 1girl pixel art fullbody dynamic pose')).toEqual([]);
+  });
+
+  it('holds the LLM composer to the framing tag', () => {
+    const task = 'thick outline 1girl pixel art fullbody dynamic pose';
+    const { tasks } = enforceCaps(
+      task,
+      [{ task, adapters: [{ adapterId: 'civitai:55504', reason: 'fullbody' }] }],
+      asCandidates([REFERENCE_POSE]),
+    );
+    expect(tasks[0]?.adapters).toEqual([]);
+  });
+});
+
+describe('a label that files a name is no part of what it draws', () => {
+  const picks = picksFrom([
+    makeAdapter({
+      id: 'civitai:smug',
+      name: '【Expression】╯∇╰  Smug 雌小鬼の笑',
+      category: 'concept',
+      tags: ['expression'],
+    }),
+    makeAdapter({
+      id: 'civitai:pushups',
+      name: '【Concept】【Pov】Push-ups 俯卧撑',
+      category: 'concept',
+      tags: ['pov'],
+    }),
+  ]);
+
+  it('takes no smug face for a serious expression, no push-ups for a point of view', () => {
+    expect(picks('1girl, upper body, serious expression')).toEqual([]);
+    expect(picks('a girl, pov, smile')).toEqual([]);
+    expect(picks('1girl, smug expression')).toEqual(['civitai:smug']);
+  });
+});
