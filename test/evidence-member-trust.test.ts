@@ -347,3 +347,21 @@ describe('a describing word before "style" asks for that look', () => {
     expect(picks('a sketchy alley at night')).toEqual([]);
   });
 });
+
+describe('a framing word before a part of the body says which part', () => {
+  const picks = picksFrom([
+    makeAdapter({
+      id: 'civitai:88998',
+      name: 'Middle Finger',
+      category: 'pose',
+      tags: ['photorealistic', 'poses'],
+      triggerWords: ['middle finger'],
+    }),
+  ]);
+
+  it('shows no rude gesture for clasped fingers, still for a middle finger', () => {
+    expect(picks('1girl, solo, facing viewer, fingers clasped, praying')).toEqual([]);
+    expect(picks('a girl, finger on her lips')).toEqual([]);
+    expect(picks('a man showing the middle finger')).toEqual(['civitai:88998']);
+  });
+});

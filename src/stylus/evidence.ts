@@ -609,7 +609,8 @@ function bringsRestOfName(
       !MATERIALS.has(kind) &&
       !asksForLookBy(kind) &&
       !profile.properWords.includes(kind) &&
-      !FRAMING_WORDS.has(kind) &&
+      // Where a thing is says no kind of it, but which part of a body: "Middle Finger" is one gesture, for no finger.
+      (!FRAMING_WORDS.has(kind) || BODY_PARTS.has(head)) &&
       !KIND_LABELS.has(kind) &&
       isKind(kind)
     );
