@@ -72,6 +72,11 @@ describe('segmentPrompt', () => {
     ['the city of London on Mars', ['city of London', 'Mars']],
     // "on top of" is a preposition like "in front of": no "top" of anything.
     ['a red sphere on top of a yellow box', ['red sphere', 'yellow box']],
+    // A kind of picture alone in its clause is the medium asked for, not a word of the thing before it.
+    [
+      'a tiger holding a flag with a yin-yang symbol on it. Photograph.',
+      ['tiger', 'holding a flag', 'yin-yang symbol', 'Photograph'],
+    ],
     // A camera angle is a task of its own: "front" and "three-quarters" say how the picture is taken.
     ['three-quarters front view of a red 1997 Porsche 911', ['three-quarters front view', 'red 1997 Porsche 911']],
     ['a side view of a car', ['side view', 'car']],

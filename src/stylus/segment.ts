@@ -1,7 +1,14 @@
 import { createRequire } from 'node:module';
 import type TwoNlp from 'compromise/two';
 import { contentTokens } from '../catalog/text.js';
-import { FRAMING_WORDS, ING_NOUNS, LINK_WORDS, MEASURE_WORDS, POSSESSIVE_PRONOUNS } from './segment-words.js';
+import {
+  FRAMING_WORDS,
+  ING_NOUNS,
+  LINK_WORDS,
+  MEASURE_WORDS,
+  PICTURE_WORDS,
+  POSSESSIVE_PRONOUNS,
+} from './segment-words.js';
 
 /**
  * Offline task segmentation: a prompt becomes the noun phrases and style phrases an adapter could be about
@@ -531,7 +538,8 @@ export function segmentTasks(prompt: string): Segment[] {
     // of a tag list ("neon lights, rain, cinematic lighting"), an action told apart ("two of which are turning away").
     // What a thing lacks still joins that thing; a framing word joins its clause's task ("It waited at the top").
     const clause = lacked ? undefined : phraselessClause(word, words, owner);
-    const framing = FRAMING_WORDS.has(word.lower);
+    // A kind of picture alone in its clause is the medium asked for ("... on it. Photograph."), not where a thing is.
+    const framing = FRAMING_WORDS.has(word.lower) && !PICTURE_WORDS.has(word.lower);
     if (clause !== undefined && framing) {
       const task = clauseTasks.get(clause);
       if (task) {
