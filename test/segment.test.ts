@@ -72,6 +72,9 @@ describe('segmentPrompt', () => {
     ['the city of London on Mars', ['city of London', 'Mars']],
     // "on top of" is a preposition like "in front of": no "top" of anything.
     ['a red sphere on top of a yellow box', ['red sphere', 'yellow box']],
+    // Outside "in front of", "front" is the front of a thing: a content word like any other.
+    ['a store front with a sign', ['store front', 'sign']],
+    ['an old car with a large front grille', ['old car', 'large front grille']],
     // A kind of picture alone in its clause is the medium asked for, not a word of the thing before it.
     [
       'a tiger holding a flag with a yin-yang symbol on it. Photograph.',

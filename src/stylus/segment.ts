@@ -131,6 +131,8 @@ function keeps(
     (LINK_WORDS.has(lower) || tags.has('Fraction'))
   )
     return true;
+  // "front" before a noun describes it ("a large front grille"); see isFrontOfThing for "a store front".
+  if (lower === 'front' && next?.tags.has('Noun') && !CLAUSE_END.test(word.post)) return true;
   if (LINK_WORDS.has(lower) || MEASURE_WORDS.has(lower)) return false;
   // A stopword that opens a noun phrase as its describing word names the thing with it: "a still life", "still life of
   // fruit" (not "life").
@@ -360,12 +362,21 @@ function nounPhrases(words: Word[]): Word[][] {
 }
 
 /**
+ * "front" is a word of "in front of" only there; anywhere else it is the front of the thing before it ("a store
+ * front"), which it joins like a framing word.
+ */
+function isFrontOfThing(word: Word, words: readonly Word[]): boolean {
+  return word.lower === 'front' && words[word.index + 1]?.lower !== 'of';
+}
+
+/**
  * Function words say how things relate, not what is drawn: stopwords, pronouns, determiners, prepositions and
  * the spatial words of "next to" or "in front of", and counts ("two"), which quantify like "a" or "several".
  */
-function isFunctionWord(word: Word): boolean {
+function isFunctionWord(word: Word, words: readonly Word[]): boolean {
   const { tags, lower } = word;
   if (contentTokens(word.text).size === 0) return true;
+  if (isFrontOfThing(word, words)) return false;
   if (LINK_WORDS.has(lower) || POSSESSIVE_PRONOUNS.has(lower) || lower === "'s" || lower === '’s') return true;
   if (tags.has('Value') && !/\d/.test(word.text)) return true;
   return FUNCTION_TAGS.some((tag) => tags.has(tag));
@@ -454,7 +465,10 @@ function taskOfWord(
   for (let index = word.index - 1; index >= 0 && !clauseEnds(index) && previous === undefined; index--)
     previous = owner.get(index);
   const after = words[word.index + 1];
-  const framesPrevious = FRAMING_WORDS.has(word.lower) && after?.lower !== 'of' && after?.quote === undefined;
+  const framesPrevious =
+    (FRAMING_WORDS.has(word.lower) || isFrontOfThing(word, words)) &&
+    after?.lower !== 'of' &&
+    after?.quote === undefined;
   const inClause = framesPrevious || belongsBefore ? (previous ?? next) : (next ?? previous);
   if (inClause !== undefined) return inClause;
   let nearest: number | undefined;
@@ -533,7 +547,7 @@ export function segmentTasks(prompt: string): Segment[] {
   const clauseTasks = new Map<number, Task>();
   for (const word of words) {
     const lacked = absent.has(word.index);
-    if (owner.has(word.index) || (isFunctionWord(word) && !lacked)) continue;
+    if (owner.has(word.index) || (isFunctionWord(word, words) && !lacked)) continue;
     // A clause that names no thing asks for something of its own, not for the nearest thing of the prompt: the terms
     // of a tag list ("neon lights, rain, cinematic lighting"), an action told apart ("two of which are turning away").
     // What a thing lacks still joins that thing; a framing word joins its clause's task ("It waited at the top").
