@@ -57,6 +57,13 @@ describe('segmentPrompt', () => {
     ['The Eiffel Tower. The moon is also visible.', ['Eiffel Tower', 'moon is also visible']],
     // A name for a piece of text announces the quotation, like "the word".
     ["the saying 'carpe diem' on a white background", ['saying carpe diem', 'white background']],
+    // A thing named again is where the new thing of its clause acts: the action joins that thing, not the first
+    // mention far back ("holding a cup drinks").
+    ['A man holding a cup. A woman drinks from the cup.', ['man', 'holding a cup', 'woman drinks']],
+    [
+      'a wooden board. A dog in the background is eyeing the board hungrily.',
+      ['wooden board', 'dog in the background is eyeing hungrily'],
+    ],
     // A later, shorter mention of a thing is the same task.
     ['A smiling sloth holding a big book. The sloth is happy.', ['smiling sloth', 'holding a big book', 'happy']],
     ["a close-up of a corgi's head", ['close-up', 'corgi head']],

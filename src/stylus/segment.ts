@@ -448,28 +448,42 @@ function taskFor(phrase: Word[], tasks: Task[]): number {
 /**
  * The task a content word outside every phrase joins: the next phrase of its clause ("breathing" -> "fire",
  * "photo" of "a photo of a cat" -> "cat"), else the previous one ("a man looks angry"). A framing word that frames
- * no "of" phrase or quotation says where the thing before it is ("a whale in the background"). Without a phrase in
- * the clause (what a thing lacks, where it is shown), the nearest phrase of the prompt.
+ * no "of" phrase or quotation says where the thing before it is ("a whale in the background"). A thing the prompt
+ * names again (`mentionedAgain`) is where the clause's new thing acts, so the word joins that new thing instead
+ * ("Several cats are leaning into the fountain" -> "cats are leaning"). Without a phrase in the clause (what a thing
+ * lacks, where it is shown), the nearest phrase of the prompt.
  */
 function taskOfWord(
   word: Word,
   words: readonly Word[],
   owner: ReadonlyMap<number, number>,
   belongsBefore = false,
+  mentionedAgain: ReadonlySet<number> = new Set(),
 ): number | undefined {
   const clauseEnds = (index: number) => CLAUSE_END.test(words[index]?.post ?? '');
   let next: number | undefined;
-  for (let index = word.index; index < words.length - 1 && !clauseEnds(index) && next === undefined; index++)
+  let nextAgain = false;
+  for (let index = word.index; index < words.length - 1 && !clauseEnds(index) && next === undefined; index++) {
     next = owner.get(index + 1);
-  let previous: number | undefined;
-  for (let index = word.index - 1; index >= 0 && !clauseEnds(index) && previous === undefined; index--)
-    previous = owner.get(index);
+    nextAgain = mentionedAgain.has(index + 1);
+  }
+  // Why: a later mention's task is the first mention's, far back ("large city fountain leaning").
+  let fresh: number | undefined;
+  let again: number | undefined;
+  for (let index = word.index - 1; index >= 0 && !clauseEnds(index) && fresh === undefined; index--) {
+    const task = owner.get(index);
+    if (task === undefined) continue;
+    if (mentionedAgain.has(index)) again ??= task;
+    else fresh = task;
+  }
+  const previous = fresh ?? again;
   const after = words[word.index + 1];
   const framesPrevious =
     (FRAMING_WORDS.has(word.lower) || isFrontOfThing(word, words)) &&
     after?.lower !== 'of' &&
     after?.quote === undefined;
-  const inClause = framesPrevious || belongsBefore ? (previous ?? next) : (next ?? previous);
+  const inClause =
+    framesPrevious || belongsBefore || (nextAgain && fresh !== undefined) ? (previous ?? next) : (next ?? previous);
   if (inClause !== undefined) return inClause;
   let nearest: number | undefined;
   let distance = Number.POSITIVE_INFINITY;
@@ -529,6 +543,7 @@ export function segmentTasks(prompt: string): Segment[] {
   const tasks: Task[] = [];
   const owner = new Map<number, number>();
   const absent = new Set<number>();
+  const mentionedAgain = new Set<number>();
   for (const phrase of nounPhrases(words)) {
     if (contentTokens(textOf(phrase)).size === 0) continue;
     const absence = absenceOf(phrase, words, absent);
@@ -536,8 +551,10 @@ export function segmentTasks(prompt: string): Segment[] {
       for (const word of [...absence, ...phrase]) absent.add(word.index);
       continue;
     }
+    const known = tasks.length;
     const task = taskFor(phrase, tasks);
     for (const word of phrase) owner.set(word.index, task);
+    if (task < known) for (const word of phrase) mentionedAgain.add(word.index);
   }
   if (tasks.length === 0) {
     // A prompt of one word that compromise reads as a verb ("fire") is still its own topic.
@@ -570,7 +587,7 @@ export function segmentTasks(prompt: string): Segment[] {
       continue;
     }
     // What a thing lacks is part of it, never a task of its own: "a street without cars" wants no car adapter.
-    const task = taskOfWord(word, words, owner, lacked);
+    const task = taskOfWord(word, words, owner, lacked, mentionedAgain);
     if (task !== undefined) tasks[task]?.joined.push(word);
   }
   // In prompt order: a clause's task sits where the clause is.
