@@ -44,6 +44,10 @@ describe('segmentPrompt', () => {
     ['milk pouring into a large glass', ['milk', 'pouring into a large glass']],
     ['rain falling on a neon city', ['rain', 'falling on a neon city']],
     ['snow covering the Great Pyramid', ['snow', 'covering the Great Pyramid']],
+    // Prompts do not order: a first word read as an imperative before a noun describes it.
+    ['Overhead view of three people on a street', ['Overhead view', 'people', 'street']],
+    // An unknown "-ed" word after "its" with no noun to describe is a noun, not a past tense.
+    ['a blue pickup truck with a rhinoceros in its flatbed', ['blue pickup truck', 'rhinoceros', 'flatbed']],
     // Participles before a noun describe it; a bare verb form after a noun makes a compound.
     ['a punk squirrel in a studded leather jacket', ['punk squirrel', 'studded leather jacket']],
     ['a teddy bear driving a speed boat', ['teddy bear', 'driving a speed boat']],

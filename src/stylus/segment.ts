@@ -163,13 +163,25 @@ function keeps(
     (next.tags.has('Pronoun') || POSSESSIVE_PRONOUNS.has(next.lower)) &&
     !CLAUSE_END.test(word.post);
   const nextIsNoun = next !== undefined && !objectPronoun && (next.tags.has('Noun') || ING_NOUNS.has(next.lower));
-  // Prompts are descriptions, not orders: a sentence-initial "verb" before a noun is a noun ("Oil painting").
-  if (word.sentenceStart && tags.has('Infinitive') && nextIsNoun) return true;
+  // Prompts are descriptions, not orders: a sentence-initial "verb" (an infinitive or an imperative to compromise)
+  // before a noun is a noun or what describes it ("Oil painting", "Overhead view of a street").
+  if (word.sentenceStart && (tags.has('Infinitive') || tags.has('Imperative')) && nextIsNoun) return true;
   // Before a participle it is the thing doing it ("milk pouring into a glass", "rain falling on a city").
   const nextIsParticiple = next !== undefined && (next.tags.has('Gerund') || next.tags.has('Participle'));
   if (word.sentenceStart && tags.has('Infinitive') && nextIsParticiple) return true;
   // A word the lexicon knows as a noun, read as a verb before another noun: "oil painting", "a portrait in oil paint".
   if (tags.has('Verb') && nextIsNoun && NOUN_TAGS.has(lexicon[lower] ?? '')) return true;
+  // A word compromise does not know, guessed as a past tense from its "-ed" right after "a" or "its", is a noun when
+  // no noun follows that it could describe: "a rhinoceros in its flatbed".
+  if (
+    tags.has('PastTense') &&
+    lexicon[lower] === undefined &&
+    (before?.tags.has('Determiner') || POSSESSIVE_PRONOUNS.has(before?.lower ?? '')) &&
+    !CLAUSE_END.test(before?.post ?? '') &&
+    !next?.tags.has('Noun') &&
+    !next?.tags.has('Determiner')
+  )
+    return true;
   // A bare verb form after a singular noun is no verb ("a cat jump" is no English) unless it takes an object ("the
   // dog bit a child"): a compound ("a speed boat"). So after a number with its unit: "a 3d render", "an 8k scan".
   if (
