@@ -101,6 +101,9 @@ function isNamePart(word: Word): boolean {
 
 const NOUN_TAGS = new Set(['Singular', 'Plural', 'Uncountable', 'Noun']);
 
+/** Determiners that may start a clause of their own ("a tree with leaves that look like balloons"). */
+const DEMONSTRATIVES = new Set(['that', 'this', 'these', 'those', 'which', 'what', 'whose']);
+
 /**
  * A participle or gerund used as an adjective: after a determiner or an adjective and before a noun ("a studded
  * leather jacket", "a smashed windshield", "a boxing ring"), not after a noun, where it starts an action.
@@ -171,6 +174,17 @@ function keeps(
   if (word.sentenceStart && tags.has('Infinitive') && nextIsParticiple) return true;
   // A word the lexicon knows as a noun, read as a verb before another noun: "oil painting", "a portrait in oil paint".
   if (tags.has('Verb') && nextIsNoun && NOUN_TAGS.has(lexicon[lower] ?? '')) return true;
+  // No verb follows an article or a quantifier: a present or bare verb there is a noun ("a marina without any boats",
+  // "boat" being a verb to compromise's lexicon), unless it takes an object ("the dog bit a child").
+  if (
+    tags.has('Verb') &&
+    !['Gerund', 'PastTense', 'Participle', 'Copula', 'Auxiliary', 'Modal'].some((tag) => tags.has(tag)) &&
+    before?.tags.has('Determiner') &&
+    !DEMONSTRATIVES.has(before.lower) &&
+    !CLAUSE_END.test(before.post) &&
+    !next?.tags.has('Determiner')
+  )
+    return true;
   // A word compromise does not know, guessed as a past tense from its "-ed" right after "a" or "its", is a noun when
   // no noun follows that it could describe: "a rhinoceros in its flatbed".
   if (
