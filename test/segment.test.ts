@@ -44,6 +44,10 @@ describe('segmentPrompt', () => {
     ['milk pouring into a large glass', ['milk', 'pouring into a large glass']],
     ['rain falling on a neon city', ['rain', 'falling on a neon city']],
     ['snow covering the Great Pyramid', ['snow', 'covering the Great Pyramid']],
+    // Prompts do not order: a first word read as an imperative before a noun describes it.
+    ['Overhead view of three people on a street', ['Overhead view', 'people', 'street']],
+    // An unknown "-ed" word after "its" with no noun to describe is a noun, not a past tense.
+    ['a blue pickup truck with a rhinoceros in its flatbed', ['blue pickup truck', 'rhinoceros', 'flatbed']],
     // Participles before a noun describe it; a bare verb form after a noun makes a compound.
     ['a punk squirrel in a studded leather jacket', ['punk squirrel', 'studded leather jacket']],
     ['a teddy bear driving a speed boat', ['teddy bear', 'driving a speed boat']],
@@ -57,6 +61,13 @@ describe('segmentPrompt', () => {
     ['The Eiffel Tower. The moon is also visible.', ['Eiffel Tower', 'moon is also visible']],
     // A name for a piece of text announces the quotation, like "the word".
     ["the saying 'carpe diem' on a white background", ['saying carpe diem', 'white background']],
+    // A thing named again is where the new thing of its clause acts: the action joins that thing, not the first
+    // mention far back ("holding a cup drinks").
+    ['A man holding a cup. A woman drinks from the cup.', ['man', 'holding a cup', 'woman drinks']],
+    [
+      'a wooden board. A dog in the background is eyeing the board hungrily.',
+      ['wooden board', 'dog in the background is eyeing hungrily'],
+    ],
     // A later, shorter mention of a thing is the same task.
     ['A smiling sloth holding a big book. The sloth is happy.', ['smiling sloth', 'holding a big book', 'happy']],
     ["a close-up of a corgi's head", ['close-up', 'corgi head']],
@@ -72,12 +83,22 @@ describe('segmentPrompt', () => {
     ['the city of London on Mars', ['city of London', 'Mars']],
     // "on top of" is a preposition like "in front of": no "top" of anything.
     ['a red sphere on top of a yellow box', ['red sphere', 'yellow box']],
+    // Outside "in front of", "front" is the front of a thing: a content word like any other.
+    ['a store front with a sign', ['store front', 'sign']],
+    ['an old car with a large front grille', ['old car', 'large front grille']],
+    // A kind of picture alone in its clause is the medium asked for, not a word of the thing before it.
+    [
+      'a tiger holding a flag with a yin-yang symbol on it. Photograph.',
+      ['tiger', 'holding a flag', 'yin-yang symbol', 'Photograph'],
+    ],
     // A camera angle is a task of its own: "front" and "three-quarters" say how the picture is taken.
     ['three-quarters front view of a red 1997 Porsche 911', ['three-quarters front view', 'red 1997 Porsche 911']],
     ['a side view of a car', ['side view', 'car']],
     // What a thing lacks is part of it, not a thing to draw.
     ['a city intersection without cars', ['city intersection without cars']],
     ['a car with no windows', ['car with no windows']],
+    // compromise reads "boats" after "any" as a verb ("boat" is a verb in its lexicon): no verb follows an article.
+    ['a marina without any boats in it', ['marina without any boats']],
     ['a horse without a rider galloping on a beach', ['horse without a rider', 'galloping on a beach']],
     ['a stone pedestal without a statue of a horse on it', ['stone pedestal without a statue of a horse']],
   ])('%s', (prompt, expected) => {

@@ -128,3 +128,6 @@ export const FRAMING_WORDS = new Set([
 ]);
 
 export const POSSESSIVE_PRONOUNS = new Set(['its', 'his', 'her', 'their', 'my', 'your', 'our', 'whose']);
+
+/** The framing words that name a kind of picture: the medium a prompt asks for when nothing else is in their clause. */
+export const PICTURE_WORDS = new Set(['photo', 'photos', 'photograph', 'picture', 'image', 'portrait']);

@@ -1,7 +1,14 @@
 import { createRequire } from 'node:module';
 import type TwoNlp from 'compromise/two';
 import { contentTokens } from '../catalog/text.js';
-import { FRAMING_WORDS, ING_NOUNS, LINK_WORDS, MEASURE_WORDS, POSSESSIVE_PRONOUNS } from './segment-words.js';
+import {
+  FRAMING_WORDS,
+  ING_NOUNS,
+  LINK_WORDS,
+  MEASURE_WORDS,
+  PICTURE_WORDS,
+  POSSESSIVE_PRONOUNS,
+} from './segment-words.js';
 
 /**
  * Offline task segmentation: a prompt becomes the noun phrases and style phrases an adapter could be about
@@ -94,6 +101,9 @@ function isNamePart(word: Word): boolean {
 
 const NOUN_TAGS = new Set(['Singular', 'Plural', 'Uncountable', 'Noun']);
 
+/** Determiners that may start a clause of their own ("a tree with leaves that look like balloons"). */
+const DEMONSTRATIVES = new Set(['that', 'this', 'these', 'those', 'which', 'what', 'whose']);
+
 /**
  * A participle or gerund used as an adjective: after a determiner or an adjective and before a noun ("a studded
  * leather jacket", "a smashed windshield", "a boxing ring"), not after a noun, where it starts an action.
@@ -124,6 +134,8 @@ function keeps(
     (LINK_WORDS.has(lower) || tags.has('Fraction'))
   )
     return true;
+  // "front" before a noun describes it ("a large front grille"); see isFrontOfThing for "a store front".
+  if (lower === 'front' && next?.tags.has('Noun') && !CLAUSE_END.test(word.post)) return true;
   if (LINK_WORDS.has(lower) || MEASURE_WORDS.has(lower)) return false;
   // A stopword that opens a noun phrase as its describing word names the thing with it: "a still life", "still life of
   // fruit" (not "life").
@@ -154,13 +166,36 @@ function keeps(
     (next.tags.has('Pronoun') || POSSESSIVE_PRONOUNS.has(next.lower)) &&
     !CLAUSE_END.test(word.post);
   const nextIsNoun = next !== undefined && !objectPronoun && (next.tags.has('Noun') || ING_NOUNS.has(next.lower));
-  // Prompts are descriptions, not orders: a sentence-initial "verb" before a noun is a noun ("Oil painting").
-  if (word.sentenceStart && tags.has('Infinitive') && nextIsNoun) return true;
+  // Prompts are descriptions, not orders: a sentence-initial "verb" (an infinitive or an imperative to compromise)
+  // before a noun is a noun or what describes it ("Oil painting", "Overhead view of a street").
+  if (word.sentenceStart && (tags.has('Infinitive') || tags.has('Imperative')) && nextIsNoun) return true;
   // Before a participle it is the thing doing it ("milk pouring into a glass", "rain falling on a city").
   const nextIsParticiple = next !== undefined && (next.tags.has('Gerund') || next.tags.has('Participle'));
   if (word.sentenceStart && tags.has('Infinitive') && nextIsParticiple) return true;
   // A word the lexicon knows as a noun, read as a verb before another noun: "oil painting", "a portrait in oil paint".
   if (tags.has('Verb') && nextIsNoun && NOUN_TAGS.has(lexicon[lower] ?? '')) return true;
+  // No verb follows an article or a quantifier: a present or bare verb there is a noun ("a marina without any boats",
+  // "boat" being a verb to compromise's lexicon), unless it takes an object ("the dog bit a child").
+  if (
+    tags.has('Verb') &&
+    !['Gerund', 'PastTense', 'Participle', 'Copula', 'Auxiliary', 'Modal'].some((tag) => tags.has(tag)) &&
+    before?.tags.has('Determiner') &&
+    !DEMONSTRATIVES.has(before.lower) &&
+    !CLAUSE_END.test(before.post) &&
+    !next?.tags.has('Determiner')
+  )
+    return true;
+  // A word compromise does not know, guessed as a past tense from its "-ed" right after "a" or "its", is a noun when
+  // no noun follows that it could describe: "a rhinoceros in its flatbed".
+  if (
+    tags.has('PastTense') &&
+    lexicon[lower] === undefined &&
+    (before?.tags.has('Determiner') || POSSESSIVE_PRONOUNS.has(before?.lower ?? '')) &&
+    !CLAUSE_END.test(before?.post ?? '') &&
+    !next?.tags.has('Noun') &&
+    !next?.tags.has('Determiner')
+  )
+    return true;
   // A bare verb form after a singular noun is no verb ("a cat jump" is no English) unless it takes an object ("the
   // dog bit a child"): a compound ("a speed boat"). So after a number with its unit: "a 3d render", "an 8k scan".
   if (
@@ -353,12 +388,21 @@ function nounPhrases(words: Word[]): Word[][] {
 }
 
 /**
+ * "front" is a word of "in front of" only there; anywhere else it is the front of the thing before it ("a store
+ * front"), which it joins like a framing word.
+ */
+function isFrontOfThing(word: Word, words: readonly Word[]): boolean {
+  return word.lower === 'front' && words[word.index + 1]?.lower !== 'of';
+}
+
+/**
  * Function words say how things relate, not what is drawn: stopwords, pronouns, determiners, prepositions and
  * the spatial words of "next to" or "in front of", and counts ("two"), which quantify like "a" or "several".
  */
-function isFunctionWord(word: Word): boolean {
+function isFunctionWord(word: Word, words: readonly Word[]): boolean {
   const { tags, lower } = word;
   if (contentTokens(word.text).size === 0) return true;
+  if (isFrontOfThing(word, words)) return false;
   if (LINK_WORDS.has(lower) || POSSESSIVE_PRONOUNS.has(lower) || lower === "'s" || lower === '’s') return true;
   if (tags.has('Value') && !/\d/.test(word.text)) return true;
   return FUNCTION_TAGS.some((tag) => tags.has(tag));
@@ -430,25 +474,42 @@ function taskFor(phrase: Word[], tasks: Task[]): number {
 /**
  * The task a content word outside every phrase joins: the next phrase of its clause ("breathing" -> "fire",
  * "photo" of "a photo of a cat" -> "cat"), else the previous one ("a man looks angry"). A framing word that frames
- * no "of" phrase or quotation says where the thing before it is ("a whale in the background"). Without a phrase in
- * the clause (what a thing lacks, where it is shown), the nearest phrase of the prompt.
+ * no "of" phrase or quotation says where the thing before it is ("a whale in the background"). A thing the prompt
+ * names again (`mentionedAgain`) is where the clause's new thing acts, so the word joins that new thing instead
+ * ("Several cats are leaning into the fountain" -> "cats are leaning"). Without a phrase in the clause (what a thing
+ * lacks, where it is shown), the nearest phrase of the prompt.
  */
 function taskOfWord(
   word: Word,
   words: readonly Word[],
   owner: ReadonlyMap<number, number>,
   belongsBefore = false,
+  mentionedAgain: ReadonlySet<number> = new Set(),
 ): number | undefined {
   const clauseEnds = (index: number) => CLAUSE_END.test(words[index]?.post ?? '');
   let next: number | undefined;
-  for (let index = word.index; index < words.length - 1 && !clauseEnds(index) && next === undefined; index++)
+  let nextAgain = false;
+  for (let index = word.index; index < words.length - 1 && !clauseEnds(index) && next === undefined; index++) {
     next = owner.get(index + 1);
-  let previous: number | undefined;
-  for (let index = word.index - 1; index >= 0 && !clauseEnds(index) && previous === undefined; index--)
-    previous = owner.get(index);
+    nextAgain = mentionedAgain.has(index + 1);
+  }
+  // Why: a later mention's task is the first mention's, far back ("large city fountain leaning").
+  let fresh: number | undefined;
+  let again: number | undefined;
+  for (let index = word.index - 1; index >= 0 && !clauseEnds(index) && fresh === undefined; index--) {
+    const task = owner.get(index);
+    if (task === undefined) continue;
+    if (mentionedAgain.has(index)) again ??= task;
+    else fresh = task;
+  }
+  const previous = fresh ?? again;
   const after = words[word.index + 1];
-  const framesPrevious = FRAMING_WORDS.has(word.lower) && after?.lower !== 'of' && after?.quote === undefined;
-  const inClause = framesPrevious || belongsBefore ? (previous ?? next) : (next ?? previous);
+  const framesPrevious =
+    (FRAMING_WORDS.has(word.lower) || isFrontOfThing(word, words)) &&
+    after?.lower !== 'of' &&
+    after?.quote === undefined;
+  const inClause =
+    framesPrevious || belongsBefore || (nextAgain && fresh !== undefined) ? (previous ?? next) : (next ?? previous);
   if (inClause !== undefined) return inClause;
   let nearest: number | undefined;
   let distance = Number.POSITIVE_INFINITY;
@@ -508,6 +569,7 @@ export function segmentTasks(prompt: string): Segment[] {
   const tasks: Task[] = [];
   const owner = new Map<number, number>();
   const absent = new Set<number>();
+  const mentionedAgain = new Set<number>();
   for (const phrase of nounPhrases(words)) {
     if (contentTokens(textOf(phrase)).size === 0) continue;
     const absence = absenceOf(phrase, words, absent);
@@ -515,8 +577,10 @@ export function segmentTasks(prompt: string): Segment[] {
       for (const word of [...absence, ...phrase]) absent.add(word.index);
       continue;
     }
+    const known = tasks.length;
     const task = taskFor(phrase, tasks);
     for (const word of phrase) owner.set(word.index, task);
+    if (task < known) for (const word of phrase) mentionedAgain.add(word.index);
   }
   if (tasks.length === 0) {
     // A prompt of one word that compromise reads as a verb ("fire") is still its own topic.
@@ -526,12 +590,13 @@ export function segmentTasks(prompt: string): Segment[] {
   const clauseTasks = new Map<number, Task>();
   for (const word of words) {
     const lacked = absent.has(word.index);
-    if (owner.has(word.index) || (isFunctionWord(word) && !lacked)) continue;
+    if (owner.has(word.index) || (isFunctionWord(word, words) && !lacked)) continue;
     // A clause that names no thing asks for something of its own, not for the nearest thing of the prompt: the terms
     // of a tag list ("neon lights, rain, cinematic lighting"), an action told apart ("two of which are turning away").
     // What a thing lacks still joins that thing; a framing word joins its clause's task ("It waited at the top").
     const clause = lacked ? undefined : phraselessClause(word, words, owner);
-    const framing = FRAMING_WORDS.has(word.lower);
+    // A kind of picture alone in its clause is the medium asked for ("... on it. Photograph."), not where a thing is.
+    const framing = FRAMING_WORDS.has(word.lower) && !PICTURE_WORDS.has(word.lower);
     if (clause !== undefined && framing) {
       const task = clauseTasks.get(clause);
       if (task) {
@@ -548,7 +613,7 @@ export function segmentTasks(prompt: string): Segment[] {
       continue;
     }
     // What a thing lacks is part of it, never a task of its own: "a street without cars" wants no car adapter.
-    const task = taskOfWord(word, words, owner, lacked);
+    const task = taskOfWord(word, words, owner, lacked, mentionedAgain);
     if (task !== undefined) tasks[task]?.joined.push(word);
   }
   // In prompt order: a clause's task sits where the clause is.
