@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { enforceCaps } from '../src/stylus/caps.js';
+import type { WordRarity } from '../src/stylus/evidence.js';
+import { composeOffline } from '../src/stylus/offline-composer.js';
 import { asCandidates, makeAdapter, picksFrom } from './support/adapters.js';
 import { PEACE_SIGN, PEN_SKETCH_STYLE, STATUES_COLLECTION, STATUES_COLLECTION_BY_NAME } from './support/dump-items.js';
 
@@ -363,5 +365,42 @@ describe('a framing word before a part of the body says which part', () => {
     expect(picks('1girl, solo, facing viewer, fingers clasped, praying')).toEqual([]);
     expect(picks('a girl, finger on her lips')).toEqual([]);
     expect(picks('a man showing the middle finger')).toEqual(['civitai:88998']);
+  });
+});
+
+describe("a word many adapters share, where it is the task's, the name's head and the trigger to write", () => {
+  const dragons = [
+    makeAdapter({
+      id: 'civitai:96898',
+      name: 'Western Dragon Collection - Classic style',
+      category: 'concept',
+      tags: ['dragons', 'concept', 'fantasy'],
+      triggerWords: ['dragon'],
+    }),
+    makeAdapter({
+      id: 'civitai:82903',
+      name: 'Real dragons 真实龙',
+      category: 'style',
+      tags: ['dragons', 'style', 'girls'],
+      triggerWords: ['dragon_real', 'flame'],
+    }),
+    makeAdapter({
+      id: 'civitai:3',
+      name: 'Modern Apartment Building（现代公寓楼效果）LoRa',
+      category: 'building',
+      tags: ['architecture', 'buildings'],
+      triggerWords: ['mabuilding'],
+    }),
+  ];
+  // "dragon" as common as in a catalog with Dragon Ball's cast; "building" as in one with hundreds of architecture renders.
+  const common: WordRarity = { isCommon: (word) => word === 'dragon' || word === 'building' };
+  const picks = (prompt: string) =>
+    composeOffline(prompt, asCandidates(dragons), { rarity: common }).flatMap((task) =>
+      task.adapters.map((pick) => pick.adapterId),
+    );
+
+  it('takes the dragon its trigger names for a dragon, no style of dragons nor a building render for any building', () => {
+    expect(picks('a dragon breathing fire on a castle')).toEqual(['civitai:96898']);
+    expect(picks('an oil painting of a tree and a building')).toEqual([]);
   });
 });

@@ -426,7 +426,16 @@ export function evidenceFor(
       continue;
     }
     const word = phrase.words[0] ?? '';
-    if (!isDistinctive(word, rarity)) continue;
+    // A word many adapters share is still evidence where it is what both the task and the name are about, and the
+    // trigger to write for it: "dragon" (common for Dragon Ball's cast) for "Western Dragon Collection" (trigger
+    // "dragon") and "a dragon"; not a tag "buildings" for every architecture render, nor a style of dragons that
+    // would restyle an oil painting of one.
+    const triggeredHead =
+      phrase.kind === 'trigger' &&
+      adapter.category !== 'style' &&
+      isDistinctive(word, NO_RARITY) &&
+      namesWhatBothAreAbout(profile, word, head);
+    if (!isDistinctive(word, rarity) && !triggeredHead) continue;
     // A style named by one word restyles the whole image: only for what the task is about, a look, or a whole prompt
     // ("On Fire" is no fire hydrant, "MetalAI" no metal chair; "Chinese Style" still for a Chinese painting).
     // A word that only describes is no thing to restyle for, even when it ends the task: "flying low" asks for no
@@ -728,6 +737,15 @@ function saysOnly(segment: readonly string[], word: string): boolean {
 /** A word that asks for a look: a medium, a genre, a format, or where or when a look comes from ("chinese"). */
 function asksForLookBy(word: string): boolean {
   return LOOK_WORDS.has(word) || NAMED_LOOKS.has(word) || LOOK_ORIGINS.has(word);
+}
+
+/** Whether `word` is the task's head and the head of a part of the adapter's name, no appearance word ("hair"). */
+function namesWhatBothAreAbout(profile: AdapterProfile, word: string, head: string): boolean {
+  return (
+    related(word, head) &&
+    !APPEARANCE_WORDS.has(word) &&
+    profile.segmentHeads.some((segmentHead) => related(segmentHead, word))
+  );
 }
 
 function isDistinctive(word: string, rarity: WordRarity): boolean {
