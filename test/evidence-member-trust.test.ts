@@ -404,3 +404,28 @@ describe("a word many adapters share, where it is the task's, the name's head an
     expect(picks('an oil painting of a tree and a building')).toEqual([]);
   });
 });
+
+describe('a tag that says again what a name opens with says where the thing comes from', () => {
+  const picks = picksFrom([
+    makeAdapter({
+      id: 'civitai:79197',
+      name: 'Dragon Ball KI Charge (Aura) | Concept LoRA',
+      category: 'concept',
+      tags: ['concept', 'dragon ball', 'fighting', 'stance', 'ki', 'charge', 'aura'],
+      triggerWords: ['Ki Charge', 'aura', 'fighting stance', 'yellow aura', 'purple aura'],
+    }),
+    makeAdapter({
+      id: 'civitai:starwars',
+      name: 'Star wars rebel pilot suit',
+      category: 'clothing',
+      tags: ['star wars', 'clothing', 'uniform'],
+      triggerWords: ['in rebel pilot suit'],
+    }),
+  ]);
+
+  it("gives no show's ki charge to a dark aura, still when the show or its own thing is asked for", () => {
+    expect(picks('a knight with a dark aura')).toEqual([]);
+    expect(picks('goku charging ki, dragon ball aura')).toEqual(['civitai:79197']);
+    expect(picks('a woman in a rebel pilot suit')).toEqual(['civitai:starwars']);
+  });
+});

@@ -786,7 +786,10 @@ function foreignWord(
     if (profile.artist && !covers(taskSet, profile.artist)) return profile.artist;
     // A proper name its own tags give as what it is ("Battlestar galactica suits", tagged "battlestar galactica") is a
     // show's or a brand's: it draws that show's uniforms, no suit for "a man in a suit and tie".
-    return profile.properWords.find((word) => !covers(taskSet, word) && taggedAsName(profile, word, taskSet));
+    return (
+      profile.properWords.find((word) => !covers(taskSet, word) && taggedAsName(profile, word, taskSet)) ??
+      taggedOpening(profile, taskSet)
+    );
   }
   // A style of something is that thing's look: "Ocarina of Time Style (Low Poly)" is a game's low poly, "Peanuts
   // Comics (Art Style)" one comic strip's, "architecture watercolor style" a building's. It comes only with what it
@@ -929,6 +932,26 @@ const taggedAsName = (profile: AdapterProfile, word: string, taskSet: ReadonlySe
       phrase.words.includes(word) &&
       !phrase.words.some((w) => covers(taskSet, w)),
   );
+
+/**
+ * The words a name opens with, before what it draws, when a tag of two words or more says them again and the task
+ * holds none of them: where it comes from ("dragon ball" of "Dragon Ball KI Charge (Aura)", tagged "dragon ball": a
+ * show's ki aura, for no dark aura of a knight).
+ */
+function taggedOpening(profile: AdapterProfile, taskSet: ReadonlySet<string>): string | undefined {
+  const first = profile.nameSegments[0] ?? [];
+  const tag = profile.phrases.find(
+    (phrase) =>
+      phrase.kind === 'tag' &&
+      phrase.words.length >= 2 &&
+      phrase.words.length < first.length &&
+      phrase.words.every((word, index) => first[index] === word && !covers(taskSet, word)),
+  );
+  if (!tag) return undefined;
+  // The rest of the name asked for whole, in words enough to be that thing alone: "rebel pilot suit" is Star Wars'.
+  const rest = first.slice(tag.words.length);
+  return rest.length >= 2 && rest.every((word) => covers(taskSet, word)) ? undefined : tag.words.join(' ');
+}
 
 /** A participle says how the thing looks ("double striped socks", "hooded cloak"), no other thing. */
 const DESCRIBES = /^[a-z]{3,}ed$/;
