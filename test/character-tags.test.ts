@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { enforceCaps } from '../src/stylus/caps.js';
+import { foreignNameIn } from '../src/stylus/evidence.js';
 import { asCandidates, makeAdapter, picksFrom } from './support/adapters.js';
 
 /**
@@ -146,5 +147,50 @@ describe('a label that files a name is no part of what it draws', () => {
     expect(picks('1girl, upper body, serious expression')).toEqual([]);
     expect(picks('a girl, pov, smile')).toEqual([]);
     expect(picks('1girl, smug expression')).toEqual(['civitai:smug']);
+  });
+});
+
+const ONE_PIECE_ARTIST = makeAdapter({
+  id: 'civitai:5066',
+  name: 'Eiichirou Oda (One Piece) Style LoRA',
+  category: 'style',
+  tags: ['anime', 'one piece', 'watercolor', 'manga', 'oda eiichirou', 'style'],
+  triggerWords: ['oda eiichirou'],
+});
+
+describe('a name that says a word twice, a series after a name, where a thing comes from', () => {
+  const picks = picksFrom([
+    makeAdapter({
+      id: 'civitai:6859',
+      name: 'Hunter X Hunter LORA (Style + Characters)',
+      category: 'character',
+      tags: ['anime', 'hunter x hunter', 'hxh', 'gon', 'killua'],
+      triggerWords: ['hxh2011'],
+    }),
+    ONE_PIECE_ARTIST,
+    makeAdapter({
+      id: 'civitai:83476',
+      name: 'Samurai Armor (Japan) - Traditional Dress Series',
+      category: 'clothing',
+      tags: ['clothing'],
+      triggerWords: ['samurai', 'armor'],
+    }),
+  ]);
+
+  it('names no Hunter x Hunter for one hunter, still for the series written whole', () => {
+    expect(picks('an armed female hunter warrior in the wild west')).toEqual([]);
+    expect(picks('gon from hunter x hunter')).toEqual(['civitai:6859']);
+  });
+
+  it("gives no mangaka's style to a one-piece swimsuit, still when his series' look is asked for", () => {
+    expect(picks('1girl, blue one-piece swimsuit, beach')).toEqual([]);
+    const oda = ONE_PIECE_ARTIST;
+    expect(foreignNameIn('blue one-piece swimsuit', oda)).toBe('eiichirou');
+    expect(foreignNameIn('one piece style', oda)).toBeUndefined();
+  });
+
+  it('dresses no street in Japan in samurai armor, still a samurai', () => {
+    expect(picks('a street in Shibuya, Japan, at night')).toEqual([]);
+    expect(picks('a japanese samurai armor')).toEqual(['civitai:83476']);
   });
 });

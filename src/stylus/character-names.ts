@@ -102,10 +102,15 @@ export function characterNamedIn(
 ): string | undefined {
   const words = taskWordSet(task);
   const profile = profileOf(adapter);
+  const written = lemmas(task);
+  // A name that says a word twice needs it twice: "Hunter X Hunter" is named by no armed hunter warrior.
+  const times = (list: readonly string[], word: string) => list.filter((each) => each === word).length;
+  const holds = (name: readonly string[]) =>
+    name.every((word) => words.has(word) && (times(name, word) === 1 || times(written, word) >= times(name, word)));
   const titles = franchises instanceof FranchiseNames ? franchises.titleCharacters : undefined;
   for (const name of profile.fullNames) {
     const key = name.join(' ');
-    if (!franchises.has(key) && !seriesOf(profile, name) && name.every((word) => words.has(word))) return key;
+    if (!franchises.has(key) && !seriesOf(profile, name) && holds(name)) return key;
     // The franchise named after its character names that character: "naruto" is Naruto Uzumaki. Not as a look:
     // "in naruto style" asks for the franchise's drawing, no one of its cast; nor a studio's look ("disney").
     const franchise = titles?.has(key) ? name.find((word) => franchises.has(word) && words.has(word)) : undefined;

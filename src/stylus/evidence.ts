@@ -365,7 +365,8 @@ export function evidenceFor(
   const { words, set: taskSet, head, looks: asksForLookAs } = viewOf(task);
   if (words.length === 0) return undefined;
   const profile = profileOf(adapter);
-  if (foreignWord(profile, taskSet, adapter.category) !== undefined) return undefined;
+  const promptWords = prompt === undefined ? taskSet : viewOf(prompt).set;
+  if (foreignWord(profile, taskSet, adapter.category, asksForLookAs, promptWords) !== undefined) return undefined;
   // "Through Screen" draws someone coming through a screen: a laptop screen asks for no one.
   if (profile.relation && !asksForRelation(prompt ?? task, profile.relation, profile.nameWords)) return undefined;
   // A name that says where or which after its preposition draws what comes before it: "girls in glass bottle" is
@@ -460,6 +461,8 @@ export function evidenceFor(
         (segment) => saysOnly(segment, word) && !qualifiedElsewhere(profile, segment, prompt ?? task),
       ) &&
       !KIND_LABELS.has(word) &&
+      // Where it comes from is no thing it draws: "Samurai Armor (Japan)" for no street in Shibuya, Japan.
+      originOf(word) === undefined &&
       // A part after a dash or a colon is a part of what the name began with: "Backrooms - Level 0 : "The Lobby"" is
       // the Backrooms' lobby, no bank's. A part after a slash says it in other words ("Pallas's cat/manul").
       !profile.subParts.some((segment) => saysOnly(segment, word) && otherThingNamed(profile, taskSet, word)) &&
@@ -780,6 +783,10 @@ function foreignWord(
   profile: AdapterProfile,
   taskSet: ReadonlySet<string>,
   category: Adapter['category'],
+  /** Words the task asks for as a look ("piece" of "one piece style"). */
+  asLooks: ReadonlySet<string> = new Set(),
+  /** The words of the whole prompt the task is part of. */
+  promptSet: ReadonlySet<string> = taskSet,
 ): string | undefined {
   // A thing in an artist's style brings the artist along: "画师JW/huashiJW Style (for sky backgrounds)".
   if (THING_CATEGORIES.has(category)) {
@@ -788,7 +795,7 @@ function foreignWord(
     // show's or a brand's: it draws that show's uniforms, no suit for "a man in a suit and tie".
     return (
       profile.properWords.find((word) => !covers(taskSet, word) && taggedAsName(profile, word, taskSet)) ??
-      taggedOpening(profile, taskSet)
+      taggedOpening(profile, taskSet, promptSet)
     );
   }
   // A style of something is that thing's look: "Ocarina of Time Style (Low Poly)" is a game's low poly, "Peanuts
@@ -803,7 +810,16 @@ function foreignWord(
   }
   // A part of the name the task holds whole makes the rest a maker's or a series' label: "Watercolor Painting
   // (vizsumit)" for a watercolor painting.
-  if (category === 'style' && profile.nameSegments.some((segment) => segment.every((word) => covers(taskSet, word))))
+  // The first part, or one asked for as a look: after a name, a part is its series ("Eiichirou Oda (One Piece)
+  // Style" is the artist's, for "one piece style", for no one-piece swimsuit).
+  if (
+    category === 'style' &&
+    profile.nameSegments.some(
+      (segment, index) =>
+        segment.every((word) => covers(taskSet, word)) &&
+        (index === 0 || segment.some((word) => asksForLookBy(word) || asLooks.has(word))),
+    )
+  )
     return undefined;
   const proper = profile.properWords;
   // "Claude Monet style" for "Monet style": the task names the artist.
@@ -818,7 +834,8 @@ function foreignWord(
  */
 export function foreignNameIn(text: string, adapter: Adapter): string | undefined {
   if (adapter.category === 'character') return undefined;
-  return foreignWord(profileOf(adapter), viewOf(text).set, adapter.category);
+  const view = viewOf(text);
+  return foreignWord(profileOf(adapter), view.set, adapter.category, view.looks);
 }
 
 /**
@@ -938,7 +955,11 @@ const taggedAsName = (profile: AdapterProfile, word: string, taskSet: ReadonlySe
  * holds none of them: where it comes from ("dragon ball" of "Dragon Ball KI Charge (Aura)", tagged "dragon ball": a
  * show's ki aura, for no dark aura of a knight).
  */
-function taggedOpening(profile: AdapterProfile, taskSet: ReadonlySet<string>): string | undefined {
+function taggedOpening(
+  profile: AdapterProfile,
+  taskSet: ReadonlySet<string>,
+  promptSet: ReadonlySet<string>,
+): string | undefined {
   const first = profile.nameSegments[0] ?? [];
   const tag = profile.phrases.find(
     (phrase) =>
@@ -948,9 +969,17 @@ function taggedOpening(profile: AdapterProfile, taskSet: ReadonlySet<string>): s
       phrase.words.every((word, index) => first[index] === word && !covers(taskSet, word)),
   );
   if (!tag) return undefined;
-  // The rest of the name asked for whole, in words enough to be that thing alone: "rebel pilot suit" is Star Wars'.
+  // The rest of the name asked for whole: "rebel pilot suit" is Star Wars', "charging his ki" Dragon Ball's.
   const rest = first.slice(tag.words.length);
-  return rest.length >= 2 && rest.every((word) => covers(taskSet, word)) ? undefined : tag.words.join(' ');
+  return rest.every((word) => covers(promptSet, word) || sharesStem(promptSet, word)) ? undefined : tag.words.join(' ');
+}
+
+/** Whether `words` hold a form of `word` that shares its first five letters: "charging" for "charge". */
+function sharesStem(words: ReadonlySet<string>, word: string): boolean {
+  if (word.length < 5) return false;
+  const stem = word.slice(0, 5);
+  for (const each of words) if (each.startsWith(stem)) return true;
+  return false;
 }
 
 /** A participle says how the thing looks ("double striped socks", "hooded cloak"), no other thing. */
