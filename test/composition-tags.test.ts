@@ -49,6 +49,14 @@ describe('composition tags name no thing to draw', () => {
     expect(picks('1girl, cowboy hat, cowboy shot')).toEqual(['civitai:50378']);
   });
 
+  it('takes no sticker sheet for the blush stickers drawn on a face, still for a sticker', () => {
+    const stickers = picksFrom([
+      makeAdapter({ id: 'hf:stickers', name: 'Stickers.Redmond', category: 'style', tags: ['sticker', 'die cut'] }),
+    ]);
+    expect(stickers('1girl, smile, blush stickers')).toEqual([]);
+    expect(stickers('a sticker of a happy avocado')).toEqual(['hf:stickers']);
+  });
+
   it('takes no reference sheet for "full body", no undersea depths for "depth of field", no still life for a plain background', () => {
     expect(picks('1girl, full body, standing, depth of field, simple background')).toEqual([]);
     expect(picks('a still life of flowers, simple background')).toEqual(['civitai:56374']);

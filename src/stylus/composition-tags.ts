@@ -32,6 +32,9 @@ const COMPOSITION_TAGS = [
   'face focus',
   'dutch angle',
   'pov',
+  // Danbooru's marks drawn on a face: a blush, no sticker sheet.
+  'blush stickers',
+  'blush sticker',
   // Quality phrases: what the picture should look like as a whole, no engine's game or a mythology wallpaper.
   'unreal engine',
   'octane render',
