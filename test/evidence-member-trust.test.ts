@@ -429,3 +429,16 @@ describe('a tag that says again what a name opens with says where the thing come
     expect(picks('a woman in a rebel pilot suit')).toEqual(['civitai:starwars']);
   });
 });
+
+describe('a dictionary word run into a name says which kind of the thing it ends in', () => {
+  const picks = picksFrom([
+    makeAdapter({ id: 'civitai:sideface', name: 'sideface', category: 'concept', tags: ['face', 'side view'] }),
+    makeAdapter({ id: 'civitai:81176', name: 'Chocoskin', category: 'concept', tags: ['concept', 'skin'] }),
+    makeAdapter({ id: 'civitai:supercutecat', name: 'Supercutecat_v10', category: 'animal', tags: ['cat', 'cute'] }),
+  ]);
+
+  it('turns no face to the side and darkens no skin for "detailed face, detailed skin", still draws a cat', () => {
+    expect(picks('1girl, detailed face, detailed skin')).toEqual([]);
+    expect(picks('a cat sleeping on a windowsill')).toEqual(['civitai:supercutecat']);
+  });
+});

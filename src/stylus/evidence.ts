@@ -645,7 +645,18 @@ function tagLooksFit(adapter: Adapter, prompt: string | undefined): boolean {
 function joinedWith(nameWord: string, word: string): boolean {
   const endsIn = (longer: string, shorter: string) =>
     shorter.length >= 3 && longer.length - shorter.length >= 3 && longer.endsWith(shorter);
-  return endsIn(word, nameWord) || (endsIn(nameWord, word) && !isDictionaryWord(nameWord));
+  return (
+    endsIn(word, nameWord) || (endsIn(nameWord, word) && !isDictionaryWord(nameWord) && !saysWhichOne(nameWord, word))
+  );
+}
+
+/**
+ * Whether a run-together name puts a dictionary word before `word` that says which kind of it: "MessyRoom" is a
+ * messy room and "sideface" a face seen from the side, for no room or face; praise says none ("Supercutecat").
+ */
+function saysWhichOne(nameWord: string, word: string): boolean {
+  const before = nameWord.slice(0, nameWord.length - word.length);
+  return before.length >= 4 && isDictionaryWord(before) && ![...FILE_WORDS].some((praise) => before.endsWith(praise));
 }
 
 /**
