@@ -132,6 +132,8 @@ const LABEL_AFTER_DOT = /(?<=\p{L})\.(?=\p{Lu})/u;
 const TRIGGER_SEPARATORS = /[,，|]/;
 /** A handle in square brackets that opens a name: "[LuisaP] Humanoid Robots", "[Toru8P] Keke Artstyle". */
 const MAKER_HANDLE = /^\s*\[([^\]]*)\]/;
+/** A user handle of letters and digits that opens a name as its owner: "zyd232's Ink Style" is an ink style. */
+const POSSESSIVE_HANDLE = /^\s*\p{L}+\d+[\p{L}\d]*['’]s\s+/u;
 
 /** Adapter-format names written in mixed case, removed before camelCase splitting would cut them ("Lo RA"). */
 const FORMAT_NAMES = /\b(lora|locon|loha|lycoris|lokr|dora)s?\b/gi;
@@ -191,11 +193,12 @@ export function profileOf(adapter: Adapter): AdapterProfile {
 }
 
 function buildProfile(adapter: Adapter): AdapterProfile {
+  const name = adapter.name.replace(POSSESSIVE_HANDLE, '');
   const phrases: Phrase[] = [];
   const add = (text: string, words: readonly string[], kind: Phrase['kind']) => {
     if (words.length > 0 && words.length <= 6) phrases.push({ text: text.trim(), words, kind });
   };
-  const nameSegments = joinSyllables(adapter.name)
+  const nameSegments = joinSyllables(name)
     .split(NAME_SEPARATORS)
     .filter((segment) => segment.trim() !== '');
   // Each part split into words once: splitting is most of a profile's cost, and profiles are built for every candidate.
@@ -246,7 +249,7 @@ function buildProfile(adapter: Adapter): AdapterProfile {
   }
   const segments = segmentWords.filter((words) => words.length > 0);
   // The parts of the name after its first dash or colon: "Level 0", "The Lobby" of "Backrooms - Level 0 : "The Lobby"".
-  const firstParts = (joinSyllables(adapter.name).split(SUB_PART)[0] ?? '').split(NAME_SEPARATORS).length;
+  const firstParts = (joinSyllables(name).split(SUB_PART)[0] ?? '').split(NAME_SEPARATORS).length;
   const subParts = segmentWords.slice(firstParts).filter((words) => words.length > 0);
   // A stopword that says which kind of the word after it: "still" of "still life" (a genre, no life).
   const qualifiedParts = new Map<readonly string[], readonly string[]>();
@@ -259,7 +262,7 @@ function buildProfile(adapter: Adapter): AdapterProfile {
     if (qualifies && words) qualifiedParts.set(words, written);
   });
   // A maker's handle in brackets before the name signs it, it brings nothing in: "[LuisaP] Humanoid Robots".
-  const makerWords = new Set(contentWords(MAKER_HANDLE.exec(adapter.name)?.[1] ?? ''));
+  const makerWords = new Set(contentWords(MAKER_HANDLE.exec(name)?.[1] ?? ''));
   const properWords = nameWords.filter(
     (word) => word.length >= 3 && !isDictionaryWord(word) && /^[a-z]+$/.test(word) && !makerWords.has(word),
   );
@@ -287,14 +290,14 @@ function buildProfile(adapter: Adapter): AdapterProfile {
     }
     return heads;
   });
-  const looks = looksOfWords(segmentLemmas.flat(), adapter.name);
+  const looks = looksOfWords(segmentLemmas.flat(), name);
   const firstWords = (segmentLemmas[0] ?? []).filter((word) => !FILE_WORDS.has(word));
   const labels = segmentWords.slice(1);
   const isLabel = (words: readonly string[]) => words.every((word) => properWords.includes(word));
   // A maker's label comes after a dot ("Logo.Redmond"); a part after a dash or a bar is as often who it draws: "Naruto
   // - Samui" is a character of Naruto, no Naruto for anyone who names him.
   const labelledName =
-    firstWords.length === 1 && labels.length > 0 && labels.every(isLabel) && LABEL_AFTER_DOT.test(adapter.name)
+    firstWords.length === 1 && labels.length > 0 && labels.every(isLabel) && LABEL_AFTER_DOT.test(name)
       ? firstWords[0]
       : undefined;
   return {
@@ -313,7 +316,7 @@ function buildProfile(adapter: Adapter): AdapterProfile {
     looks,
     labelledName,
     relation: relationOf(segmentLemmas),
-    codes: codesOf(adapter.name),
+    codes: codesOf(name),
     transformsSubject: adapter.triggerWords.some(
       (trigger) => trigger.split(/\s+/).length <= MAX_TEMPLATE_WORDS && TRANSFORMS.test(trigger.replace(/_/g, ' ')),
     ),
