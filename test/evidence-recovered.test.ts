@@ -33,3 +33,21 @@ describe("a user handle that owns a name is its maker's", () => {
     expect(picks('a fox, oil painting')).toEqual([]);
   });
 });
+
+describe('an adjective of a feeling in -gry is its noun in -ger', () => {
+  const picks = picksFrom([
+    makeAdapter({
+      id: 'civitai:57334',
+      name: 'angry - trained without data (new: runpod easy animations for ANY lora)',
+      category: 'concept',
+      tags: ['concept', 'conceptmod'],
+      triggerWords: ['angry'],
+    }),
+  ]);
+
+  it('takes "angry" for anger, and for no hunger', () => {
+    expect(picks('anger')).toEqual(['civitai:57334']);
+    expect(picks('hunger')).toEqual([]);
+    expect(picks('a hungry cat')).toEqual([]);
+  });
+});

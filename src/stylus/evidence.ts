@@ -148,7 +148,8 @@ const roots = new Map<string, string>();
 function root(word: string): string {
   let found = roots.get(word);
   if (found === undefined) {
-    const stripped = word.replace(DERIVATIONS, '');
+    // An adjective of a feeling in -gry is its noun in -ger: "angry" for "anger", "hungry" for "hunger".
+    const stripped = word.replace(/(?<=g)ry$/, 'er').replace(DERIVATIONS, '');
     found = stripped.length >= 4 ? stripped : word;
     if (roots.size > 50_000) roots.clear();
     roots.set(word, found);
