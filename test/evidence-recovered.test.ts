@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { makeAdapter, picksFrom } from './support/adapters.js';
+import { STATUES_COLLECTION, STONE_STATUE } from './support/dump-items.js';
 
 /**
  * Issue #11: Stylus picks a member would accept that earlier rules left out, each won back by a general rule, with the
@@ -49,5 +50,48 @@ describe('an adjective of a feeling in -gry is its noun in -ger', () => {
     expect(picks('anger')).toEqual(['civitai:57334']);
     expect(picks('hunger')).toEqual([]);
     expect(picks('a hungry cat')).toEqual([]);
+  });
+});
+
+describe('a style named for a material alone fits a thing the prompt makes of it', () => {
+  const picks = picksFrom([
+    makeAdapter({
+      id: 'civitai:58723',
+      name: 'Made of Ice',
+      category: 'style',
+      tags: ['photorealistic', 'art', 'style', 'realistic', 'iceart', 'artwork', 'ice'],
+      triggerWords: ['made_of_ice'],
+    }),
+    makeAdapter({ id: 'civitai:81709', name: 'kFelted', category: 'style', tags: ['style'], triggerWords: ['felted'] }),
+    makeAdapter({
+      id: 'civitai:81851',
+      name: 'MetalAI',
+      category: 'style',
+      tags: ['metal', 'style', 'style lora'],
+      triggerWords: ['MetalAI', 'MetalOutfit', 'MetalGuitar', 'MetalSinger'],
+    }),
+    STATUES_COLLECTION,
+  ]);
+
+  it('takes "Made of Ice" for an ice sculpture, "kFelted" for a box made of felt', () => {
+    // The ice version of "Statues Collection" the store holds makes an ice statue too.
+    expect(picks('a woman using a sledgehammer to smash an ice sculpture of a goose')).toContain('civitai:58723');
+    expect(picks('a metallic blue sphere to the left of a yellow box made of felt')).toEqual(['civitai:81709']);
+  });
+
+  it('takes none for a material that only describes, nor an ice collection for a stone sculpture', () => {
+    expect(picks('a metal chair in a garden')).toEqual([]);
+    expect(picks('a glass of water with ice cubes')).toEqual([]);
+    expect(picks('a stone sculpture of a goose')).toEqual([]);
+    expect(picks('a felt hat and a metallic blue sphere')).toEqual([]);
+  });
+});
+
+describe('a figure carved or cast is one kind of thing by any of its words', () => {
+  const picks = picksFrom([STONE_STATUE]);
+
+  it('takes "Stone Statue" for a stone bust, not for a bronze bust', () => {
+    expect(picks('a stone bust next to an egg and an eggplant')).toEqual(['civitai:58701']);
+    expect(picks('a bronze bust next to an egg and an eggplant')).toEqual([]);
   });
 });

@@ -23,6 +23,7 @@ import {
   LOOK_WORDS,
   NAMED_LOOKS,
 } from './evidence-words.js';
+import { MATERIALS, materialsMadeIn, materialsOfName, materialsOfTriggers, SCULPTURES } from './materials.js';
 import { codesOf, looksOf } from './name-marks.js';
 import { asksForRelation, DRAWING_TOOLS, describes, namesSomethingElse } from './name-readings.js';
 import { lexiconClass } from './segment.js';
@@ -78,7 +79,23 @@ export function foreignLookIn(prompt: string, adapter: Adapter): string | undefi
  * angel of "an angel in the clouds" into a cloud. Checked against the whole prompt, for any composer's picks.
  */
 export function transformsUnasked(prompt: string, adapter: Adapter): boolean {
-  return profileOf(adapter).transformsSubject && !TRANSFORMS.test(prompt);
+  if (!profileOf(adapter).transformsSubject || TRANSFORMS.test(prompt)) return false;
+  // "an ice sculpture" is made of ice as much as "made of ice" is: "Made of Ice" (trigger "made_of_ice") fits it.
+  const asked = materialsMadeIn(prompt);
+  return ![...materialsOfTriggers(adapter)].some((material) => asked.has(material));
+}
+
+/**
+ * The evidence for an adapter named for a material alone ("Made of Ice", "kFelted") that `task` makes its thing of
+ * ("an ice sculpture", "a yellow box made of felt"): it makes everything of that material, which is what was asked.
+ */
+export function materialEvidence(task: string, adapter: Adapter): Evidence | undefined {
+  if (adapter.category === 'character' || foreignNameIn(task, adapter) !== undefined) return undefined;
+  const asked = materialsMadeIn(task);
+  const material = materialsOfName(adapter).find((named) => asked.has(named));
+  return material === undefined
+    ? undefined
+    : { score: WEAK, reason: `its name "${adapter.name.slice(0, 60)}" makes things of ${material}` };
 }
 
 /** Words between "in" and the place it names: "in a dark cave". */
@@ -161,18 +178,23 @@ function root(word: string): string {
 function related(left: string, right: string): boolean {
   return (
     left === right ||
+    sculptures(left, right) ||
     (left.length >= 4 && right.length >= 4 && (root(left) === root(right) || actionAndDeed(left, right)))
   );
 }
 
 function covers(task: ReadonlySet<string>, word: string): boolean {
   if (task.has(word)) return true;
+  if (SCULPTURES.has(word)) for (const taskWord of task) if (SCULPTURES.has(taskWord)) return true;
   if (word.length < 4) return false;
   const wordRoot = root(word);
   for (const taskWord of task)
     if (taskWord.length >= 4 && (root(taskWord) === wordRoot || actionAndDeed(taskWord, word))) return true;
   return false;
 }
+
+/** A figure carved or cast is one kind of thing by any of its words: a stone bust is a stone statue. */
+const sculptures = (left: string, right: string) => SCULPTURES.has(left) && SCULPTURES.has(right);
 
 /**
  * Whether one word is the participle and the other the noun of one verb: "reflected" and "reflection" ("Reflections
@@ -310,18 +332,6 @@ function partOfNoOne(text: string, part: string): boolean {
     });
   });
 }
-
-/** What a thing can be made of, each with its kind: marble is a stone, bronze a metal. */
-const MATERIALS: ReadonlyMap<string, string> = new Map(
-  (
-    'stone:stone marble:stone granite:stone concrete:stone wood:wood wooden:wood metal:metal iron:metal steel:metal ' +
-    'bronze:metal copper:metal brass:metal metallic:metal glass:glass crystal:glass ice:ice clay:clay ' +
-    'porcelain:ceramic ceramic:ceramic paper:paper cardboard:paper plastic:plastic jade:jade sand:sand snow:snow ' +
-    'fabric:fabric felt:fabric wool:fabric yarn:fabric leather:leather gold:metal silver:metal chocolate:chocolate'
-  )
-    .split(' ')
-    .map((entry) => entry.split(':') as [string, string]),
-);
 
 /** The evidence for a character adapter: the task names it. */
 export function characterEvidence(name: string): Evidence {

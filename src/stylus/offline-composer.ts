@@ -7,6 +7,7 @@ import {
   evidenceFor,
   foreignCodeIn,
   foreignLookIn,
+  materialEvidence,
   NO_RARITY,
   nameCoverageOf,
   transformsUnasked,
@@ -88,7 +89,9 @@ export function composeOffline(
         // The noun phrase holds half the name and the task the rest: "Glowing Eyes" for "glowing eyes" (of "eyes").
         (nameCoverageOf(subject, adapter) >= 0.5 && nameCoverageOf(present, adapter) === 1
           ? evidenceFor(present, adapter, rarity, tasks.length === 1, prompt)
-          : undefined);
+          : undefined) ??
+        // A material the task makes its thing of ("a box made of felt"): a style that makes things of it ("kFelted").
+        materialEvidence(present, adapter);
       if (evidence) pairs.push({ taskIndex, candidate, evidence });
     }
   });
