@@ -95,3 +95,29 @@ describe('a figure carved or cast is one kind of thing by any of its words', () 
     expect(picks('a bronze bust next to an egg and an eggplant')).toEqual([]);
   });
 });
+
+describe('the look a task asks for is the style’s own', () => {
+  const picks = picksFrom([
+    makeAdapter({
+      id: 'civitai:24584',
+      name: 'Dark and Light',
+      category: 'style',
+      tags: ['digital art', 'scenery', 'artstyle', 'digital illustration', 'lightning', 'perfect lighting', 'lora'],
+    }),
+    makeAdapter({
+      id: 'civitai:25020',
+      name: 'Dreamy Vector Style',
+      category: 'style',
+      tags: ['vector', 'style', 'art style', 'artstyle'],
+      triggerWords: ['vectorstyle'],
+    }),
+  ]);
+
+  it('takes no "Dark and Light" (tagged "perfect lighting") for neon lights', () => {
+    expect(picks('a cyberpunk city street at night, neon lights')).toEqual([]);
+  });
+
+  it('still takes a style for the look every style is: a vector illustration', () => {
+    expect(picks('A vector illustration of a tree')).toEqual(['civitai:25020']);
+  });
+});

@@ -131,6 +131,9 @@ interface TaskView {
   looks: ReadonlySet<string>;
 }
 
+/** Look words any style answers: a style is an art style, most are illustrations. */
+const GENERIC_LOOKS = new Set(['style', 'art', 'artstyle', 'aesthetic', 'illustration']);
+
 /** Words that make the word before them a look: "yarn art", "chalk style". */
 const LOOK_NAMING_WORDS = new Set(['art', 'style', 'artstyle', 'aesthetic']);
 
@@ -565,6 +568,17 @@ export function evidenceFor(
       tagLooksFit(adapter, prompt));
   const asksForLook = soleTask || namedForTask || words.some((word) => LOOK_WORDS.has(word) || NAMED_LOOKS.has(word));
   if (found && found.score < STRONG && adapter.category === 'style' && !asksForLook) return undefined;
+  // The look the task asks for must be the style's own, unless the style is named for the task or is all the prompt:
+  // "Dark and Light" (tagged "perfect lighting") brings no neon to "neon lights".
+  if (found && found.score < STRONG && adapter.category === 'style' && !soleTask && !namedForTask) {
+    const lookOf = (word: string) => NAMED_LOOKS.get(word) ?? word;
+    // Not a word every style is ("Monet style", "vector illustration").
+    const asked = words
+      .filter((word) => (LOOK_WORDS.has(word) || NAMED_LOOKS.has(word)) && !GENERIC_LOOKS.has(word))
+      .map(lookOf);
+    const own = (look: string) => profile.phrases.some((phrase) => phrase.words.some((word) => lookOf(word) === look));
+    if (asked.length > 0 && !asked.some(own)) return undefined;
+  }
   // A style named for a kind of thing is that kind's look: "Broken Glass", "Stained Glass" for a wine glass bring
   // the shards and the lead lines. A task that asks for a look ("vector illustration") takes a flavour of it.
   const asksForALook = words.some((word) => LOOK_WORDS.has(word) || NAMED_LOOKS.has(word));
