@@ -121,3 +121,19 @@ describe('the look a task asks for is the style’s own', () => {
     expect(picks('A vector illustration of a tree')).toEqual(['civitai:25020']);
   });
 });
+
+describe('"vintage" before a thing says how old the thing is', () => {
+  const picks = picksFrom([
+    makeAdapter({
+      id: 'civitai:49872',
+      name: 'Vintage - Style',
+      category: 'style',
+      tags: ['anime', 'vintage', 'style', 'illustration'],
+    }),
+  ]);
+
+  it('takes no anime "Vintage - Style" for a vintage car, still for a vintage style', () => {
+    expect(picks('a vintage car on route 66')).toEqual([]);
+    expect(picks('a cat on a sofa, vintage style')).toEqual(['civitai:49872']);
+  });
+});

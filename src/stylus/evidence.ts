@@ -131,6 +131,9 @@ interface TaskView {
   looks: ReadonlySet<string>;
 }
 
+/** Looks that say how old a thing is, when they come before it: "a vintage car", "a retro radio". */
+const AGE_LOOKS = new Set(['vintage', 'retro']);
+
 /** Look words any style answers: a style is an art style, most are illustrations. */
 const GENERIC_LOOKS = new Set(['style', 'art', 'artstyle', 'aesthetic', 'illustration']);
 
@@ -568,6 +571,16 @@ export function evidenceFor(
       tagLooksFit(adapter, prompt));
   const asksForLook = soleTask || namedForTask || words.some((word) => LOOK_WORDS.has(word) || NAMED_LOOKS.has(word));
   if (found && found.score < STRONG && adapter.category === 'style' && !asksForLook) return undefined;
+  // "vintage" or "retro" before a thing says how old the thing is ("a vintage car"): a style of that name whose tags
+  // draw in a look the prompt does not ask for ("Vintage - Style", an anime illustration) restyles the picture.
+  if (
+    found &&
+    adapter.category === 'style' &&
+    words.some((word) => AGE_LOOKS.has(word) && word !== head) &&
+    !asksForLookBy(head) &&
+    !tagLooksFit(adapter, prompt ?? task)
+  )
+    return undefined;
   // The look the task asks for must be the style's own, unless the style is named for the task or is all the prompt:
   // "Dark and Light" (tagged "perfect lighting") brings no neon to "neon lights".
   if (found && found.score < STRONG && adapter.category === 'style' && !soleTask && !namedForTask) {
