@@ -137,3 +137,22 @@ describe('"vintage" before a thing says how old the thing is', () => {
     expect(picks('a cat on a sofa, vintage style')).toEqual(['civitai:49872']);
   });
 });
+
+describe('a coined name that blends a word of its tags is about that thing', () => {
+  const picks = picksFrom([
+    makeAdapter({ id: 'civitai:90119', name: 'Insanobot', category: 'style', tags: ['style', 'detailed', 'robot'] }),
+    makeAdapter({ id: 'civitai:7445', name: 'Openjourney Lora', category: 'style', tags: ['midjourney', 'style'] }),
+  ]);
+
+  it('takes "Insanobot" (tagged "robot") for a robot', () => {
+    expect(picks('a robot')).toEqual(['civitai:90119']);
+    expect(picks('A robot gives a wombat an orange and a lemur a banana.')).toEqual(['civitai:90119']);
+    expect(picks('a robot holding a sign with "Let\'s PAINT!" written on it')).toEqual(['civitai:90119']);
+  });
+
+  it('takes it for no robot of a prompt that asks for another look, and no shared word for a blend', () => {
+    expect(picks('Oil painting of a giant robot made of sushi, holding chopsticks.')).toEqual([]);
+    expect(picks('a robot painted as graffiti on a brick wall')).toEqual([]);
+    expect(picks('a journey through the mountains')).toEqual([]);
+  });
+});

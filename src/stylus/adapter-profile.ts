@@ -107,6 +107,11 @@ export interface AdapterProfile {
   artist: string | undefined;
   /** What its name and triggers say it is drawn with ("pen", "ink" of "pen sketch style"): see MEDIA. */
   media: readonly string[];
+  /**
+   * The word of its tags or triggers that a one-word coined name ends in part of, a blend: "robot" of "Insanobot"
+   * (tagged "robot": an insane robot). The name is about that thing.
+   */
+  blendOf: string | undefined;
 }
 
 /** What a picture is drawn or painted with: a pen sketch is no charcoal sketch. */
@@ -340,6 +345,7 @@ function buildProfile(adapter: Adapter): AdapterProfile {
       .filter((_, index) => /\b(art)?style\b/i.test(nameSegments[index] ?? ''))
       .flat()
       .find((word) => properWords.includes(word)),
+    blendOf: blendOf(nameWords, phrases),
     media: [
       ...new Set(
         [...nameWords, ...triggers.flatMap((trigger) => sharedWrittenWords.through(trigger, writtenWords))].filter(
@@ -348,6 +354,26 @@ function buildProfile(adapter: Adapter): AdapterProfile {
       ),
     ],
   };
+}
+
+/** Letters a blend shares with the end of the word it is made from, and letters of its own before them. */
+const BLEND_ENDING = 4;
+const BLEND_START = 3;
+
+/**
+ * The word of `phrases` (one word, a dictionary word) that a coined `name` ends in the end of, where that end is no
+ * word of its own: "Insanobot" ends in "obot" of "robot". Not a name that ends in the whole word ("Supercutecat": see
+ * joinedWith in evidence.ts), nor a shared word ("Openjourney" of "midjourney").
+ */
+function blendOf(nameWords: readonly string[], phrases: readonly Phrase[]): string | undefined {
+  const [name, other] = nameWords;
+  if (name === undefined || other !== undefined || isDictionaryWord(name)) return undefined;
+  return phrases.find(({ kind, words: [word, more] }) => {
+    if (kind === 'name' || word === undefined || more !== undefined || name.endsWith(word)) return false;
+    if (word.length <= BLEND_ENDING || !isDictionaryWord(word)) return false;
+    const ending = word.slice(-BLEND_ENDING);
+    return name.endsWith(ending) && name.length - ending.length >= BLEND_START && !isDictionaryWord(ending);
+  })?.words[0];
 }
 
 function namedThingOf(segmentLemmas: readonly (readonly string[])[]): readonly string[] {

@@ -199,6 +199,11 @@ function covers(task: ReadonlySet<string>, word: string): boolean {
   return false;
 }
 
+/** Whether the task holds a word of the name, or the thing a blended name is made from ("robot" for "Insanobot"). */
+function coversName(profile: AdapterProfile, task: ReadonlySet<string>, word: string): boolean {
+  return covers(task, word) || (profile.blendOf !== undefined && covers(task, profile.blendOf));
+}
+
 /** A figure carved or cast is one kind of thing by any of its words: a stone bust is a stone statue. */
 const sculptures = (left: string, right: string) => SCULPTURES.has(left) && SCULPTURES.has(right);
 
@@ -232,8 +237,10 @@ function coverage(
   if (nameWords.length === 0) return 0;
   // "To Love Ru" is about Ru: "love" says half of it.
   if (shortHeads.some((head) => !taskSet.has(head)))
-    return nameWords.filter((word) => covers(taskSet, word)).length / (nameWords.length + shortHeads.length);
-  const covered = nameWords.filter((word) => covers(taskSet, word)).length;
+    return (
+      nameWords.filter((word) => coversName(profile, taskSet, word)).length / (nameWords.length + shortHeads.length)
+    );
+  const covered = nameWords.filter((word) => coversName(profile, taskSet, word)).length;
   // What a thing is made of is how that thing is drawn, no other thing: "Stone Statue" says all a statue asks for,
   // unless the task asks for another material ("a wooden owl statue").
   const head = nameWords[nameWords.length - 1] ?? '';
@@ -571,6 +578,18 @@ export function evidenceFor(
       tagLooksFit(adapter, prompt));
   const asksForLook = soleTask || namedForTask || words.some((word) => LOOK_WORDS.has(word) || NAMED_LOOKS.has(word));
   if (found && found.score < STRONG && adapter.category === 'style' && !asksForLook) return undefined;
+  const asksForALook = words.some((word) => LOOK_WORDS.has(word) || NAMED_LOOKS.has(word));
+  // A style named for a thing by a blend, of a prompt that asks for a look elsewhere, must draw in that look:
+  // "Insanobot" (a detailed robot) for no robot of an oil painting, nor of graffiti.
+  if (
+    found &&
+    adapter.category === 'style' &&
+    profile.blendOf !== undefined &&
+    prompt !== undefined &&
+    !asksForALook &&
+    !lookFits(adapter, prompt)
+  )
+    return undefined;
   // "vintage" or "retro" before a thing says how old the thing is ("a vintage car"): a style of that name whose tags
   // draw in a look the prompt does not ask for ("Vintage - Style", an anime illustration) restyles the picture.
   if (
@@ -594,7 +613,6 @@ export function evidenceFor(
   }
   // A style named for a kind of thing is that kind's look: "Broken Glass", "Stained Glass" for a wine glass bring
   // the shards and the lead lines. A task that asks for a look ("vector illustration") takes a flavour of it.
-  const asksForALook = words.some((word) => LOOK_WORDS.has(word) || NAMED_LOOKS.has(word));
   if (
     found &&
     found.score < STRONG &&
@@ -643,6 +661,15 @@ function bringsRestOfName(
       isKind(kind)
     );
   });
+}
+
+/** Whether an adapter's name or tags state a look `prompt` asks for, or it asks for none. */
+function lookFits(adapter: Adapter, prompt: string): boolean {
+  // Quoted words are words to write: "a sign that says 'Let's PAINT!'" asks for no painting.
+  const unquoted = prompt.replace(/(["“”])[^"“”]*\1|(^|\s)'[^']*'(?=\W|$)/g, ' ');
+  const asked = promptLooks.through(unquoted, () => new Set(looksOf(unquoted)));
+  if (asked.size === 0) return true;
+  return [...profileOf(adapter).looks, ...looksOf(adapter.tags.join(', '))].some((look) => asked.has(look));
 }
 
 /** Whether the looks an adapter's tags state are all asked for by `prompt`, or it asks for none. */
@@ -786,7 +813,7 @@ function foreignWord(
     return undefined;
   const proper = profile.properWords;
   // "Claude Monet style" for "Monet style": the task names the artist.
-  if (proper.some((word) => covers(taskSet, word))) return undefined;
+  if (proper.some((word) => coversName(profile, taskSet, word))) return undefined;
   return proper[0];
 }
 
