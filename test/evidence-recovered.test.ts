@@ -156,3 +156,53 @@ describe('a coined name that blends a word of its tags is about that thing', () 
     expect(picks('a journey through the mountains')).toEqual([]);
   });
 });
+
+describe('a background named by one thing its tags say is the place of its other tags', () => {
+  const picks = picksFrom([
+    makeAdapter({
+      id: 'civitai:12883',
+      name: 'Nebulae',
+      category: 'background',
+      tags: ['space', 'nebula', 'nonhuman', 'background', 'galaxy', 'stars', 'nebulae'],
+    }),
+    makeAdapter({
+      id: 'civitai:79737',
+      name: '[LoRa] Shoal / 錦鱗 Concept (With multires noise version)',
+      category: 'background',
+      tags: ['atmosphere', 'tools', 'background', 'fish', 'light', 'underwater', 'shoal'],
+    }),
+    makeAdapter({
+      id: 'civitai:82183',
+      name: 'Model-EX Enhancer-Locon',
+      category: 'background',
+      tags: ['city', 'forest', 'cityscape', 'landscape', 'environment', 'tool', 'enhancer'],
+    }),
+    makeAdapter({
+      id: 'civitai:56374',
+      name: 'ins style,still life,simple background,简约静物',
+      category: 'background',
+      tags: ['flowers', 'background', 'real', 'ins style', '静物', 'real still life'],
+      triggerWords: ['simple background', 'still life', 'flowers'],
+    }),
+    makeAdapter({
+      id: 'civitai:70433',
+      name: 'Infirmary',
+      category: 'background',
+      tags: ['nurse', 'background', 'doctor', 'hospital', 'backgrounds', 'infirmary'],
+      triggerWords: ['infirmary'],
+    }),
+  ]);
+
+  it('takes "Nebulae" for space, "Shoal" for a fish', () => {
+    expect(picks('space')).toEqual(['civitai:12883']);
+    expect(picks('a fish')).toEqual(['civitai:79737']);
+    expect(picks('A sunken ship becomes the homeland of fish.')).toEqual(['civitai:79737']);
+  });
+
+  it('takes no scenery tool for a forest, no still life for a flower, no infirmary for a nurse', () => {
+    expect(picks('a horse in a forest')).toEqual([]);
+    expect(picks('a flower')).toEqual([]);
+    expect(picks('a nurse')).toEqual([]);
+    expect(picks('a doctor')).toEqual([]);
+  });
+});

@@ -548,7 +548,10 @@ export function evidenceFor(
     if (
       nameCoverage > 0.5 ||
       (nameCoverage === 0.5 && (inName || saysALook) && partOfName()) ||
-      (wholeTask && ((inName && partOfName()) || (depictsThings && nameSaysNothing)))
+      (wholeTask &&
+        ((inName && partOfName()) ||
+          (depictsThings && nameSaysNothing) ||
+          (adapter.category === 'background' && phrase.kind === 'tag' && placeOf(profile, word))))
     )
       consider(WEAK, `matches ${KIND_LABEL[phrase.kind]} ${quoted}`);
   }
@@ -915,6 +918,36 @@ function doesSomething(word: string): boolean {
   const doubled = /([b-df-hj-np-tv-z])\1$/.test(verb) ? verb.slice(0, -1) : undefined;
   return [verb, `${verb}e`, doubled].some((stem) => stem !== undefined && stem.length >= 3 && isDictionaryWord(stem));
 }
+
+/**
+ * Whether a background whose name opens with one dictionary word that its own tags say too ("Nebulae", tagged "nebula"; "Shoal",
+ * tagged "shoal") is the place of `word`, another of its tags ("space", "fish"): a thing, no person, look or scenery.
+ */
+function placeOf(profile: AdapterProfile, word: string): boolean {
+  // Its first part: "Shoal" of "[LoRa] Shoal / 錦鱗 Concept (With multires noise version)".
+  const [only, other] = profile.nameSegments[0] ?? [];
+  return (
+    only !== undefined &&
+    other === undefined &&
+    isDictionaryWord(only) &&
+    profile.phrases.some(
+      (phrase) => phrase.kind === 'tag' && !/\s/.test(phrase.text) && related(phrase.words[0] ?? '', only),
+    ) &&
+    isNoun(word) &&
+    !PEOPLE_WORDS.has(word) &&
+    !describesPeople(word) &&
+    // A word the lexicon reads as a verb first is as often someone's job: "nurse" of "Infirmary".
+    lexiconClass(word) !== 'Infinitive' &&
+    !asksForLookBy(word) &&
+    !KIND_LABELS.has(word) &&
+    !SCENERY_WORDS.has(word) &&
+    // A background tagged as scenery ("Model-EX Enhancer", tagged "landscape") is of any place, of no one thing.
+    !profile.phrases.some((phrase) => phrase.kind === 'tag' && phrase.words.some((tag) => SCENERY_WORDS.has(tag)))
+  );
+}
+
+/** Tags that say a background is scenery, of any place: "landscape" is no place of a "Nebulae". */
+const SCENERY_WORDS = new Set(['landscape', 'scenery', 'scene', 'cityscape', 'nature', 'environment', 'place']);
 
 /** A word that names a thing, not how one is or what it does: "snake", not "round", "glowing" or "striped". */
 const isNoun = (word: string) => !describes(word) && !doesSomething(word) && !DESCRIBES.test(word);
