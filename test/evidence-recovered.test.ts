@@ -206,3 +206,27 @@ describe('a background named by one thing its tags say is the place of its other
     expect(picks('a doctor')).toEqual([]);
   });
 });
+
+describe('the bottom of the sea is under water', () => {
+  const picks = picksFrom([
+    makeAdapter({
+      id: 'civitai:59768',
+      name: 'Underwater',
+      category: 'style',
+      tags: ['water', 'aqua', 'style', 'ocean', 'mermaid', 'sea', 'diving'],
+      triggerWords: ['UNDERWATER_SCENE', 'aqua'],
+    }),
+    makeAdapter({
+      id: 'civitai:25615',
+      name: 'Underwater - Style',
+      category: 'style',
+      tags: ['anime', 'colorful', 'style', 'artstyle'],
+    }),
+  ]);
+
+  it('takes "Underwater" for a sunken ship at the bottom of the ocean, not an anime one, not for a boat', () => {
+    expect(picks('a sunken ship at the bottom of the ocean')).toEqual(['civitai:59768']);
+    expect(picks('a sailing boat on the ocean')).toEqual([]);
+    expect(picks('a lighthouse by the sea at the bottom of a hill')).toEqual([]);
+  });
+});

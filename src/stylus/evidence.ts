@@ -137,6 +137,9 @@ const AGE_LOOKS = new Set(['vintage', 'retro']);
 /** Look words any style answers: a style is an art style, most are illustrations. */
 const GENERIC_LOOKS = new Set(['style', 'art', 'artstyle', 'aesthetic', 'illustration']);
 
+/** Where a place is under water: "the bottom of the ocean", "under the sea". */
+export const UNDER_WATER = /\b(?:bottom of|under|beneath|below)\s+(?:the\s+|a\s+)?(?:sea|ocean|lake|water|waves)\b/i;
+
 /** Words that make the word before them a look: "yarn art", "chalk style". */
 const LOOK_NAMING_WORDS = new Set(['art', 'style', 'artstyle', 'aesthetic']);
 
@@ -153,6 +156,8 @@ function viewOf(task: string): TaskView {
       const next = words[index + 1];
       if (next !== undefined && /^[a-z]{3,}$/.test(word) && /^[a-z]{3,}$/.test(next)) set.add(`${word}${next}`);
     }
+    // The bottom of the sea is under water: "Underwater" for "a sunken ship at the bottom of the ocean".
+    if (UNDER_WATER.test(task)) set.add('underwater');
     const looks = new Set(words.filter((_word, index) => LOOK_NAMING_WORDS.has(words[index + 1] ?? '')));
     return { task, words, set, head, looks };
   });
@@ -673,6 +678,12 @@ function lookFits(adapter: Adapter, prompt: string): boolean {
   const asked = promptLooks.through(unquoted, () => new Set(looksOf(unquoted)));
   if (asked.size === 0) return true;
   return [...profileOf(adapter).looks, ...looksOf(adapter.tags.join(', '))].some((look) => asked.has(look));
+}
+
+/** Whether every look an adapter's tags state is one `prompt` asks for: no anime "Underwater - Style" for a photo. */
+export function tagLooksAsked(adapter: Adapter, prompt: string): boolean {
+  const asked = promptLooks.through(prompt, () => new Set(looksOf(prompt)));
+  return looksOf(adapter.tags.join(', ')).every((look) => asked.has(look));
 }
 
 /** Whether the looks an adapter's tags state are all asked for by `prompt`, or it asks for none. */

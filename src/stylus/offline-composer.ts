@@ -10,7 +10,9 @@ import {
   materialEvidence,
   NO_RARITY,
   nameCoverageOf,
+  tagLooksAsked,
   transformsUnasked,
+  UNDER_WATER,
   type WordRarity,
 } from './evidence.js';
 import { segmentTasks } from './segment.js';
@@ -88,6 +90,10 @@ export function composeOffline(
           : undefined) ??
         // The noun phrase holds half the name and the task the rest: "Glowing Eyes" for "glowing eyes" (of "eyes").
         (nameCoverageOf(subject, adapter) >= 0.5 && nameCoverageOf(present, adapter) === 1
+          ? evidenceFor(present, adapter, rarity, tasks.length === 1, prompt)
+          : undefined) ??
+        // The task puts its subject under water ("bottom of the ocean" of "ocean"): an "Underwater" look for it.
+        (UNDER_WATER.test(present) && nameCoverageOf(present, adapter) === 1 && tagLooksAsked(adapter, prompt)
           ? evidenceFor(present, adapter, rarity, tasks.length === 1, prompt)
           : undefined) ??
         // A material the task makes its thing of ("a box made of felt"): a style that makes things of it ("kFelted").
