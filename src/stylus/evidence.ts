@@ -24,9 +24,10 @@ import {
   NAMED_LOOKS,
 } from './evidence-words.js';
 import { MATERIALS, materialsMadeIn, materialsOfName, materialsOfTriggers, SCULPTURES } from './materials.js';
-import { codesOf, looksOf } from './name-marks.js';
+import { codesOf } from './name-marks.js';
 import { asksForRelation, DRAWING_TOOLS, describes, namesSomethingElse } from './name-readings.js';
 import { lexiconClass } from './segment.js';
+import { askedLooks, asksForOtherLook, lookFits, saysAge, tagLooksFit } from './style-looks.js';
 
 /**
  * Evidence that an adapter depicts a task, as a member would accept it: a phrase of the adapter (its name, a
@@ -54,7 +55,6 @@ export function foreignCodeIn(prompt: string, adapter: Adapter): string | undefi
 
 const promptCodes = new Memo<string, ReadonlySet<string>>(64);
 const promptOrigins = new Memo<string, ReadonlySet<string>>(64);
-const promptLooks = new Memo<string, ReadonlySet<string>>(64);
 
 /**
  * The look an adapter's name asks for that `prompt` does not ("neon" of "Neon photography" for "food photography",
@@ -62,7 +62,7 @@ const promptLooks = new Memo<string, ReadonlySet<string>>(64);
  * asked for. Checked against the whole prompt, for any composer's picks.
  */
 export function foreignLookIn(prompt: string, adapter: Adapter): string | undefined {
-  const asked = promptLooks.through(prompt, () => new Set(looksOf(prompt)));
+  const asked = askedLooks(prompt);
   const { looks, interiorOf, triggerOrigins } = profileOf(adapter);
   const look = looks.find(
     (look) => !asked.has(look) && !(look === 'interior' && interiorOf && placesInside(prompt, interiorOf)),
@@ -130,12 +130,6 @@ interface TaskView {
   /** Words the task asks for as a look, before a word that says so: "yarn" of "yarn art landscape". */
   looks: ReadonlySet<string>;
 }
-
-/** Looks that say how old a thing is, when they come before it: "a vintage car", "a retro radio". */
-const AGE_LOOKS = new Set(['vintage', 'retro']);
-
-/** Look words any style answers: a style is an art style, most are illustrations. */
-const GENERIC_LOOKS = new Set(['style', 'art', 'artstyle', 'aesthetic', 'illustration']);
 
 /** Where a place is under water: "the bottom of the ocean", "under the sea". */
 export const UNDER_WATER = /\b(?:bottom of|under|beneath|below)\s+(?:the\s+|a\s+)?(?:sea|ocean|lake|water|waves)\b/i;
@@ -589,36 +583,15 @@ export function evidenceFor(
   const asksForALook = words.some((word) => LOOK_WORDS.has(word) || NAMED_LOOKS.has(word));
   // A style named for a thing by a blend, of a prompt that asks for a look elsewhere, must draw in that look:
   // "Insanobot" (a detailed robot) for no robot of an oil painting, nor of graffiti.
-  if (
-    found &&
-    adapter.category === 'style' &&
-    profile.blendOf !== undefined &&
-    prompt !== undefined &&
-    !asksForALook &&
-    !lookFits(adapter, prompt)
-  )
-    return undefined;
+  const blended = profile.blendOf !== undefined && prompt !== undefined && !asksForALook;
+  if (found && adapter.category === 'style' && blended && !lookFits(adapter, profile, prompt)) return undefined;
   // "vintage" or "retro" before a thing says how old the thing is ("a vintage car"): a style of that name whose tags
   // draw in a look the prompt does not ask for ("Vintage - Style", an anime illustration) restyles the picture.
-  if (
-    found &&
-    adapter.category === 'style' &&
-    words.some((word) => AGE_LOOKS.has(word) && word !== head) &&
-    !asksForLookBy(head) &&
-    !tagLooksFit(adapter, prompt ?? task)
-  )
+  if (found && adapter.category === 'style' && saysAge(words, head) && !tagLooksFit(adapter, prompt ?? task))
     return undefined;
-  // The look the task asks for must be the style's own, unless the style is named for the task or is all the prompt:
-  // "Dark and Light" (tagged "perfect lighting") brings no neon to "neon lights".
-  if (found && found.score < STRONG && adapter.category === 'style' && !soleTask && !namedForTask) {
-    const lookOf = (word: string) => NAMED_LOOKS.get(word) ?? word;
-    // Not a word every style is ("Monet style", "vector illustration").
-    const asked = words
-      .filter((word) => (LOOK_WORDS.has(word) || NAMED_LOOKS.has(word)) && !GENERIC_LOOKS.has(word))
-      .map(lookOf);
-    const own = (look: string) => profile.phrases.some((phrase) => phrase.words.some((word) => lookOf(word) === look));
-    if (asked.length > 0 && !asked.some(own)) return undefined;
-  }
+  // The look the task asks for must be the style's own, unless the style is named for the task or is all the prompt.
+  const weakStyle = found !== undefined && found.score < STRONG && adapter.category === 'style';
+  if (weakStyle && !soleTask && !namedForTask && asksForOtherLook(profile, words)) return undefined;
   // A style named for a kind of thing is that kind's look: "Broken Glass", "Stained Glass" for a wine glass bring
   // the shards and the lead lines. A task that asks for a look ("vector illustration") takes a flavour of it.
   if (
@@ -669,28 +642,6 @@ function bringsRestOfName(
       isKind(kind)
     );
   });
-}
-
-/** Whether an adapter's name or tags state a look `prompt` asks for, or it asks for none. */
-function lookFits(adapter: Adapter, prompt: string): boolean {
-  // Quoted words are words to write: "a sign that says 'Let's PAINT!'" asks for no painting.
-  const unquoted = prompt.replace(/(["“”])[^"“”]*\1|(^|\s)'[^']*'(?=\W|$)/g, ' ');
-  const asked = promptLooks.through(unquoted, () => new Set(looksOf(unquoted)));
-  if (asked.size === 0) return true;
-  return [...profileOf(adapter).looks, ...looksOf(adapter.tags.join(', '))].some((look) => asked.has(look));
-}
-
-/** Whether every look an adapter's tags state is one `prompt` asks for: no anime "Underwater - Style" for a photo. */
-export function tagLooksAsked(adapter: Adapter, prompt: string): boolean {
-  const asked = promptLooks.through(prompt, () => new Set(looksOf(prompt)));
-  return looksOf(adapter.tags.join(', ')).every((look) => asked.has(look));
-}
-
-/** Whether the looks an adapter's tags state are all asked for by `prompt`, or it asks for none. */
-function tagLooksFit(adapter: Adapter, prompt: string | undefined): boolean {
-  if (prompt === undefined) return true;
-  const asked = promptLooks.through(prompt, () => new Set(looksOf(prompt)));
-  return asked.size === 0 || looksOf(adapter.tags.join(', ')).every((look) => asked.has(look));
 }
 
 /**

@@ -10,12 +10,12 @@ import {
   materialEvidence,
   NO_RARITY,
   nameCoverageOf,
-  tagLooksAsked,
   transformsUnasked,
   UNDER_WATER,
   type WordRarity,
 } from './evidence.js';
 import { segmentTasks } from './segment.js';
+import { tagLooksAsked } from './style-looks.js';
 import type { Candidate, ComposedTask } from './types.js';
 
 /**
