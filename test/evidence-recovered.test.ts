@@ -230,3 +230,21 @@ describe('the bottom of the sea is under water', () => {
     expect(picks('a lighthouse by the sea at the bottom of a hill')).toEqual([]);
   });
 });
+
+describe('a trigger that describes a body draws someone', () => {
+  const picks = picksFrom([
+    makeAdapter({
+      id: 'civitai:19206',
+      name: 'submerged_water',
+      category: 'concept',
+      tags: ['concept', 'water', 'ocean', 'water splash'],
+      triggerWords: ['complete anatomy', 'submerged water', 'partially submerged', 'bubbles', 'shiny skin', 'sweat'],
+    }),
+  ]);
+
+  it('takes "submerged_water" ("shiny skin", "sweat") for no heart made of water, still for a woman in water', () => {
+    expect(picks('A heart made of water')).toEqual([]);
+    expect(picks('water')).toEqual([]);
+    expect(picks('a woman partially submerged in water')).toEqual(['civitai:19206']);
+  });
+});

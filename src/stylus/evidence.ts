@@ -345,6 +345,12 @@ function partOfNoOne(text: string, part: string): boolean {
   });
 }
 
+/** Words of a trigger that describe someone's body: the adapter draws someone. */
+const BODY_WORDS = new Set(['skin', 'sweat', 'anatomy']);
+
+const drawsABody = (profile: AdapterProfile) =>
+  profile.phrases.some((phrase) => phrase.kind === 'trigger' && phrase.words.some((word) => BODY_WORDS.has(word)));
+
 /** The evidence for a character adapter: the task names it. */
 export function characterEvidence(name: string): Evidence {
   return { score: STRONG, reason: `the prompt names "${name}"` };
@@ -409,8 +415,9 @@ export function evidenceFor(
     return undefined;
   // "the statue of liberty" is one statue, in lower case too: a name that says only "statue" is no evidence for it.
   if (profile.nameWords.every((word) => related(word, head)) && monumentIn(prompt ?? task, head)) return undefined;
-  // A pose is taken by someone: a peace sign printed on a t-shirt is no hand making one.
-  if (adapter.category === 'pose' && !namesSomeone(prompt ?? task)) return undefined;
+  // A pose is taken by someone: a peace sign printed on a t-shirt is no hand making one. A trigger that describes a
+  // body draws one: "submerged_water" ("shiny skin", "sweat") for no heart made of water.
+  if ((adapter.category === 'pose' || drawsABody(profile)) && !namesSomeone(prompt ?? task)) return undefined;
   // Drawn with another medium than the task's: "pen sketch style" for no charcoal sketch.
   if (profile.media.length > 0 && words.some((word) => MEDIA.has(word)) && !profile.media.some((m) => taskSet.has(m)))
     return undefined;
