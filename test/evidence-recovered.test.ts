@@ -248,3 +248,27 @@ describe('a trigger that describes a body draws someone', () => {
     expect(picks('a woman partially submerged in water')).toEqual(['civitai:19206']);
   });
 });
+
+describe('a look word that the subject does something with is a thing', () => {
+  const picks = picksFrom([
+    makeAdapter({
+      id: 'civitai:73305',
+      name: "zyd232's Ink Style",
+      category: 'style',
+      tags: ['ink', 'inksplat', 'style', 'ink wash', 'style lora'],
+      triggerWords: ['zydink', 'monochrome', 'ink sketch'],
+    }),
+    makeAdapter({
+      id: 'civitai:63347',
+      name: '泼墨 ink splash',
+      category: 'style',
+      tags: ['ink', 'style', 'art style', 'ink splash'],
+      triggerWords: ['ink splash'],
+    }),
+  ]);
+
+  it('takes no ink style for an octopus squirting black ink, still one for an ink wash', () => {
+    expect(picks('an octopus fleeing and squirting black ink')).toEqual([]);
+    expect(picks('Downtown LA at sunrise. detailed ink wash.')).toContain('civitai:73305');
+  });
+});

@@ -116,6 +116,15 @@ function placesInside(prompt: string, place: string): boolean {
   });
 }
 
+/**
+ * Whether a task's subject ends in a look word that what the task says its subject does acts on: "squirting black
+ * ink", "holding a painting" name ink and a painting as things, no look to restyle the picture in.
+ */
+export function lookAsThing(subject: string, action: string): boolean {
+  const { head } = viewOf(subject);
+  return asksForLookBy(head) && taskWords(action).some((word) => doesSomething(word) && !asksForLookBy(word));
+}
+
 /** Task words in singular form, without stopwords. */
 export function taskWords(task: string): string[] {
   return lemmas(joinSyllables(task)).filter((word) => !isStopword(word));

@@ -7,6 +7,7 @@ import {
   evidenceFor,
   foreignCodeIn,
   foreignLookIn,
+  lookAsThing,
   materialEvidence,
   NO_RARITY,
   nameCoverageOf,
@@ -75,8 +76,11 @@ export function composeOffline(
     // that ("riding on a"); one word of a longer name does not ("BetterRamenEating" is no giraffe eating bark).
     const action = actionWords(task, subject);
     const present = task.replace(ABSENT_PART, '');
+    const thingNotLook = lookAsThing(subject, action);
     for (const candidate of fitting) {
       const { adapter } = candidate;
+      // "squirting black ink" asks for ink, no ink style.
+      if (thingNotLook && adapter.category === 'style') continue;
       // A character is named anywhere in the task: the segmenter may take "keqing in a garden" to be about a garden.
       if (adapter.category === 'character') {
         const name = characterNamedIn(task, adapter, franchises);
