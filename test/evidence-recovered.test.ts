@@ -134,6 +134,7 @@ describe('"vintage" before a thing says how old the thing is', () => {
 
   it('takes no anime "Vintage - Style" for a vintage car, still for a vintage style', () => {
     expect(picks('a vintage car on route 66')).toEqual([]);
+    expect(picks('a vintage photo of a family')).toEqual([]);
     expect(picks('a cat on a sofa, vintage style')).toEqual(['civitai:49872']);
   });
 });

@@ -601,8 +601,9 @@ export function evidenceFor(
   // "Insanobot" (a detailed robot) for no robot of an oil painting, nor of graffiti.
   const blended = profile.blendOf !== undefined && prompt !== undefined && !asksForALook;
   if (found && adapter.category === 'style' && blended && !lookFits(adapter, profile, prompt)) return undefined;
-  // "vintage" or "retro" before a thing says how old the thing is ("a vintage car"): a style of that name whose tags
-  // draw in a look the prompt does not ask for ("Vintage - Style", an anime illustration) restyles the picture.
+  // "vintage" or "retro" before a thing says how old the thing is ("a vintage car", "a vintage photo"): a style of
+  // that name whose tags draw in a look the prompt does not ask for ("Vintage - Style", an anime illustration)
+  // restyles the picture.
   if (found && adapter.category === 'style' && saysAge(words, head) && !tagLooksFit(adapter, prompt ?? task))
     return undefined;
   // The look the task asks for must be the style's own, unless the style is named for the task or is all the prompt.

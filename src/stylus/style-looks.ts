@@ -22,9 +22,12 @@ const AGE_LOOKS = new Set(['vintage', 'retro']);
 /** Look words any style answers: a style is an art style, most are illustrations. */
 const GENERIC_LOOKS = new Set(['style', 'art', 'artstyle', 'aesthetic', 'illustration']);
 
-/** Whether a task's words say how old its `head` thing is ("a vintage car"), and the head asks for no look. */
+/**
+ * Whether a task's words say how old its `head` is ("a vintage car", "a vintage photo"), where the head is no word
+ * every style is ("vintage style" asks for the look itself).
+ */
 export function saysAge(words: readonly string[], head: string): boolean {
-  return words.some((word) => AGE_LOOKS.has(word) && word !== head) && !LOOK_WORDS.has(head) && !NAMED_LOOKS.has(head);
+  return words.some((word) => AGE_LOOKS.has(word) && word !== head) && !GENERIC_LOOKS.has(head);
 }
 
 /**
