@@ -273,3 +273,22 @@ describe('a look word that the subject does something with is a thing', () => {
     expect(picks('Downtown LA at sunrise. detailed ink wash.')).toContain('civitai:73305');
   });
 });
+
+describe('a word alone in brackets that describes says how the thing is', () => {
+  const picks = picksFrom([
+    makeAdapter({
+      id: 'civitai:67132',
+      name: 'Chocolate (Wet) Style',
+      category: 'style',
+      tags: ['style', 'food', 'chocolate', 'style lora'],
+      triggerWords: ['ChocolateWetStyle'],
+    }),
+  ]);
+
+  it('takes "Chocolate (Wet) Style" for a bar of chocolate, not for a chocolate-brown dog in a park', () => {
+    expect(picks('A bar of chocolate without a wrapper that has the word "WRAPPER" printed on it.')).toEqual([
+      'civitai:67132',
+    ]);
+    expect(picks('a dog with chocolate fur in a park')).toEqual([]);
+  });
+});

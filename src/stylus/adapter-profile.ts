@@ -15,7 +15,7 @@ import {
   NAMED_LOOKS,
 } from './evidence-words.js';
 import { codesOf, looksOfWords } from './name-marks.js';
-import { relationOf, styleOf } from './name-readings.js';
+import { describes, relationOf, styleOf } from './name-readings.js';
 
 /**
  * An adapter's profile: what its name, trigger words and tags say, read once per record (phrases, name words, the
@@ -112,7 +112,12 @@ export interface AdapterProfile {
    * (tagged "robot": an insane robot). The name is about that thing.
    */
   blendOf: string | undefined;
+  /** Words that only describe, each alone in brackets: "wet" of "Chocolate (Wet) Style" says how the chocolate is. */
+  qualifiers: readonly string[];
 }
+
+/** One word alone in round brackets: "(Wet)". */
+const BRACKETED_WORD = /[(（]\s*(\p{L}+)\s*[)）]/gu;
 
 /** What a picture is drawn or painted with: a pen sketch is no charcoal sketch. */
 export const MEDIA = new Set(
@@ -346,6 +351,9 @@ function buildProfile(adapter: Adapter): AdapterProfile {
       .flat()
       .find((word) => properWords.includes(word)),
     blendOf: blendOf(nameWords, phrases),
+    qualifiers: [...name.matchAll(BRACKETED_WORD)]
+      .map((match) => (match[1] ?? '').toLowerCase())
+      .filter((word) => nameWords.includes(word) && describes(word)),
     media: [
       ...new Set(
         [...nameWords, ...triggers.flatMap((trigger) => sharedWrittenWords.through(trigger, writtenWords))].filter(

@@ -240,7 +240,10 @@ function coverage(
   const { shortHeads } = profile;
   // A label of what kind of adapter it is says nothing it draws: "Pose LORA Peeking Out" is all "peeking out" asks.
   // Not "background": a "Newspaper Background" is a backdrop printed like one, no newspaper to read.
-  const labelled = profile.nameWords.filter((word) => !KIND_LABELS.has(word) || PLACE_LABELS.has(word));
+  // A word alone in brackets that describes says how the thing is: "Chocolate (Wet) Style" is all chocolate asks.
+  const labelled = profile.nameWords.filter(
+    (word) => (!KIND_LABELS.has(word) || PLACE_LABELS.has(word)) && !profile.qualifiers.includes(word),
+  );
   const nameWords = labelled.length > 0 ? labelled : profile.nameWords;
   if (nameWords.length === 0) return 0;
   // "To Love Ru" is about Ru: "love" says half of it.
