@@ -90,10 +90,11 @@ export function transformsUnasked(prompt: string, adapter: Adapter): boolean {
  * ("an ice sculpture", "a yellow box made of felt"): it makes everything of that material, which is what was asked.
  */
 export function materialEvidence(task: string, adapter: Adapter): Evidence | undefined {
-  if (adapter.category === 'character' || foreignNameIn(task, adapter) !== undefined) return undefined;
+  // Most tasks make nothing of anything: asked first, once per task.
   const asked = materialsMadeIn(task);
+  if (asked.size === 0 || adapter.category === 'character') return undefined;
   const material = materialsOfName(adapter).find((named) => asked.has(named));
-  return material === undefined
+  return material === undefined || foreignNameIn(task, adapter) !== undefined
     ? undefined
     : { score: WEAK, reason: `its name "${adapter.name.slice(0, 60)}" makes things of ${material}` };
 }
