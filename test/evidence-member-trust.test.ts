@@ -207,12 +207,14 @@ describe('an adapter that makes its subject out of something', () => {
     expect(picks('an angel with white wings in the clouds')).toEqual([]);
     expect(picks('a skyscraper reflecting clouds')).toEqual([]);
     expect(picks('a statue')).toEqual([]);
-    expect(picks('an ice sculpture of a swan')).toEqual([]);
+    expect(picks('a stone sculpture of a swan')).toEqual([]);
   });
 
   it('is one where the prompt asks for it', () => {
     expect(picks('a dragon made of clouds')).toEqual(['hf:joachimsallstrom/aether-cloud-lora-for-sdxl']);
     expect(picks('a swan made of ice')).toEqual(['civitai:58723']);
+    // An ice sculpture is made of ice: the ice version of "Statues Collection" the store holds fits it too.
+    expect(picks('an ice sculpture of a swan')).toEqual(['civitai:76901', 'civitai:58723']);
   });
 
   it('holds an LLM composer to it', () => {

@@ -15,8 +15,8 @@ import {
   NAMED_LOOKS,
   TERMS_NO_NAMES,
 } from './evidence-words.js';
-import { codesOf, looksOf, looksOfWords } from './name-marks.js';
-import { relationOf, styleOf } from './name-readings.js';
+import { codesOf, looksOfWords } from './name-marks.js';
+import { describes, relationOf, styleOf } from './name-readings.js';
 
 /**
  * An adapter's profile: what its name, trigger words and tags say, read once per record (phrases, name words, the
@@ -110,10 +110,17 @@ export interface AdapterProfile {
   artist: string | undefined;
   /** What its name and triggers say it is drawn with ("pen", "ink" of "pen sketch style"): see MEDIA. */
   media: readonly string[];
+  /**
+   * The word of its tags or triggers that a one-word coined name ends in part of, a blend: "robot" of "Insanobot"
+   * (tagged "robot": an insane robot). The name is about that thing.
+   */
+  blendOf: string | undefined;
+  /** Words that only describe, each alone in brackets: "wet" of "Chocolate (Wet) Style" says how the chocolate is. */
+  qualifiers: readonly string[];
 }
 
-/** Looks that say when a look is from, not how it is drawn: the medium is another look. */
-const ERA_LOOKS = new Set(['vintage', 'retro']);
+/** One word alone in round brackets: "(Wet)". */
+const BRACKETED_WORD = /[(（]\s*(\p{L}+)\s*[)）]/gu;
 
 /** What a picture is drawn or painted with: a pen sketch is no charcoal sketch. */
 export const MEDIA = new Set(
@@ -138,6 +145,8 @@ const LABEL_AFTER_DOT = /(?<=\p{L})\.(?=\p{Lu})/u;
 const TRIGGER_SEPARATORS = /[,，|]/;
 /** A handle in square brackets that opens a name: "[LuisaP] Humanoid Robots", "[Toru8P] Keke Artstyle". */
 const MAKER_HANDLE = /^\s*\[([^\]]*)\]/;
+/** A user handle of letters and digits that opens a name as its owner: "zyd232's Ink Style" is an ink style. */
+const POSSESSIVE_HANDLE = /^\s*\p{L}+\d+[\p{L}\d]*['’]s\s+/u;
 
 /** A bracketed label before a name: "【Expression】", "[Concept]", "【Costume】【Cosplay】", "[LoRa]". */
 const LEADING_LABEL = /^\s*[【[]([^】\]]*)[】\]]/u;
@@ -238,11 +247,11 @@ export function profileOf(adapter: Adapter): AdapterProfile {
 }
 
 function buildProfile(adapter: Adapter): AdapterProfile {
+  const name = withoutKindLabels(adapter.name.replace(POSSESSIVE_HANDLE, ''));
   const phrases: Phrase[] = [];
   const add = (text: string, words: readonly string[], kind: Phrase['kind']) => {
     if (words.length > 0 && words.length <= 6) phrases.push({ text: text.trim(), words, kind });
   };
-  const name = withoutKindLabels(adapter.name);
   const nameSegments = joinSyllables(name)
     .split(NAME_SEPARATORS)
     .filter((segment) => segment.trim() !== '');
@@ -318,7 +327,7 @@ function buildProfile(adapter: Adapter): AdapterProfile {
     if (qualifies && words) qualifiedParts.set(words, written);
   });
   // A maker's handle in brackets before the name signs it, it brings nothing in: "[LuisaP] Humanoid Robots".
-  const makerWords = new Set(contentWords(MAKER_HANDLE.exec(adapter.name)?.[1] ?? ''));
+  const makerWords = new Set(contentWords(MAKER_HANDLE.exec(name)?.[1] ?? ''));
   const properWords = nameWords.filter(
     (word) => word.length >= 3 && !isDictionaryWord(word) && /^[a-z]+$/.test(word) && !makerWords.has(word),
   );
@@ -346,21 +355,14 @@ function buildProfile(adapter: Adapter): AdapterProfile {
     }
     return heads;
   });
-  const nameLooks = looksOfWords(segmentLemmas.flat(), adapter.name);
-  // A style named only for when its look is from draws it as its tags say: "Vintage - Style" (tagged anime,
-  // illustration) is an anime illustration, no vintage postage stamp or photo of a vintage car.
-  const [onlyLook] = nameLooks;
-  const looks =
-    adapter.category === 'style' && nameWords.length === 1 && nameLooks.length === 1 && ERA_LOOKS.has(onlyLook ?? '')
-      ? [...new Set([...nameLooks, ...looksOf(adapter.tags.join(', '))])]
-      : nameLooks;
+  const looks = looksOfWords(segmentLemmas.flat(), name);
   const firstWords = (segmentLemmas[0] ?? []).filter((word) => !FILE_WORDS.has(word));
   const labels = segmentWords.slice(1);
   const isLabel = (words: readonly string[]) => words.every((word) => properWords.includes(word));
   // A maker's label comes after a dot ("Logo.Redmond"); a part after a dash or a bar is as often who it draws: "Naruto
   // - Samui" is a character of Naruto, no Naruto for anyone who names him.
   const labelledName =
-    firstWords.length === 1 && labels.length > 0 && labels.every(isLabel) && LABEL_AFTER_DOT.test(adapter.name)
+    firstWords.length === 1 && labels.length > 0 && labels.every(isLabel) && LABEL_AFTER_DOT.test(name)
       ? firstWords[0]
       : undefined;
   return {
@@ -380,7 +382,7 @@ function buildProfile(adapter: Adapter): AdapterProfile {
     looks,
     labelledName,
     relation: relationOf(segmentLemmas),
-    codes: codesOf(adapter.name),
+    codes: codesOf(name),
     transformsSubject: adapter.triggerWords.some(
       (trigger) => trigger.split(/\s+/).length <= MAX_TEMPLATE_WORDS && TRANSFORMS.test(trigger.replace(/_/g, ' ')),
     ),
@@ -404,6 +406,10 @@ function buildProfile(adapter: Adapter): AdapterProfile {
       .filter((_, index) => /\b(art)?style\b/i.test(nameSegments[index] ?? ''))
       .flat()
       .find((word) => properWords.includes(word)),
+    blendOf: blendOf(nameWords, phrases),
+    qualifiers: [...name.matchAll(BRACKETED_WORD)]
+      .map((match) => (match[1] ?? '').toLowerCase())
+      .filter((word) => nameWords.includes(word) && describes(word)),
     media: [
       ...new Set(
         [...nameWords, ...triggers.flatMap((trigger) => sharedWrittenWords.through(trigger, writtenWords))].filter(
@@ -412,6 +418,26 @@ function buildProfile(adapter: Adapter): AdapterProfile {
       ),
     ],
   };
+}
+
+/** Letters a blend shares with the end of the word it is made from, and letters of its own before them. */
+const BLEND_ENDING = 4;
+const BLEND_START = 3;
+
+/**
+ * The word of `phrases` (one word, a dictionary word) that a coined `name` ends in the end of, where that end is no
+ * word of its own: "Insanobot" ends in "obot" of "robot". Not a name that ends in the whole word ("Supercutecat": see
+ * joinedWith in evidence.ts), nor a shared word ("Openjourney" of "midjourney").
+ */
+function blendOf(nameWords: readonly string[], phrases: readonly Phrase[]): string | undefined {
+  const [name, other] = nameWords;
+  if (name === undefined || other !== undefined || isDictionaryWord(name)) return undefined;
+  return phrases.find(({ kind, words: [word, more] }) => {
+    if (kind === 'name' || word === undefined || more !== undefined || name.endsWith(word)) return false;
+    if (word.length <= BLEND_ENDING || !isDictionaryWord(word)) return false;
+    const ending = word.slice(-BLEND_ENDING);
+    return name.endsWith(ending) && name.length - ending.length >= BLEND_START && !isDictionaryWord(ending);
+  })?.words[0];
 }
 
 function namedThingOf(segmentLemmas: readonly (readonly string[])[]): readonly string[] {

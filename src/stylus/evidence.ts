@@ -23,9 +23,11 @@ import {
   LOOK_WORDS,
   NAMED_LOOKS,
 } from './evidence-words.js';
-import { codesOf, looksOf } from './name-marks.js';
+import { MATERIALS, materialsMadeIn, materialsOfName, materialsOfTriggers, SCULPTURES } from './materials.js';
+import { codesOf } from './name-marks.js';
 import { asksForRelation, DRAWING_TOOLS, describes, namesSomethingElse } from './name-readings.js';
 import { lexiconClass } from './segment.js';
+import { askedLooks, asksForOtherLook, lookFits, saysAge, tagLooksFit } from './style-looks.js';
 
 /**
  * Evidence that an adapter depicts a task, as a member would accept it: a phrase of the adapter (its name, a
@@ -53,7 +55,6 @@ export function foreignCodeIn(prompt: string, adapter: Adapter): string | undefi
 
 const promptCodes = new Memo<string, ReadonlySet<string>>(64);
 const promptOrigins = new Memo<string, ReadonlySet<string>>(64);
-const promptLooks = new Memo<string, ReadonlySet<string>>(64);
 
 /**
  * The look an adapter's name asks for that `prompt` does not ("neon" of "Neon photography" for "food photography",
@@ -61,7 +62,7 @@ const promptLooks = new Memo<string, ReadonlySet<string>>(64);
  * asked for. Checked against the whole prompt, for any composer's picks.
  */
 export function foreignLookIn(prompt: string, adapter: Adapter): string | undefined {
-  const asked = promptLooks.through(prompt, () => new Set(looksOf(prompt)));
+  const asked = askedLooks(prompt);
   const { looks, interiorOf, triggerOrigins } = profileOf(adapter);
   const look = looks.find(
     (look) => !asked.has(look) && !(look === 'interior' && interiorOf && placesInside(prompt, interiorOf)),
@@ -78,7 +79,24 @@ export function foreignLookIn(prompt: string, adapter: Adapter): string | undefi
  * angel of "an angel in the clouds" into a cloud. Checked against the whole prompt, for any composer's picks.
  */
 export function transformsUnasked(prompt: string, adapter: Adapter): boolean {
-  return profileOf(adapter).transformsSubject && !TRANSFORMS.test(prompt);
+  if (!profileOf(adapter).transformsSubject || TRANSFORMS.test(prompt)) return false;
+  // "an ice sculpture" is made of ice as much as "made of ice" is: "Made of Ice" (trigger "made_of_ice") fits it.
+  const asked = materialsMadeIn(prompt);
+  return ![...materialsOfTriggers(adapter)].some((material) => asked.has(material));
+}
+
+/**
+ * The evidence for an adapter named for a material alone ("Made of Ice", "kFelted") that `task` makes its thing of
+ * ("an ice sculpture", "a yellow box made of felt"): it makes everything of that material, which is what was asked.
+ */
+export function materialEvidence(task: string, adapter: Adapter): Evidence | undefined {
+  // Most tasks make nothing of anything: asked first, once per task.
+  const asked = materialsMadeIn(task);
+  if (asked.size === 0 || adapter.category === 'character') return undefined;
+  const material = materialsOfName(adapter).find((named) => asked.has(named));
+  return material === undefined || foreignNameIn(task, adapter) !== undefined
+    ? undefined
+    : { score: WEAK, reason: `its name "${adapter.name.slice(0, 60)}" makes things of ${material}` };
 }
 
 /** Words between "in" and the place it names: "in a dark cave". */
@@ -99,6 +117,15 @@ function placesInside(prompt: string, place: string): boolean {
   });
 }
 
+/**
+ * Whether a task's subject ends in a look word that what the task says its subject does acts on: "squirting black
+ * ink", "holding a painting" name ink and a painting as things, no look to restyle the picture in.
+ */
+export function lookAsThing(subject: string, action: string): boolean {
+  const { head } = viewOf(subject);
+  return asksForLookBy(head) && taskWords(action).some((word) => doesSomething(word) && !asksForLookBy(word));
+}
+
 /** Task words in singular form, without stopwords. */
 export function taskWords(task: string): string[] {
   return lemmas(joinSyllables(task)).filter((word) => !isStopword(word));
@@ -113,6 +140,9 @@ interface TaskView {
   /** Words the task asks for as a look, before a word that says so: "yarn" of "yarn art landscape". */
   looks: ReadonlySet<string>;
 }
+
+/** Where a place is under water: "the bottom of the ocean", "under the sea". */
+export const UNDER_WATER = /\b(?:bottom of|under|beneath|below)\s+(?:the\s+|a\s+)?(?:sea|ocean|lake|water|waves)\b/i;
 
 /** Words that make the word before them a look: "yarn art", "chalk style". */
 const LOOK_NAMING_WORDS = new Set(['art', 'style', 'artstyle', 'aesthetic']);
@@ -130,6 +160,8 @@ function viewOf(task: string): TaskView {
       const next = words[index + 1];
       if (next !== undefined && /^[a-z]{3,}$/.test(word) && /^[a-z]{3,}$/.test(next)) set.add(`${word}${next}`);
     }
+    // The bottom of the sea is under water: "Underwater" for "a sunken ship at the bottom of the ocean".
+    if (UNDER_WATER.test(task)) set.add('underwater');
     const looks = new Set(words.filter((_word, index) => LOOK_NAMING_WORDS.has(words[index + 1] ?? '')));
     return { task, words, set, head, looks };
   });
@@ -148,7 +180,8 @@ const roots = new Map<string, string>();
 function root(word: string): string {
   let found = roots.get(word);
   if (found === undefined) {
-    const stripped = word.replace(DERIVATIONS, '');
+    // An adjective of a feeling in -gry is its noun in -ger: "angry" for "anger", "hungry" for "hunger".
+    const stripped = word.replace(/(?<=g)ry$/, 'er').replace(DERIVATIONS, '');
     found = stripped.length >= 4 ? stripped : word;
     if (roots.size > 50_000) roots.clear();
     roots.set(word, found);
@@ -160,18 +193,28 @@ function root(word: string): string {
 function related(left: string, right: string): boolean {
   return (
     left === right ||
+    sculptures(left, right) ||
     (left.length >= 4 && right.length >= 4 && (root(left) === root(right) || actionAndDeed(left, right)))
   );
 }
 
 function covers(task: ReadonlySet<string>, word: string): boolean {
   if (task.has(word)) return true;
+  if (SCULPTURES.has(word)) for (const taskWord of task) if (SCULPTURES.has(taskWord)) return true;
   if (word.length < 4) return false;
   const wordRoot = root(word);
   for (const taskWord of task)
     if (taskWord.length >= 4 && (root(taskWord) === wordRoot || actionAndDeed(taskWord, word))) return true;
   return false;
 }
+
+/** Whether the task holds a word of the name, or the thing a blended name is made from ("robot" for "Insanobot"). */
+function coversName(profile: AdapterProfile, task: ReadonlySet<string>, word: string): boolean {
+  return covers(task, word) || (profile.blendOf !== undefined && covers(task, profile.blendOf));
+}
+
+/** A figure carved or cast is one kind of thing by any of its words: a stone bust is a stone statue. */
+const sculptures = (left: string, right: string) => SCULPTURES.has(left) && SCULPTURES.has(right);
 
 /**
  * Whether one word is the participle and the other the noun of one verb: "reflected" and "reflection" ("Reflections
@@ -198,13 +241,18 @@ function coverage(
   const { shortHeads } = profile;
   // A label of what kind of adapter it is says nothing it draws: "Pose LORA Peeking Out" is all "peeking out" asks.
   // Not "background": a "Newspaper Background" is a backdrop printed like one, no newspaper to read.
-  const labelled = profile.nameWords.filter((word) => !KIND_LABELS.has(word) || PLACE_LABELS.has(word));
+  // A word alone in brackets that describes says how the thing is: "Chocolate (Wet) Style" is all chocolate asks.
+  const labelled = profile.nameWords.filter(
+    (word) => (!KIND_LABELS.has(word) || PLACE_LABELS.has(word)) && !profile.qualifiers.includes(word),
+  );
   const nameWords = labelled.length > 0 ? labelled : profile.nameWords;
   if (nameWords.length === 0) return 0;
   // "To Love Ru" is about Ru: "love" says half of it.
   if (shortHeads.some((head) => !taskSet.has(head)))
-    return nameWords.filter((word) => covers(taskSet, word)).length / (nameWords.length + shortHeads.length);
-  const covered = nameWords.filter((word) => covers(taskSet, word)).length;
+    return (
+      nameWords.filter((word) => coversName(profile, taskSet, word)).length / (nameWords.length + shortHeads.length)
+    );
+  const covered = nameWords.filter((word) => coversName(profile, taskSet, word)).length;
   // What a thing is made of is how that thing is drawn, no other thing: "Stone Statue" says all a statue asks for,
   // unless the task asks for another material ("a wooden owl statue").
   const head = nameWords[nameWords.length - 1] ?? '';
@@ -310,17 +358,11 @@ function partOfNoOne(text: string, part: string): boolean {
   });
 }
 
-/** What a thing can be made of, each with its kind: marble is a stone, bronze a metal. */
-const MATERIALS: ReadonlyMap<string, string> = new Map(
-  (
-    'stone:stone marble:stone granite:stone concrete:stone wood:wood wooden:wood metal:metal iron:metal steel:metal ' +
-    'bronze:metal copper:metal brass:metal metallic:metal glass:glass crystal:glass ice:ice clay:clay ' +
-    'porcelain:ceramic ceramic:ceramic paper:paper cardboard:paper plastic:plastic jade:jade sand:sand snow:snow ' +
-    'fabric:fabric felt:fabric wool:fabric yarn:fabric leather:leather gold:metal silver:metal chocolate:chocolate'
-  )
-    .split(' ')
-    .map((entry) => entry.split(':') as [string, string]),
-);
+/** Words of a trigger that describe someone's body: the adapter draws someone. */
+const BODY_WORDS = new Set(['skin', 'sweat', 'anatomy']);
+
+const drawsABody = (profile: AdapterProfile) =>
+  profile.phrases.some((phrase) => phrase.kind === 'trigger' && phrase.words.some((word) => BODY_WORDS.has(word)));
 
 /** The evidence for a character adapter: the task names it. */
 export function characterEvidence(name: string): Evidence {
@@ -387,8 +429,9 @@ export function evidenceFor(
     return undefined;
   // "the statue of liberty" is one statue, in lower case too: a name that says only "statue" is no evidence for it.
   if (profile.nameWords.every((word) => related(word, head)) && monumentIn(prompt ?? task, head)) return undefined;
-  // A pose is taken by someone: a peace sign printed on a t-shirt is no hand making one.
-  if (adapter.category === 'pose' && !namesSomeone(prompt ?? task)) return undefined;
+  // A pose is taken by someone: a peace sign printed on a t-shirt is no hand making one. A trigger that describes a
+  // body draws one: "submerged_water" ("shiny skin", "sweat") for no heart made of water.
+  if ((adapter.category === 'pose' || drawsABody(profile)) && !namesSomeone(prompt ?? task)) return undefined;
   // Drawn with another medium than the task's: "pen sketch style" for no charcoal sketch.
   if (profile.media.length > 0 && words.some((word) => MEDIA.has(word)) && !profile.media.some((m) => taskSet.has(m)))
     return undefined;
@@ -539,7 +582,10 @@ export function evidenceFor(
     if (
       nameCoverage > 0.5 ||
       (nameCoverage === 0.5 && (inName || saysALook) && partOfName()) ||
-      (wholeTask && ((inName && partOfName()) || (depictsThings && nameSaysNothing)))
+      (wholeTask &&
+        ((inName && partOfName()) ||
+          (depictsThings && nameSaysNothing) ||
+          (adapter.category === 'background' && phrase.kind === 'tag' && placeOf(profile, word))))
     )
       consider(WEAK, `matches ${KIND_LABEL[phrase.kind]} ${quoted}`);
   }
@@ -575,9 +621,21 @@ export function evidenceFor(
       tagLooksFit(adapter, prompt));
   const asksForLook = soleTask || namedForTask || words.some((word) => LOOK_WORDS.has(word) || NAMED_LOOKS.has(word));
   if (found && found.score < STRONG && adapter.category === 'style' && !asksForLook) return undefined;
+  const asksForALook = words.some((word) => LOOK_WORDS.has(word) || NAMED_LOOKS.has(word));
+  // A style named for a thing by a blend, of a prompt that asks for a look elsewhere, must draw in that look:
+  // "Insanobot" (a detailed robot) for no robot of an oil painting, nor of graffiti.
+  const blended = profile.blendOf !== undefined && prompt !== undefined && !asksForALook;
+  if (found && adapter.category === 'style' && blended && !lookFits(adapter, profile, prompt)) return undefined;
+  // "vintage" or "retro" before a thing says how old the thing is ("a vintage car", "a vintage photo"): a style of
+  // that name whose tags draw in a look the prompt does not ask for ("Vintage - Style", an anime illustration)
+  // restyles the picture.
+  if (found && adapter.category === 'style' && saysAge(words, head) && !tagLooksFit(adapter, prompt ?? task))
+    return undefined;
+  // The look the task asks for must be the style's own, unless the style is named for the task or is all the prompt.
+  const weakStyle = found !== undefined && found.score < STRONG && adapter.category === 'style';
+  if (weakStyle && !soleTask && !namedForTask && asksForOtherLook(profile, words)) return undefined;
   // A style named for a kind of thing is that kind's look: "Broken Glass", "Stained Glass" for a wine glass bring
   // the shards and the lead lines. A task that asks for a look ("vector illustration") takes a flavour of it.
-  const asksForALook = words.some((word) => LOOK_WORDS.has(word) || NAMED_LOOKS.has(word));
   if (
     found &&
     found.score < STRONG &&
@@ -627,13 +685,6 @@ function bringsRestOfName(
       isKind(kind)
     );
   });
-}
-
-/** Whether the looks an adapter's tags state are all asked for by `prompt`, or it asks for none. */
-function tagLooksFit(adapter: Adapter, prompt: string | undefined): boolean {
-  if (prompt === undefined) return true;
-  const asked = promptLooks.through(prompt, () => new Set(looksOf(prompt)));
-  return asked.size === 0 || looksOf(adapter.tags.join(', ')).every((look) => asked.has(look));
 }
 
 /**
@@ -834,7 +885,7 @@ function foreignWord(
     return undefined;
   const proper = profile.properWords;
   // "Claude Monet style" for "Monet style": the task names the artist.
-  if (proper.some((word) => covers(taskSet, word))) return undefined;
+  if (proper.some((word) => coversName(profile, taskSet, word))) return undefined;
   return proper[0];
 }
 
@@ -939,6 +990,36 @@ function doesSomething(word: string): boolean {
   const doubled = /([b-df-hj-np-tv-z])\1$/.test(verb) ? verb.slice(0, -1) : undefined;
   return [verb, `${verb}e`, doubled].some((stem) => stem !== undefined && stem.length >= 3 && isDictionaryWord(stem));
 }
+
+/**
+ * Whether a background whose name opens with one dictionary word that its own tags say too ("Nebulae", tagged "nebula"; "Shoal",
+ * tagged "shoal") is the place of `word`, another of its tags ("space", "fish"): a thing, no person, look or scenery.
+ */
+function placeOf(profile: AdapterProfile, word: string): boolean {
+  // Its first part: "Shoal" of "[LoRa] Shoal / 錦鱗 Concept (With multires noise version)".
+  const [only, other] = profile.nameSegments[0] ?? [];
+  return (
+    only !== undefined &&
+    other === undefined &&
+    isDictionaryWord(only) &&
+    profile.phrases.some(
+      (phrase) => phrase.kind === 'tag' && !/\s/.test(phrase.text) && related(phrase.words[0] ?? '', only),
+    ) &&
+    isNoun(word) &&
+    !PEOPLE_WORDS.has(word) &&
+    !describesPeople(word) &&
+    // A word the lexicon reads as a verb first is as often someone's job: "nurse" of "Infirmary".
+    lexiconClass(word) !== 'Infinitive' &&
+    !asksForLookBy(word) &&
+    !KIND_LABELS.has(word) &&
+    !SCENERY_WORDS.has(word) &&
+    // A background tagged as scenery ("Model-EX Enhancer", tagged "landscape") is of any place, of no one thing.
+    !profile.phrases.some((phrase) => phrase.kind === 'tag' && phrase.words.some((tag) => SCENERY_WORDS.has(tag)))
+  );
+}
+
+/** Tags that say a background is scenery, of any place: "landscape" is no place of a "Nebulae". */
+const SCENERY_WORDS = new Set(['landscape', 'scenery', 'scene', 'cityscape', 'nature', 'environment', 'place']);
 
 /** A word that names a thing, not how one is or what it does: "snake", not "round", "glowing" or "striped". */
 const isNoun = (word: string) => !describes(word) && !doesSomething(word) && !DESCRIBES.test(word);

@@ -8,12 +8,16 @@ import {
   evidenceFor,
   foreignCodeIn,
   foreignLookIn,
+  lookAsThing,
+  materialEvidence,
   NO_RARITY,
   nameCoverageOf,
   transformsUnasked,
+  UNDER_WATER,
   type WordRarity,
 } from './evidence.js';
 import { segmentTasks } from './segment.js';
+import { tagLooksAsked } from './style-looks.js';
 import type { Candidate, ComposedTask } from './types.js';
 
 /**
@@ -74,8 +78,11 @@ export function composeOffline(
     // that ("riding on a"); one word of a longer name does not ("BetterRamenEating" is no giraffe eating bark).
     const action = actionWords(task, subject);
     const present = task.replace(ABSENT_PART, '');
+    const thingNotLook = lookAsThing(subject, action);
     for (const candidate of fitting) {
       const { adapter } = candidate;
+      // "squirting black ink" asks for ink, no ink style.
+      if (thingNotLook && adapter.category === 'style') continue;
       // A character is named anywhere in the task: the segmenter may take "keqing in a garden" to be about a garden.
       if (adapter.category === 'character') {
         const name = characterNamedIn(withoutCompositionTags(task), adapter, franchises);
@@ -90,7 +97,13 @@ export function composeOffline(
         // The noun phrase holds half the name and the task the rest: "Glowing Eyes" for "glowing eyes" (of "eyes").
         (nameCoverageOf(subject, adapter) >= 0.5 && nameCoverageOf(present, adapter) === 1
           ? evidenceFor(present, adapter, rarity, tasks.length === 1, prompt)
-          : undefined);
+          : undefined) ??
+        // The task puts its subject under water ("bottom of the ocean" of "ocean"): an "Underwater" look for it.
+        (UNDER_WATER.test(present) && nameCoverageOf(present, adapter) === 1 && tagLooksAsked(adapter, prompt)
+          ? evidenceFor(present, adapter, rarity, tasks.length === 1, prompt)
+          : undefined) ??
+        // A material the task makes its thing of ("a box made of felt"): a style that makes things of it ("kFelted").
+        materialEvidence(present, adapter);
       if (evidence) pairs.push({ taskIndex, candidate, evidence });
     }
   });

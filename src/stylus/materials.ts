@@ -1,0 +1,70 @@
+import type { Adapter } from '../catalog/adapter.js';
+import { lemmas } from '../catalog/classify/words.js';
+import { Memo } from '../util/memo.js';
+import { profileOf } from './adapter-profile.js';
+
+/**
+ * What things are made of: the material a style makes everything of ("Made of Ice", "kFelted"), and the material a
+ * prompt makes one of its things of ("an ice sculpture", "a box made of felt"). A LoRA acts on the whole image, so a
+ * material style fits only a thing the prompt makes of that material.
+ */
+
+/** What a thing can be made of, each with its kind: marble is a stone, bronze a metal. */
+export const MATERIALS: ReadonlyMap<string, string> = new Map(
+  (
+    'stone:stone marble:stone granite:stone concrete:stone wood:wood wooden:wood metal:metal iron:metal steel:metal ' +
+    'bronze:metal copper:metal brass:metal metallic:metal glass:glass crystal:glass ice:ice clay:clay ' +
+    'porcelain:ceramic ceramic:ceramic paper:paper cardboard:paper plastic:plastic jade:jade sand:sand snow:snow ' +
+    'fabric:fabric felt:fabric wool:fabric yarn:fabric leather:leather gold:metal silver:metal chocolate:chocolate'
+  )
+    .split(' ')
+    .map((entry) => entry.split(':') as [string, string]),
+);
+
+/** Words for a figure carved or cast of a material: "an ice sculpture", "a stone bust" are made of it. */
+export const SCULPTURES = new Set(['sculpture', 'statue', 'bust', 'figurine', 'carving']);
+
+/** The material a word says, as written or as its participle: "ice", "felted" (of felt), "wooden". */
+function materialWord(word: string): string | undefined {
+  if (MATERIALS.has(word)) return word;
+  const stem = /^([a-z]{3,})ed$/.exec(word)?.[1];
+  return stem !== undefined && MATERIALS.has(stem) ? stem : undefined;
+}
+
+const madeOf = new Memo<string, ReadonlySet<string>>(64);
+
+/**
+ * The materials `text` makes a thing of: after "made (out) of" ("a box made of felt"), or before a word for a
+ * sculpture ("an ice sculpture"). Not a material that only describes ("a metal chair", "a glass of water").
+ */
+export function materialsMadeIn(text: string): ReadonlySet<string> {
+  return madeOf.through(text, () => {
+    const words = lemmas(text);
+    const found = new Set<string>();
+    words.forEach((word, index) => {
+      const next = words[index + 1];
+      if (next !== undefined && SCULPTURES.has(next)) found.add(materialWord(word) ?? '');
+      if (word !== 'made') return;
+      const after = words.slice(index + 1).filter((other) => !['out', 'of', 'a', 'an', 'the'].includes(other));
+      if (words[index + 1] === 'of' || (words[index + 1] === 'out' && words[index + 2] === 'of'))
+        found.add(materialWord(after[0] ?? '') ?? '');
+    });
+    found.delete('');
+    return found;
+  });
+}
+
+/**
+ * The materials a style's name says it makes everything of, when that is all its name says: "ice" of "Made of Ice",
+ * "felt" of "kFelted", "wood" and "iron" of "WoodIronAI". None for a name that says a thing too ("Stone Statue").
+ */
+export function materialsOfName(adapter: Adapter): readonly string[] {
+  const words = profileOf(adapter).nameWords.filter((word) => word !== 'made');
+  const materials = words.map(materialWord);
+  return materials.length > 0 && materials.every((material) => material !== undefined) ? (materials as string[]) : [];
+}
+
+/** The materials a trigger makes the subject of: "ice" of "made_of_ice". */
+export function materialsOfTriggers(adapter: Adapter): ReadonlySet<string> {
+  return new Set(adapter.triggerWords.flatMap((trigger) => [...materialsMadeIn(trigger.replace(/_/g, ' '))]));
+}

@@ -1,0 +1,63 @@
+import type { Adapter } from '../catalog/adapter.js';
+import { Memo } from '../util/memo.js';
+import type { AdapterProfile } from './adapter-profile.js';
+import { LOOK_WORDS, NAMED_LOOKS } from './evidence-words.js';
+import { looksOf } from './name-marks.js';
+
+/**
+ * Whether a style's look is the one a prompt asks for: a LoRA acts on the whole image, so a style that matches a
+ * thing of the prompt still brings its own look (evidence.ts asks these of every style it finds evidence for).
+ */
+
+const promptLooks = new Memo<string, ReadonlySet<string>>(64);
+
+/** The looks `prompt` asks for (NAMED_LOOKS's shared forms), remembered: the composer asks for 150 candidates. */
+export function askedLooks(prompt: string): ReadonlySet<string> {
+  return promptLooks.through(prompt, () => new Set(looksOf(prompt)));
+}
+
+/** Looks that say how old a thing is, when they come before it: "a vintage car", "a retro radio". */
+const AGE_LOOKS = new Set(['vintage', 'retro']);
+
+/** Look words any style answers: a style is an art style, most are illustrations. */
+const GENERIC_LOOKS = new Set(['style', 'art', 'artstyle', 'aesthetic', 'illustration']);
+
+/**
+ * Whether a task's words say how old its `head` is ("a vintage car", "a vintage photo"), where the head is no word
+ * every style is ("vintage style" asks for the look itself).
+ */
+export function saysAge(words: readonly string[], head: string): boolean {
+  return words.some((word) => AGE_LOOKS.has(word) && word !== head) && !GENERIC_LOOKS.has(head);
+}
+
+/**
+ * Whether a task asks for a look (not one every style is: "Monet style", "vector illustration") that none of the
+ * style's own words say: "Dark and Light" (tagged "perfect lighting") brings no neon to "neon lights".
+ */
+export function asksForOtherLook(profile: AdapterProfile, words: readonly string[]): boolean {
+  const lookOf = (word: string) => NAMED_LOOKS.get(word) ?? word;
+  const asked = words
+    .filter((word) => (LOOK_WORDS.has(word) || NAMED_LOOKS.has(word)) && !GENERIC_LOOKS.has(word))
+    .map(lookOf);
+  const own = (look: string) => profile.phrases.some((phrase) => phrase.words.some((word) => lookOf(word) === look));
+  return asked.length > 0 && !asked.some(own);
+}
+
+/** Whether an adapter's name or tags state a look `prompt` asks for, or it asks for none. */
+export function lookFits(adapter: Adapter, profile: AdapterProfile, prompt: string): boolean {
+  // Quoted words are words to write: "a sign that says 'Let's PAINT!'" asks for no painting.
+  const asked = askedLooks(prompt.replace(/(["“”])[^"“”]*\1|(^|\s)'[^']*'(?=\W|$)/g, ' '));
+  if (asked.size === 0) return true;
+  return [...profile.looks, ...looksOf(adapter.tags.join(', '))].some((look) => asked.has(look));
+}
+
+/** Whether every look an adapter's tags state is one `prompt` asks for: no anime "Underwater - Style" for a photo. */
+export function tagLooksAsked(adapter: Adapter, prompt: string): boolean {
+  const asked = askedLooks(prompt);
+  return looksOf(adapter.tags.join(', ')).every((look) => asked.has(look));
+}
+
+/** Whether the looks an adapter's tags state are all asked for by `prompt`, or it asks for none. */
+export function tagLooksFit(adapter: Adapter, prompt: string | undefined): boolean {
+  return prompt === undefined || askedLooks(prompt).size === 0 || tagLooksAsked(adapter, prompt);
+}
