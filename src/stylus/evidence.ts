@@ -470,6 +470,9 @@ export function evidenceFor(
       continue;
     }
     const word = phrase.words[0] ?? '';
+    // A tag that files the adapter by its kind says what kind it is, not what it draws: "Mirror Selfie Pose" (tagged
+    // "poses") takes a selfie in a mirror, for no "cute pose".
+    if (phrase.kind !== 'name' && KIND_LABELS.has(word)) continue;
     // A word many adapters share is still evidence where it is what both the task and the name are about, and the
     // trigger to write for it: "dragon" (common for Dragon Ball's cast) for "Western Dragon Collection" (trigger
     // "dragon") and "a dragon"; not a tag "buildings" for every architecture render, nor a style of dragons that

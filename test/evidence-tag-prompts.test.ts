@@ -1,0 +1,35 @@
+import { describe, expect, it } from 'vitest';
+import { makeAdapter, picksFrom } from './support/adapters.js';
+
+/**
+ * Picks seen composing members' Civitai tag prompts ("masterpiece, 1girl, cute pose, ...") on the 2023-07 dump, that
+ * bring in a thing nobody asked for. Names, categories, tags and triggers are the dump items' own, by their ids.
+ */
+const MIRROR_SELFIE = makeAdapter({
+  id: 'civitai:46553',
+  name: 'Mirror Selfie Pose (LoRA)',
+  category: 'pose',
+  tags: ['anime', 'poses', 'pose', 'lora'],
+  triggerWords: ['girl mirror selfie'],
+});
+const HEAD_TILT = makeAdapter({
+  id: 'civitai:9146',
+  name: 'Shaft Head Tilt | シャフ度 | 新房45度 (Pose LORA)',
+  category: 'pose',
+  tags: ['anime', 'poses'],
+  triggerWords: ['shaft head tilt', 'from behind', 'from side'],
+});
+
+describe('a tag that files an adapter by its kind', () => {
+  const picks = picksFrom([MIRROR_SELFIE, HEAD_TILT]);
+
+  it('takes no mirror selfie nor head tilt for "pose" or "cute pose"', () => {
+    expect(picks('masterpiece, best quality, 1girl, solo, cute pose, smile')).toEqual([]);
+    expect(picks('1girl, pose, looking at viewer')).toEqual([]);
+  });
+
+  it('still takes each for what it draws', () => {
+    expect(picks('1girl, mirror selfie, phone')).toEqual(['civitai:46553']);
+    expect(picks('1girl, head tilt, smile')).toEqual(['civitai:9146']);
+  });
+});
