@@ -33,3 +33,21 @@ describe('a tag that files an adapter by its kind', () => {
     expect(picks('1girl, head tilt, smile')).toEqual(['civitai:9146']);
   });
 });
+
+describe('a noun before a participle of making says how a thing was made', () => {
+  const picks = picksFrom([
+    makeAdapter({
+      id: 'civitai:47285',
+      name: 'k Hand Mix 101',
+      category: 'other',
+      tags: ['hand', 'fingers', 'handmix'],
+      triggerWords: ['hand101'],
+    }),
+  ]);
+
+  it('takes no hand adapter for "hand_drawn" or a hand-drawn illustration, still for hands', () => {
+    expect(picks('masterpiece, 1girl, hand_drawn, sketch')).toEqual([]);
+    expect(picks('a hand-drawn illustration of a cat')).toEqual([]);
+    expect(picks('1girl, hands, holding cup')).toEqual(['civitai:47285']);
+  });
+});

@@ -25,7 +25,7 @@ import {
 } from './evidence-words.js';
 import { MATERIALS, materialsMadeIn, materialsOfName, materialsOfTriggers, SCULPTURES } from './materials.js';
 import { codesOf } from './name-marks.js';
-import { asksForRelation, DRAWING_TOOLS, describes, namesSomethingElse } from './name-readings.js';
+import { asksForRelation, DRAWING_TOOLS, describes, namesSomethingElse, saysHowMade } from './name-readings.js';
 import { lexiconClass } from './segment.js';
 import { askedLooks, asksForOtherLook, lookFits, saysAge, tagLooksFit } from './style-looks.js';
 
@@ -494,7 +494,9 @@ export function evidenceFor(
       phrase.kind === 'name' &&
       ((profile.nameWords.length === 1 && profile.shortHeads.length === 0) || profile.labelledName === word) &&
       restylesForWord &&
-      (adapter.category === 'character' || !namesSomethingElse(task, word))
+      (adapter.category === 'character' || !namesSomethingElse(task, word)) &&
+      // "hand-drawn" says how a picture was made: no "k Hand Mix 101" for it.
+      !saysHowMade(task, word)
     ) {
       consider(STRONG, `matches its name ${quoted}`);
       continue;
