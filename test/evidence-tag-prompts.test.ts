@@ -51,3 +51,20 @@ describe('a noun before a participle of making says how a thing was made', () =>
     expect(picks('1girl, hands, holding cup')).toEqual(['civitai:47285']);
   });
 });
+
+describe('a look a name says in Chinese', () => {
+  const picks = picksFrom([
+    makeAdapter({
+      id: 'civitai:89551',
+      name: 'Mix pattern / 拼贴元素插画风格',
+      category: 'style',
+      tags: ['anime', 'girl', 'female', 'fashion', 'pattern', 'style', 'illustration'],
+      triggerWords: ['mix patterns'],
+    }),
+  ]);
+
+  it('takes no collage illustration (插画) for the flower pattern of a dress, still for an illustration', () => {
+    expect(picks('masterpiece, 1girl, white dress, white flower pattern')).toEqual([]);
+    expect(picks('masterpiece, illustration, 1girl, mix patterns')).toEqual(['civitai:89551']);
+  });
+});
