@@ -68,3 +68,20 @@ describe('a look a name says in Chinese', () => {
     expect(picks('masterpiece, illustration, 1girl, mix patterns')).toEqual(['civitai:89551']);
   });
 });
+
+describe('a trigger that is a full name draws that one', () => {
+  const picks = picksFrom([
+    makeAdapter({
+      id: 'civitai:44234',
+      name: '葛城美里《新世纪福音战士》/ Katsuragi Misato《NEON GENESIS EVANGELION》/葛城ミサト《新世紀エヴァンゲリオン》',
+      category: 'other',
+      tags: ['anime', 'female', 'woman'],
+      triggerWords: ['Katsuragi_Misato'],
+    }),
+  ]);
+
+  it('takes no uncategorised Katsuragi Misato for her franchise, still for her name', () => {
+    expect(picks('masterpiece, photorealistic, backlighting, neon genesis evangelion, 1girl')).toEqual([]);
+    expect(picks('masterpiece, 1girl, katsuragi misato, neon genesis evangelion')).toEqual(['civitai:44234']);
+  });
+});

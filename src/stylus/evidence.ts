@@ -358,6 +358,20 @@ function partOfNoOne(text: string, part: string): boolean {
   });
 }
 
+/** A full name as written: two capitalised words ("Katsuragi_Misato"), not a coined token ("ArchiZHS", "mangguo_keji"). */
+const FULL_NAME = /^\p{Lu}\p{Ll}{2,}[\s_]\p{Lu}\p{Ll}{2,}$/u;
+
+/** Whether a trigger is a full name of two words the dictionary lacks ("Katsuragi_Misato") and `taskSet` holds neither. */
+const namesSomeoneElse = (profile: AdapterProfile, taskSet: ReadonlySet<string>) =>
+  profile.phrases.some(
+    (phrase) =>
+      phrase.kind === 'trigger' &&
+      FULL_NAME.test(phrase.text) &&
+      phrase.words.length === 2 &&
+      phrase.words.every((word) => /^[a-z]{3,}$/.test(word) && !isDictionaryWord(word)) &&
+      !phrase.words.some((word) => covers(taskSet, word)),
+  );
+
 /** Words of a trigger that describe someone's body: the adapter draws someone. */
 const BODY_WORDS = new Set(['skin', 'sweat', 'anatomy']);
 
@@ -409,6 +423,9 @@ export function evidenceFor(
   const profile = profileOf(adapter);
   const promptWords = prompt === undefined ? taskSet : viewOf(prompt).set;
   if (foreignWord(profile, taskSet, adapter.category, asksForLookAs, promptWords) !== undefined) return undefined;
+  // A trigger that is someone's full name ("Katsuragi_Misato") draws that one, whatever the card files it under: only
+  // for a task that names her, not her franchise ("neon genesis evangelion").
+  if (adapter.category !== 'character' && namesSomeoneElse(profile, taskSet)) return undefined;
   // "Through Screen" draws someone coming through a screen: a laptop screen asks for no one.
   if (profile.relation && !asksForRelation(prompt ?? task, profile.relation, profile.nameWords)) return undefined;
   // A name that says where or which after its preposition draws what comes before it: "girls in glass bottle" is
