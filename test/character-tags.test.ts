@@ -223,3 +223,27 @@ describe('a given name beside a name its card never says is someone else', () =>
     expect(picks('1girl, misaki, beach')).toEqual(['civitai:49780']);
   });
 });
+
+describe('a trigger longer than a name is a title', () => {
+  const picks = picksFrom([
+    makeAdapter({
+      id: 'civitai:9502',
+      name: 'Megumin (KonoSuba)',
+      category: 'character',
+      tags: ['anime', 'character', 'girl', 'female', 'konosuba', 'megumin', 'fantasy', 'girls'],
+      triggerWords: ['megumin', 'kono subarashii sekai ni shukufuku wo!'],
+    }),
+    makeAdapter({
+      id: 'civitai:84615',
+      name: 'Kono Subarashii Sekai ni Bakuen wo! (この素晴らしい世界に爆焔を！)',
+      category: 'character',
+      tags: ['character', 'konosuba', 'megumin', 'luna', 'bakuen', 'komekko', 'sakiberry', 'arue', 'wolbach'],
+      triggerWords: ['cecily'],
+    }),
+  ]);
+
+  it("takes no Megumin, nor a spin-off's cast, for a series' title, still for her name", () => {
+    expect(picks('aqua konosuba, kono subarashii sekai ni shukufuku wo!, 1girl, blue hair')).toEqual([]);
+    expect(picks('megumin, 1girl, witch hat')).toEqual(['civitai:9502']);
+  });
+});

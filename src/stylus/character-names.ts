@@ -125,7 +125,10 @@ export function characterNamedIn(
     )
       return franchise;
   }
-  const named = profile.nameIdentity.filter((word) => !word.includes(' ') && words.has(word));
+  // Words of a title name a series, no one of its cast: "kono subarashii sekai" for no "Kono Subarashii Sekai ni Bakuen wo!".
+  const named = profile.nameIdentity.filter(
+    (word) => !word.includes(' ') && words.has(word) && !profile.titleWords.has(word),
+  );
   if (named.length >= 2) return named.join(' ');
   return nameWithItsSeries(words, profile, franchises);
 }
