@@ -85,3 +85,20 @@ describe('a trigger that is a full name draws that one', () => {
     expect(picks('masterpiece, 1girl, katsuragi misato, neon genesis evangelion')).toEqual(['civitai:44234']);
   });
 });
+
+describe('a concept is what its name says is done', () => {
+  const picks = picksFrom([
+    makeAdapter({
+      id: 'civitai:95291',
+      name: '【Concept】Zipping Undersized Track Jacket 胸太大拉链拉不上',
+      category: 'concept',
+      tags: ['anime', 'concept'],
+      triggerWords: ['track jacket', 'zipping', 'jacket tug'],
+    }),
+  ]);
+
+  it('takes no too-small jacket for a plain track jacket, still for zipping one', () => {
+    expect(picks('masterpiece, 1girl, cowboy shot, green jacket, track jacket, outdoors')).toEqual([]);
+    expect(picks('1girl, zipping undersized track jacket')).toEqual(['civitai:95291']);
+  });
+});

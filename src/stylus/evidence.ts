@@ -426,6 +426,10 @@ export function evidenceFor(
   // A trigger that is someone's full name ("Katsuragi_Misato") draws that one, whatever the card files it under: only
   // for a task that names her, not her franchise ("neon genesis evangelion").
   if (adapter.category !== 'character' && namesSomeoneElse(profile, taskSet)) return undefined;
+  // A pose, an action or a concept is what its name says is done: "Zipping Undersized Track Jacket" (a jacket too
+  // small to zip) for no plain "track jacket".
+  if (DOINGS.has(adapter.category) && profile.nameWords.some((word) => doesSomething(word) && !covers(taskSet, word)))
+    return undefined;
   // "Through Screen" draws someone coming through a screen: a laptop screen asks for no one.
   if (profile.relation && !asksForRelation(prompt ?? task, profile.relation, profile.nameWords)) return undefined;
   // A name that says where or which after its preposition draws what comes before it: "girls in glass bottle" is
@@ -844,6 +848,9 @@ function isDistinctive(word: string, rarity: WordRarity): boolean {
     !isStopword(word)
   );
 }
+
+/** Adapters that draw what is done: see evidenceFor. */
+const DOINGS = new Set<Adapter['category']>(['pose', 'action', 'concept']);
 
 /** Categories of adapters that draw a thing, a creature or a place rather than a look or a person. */
 const THING_CATEGORIES = new Set<Adapter['category']>([
