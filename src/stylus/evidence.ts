@@ -426,9 +426,12 @@ export function evidenceFor(
   // A trigger that is someone's full name ("Katsuragi_Misato") draws that one, whatever the card files it under: only
   // for a task that names her, not her franchise ("neon genesis evangelion").
   if (adapter.category !== 'character' && namesSomeoneElse(profile, taskSet)) return undefined;
-  // A pose, an action or a concept is what its name says is done: "Zipping Undersized Track Jacket" (a jacket too
-  // small to zip) for no plain "track jacket".
-  if (DOINGS.has(adapter.category) && profile.nameWords.some((word) => doesSomething(word) && !covers(taskSet, word)))
+  // A pose, an action or a concept is what its name says is done, asked anywhere in the prompt: "Zipping Undersized
+  // Track Jacket" (a jacket too small to zip) for no plain "track jacket".
+  if (
+    DOINGS.has(adapter.category) &&
+    profile.nameWords.some((word) => doesSomething(word) && !covers(promptWords, word))
+  )
     return undefined;
   // "Through Screen" draws someone coming through a screen: a laptop screen asks for no one.
   if (profile.relation && !asksForRelation(prompt ?? task, profile.relation, profile.nameWords)) return undefined;
