@@ -194,3 +194,56 @@ describe('a name that says a word twice, a series after a name, where a thing co
     expect(picks('a japanese samurai armor')).toEqual(['civitai:83476']);
   });
 });
+
+describe('a given name beside a name its card never says is someone else', () => {
+  const picks = picksFrom([
+    makeAdapter({
+      id: 'civitai:15821',
+      name: 'Yukari (Persona 3)',
+      category: 'character',
+      tags: ['anime', 'character', 'shin megami tensei', 'persona 3', 'yukari', 'yukari takeba', 'takeba yukari'],
+      triggerWords: ['takeba_yukari'],
+    }),
+    makeAdapter({
+      id: 'civitai:49780',
+      name: 'DOAXVV - Misaki',
+      category: 'character',
+      tags: ['character'],
+      triggerWords: ['misaki'],
+    }),
+  ]);
+
+  it("takes no Persona 3 Yukari for Touhou's yakumo yukari, no DOAXVV Misaki for Misaki Okusawa", () => {
+    expect(picks('masterpiece, 1girl, solo, yakumo yukari, shrine, night')).toEqual([]);
+    expect(picks('Misaki Okusawa, 1girl, festival')).toEqual([]);
+  });
+
+  it('still takes her for her name alone, or beside a name her card says', () => {
+    expect(picks('masterpiece, 1girl, yukari takeba, bow and arrow')).toEqual(['civitai:15821']);
+    expect(picks('1girl, misaki, beach')).toEqual(['civitai:49780']);
+  });
+});
+
+describe('a trigger longer than a name is a title', () => {
+  const picks = picksFrom([
+    makeAdapter({
+      id: 'civitai:9502',
+      name: 'Megumin (KonoSuba)',
+      category: 'character',
+      tags: ['anime', 'character', 'girl', 'female', 'konosuba', 'megumin', 'fantasy', 'girls'],
+      triggerWords: ['megumin', 'kono subarashii sekai ni shukufuku wo!'],
+    }),
+    makeAdapter({
+      id: 'civitai:84615',
+      name: 'Kono Subarashii Sekai ni Bakuen wo! (この素晴らしい世界に爆焔を！)',
+      category: 'character',
+      tags: ['character', 'konosuba', 'megumin', 'luna', 'bakuen', 'komekko', 'sakiberry', 'arue', 'wolbach'],
+      triggerWords: ['cecily'],
+    }),
+  ]);
+
+  it("takes no Megumin, nor a spin-off's cast, for a series' title, still for her name", () => {
+    expect(picks('aqua konosuba, kono subarashii sekai ni shukufuku wo!, 1girl, blue hair')).toEqual([]);
+    expect(picks('megumin, 1girl, witch hat')).toEqual(['civitai:9502']);
+  });
+});

@@ -41,6 +41,8 @@ export interface AdapterProfile {
   identityPhrases: (readonly string[])[];
   /** What the name alone says of who it is: its name-like words and its phrases joined ("ruby rose"). */
   nameIdentity: readonly string[];
+  /** Words of a part of the name that is a title, more name-like words than a name has: see characterNamedIn. */
+  titleWords: ReadonlySet<string>;
   /**
    * The character's full names: each part of the name and each name-like trigger, as words ("keqing" of "Keqing |
    * Genshin Impact", "inaba tewi" of the trigger "Inaba Tewi"). A task names the character when it holds one whole.
@@ -287,6 +289,9 @@ function buildProfile(adapter: Adapter): AdapterProfile {
     !TERMS_NO_NAMES.has(word) &&
     !isDictionaryWord(word);
   const fullNames: (readonly string[])[] = [];
+  // More name-like words than a name has are a title: "Kono Subarashii Sekai ni Bakuen wo!" names KonoSuba's spin-off.
+  const isTitle = (words: readonly string[]) => words.filter(isNameLike).length > MAX_NAME_WORDS;
+  const titleWords = new Set(segmentWrittenWords.filter(isTitle).flat());
   for (const word of writtenNameWords) if (isNameLike(word)) identityWords.add(word);
   for (const segment of segmentWrittenWords) {
     const words = segment.filter((word) => !APPEARANCE_WORDS.has(word) && !FRAMING_WORDS.has(word));
@@ -299,7 +304,12 @@ function buildProfile(adapter: Adapter): AdapterProfile {
   // Triggers are often the character's name ("okuzora kohaku", "wendy marvell"), followed by appearance tags.
   for (const trigger of triggers) {
     const words = sharedWrittenWords.through(trigger, writtenWords);
-    if (words.some(isNameLike) && words.every((word) => !APPEARANCE_WORDS.has(word) && !TERMS_NO_NAMES.has(word))) {
+    // So is a trigger: "kono subarashii sekai ni shukufuku wo!" is KonoSuba, no Megumin.
+    if (
+      !isTitle(words) &&
+      words.some(isNameLike) &&
+      words.every((word) => !APPEARANCE_WORDS.has(word) && !TERMS_NO_NAMES.has(word))
+    ) {
       for (const word of words) if (isNameLike(word)) identityWords.add(word);
       // A whole name: two name-like words at least ("inaba tewi"); one alone is as often an outfit's ("bowtie").
       if (words.filter(isNameLike).length >= 2) fullNames.push(words);
@@ -371,6 +381,7 @@ function buildProfile(adapter: Adapter): AdapterProfile {
     identityWords,
     identityPhrases,
     nameIdentity,
+    titleWords,
     fullNames,
     nameSegments: segments,
     subParts,
@@ -454,6 +465,9 @@ export const TRANSFORMS = /\b(made (out )?of|looks? like|shaped like|in the shap
 
 /** A trigger longer than this is a sample prompt, not a template for the subject. */
 const MAX_TEMPLATE_WORDS = 8;
+
+/** The most words a person's name has: "nana asta deviluke". */
+const MAX_NAME_WORDS = 3;
 
 /** Articles: "The Lobby" says a lobby. */
 export const ARTICLES = new Set(['a', 'an', 'the']);

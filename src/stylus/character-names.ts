@@ -1,6 +1,8 @@
 import type { Adapter } from '../catalog/adapter.js';
 import { lemmas } from '../catalog/classify/words.js';
+import { isStopword } from '../catalog/text.js';
 import { type AdapterProfile, profileOf } from './adapter-profile.js';
+import { isDictionaryWord } from './dictionary.js';
 import { taskWordSet } from './evidence.js';
 import { APPEARANCE_WORDS, LOOK_WORDS, NAMED_LOOKS } from './evidence-words.js';
 
@@ -110,15 +112,45 @@ export function characterNamedIn(
   const titles = franchises instanceof FranchiseNames ? franchises.titleCharacters : undefined;
   for (const name of profile.fullNames) {
     const key = name.join(' ');
-    if (!franchises.has(key) && !seriesOf(profile, name) && holds(name)) return key;
+    if (!franchises.has(key) && !seriesOf(profile, name) && holds(name) && !besideOtherName(written, name, profile))
+      return key;
     // The franchise named after its character names that character: "naruto" is Naruto Uzumaki. Not as a look:
     // "in naruto style" asks for the franchise's drawing, no one of its cast; nor a studio's look ("disney").
     const franchise = titles?.has(key) ? name.find((word) => franchises.has(word) && words.has(word)) : undefined;
-    if (franchise !== undefined && !namedAsALook(task, franchise) && !NAMED_LOOKS.has(franchise)) return franchise;
+    if (
+      franchise !== undefined &&
+      !namedAsALook(task, franchise) &&
+      !NAMED_LOOKS.has(franchise) &&
+      !besideOtherName(written, [franchise], profile)
+    )
+      return franchise;
   }
-  const named = profile.nameIdentity.filter((word) => !word.includes(' ') && words.has(word));
+  // Words of a title name a series, no one of its cast: "kono subarashii sekai" for no "Kono Subarashii Sekai ni Bakuen wo!".
+  const named = profile.nameIdentity.filter(
+    (word) => !word.includes(' ') && words.has(word) && !profile.titleWords.has(word),
+  );
   if (named.length >= 2) return named.join(' ');
   return nameWithItsSeries(words, profile, franchises);
+}
+
+/**
+ * Whether every time `task` writes a one-word name it writes beside it a name the adapter's card never says: another
+ * person of that given name ("yakumo yukari" is Touhou's, no "Yukari (Persona 3)"; "misaki okusawa" no "DOAXVV -
+ * Misaki"), or a longer proper name ("ligne claire", a drawing style, no "Claire (the summoning)").
+ */
+function besideOtherName(written: readonly string[], name: readonly string[], profile: AdapterProfile): boolean {
+  const [only] = name;
+  if (name.length !== 1 || only === undefined) return false;
+  const own = new Set([...profile.nameWords, ...profile.identityWords, ...profile.phrases.flatMap((p) => p.words)]);
+  const otherName = (word: string | undefined) =>
+    word !== undefined &&
+    /^[a-z]{3,}$/.test(word) &&
+    !isStopword(word) &&
+    !isDictionaryWord(word) &&
+    !own.has(word) &&
+    ![...own].some((mine) => mine.includes(word));
+  const at = written.flatMap((word, index) => (word === only ? [index] : []));
+  return at.length > 0 && at.every((index) => otherName(written[index - 1]) || otherName(written[index + 1]));
 }
 
 /**

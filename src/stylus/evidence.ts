@@ -25,7 +25,7 @@ import {
 } from './evidence-words.js';
 import { MATERIALS, materialsMadeIn, materialsOfName, materialsOfTriggers, SCULPTURES } from './materials.js';
 import { codesOf } from './name-marks.js';
-import { asksForRelation, DRAWING_TOOLS, describes, namesSomethingElse } from './name-readings.js';
+import { asksForRelation, DRAWING_TOOLS, describes, namesSomethingElse, saysHowMade } from './name-readings.js';
 import { lexiconClass } from './segment.js';
 import { askedLooks, asksForOtherLook, lookFits, saysAge, tagLooksFit } from './style-looks.js';
 
@@ -358,6 +358,20 @@ function partOfNoOne(text: string, part: string): boolean {
   });
 }
 
+/** A full name as written: two capitalised words ("Katsuragi_Misato"), not a coined token ("ArchiZHS", "mangguo_keji"). */
+const FULL_NAME = /^\p{Lu}\p{Ll}{2,}[\s_]\p{Lu}\p{Ll}{2,}$/u;
+
+/** Whether a trigger is a full name of two words the dictionary lacks ("Katsuragi_Misato") and `taskSet` holds neither. */
+const namesSomeoneElse = (profile: AdapterProfile, taskSet: ReadonlySet<string>) =>
+  profile.phrases.some(
+    (phrase) =>
+      phrase.kind === 'trigger' &&
+      FULL_NAME.test(phrase.text) &&
+      phrase.words.length === 2 &&
+      phrase.words.every((word) => /^[a-z]{3,}$/.test(word) && !isDictionaryWord(word)) &&
+      !phrase.words.some((word) => covers(taskSet, word)),
+  );
+
 /** Words of a trigger that describe someone's body: the adapter draws someone. */
 const BODY_WORDS = new Set(['skin', 'sweat', 'anatomy']);
 
@@ -409,6 +423,16 @@ export function evidenceFor(
   const profile = profileOf(adapter);
   const promptWords = prompt === undefined ? taskSet : viewOf(prompt).set;
   if (foreignWord(profile, taskSet, adapter.category, asksForLookAs, promptWords) !== undefined) return undefined;
+  // A trigger that is someone's full name ("Katsuragi_Misato") draws that one, whatever the card files it under: only
+  // for a task that names her, not her franchise ("neon genesis evangelion").
+  if (adapter.category !== 'character' && namesSomeoneElse(profile, taskSet)) return undefined;
+  // A pose, an action or a concept is what its name says is done, asked anywhere in the prompt: "Zipping Undersized
+  // Track Jacket" (a jacket too small to zip) for no plain "track jacket".
+  if (
+    DOINGS.has(adapter.category) &&
+    profile.nameWords.some((word) => doesSomething(word) && !covers(promptWords, word))
+  )
+    return undefined;
   // "Through Screen" draws someone coming through a screen: a laptop screen asks for no one.
   if (profile.relation && !asksForRelation(prompt ?? task, profile.relation, profile.nameWords)) return undefined;
   // A name that says where or which after its preposition draws what comes before it: "girls in glass bottle" is
@@ -470,6 +494,9 @@ export function evidenceFor(
       continue;
     }
     const word = phrase.words[0] ?? '';
+    // A tag that files the adapter by its kind says what kind it is, not what it draws: "Mirror Selfie Pose" (tagged
+    // "poses") takes a selfie in a mirror, for no "cute pose".
+    if (phrase.kind !== 'name' && KIND_LABELS.has(word)) continue;
     // A word many adapters share is still evidence where it is what both the task and the name are about, and the
     // trigger to write for it: "dragon" (common for Dragon Ball's cast) for "Western Dragon Collection" (trigger
     // "dragon") and "a dragon"; not a tag "buildings" for every architecture render, nor a style of dragons that
@@ -491,7 +518,9 @@ export function evidenceFor(
       phrase.kind === 'name' &&
       ((profile.nameWords.length === 1 && profile.shortHeads.length === 0) || profile.labelledName === word) &&
       restylesForWord &&
-      (adapter.category === 'character' || !namesSomethingElse(task, word))
+      (adapter.category === 'character' || !namesSomethingElse(task, word)) &&
+      // "hand-drawn" says how a picture was made: no "k Hand Mix 101" for it.
+      !saysHowMade(task, word)
     ) {
       consider(STRONG, `matches its name ${quoted}`);
       continue;
@@ -822,6 +851,9 @@ function isDistinctive(word: string, rarity: WordRarity): boolean {
     !isStopword(word)
   );
 }
+
+/** Adapters that draw what is done: see evidenceFor. */
+const DOINGS = new Set<Adapter['category']>(['pose', 'action', 'concept']);
 
 /** Categories of adapters that draw a thing, a creature or a place rather than a look or a person. */
 const THING_CATEGORIES = new Set<Adapter['category']>([

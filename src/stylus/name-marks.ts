@@ -25,6 +25,8 @@ const CJK_LOOKS: ReadonlyMap<string, string> = new Map([
   ['像素', 'pixel'],
   ['素描', 'sketch'],
   ['水墨', 'ink'],
+  // An illustration: "Mix pattern / 拼贴元素插画风格" (a collage illustration style) for no flower pattern of a dress.
+  ['插画', 'illustration'],
   ['浮世绘', 'ukiyo'],
 ]);
 

@@ -115,3 +115,18 @@ export function namesSomethingElse(task: string, word: string): boolean {
   }
   return leadingPart();
 }
+
+/** Participles that say how a thing was made or looks, after the noun that made or shaped it: "hand-drawn". */
+const MADE_BY =
+  'drawn painted made crafted carved woven sewn knitted stitched written colored coloured tinted shaped printed lit kissed';
+const MADE_BY_PATTERN = new RegExp(`^[\\s_-]*(?:${MADE_BY.split(' ').join('|')})(?![\\p{L}])`, 'iu');
+
+/**
+ * Whether `task` writes `word` only before a participle of making ("hand-drawn", "hand_drawn", "heart-shaped",
+ * "sun-kissed"): it says how something was made or looks, no such thing to draw.
+ */
+export function saysHowMade(task: string, word: string): boolean {
+  const written = [...task.toLowerCase().matchAll(/\p{L}+/gu)];
+  const at = written.filter((match) => singular(match[0]) === word);
+  return at.length > 0 && at.every((match) => MADE_BY_PATTERN.test(task.slice((match.index ?? 0) + match[0].length)));
+}

@@ -1,0 +1,104 @@
+import { describe, expect, it } from 'vitest';
+import { makeAdapter, picksFrom } from './support/adapters.js';
+
+/**
+ * Picks seen composing members' Civitai tag prompts ("masterpiece, 1girl, cute pose, ...") on the 2023-07 dump, that
+ * bring in a thing nobody asked for. Names, categories, tags and triggers are the dump items' own, by their ids.
+ */
+const MIRROR_SELFIE = makeAdapter({
+  id: 'civitai:46553',
+  name: 'Mirror Selfie Pose (LoRA)',
+  category: 'pose',
+  tags: ['anime', 'poses', 'pose', 'lora'],
+  triggerWords: ['girl mirror selfie'],
+});
+const HEAD_TILT = makeAdapter({
+  id: 'civitai:9146',
+  name: 'Shaft Head Tilt | シャフ度 | 新房45度 (Pose LORA)',
+  category: 'pose',
+  tags: ['anime', 'poses'],
+  triggerWords: ['shaft head tilt', 'from behind', 'from side'],
+});
+
+describe('a tag that files an adapter by its kind', () => {
+  const picks = picksFrom([MIRROR_SELFIE, HEAD_TILT]);
+
+  it('takes no mirror selfie nor head tilt for "pose" or "cute pose"', () => {
+    expect(picks('masterpiece, best quality, 1girl, solo, cute pose, smile')).toEqual([]);
+    expect(picks('1girl, pose, looking at viewer')).toEqual([]);
+  });
+
+  it('still takes each for what it draws', () => {
+    expect(picks('1girl, mirror selfie, phone')).toEqual(['civitai:46553']);
+    expect(picks('1girl, head tilt, smile')).toEqual(['civitai:9146']);
+  });
+});
+
+describe('a noun before a participle of making says how a thing was made', () => {
+  const picks = picksFrom([
+    makeAdapter({
+      id: 'civitai:47285',
+      name: 'k Hand Mix 101',
+      category: 'other',
+      tags: ['hand', 'fingers', 'handmix'],
+      triggerWords: ['hand101'],
+    }),
+  ]);
+
+  it('takes no hand adapter for "hand_drawn" or a hand-drawn illustration, still for hands', () => {
+    expect(picks('masterpiece, 1girl, hand_drawn, sketch')).toEqual([]);
+    expect(picks('a hand-drawn illustration of a cat')).toEqual([]);
+    expect(picks('1girl, hands, holding cup')).toEqual(['civitai:47285']);
+  });
+});
+
+describe('a look a name says in Chinese', () => {
+  const picks = picksFrom([
+    makeAdapter({
+      id: 'civitai:89551',
+      name: 'Mix pattern / 拼贴元素插画风格',
+      category: 'style',
+      tags: ['anime', 'girl', 'female', 'fashion', 'pattern', 'style', 'illustration'],
+      triggerWords: ['mix patterns'],
+    }),
+  ]);
+
+  it('takes no collage illustration (插画) for the flower pattern of a dress, still for an illustration', () => {
+    expect(picks('masterpiece, 1girl, white dress, white flower pattern')).toEqual([]);
+    expect(picks('masterpiece, illustration, 1girl, mix patterns')).toEqual(['civitai:89551']);
+  });
+});
+
+describe('a trigger that is a full name draws that one', () => {
+  const picks = picksFrom([
+    makeAdapter({
+      id: 'civitai:44234',
+      name: '葛城美里《新世纪福音战士》/ Katsuragi Misato《NEON GENESIS EVANGELION》/葛城ミサト《新世紀エヴァンゲリオン》',
+      category: 'other',
+      tags: ['anime', 'female', 'woman'],
+      triggerWords: ['Katsuragi_Misato'],
+    }),
+  ]);
+
+  it('takes no uncategorised Katsuragi Misato for her franchise, still for her name', () => {
+    expect(picks('masterpiece, photorealistic, backlighting, neon genesis evangelion, 1girl')).toEqual([]);
+    expect(picks('masterpiece, 1girl, katsuragi misato, neon genesis evangelion')).toEqual(['civitai:44234']);
+  });
+});
+
+describe('a concept is what its name says is done', () => {
+  const picks = picksFrom([
+    makeAdapter({
+      id: 'civitai:95291',
+      name: '【Concept】Zipping Undersized Track Jacket 胸太大拉链拉不上',
+      category: 'concept',
+      tags: ['anime', 'concept'],
+      triggerWords: ['track jacket', 'zipping', 'jacket tug'],
+    }),
+  ]);
+
+  it('takes no too-small jacket for a plain track jacket, still for zipping one', () => {
+    expect(picks('masterpiece, 1girl, cowboy shot, green jacket, track jacket, outdoors')).toEqual([]);
+    expect(picks('1girl, zipping undersized track jacket')).toEqual(['civitai:95291']);
+  });
+});
