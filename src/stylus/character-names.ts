@@ -104,15 +104,20 @@ export function characterNamedIn(
 ): string | undefined {
   const words = taskWordSet(task);
   const profile = profileOf(adapter);
-  const written = lemmas(task);
-  // A name that says a word twice needs it twice: "Hunter X Hunter" is named by no armed hunter warrior.
+  // A name that says a word twice needs it twice: "Hunter X Hunter" is named by no armed hunter warrior. (The task's
+  // words are counted only for such a name: this runs for every character candidate.)
+  let taskLemmas: string[] | undefined;
+  const written = () => {
+    taskLemmas ??= lemmas(task);
+    return taskLemmas;
+  };
   const times = (list: readonly string[], word: string) => list.filter((each) => each === word).length;
   const holds = (name: readonly string[]) =>
-    name.every((word) => words.has(word) && (times(name, word) === 1 || times(written, word) >= times(name, word)));
+    name.every((word) => words.has(word) && (times(name, word) === 1 || times(written(), word) >= times(name, word)));
   const titles = franchises instanceof FranchiseNames ? franchises.titleCharacters : undefined;
   for (const name of profile.fullNames) {
     const key = name.join(' ');
-    if (!franchises.has(key) && !seriesOf(profile, name) && holds(name) && !besideOtherName(written, name, profile))
+    if (!franchises.has(key) && !seriesOf(profile, name) && holds(name) && !besideOtherName(written(), name, profile))
       return key;
     // The franchise named after its character names that character: "naruto" is Naruto Uzumaki. Not as a look:
     // "in naruto style" asks for the franchise's drawing, no one of its cast; nor a studio's look ("disney").
@@ -121,7 +126,7 @@ export function characterNamedIn(
       franchise !== undefined &&
       !namedAsALook(task, franchise) &&
       !NAMED_LOOKS.has(franchise) &&
-      !besideOtherName(written, [franchise], profile)
+      !besideOtherName(written(), [franchise], profile)
     )
       return franchise;
   }

@@ -74,6 +74,7 @@ export function composeOffline(
   const pairs: { taskIndex: number; candidate: Candidate; evidence: Evidence }[] = [];
   tasks.forEach(({ subject, task }, taskIndex) => {
     if (isCompositionTask(task, prompt)) return;
+    const named = withoutCompositionTags(task);
     // What the task says its subject does ("riding" of "riding a horse"): a pose or an action named after it draws
     // that ("riding on a"); one word of a longer name does not ("BetterRamenEating" is no giraffe eating bark).
     const action = actionWords(task, subject);
@@ -85,7 +86,7 @@ export function composeOffline(
       if (thingNotLook && adapter.category === 'style') continue;
       // A character is named anywhere in the task: the segmenter may take "keqing in a garden" to be about a garden.
       if (adapter.category === 'character') {
-        const name = characterNamedIn(withoutCompositionTags(task), adapter, franchises);
+        const name = characterNamedIn(named, adapter, franchises);
         if (name) pairs.push({ taskIndex, candidate, evidence: characterEvidence(name) });
         continue;
       }
