@@ -167,6 +167,27 @@ describe('compositions on a catalog of real Civitai facts', () => {
     }
   });
 
+  it('stylus eval compose counts a prompt the bot would refuse and goes on with the rest', async () => {
+    const labels = path.join(dir, 'labels-refused.jsonl');
+    const rows = [{ prompt: '<lora:civitai-78241:0.8>, ((()))' }, { prompt: 'a horse in a snowy forest' }];
+    writeFileSync(labels, `${rows.map((row) => JSON.stringify(row)).join('\n')}\n`);
+    const out = path.join(dir, 'preds-refused.jsonl');
+    const result = await runCli(['eval', 'compose', '--labels', labels, '--base', 'sd1', '--out', out, '--json'], env);
+    expect(result.code).toBe(0);
+    const lines = result.stdout.trim().split('\n');
+    const scores = JSON.parse(lines[lines.length - 1] ?? '{}');
+    expect(scores).toMatchObject({ rows: 1, refused: 1 });
+    expect(result.stderr).toContain('row 1: The prompt has no words');
+    const predictions = (await import('node:fs'))
+      .readFileSync(out, 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
+    expect(predictions.map((line) => line.prompt)).toEqual(rows.map((row) => row.prompt));
+    expect(predictions[0].error).toContain('no words');
+    expect(predictions[1].tasks.length).toBeGreaterThan(0);
+  });
+
   it('stylus eval compose scores a labels file and writes one compose --json line per row', async () => {
     const labels = path.join(dir, 'labels.jsonl');
     const rows = [
