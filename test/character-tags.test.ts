@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { enforceCaps } from '../src/stylus/caps.js';
 import { foreignNameIn } from '../src/stylus/evidence.js';
 import { asCandidates, makeAdapter, picksFrom } from './support/adapters.js';
+import { REFERENCE_POSE } from './support/dump-items.js';
 
 /**
  * Characters nobody named, seen when composing Civitai's own image prompts (the queries of retrieval-dev, without
@@ -49,13 +50,6 @@ const FAMILY = makeAdapter({
   name: 'Multi-LORA 多人LORA 家庭',
   category: 'character',
   triggerWords: ['1girl,2boys,parents and son|1boy,2girls,parents and daughter'],
-});
-const REFERENCE_POSE = makeAdapter({
-  id: 'civitai:55504',
-  name: 'Character A-Poses / Vtuber reference pose (fullbody + halfbody)',
-  category: 'character',
-  tags: ['vtuber', 'poses', 'virtual youtuber', 'pose'],
-  triggerWords: ['vtuber-halfbody', 'vtuber-fullbody'],
 });
 
 /** More of Disney's cast, so that "disney" reads as the franchise of their names. */

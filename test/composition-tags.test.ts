@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { enforceCaps } from '../src/stylus/caps.js';
 import { isCompositionTask } from '../src/stylus/composition-tags.js';
 import { asCandidates, makeAdapter, picksFrom } from './support/adapters.js';
+import { INS_STILL_LIFE, REFERENCE_POSE } from './support/dump-items.js';
 
 /**
  * Prompts as members paste them from Civitai, framed with Danbooru tags. Fixtures are the facts (id, name, tags,
@@ -14,13 +15,6 @@ const COWBOY = makeAdapter({
   tags: ['cowgirl', 'clothing', 'cowboy hat', 'cowboy'],
   triggerWords: ['cowgirl', 'cowboy', 'hat', 'cowboy_hat', 'belt_buckle'],
 });
-const REFERENCE_POSE = makeAdapter({
-  id: 'civitai:55504',
-  name: 'Character A-Poses / Vtuber reference pose (fullbody + halfbody)',
-  category: 'character',
-  tags: ['vtuber', 'poses', 'virtual youtuber', 'pose'],
-  triggerWords: ['vtuber-halfbody', 'vtuber-fullbody'],
-});
 const UNDERSEA_DEPTHS = makeAdapter({
   id: 'civitai:59994',
   name: 'Undersea Depths - fC - Lora',
@@ -28,16 +22,9 @@ const UNDERSEA_DEPTHS = makeAdapter({
   tags: ['water', 'woman', 'background'],
   triggerWords: ['depths-fc'],
 });
-const STILL_LIFE = makeAdapter({
-  id: 'civitai:56374',
-  name: 'ins style,still life,simple background,简约静物',
-  category: 'background',
-  tags: ['flowers', 'background', 'real', 'ins style', '静物', 'real still life'],
-  triggerWords: ['simple background', 'still life', 'flowers'],
-});
 
 describe('composition tags name no thing to draw', () => {
-  const picks = picksFrom([COWBOY, REFERENCE_POSE, UNDERSEA_DEPTHS, STILL_LIFE]);
+  const picks = picksFrom([COWBOY, REFERENCE_POSE, UNDERSEA_DEPTHS, INS_STILL_LIFE]);
 
   it('dresses nobody as a cowboy for "cowboy shot", in any spelling', () => {
     expect(picks('1girl, solo, cowboy shot, smile')).toEqual([]);

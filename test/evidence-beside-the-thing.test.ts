@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { enforceCaps } from '../src/stylus/caps.js';
 import { asCandidates, makeAdapter, offlinePicks } from './support/adapters.js';
+import { DRAGON_BALL_KI_CHARGE } from './support/dump-items.js';
 
 /**
  * What a name says beside the thing a task shares with it, found reading PartiPrompts compositions on the Civitai
@@ -44,13 +45,7 @@ const catalog = [
     tags: ['ruins', 'background'],
     triggerWords: ['ruins', 'blue_sky'],
   }),
-  makeAdapter({
-    id: 'civitai:79197',
-    name: 'Dragon Ball KI Charge (Aura) | Concept LoRA',
-    category: 'concept',
-    tags: ['concept', 'dragon ball', 'fighting', 'stance', 'aura'],
-    triggerWords: ['Ki Charge', 'aura', 'fighting stance'],
-  }),
+  DRAGON_BALL_KI_CHARGE,
 ];
 
 const candidates = asCandidates(catalog);

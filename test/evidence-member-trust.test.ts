@@ -3,7 +3,16 @@ import { enforceCaps } from '../src/stylus/caps.js';
 import type { WordRarity } from '../src/stylus/evidence.js';
 import { composeOffline } from '../src/stylus/offline-composer.js';
 import { asCandidates, makeAdapter, picksFrom } from './support/adapters.js';
-import { PEACE_SIGN, PEN_SKETCH_STYLE, STATUES_COLLECTION, STATUES_COLLECTION_BY_NAME } from './support/dump-items.js';
+import {
+  DRAGON_BALL_KI_CHARGE,
+  JK_UNIFORM,
+  MADE_OF_ICE,
+  PEACE_SIGN,
+  PEN_SKETCH_STYLE,
+  STATUES_COLLECTION,
+  STATUES_COLLECTION_BY_NAME,
+  VINTAGE_STYLE,
+} from './support/dump-items.js';
 
 /**
  * Picks a member of a public server would not accept, seen on the 2023-07 Civitai dump (base sd1). Fixtures are the
@@ -199,7 +208,7 @@ describe('an adapter that makes its subject out of something', () => {
       tags: ['cloud', 'sky', 'cloud shapes', 'surreal'],
       triggerWords: ['a cloud that looks like a'],
     }),
-    makeAdapter({ id: 'civitai:58723', name: 'Made of Ice', category: 'style', triggerWords: ['made_of_ice'] }),
+    MADE_OF_ICE,
     STATUES_COLLECTION,
   ]);
 
@@ -260,15 +269,7 @@ describe("a thing's proper name that its own tags give is a show's or a brand's"
 });
 
 describe('a short word before the word of a trigger says which kind of it', () => {
-  const picks = picksFrom([
-    makeAdapter({
-      id: 'civitai:81286',
-      name: 'JK制服',
-      category: 'clothing',
-      tags: ['clothes', 'clothing'],
-      triggerWords: ['jk suit', 'plaid skirt', 'pleated skirt', 'shirt', 'bowtie'],
-    }),
-  ]);
+  const picks = picksFrom([JK_UNIFORM]);
 
   it('dresses no man in a suit and tie in a Japanese school uniform, still a girl in a jk suit', () => {
     expect(picks('a man in a suit and tie')).toEqual([]);
@@ -276,14 +277,9 @@ describe('a short word before the word of a trigger says which kind of it', () =
   });
 });
 
-describe('a style named only for when its look is from is drawn as its tags say', () => {
+describe('"vintage" or "retro" before a thing says how old it is, no anime illustration', () => {
   const picks = picksFrom([
-    makeAdapter({
-      id: 'civitai:49872',
-      name: 'Vintage - Style',
-      category: 'style',
-      tags: ['anime', 'vintage', 'style', 'illustration'],
-    }),
+    VINTAGE_STYLE,
     makeAdapter({
       id: 'civitai:65262',
       name: 'Retro - Style',
@@ -409,13 +405,7 @@ describe("a word many adapters share, where it is the task's, the name's head an
 
 describe('a tag that says again what a name opens with says where the thing comes from', () => {
   const picks = picksFrom([
-    makeAdapter({
-      id: 'civitai:79197',
-      name: 'Dragon Ball KI Charge (Aura) | Concept LoRA',
-      category: 'concept',
-      tags: ['concept', 'dragon ball', 'fighting', 'stance', 'ki', 'charge', 'aura'],
-      triggerWords: ['Ki Charge', 'aura', 'fighting stance', 'yellow aura', 'purple aura'],
-    }),
+    DRAGON_BALL_KI_CHARGE,
     makeAdapter({
       id: 'civitai:starwars',
       name: 'Star wars rebel pilot suit',

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { makeAdapter, picksFrom } from './support/adapters.js';
 import {
+  INS_STILL_LIFE,
   NEWSPAPER_BACKGROUND,
   PALLAS_CAT,
   REFLECTIONS_ON_WATER,
@@ -98,15 +99,7 @@ describe('a word that begins a longer proper name, written in lower case', () =>
 });
 
 describe('a stopword that says which kind of the word after it', () => {
-  const picks = picksFrom([
-    makeAdapter({
-      id: 'civitai:56374',
-      name: 'ins style,still life,simple background,简约静物',
-      category: 'background',
-      tags: ['flowers', 'background', 'real', 'ins style', '静物', 'real still life'],
-      triggerWords: ['simple background', 'still life', 'flowers'],
-    }),
-  ]);
+  const picks = picksFrom([INS_STILL_LIFE]);
 
   it('takes no still life for life, only for a still life', () => {
     expect(picks('life')).toEqual([]);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { makeAdapter, picksFrom } from './support/adapters.js';
-import { STATUES_COLLECTION, STONE_STATUE } from './support/dump-items.js';
+import { INS_STILL_LIFE, MADE_OF_ICE, STATUES_COLLECTION, STONE_STATUE, VINTAGE_STYLE } from './support/dump-items.js';
 
 /**
  * Issue #11: Stylus picks a member would accept that earlier rules left out, each won back by a general rule, with the
@@ -69,13 +69,7 @@ describe('an adjective of a feeling in -gry is its noun in -ger', () => {
 
 describe('a style named for a material alone fits a thing the prompt makes of it', () => {
   const picks = picksFrom([
-    makeAdapter({
-      id: 'civitai:58723',
-      name: 'Made of Ice',
-      category: 'style',
-      tags: ['photorealistic', 'art', 'style', 'realistic', 'iceart', 'artwork', 'ice'],
-      triggerWords: ['made_of_ice'],
-    }),
+    MADE_OF_ICE,
     makeAdapter({ id: 'civitai:81709', name: 'kFelted', category: 'style', tags: ['style'], triggerWords: ['felted'] }),
     makeAdapter({
       id: 'civitai:81851',
@@ -137,14 +131,7 @@ describe('the look a task asks for is the style’s own', () => {
 });
 
 describe('"vintage" before a thing says how old the thing is', () => {
-  const picks = picksFrom([
-    makeAdapter({
-      id: 'civitai:49872',
-      name: 'Vintage - Style',
-      category: 'style',
-      tags: ['anime', 'vintage', 'style', 'illustration'],
-    }),
-  ]);
+  const picks = picksFrom([VINTAGE_STYLE]);
 
   it('takes no anime "Vintage - Style" for a vintage car, still for a vintage style', () => {
     expect(picks('a vintage car on route 66')).toEqual([]);
@@ -192,13 +179,7 @@ describe('a background named by one thing its tags say is the place of its other
       category: 'background',
       tags: ['city', 'forest', 'cityscape', 'landscape', 'environment', 'tool', 'enhancer'],
     }),
-    makeAdapter({
-      id: 'civitai:56374',
-      name: 'ins style,still life,simple background,简约静物',
-      category: 'background',
-      tags: ['flowers', 'background', 'real', 'ins style', '静物', 'real still life'],
-      triggerWords: ['simple background', 'still life', 'flowers'],
-    }),
+    INS_STILL_LIFE,
     makeAdapter({
       id: 'civitai:70433',
       name: 'Infirmary',

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { enforceCaps } from '../src/stylus/caps.js';
 import { foreignLookIn } from '../src/stylus/evidence.js';
 import { asCandidates, makeAdapter, offlinePicks } from './support/adapters.js';
-import { PALLAS_CAT, PEACE_SIGN } from './support/dump-items.js';
+import { JK_UNIFORM, PALLAS_CAT, PEACE_SIGN } from './support/dump-items.js';
 
 /**
  * Picks found by reading compositions of members' everyday prompts ("a cute emoji of a laughing cat", "a train
@@ -116,13 +116,7 @@ const catalog = [
     tags: ['cyborg', 'robots'],
     triggerWords: ['robot'],
   }),
-  makeAdapter({
-    id: 'civitai:81286',
-    name: 'JK制服',
-    category: 'clothing',
-    tags: ['clothes', 'clothing'],
-    triggerWords: ['jk suit', 'plaid skirt', 'pleated skirt', 'shirt', 'bowtie'],
-  }),
+  JK_UNIFORM,
   makeAdapter({
     id: 'civitai:24689',
     name: 'JKskirt',

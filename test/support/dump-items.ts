@@ -90,3 +90,51 @@ export const RIO_PORTRAIT: Adapter = makeAdapter({
   name: 'rio',
   tags: ['personal portrait'],
 });
+
+export const JK_UNIFORM: Adapter = makeAdapter({
+  id: 'civitai:81286',
+  name: 'JK制服',
+  category: 'clothing',
+  tags: ['clothes', 'clothing'],
+  triggerWords: ['jk suit', 'plaid skirt', 'pleated skirt', 'shirt', 'bowtie'],
+});
+
+export const DRAGON_BALL_KI_CHARGE: Adapter = makeAdapter({
+  id: 'civitai:79197',
+  name: 'Dragon Ball KI Charge (Aura) | Concept LoRA',
+  category: 'concept',
+  tags: ['concept', 'dragon ball', 'fighting', 'stance', 'ki', 'charge', 'aura'],
+  triggerWords: ['Ki Charge', 'aura', 'fighting stance', 'yellow aura', 'purple aura'],
+});
+
+export const VINTAGE_STYLE: Adapter = makeAdapter({
+  id: 'civitai:49872',
+  name: 'Vintage - Style',
+  category: 'style',
+  tags: ['anime', 'vintage', 'style', 'illustration'],
+});
+
+/** Filed as a character by Civitai: a VTuber reference sheet, named by "fullbody". */
+export const REFERENCE_POSE: Adapter = makeAdapter({
+  id: 'civitai:55504',
+  name: 'Character A-Poses / Vtuber reference pose (fullbody + halfbody)',
+  category: 'character',
+  tags: ['vtuber', 'poses', 'virtual youtuber', 'pose'],
+  triggerWords: ['vtuber-halfbody', 'vtuber-fullbody'],
+});
+
+export const INS_STILL_LIFE: Adapter = makeAdapter({
+  id: 'civitai:56374',
+  name: 'ins style,still life,simple background,简约静物',
+  category: 'background',
+  tags: ['flowers', 'background', 'real', 'ins style', '静物', 'real still life'],
+  triggerWords: ['simple background', 'still life', 'flowers'],
+});
+
+export const MADE_OF_ICE: Adapter = makeAdapter({
+  id: 'civitai:58723',
+  name: 'Made of Ice',
+  category: 'style',
+  tags: ['photorealistic', 'art', 'style', 'realistic', 'iceart', 'artwork', 'ice'],
+  triggerWords: ['made_of_ice'],
+});
