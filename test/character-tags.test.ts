@@ -241,3 +241,20 @@ describe('a trigger longer than a name is a title', () => {
     expect(picks('megumin, 1girl, witch hat')).toEqual(['civitai:9502']);
   });
 });
+
+describe('an uncategorised adapter tagged as someone is who its name begins with', () => {
+  const picks = picksFrom([
+    makeAdapter({
+      id: 'civitai:25868',
+      name: 'Chi-Chi - Dragon Ball',
+      category: 'other',
+      tags: ['dragon ball', 'anime girl', 'young adult chichi', 'chichi'],
+      triggerWords: ['chichi', 'dragon ball'],
+    }),
+  ]);
+
+  it('takes no Chi-Chi for a prompt that names only Dragon Ball, still for Chi-Chi', () => {
+    expect(picks('goku fighting vegeta, dragon ball')).toEqual([]);
+    expect(picks('chichi cooking dinner, dragon ball')).toContain('civitai:25868');
+  });
+});

@@ -636,7 +636,12 @@ export function evidenceFor(
   // black) for no vector illustration whose prompt does not ask for it, "Knife Wielding - Dynamic Poses" a knife fight.
   const lead = profile.leadWords.filter((word) => !KIND_LABELS.has(word));
   const promptSet = prompt === undefined ? taskSet : viewOf(prompt).set;
-  const leadSaysWhat = adapter.category === 'style' || THING_CATEGORIES.has(adapter.category);
+  // An uncategorised adapter tagged as someone is who its name begins with: "Chi-Chi - Dragon Ball" (tagged "anime
+  // girl") is Chi-Chi, for no prompt that names only Dragon Ball.
+  const leadSaysWhat =
+    adapter.category === 'style' ||
+    THING_CATEGORIES.has(adapter.category) ||
+    (adapter.category === 'other' && adapter.tags.some((tag) => PERSON_TAG.test(tag)));
   if (found && leadSaysWhat && lead.length > 0 && !lead.some((word) => covers(promptSet, word))) return undefined;
   // A style named after the thing asked for ("Stone Statue", "Yarn Style") brings that thing's look, nothing else;
   // named after half of it, it brings the other half too ("Broken Glass" for a glass of wine).
@@ -1097,6 +1102,9 @@ function taggedOpening(
   const rest = first.slice(tag.words.length);
   return rest.every((word) => covers(promptSet, word) || sharesStem(promptSet, word)) ? undefined : tag.words.join(' ');
 }
+
+/** A tag that files an adapter as someone: "anime girl", "character", "1boy". */
+const PERSON_TAG = /^(?:anime |1)?(?:girl|boy|woman|man|character)s?$/i;
 
 /** Whether `words` hold a form of `word` that shares its first five letters: "charging" for "charge". */
 function sharesStem(words: ReadonlySet<string>, word: string): boolean {
