@@ -45,10 +45,11 @@ const LARA = makeAdapter({
   category: 'character',
   triggerWords: ['LaraWaifu', 'tank top, boots, shorts, belt', 'single braid'],
 });
+/** A family of three, no one person: ingest files it under no category (see category.ts). */
 const FAMILY = makeAdapter({
   id: 'civitai:23202',
   name: 'Multi-LORA 多人LORA 家庭',
-  category: 'character',
+  category: 'other',
   triggerWords: ['1girl,2boys,parents and son|1boy,2girls,parents and daughter'],
 });
 
@@ -256,5 +257,54 @@ describe('an uncategorised adapter tagged as someone is who its name begins with
   it('takes no Chi-Chi for a prompt that names only Dragon Ball, still for Chi-Chi', () => {
     expect(picks('goku fighting vegeta, dragon ball')).toEqual([]);
     expect(picks('chichi cooking dinner, dragon ball')).toContain('civitai:25868');
+  });
+});
+
+describe("a Latin name beside its Han or kana spelling, and a game's cast", () => {
+  const VIOLET = makeAdapter({
+    id: 'civitai:10942',
+    name: 'Violet Evergarden 薇尔莉特·伊芙加登 ヴァイオレット・エヴァーガーデン',
+    category: 'character',
+    tags: ['anime', 'girl'],
+    triggerWords: ['violet_evergarden', ' blue_eyes'],
+  });
+  const INDOMITABLE_MAID = makeAdapter({
+    id: 'civitai:7425',
+    name: 'Indomitable (Azur Lane) Maid Costume 不挠 女仆皮肤 ',
+    category: 'character',
+    tags: ['anime', 'character', 'girl', 'azur lane', 'azur_lane', 'game character'],
+  });
+  const hsr = (id: number, name: string, triggerWords: string[], tags: string[] = ['anime', 'character', 'girl']) =>
+    makeAdapter({ id: `civitai:${id}`, name, category: 'character', tags, triggerWords });
+  const STAR_RAIL = [
+    hsr(
+      64414,
+      'Qingque_青雀_Honkai: Star Rail_星穹铁道',
+      ['1girl,qingque,baldric,green eyes,off shoulder,'],
+      ['anime', 'character', 'girls', 'game', 'star rail', 'qingque'],
+    ),
+    hsr(10240, 'Qingque | Honkai Star Rail', ['qingque hsr ', 'two tails hair', 'dress', 'green_eyes']),
+    hsr(11357, 'Kafka | Honkai Star Rail', ['kafka hsr']),
+    hsr(10234, 'Tingyun | Honkai Star Rail', ['tingyun hsr ', 'ponytail ', 'fox_ears', 'green eyes']),
+    hsr(10978, 'Seele | Honkai Star Rail', ['seele hsr', 'purple_hair, long_hair, purple_eyes']),
+    // Two characters, uncategorised on Civitai: ingest files it as a character (see trusted-picks.test.ts).
+    hsr(
+      13911,
+      'Honkai Star Rail Bronya Silver Wolf/星穹鐵道 布洛妮婭 銀狼',
+      ['silver wolf'],
+      ['anime', 'girl', 'silver wolf', 'bronya', 'honkai star rail', 'honkai'],
+    ),
+  ];
+  const picks = picksFrom([VIOLET, INDOMITABLE_MAID, ...STAR_RAIL]);
+
+  it('names Violet Evergarden by her Latin name, and Indomitable by no maid costume', () => {
+    expect(picks('violet evergarden writing a letter')).toEqual(['civitai:10942']);
+    expect(picks('a girl in a maid costume')).toEqual([]);
+  });
+
+  it("reads no character the game is named after in her game's initials: none for the game alone", () => {
+    expect(picks('a train station in honkai star rail')).toEqual([]);
+    expect(picks('7th march honkai star rail, 1girl, pink hair, holding camera')).toEqual([]);
+    expect(picks('qingque playing mahjong')).toContain('civitai:10240');
   });
 });

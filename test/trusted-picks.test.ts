@@ -72,6 +72,52 @@ describe('SFW gate at ingest', () => {
     );
     expect(fashion.adapter.category).toBe('other');
   });
+
+  it('takes an uncategorised adapter tagged as a person and called by a name its name holds for a character', () => {
+    const category = (fields: Parameters<typeof makeAdapter>[0]) =>
+      classifyAdapter(makeAdapter({ ...fields, category: 'other' })).category;
+    expect(
+      category({
+        id: 'civitai:13911',
+        name: 'Honkai Star Rail Bronya Silver Wolf/星穹鐵道 布洛妮婭 銀狼',
+        tags: ['anime', 'girl', 'silver wolf', 'bronya', 'honkai star rail', 'honkai'],
+        triggerWords: ['silver wolf'],
+      }),
+    ).toEqual({ category: 'character', reason: 'tagged as a person and called "bronya"' });
+    expect(
+      category({
+        id: 'civitai:25397',
+        name: 'Seras Victoria - Hellsing',
+        tags: ['anime', 'anime girl', 'seras victoria', 'hellsing'],
+        triggerWords: ['seras victoria', 'hellsing'],
+      }).category,
+    ).toBe('character');
+    expect(
+      category({
+        id: 'civitai:7946',
+        name: 'Oyama mahiro',
+        tags: ['anime', 'girl', '2d', 'girls'],
+        triggerWords: ['oyama mahiro'],
+      }).category,
+    ).toBe('character');
+    // A kind of girl, and a family of three: no one's name.
+    expect(
+      category({
+        id: 'civitai:20290',
+        name: 'mecha_musume',
+        tags: ['girl', 'mecha', 'mecha_musume', 'mechanical_body'],
+        triggerWords: ['mecha', 'mecha_musume', 'cyborg'],
+      }).category,
+    ).toBe('other');
+    expect(
+      category({
+        id: 'civitai:23202',
+        name: 'Multi-LORA 多人LORA 家庭',
+        tags: [],
+        triggerWords: ['1girl,2boys,parents and son|1boy,2girls,parents and daughter'],
+      }).category,
+    ).toBe('other');
+  });
 });
 
 describe('compositions on a catalog of real Civitai facts', () => {

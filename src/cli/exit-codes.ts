@@ -22,7 +22,7 @@ export const EXIT_CODES_HELP =
   '4 every record failed (nothing was done); 130 interrupted (run the same command again to go on).';
 
 /** Outcomes that mean a record was dealt with; anything counted `failed` was not. */
-const DONE_OUTCOMES = ['added', 'updated', 'unchanged', 'refined', 'embedded'];
+const DONE_OUTCOMES = ['added', 'updated', 'reclassified', 'unchanged', 'refined', 'embedded'];
 
 export function doneCount(report: RunReport): number {
   return DONE_OUTCOMES.reduce((sum, outcome) => sum + report.get(outcome), 0);

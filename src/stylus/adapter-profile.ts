@@ -48,6 +48,8 @@ export interface AdapterProfile {
    * Genshin Impact", "inaba tewi" of the trigger "Inaba Tewi"). A task names the character when it holds one whole.
    */
   fullNames: (readonly string[])[];
+  /** The full names written in the adapter's name, not its triggers: see isFamilyName. */
+  nameFullNames: (readonly string[])[];
   /** Content words of each part of the name ("Watercolor Painting (vizsumit)" -> [watercolor, painting], [vizsumit]). */
   nameSegments: (readonly string[])[];
   /** The parts of nameSegments after the name's first dash or colon: parts of what it began with. */
@@ -294,13 +296,20 @@ function buildProfile(adapter: Adapter): AdapterProfile {
   const titleWords = new Set(segmentWrittenWords.filter(isTitle).flat());
   for (const word of writtenNameWords) if (isNameLike(word)) identityWords.add(word);
   for (const segment of segmentWrittenWords) {
-    const words = segment.filter((word) => !APPEARANCE_WORDS.has(word) && !FRAMING_WORDS.has(word));
+    // A Han or kana rendering beside a Latin name says it again: "Violet Evergarden 薇尔莉特·伊芙加登" is named by "violet
+    // evergarden". Not beside Latin words that only say what it is: "Maid Costume 不挠 女仆皮肤" is Indomitable's (不挠)
+    // maid costume, named by no "maid costume". A part in Han or kana only is a name of its own.
+    const latin = segment.filter((word) => LATIN_WORD.test(word));
+    const rendered = latin.length > 0 && latin.length < segment.length;
+    const written = rendered && latin.some(isNameLike) ? latin : segment;
+    const words = written.filter((word) => !APPEARANCE_WORDS.has(word) && !FRAMING_WORDS.has(word));
     if (words.length >= 2) identityPhrases.push(words);
     // A full name is every word written in that part ("Tokyo Girl" is named by "tokyo girl", not by Tokyo), and it
     // names someone: a name-like word, or two words beyond how someone looks ("glory wall", not "yellow dress").
-    if (words.some(isNameLike) || words.length >= 2) fullNames.push(segment);
+    if (words.some(isNameLike) || words.length >= 2) fullNames.push(written);
   }
   const nameIdentity = [...identityWords, ...identityPhrases.map((phrase) => phrase.join(' '))];
+  const nameFullNames = [...fullNames];
   // Triggers are often the character's name ("okuzora kohaku", "wendy marvell"), followed by appearance tags.
   for (const trigger of triggers) {
     const words = sharedWrittenWords.through(trigger, writtenWords);
@@ -383,6 +392,7 @@ function buildProfile(adapter: Adapter): AdapterProfile {
     nameIdentity,
     titleWords,
     fullNames,
+    nameFullNames,
     nameSegments: segments,
     subParts,
     leadWords,

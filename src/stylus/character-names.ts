@@ -72,8 +72,10 @@ export class FranchiseNames extends Set<string> {
  * Genshin Impact") is no family name, so "Genshin Keqing" would be no title character.
  */
 function isFamilyName(word: string, key: string, cast: readonly AdapterProfile[]): boolean {
+  // A name the adapter is called by, not a trigger: "qingque hsr" (a trigger of "Qingque | Honkai Star Rail") is
+  // Qingque and her game's initials, so "Qingque_青雀_Honkai: Star Rail" is no character Honkai is named after.
   return cast.some((profile) =>
-    profile.fullNames.some(
+    profile.nameFullNames.some(
       (name) =>
         name.length === 2 &&
         name.includes(word) &&

@@ -3,14 +3,17 @@ import { isStopword } from '../catalog/text.js';
 
 /** Word lists of the composer's evidence rules (evidence.ts), in singular form where words are compared so. */
 
-/** Words that say what kind of file an adapter is, or praise it, not what it draws. */
+/**
+ * Words that say what kind of file an adapter is, or praise it, not what it draws: "Multi-LORA" is a LoRA of several
+ * people, for no "multi story car park".
+ */
 export const FILE_WORDS: ReadonlySet<string> = new Set(
   (
     'lora locon loha lycoris dora lyco model version ver edition collection pack set mix sd sdxl xl sd15 ' +
     'pony flux mb kb dim alpha test beta final fixed fix update new style art artstyle concept character ' +
     'outfit helper tweaker slider generator extraction detail detailed detailer quality high best masterpiece beautiful cute ' +
     'nice good great epic amazing awesome cool pretty perfect ultra super real ai tag trigger realistic yet ' +
-    'illustration anime'
+    'illustration anime multi'
   )
     .split(' ')
     .map(singular),
@@ -121,7 +124,8 @@ export const KIND_LABELS = new Set([
 
 /**
  * Words the dictionary lacks that name no one: romanised Danbooru terms for how someone looks or dresses ("zettai
- * ryouiki" is the skin between a skirt and thighhighs, no name of Noel Vermillion, whose trigger lists it) and
+ * ryouiki" is the skin between a skirt and thighhighs, no name of Noel Vermillion, whose trigger lists it), kinds of
+ * people and genres ("mecha_musume" is a kind of girl, "steampunk" a look), and
  * prefixes of adapter names ("Multi-LORA" names no one for a "multi story car park"; "RapunzelWaifu" is no Rapunzel of a
  * family Waifu, so "disney" names no princess).
  */
@@ -129,7 +133,8 @@ export const TERMS_NO_NAMES: ReadonlySet<string> = new Set(
   (
     'zettai ryouiki kemonomimi nekomimi bishounen bishoujo serafuku gakuran sukumizu hakama miko haori yukata ' +
     'jirai kei gyaru tsundere yandere kawaii chibi oppai ecchi ahegao sarashi qipao cheongsam hanbok waifu husbando ' +
-    'multi'
+    'multi mesugaki musume mecha steampunk dieselpunk kemono isekai vtuber lolita cosplay kpop hanfu catgirl kunoichi ' +
+    'oiran loli shota bunnygirl monstergirl harajuku ulzzang'
   ).split(' '),
 );
 

@@ -1,4 +1,5 @@
 import { isDictionaryWord } from '../../stylus/dictionary.js';
+import { FILE_WORDS, TERMS_NO_NAMES } from '../../stylus/evidence-words.js';
 import type { Adapter, Category } from '../adapter.js';
 import { singular, splitWords } from './words.js';
 
@@ -100,19 +101,54 @@ type CategoryInput = Pick<Adapter, 'name' | 'tags'> & Partial<Pick<Adapter, 'tri
 
 /** Booru tags that say an image holds one person: a LoRA triggered by them draws someone. */
 const ONE_PERSON = /(^|[\s,，])(1girl|1boy|solo)($|[\s,，])/i;
+/** Booru tags that count more people: "1girl,2boys,parents and son" draws a family, no one person. */
+const MORE_PEOPLE = /(^|[\s,，])([2-9]|multiple )(girls|boys|others)($|[\s,，])/i;
+
+/** Tags that file an adapter as a person: "girl", "anime girl", "woman", "female", "1boy". */
+const PERSON_TAG = /^(?:anime |1)?(?:girl|boy|woman|man|female|male|person)s?$/;
+
+/**
+ * A word that can be someone's name: Latin letters, three or more, no dictionary word, no Danbooru term ("serafuku",
+ * "mesugaki") and no word of a file ("lora").
+ */
+const nameLike = (word: string) =>
+  /^[a-z]{3,}$/.test(word) &&
+  !isDictionaryWord(word) &&
+  !isDictionaryWord(singular(word)) &&
+  !TERMS_NO_NAMES.has(word) &&
+  !FILE_WORDS.has(word);
+
+/** The words of a name without its square-bracketed parts, which hold a maker or a kind ("[Tsumasaky] Nilou"). */
+const ownNameWords = (name: string) => splitWords(name.replace(/\[[^\]]*\]/g, ' '));
 
 /**
  * An uncategorised adapter triggered by "1girl" or "solo" whose name holds a name, no dictionary word ("qiqi (genshin
  * impact)", "duoli(genshin impact)"): a character, so that only a prompt naming it gets it. A "Chinese fashion girl"
- * names nobody.
+ * names nobody, and a "Multi-LORA" of a family ("1girl,2boys,parents and son") draws no one person.
  */
 function drawsANamedPerson(adapter: CategoryInput): string | undefined {
-  const trigger = adapter.triggerWords?.find((entry) => ONE_PERSON.test(entry));
+  const trigger = adapter.triggerWords?.find((entry) => ONE_PERSON.test(entry) && !MORE_PEOPLE.test(entry));
   if (!trigger) return undefined;
-  const named = splitWords(adapter.name).some(
-    (word) => /^[a-z]{3,}$/.test(word) && !isDictionaryWord(word) && !isDictionaryWord(singular(word)),
-  );
-  return named ? trigger : undefined;
+  return ownNameWords(adapter.name).some(nameLike) ? trigger : undefined;
+}
+
+/**
+ * An uncategorised adapter tagged as a person whose tags or trigger words call it by a name its own name holds: a
+ * character. Civitai leaves many uncategorised: "Honkai Star Rail Bronya Silver Wolf" (tagged "girl" and "bronya"),
+ * "Seras Victoria - Hellsing" (tagged "anime girl" and "seras victoria"), "Oyama mahiro" (trigger "oyama mahiro").
+ * A "mecha_musume" (tagged "girl", trigger "mecha_musume") is a kind of girl, and "[Tsumasaky]" a maker's handle.
+ */
+function calledByItsName(adapter: CategoryInput): string | undefined {
+  if (!adapter.tags.some((tag) => PERSON_TAG.test(splitWords(tag).join(' ')))) return undefined;
+  const nameWords = ownNameWords(adapter.name);
+  const written = new Set(nameWords);
+  const runTogether = nameWords.join('');
+  const inName = (word: string) => written.has(word) || runTogether.includes(word);
+  return [...adapter.tags, ...(adapter.triggerWords ?? [])].find((phrase) => {
+    // A booru tag's series in brackets ("nilou \(genshin impact\)") and a file's words ("<lora:...:1>") aside.
+    const words = splitWords(phrase).filter((word) => !FILE_WORDS.has(word) && !/^\d+$/.test(word));
+    return words.length > 0 && words.every(inName) && words.some(nameLike);
+  });
 }
 
 export function inferCategory(adapter: CategoryInput): CategoryVerdict {
@@ -132,5 +168,7 @@ export function inferCategory(adapter: CategoryInput): CategoryVerdict {
   }
   const person = drawsANamedPerson(adapter);
   if (person) return { category: 'character', reason: `trigger "${person.slice(0, 40)}" and a name` };
+  const called = calledByItsName(adapter);
+  if (called) return { category: 'character', reason: `tagged as a person and called "${called.slice(0, 40)}"` };
   return { category: 'other', reason: 'no category tag' };
 }

@@ -56,6 +56,20 @@ export function ruleRejection(
 }
 
 /**
+ * A stored record as the catalog's rules read it today, when they read it otherwise than when it was stored (an
+ * unchanged item ingested before a rule changed): the category the rules give now, unless the refiner chose one, and
+ * every flag they give now. A flag is never cleared here: the gate only adds flags. Undefined when nothing changed.
+ */
+function withTodaysRules(stored: Adapter, fresh: Adapter): Adapter | undefined {
+  const category = stored.refined ? stored.category : fresh.category;
+  const nsfw = stored.nsfw || fresh.nsfw;
+  const realPerson = stored.realPerson || fresh.realPerson;
+  if (category === stored.category && nsfw === stored.nsfw && realPerson === stored.realPerson) return undefined;
+  const nsfwReason = stored.nsfw ? stored.nsfwReason : fresh.nsfwReason;
+  return { ...stored, category, nsfw, realPerson, ...(nsfwReason ? { nsfwReason } : {}) };
+}
+
+/**
  * Source records -> the catalog. Validated records are upserted in batches, keyed by adapter id; a record whose
  * version the state already holds as done is left alone (so a refined description is not overwritten by the raw
  * one). Bad input is counted with its id and the run goes on; only the store failing stops it.
@@ -66,7 +80,8 @@ export async function ingestRecords(records: AsyncIterable<SourceRecord>, option
   const progress = options.progress ?? silentProgress;
   const batchSize = options.batchSize ?? 250;
   const seen = new Set<string>();
-  let pending: { adapter: Adapter; versionKey: string; isNew: boolean }[] = [];
+  /** Records to write; a versionKey of undefined marks a filtered record whose stored copy only gains a flag. */
+  let pending: { adapter: Adapter; versionKey?: string; outcome?: 'added' | 'updated' | 'reclassified' }[] = [];
   let accepted = 0;
 
   const flush = async () => {
@@ -76,9 +91,9 @@ export async function ingestRecords(records: AsyncIterable<SourceRecord>, option
     await options.store.upsert(batch.map((entry) => entry.adapter));
     options.state.markDone(
       'ingest',
-      batch.map((entry) => ({ id: entry.adapter.id, versionKey: entry.versionKey })),
+      batch.flatMap(({ adapter, versionKey }) => (versionKey === undefined ? [] : [{ id: adapter.id, versionKey }])),
     );
-    for (const entry of batch) report.count(entry.isNew ? 'added' : 'updated');
+    for (const entry of batch) if (entry.outcome) report.count(entry.outcome);
   };
 
   progress.start(options.limit ?? options.expectedTotal);
@@ -109,21 +124,29 @@ export async function ingestRecords(records: AsyncIterable<SourceRecord>, option
         continue;
       }
       seen.add(adapter.id);
+      const versionKey = record.versionKey ?? versionKeyOf(adapter);
+      const previous = options.state.get('ingest', adapter.id);
       const rejection = ruleRejection(adapter, rules, safety);
       if (rejection) {
         report.problem(rejection, adapter.id);
         report.count('filtered');
+        // Kept out now, but stored by an earlier run under older rules: it keeps the flag that keeps it out of a
+        // channel that is not age-restricted.
+        const stored = previous ? await options.store.get(adapter.id) : undefined;
+        const flagged = stored && withTodaysRules(stored, adapter);
+        if (flagged) pending.push({ adapter: flagged });
         continue;
       }
-      const versionKey = record.versionKey ?? versionKeyOf(adapter);
-      const previous = options.state.get('ingest', adapter.id);
       accepted += 1;
-      if (previous?.status === 'done' && previous.versionKey === versionKey && (await options.store.get(adapter.id))) {
-        report.count('unchanged');
-      } else {
-        pending.push({ adapter, versionKey, isNew: previous === undefined });
-        if (pending.length >= batchSize) await flush();
-      }
+      const stored =
+        previous?.status === 'done' && previous.versionKey === versionKey
+          ? await options.store.get(adapter.id)
+          : undefined;
+      const reread = stored && withTodaysRules(stored, adapter);
+      if (stored && !reread) report.count('unchanged');
+      else if (reread) pending.push({ adapter: reread, versionKey, outcome: 'reclassified' });
+      else pending.push({ adapter, versionKey, outcome: previous === undefined ? 'added' : 'updated' });
+      if (pending.length >= batchSize) await flush();
       if (options.limit !== undefined && accepted >= options.limit) break;
     }
     await flush();

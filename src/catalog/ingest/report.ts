@@ -1,7 +1,18 @@
 import { problemCode } from '../sources/types.js';
 
 /** Outcomes print in this order (what was done first, then what was not); others follow. */
-const OUTCOME_ORDER = ['read', 'added', 'updated', 'unchanged', 'refined', 'embedded', 'skipped', 'filtered', 'failed'];
+const OUTCOME_ORDER = [
+  'read',
+  'added',
+  'updated',
+  'reclassified',
+  'unchanged',
+  'refined',
+  'embedded',
+  'skipped',
+  'filtered',
+  'failed',
+];
 
 function outcomeRank(name: string): number {
   const rank = OUTCOME_ORDER.indexOf(name);
