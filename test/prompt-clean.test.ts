@@ -13,6 +13,10 @@ describe('cleanPrompt', () => {
     expect(cleanPrompt('\\(cosplay\\), ((blue dress:1.3):1.1), {knight:0.9}')).toBe('cosplay, blue dress, knight');
   });
 
+  it('reads a bar or a bullet as a comma: boilerplate between them goes too', () => {
+    expect(cleanPrompt('a cat | masterpiece | best quality • a dog')).toBe('a cat, a dog');
+  });
+
   it('keeps content words that merely contain a boilerplate word', () => {
     expect(cleanPrompt('highly detailed armor, ultra detailed')).toBe('highly detailed armor');
   });

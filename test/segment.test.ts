@@ -11,6 +11,9 @@ describe('segmentPrompt', () => {
     ['an oil painting of a cat playing checkers', ['oil painting', 'cat', 'playing checkers']],
     // Multi-word heads stay whole, after a comma too, where compromise reads "oil" as a verb and "lights" as one.
     ['a fox, oil painting', ['fox', 'oil painting']],
+    // A bar, a line break and AUTOMATIC1111's BREAK part a prompt as a comma does.
+    ['young native american woman| feather jewelry | 8k', ['young native american woman', 'feather jewelry', '8k']],
+    ['a knight BREAK a dragon\nwatercolor', ['knight', 'dragon', 'watercolor']],
     ['neon lights in a rainy city, low poly', ['neon lights', 'rainy city', 'low poly']],
     // A word compromise guesses as a verb inside a phrase is its noun.
     ['low poly fox in a forest', ['low poly fox', 'forest']],

@@ -2,7 +2,7 @@ import { UserFacingError } from '../errors.js';
 
 /**
  * Quality boilerplate that says nothing about content: present in most sample prompts, so it only adds noise to
- * retrieval and task splitting. Matched as whole comma-separated segments.
+ * retrieval and task splitting. Matched as whole segments between commas, bars, bullets or line breaks.
  */
 const BOILERPLATE = new Set(
   [
@@ -97,7 +97,7 @@ export function cleanPrompt(text: string): string {
     .replace(/\\([()[\]{}])/g, '$1')
     .replace(/\bBREAK\b/g, ',');
   const segments = stripEmphasis(unescaped)
-    .split(/[,\n]+/)
+    .split(/[,\n|•]+/)
     .map((segment) => segment.replace(/\s+/g, ' ').trim())
     .filter((segment) => segment.length > 0 && !BOILERPLATE.has(segment.toLowerCase().replace(/[\s_-]+/g, ' ')));
   return segments.join(', ');
