@@ -225,3 +225,64 @@ describe('a franchise names none of its characters', () => {
     expect(picks('tieria erde on a spaceship')).toContain('civitai:19');
   });
 });
+
+describe('a genre named alone asks for a look, no place or thing', () => {
+  const SCIFI_CITY_ON_MARS = makeAdapter({
+    id: 'civitai:26578',
+    name: 'XSarchitectural-17SciencefictioncityonMars',
+    category: 'building',
+    tags: ['buildings', 'cg', 'scifi landscape', 'game cg', 'landscape', 'game', 'scene', 'architecture design'],
+    triggerWords: ['science fiction', 'war between two cities on mars', 'spaceship', 'high-tech', 'night', 'prospect'],
+  });
+  const FANTASY_BACKGROUND = makeAdapter({
+    id: 'civitai:85771',
+    name: 'Background Fantasy & Cyber Punk',
+    category: 'background',
+    tags: ['background', 'backgrounds'],
+    triggerWords: ['fantasy', 'cyberpunk city'],
+  });
+  const SWATCHES_NEON = makeAdapter({
+    id: 'civitai:83847',
+    name: '[LoRa] Swatches Neon / 色塊ネオン Concept (With multires noise version)',
+    category: 'background',
+    tags: ['neon', 'cityscape', 'atmosphere', 'vivid colors', 'background', 'city pop'],
+  });
+  const JAWLESS = makeAdapter({
+    id: 'civitai:78116',
+    name: "zyd232's Cybernetic Jawless LoRA | Cyberpunk | Body Modification",
+    category: 'concept',
+    tags: [
+      'anime',
+      'photorealistic',
+      'concept',
+      'cyberpunk',
+      'cybernetic',
+      'realistic',
+      'body modification',
+      'jawless',
+    ],
+    triggerWords: ['Cybernetic_Jawless', 'mask', 'mechanical parts', 'cybernetic'],
+  });
+  const WOW_ICONS = makeAdapter({
+    id: 'civitai:45713',
+    name: 'SXZ WoW Icons [ Concept ]',
+    category: 'object',
+    tags: ['game art', 'asset', 'icons', 'games', 'video game', 'icon', 'game icon', 'videogame', 'gamedev'],
+    triggerWords: ['wowicon of', 'wowicon portrait of'],
+  });
+  const picks = (prompt: string) =>
+    offlinePicks(prompt, asCandidates([SCIFI_CITY_ON_MARS, FANTASY_BACKGROUND, SWATCHES_NEON, JAWLESS, WOW_ICONS]));
+
+  it('gives a tag list no city, background or body modification for its genre', () => {
+    expect(picks('solo, 1girl, robot, mecha, science fiction, weapon, white background')).toEqual([]);
+    expect(picks('1girl, fantasy, castle, long hair')).toEqual([]);
+    expect(picks('1girl, cityscape, neon, cowboy shot')).toEqual([]);
+    expect(picks('metal, upper body, cyberpunk, photorealistic, 8k')).toEqual([]);
+  });
+
+  it('still draws a place the task names, a whole prompt of one genre, and a format', () => {
+    expect(picks('1girl, cyberpunk city, night')).toEqual(['civitai:85771']);
+    expect(picks('science fiction')).toContain('civitai:26578');
+    expect(picks('game icon, a potion, white background')).toEqual(['civitai:45713']);
+  });
+});

@@ -420,6 +420,10 @@ export function evidenceFor(
 ): Evidence | undefined {
   const { words, set: taskSet, head, looks: asksForLookAs } = viewOf(task);
   if (words.length === 0) return undefined;
+  // A genre or a look named alone in a longer prompt asks for how the picture looks, no place or thing: "science
+  // fiction" of a robot's tag list gets no sci-fi city on Mars, "fantasy" no fantasy background. A whole prompt of
+  // one genre is still drawn by one.
+  if (!soleTask && DRAWS_PLACES_OR_THINGS.has(adapter.category) && words.every(namesAGenreOrLook)) return undefined;
   const profile = profileOf(adapter);
   const promptWords = prompt === undefined ? taskSet : viewOf(prompt).set;
   if (foreignWord(profile, taskSet, adapter.category, asksForLookAs, promptWords) !== undefined) return undefined;
@@ -533,6 +537,9 @@ export function evidenceFor(
         (segment) => saysOnly(segment, word) && !qualifiedElsewhere(profile, segment, prompt ?? task),
       ) &&
       !KIND_LABELS.has(word) &&
+      // A genre is a label, no thing it draws: "zyd232's Cybernetic Jawless LoRA | Cyberpunk | Body Modification"
+      // gives no jawless cyborg to any cyberpunk picture.
+      !namesAGenreOrLook(word) &&
       // Where it comes from is no thing it draws: "Samurai Armor (Japan)" for no street in Shibuya, Japan.
       originOf(word) === undefined &&
       // A part after a dash or a colon is a part of what the name began with: "Backrooms - Level 0 : "The Lobby"" is
@@ -856,6 +863,25 @@ function isDistinctive(word: string, rarity: WordRarity): boolean {
     !isStopword(word)
   );
 }
+
+/** Adapters that draw a place or a thing of their own, no look: see evidenceFor. */
+const DRAWS_PLACES_OR_THINGS = new Set<Adapter['category']>([
+  'object',
+  'animal',
+  'background',
+  'building',
+  'vehicle',
+  'clothing',
+]);
+
+/** Genres of pictures, beside the looks of evidence-words.ts: a task of these words alone asks for a look. */
+const GENRE_WORDS = new Set(['science', 'fiction', 'scifi', 'sci', 'fi', 'fantasy', 'horror']);
+
+/**
+ * A genre, a medium or where a look comes from; not a format, which is a thing an adapter may draw ("game icon" for
+ * an icon set, "sticker", "map").
+ */
+const namesAGenreOrLook = (word: string) => GENRE_WORDS.has(word) || LOOK_WORDS.has(word) || LOOK_ORIGINS.has(word);
 
 /** Adapters that draw what is done: see evidenceFor. */
 const DOINGS = new Set<Adapter['category']>(['pose', 'action', 'concept']);
