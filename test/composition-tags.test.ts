@@ -69,6 +69,24 @@ describe('composition tags name no thing to draw', () => {
   });
 });
 
+describe('how fine surfaces are drawn is no texture to draw', () => {
+  const picks = picksFrom([
+    makeAdapter({
+      id: 'civitai:50391',
+      name: 'Diffuse Texture',
+      category: 'object',
+      tags: ['objects', 'texture', 'textures'],
+      triggerWords: ['diffuse texture'],
+    }),
+  ]);
+
+  it('takes no texture map for a portrait with detailed textures, still for a texture asked for', () => {
+    expect(picks('1girl, solo, upper body, red eyes, lively texture')).toEqual([]);
+    expect(picks('night, dark, dimly lit, extremely detailed textures, 1boy')).toEqual([]);
+    expect(picks('a seamless mossy stone texture')).toEqual(['civitai:50391']);
+  });
+});
+
 describe('a thing is what its name begins with', () => {
   const picks = picksFrom([
     makeAdapter({

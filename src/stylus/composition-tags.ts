@@ -43,6 +43,13 @@ const COMPOSITION_TAGS = [
   'cg unity 8k wallpaper',
   'unity 8k wallpaper',
   '8k wallpaper',
+  // How fine a picture's surfaces are drawn: no tileable texture map ("Diffuse Texture") for a portrait.
+  'detailed texture',
+  'detailed textures',
+  'lively texture',
+  'lively textures',
+  'realistic texture',
+  'realistic textures',
 ];
 
 /** Each tag written with spaces, underscores or hyphens between its words ("cowboy_shot"). */

@@ -36,6 +36,9 @@ export interface OfflineComposeOptions {
 /** Adapters that draw what someone does (a pose, an action, a concept such as "riding on a"). */
 const DRAWS_ACTIONS = new Set<Adapter['category']>(['pose', 'action', 'concept']);
 
+/** A text without its composition tags, its spaces closed up. */
+const withoutTags = (text: string) => withoutCompositionTags(text).replace(/\s+/g, ' ').trim();
+
 /** What the segmenter joins to a thing it lacks ("bench without any cats"): no action, nothing to draw. */
 const ABSENT_PART = /\b(?:without|no)\b.*$/i;
 
@@ -72,13 +75,16 @@ export function composeOffline(
   // best; ties fall to the better retrieval rank. Evidence reads the task's noun phrase (its head word is what the
   // task is about), not the action or framing words joined to it ("fire", not "breathing fire").
   const pairs: { taskIndex: number; candidate: Candidate; evidence: Evidence }[] = [];
-  tasks.forEach(({ subject, task }, taskIndex) => {
+  tasks.forEach(({ subject: written, task }, taskIndex) => {
     if (isCompositionTask(task, prompt)) return;
-    const named = withoutCompositionTags(task);
+    // The framing tags a task holds beside its thing name nothing: "extremely detailed textures" is no texture.
+    const framed = withoutCompositionTags(task) !== task;
+    const named = framed ? withoutTags(task) : task;
+    const subject = framed ? withoutTags(written) : written;
     // What the task says its subject does ("riding" of "riding a horse"): a pose or an action named after it draws
     // that ("riding on a"); one word of a longer name does not ("BetterRamenEating" is no giraffe eating bark).
-    const action = actionWords(task, subject);
-    const present = task.replace(ABSENT_PART, '');
+    const action = actionWords(named, subject);
+    const present = named.replace(ABSENT_PART, '');
     const thingNotLook = lookAsThing(subject, action);
     for (const candidate of fitting) {
       const { adapter } = candidate;
