@@ -83,7 +83,8 @@ describe('how fine surfaces are drawn is no texture to draw', () => {
   it('takes no texture map for a portrait with detailed textures, still for a texture asked for', () => {
     expect(picks('1girl, solo, upper body, red eyes, lively texture')).toEqual([]);
     expect(picks('night, dark, dimly lit, extremely detailed textures, 1boy')).toEqual([]);
-    expect(picks('a seamless mossy stone texture')).toEqual(['civitai:50391']);
+    expect(picks('1girl, portrait, detailed skin texture, natural skin texture')).toEqual([]);
+    expect(picks('a diffuse texture of mossy stone')).toEqual(['civitai:50391']);
   });
 });
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { enforceCaps } from '../src/stylus/caps.js';
 import { foreignLookIn } from '../src/stylus/evidence.js';
-import { asCandidates, makeAdapter, offlinePicks } from './support/adapters.js';
+import { asCandidates, makeAdapter, offlinePicks, picksFrom } from './support/adapters.js';
 import { JK_UNIFORM, PALLAS_CAT, PEACE_SIGN } from './support/dump-items.js';
 
 /**
@@ -291,5 +291,35 @@ describe('a name that is a word', () => {
     const task = (text: string) => [{ task: text, adapters: [{ adapterId: 'civitai:46351', reason: 'Link' }] }];
     expect(enforceCaps('link from zelda', task('link from zelda'), candidates).tasks[0]?.adapters).toHaveLength(1);
     expect(enforceCaps('a chain link fence', task('chain link fence'), candidates).tasks[0]?.adapters).toEqual([]);
+  });
+});
+
+describe('a thing that lists its kinds of what the task asks for', () => {
+  const picks = picksFrom([
+    makeAdapter({
+      id: 'civitai:59903',
+      name: 'BlindMask',
+      category: 'clothing',
+      tags: ['mask', 'clothing', 'fantasy'],
+      triggerWords: ['mask', 'blind mask', 'halo mask', 'crown mask', 'wing mask', 'silver mask', 'gold mask'],
+    }),
+    makeAdapter({
+      id: 'civitai:65353',
+      name: 'CM-Beautiful_armor',
+      category: 'clothing',
+      tags: ['clothing', 'cm-beautiful_armor,armor,   shield, shoulder_armor,crown，weapon，sword，'],
+      triggerWords: ['CM-Beautiful_armor,armor,   shield, shoulder_armor,crown，weapon，sword，'],
+    }),
+  ]);
+
+  it('puts no blind mask on a wanderer in a gas mask, still a mask of a colour or of its own kinds', () => {
+    expect(picks('wanderer, gas mask, survival gear, explosion in distance')).toEqual([]);
+    expect(picks('1girl, domino mask, close up')).toEqual([]);
+    expect(picks('1girl, wearing black mask, city alley')).toEqual(['civitai:59903']);
+    expect(picks('a girl in a crown mask')).toEqual(['civitai:59903']);
+  });
+
+  it('still takes a thing that names one kind only for another kind', () => {
+    expect(picks('a female knight in full metal armor')).toEqual(['civitai:65353']);
   });
 });

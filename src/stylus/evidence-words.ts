@@ -21,14 +21,15 @@ export const FILE_WORDS: ReadonlySet<string> = new Set(
 
 /**
  * Where or how something is shown, not what an adapter could draw: never evidence on their own. A camera's words too:
- * "aerial view", "wide-angle lens" are how any picture is taken, no building of an architect's LoRA.
+ * "aerial view", "wide-angle lens" are how any picture is taken, no building of an architect's LoRA. So is a surface's
+ * "texture": "detailed skin texture" gets no tileable texture map ("Diffuse Texture").
  */
 export const FRAMING_WORDS: ReadonlySet<string> = new Set(
   (
     'photo photograph picture image view portrait shot scene background foreground close up closeup side ' +
     'front back top bottom left right middle center corner girl boy woman man person people lady guy solo ' +
     '1girl 1boy female male full body upper lower interior exterior ' +
-    'aerial angle wide lens perspective overhead fisheye macro bokeh closeup telephoto panorama panoramic'
+    'aerial angle wide lens perspective overhead fisheye macro bokeh closeup telephoto panorama panoramic texture'
   )
     .split(' ')
     .map(singular),

@@ -695,7 +695,46 @@ export function evidenceFor(
     bringsRestOfName(profile, taskSet, (kind) => isNoun(kind) && taggedWith(profile, kind))
   )
     return undefined;
+  // A thing whose triggers and tags list two kinds or more of what the task asks for ("blind mask", "halo mask", "crown
+  // mask") is none of another kind the task names and it never says: "BlindMask" for no gas mask, "Stone Statue"
+  // (stone_statue, sand_statue) for no bronze statue. A colour or a look says how it is, no kind ("black mask").
+  if (
+    found &&
+    found.score < STRONG &&
+    adapter.category !== 'style' &&
+    adapter.category !== 'character' &&
+    listsOtherKinds(profile, words, head)
+  )
+    return undefined;
   return found;
+}
+
+/** Whether the word before the task's head names a kind of it that the adapter's kinds of it leave out: see evidenceFor. */
+function listsOtherKinds(profile: AdapterProfile, words: readonly string[], head: string): boolean {
+  const kind = words.length >= 2 && words[words.length - 1] === head ? words[words.length - 2] : undefined;
+  if (
+    kind === undefined ||
+    !isDictionaryWord(kind) ||
+    !isNoun(kind) ||
+    COLOUR_WORDS.has(kind) ||
+    APPEARANCE_WORDS.has(kind) ||
+    FILE_WORDS.has(kind) ||
+    asksForLookBy(kind) ||
+    profile.nameWords.some((word) => related(word, kind))
+  )
+    return false;
+  // Its own words for the kinds it draws: a colour or a material's look is no kind ("silver mask"), and one word
+  // inside another is one kind ("highheel boots", "high heel boots").
+  const kinds = [
+    ...new Set(
+      profile.phrases
+        .filter((phrase) => phrase.kind !== 'name' && phrase.words.length === 2 && related(phrase.words[1] ?? '', head))
+        .map((phrase) => phrase.words[0] ?? '')
+        .filter((word) => word.length > 2 && !COLOUR_WORDS.has(word) && !APPEARANCE_WORDS.has(word)),
+    ),
+  ].filter((word, _, all) => !all.some((other) => other !== word && word.includes(other)));
+  const said = profile.phrases.some((phrase) => phrase.words.some((word) => related(word, kind)));
+  return kinds.length >= 2 && !said;
 }
 
 /**
