@@ -286,3 +286,24 @@ describe('a genre named alone asks for a look, no place or thing', () => {
     expect(picks('game icon, a potion, white background')).toEqual(['civitai:45713']);
   });
 });
+
+describe("a look a thing's tag says is how it looks", () => {
+  const picks = (prompt: string) =>
+    offlinePicks(
+      prompt,
+      asCandidates([
+        makeAdapter({
+          id: 'civitai:23410',
+          name: 'Goth Gals',
+          category: 'clothing',
+          tags: ['fashion', 'gothic', 'fashion design', 'woman', 'clothing'],
+          triggerWords: ['Gothgal', 'ballgown'],
+        }),
+      ]),
+    );
+
+  it('dresses no one as a goth for a painting in the style of American Gothic, still a goth gal', () => {
+    expect(picks('An oil painting of two rabbits in the style of American Gothic')).toEqual([]);
+    expect(picks('a goth gal in a ballgown')).toEqual(['civitai:23410']);
+  });
+});

@@ -501,6 +501,9 @@ export function evidenceFor(
     // A tag that files the adapter by its kind says what kind it is, not what it draws: "Mirror Selfie Pose" (tagged
     // "poses") takes a selfie in a mirror, for no "cute pose".
     if (phrase.kind !== 'name' && KIND_LABELS.has(word)) continue;
+    // A look or a genre a place's or a thing's tag says is how it looks: "Goth Gals" (tagged "gothic") dresses no one
+    // for an oil painting "in the style of American Gothic".
+    if (phrase.kind !== 'name' && DRAWS_PLACES_OR_THINGS.has(adapter.category) && namesAGenreOrLook(word)) continue;
     // A word many adapters share is still evidence where it is what both the task and the name are about, and the
     // trigger to write for it: "dragon" (common for Dragon Ball's cast) for "Western Dragon Collection" (trigger
     // "dragon") and "a dragon"; not a tag "buildings" for every architecture render, nor a style of dragons that
