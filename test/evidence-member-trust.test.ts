@@ -313,6 +313,13 @@ describe("the style of one thing is that thing's look, no kind of it", () => {
     expect(picks('a line')).toEqual(['civitai:55183']);
     expect(picks('a cat, line style')).toEqual(['civitai:55183']);
   });
+
+  it('gives it to no lines of a picture that asks for no line art', () => {
+    expect(picks('a warrior, comic book style, bold lines')).toEqual([]);
+    expect(picks('a spaceship, sleek lines and sharp edges')).toEqual([]);
+    expect(picks('a two lane road with a bright yellow line')).toEqual([]);
+    expect(picks('a girl, line art')).toEqual(['civitai:55183']);
+  });
 });
 
 describe('a style is what its name begins with', () => {

@@ -425,6 +425,18 @@ export function evidenceFor(
   // one genre is still drawn by one.
   if (!soleTask && DRAWS_PLACES_OR_THINGS.has(adapter.category) && words.every(namesAGenreOrLook)) return undefined;
   const profile = profileOf(adapter);
+  // A style named for what an art is drawn with is that art, asked for as one or as the whole prompt: "Line style" is
+  // line art, for "line art" or "line style", no "bold lines" of a comic nor "sleek lines" of a spaceship.
+  const [drawnWith] = profile.nameWords;
+  if (
+    adapter.category === 'style' &&
+    !soleTask &&
+    profile.nameWords.length === 1 &&
+    drawnWith !== undefined &&
+    NAMED_LOOKS.has(`${drawnWith}art`) &&
+    !asksForLookAs.has(drawnWith)
+  )
+    return undefined;
   const promptWords = prompt === undefined ? taskSet : viewOf(prompt).set;
   if (foreignWord(profile, taskSet, adapter.category, asksForLookAs, promptWords) !== undefined) return undefined;
   // A trigger that is someone's full name ("Katsuragi_Misato") draws that one, whatever the card files it under: only
