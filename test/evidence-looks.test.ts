@@ -307,3 +307,31 @@ describe("a look a thing's tag says is how it looks", () => {
     expect(picks('a goth gal in a ballgown')).toEqual(['civitai:23410']);
   });
 });
+
+describe('a look asked for with a word that names it', () => {
+  const picks = (prompt: string) =>
+    offlinePicks(
+      prompt,
+      asCandidates([
+        makeAdapter({
+          id: 'civitai:24430',
+          name: 'VaporWaveV1',
+          category: 'style',
+          tags: ['statue', 'plants', 'pool core', 'style', 'vaporwave', 'pastels'],
+          triggerWords: ['vaporwavev1', 'pool', 'statue', 'palm trees', 'pastel colors', 'neon', 'plants'],
+        }),
+        makeAdapter({
+          id: 'civitai:52543',
+          name: 'RZ - MK Ultra ( 1.5 & 2.1 )',
+          category: 'concept',
+          tags: ['3d', 'photorealistic', 'concept', 'cyborg', 'scifi', 'robot'],
+          triggerWords: ['rz88mkultr4'],
+        }),
+      ]),
+    );
+
+  it('reads "vaporwave aesthetic" as vaporwave, and a genre tag of a concept as no concept', () => {
+    expect(picks('a portrait, vaporwave aesthetic')).toEqual(['civitai:24430']);
+    expect(picks('scifi, coffee machine, mug')).toEqual([]);
+  });
+});

@@ -135,7 +135,7 @@ interface TaskView {
   task: string;
   words: readonly string[];
   set: ReadonlySet<string>;
-  /** What the task is about: its last word, past file words ("Monet style" is about Monet). */
+  /** What the task is about: its last word, past file words and words that name a look ("Monet style" is about Monet, "vaporwave aesthetic" about vaporwave). */
   head: string;
   /** Words the task asks for as a look, before a word that says so: "yarn" of "yarn art landscape". */
   looks: ReadonlySet<string>;
@@ -153,7 +153,10 @@ const taskViews = new Memo<string, TaskView>(64);
 function viewOf(task: string): TaskView {
   return taskViews.through(task, () => {
     const words = taskWords(task);
-    const head = [...words].reverse().find((word) => !FILE_WORDS.has(word)) ?? words[words.length - 1] ?? '';
+    const head =
+      [...words].reverse().find((word) => !FILE_WORDS.has(word) && !LOOK_NAMING_WORDS.has(word)) ??
+      words[words.length - 1] ??
+      '';
     const set = new Set(words);
     // A compound written apart is the same word: "paper cut" asks for "Papercut", "low poly" for "lowpoly".
     for (const [index, word] of words.entries()) {
@@ -513,9 +516,10 @@ export function evidenceFor(
     // A tag that files the adapter by its kind says what kind it is, not what it draws: "Mirror Selfie Pose" (tagged
     // "poses") takes a selfie in a mirror, for no "cute pose".
     if (phrase.kind !== 'name' && KIND_LABELS.has(word)) continue;
-    // A look or a genre a place's or a thing's tag says is how it looks: "Goth Gals" (tagged "gothic") dresses no one
-    // for an oil painting "in the style of American Gothic".
-    if (phrase.kind !== 'name' && DRAWS_PLACES_OR_THINGS.has(adapter.category) && namesAGenreOrLook(word)) continue;
+    // A look or a genre the tag of a place, a thing or a concept says is how it looks: "Goth Gals" (tagged "gothic")
+    // dresses no one for an oil painting "in the style of American Gothic", "RZ - MK Ultra" (gynoids, tagged "scifi")
+    // builds none into a "scifi" coffee machine.
+    if (phrase.kind !== 'name' && THING_CATEGORIES.has(adapter.category) && namesAGenreOrLook(word)) continue;
     // A word many adapters share is still evidence where it is what both the task and the name are about, and the
     // trigger to write for it: "dragon" (common for Dragon Ball's cast) for "Western Dragon Collection" (trigger
     // "dragon") and "a dragon"; not a tag "buildings" for every architecture render, nor a style of dragons that
@@ -621,7 +625,8 @@ export function evidenceFor(
     const inName = profile.segmentHeads.some((last) => related(last, word) || joinedWith(last, word));
     // Without the name's support, one tag word is enough only when it is the whole task ("rain", "a horse"): a tag
     // "tree" does not make "Night" a cherry blossom tree, nor a tag "painting" an outfit an oil painting.
-    const wholeTask = words.filter((taskWord) => !FILE_WORDS.has(taskWord)).length === 1;
+    const wholeTask =
+      words.filter((taskWord) => !FILE_WORDS.has(taskWord) && !LOOK_NAMING_WORDS.has(taskWord)).length === 1;
     // A thing whose name says something else ("Kanzashi" with the trigger "flower", "Kamehameha" tagged "comics")
     // draws that something else; only a name that says nothing a prompt could hold ("JK制服") leaves it to the tags.
     const nameSaysNothing = profile.nameWords.length === 0;
