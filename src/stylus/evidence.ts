@@ -135,7 +135,10 @@ interface TaskView {
   task: string;
   words: readonly string[];
   set: ReadonlySet<string>;
-  /** What the task is about: its last word, past file words and words that name a look ("Monet style" is about Monet, "vaporwave aesthetic" about vaporwave). */
+  /**
+   * What the task is about: its last word, past file words and words that name a look ("Monet style" is about Monet,
+   * "vaporwave aesthetic" about vaporwave).
+   */
   head: string;
   /** Words the task asks for as a look, before a word that says so: "yarn" of "yarn art landscape". */
   looks: ReadonlySet<string>;
@@ -743,8 +746,8 @@ function listsOtherKinds(profile: AdapterProfile, words: readonly string[], head
     profile.nameWords.some((word) => related(word, kind))
   )
     return false;
-  // Its own words for the kinds it draws: a colour or a material's look is no kind ("silver mask"), and one word
-  // inside another is one kind ("highheel boots", "high heel boots").
+  // Its own words for the kinds it draws: a colour is no kind ("silver mask"), and one word inside another is one kind
+  // ("highheel boots", "high heel boots").
   const kinds = [
     ...new Set(
       profile.phrases

@@ -270,16 +270,16 @@ function continuesJoinedAdjectives(current: readonly Word[], word: Word, next: W
 }
 
 /**
- * compromise's words, with hyphenated compounds rejoined ("ukiyo-e", "high-backed": one word, tagged with the
- * union of its parts), the first word of each sentence marked, and quoted text marked as such.
- */
-/**
  * Marks that part a prompt as a comma does: a bar ("highly detailed | depth of field"), a bullet, a line break, and
  * AUTOMATIC1111's BREAK keyword ("1girl BREAK forest"). Read otherwise, "depth of field" fell apart into "depth" and
  * "field" and the whole list ran into one task.
  */
 const PART_MARKS = /\s*(?:[|•\n\r]|\bBREAK\b)\s*/g;
 
+/**
+ * compromise's words, with hyphenated compounds rejoined ("ukiyo-e", "high-backed": one word, tagged with the
+ * union of its parts), the first word of each sentence marked, and quoted text marked as such.
+ */
 function wordsOf(prompt: string): Word[] {
   const sentences = loadTagger().nlp(prompt.replace(PART_MARKS, ', ')).json() as {
     terms: { text: string; tags: string[]; pre: string; post: string }[];
