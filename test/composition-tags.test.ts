@@ -59,6 +59,21 @@ describe('composition tags name no thing to draw', () => {
     expect(repairs.join(' ')).toContain('framed');
   });
 
+  it('takes no mythology wallpaper for "wallpaper" written alone in a tag list, still for a wall papered', () => {
+    const wallpaper = makeAdapter({
+      id: 'civitai:75443',
+      name: "PAseer的神话壁纸/PAseer's mythology wallpaper",
+      category: 'building',
+      tags: ['architecture', 'background', 'wallpaper', 'landscape', 'outdoors', 'details'],
+      triggerWords: ['clouds'],
+    });
+    const pick = picksFrom([wallpaper]);
+    expect(pick('masterpiece, best quality, absurdres, highres, wallpaper, illustration, 1girl')).toEqual([]);
+    expect(isCompositionTask('wallpaper', 'masterpiece, 8k, artstation, wallpaper, sharp focus')).toBe(true);
+    expect(isCompositionTask('floral wallpaper', 'a room with floral wallpaper, a sofa')).toBe(false);
+    expect(pick('a mythology wallpaper')).toEqual(['civitai:75443']);
+  });
+
   it('reads a task split out of a tag as part of it, and a word written elsewhere as asked for', () => {
     const prompt = 'masterpiece, 1girl, depth of field, sitting, white background, simple background';
     expect(isCompositionTask('depth', prompt)).toBe(true);

@@ -66,12 +66,20 @@ function wordsOnlyInTags(prompt: string): ReadonlySet<string> {
 }
 
 /**
+ * Tags that say what the whole picture is only when written alone between commas, as a tag list writes them:
+ * "wallpaper" of "masterpiece, best quality, wallpaper, 1girl" (a desktop wallpaper: no "PAseer's mythology
+ * wallpaper"), where "a room with floral wallpaper" papers a wall.
+ */
+const LONE_TAGS = /(?:^|[,，])\s*wallpaper\s*(?=[,，]|$)/iu;
+
+/**
  * Whether a task of `prompt` is made only of its composition tags ("cowboy shot", or "depth" and "field" split from
  * "depth of field"): no adapter is evidence for it, a character least of all.
  */
 export function isCompositionTask(task: string, prompt: string): boolean {
   const words = contentLemmas(task);
   if (words.length === 0) return false;
+  if (words.length === 1 && words[0] === 'wallpaper' && LONE_TAGS.test(prompt) && prompt.includes(',')) return true;
   // The task is tags itself ("simple background" beside "white background"), or what a tag was split into.
   if (contentLemmas(task.replace(TAG_PATTERN, ' , ')).length === 0) return true;
   const only = wordsOnlyInTags(prompt);
