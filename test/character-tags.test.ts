@@ -216,6 +216,27 @@ describe('a given name beside a name its card never says is someone else', () =>
     expect(picks('masterpiece, 1girl, yukari takeba, bow and arrow')).toEqual(['civitai:15821']);
     expect(picks('1girl, misaki, beach')).toEqual(['civitai:49780']);
   });
+
+  it('takes no Claire for "ligne claire", the name of a look a candidate style says', () => {
+    const claire = makeAdapter({
+      id: 'civitai:47376',
+      name: 'Claire (the summoning)',
+      category: 'character',
+      tags: ['character', 'cartoon'],
+      triggerWords: ['claire', 'blue hair', 'furry', 'collared dress'],
+    });
+    const ligneClaire = makeAdapter({
+      id: 'civitai:6785',
+      name: 'Ligne Claire Anime Style LoRA',
+      category: 'style',
+      tags: ['anime', 'ligne claire', 'art style'],
+      triggerWords: ['ligne claire', 'flat color'],
+    });
+    const pick = picksFrom([ligneClaire, claire]);
+    expect(pick('1girl, ligne claire, flat color, city street')).not.toContain('civitai:47376');
+    expect(pick('ligne claire')).not.toContain('civitai:47376');
+    expect(pick('claire, blue hair, in a garden')).toEqual(['civitai:47376']);
+  });
 });
 
 describe('a trigger longer than a name is a title', () => {

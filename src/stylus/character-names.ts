@@ -24,7 +24,9 @@ const CHARACTERS_OF_A_FRANCHISE = 3;
  */
 export function franchiseNames(adapters: Iterable<Adapter>): FranchiseNames {
   const holders = new Map<string, AdapterProfile[]>();
+  const franchises = new FranchiseNames();
   for (const adapter of adapters) {
+    if (adapter.category === 'style') addLookNames(franchises.lookNames, profileOf(adapter));
     if (adapter.category !== 'character') continue;
     const profile = profileOf(adapter);
     for (const key of profile.nameIdentity) {
@@ -33,7 +35,6 @@ export function franchiseNames(adapters: Iterable<Adapter>): FranchiseNames {
       else holders.set(key, [profile]);
     }
   }
-  const franchises = new FranchiseNames();
   for (const [key, list] of holders) {
     if (list.length < 2) continue;
     const inKey = new Set(key.split(' '));
@@ -64,6 +65,20 @@ export function franchiseNames(adapters: Iterable<Adapter>): FranchiseNames {
  */
 export class FranchiseNames extends Set<string> {
   readonly titleCharacters = new Set<string>();
+  /** Two words a style's tag, trigger or name says together, written as one: see addLookNames. */
+  readonly lookNames = new Set<string>();
+}
+
+/**
+ * The pairs of words a style says together ("ligne claire" of "Ligne Claire Anime Style LoRA", tagged "ligne
+ * claire"): a look's name, so a character's name written inside it names no one.
+ */
+function addLookNames(names: Set<string>, profile: AdapterProfile): void {
+  for (const phrase of profile.phrases)
+    for (const [index, word] of phrase.words.entries()) {
+      const next = phrase.words[index + 1];
+      if (next !== undefined) names.add(`${word} ${next}`);
+    }
 }
 
 /**
@@ -117,7 +132,13 @@ export function characterNamedIn(
   const titles = franchises instanceof FranchiseNames ? franchises.titleCharacters : undefined;
   for (const name of profile.fullNames) {
     const key = name.join(' ');
-    if (!franchises.has(key) && !seriesOf(profile, name) && holds(name) && !besideOtherName(written(), name, profile))
+    const looks = franchises instanceof FranchiseNames ? franchises.lookNames : undefined;
+    if (
+      !franchises.has(key) &&
+      !seriesOf(profile, name) &&
+      holds(name) &&
+      !besideOtherName(written(), name, profile, looks)
+    )
       return key;
     // The franchise named after its character names that character: "naruto" is Naruto Uzumaki. Not as a look:
     // "in naruto style" asks for the franchise's drawing, no one of its cast; nor a studio's look ("disney").
@@ -143,19 +164,36 @@ export function characterNamedIn(
  * person of that given name ("yakumo yukari" is Touhou's, no "Yukari (Persona 3)"; "misaki okusawa" no "DOAXVV -
  * Misaki"), or a longer proper name ("ligne claire", a drawing style, no "Claire (the summoning)").
  */
-function besideOtherName(written: readonly string[], name: readonly string[], profile: AdapterProfile): boolean {
+function besideOtherName(
+  written: readonly string[],
+  name: readonly string[],
+  profile: AdapterProfile,
+  /** Pairs of words the candidate styles say together: see FranchiseNames.lookNames. */
+  looks: ReadonlySet<string> = new Set(),
+): boolean {
   const [only] = name;
   if (name.length !== 1 || only === undefined) return false;
   const own = new Set([...profile.nameWords, ...profile.identityWords, ...profile.phrases.flatMap((p) => p.words)]);
+  const notOwn = (word: string) => !own.has(word) && ![...own].some((mine) => mine.includes(word));
   const otherName = (word: string | undefined) =>
-    word !== undefined &&
-    /^[a-z]{3,}$/.test(word) &&
-    !isStopword(word) &&
-    !isDictionaryWord(word) &&
-    !own.has(word) &&
-    ![...own].some((mine) => mine.includes(word));
+    word !== undefined && /^[a-z]{3,}$/.test(word) && !isStopword(word) && !isDictionaryWord(word) && notOwn(word);
+  // A style's name the card does not say: "ligne claire" (a drawing style, "ligne" a dictionary word) names no Claire.
+  const lookName = (before: string | undefined, after: string | undefined) =>
+    before !== undefined &&
+    after !== undefined &&
+    looks.has(`${before} ${after}`) &&
+    notOwn(before === only ? after : before);
   const at = written.flatMap((word, index) => (word === only ? [index] : []));
-  return at.length > 0 && at.every((index) => otherName(written[index - 1]) || otherName(written[index + 1]));
+  return (
+    at.length > 0 &&
+    at.every(
+      (index) =>
+        otherName(written[index - 1]) ||
+        otherName(written[index + 1]) ||
+        lookName(written[index - 1], only) ||
+        lookName(only, written[index + 1]),
+    )
+  );
 }
 
 /**
