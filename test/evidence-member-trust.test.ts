@@ -434,3 +434,114 @@ describe('a dictionary word run into a name says which kind of the thing it ends
     expect(picks('a cat sleeping on a windowsill')).toEqual(['civitai:supercutecat']);
   });
 });
+
+const KCUTE_TANKS = makeAdapter({
+  id: 'civitai:59574',
+  name: 'kCuteTanks',
+  category: 'vehicle',
+  tags: ['concept', 'tank', 'vehicle', 'submarine', 'dirigible'],
+  triggerWords: ['kcuteT4nk'],
+});
+
+describe('a one-word name is no evidence for a head a noun before it makes a kind of', () => {
+  const picks = picksFrom([KCUTE_TANKS]);
+
+  it('takes no tank (the vehicle) for a fish tank, still for a tank, a fish-like tank, a tank at night', () => {
+    expect(picks('a fish tank')).toEqual([]);
+    expect(picks('a goldfish in a fish tank on a desk')).toEqual([]);
+    expect(picks('a tank crossing a river')).toEqual(['civitai:59574']);
+    expect(picks('concept art fish-like tank')).toEqual(['civitai:59574']);
+  });
+
+  it('reads a name or a time before the head as whose or when, no kind of it', () => {
+    const flag = picksFrom([
+      makeAdapter({
+        id: 'civitai:11187',
+        name: 'Flag - LoRA',
+        category: 'concept',
+        tags: ['concept', 'flags', 'flag'],
+        triggerWords: ['flag', 'no humans', 'simple background'],
+      }),
+    ]);
+    expect(flag('the United States flag next to the flag of Texas')).toEqual(['civitai:11187']);
+    expect(flag('a pirate flag')).toEqual([]);
+  });
+});
+
+describe('what the triggers call a thing its name calls a kind of the task is that thing', () => {
+  const picks = picksFrom([
+    makeAdapter({
+      id: 'civitai:62881',
+      name: "Parrley's Battle Suits",
+      category: 'clothing',
+      tags: ['futuristic', 'mecha', 'suit', 'armor', 'clothing', 'sci fi'],
+      triggerWords: ['Parrley_armor', 'wearing Parrley_armor', 'big bulky futuristic armor'],
+    }),
+  ]);
+
+  it('dresses no man in a suit in sci-fi armour, still a battle suit or a suit of armor', () => {
+    expect(picks('a man in a suit')).toEqual([]);
+    expect(picks('1boy, blonde hair, suit, solo focus')).toEqual([]);
+    expect(picks('a battle suit')).toEqual(['civitai:62881']);
+    expect(picks('a woman in a suit of armor')).toEqual(['civitai:62881']);
+  });
+});
+
+describe('a word in -ing is what is done with its root, no thing of it', () => {
+  const picks = picksFrom([
+    makeAdapter({
+      id: 'civitai:71170',
+      name: '[LoRa] Birch Light / シラカバの光 / 白樺樹之光 Concept (With multires noise version)',
+      category: 'background',
+      tags: ['fog', 'atmosphere', 'tools', 'background', 'landscape', 'light', 'daylightlighting'],
+    }),
+    makeAdapter({
+      id: 'civitai:77957',
+      name: '[LoRa] Dense Light / 雲煙 Concept (With multires noise version)',
+      category: 'background',
+      tags: ['fire', 'atmosphere', 'tools', 'background', 'landscape', 'light'],
+    }),
+  ]);
+
+  it('takes no background light for "perfect lighting", still for a light', () => {
+    expect(picks('perfect lighting')).toEqual([]);
+    expect(picks('masterpiece, best quality, perfect lighting, 1girl, solo, sitting')).toEqual([]);
+    expect(picks('light')).toEqual(['civitai:71170', 'civitai:77957']);
+  });
+});
+
+describe('a later part of a name says in other words what its first part is, when its trigger says that part', () => {
+  const picks = picksFrom([
+    makeAdapter({
+      id: 'civitai:87918',
+      name: 'Qipao/Cheongsam Traditional Dress',
+      category: 'clothing',
+      tags: ['photorealistic', 'female', 'woman', 'clothing', 'girls', 'realistic'],
+      triggerWords: ['qipao'],
+    }),
+  ]);
+
+  it('dresses no Pocahontas in a qipao for a traditional dress, still anyone who asks for a qipao', () => {
+    expect(picks('Pocahontas in a traditional dress')).toEqual([]);
+    expect(picks('a woman in a traditional dress')).toEqual([]);
+    expect(picks('a woman in a qipao')).toEqual(['civitai:87918']);
+  });
+});
+
+describe('a material a trigger sets before someone is a genre of people', () => {
+  const picks = picksFrom([
+    makeAdapter({
+      id: 'civitai:81851',
+      name: 'MetalAI',
+      category: 'style',
+      tags: ['metal', 'style', 'style lora'],
+      triggerWords: ['MetalAI', 'MetalOutfit', 'MetalGuitar', 'MetalSinger'],
+    }),
+  ]);
+
+  it('takes no metal-singer style for a metal statue or a thing made of metal, still for a metal singer', () => {
+    expect(picks('a metal statue')).toEqual([]);
+    expect(picks('A funny Rube Goldberg machine made out of metal')).toEqual([]);
+    expect(picks('a metal singer on stage')).toEqual(['civitai:81851']);
+  });
+});

@@ -94,7 +94,9 @@ export function materialEvidence(task: string, adapter: Adapter): Evidence | und
   const asked = materialsMadeIn(task);
   if (asked.size === 0 || adapter.category === 'character') return undefined;
   const material = materialsOfName(adapter).find((named) => asked.has(named));
-  return material === undefined || foreignNameIn(task, adapter) !== undefined
+  return material === undefined ||
+    foreignNameIn(task, adapter) !== undefined ||
+    genreOfPeople(profileOf(adapter), viewOf(task).set) !== undefined
     ? undefined
     : { score: WEAK, reason: `its name "${adapter.name.slice(0, 60)}" makes things of ${material}` };
 }
@@ -417,6 +419,8 @@ export function evidenceFor(
   soleTask = false,
   /** The whole prompt, when the task is a part of it: the looks it asks for (see namedThing below). */
   prompt?: string,
+  /** The task's whole text, when `task` is its noun phrase ("fish" of "fish and chips"): see placeOf below. */
+  taskText?: string,
 ): Evidence | undefined {
   const { words, set: taskSet, head, looks: asksForLookAs } = viewOf(task);
   if (words.length === 0) return undefined;
@@ -448,6 +452,21 @@ export function evidenceFor(
     !profile.phrases.some(
       (phrase) =>
         phrase.kind !== 'name' && phrase.words.length >= 2 && phrase.words.every((word) => covers(taskSet, word)),
+    )
+  )
+    return undefined;
+  // A material a trigger sets before someone is a genre of people: "MetalAI" (trigger "MetalSinger", trained on metal
+  // singers) for no metal statue.
+  if (adapter.category === 'style' && genreOfPeople(profile, taskSet) !== undefined) return undefined;
+  // A one-word name for the task's head, of which a noun before it says which kind, draws its own kind: "kCuteTanks"
+  // (tagged "vehicle") for no fish tank. Unless its tags or triggers say that noun too.
+  if (
+    profile.nameWords.length === 1 &&
+    onlyNameWord &&
+    adapter.category !== 'style' &&
+    kindOfHead(task, words, head, onlyNameWord, adapter.category) &&
+    !profile.phrases.some(
+      (phrase) => phrase.kind !== 'name' && phrase.words.some((word) => covers(taskSet, word) && !related(word, head)),
     )
   )
     return undefined;
@@ -490,10 +509,23 @@ export function evidenceFor(
       // "Stylized Ruins" (trigger "blue_sky") is no blue sky, "Colorful Mix" (trigger "wavy hair") no hairstyle,
       // "Dragon Ball KI Charge" (trigger "fighting stance") no stance of its own.
       if (phrase.kind !== 'name' && nameCoverage === 0 && !sharesNameWord(profile, phrase)) continue;
+      // A later part of the name says in other words what its first part is, when its trigger says that part alone:
+      // "Qipao/Cheongsam Traditional Dress" (trigger "qipao") is a qipao, for no traditional dress of Pocahontas.
+      // Unless that part says whose it is by a people's word, as a "chinese dress" would.
+      if (
+        phrase.kind === 'name' &&
+        coinedFirstPart(profile, taskSet) &&
+        profile.nameSegments.slice(1).some((segment) => phrase.words.every((word) => segment.includes(word))) &&
+        !phrase.words.some((word) => LOOK_ORIGINS.has(word) || NAMED_LOOKS.has(word))
+      )
+        continue;
       consider(STRONG, `matches ${phrase.kind === 'name' ? 'its name' : KIND_LABEL[phrase.kind]} ${quoted}`);
       continue;
     }
     const word = phrase.words[0] ?? '';
+    // A word in -ing is what is done with its root, no thing of it: "perfect lighting" is how a picture is lit, no
+    // "Birch Light" (tagged "light": light through a birch wood); "a painting" is no paint splash.
+    if (depictsThings && onlyItsDoing(taskSet, word)) continue;
     // A tag that files the adapter by its kind says what kind it is, not what it draws: "Mirror Selfie Pose" (tagged
     // "poses") takes a selfie in a mirror, for no "cute pose".
     if (phrase.kind !== 'name' && KIND_LABELS.has(word)) continue;
@@ -614,7 +646,10 @@ export function evidenceFor(
       (wholeTask &&
         ((inName && partOfName()) ||
           (depictsThings && nameSaysNothing) ||
-          (adapter.category === 'background' && phrase.kind === 'tag' && placeOf(profile, word))))
+          (adapter.category === 'background' &&
+            phrase.kind === 'tag' &&
+            placeOf(profile, word) &&
+            !saysMoreAfter(taskText, task))))
     )
       consider(WEAK, `matches ${KIND_LABEL[phrase.kind]} ${quoted}`);
   }
@@ -685,7 +720,11 @@ export function evidenceFor(
     found.score < STRONG &&
     adapter.category !== 'style' &&
     adapter.category !== 'character' &&
-    bringsRestOfName(profile, taskSet, (kind) => isNoun(kind) && taggedWith(profile, kind))
+    bringsRestOfName(
+      profile,
+      taskSet,
+      (kind) => isNoun(kind) && (taggedWith(profile, kind) || calledOtherwise(profile, promptSet) !== undefined),
+    )
   )
     return undefined;
   return found;
@@ -792,6 +831,52 @@ function saysWhichKind(
   );
 }
 
+/** Nouns that say when a thing is seen, no kind of it: a "night sky" is a sky. */
+const WHEN_WORDS = new Set(
+  'day night morning evening noon midnight dawn dusk twilight sunrise sunset spring summer autumn fall winter'.split(
+    ' ',
+  ),
+);
+
+/**
+ * Whether a noun stands right before the task's head, which `nameWord` names, and says which kind of it the task asks
+ * for: a "fish tank" is no tank, a "teddy bear" no bear. Not a look, a material, a word that describes, a time ("a
+ * night sky" is a sky), someone it is for ("a man's suit"), a name ("the United States flag"), nor a place adapter (a
+ * "forest path" is a path).
+ */
+function kindOfHead(
+  task: string,
+  words: readonly string[],
+  head: string,
+  nameWord: string,
+  category: Adapter['category'],
+): boolean {
+  if (PLACE_CATEGORIES.has(category) || words.length < 2 || words[words.length - 1] !== head) return false;
+  const kind = words[words.length - 2] ?? '';
+  if (!related(nameWord, head) || related(kind, head)) return false;
+  // Right before it as written: a "fish-like tank" is a tank. A name says whose ("the United States flag"), a head
+  // written as one is one named so.
+  const written = task.match(/[\p{L}\p{N}]+/gu) ?? [];
+  const [before = '', last = ''] = written.slice(-2);
+  return (
+    singular(before.toLowerCase()) === kind &&
+    !/^\p{Lu}/u.test(before) &&
+    !/^\p{Lu}/u.test(last) &&
+    isDictionaryWord(kind) &&
+    isNoun(kind) &&
+    !WHEN_WORDS.has(kind) &&
+    lexiconClass(kind) !== 'Adjective' &&
+    !asksForLookBy(kind) &&
+    !MATERIALS.has(kind) &&
+    !COLOUR_WORDS.has(kind) &&
+    !FRAMING_WORDS.has(kind) &&
+    !FILE_WORDS.has(kind) &&
+    !PEOPLE_WORDS.has(kind) &&
+    !describesPeople(kind) &&
+    !SHOWN_AS.has(head)
+  );
+}
+
 /**
  * Whether a style is the style of the task's head alone ("Line style"), where the word before that head says which
  * kind of it the task asks for ("finish line"): not a look ("watercolor painting"), a material ("stone statue") or a
@@ -854,6 +939,38 @@ function isDistinctive(word: string, rarity: WordRarity): boolean {
     !FRAMING_WORDS.has(word) &&
     !COLOUR_WORDS.has(word) &&
     !isStopword(word)
+  );
+}
+
+/**
+ * Whether the task holds `word` only as the word in -ing of its verb ("lighting" for "light", "painting" for "paint"),
+ * which names the doing or what it makes, no thing the root names.
+ */
+function onlyItsDoing(taskSet: ReadonlySet<string>, word: string): boolean {
+  if (taskSet.has(word) || word.endsWith('ing')) return false;
+  const forms = [...taskSet].filter((taskWord) => related(taskWord, word));
+  return forms.length > 0 && forms.every((form) => form === `${word}ing` || form === `${word.replace(/e$/, '')}ing`);
+}
+
+/**
+ * The material word of a name that a trigger sets before someone the task does not name ("metal" of "MetalAI", whose
+ * trigger "MetalSinger" says metal singers): the name says a genre of people, no material.
+ */
+function genreOfPeople(profile: AdapterProfile, taskSet: ReadonlySet<string>): string | undefined {
+  return profile.nameWords.find(
+    (word) =>
+      MATERIALS.has(word) &&
+      profile.phrases.some((phrase) => {
+        const [first, person] = phrase.words;
+        return (
+          phrase.kind === 'trigger' &&
+          phrase.words.length === 2 &&
+          first === word &&
+          person !== undefined &&
+          (PEOPLE_WORDS.has(person) || describesPeople(person)) &&
+          !covers(taskSet, person)
+        );
+      }),
   );
 }
 
@@ -1055,11 +1172,52 @@ function placeOf(profile: AdapterProfile, word: string): boolean {
   );
 }
 
+/**
+ * Whether a task says more of its thing after it: what it lacks or has, what it comes with ("a fish without eyes",
+ * "fish and chips", a dish). It asks for that one thing as it is, no place full of them ("Shoal", a fish-shoal
+ * background); a place it is in ("floating in space") comes before it.
+ */
+function saysMoreAfter(taskText: string | undefined, subject: string): boolean {
+  if (taskText === undefined) return false;
+  const words = taskWords(taskText);
+  const last = taskWords(subject).at(-1);
+  return last !== undefined && words.lastIndexOf(last) < words.length - 1;
+}
+
 /** Tags that say a background is scenery, of any place: "landscape" is no place of a "Nebulae". */
 const SCENERY_WORDS = new Set(['landscape', 'scenery', 'scene', 'cityscape', 'nature', 'environment', 'place']);
 
 /** A word that names a thing, not how one is or what it does: "snake", not "round", "glowing" or "striped". */
 const isNoun = (word: string) => !describes(word) && !doesSomething(word) && !DESCRIBES.test(word);
+
+/**
+ * The one noun all the triggers end in, one of them after a word of the name, when the name and the prompt lack it:
+ * what the adapter's own words call the thing its name calls a kind of something ("armor" of "Parrley's Battle Suits",
+ * triggers "Parrley_armor", "big bulky futuristic armor": sci-fi armour, no suit, unless "a suit of armor").
+ */
+function calledOtherwise(profile: AdapterProfile, promptSet: ReadonlySet<string>): string | undefined {
+  const triggers = profile.phrases.filter((phrase) => phrase.kind === 'trigger');
+  // The word each ends in as written: "a cloud that looks like a" ends in no noun.
+  const ending = (phrase: Phrase) => {
+    const last = phrase.words.at(-1);
+    const written = phrase.text
+      .toLowerCase()
+      .match(/\p{L}+/gu)
+      ?.at(-1);
+    return last !== undefined && written !== undefined && singular(written) === last ? last : undefined;
+  };
+  const [head, other] = new Set(triggers.map(ending));
+  const named = triggers.some((phrase) => phrase.words.some((word) => profile.nameWords.includes(word)));
+  return head !== undefined &&
+    other === undefined &&
+    named &&
+    isDictionaryWord(head) &&
+    isNoun(head) &&
+    !covers(promptSet, head) &&
+    !profile.nameWords.some((word) => related(word, head))
+    ? head
+    : undefined;
+}
 
 /** Whether a tag or trigger of two words or more says `word` with the rest: "snake eyes" of "Snake Eyes". */
 const taggedWith = (profile: AdapterProfile, word: string) =>
