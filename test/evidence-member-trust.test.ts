@@ -545,3 +545,21 @@ describe('a material a trigger sets before someone is a genre of people', () => 
     expect(picks('a metal singer on stage')).toEqual(['civitai:81851']);
   });
 });
+
+describe('a task holds an outfit by the garment its name ends in, or a print on it', () => {
+  const picks = picksFrom([
+    makeAdapter({
+      id: 'civitai:72566',
+      name: 'Spider Suit | Attire',
+      category: 'clothing',
+      tags: ['clothing', 'spider-man'],
+      triggerWords: ['spider suit', 'spider web print', 'spider web'],
+    }),
+  ]);
+
+  it('takes no spider suit for a spider web, still for the suit or its web print', () => {
+    expect(picks('a spider web with dew')).toEqual([]);
+    expect(picks('a girl in a spider suit')).toEqual(['civitai:72566']);
+    expect(picks('1girl, solo, spider web print, body suit, superhero')).toEqual(['civitai:72566']);
+  });
+});

@@ -497,7 +497,7 @@ export function evidenceFor(
     // How someone looks ("blue eyes") describes; it is no evidence for an adapter that may draw a person of its own
     // (Civitai leaves many characters uncategorised: "Rem (Re:0)" has the trigger "blue eyes").
     if (!depictsThings && phrase.words.every((word) => APPEARANCE_WORDS.has(word))) continue;
-    if (pieceOfOutfit(adapter, profile, phrase, nameCoverage)) continue;
+    if (pieceOfOutfit(adapter, profile, phrase, nameCoverage, taskSet)) continue;
     // A tag of a garment that names no garment says where it is worn: "Clothes Spacesuit" (tagged "outer space")
     // dresses nobody in a light bulb in outer space.
     if (adapter.category === 'clothing' && phrase.kind === 'tag' && !namesGarment(profile, phrase)) continue;
@@ -1079,15 +1079,27 @@ function namesGarment(profile: AdapterProfile, phrase: Phrase): boolean {
  * Whether `phrase` is one piece of an outfit that its name says is something else, or nothing a prompt could hold:
  * a clothing adapter's first trigger calls the outfit ("jk suit" of "JK制服"), the rest list what comes with it
  * ("plaid skirt, pleated skirt, shirt, bowtie"), and a sloth's bowtie asks for no school uniform, nor a corgi's "red
- * bowtie" for "JKskirt".
+ * bowtie" for "JKskirt". A task that holds a word of the name holds the outfit only by the garment its name ends in:
+ * "Spider Suit | Attire" (triggers "spider suit", "spider web print", "spider web") is a suit with a web printed on it,
+ * for no spider web with dew; a print or a pattern is on the garment ("spider web print" of Spider-Gwen's suit).
  */
-function pieceOfOutfit(adapter: Adapter, profile: AdapterProfile, phrase: Phrase, nameCoverage: number): boolean {
-  if (adapter.category !== 'clothing' || phrase.kind !== 'trigger' || nameCoverage > 0) return false;
+function pieceOfOutfit(
+  adapter: Adapter,
+  profile: AdapterProfile,
+  phrase: Phrase,
+  nameCoverage: number,
+  taskSet: ReadonlySet<string>,
+): boolean {
+  if (adapter.category !== 'clothing' || phrase.kind !== 'trigger') return false;
+  if (nameCoverage > 0 && profile.segmentHeads.some((head) => covers(taskSet, head))) return false;
   if (phrase === profile.phrases.find((other) => other.kind === 'trigger')) return false;
   const namedPiece = (word: string) =>
     profile.segmentHeads.some((head) => related(head, word) || joinedWith(head, word));
-  return !phrase.words.some(namedPiece);
+  return !phrase.words.some((word) => namedPiece(word) || (nameCoverage > 0 && ON_A_GARMENT.has(word)));
 }
+
+/** Words for what is on a garment: a "spider web print" is the suit's. */
+const ON_A_GARMENT = new Set(['print', 'pattern']);
 
 /**
  * A word of the name that the task lacks and that the adapter's own tags or triggers say alone, if any: the name is
