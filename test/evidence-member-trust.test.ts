@@ -563,3 +563,39 @@ describe('a task holds an outfit by the garment its name ends in, or a print on 
     expect(picks('1girl, solo, spider web print, body suit, superhero')).toEqual(['civitai:72566']);
   });
 });
+
+describe('a garment is worn by someone', () => {
+  const picks = picksFrom([
+    makeAdapter({
+      id: 'civitai:74675',
+      name: 'Glasses LoRA',
+      category: 'clothing',
+      tags: ['sunglasses', 'glasses', 'clothing'],
+      triggerWords: ['Glasses', 'Sunglasses', 'Aviators'],
+    }),
+  ]);
+
+  it('puts no eyewear on glasses of water, still on a man who wears glasses', () => {
+    expect(picks('two glasses of water')).toEqual([]);
+    expect(picks('a man wearing glasses')).toEqual(['civitai:74675']);
+    expect(picks('the glasses of the professor')).toEqual(['civitai:74675']);
+  });
+});
+
+describe('a thing its own trigger calls a style by its whole name is a look of that name', () => {
+  const picks = picksFrom([
+    makeAdapter({
+      id: 'civitai:7482',
+      name: 'Elden Ring LoRA Extraction',
+      category: 'background',
+      tags: ['landscapes', 'nitrosocke', 'elden ring style', 'portraits', 'video game'],
+      triggerWords: ['elden ring style'],
+    }),
+  ]);
+
+  it("takes no game's look for a boxing ring or a ring of jewelry, still for it asked by name", () => {
+    expect(picks('a boxer in a ring')).toEqual([]);
+    expect(picks('1girl, jewelry, earrings, ring, necklace')).toEqual([]);
+    expect(picks('a knight, elden ring style')).toEqual(['civitai:7482']);
+  });
+});

@@ -317,7 +317,7 @@ const BODY_PARTS = new Set(
 /** People a body part can belong to, besides the lexicon's actors: see describesPeople. */
 const PEOPLE_WORDS = new Set('girl boy woman man person people lady guy child kid baby 1girl 1boy'.split(' '));
 
-const bodilessParts = new Memo<string, boolean>(256);
+const bodilessParts = new Memo<string, readonly string[] | undefined>(256);
 const someoneNamed = new Memo<string, boolean>(64);
 
 /**
@@ -340,23 +340,25 @@ function namesSomeone(text: string): boolean {
 }
 
 /**
- * Whether `text` writes `part` "of" something that names nobody: "the eye of the planet Jupiter", "the eye of the
- * storm". Animals are no word class of the lexicon, so "the eye of a tiger" counts as no one's too: the part gets no
- * adapter, which is safe. Remembered per text and part: the composer asks for each of 150 candidates.
+ * What `text` writes `part` "of", when that names nobody: "the planet Jupiter" of "the eye of the planet Jupiter",
+ * "water" of "two glasses of water". Animals are no word class of the lexicon, so "the eye of a tiger" counts as no
+ * one's too: the part gets no adapter, which is safe. Remembered per text and part: the composer asks for each of 150
+ * candidates.
  */
-function partOfNoOne(text: string, part: string): boolean {
+function ownerOf(text: string, part: string): readonly string[] | undefined {
   return bodilessParts.through(`${part}\n${text}`, () => {
     const words = text.toLowerCase().match(/[\p{L}\p{N}'’-]+/gu) ?? [];
-    return words.some((word, index) => {
-      if (singular(word) !== part || words[index + 1] !== 'of') return false;
+    for (const [index, word] of words.entries()) {
+      if (singular(word) !== part || words[index + 1] !== 'of') continue;
       const owner: string[] = [];
       for (const next of words.slice(index + 2, index + 6)) {
         if (ARTICLES.has(next) && owner.length === 0) continue;
         if (isStopword(next)) break;
         owner.push(singular(next));
       }
-      return owner.length > 0 && !owner.some((word) => PEOPLE_WORDS.has(word) || describesPeople(word));
-    });
+      if (owner.length > 0 && !owner.some((word) => PEOPLE_WORDS.has(word) || describesPeople(word))) return owner;
+    }
+    return undefined;
   });
 }
 
@@ -479,7 +481,12 @@ export function evidenceFor(
   if (profile.media.length > 0 && words.some((word) => MEDIA.has(word)) && !profile.media.some((m) => taskSet.has(m)))
     return undefined;
   // "the eye of the storm" is no eye: the part of something that has no body.
-  if (BODY_PARTS.has(head) && partOfNoOne(prompt ?? task, head)) return undefined;
+  if (BODY_PARTS.has(head) && ownerOf(prompt ?? task, head) !== undefined) return undefined;
+  // A garment is worn by someone: "two glasses of water" hold water, no eyes wear them ("Glasses LoRA"). Unless what
+  // it is of is what the adapter draws too: "a suit of armor" (Parrley's Battle Suits, tagged "armor").
+  const wornBy = adapter.category === 'clothing' ? ownerOf(prompt ?? task, head) : undefined;
+  if (wornBy && !profile.phrases.some((phrase) => phrase.words.some((word) => wornBy.some((w) => related(w, word)))))
+    return undefined;
   // How much of what the name says the task holds: a single word of a trigger or tag is not enough for an adapter
   // whose name is about something else ("FF14 Landscape and Cities" has the trigger "painting").
   // The style of one thing is that thing's look, no kind of it a noun before it names: "Line style" (line art) for no
@@ -1007,6 +1014,10 @@ function foreignWord(
   // A thing in an artist's style brings the artist along: "画师JW/huashiJW Style (for sky backgrounds)".
   if (THING_CATEGORIES.has(category)) {
     if (profile.artist && !covers(taskSet, profile.artist)) return profile.artist;
+    // A thing its own trigger or tag calls a style by its whole name is a look of that name, asked for whole: "Elden
+    // Ring LoRA Extraction" (trigger "elden ring style", filed as a background) is a game's look, for no boxing ring.
+    const unnamed = profile.nameWords.find((word) => !covers(taskSet, word));
+    if (unnamed !== undefined && calledAStyle(profile)) return unnamed;
     // A proper name its own tags give as what it is ("Battlestar galactica suits", tagged "battlestar galactica") is a
     // show's or a brand's: it draws that show's uniforms, no suit for "a man in a suit and tie".
     return (
@@ -1042,6 +1053,20 @@ function foreignWord(
   if (proper.some((word) => coversName(profile, taskSet, word))) return undefined;
   return proper[0];
 }
+
+/** A phrase that names a style: "elden ring style", "ghibli art style". */
+const NAMES_A_STYLE = /\s(?:art\s*)?style$/i;
+
+/** Whether a trigger or tag of the adapter is its name's words and "style": "elden ring style" of "Elden Ring". */
+const calledAStyle = (profile: AdapterProfile) =>
+  profile.nameWords.length > 0 &&
+  profile.phrases.some(
+    (phrase) =>
+      phrase.kind !== 'name' &&
+      NAMES_A_STYLE.test(phrase.text.trim()) &&
+      phrase.words.length === profile.nameWords.length &&
+      phrase.words.every((word, index) => profile.nameWords[index] === word),
+  );
 
 /**
  * The proper name (an artist, a franchise) in the name of a style or uncategorised adapter that `text` does not
