@@ -599,3 +599,90 @@ describe('a thing its own trigger calls a style by its whole name is a look of t
     expect(picks('a knight, elden ring style')).toEqual(['civitai:7482']);
   });
 });
+
+describe("a user's handle is named with its digits", () => {
+  const picks = picksFrom([
+    makeAdapter({
+      id: 'civitai:62335',
+      name: 'rei_17/零/老累/rei子/理查不接广告不接稿/理查不接廣告不接稿 style',
+      category: 'style',
+      tags: ['style', 'art style', 'artist', 'girls', 'man', 'men', 'style art', 'girl，', 'boys'],
+      triggerWords: ['painting \\(medium\\)'],
+    }),
+  ]);
+
+  it("takes no illustrator's style for a character named Rei", () => {
+    expect(picks('1girl, long sleeves, silhouette, antenna hair, miyamoto rei, masterpiece')).toEqual([]);
+    expect(picks('rei')).toEqual([]);
+  });
+});
+
+describe('"no humans" leaves no one to dress or pose', () => {
+  const picks = picksFrom([
+    makeAdapter({
+      id: 'civitai:84833',
+      name: 'LASER - 镭射衣',
+      category: 'style',
+      tags: ['female', 'clothing', 'laser', 'cloth', 'styles'],
+      triggerWords: ['laser', 'leishe'],
+    }),
+  ]);
+
+  it('takes no laser clothing for the laser of a space battle, still for a girl in it', () => {
+    expect(picks('spacecraft, space battleship, no humans, deep space, glowing engine, laser, beam')).toEqual([]);
+    expect(picks('1girl, laser')).toEqual(['civitai:84833']);
+  });
+});
+
+describe('a name that says another kind of the head than the task asks for', () => {
+  const picks = picksFrom([
+    makeAdapter({
+      id: 'civitai:26423',
+      name: 'M4A1 - Assault Rifle - LORA',
+      category: 'other',
+      tags: ['gun', 'rifle', 'weapon', 'lora'],
+      triggerWords: ['m4a1'],
+    }),
+  ]);
+
+  it('takes no assault rifle for a sniper rifle, still for a rifle or an assault rifle', () => {
+    expect(picks('Fcartoon, Sniper Rifle')).toEqual([]);
+    expect(picks('a sniper rifle')).toEqual([]);
+    expect(picks('a rifle')).toEqual(['civitai:26423']);
+    expect(picks('a soldier with an assault rifle')).toEqual(['civitai:26423']);
+  });
+});
+
+describe('a pose is the relation its name says', () => {
+  const picks = picksFrom([
+    makeAdapter({
+      id: 'civitai:27701',
+      name: 'hand to own mouth',
+      category: 'pose',
+      tags: ['anime', 'poses'],
+      triggerWords: ['hand to own mouth'],
+    }),
+  ]);
+
+  it('puts no hand to a mouth for hands clasped, still for a hand to the mouth', () => {
+    expect(picks('1girl, solo, own hands together, own hands clasped, maid')).toEqual([]);
+    expect(picks('1girl, hand to own mouth, smile')).toEqual(['civitai:27701']);
+  });
+});
+
+describe('a tag that names a kind of art is a look', () => {
+  const picks = picksFrom([
+    makeAdapter({
+      id: 'civitai:5101',
+      name: 'ConceptART',
+      category: 'background',
+      tags: ['landscapes', 'concept art', 'brush', 'environment concept art', 'thick brush stokes'],
+      triggerWords: ['conceptart'],
+    }),
+  ]);
+
+  it('takes no concept art for a cluttered environment, still for environment concept art', () => {
+    expect(picks('coffee machine, cluttered environment')).toEqual([]);
+    expect(picks('environment concept art of a city')).toEqual(['civitai:5101']);
+  });
+});

@@ -87,14 +87,18 @@ function addLookNames(names: Set<string>, profile: AdapterProfile): void {
  * Genshin Impact") is no family name, so "Genshin Keqing" would be no title character.
  */
 function isFamilyName(word: string, key: string, cast: readonly AdapterProfile[]): boolean {
-  return cast.some((profile) =>
-    profile.fullNames.some(
-      (name) =>
-        name.length === 2 &&
-        name.includes(word) &&
-        !name.includes(key) &&
-        name.some((other) => other !== word && profile.identityWords.has(other)),
-    ),
+  // One who is called by it alone has it as her name: "qingque" of "Qingque | Honkai Star Rail" (trigger "qingque_hsr")
+  // is no family name, so "Qingque_青雀_Honkai" is no title character of Honkai.
+  return cast.some(
+    (profile) =>
+      !profile.fullNames.some((name) => name.length === 1 && name[0] === word) &&
+      profile.fullNames.some(
+        (name) =>
+          name.length === 2 &&
+          name.includes(word) &&
+          !name.includes(key) &&
+          name.some((other) => other !== word && profile.identityWords.has(other)),
+      ),
   );
 }
 
@@ -152,11 +156,29 @@ export function characterNamedIn(
       return franchise;
   }
   // Words of a title name a series, no one of its cast: "kono subarashii sekai" for no "Kono Subarashii Sekai ni Bakuen wo!".
+  // Words after "of" say whose the cast is: "Three heroines of Makoto Shinkai disaster movie series" are named by no
+  // "by makoto shinkai" (an artist the prompt asks for).
+  const whose = wordsAfterOf(adapter.name);
   const named = profile.nameIdentity.filter(
-    (word) => !word.includes(' ') && words.has(word) && !profile.titleWords.has(word),
+    (word) => !word.includes(' ') && words.has(word) && !profile.titleWords.has(word) && !whose.has(word),
   );
   if (named.length >= 2) return named.join(' ');
   return nameWithItsSeries(words, profile, franchises);
+}
+
+const afterOf = new Map<string, ReadonlySet<string>>();
+
+/** The words a name writes after "of" ("makoto", "shinkai" of "Three heroines of Makoto Shinkai ..."). */
+function wordsAfterOf(name: string): ReadonlySet<string> {
+  let found = afterOf.get(name);
+  if (found === undefined) {
+    const words = lemmas(name);
+    const at = words.indexOf('of');
+    found = new Set(at < 0 ? [] : words.slice(at + 1));
+    if (afterOf.size > 10_000) afterOf.clear();
+    afterOf.set(name, found);
+  }
+  return found;
 }
 
 /**

@@ -11,6 +11,7 @@ import {
   profileOf,
   TRANSFORMS,
 } from './adapter-profile.js';
+import { isCompositionTag } from './composition-tags.js';
 import { isDictionaryWord } from './dictionary.js';
 import {
   APPEARANCE_WORDS,
@@ -376,6 +377,59 @@ const namesSomeoneElse = (profile: AdapterProfile, taskSet: ReadonlySet<string>)
       !phrase.words.some((word) => covers(taskSet, word)),
   );
 
+/** A phrase that names a kind of art: "environment concept art", "thick brush art style". */
+const NAMES_ART = /\s(?:art|artstyle|art\s+style)$/i;
+
+/** Whether words ask for a look: a medium, a genre, a format ("watercolor", "pixel", "style"). */
+const asksForALookIn = (words: ReadonlySet<string>) =>
+  [...words].some((word) => LOOK_WORDS.has(word) || NAMED_LOOKS.has(word));
+
+/** Words that relate a pose's parts: "hand to own mouth", "Hand on Own Arm". */
+const POSE_RELATIONS = new Set(['to', 'on', 'in', 'over', 'under', 'behind', 'against', 'across', 'around', 'between']);
+
+/**
+ * Whether `promptWords` hold what the first part of a pose's name relates its thing to, after its relation word
+ * ("mouth" of "hand to own mouth"), or the name relates nothing.
+ */
+function relationAsked(name: string, promptWords: ReadonlySet<string>): boolean {
+  const first = lemmas(name.split(NAME_PART_END)[0] ?? '');
+  const at = first.findIndex((word, index) => index > 0 && POSE_RELATIONS.has(word));
+  if (at < 0) return true;
+  const rest = first
+    .slice(at + 1)
+    .filter((word) => !isStopword(word) && !WHOSE.has(word) && !KIND_LABELS.has(word) && !FILE_WORDS.has(word));
+  return rest.every((word) => covers(promptWords, word));
+}
+
+/** Words that say whose a part of the body is: "own", "another's". */
+const WHOSE = new Set(['own', 'another', "another's", 'other']);
+
+/** Where the first part of a name ends: "Hand on Own Arm | Pose". */
+const NAME_PART_END = /[|/\\()[\]【】（）:：,，]|\s-\s/u;
+
+/** Danbooru's tag for a picture with nobody in it. */
+const NO_HUMANS = /\bno[\s_]+humans?\b/i;
+
+/** Tags that say an adapter dresses or draws someone: "clothing", "female", "girls". */
+const SOMEONE_TAGS = new Set([
+  'clothing',
+  'clothes',
+  'outfit',
+  'costume',
+  'female',
+  'male',
+  'woman',
+  'man',
+  'girl',
+  'boy',
+]);
+
+/** Whether an adapter dresses, poses or draws someone: a garment, a pose, a tag that says so. */
+const dressesSomeone = (adapter: Adapter) =>
+  adapter.category === 'clothing' ||
+  adapter.category === 'pose' ||
+  adapter.tags.some((tag) => SOMEONE_TAGS.has(singular(tag.toLowerCase())));
+
 /** Words of a trigger that describe someone's body: the adapter draws someone. */
 const BODY_WORDS = new Set(['skin', 'sweat', 'anatomy']);
 
@@ -429,6 +483,9 @@ export function evidenceFor(
   const profile = profileOf(adapter);
   const promptWords = prompt === undefined ? taskSet : viewOf(prompt).set;
   if (foreignWord(profile, taskSet, adapter.category, asksForLookAs, promptWords) !== undefined) return undefined;
+  // A user's handle ("rei_17", an illustrator) is named with its digits: "miyamoto rei" asks for no artist's style.
+  if (adapter.category !== 'character' && handleNamedWithoutDigits(adapter.name, taskSet, prompt ?? task))
+    return undefined;
   // A trigger that is someone's full name ("Katsuragi_Misato") draws that one, whatever the card files it under: only
   // for a task that names her, not her franchise ("neon genesis evangelion").
   if (adapter.category !== 'character' && namesSomeoneElse(profile, taskSet)) return undefined;
@@ -439,6 +496,8 @@ export function evidenceFor(
     profile.nameWords.some((word) => doesSomething(word) && !covers(promptWords, word))
   )
     return undefined;
+  // A pose is the relation its name says: "hand to own mouth" and "Hand on Own Arm" for no "own hands clasped".
+  if (adapter.category === 'pose' && !relationAsked(adapter.name, promptWords)) return undefined;
   // "Through Screen" draws someone coming through a screen: a laptop screen asks for no one.
   if (profile.relation && !asksForRelation(prompt ?? task, profile.relation, profile.nameWords)) return undefined;
   // A name that says where or which after its preposition draws what comes before it: "girls in glass bottle" is
@@ -477,6 +536,9 @@ export function evidenceFor(
   // A pose is taken by someone: a peace sign printed on a t-shirt is no hand making one. A trigger that describes a
   // body draws one: "submerged_water" ("shiny skin", "sweat") for no heart made of water.
   if ((adapter.category === 'pose' || drawsABody(profile)) && !namesSomeone(prompt ?? task)) return undefined;
+  // "no humans" (Danbooru's tag for a picture of nobody) leaves no one to dress or pose: "LASER - 镭射衣" (tagged
+  // "clothing", "female") for no laser beam of a space battle.
+  if (NO_HUMANS.test(prompt ?? task) && dressesSomeone(adapter)) return undefined;
   // Drawn with another medium than the task's: "pen sketch style" for no charcoal sketch.
   if (profile.media.length > 0 && words.some((word) => MEDIA.has(word)) && !profile.media.some((m) => taskSet.has(m)))
     return undefined;
@@ -505,6 +567,15 @@ export function evidenceFor(
     // (Civitai leaves many characters uncategorised: "Rem (Re:0)" has the trigger "blue eyes").
     if (!depictsThings && phrase.words.every((word) => APPEARANCE_WORDS.has(word))) continue;
     if (pieceOfOutfit(adapter, profile, phrase, nameCoverage, taskSet)) continue;
+    // A trigger or tag that says how a picture is framed names nothing the adapter draws: "game icon" (trigger
+    // "transparent_background") for no "HD Transparent background".
+    if (phrase.kind !== 'name' && isCompositionTag(phrase.text.replace(/_/g, ' '))) continue;
+    // A tag or trigger that names a kind of art is a look, for a prompt that asks for one: "ConceptART" (tagged
+    // "environment concept art") for no "coffee machine, cluttered environment".
+    if (phrase.kind !== 'name' && NAMES_ART.test(phrase.text.trim()) && !asksForALookIn(promptWords)) continue;
+    // An uncategorised adapter tagged as someone draws whom its name says after its series: "Honkai Star Rail Bronya
+    // Silver Wolf" (tagged "girl", "honkai star rail") for no March 7th of Honkai Star Rail.
+    if (phrase.kind === 'tag' && taggedAsSomeone(adapter) && opensName(profile, phrase)) continue;
     // A tag of a garment that names no garment says where it is worn: "Clothes Spacesuit" (tagged "outer space")
     // dresses nobody in a light bulb in outer space.
     if (adapter.category === 'clothing' && phrase.kind === 'tag' && !namesGarment(profile, phrase)) continue;
@@ -681,9 +752,7 @@ export function evidenceFor(
   // An uncategorised adapter tagged as someone is who its name begins with: "Chi-Chi - Dragon Ball" (tagged "anime
   // girl") is Chi-Chi, for no prompt that names only Dragon Ball.
   const leadSaysWhat =
-    adapter.category === 'style' ||
-    THING_CATEGORIES.has(adapter.category) ||
-    (adapter.category === 'other' && adapter.tags.some((tag) => PERSON_TAG.test(tag)));
+    adapter.category === 'style' || THING_CATEGORIES.has(adapter.category) || taggedAsSomeone(adapter);
   if (found && leadSaysWhat && lead.length > 0 && !lead.some((word) => covers(promptSet, word))) return undefined;
   // A style named after the thing asked for ("Stone Statue", "Yarn Style") brings that thing's look, nothing else;
   // named after half of it, it brings the other half too ("Broken Glass" for a glass of wine).
@@ -730,7 +799,11 @@ export function evidenceFor(
     bringsRestOfName(
       profile,
       taskSet,
-      (kind) => isNoun(kind) && (taggedWith(profile, kind) || calledOtherwise(profile, promptSet) !== undefined),
+      (kind) =>
+        isNoun(kind) &&
+        (taggedWith(profile, kind) ||
+          calledOtherwise(profile, promptSet) !== undefined ||
+          asksAnotherKind(task, words, head, profile)),
     )
   )
     return undefined;
@@ -838,6 +911,21 @@ function saysWhichKind(
   );
 }
 
+/**
+ * The word written right before a task's last, in lower case and singular, when both are plain words written alike:
+ * a "fish-like tank" or a "panic-stricken creature" have a compound before it, a name says whose ("the United States
+ * flag"), a head written as a name is one named so.
+ */
+function nounBeforeHead(task: string): string | undefined {
+  const [before, last] = task.trim().split(/\s+/).slice(-2);
+  if (before === undefined || last === undefined) return undefined;
+  // Written alike, in lower case or as a tag in title case ("Sniper Rifle").
+  const alike =
+    (/^\p{Ll}+$/u.test(before) && /^\p{Ll}/u.test(last)) ||
+    (/^\p{Lu}\p{Ll}+$/u.test(before) && /^\p{Lu}\p{Ll}/u.test(last));
+  return alike ? singular(before.toLowerCase()) : undefined;
+}
+
 /** Nouns that say when a thing is seen, no kind of it: a "night sky" is a sky. */
 const WHEN_WORDS = new Set(
   'day night morning evening noon midnight dawn dusk twilight sunrise sunset spring summer autumn fall winter'.split(
@@ -861,14 +949,8 @@ function kindOfHead(
   if (PLACE_CATEGORIES.has(category) || words.length < 2 || words[words.length - 1] !== head) return false;
   const kind = words[words.length - 2] ?? '';
   if (!related(nameWord, head) || related(kind, head)) return false;
-  // Right before it as written: a "fish-like tank" is a tank. A name says whose ("the United States flag"), a head
-  // written as one is one named so.
-  const written = task.match(/[\p{L}\p{N}]+/gu) ?? [];
-  const [before = '', last = ''] = written.slice(-2);
   return (
-    singular(before.toLowerCase()) === kind &&
-    !/^\p{Lu}/u.test(before) &&
-    !/^\p{Lu}/u.test(last) &&
+    nounBeforeHead(task) === kind &&
     isDictionaryWord(kind) &&
     isNoun(kind) &&
     !WHEN_WORDS.has(kind) &&
@@ -979,6 +1061,17 @@ function genreOfPeople(profile: AdapterProfile, taskSet: ReadonlySet<string>): s
         );
       }),
   );
+}
+
+/** A user's handle as a name opens with it: letters and two digits or more ("rei_17/零/老累 style"). */
+const HANDLE = /^\s*(\p{L}{2,})[_-]?(\d{2,})(?![\p{L}\d])/u;
+
+/** Whether `taskSet` holds the letters of the handle a name opens with, and `prompt` never writes its digits. */
+function handleNamedWithoutDigits(name: string, taskSet: ReadonlySet<string>, prompt: string): boolean {
+  const handle = HANDLE.exec(name);
+  if (!handle) return false;
+  const [, letters = '', digits = ''] = handle;
+  return taskSet.has(letters.toLowerCase()) && !new RegExp(`${letters}[\\s_-]?${digits}`, 'iu').test(prompt);
 }
 
 /** Adapters that draw what is done: see evidenceFor. */
@@ -1228,6 +1321,29 @@ const SCENERY_WORDS = new Set(['landscape', 'scenery', 'scene', 'cityscape', 'na
 const isNoun = (word: string) => !describes(word) && !doesSomething(word) && !DESCRIBES.test(word);
 
 /**
+ * Whether the task says which kind of its head it asks for by a noun right before it, one the name lacks: "Sniper
+ * Rifle" is no "M4A1 - Assault Rifle". Not a look, a material, a colour, a time or a word that describes.
+ */
+function asksAnotherKind(task: string, words: readonly string[], head: string, profile: AdapterProfile): boolean {
+  const kind = words[words.length - 2];
+  return (
+    kind !== undefined &&
+    words[words.length - 1] === head &&
+    nounBeforeHead(task) === kind &&
+    isDictionaryWord(kind) &&
+    isNoun(kind) &&
+    lexiconClass(kind) !== 'Adjective' &&
+    !asksForLookBy(kind) &&
+    !MATERIALS.has(kind) &&
+    !COLOUR_WORDS.has(kind) &&
+    !WHEN_WORDS.has(kind) &&
+    !FRAMING_WORDS.has(kind) &&
+    !FILE_WORDS.has(kind) &&
+    !profile.nameWords.some((word) => related(word, kind))
+  );
+}
+
+/**
  * The one noun all the triggers end in, one of them after a word of the name, when the name and the prompt lack it:
  * what the adapter's own words call the thing its name calls a kind of something ("armor" of "Parrley's Battle Suits",
  * triggers "Parrley_armor", "big bulky futuristic armor": sci-fi armour, no suit, unless "a suit of armor").
@@ -1296,6 +1412,20 @@ function taggedOpening(
   // The rest of the name asked for whole: "rebel pilot suit" is Star Wars', "charging his ki" Dragon Ball's.
   const rest = first.slice(tag.words.length);
   return rest.every((word) => covers(promptSet, word) || sharesStem(promptSet, word)) ? undefined : tag.words.join(' ');
+}
+
+/** Whether an uncategorised adapter is tagged as someone ("anime girl"): it draws a character. */
+const taggedAsSomeone = (adapter: Adapter) =>
+  adapter.category === 'other' && adapter.tags.some((tag) => PERSON_TAG.test(tag));
+
+/** Whether a phrase of two words or more is what the first part of the name opens with, before more words. */
+function opensName(profile: AdapterProfile, phrase: Phrase): boolean {
+  const first = profile.nameSegments[0] ?? [];
+  return (
+    phrase.words.length >= 2 &&
+    phrase.words.length < first.length &&
+    phrase.words.every((word, index) => first[index] === word)
+  );
 }
 
 /** A tag that files an adapter as someone: "anime girl", "character", "1boy". */
