@@ -686,3 +686,37 @@ describe('a tag that names a kind of art is a look', () => {
     expect(picks('environment concept art of a city')).toEqual(['civitai:5101']);
   });
 });
+
+describe('what the first part of a concept says was done is done, asked anywhere', () => {
+  const picks = picksFrom([
+    makeAdapter({
+      id: 'civitai:19206',
+      name: 'submerged_water',
+      category: 'concept',
+      tags: ['concept', 'water', 'ocean', 'water splash'],
+      triggerWords: [
+        'complete anatomy',
+        'submerged water',
+        'partially submerged',
+        'bubbles',
+        'shiny skin',
+        'sweat',
+        'cloudy sky',
+        'deep submersion',
+      ],
+    }),
+    makeAdapter({
+      id: 'civitai:27858',
+      name: 'Huge Two-Handed Burger LoRA',
+      category: 'concept',
+      tags: ['anime', 'girl', 'concept', 'food', 'burger', 'eating'],
+      triggerWords: ['two-handed burger'],
+    }),
+  ]);
+
+  it('submerges no girl for "water", still one partly submerged; a compound that describes is no deed', () => {
+    expect(picks('masterpiece, best quality, 1girl, snow, water, light particles, moon')).toEqual([]);
+    expect(picks('1girl, partially submerged, water')).toEqual(['civitai:19206']);
+    expect(picks('1girl, cafe, eating burger')).toEqual(['civitai:27858']);
+  });
+});

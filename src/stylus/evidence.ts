@@ -496,6 +496,15 @@ export function evidenceFor(
     profile.nameWords.some((word) => doesSomething(word) && !covers(promptWords, word))
   )
     return undefined;
+  // What its name's first part says was done to the thing is done, asked anywhere too: "submerged_water" (partly
+  // submerged, "shiny skin", "sweat") for no "1girl, snow, water".
+  if (
+    DOINGS.has(adapter.category) &&
+    (profile.nameSegments[0] ?? []).some(
+      (word) => wasDone(word) && !covers(promptWords, word) && !writtenAfterHyphen(adapter.name, word),
+    )
+  )
+    return undefined;
   // A pose is the relation its name says: "hand to own mouth" and "Hand on Own Arm" for no "own hands clasped".
   if (adapter.category === 'pose' && !relationAsked(adapter.name, promptWords)) return undefined;
   // "Through Screen" draws someone coming through a screen: a laptop screen asks for no one.
@@ -1261,6 +1270,17 @@ function coinedFirstPart(profile: AdapterProfile, taskSet: ReadonlySet<string>):
     !isDictionaryWord(coined) &&
     !covers(taskSet, coined) &&
     profile.phrases.some((phrase) => phrase.kind !== 'name' && phrase.words.length === 1 && phrase.words[0] === coined)
+  );
+}
+
+/** Whether a name writes `word` after a hyphen, as part of a compound that describes: "Two-Handed". */
+const writtenAfterHyphen = (name: string, word: string) => name.toLowerCase().includes(`-${word}`);
+
+/** A past participle of a dictionary verb: "submerged" (submerge), "constricted" (constrict). */
+function wasDone(word: string): boolean {
+  const stem = /^([a-z]{3,})ed$/.exec(word)?.[1];
+  return (
+    stem !== undefined && (isDictionaryWord(stem) || isDictionaryWord(`${stem}e`)) && lexiconClass(word) !== 'Adjective'
   );
 }
 
