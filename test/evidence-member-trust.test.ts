@@ -645,6 +645,22 @@ describe('a name that says another kind of the head than the task asks for', () 
     }),
   ]);
 
+  it('takes no eye mask for a gas mask, whatever word says which kind of it', () => {
+    const mask = picksFrom([
+      makeAdapter({
+        id: 'civitai:59903',
+        name: 'BlindMask',
+        category: 'clothing',
+        tags: ['mask', 'clothing', 'fantasy'],
+        triggerWords: ['mask', 'blind mask', 'halo mask', 'crown mask', 'wing mask', 'silver mask', 'gold mask'],
+      }),
+    ]);
+    expect(mask('wanderer, gas mask, survival gear, soft lighting')).toEqual([]);
+    expect(mask('1girl, domino mask')).toEqual([]);
+    expect(mask('1girl, mask')).toEqual(['civitai:59903']);
+    expect(mask('1girl, blind mask')).toEqual(['civitai:59903']);
+  });
+
   it('takes no assault rifle for a sniper rifle, still for a rifle or an assault rifle', () => {
     expect(picks('Fcartoon, Sniper Rifle')).toEqual([]);
     expect(picks('a sniper rifle')).toEqual([]);

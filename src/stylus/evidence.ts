@@ -809,10 +809,8 @@ export function evidenceFor(
       profile,
       taskSet,
       (kind) =>
-        isNoun(kind) &&
-        (taggedWith(profile, kind) ||
-          calledOtherwise(profile, promptSet) !== undefined ||
-          asksAnotherKind(task, words, head, profile)),
+        asksAnotherKind(task, words, head, profile) ||
+        (isNoun(kind) && (taggedWith(profile, kind) || calledOtherwise(profile, promptSet) !== undefined)),
     )
   )
     return undefined;
