@@ -809,7 +809,7 @@ export function evidenceFor(
       profile,
       taskSet,
       (kind) =>
-        asksAnotherKind(task, words, head, profile) ||
+        ((isNoun(kind) || knownNoun(words[words.length - 2])) && asksAnotherKind(task, words, head, profile)) ||
         (isNoun(kind) && (taggedWith(profile, kind) || calledOtherwise(profile, promptSet) !== undefined)),
     )
   )
@@ -1338,9 +1338,17 @@ const SCENERY_WORDS = new Set(['landscape', 'scenery', 'scene', 'cityscape', 'na
 /** A word that names a thing, not how one is or what it does: "snake", not "round", "glowing" or "striped". */
 const isNoun = (word: string) => !describes(word) && !doesSomething(word) && !DESCRIBES.test(word);
 
+/** Classes of compromise's lexicon for nouns: "gas" is one, "ancient" (unknown to it) may describe. */
+const NOUN_CLASSES = new Set(['Singular', 'Plural', 'Uncountable', 'Noun']);
+
+/** Whether the lexicon knows a word as a noun: a "gas mask" is a kind of mask as an "assault rifle" is. */
+const knownNoun = (word: string | undefined) => word !== undefined && NOUN_CLASSES.has(lexiconClass(word) ?? '');
+
 /**
  * Whether the task says which kind of its head it asks for by a noun right before it, one the name lacks: "Sniper
- * Rifle" is no "M4A1 - Assault Rifle". Not a look, a material, a colour, a time or a word that describes.
+ * Rifle" is no "M4A1 - Assault Rifle". Not a look, a material, a colour, a time or a word that describes. Where the
+ * name's word describes ("BlindMask"), the task's must be one the lexicon knows as a noun ("gas mask"): "ancient
+ * ruins" still take "Stylized Ruins".
  */
 function asksAnotherKind(task: string, words: readonly string[], head: string, profile: AdapterProfile): boolean {
   const kind = words[words.length - 2];
