@@ -745,3 +745,34 @@ describe('what the first part of a concept says was done is done, asked anywhere
     expect(picks('1girl, cafe, eating burger')).toEqual(['civitai:27858']);
   });
 });
+
+describe('a style named for where a look comes from brings the medium its tags state', () => {
+  const picks = picksFrom([
+    makeAdapter({
+      id: 'civitai:59768',
+      name: 'Underwater',
+      category: 'style',
+      tags: ['water', 'aqua', 'style', 'ocean', 'mermaid', 'sea', 'diving'],
+      triggerWords: ['UNDERWATER_SCENE', 'aqua'],
+    }),
+    makeAdapter({
+      id: 'civitai:25615',
+      name: 'Underwater - Style',
+      category: 'style',
+      tags: ['anime', 'colorful', 'style', 'artstyle'],
+    }),
+    makeAdapter({
+      id: 'civitai:89348',
+      name: '花想容/Chinese style/古风/中国風です Lora',
+      category: 'style',
+      tags: ['anime', 'girl', 'female', 'chinese', 'style', 'woman', 'girls', 'chinesestyle', 'chinese arts', '花想容'],
+      triggerWords: ['Chinese style'],
+    }),
+  ]);
+
+  it('takes no anime look for a shark underwater or a Chinese painting of a tower, still for an anime prompt', () => {
+    expect(picks('a shark underwater')).toEqual(['civitai:59768']);
+    expect(picks('The Oriental Pearl in Chinese painting')).toEqual([]);
+    expect(picks('underwater, anime, 1girl')).toEqual(['civitai:59768', 'civitai:25615']);
+  });
+});

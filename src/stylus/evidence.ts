@@ -28,7 +28,7 @@ import { MATERIALS, materialsMadeIn, materialsOfName, materialsOfTriggers, SCULP
 import { codesOf } from './name-marks.js';
 import { asksForRelation, DRAWING_TOOLS, describes, namesSomethingElse, saysHowMade } from './name-readings.js';
 import { lexiconClass } from './segment.js';
-import { askedLooks, asksForOtherLook, lookFits, saysAge, tagLooksFit } from './style-looks.js';
+import { askedLooks, asksForOtherLook, lookFits, saysAge, tagLooksAsked, tagLooksFit } from './style-looks.js';
 
 /**
  * Evidence that an adapter depicts a task, as a member would accept it: a phrase of the adapter (its name, a
@@ -775,6 +775,16 @@ export function evidenceFor(
       tagLooksFit(adapter, prompt));
   const asksForLook = soleTask || namedForTask || words.some((word) => LOOK_WORDS.has(word) || NAMED_LOOKS.has(word));
   if (found && found.score < STRONG && adapter.category === 'style' && !asksForLook) return undefined;
+  // A style named for where a look comes from ("Underwater - Style") brings the medium its tags state: an anime one
+  // for no shark underwater that asks for no anime.
+  if (
+    found &&
+    adapter.category === 'style' &&
+    profile.nameWords.length > 0 &&
+    profile.nameWords.every((word) => LOOK_ORIGINS.has(word)) &&
+    !tagLooksAsked(adapter, prompt ?? task)
+  )
+    return undefined;
   const asksForALook = words.some((word) => LOOK_WORDS.has(word) || NAMED_LOOKS.has(word));
   // A style named for a thing by a blend, of a prompt that asks for a look elsewhere, must draw in that look:
   // "Insanobot" (a detailed robot) for no robot of an oil painting, nor of graffiti.
