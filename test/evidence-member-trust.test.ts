@@ -443,6 +443,22 @@ const KCUTE_TANKS = makeAdapter({
   triggerWords: ['kcuteT4nk'],
 });
 
+describe('a one-word name its tags say only before another noun says which kind of that noun', () => {
+  const picks = picksFrom([
+    makeAdapter({
+      id: 'hf:ostris/super-cereal-sdxl-lora',
+      name: 'Super Cereal',
+      category: 'object',
+      tags: ['cereal box', 'packaging', 'product', 'advertising'],
+    }),
+  ]);
+
+  it('puts no cereal box in a bowl of cereal, still on a cereal box', () => {
+    expect(picks('a bowl of cereal with milk')).toEqual([]);
+    expect(picks('a cereal box with a cartoon tiger')).toEqual(['hf:ostris/super-cereal-sdxl-lora']);
+  });
+});
+
 describe('a one-word name is no evidence for a head a noun before it makes a kind of', () => {
   const picks = picksFrom([KCUTE_TANKS]);
 

@@ -528,6 +528,10 @@ export function evidenceFor(
   // A material a trigger sets before someone is a genre of people: "MetalAI" (trigger "MetalSinger", trained on metal
   // singers) for no metal statue.
   if (adapter.category === 'style' && genreOfPeople(profile, taskSet) !== undefined) return undefined;
+  // A one-word name its tags never say alone, only before another noun, is the word that says which kind of that
+  // noun: "Super Cereal" (tagged "cereal box", "packaging") puts things on a cereal box, for no bowl of cereal.
+  if (onlyNameWord && profile.nameWords.length === 1 && kindOfItsTag(profile, onlyNameWord, promptWords) !== undefined)
+    return undefined;
   // A one-word name for the task's head, of which a noun before it says which kind, draws its own kind: "kCuteTanks"
   // (tagged "vehicle") for no fish tank. Unless its tags or triggers say that noun too.
   if (
@@ -941,6 +945,32 @@ function nounBeforeHead(task: string): string | undefined {
     (/^\p{Ll}+$/u.test(before) && /^\p{Ll}/u.test(last)) ||
     (/^\p{Lu}\p{Ll}+$/u.test(before) && /^\p{Lu}\p{Ll}/u.test(last));
   return alike ? singular(before.toLowerCase()) : undefined;
+}
+
+/**
+ * The noun a tag sets after a one-word name, when no tag or trigger says the name alone and the prompt lacks that
+ * noun: "box" of "Super Cereal" (tagged "cereal box").
+ */
+function kindOfItsTag(profile: AdapterProfile, nameWord: string, promptWords: ReadonlySet<string>): string | undefined {
+  if (
+    profile.phrases.some(
+      (phrase) => phrase.kind !== 'name' && phrase.words.length === 1 && phrase.words[0] === nameWord,
+    )
+  )
+    return undefined;
+  for (const phrase of profile.phrases) {
+    const [first, noun] = phrase.words;
+    if (phrase.kind !== 'tag' || phrase.words.length !== 2 || first !== nameWord || noun === undefined) continue;
+    if (
+      isDictionaryWord(noun) &&
+      isNoun(noun) &&
+      !asksForLookBy(noun) &&
+      !FILE_WORDS.has(noun) &&
+      !covers(promptWords, noun)
+    )
+      return noun;
+  }
+  return undefined;
 }
 
 /** Nouns that say when a thing is seen, no kind of it: a "night sky" is a sky. */
