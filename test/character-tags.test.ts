@@ -217,6 +217,27 @@ describe('a given name beside a name its card never says is someone else', () =>
     expect(picks('masterpiece, 1girl, yukari takeba, bow and arrow')).toEqual(['civitai:15821']);
     expect(picks('1girl, misaki, beach')).toEqual(['civitai:49780']);
   });
+
+  it('takes no Claire for "ligne claire", the name of a look a candidate style says', () => {
+    const claire = makeAdapter({
+      id: 'civitai:47376',
+      name: 'Claire (the summoning)',
+      category: 'character',
+      tags: ['character', 'cartoon'],
+      triggerWords: ['claire', 'blue hair', 'furry', 'collared dress'],
+    });
+    const ligneClaire = makeAdapter({
+      id: 'civitai:6785',
+      name: 'Ligne Claire Anime Style LoRA',
+      category: 'style',
+      tags: ['anime', 'ligne claire', 'art style'],
+      triggerWords: ['ligne claire', 'flat color'],
+    });
+    const pick = picksFrom([ligneClaire, claire]);
+    expect(pick('1girl, ligne claire, flat color, city street')).not.toContain('civitai:47376');
+    expect(pick('ligne claire')).not.toContain('civitai:47376');
+    expect(pick('claire, blue hair, in a garden')).toEqual(['civitai:47376']);
+  });
 });
 
 describe('a trigger longer than a name is a title', () => {
@@ -306,5 +327,58 @@ describe("a Latin name beside its Han or kana spelling, and a game's cast", () =
     expect(picks('a train station in honkai star rail')).toEqual([]);
     expect(picks('7th march honkai star rail, 1girl, pink hair, holding camera')).toEqual([]);
     expect(picks('qingque playing mahjong')).toContain('civitai:10240');
+  });
+});
+
+describe('whose a cast is, and who is named by her series', () => {
+  it('takes no heroines "of Makoto Shinkai" for a prompt by the artist', () => {
+    const picks = picksFrom([
+      makeAdapter({
+        id: 'civitai:72096',
+        name: 'Three heroines of Makoto Shinkai disaster movie series  新海诚灾难电影系列女主合集',
+        category: 'character',
+        tags: ['anime', 'character', 'anime girl', 'tenki no ko', 'suzume', 'amano hina', 'your name'],
+        triggerWords: ['miyamizu_mitsuha'],
+      }),
+    ]);
+    expect(picks('a commander, by greg rutkowski wlop makoto shinkai studio ghibli')).toEqual([]);
+    expect(picks('miyamizu mitsuha, 1girl')).toEqual(['civitai:72096']);
+  });
+
+  it('takes no Qingque for Honkai Star Rail: a name another card calls her by alone is no family name', () => {
+    const qingque = makeAdapter({
+      id: 'civitai:64414',
+      name: 'Qingque_青雀_Honkai: Star Rail_星穹铁道',
+      category: 'character',
+      tags: ['anime', 'character', 'girls', 'game', 'star rail', 'qingque', '青雀', '星穹铁道'],
+      triggerWords: ['1girl,qingque,baldric,green eyes,off shoulder,'],
+    });
+    const cast = [
+      makeAdapter({
+        id: 'civitai:10240',
+        name: 'Qingque | Honkai Star Rail',
+        category: 'character',
+        triggerWords: ['qingque', 'qingque_hsr'],
+      }),
+      makeAdapter({ id: 'hsr:bronya', name: 'Bronya Rand | Honkai Star Rail', category: 'character' }),
+      makeAdapter({ id: 'hsr:kafka', name: 'Kafka | Honkai Star Rail', category: 'character' }),
+      makeAdapter({ id: 'hsr:himeko', name: 'Himeko | Honkai Star Rail', category: 'character' }),
+    ];
+    const picks = picksFrom([qingque, ...cast]);
+    expect(picks('1girl, honkai star rail, train')).toEqual([]);
+    expect(picks('1girl, qingque, honkai star rail')).toContain('civitai:10240');
+  });
+
+  it('takes no uncategorised pair of a series for another of its cast', () => {
+    const picks = picksFrom([
+      makeAdapter({
+        id: 'civitai:13911',
+        name: 'Honkai Star Rail Bronya Silver Wolf/星穹鐵道 布洛妮婭 銀狼',
+        category: 'other',
+        tags: ['anime', 'girl', 'silver wolf', 'bronya', 'honkai star rail', 'honkai'],
+        triggerWords: ['silver wolf'],
+      }),
+    ]);
+    expect(picks('7th march honkai star rail, 1girl, pink hair, holding camera')).toEqual([]);
   });
 });

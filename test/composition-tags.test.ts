@@ -59,6 +59,53 @@ describe('composition tags name no thing to draw', () => {
     expect(repairs.join(' ')).toContain('framed');
   });
 
+  it('takes no mythology wallpaper for "wallpaper" written alone in a tag list, still for a wall papered', () => {
+    const wallpaper = makeAdapter({
+      id: 'civitai:75443',
+      name: "PAseer的神话壁纸/PAseer's mythology wallpaper",
+      category: 'building',
+      tags: ['architecture', 'background', 'wallpaper', 'landscape', 'outdoors', 'details'],
+      triggerWords: ['clouds'],
+    });
+    const pick = picksFrom([wallpaper]);
+    expect(pick('masterpiece, best quality, absurdres, highres, wallpaper, illustration, 1girl')).toEqual([]);
+    expect(isCompositionTask('wallpaper', 'masterpiece, 8k, artstation, wallpaper, sharp focus')).toBe(true);
+    expect(isCompositionTask('floral wallpaper', 'a room with floral wallpaper, a sofa')).toBe(false);
+    expect(pick('a mythology wallpaper')).toEqual(['civitai:75443']);
+  });
+
+  it('takes no skybox for a render engine named alone, no pose for a white balance, no icon for a framing trigger', () => {
+    const pick = picksFrom([
+      makeAdapter({
+        id: 'civitai:81168',
+        name: 'skybox',
+        category: 'background',
+        tags: ['3d', 'unreal', 'background', 'unity', 'skybox', 'cubemap'],
+        triggerWords: ['cubemap'],
+      }),
+      makeAdapter({
+        id: 'civitai:74934',
+        name: 'I-Balance Pose - I字バランスポーズ Lora',
+        category: 'pose',
+        tags: ['poses', 'pose', 'yoga', 'i balance'],
+        triggerWords: ['ibalance standing_split, standing_on_one_leg, leg_up Holding leg'],
+      }),
+      makeAdapter({
+        id: 'civitai:31827',
+        name: 'game icon',
+        category: 'style',
+        tags: ['ui', 'style', 'graphic design', 'icon', 'game icon'],
+        triggerWords: ['monochrome', 'transparent_background', 'black_background', 'silhouette', 'magic_circle'],
+      }),
+    ]);
+    expect(pick('portrait of an actor in a dark studio, rim lighting, teal hue, octane, unreal, dimly lit')).toEqual(
+      [],
+    );
+    expect(pick('a woman in the car, retro, award winning photo, Sepia, White Balance, Telephoto')).toEqual([]);
+    expect(pick('purple, masterpieces, HD Transparent background, fantasy, pendants')).toEqual([]);
+    expect(pick('purple, Game ICON, fantasy, pendants')).toEqual(['civitai:31827']);
+  });
+
   it('reads a task split out of a tag as part of it, and a word written elsewhere as asked for', () => {
     const prompt = 'masterpiece, 1girl, depth of field, sitting, white background, simple background';
     expect(isCompositionTask('depth', prompt)).toBe(true);

@@ -441,3 +441,361 @@ describe('a dictionary word run into a name says which kind of the thing it ends
     expect(picks('a cat sleeping on a windowsill')).toEqual(['civitai:supercutecat']);
   });
 });
+
+const KCUTE_TANKS = makeAdapter({
+  id: 'civitai:59574',
+  name: 'kCuteTanks',
+  category: 'vehicle',
+  tags: ['concept', 'tank', 'vehicle', 'submarine', 'dirigible'],
+  triggerWords: ['kcuteT4nk'],
+});
+
+describe('a one-word name its tags say only before another noun says which kind of that noun', () => {
+  const picks = picksFrom([
+    makeAdapter({
+      id: 'hf:ostris/super-cereal-sdxl-lora',
+      name: 'Super Cereal',
+      category: 'object',
+      tags: ['cereal box', 'packaging', 'product', 'advertising'],
+    }),
+  ]);
+
+  it('puts no cereal box in a bowl of cereal, still on a cereal box', () => {
+    expect(picks('a bowl of cereal with milk')).toEqual([]);
+    expect(picks('a cereal box with a cartoon tiger')).toEqual(['hf:ostris/super-cereal-sdxl-lora']);
+  });
+});
+
+describe('a one-word name is no evidence for a head a noun before it makes a kind of', () => {
+  const picks = picksFrom([KCUTE_TANKS]);
+
+  it('takes no tank (the vehicle) for a fish tank, still for a tank, a fish-like tank, a tank at night', () => {
+    expect(picks('a fish tank')).toEqual([]);
+    expect(picks('a goldfish in a fish tank on a desk')).toEqual([]);
+    expect(picks('a tank crossing a river')).toEqual(['civitai:59574']);
+    expect(picks('concept art fish-like tank')).toEqual(['civitai:59574']);
+  });
+
+  it('reads a name or a time before the head as whose or when, no kind of it', () => {
+    const flag = picksFrom([
+      makeAdapter({
+        id: 'civitai:11187',
+        name: 'Flag - LoRA',
+        category: 'concept',
+        tags: ['concept', 'flags', 'flag'],
+        triggerWords: ['flag', 'no humans', 'simple background'],
+      }),
+    ]);
+    expect(flag('the United States flag next to the flag of Texas')).toEqual(['civitai:11187']);
+    expect(flag('a pirate flag')).toEqual([]);
+  });
+});
+
+describe('what the triggers call a thing its name calls a kind of the task is that thing', () => {
+  const picks = picksFrom([
+    makeAdapter({
+      id: 'civitai:62881',
+      name: "Parrley's Battle Suits",
+      category: 'clothing',
+      tags: ['futuristic', 'mecha', 'suit', 'armor', 'clothing', 'sci fi'],
+      triggerWords: ['Parrley_armor', 'wearing Parrley_armor', 'big bulky futuristic armor'],
+    }),
+  ]);
+
+  it('dresses no man in a suit in sci-fi armour, still a battle suit or a suit of armor', () => {
+    expect(picks('a man in a suit')).toEqual([]);
+    expect(picks('1boy, blonde hair, suit, solo focus')).toEqual([]);
+    expect(picks('a battle suit')).toEqual(['civitai:62881']);
+    expect(picks('a woman in a suit of armor')).toEqual(['civitai:62881']);
+  });
+});
+
+describe('a word in -ing is what is done with its root, no thing of it', () => {
+  const picks = picksFrom([
+    makeAdapter({
+      id: 'civitai:71170',
+      name: '[LoRa] Birch Light / シラカバの光 / 白樺樹之光 Concept (With multires noise version)',
+      category: 'background',
+      tags: ['fog', 'atmosphere', 'tools', 'background', 'landscape', 'light', 'daylightlighting'],
+    }),
+    makeAdapter({
+      id: 'civitai:77957',
+      name: '[LoRa] Dense Light / 雲煙 Concept (With multires noise version)',
+      category: 'background',
+      tags: ['fire', 'atmosphere', 'tools', 'background', 'landscape', 'light'],
+    }),
+  ]);
+
+  it('takes no background light for "perfect lighting", still for a light', () => {
+    expect(picks('perfect lighting')).toEqual([]);
+    expect(picks('masterpiece, best quality, perfect lighting, 1girl, solo, sitting')).toEqual([]);
+    expect(picks('light')).toEqual(['civitai:71170', 'civitai:77957']);
+  });
+});
+
+describe('a later part of a name says in other words what its first part is, when its trigger says that part', () => {
+  const picks = picksFrom([
+    makeAdapter({
+      id: 'civitai:87918',
+      name: 'Qipao/Cheongsam Traditional Dress',
+      category: 'clothing',
+      tags: ['photorealistic', 'female', 'woman', 'clothing', 'girls', 'realistic'],
+      triggerWords: ['qipao'],
+    }),
+  ]);
+
+  it('dresses no Pocahontas in a qipao for a traditional dress, still anyone who asks for a qipao', () => {
+    expect(picks('Pocahontas in a traditional dress')).toEqual([]);
+    expect(picks('a woman in a traditional dress')).toEqual([]);
+    expect(picks('a woman in a qipao')).toEqual(['civitai:87918']);
+  });
+});
+
+describe('a material a trigger sets before someone is a genre of people', () => {
+  const picks = picksFrom([
+    makeAdapter({
+      id: 'civitai:81851',
+      name: 'MetalAI',
+      category: 'style',
+      tags: ['metal', 'style', 'style lora'],
+      triggerWords: ['MetalAI', 'MetalOutfit', 'MetalGuitar', 'MetalSinger'],
+    }),
+  ]);
+
+  it('takes no metal-singer style for a metal statue or a thing made of metal, still for a metal singer', () => {
+    expect(picks('a metal statue')).toEqual([]);
+    expect(picks('A funny Rube Goldberg machine made out of metal')).toEqual([]);
+    expect(picks('a metal singer on stage')).toEqual(['civitai:81851']);
+  });
+});
+
+describe('a task holds an outfit by the garment its name ends in, or a print on it', () => {
+  const picks = picksFrom([
+    makeAdapter({
+      id: 'civitai:72566',
+      name: 'Spider Suit | Attire',
+      category: 'clothing',
+      tags: ['clothing', 'spider-man'],
+      triggerWords: ['spider suit', 'spider web print', 'spider web'],
+    }),
+  ]);
+
+  it('takes no spider suit for a spider web, still for the suit or its web print', () => {
+    expect(picks('a spider web with dew')).toEqual([]);
+    expect(picks('a girl in a spider suit')).toEqual(['civitai:72566']);
+    expect(picks('1girl, solo, spider web print, body suit, superhero')).toEqual(['civitai:72566']);
+  });
+});
+
+describe('a garment is worn by someone', () => {
+  const picks = picksFrom([
+    makeAdapter({
+      id: 'civitai:74675',
+      name: 'Glasses LoRA',
+      category: 'clothing',
+      tags: ['sunglasses', 'glasses', 'clothing'],
+      triggerWords: ['Glasses', 'Sunglasses', 'Aviators'],
+    }),
+  ]);
+
+  it('puts no eyewear on glasses of water, still on a man who wears glasses', () => {
+    expect(picks('two glasses of water')).toEqual([]);
+    expect(picks('a man wearing glasses')).toEqual(['civitai:74675']);
+    expect(picks('the glasses of the professor')).toEqual(['civitai:74675']);
+  });
+});
+
+describe('a thing its own trigger calls a style by its whole name is a look of that name', () => {
+  const picks = picksFrom([
+    makeAdapter({
+      id: 'civitai:7482',
+      name: 'Elden Ring LoRA Extraction',
+      category: 'background',
+      tags: ['landscapes', 'nitrosocke', 'elden ring style', 'portraits', 'video game'],
+      triggerWords: ['elden ring style'],
+    }),
+  ]);
+
+  it("takes no game's look for a boxing ring or a ring of jewelry, still for it asked by name", () => {
+    expect(picks('a boxer in a ring')).toEqual([]);
+    expect(picks('1girl, jewelry, earrings, ring, necklace')).toEqual([]);
+    expect(picks('a knight, elden ring style')).toEqual(['civitai:7482']);
+  });
+});
+
+describe("a user's handle is named with its digits", () => {
+  const picks = picksFrom([
+    makeAdapter({
+      id: 'civitai:62335',
+      name: 'rei_17/零/老累/rei子/理查不接广告不接稿/理查不接廣告不接稿 style',
+      category: 'style',
+      tags: ['style', 'art style', 'artist', 'girls', 'man', 'men', 'style art', 'girl，', 'boys'],
+      triggerWords: ['painting \\(medium\\)'],
+    }),
+  ]);
+
+  it("takes no illustrator's style for a character named Rei", () => {
+    expect(picks('1girl, long sleeves, silhouette, antenna hair, miyamoto rei, masterpiece')).toEqual([]);
+    expect(picks('rei')).toEqual([]);
+  });
+});
+
+describe('"no humans" leaves no one to dress or pose', () => {
+  const picks = picksFrom([
+    makeAdapter({
+      id: 'civitai:84833',
+      name: 'LASER - 镭射衣',
+      category: 'style',
+      tags: ['female', 'clothing', 'laser', 'cloth', 'styles'],
+      triggerWords: ['laser', 'leishe'],
+    }),
+  ]);
+
+  it('takes no laser clothing for the laser of a space battle, still for a girl in it', () => {
+    expect(picks('spacecraft, space battleship, no humans, deep space, glowing engine, laser, beam')).toEqual([]);
+    expect(picks('1girl, laser')).toEqual(['civitai:84833']);
+  });
+});
+
+describe('a name that says another kind of the head than the task asks for', () => {
+  const picks = picksFrom([
+    makeAdapter({
+      id: 'civitai:26423',
+      name: 'M4A1 - Assault Rifle - LORA',
+      category: 'other',
+      tags: ['gun', 'rifle', 'weapon', 'lora'],
+      triggerWords: ['m4a1'],
+    }),
+  ]);
+
+  it('takes no eye mask for a gas mask, a kind the lexicon knows as a noun; still "Stylized Ruins" for ancient ruins', () => {
+    const mask = picksFrom([
+      makeAdapter({
+        id: 'civitai:59903',
+        name: 'BlindMask',
+        category: 'clothing',
+        tags: ['mask', 'clothing', 'fantasy'],
+        triggerWords: ['mask', 'blind mask', 'halo mask', 'crown mask', 'wing mask', 'silver mask', 'gold mask'],
+      }),
+    ]);
+    expect(mask('wanderer, gas mask, survival gear, soft lighting')).toEqual([]);
+    expect(mask('1girl, mask')).toEqual(['civitai:59903']);
+    expect(mask('1girl, blind mask')).toEqual(['civitai:59903']);
+    const ruins = picksFrom([
+      makeAdapter({
+        id: 'civitai:62294',
+        name: 'Stylized Ruins',
+        category: 'background',
+        tags: ['ruins', 'background'],
+        triggerWords: ['ruins', 'blue_sky'],
+      }),
+    ]);
+    expect(ruins('ancient ruins')).toEqual(['civitai:62294']);
+  });
+
+  it('takes no assault rifle for a sniper rifle, still for a rifle or an assault rifle', () => {
+    expect(picks('Fcartoon, Sniper Rifle')).toEqual([]);
+    expect(picks('a sniper rifle')).toEqual([]);
+    expect(picks('a rifle')).toEqual(['civitai:26423']);
+    expect(picks('a soldier with an assault rifle')).toEqual(['civitai:26423']);
+  });
+});
+
+describe('a pose is the relation its name says', () => {
+  const picks = picksFrom([
+    makeAdapter({
+      id: 'civitai:27701',
+      name: 'hand to own mouth',
+      category: 'pose',
+      tags: ['anime', 'poses'],
+      triggerWords: ['hand to own mouth'],
+    }),
+  ]);
+
+  it('puts no hand to a mouth for hands clasped, still for a hand to the mouth', () => {
+    expect(picks('1girl, solo, own hands together, own hands clasped, maid')).toEqual([]);
+    expect(picks('1girl, hand to own mouth, smile')).toEqual(['civitai:27701']);
+  });
+});
+
+describe('a tag that names a kind of art is a look', () => {
+  const picks = picksFrom([
+    makeAdapter({
+      id: 'civitai:5101',
+      name: 'ConceptART',
+      category: 'background',
+      tags: ['landscapes', 'concept art', 'brush', 'environment concept art', 'thick brush stokes'],
+      triggerWords: ['conceptart'],
+    }),
+  ]);
+
+  it('takes no concept art for a cluttered environment, still for environment concept art', () => {
+    expect(picks('coffee machine, cluttered environment')).toEqual([]);
+    expect(picks('environment concept art of a city')).toEqual(['civitai:5101']);
+  });
+});
+
+describe('what the first part of a concept says was done is done, asked anywhere', () => {
+  const picks = picksFrom([
+    makeAdapter({
+      id: 'civitai:19206',
+      name: 'submerged_water',
+      category: 'concept',
+      tags: ['concept', 'water', 'ocean', 'water splash'],
+      triggerWords: [
+        'complete anatomy',
+        'submerged water',
+        'partially submerged',
+        'bubbles',
+        'shiny skin',
+        'sweat',
+        'cloudy sky',
+        'deep submersion',
+      ],
+    }),
+    makeAdapter({
+      id: 'civitai:27858',
+      name: 'Huge Two-Handed Burger LoRA',
+      category: 'concept',
+      tags: ['anime', 'girl', 'concept', 'food', 'burger', 'eating'],
+      triggerWords: ['two-handed burger'],
+    }),
+  ]);
+
+  it('submerges no girl for "water", still one partly submerged; a compound that describes is no deed', () => {
+    expect(picks('masterpiece, best quality, 1girl, snow, water, light particles, moon')).toEqual([]);
+    expect(picks('1girl, partially submerged, water')).toEqual(['civitai:19206']);
+    expect(picks('1girl, cafe, eating burger')).toEqual(['civitai:27858']);
+  });
+});
+
+describe('a style named for where a look comes from brings the medium its tags state', () => {
+  const picks = picksFrom([
+    makeAdapter({
+      id: 'civitai:59768',
+      name: 'Underwater',
+      category: 'style',
+      tags: ['water', 'aqua', 'style', 'ocean', 'mermaid', 'sea', 'diving'],
+      triggerWords: ['UNDERWATER_SCENE', 'aqua'],
+    }),
+    makeAdapter({
+      id: 'civitai:25615',
+      name: 'Underwater - Style',
+      category: 'style',
+      tags: ['anime', 'colorful', 'style', 'artstyle'],
+    }),
+    makeAdapter({
+      id: 'civitai:89348',
+      name: '花想容/Chinese style/古风/中国風です Lora',
+      category: 'style',
+      tags: ['anime', 'girl', 'female', 'chinese', 'style', 'woman', 'girls', 'chinesestyle', 'chinese arts', '花想容'],
+      triggerWords: ['Chinese style'],
+    }),
+  ]);
+
+  it('takes no anime look for a shark underwater or a Chinese painting of a tower, still for an anime prompt', () => {
+    expect(picks('a shark underwater')).toEqual(['civitai:59768']);
+    expect(picks('The Oriental Pearl in Chinese painting')).toEqual([]);
+    expect(picks('underwater, anime, 1girl')).toEqual(['civitai:59768', 'civitai:25615']);
+  });
+});

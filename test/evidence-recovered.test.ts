@@ -193,6 +193,12 @@ describe('a background named by one thing its tags say is the place of its other
     expect(picks('space')).toEqual(['civitai:12883']);
     expect(picks('a fish')).toEqual(['civitai:79737']);
     expect(picks('A sunken ship becomes the homeland of fish.')).toEqual(['civitai:79737']);
+    expect(picks('a school of fish')).toEqual(['civitai:79737']);
+  });
+
+  it('takes no "Shoal" for a task that says more of its fish after it: a dish, a fish without eyes', () => {
+    expect(picks('fish and chips')).toEqual([]);
+    expect(picks('a fish without eyes')).toEqual([]);
   });
 
   it('takes no scenery tool for a forest, no still life for a flower, no infirmary for a nurse', () => {

@@ -141,6 +141,12 @@ describe('segmentTasks', () => {
     ]);
   });
 
+  it('reads a group of creatures as them: "a school of fish" is fish, no school; "a school bus" stays a bus', () => {
+    expect(segmentTasks('a school of fish')).toEqual([{ subject: 'fish', task: 'school of fish' }]);
+    expect(segmentTasks('a flock of birds')).toEqual([{ subject: 'birds', task: 'flock of birds' }]);
+    expect(segmentTasks('a school bus')).toEqual([{ subject: 'school bus', task: 'school bus' }]);
+  });
+
   // Function words the tasks may leave out: how things relate and how many, not what is drawn.
   const FUNCTION_WORDS = new Set([
     'next',

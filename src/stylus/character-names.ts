@@ -24,7 +24,9 @@ const CHARACTERS_OF_A_FRANCHISE = 3;
  */
 export function franchiseNames(adapters: Iterable<Adapter>): FranchiseNames {
   const holders = new Map<string, AdapterProfile[]>();
+  const franchises = new FranchiseNames();
   for (const adapter of adapters) {
+    if (adapter.category === 'style') addLookNames(franchises.lookNames, profileOf(adapter));
     if (adapter.category !== 'character') continue;
     const profile = profileOf(adapter);
     for (const key of profile.nameIdentity) {
@@ -33,7 +35,6 @@ export function franchiseNames(adapters: Iterable<Adapter>): FranchiseNames {
       else holders.set(key, [profile]);
     }
   }
-  const franchises = new FranchiseNames();
   for (const [key, list] of holders) {
     if (list.length < 2) continue;
     const inKey = new Set(key.split(' '));
@@ -64,6 +65,20 @@ export function franchiseNames(adapters: Iterable<Adapter>): FranchiseNames {
  */
 export class FranchiseNames extends Set<string> {
   readonly titleCharacters = new Set<string>();
+  /** Two words a style's tag, trigger or name says together, written as one: see addLookNames. */
+  readonly lookNames = new Set<string>();
+}
+
+/**
+ * The pairs of words a style says together ("ligne claire" of "Ligne Claire Anime Style LoRA", tagged "ligne
+ * claire"): a look's name, so a character's name written inside it names no one.
+ */
+function addLookNames(names: Set<string>, profile: AdapterProfile): void {
+  for (const phrase of profile.phrases)
+    for (const [index, word] of phrase.words.entries()) {
+      const next = phrase.words[index + 1];
+      if (next !== undefined) names.add(`${word} ${next}`);
+    }
 }
 
 /**
@@ -72,16 +87,19 @@ export class FranchiseNames extends Set<string> {
  * Genshin Impact") is no family name, so "Genshin Keqing" would be no title character.
  */
 function isFamilyName(word: string, key: string, cast: readonly AdapterProfile[]): boolean {
-  // A name the adapter is called by, not a trigger: "qingque hsr" (a trigger of "Qingque | Honkai Star Rail") is
-  // Qingque and her game's initials, so "Qingque_青雀_Honkai: Star Rail" is no character Honkai is named after.
-  return cast.some((profile) =>
-    profile.nameFullNames.some(
-      (name) =>
-        name.length === 2 &&
-        name.includes(word) &&
-        !name.includes(key) &&
-        name.some((other) => other !== word && profile.identityWords.has(other)),
-    ),
+  // A name the adapter is called by, not a trigger ("qingque hsr" is Qingque and her game's initials), and one who is
+  // called by it alone has it as her name: "qingque" of "Qingque | Honkai Star Rail" is no family name, so
+  // "Qingque_青雀_Honkai: Star Rail" is no title character of Honkai.
+  return cast.some(
+    (profile) =>
+      !profile.fullNames.some((name) => name.length === 1 && name[0] === word) &&
+      profile.nameFullNames.some(
+        (name) =>
+          name.length === 2 &&
+          name.includes(word) &&
+          !name.includes(key) &&
+          name.some((other) => other !== word && profile.identityWords.has(other)),
+      ),
   );
 }
 
@@ -119,7 +137,13 @@ export function characterNamedIn(
   const titles = franchises instanceof FranchiseNames ? franchises.titleCharacters : undefined;
   for (const name of profile.fullNames) {
     const key = name.join(' ');
-    if (!franchises.has(key) && !seriesOf(profile, name) && holds(name) && !besideOtherName(written(), name, profile))
+    const looks = franchises instanceof FranchiseNames ? franchises.lookNames : undefined;
+    if (
+      !franchises.has(key) &&
+      !seriesOf(profile, name) &&
+      holds(name) &&
+      !besideOtherName(written(), name, profile, looks)
+    )
       return key;
     // The franchise named after its character names that character: "naruto" is Naruto Uzumaki. Not as a look:
     // "in naruto style" asks for the franchise's drawing, no one of its cast; nor a studio's look ("disney").
@@ -133,11 +157,29 @@ export function characterNamedIn(
       return franchise;
   }
   // Words of a title name a series, no one of its cast: "kono subarashii sekai" for no "Kono Subarashii Sekai ni Bakuen wo!".
+  // Words after "of" say whose the cast is: "Three heroines of Makoto Shinkai disaster movie series" are named by no
+  // "by makoto shinkai" (an artist the prompt asks for).
+  const whose = wordsAfterOf(adapter.name);
   const named = profile.nameIdentity.filter(
-    (word) => !word.includes(' ') && words.has(word) && !profile.titleWords.has(word),
+    (word) => !word.includes(' ') && words.has(word) && !profile.titleWords.has(word) && !whose.has(word),
   );
   if (named.length >= 2) return named.join(' ');
   return nameWithItsSeries(words, profile, franchises);
+}
+
+const afterOf = new Map<string, ReadonlySet<string>>();
+
+/** The words a name writes after "of" ("makoto", "shinkai" of "Three heroines of Makoto Shinkai ..."). */
+function wordsAfterOf(name: string): ReadonlySet<string> {
+  let found = afterOf.get(name);
+  if (found === undefined) {
+    const words = lemmas(name);
+    const at = words.indexOf('of');
+    found = new Set(at < 0 ? [] : words.slice(at + 1));
+    if (afterOf.size > 10_000) afterOf.clear();
+    afterOf.set(name, found);
+  }
+  return found;
 }
 
 /**
@@ -145,19 +187,36 @@ export function characterNamedIn(
  * person of that given name ("yakumo yukari" is Touhou's, no "Yukari (Persona 3)"; "misaki okusawa" no "DOAXVV -
  * Misaki"), or a longer proper name ("ligne claire", a drawing style, no "Claire (the summoning)").
  */
-function besideOtherName(written: readonly string[], name: readonly string[], profile: AdapterProfile): boolean {
+function besideOtherName(
+  written: readonly string[],
+  name: readonly string[],
+  profile: AdapterProfile,
+  /** Pairs of words the candidate styles say together: see FranchiseNames.lookNames. */
+  looks: ReadonlySet<string> = new Set(),
+): boolean {
   const [only] = name;
   if (name.length !== 1 || only === undefined) return false;
   const own = new Set([...profile.nameWords, ...profile.identityWords, ...profile.phrases.flatMap((p) => p.words)]);
+  const notOwn = (word: string) => !own.has(word) && ![...own].some((mine) => mine.includes(word));
   const otherName = (word: string | undefined) =>
-    word !== undefined &&
-    /^[a-z]{3,}$/.test(word) &&
-    !isStopword(word) &&
-    !isDictionaryWord(word) &&
-    !own.has(word) &&
-    ![...own].some((mine) => mine.includes(word));
+    word !== undefined && /^[a-z]{3,}$/.test(word) && !isStopword(word) && !isDictionaryWord(word) && notOwn(word);
+  // A style's name the card does not say: "ligne claire" (a drawing style, "ligne" a dictionary word) names no Claire.
+  const lookName = (before: string | undefined, after: string | undefined) =>
+    before !== undefined &&
+    after !== undefined &&
+    looks.has(`${before} ${after}`) &&
+    notOwn(before === only ? after : before);
   const at = written.flatMap((word, index) => (word === only ? [index] : []));
-  return at.length > 0 && at.every((index) => otherName(written[index - 1]) || otherName(written[index + 1]));
+  return (
+    at.length > 0 &&
+    at.every(
+      (index) =>
+        otherName(written[index - 1]) ||
+        otherName(written[index + 1]) ||
+        lookName(written[index - 1], only) ||
+        lookName(only, written[index + 1]),
+    )
+  );
 }
 
 /**

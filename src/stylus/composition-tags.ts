@@ -50,6 +50,8 @@ const COMPOSITION_TAGS = [
   'lively textures',
   'realistic texture',
   'realistic textures',
+  // A camera's setting: how a photo is taken, no "I-Balance Pose" (tagged "i balance").
+  'white balance',
 ];
 
 /** Each tag written with spaces, underscores or hyphens between its words ("cowboy_shot"). */
@@ -73,16 +75,36 @@ function wordsOnlyInTags(prompt: string): ReadonlySet<string> {
 }
 
 /**
+ * Tags that say what the whole picture is only when written alone between commas, as a tag list writes them:
+ * "wallpaper" of "masterpiece, best quality, wallpaper, 1girl" (a desktop wallpaper: no "PAseer's mythology
+ * wallpaper"), where "a room with floral wallpaper" papers a wall; "octane" and "unreal", render engines named alone
+ * ("teal hue, octane, unreal, dimly lit": no "skybox", tagged "unreal").
+ */
+const LONE_TAG_WORDS = new Set(['wallpaper', 'octane', 'unreal']);
+
+/** Whether `prompt`, a tag list, writes `word` alone between commas. */
+const writtenAlone = (prompt: string, word: string) =>
+  prompt.includes(',') && new RegExp(`(?:^|[,，])\\s*${word}\\s*(?=[,，]|$)`, 'iu').test(prompt);
+
+/**
  * Whether a task of `prompt` is made only of its composition tags ("cowboy shot", or "depth" and "field" split from
  * "depth of field"): no adapter is evidence for it, a character least of all.
  */
 export function isCompositionTask(task: string, prompt: string): boolean {
   const words = contentLemmas(task);
   if (words.length === 0) return false;
+  const [word] = words;
+  if (words.length === 1 && word !== undefined && LONE_TAG_WORDS.has(word) && writtenAlone(prompt, word)) return true;
   // The task is tags itself ("simple background" beside "white background"), or what a tag was split into.
   if (contentLemmas(task.replace(TAG_PATTERN, ' , ')).length === 0) return true;
   const only = wordsOnlyInTags(prompt);
   return words.every((word) => only.has(word));
+}
+
+/** Whether `text` is one composition tag, as a trigger may be ("transparent_background" of "game icon"). */
+export function isCompositionTag(text: string): boolean {
+  const trimmed = text.trim();
+  return trimmed.length > 0 && trimmed.replace(TAG_PATTERN, '').trim().length === 0;
 }
 
 /** `text` without its composition tags: a character is never named by one ("fullbody" of a reference sheet's name). */

@@ -11,6 +11,7 @@ import {
   profileOf,
   TRANSFORMS,
 } from './adapter-profile.js';
+import { isCompositionTag } from './composition-tags.js';
 import { isDictionaryWord } from './dictionary.js';
 import {
   APPEARANCE_WORDS,
@@ -27,7 +28,7 @@ import { MATERIALS, materialsMadeIn, materialsOfName, materialsOfTriggers, SCULP
 import { codesOf } from './name-marks.js';
 import { asksForRelation, DRAWING_TOOLS, describes, namesSomethingElse, saysHowMade } from './name-readings.js';
 import { lexiconClass } from './segment.js';
-import { askedLooks, asksForOtherLook, lookFits, saysAge, tagLooksFit } from './style-looks.js';
+import { askedLooks, asksForOtherLook, lookFits, saysAge, tagLooksAsked, tagLooksFit } from './style-looks.js';
 
 /**
  * Evidence that an adapter depicts a task, as a member would accept it: a phrase of the adapter (its name, a
@@ -94,7 +95,9 @@ export function materialEvidence(task: string, adapter: Adapter): Evidence | und
   const asked = materialsMadeIn(task);
   if (asked.size === 0 || adapter.category === 'character') return undefined;
   const material = materialsOfName(adapter).find((named) => asked.has(named));
-  return material === undefined || foreignNameIn(task, adapter) !== undefined
+  return material === undefined ||
+    foreignNameIn(task, adapter) !== undefined ||
+    genreOfPeople(profileOf(adapter), viewOf(task).set) !== undefined
     ? undefined
     : { score: WEAK, reason: `its name "${adapter.name.slice(0, 60)}" makes things of ${material}` };
 }
@@ -321,7 +324,7 @@ const BODY_PARTS = new Set(
 /** People a body part can belong to, besides the lexicon's actors: see describesPeople. */
 const PEOPLE_WORDS = new Set('girl boy woman man person people lady guy child kid baby 1girl 1boy'.split(' '));
 
-const bodilessParts = new Memo<string, boolean>(256);
+const bodilessParts = new Memo<string, readonly string[] | undefined>(256);
 const someoneNamed = new Memo<string, boolean>(64);
 
 /**
@@ -344,23 +347,25 @@ function namesSomeone(text: string): boolean {
 }
 
 /**
- * Whether `text` writes `part` "of" something that names nobody: "the eye of the planet Jupiter", "the eye of the
- * storm". Animals are no word class of the lexicon, so "the eye of a tiger" counts as no one's too: the part gets no
- * adapter, which is safe. Remembered per text and part: the composer asks for each of 150 candidates.
+ * What `text` writes `part` "of", when that names nobody: "the planet Jupiter" of "the eye of the planet Jupiter",
+ * "water" of "two glasses of water". Animals are no word class of the lexicon, so "the eye of a tiger" counts as no
+ * one's too: the part gets no adapter, which is safe. Remembered per text and part: the composer asks for each of 150
+ * candidates.
  */
-function partOfNoOne(text: string, part: string): boolean {
+function ownerOf(text: string, part: string): readonly string[] | undefined {
   return bodilessParts.through(`${part}\n${text}`, () => {
     const words = text.toLowerCase().match(/[\p{L}\p{N}'’-]+/gu) ?? [];
-    return words.some((word, index) => {
-      if (singular(word) !== part || words[index + 1] !== 'of') return false;
+    for (const [index, word] of words.entries()) {
+      if (singular(word) !== part || words[index + 1] !== 'of') continue;
       const owner: string[] = [];
       for (const next of words.slice(index + 2, index + 6)) {
         if (ARTICLES.has(next) && owner.length === 0) continue;
         if (isStopword(next)) break;
         owner.push(singular(next));
       }
-      return owner.length > 0 && !owner.some((word) => PEOPLE_WORDS.has(word) || describesPeople(word));
-    });
+      if (owner.length > 0 && !owner.some((word) => PEOPLE_WORDS.has(word) || describesPeople(word))) return owner;
+    }
+    return undefined;
   });
 }
 
@@ -377,6 +382,59 @@ const namesSomeoneElse = (profile: AdapterProfile, taskSet: ReadonlySet<string>)
       phrase.words.every((word) => /^[a-z]{3,}$/.test(word) && !isDictionaryWord(word)) &&
       !phrase.words.some((word) => covers(taskSet, word)),
   );
+
+/** A phrase that names a kind of art: "environment concept art", "thick brush art style". */
+const NAMES_ART = /\s(?:art|artstyle|art\s+style)$/i;
+
+/** Whether words ask for a look: a medium, a genre, a format ("watercolor", "pixel", "style"). */
+const asksForALookIn = (words: ReadonlySet<string>) =>
+  [...words].some((word) => LOOK_WORDS.has(word) || NAMED_LOOKS.has(word));
+
+/** Words that relate a pose's parts: "hand to own mouth", "Hand on Own Arm". */
+const POSE_RELATIONS = new Set(['to', 'on', 'in', 'over', 'under', 'behind', 'against', 'across', 'around', 'between']);
+
+/**
+ * Whether `promptWords` hold what the first part of a pose's name relates its thing to, after its relation word
+ * ("mouth" of "hand to own mouth"), or the name relates nothing.
+ */
+function relationAsked(name: string, promptWords: ReadonlySet<string>): boolean {
+  const first = lemmas(name.split(NAME_PART_END)[0] ?? '');
+  const at = first.findIndex((word, index) => index > 0 && POSE_RELATIONS.has(word));
+  if (at < 0) return true;
+  const rest = first
+    .slice(at + 1)
+    .filter((word) => !isStopword(word) && !WHOSE.has(word) && !KIND_LABELS.has(word) && !FILE_WORDS.has(word));
+  return rest.every((word) => covers(promptWords, word));
+}
+
+/** Words that say whose a part of the body is: "own", "another's". */
+const WHOSE = new Set(['own', 'another', "another's", 'other']);
+
+/** Where the first part of a name ends: "Hand on Own Arm | Pose". */
+const NAME_PART_END = /[|/\\()[\]【】（）:：,，]|\s-\s/u;
+
+/** Danbooru's tag for a picture with nobody in it. */
+const NO_HUMANS = /\bno[\s_]+humans?\b/i;
+
+/** Tags that say an adapter dresses or draws someone: "clothing", "female", "girls". */
+const SOMEONE_TAGS = new Set([
+  'clothing',
+  'clothes',
+  'outfit',
+  'costume',
+  'female',
+  'male',
+  'woman',
+  'man',
+  'girl',
+  'boy',
+]);
+
+/** Whether an adapter dresses, poses or draws someone: a garment, a pose, a tag that says so. */
+const dressesSomeone = (adapter: Adapter) =>
+  adapter.category === 'clothing' ||
+  adapter.category === 'pose' ||
+  adapter.tags.some((tag) => SOMEONE_TAGS.has(singular(tag.toLowerCase())));
 
 /** Words of a trigger that describe someone's body: the adapter draws someone. */
 const BODY_WORDS = new Set(['skin', 'sweat', 'anatomy']);
@@ -423,6 +481,8 @@ export function evidenceFor(
   soleTask = false,
   /** The whole prompt, when the task is a part of it: the looks it asks for (see namedThing below). */
   prompt?: string,
+  /** The task's whole text, when `task` is its noun phrase ("fish" of "fish and chips"): see placeOf below. */
+  taskText?: string,
 ): Evidence | undefined {
   const { words, set: taskSet, head, looks: asksForLookAs } = viewOf(task);
   if (words.length === 0) return undefined;
@@ -445,6 +505,9 @@ export function evidenceFor(
     return undefined;
   const promptWords = prompt === undefined ? taskSet : viewOf(prompt).set;
   if (foreignWord(profile, taskSet, adapter.category, asksForLookAs, promptWords) !== undefined) return undefined;
+  // A user's handle ("rei_17", an illustrator) is named with its digits: "miyamoto rei" asks for no artist's style.
+  if (adapter.category !== 'character' && handleNamedWithoutDigits(adapter.name, taskSet, prompt ?? task))
+    return undefined;
   // A trigger that is someone's full name ("Katsuragi_Misato") draws that one, whatever the card files it under: only
   // for a task that names her, not her franchise ("neon genesis evangelion").
   if (adapter.category !== 'character' && namesSomeoneElse(profile, taskSet)) return undefined;
@@ -455,6 +518,17 @@ export function evidenceFor(
     profile.nameWords.some((word) => doesSomething(word) && !covers(promptWords, word))
   )
     return undefined;
+  // What its name's first part says was done to the thing is done, asked anywhere too: "submerged_water" (partly
+  // submerged, "shiny skin", "sweat") for no "1girl, snow, water".
+  if (
+    DOINGS.has(adapter.category) &&
+    (profile.nameSegments[0] ?? []).some(
+      (word) => wasDone(word) && !covers(promptWords, word) && !writtenAfterHyphen(adapter.name, word),
+    )
+  )
+    return undefined;
+  // A pose is the relation its name says: "hand to own mouth" and "Hand on Own Arm" for no "own hands clasped".
+  if (adapter.category === 'pose' && !relationAsked(adapter.name, promptWords)) return undefined;
   // "Through Screen" draws someone coming through a screen: a laptop screen asks for no one.
   if (profile.relation && !asksForRelation(prompt ?? task, profile.relation, profile.nameWords)) return undefined;
   // A name that says where or which after its preposition draws what comes before it: "girls in glass bottle" is
@@ -473,16 +547,43 @@ export function evidenceFor(
     )
   )
     return undefined;
+  // A material a trigger sets before someone is a genre of people: "MetalAI" (trigger "MetalSinger", trained on metal
+  // singers) for no metal statue.
+  if (adapter.category === 'style' && genreOfPeople(profile, taskSet) !== undefined) return undefined;
+  // A one-word name its tags never say alone, only before another noun, is the word that says which kind of that
+  // noun: "Super Cereal" (tagged "cereal box", "packaging") puts things on a cereal box, for no bowl of cereal.
+  if (onlyNameWord && profile.nameWords.length === 1 && kindOfItsTag(profile, onlyNameWord, promptWords) !== undefined)
+    return undefined;
+  // A one-word name for the task's head, of which a noun before it says which kind, draws its own kind: "kCuteTanks"
+  // (tagged "vehicle") for no fish tank. Unless its tags or triggers say that noun too.
+  if (
+    profile.nameWords.length === 1 &&
+    onlyNameWord &&
+    adapter.category !== 'style' &&
+    kindOfHead(task, words, head, onlyNameWord, adapter.category) &&
+    !profile.phrases.some(
+      (phrase) => phrase.kind !== 'name' && phrase.words.some((word) => covers(taskSet, word) && !related(word, head)),
+    )
+  )
+    return undefined;
   // "the statue of liberty" is one statue, in lower case too: a name that says only "statue" is no evidence for it.
   if (profile.nameWords.every((word) => related(word, head)) && monumentIn(prompt ?? task, head)) return undefined;
   // A pose is taken by someone: a peace sign printed on a t-shirt is no hand making one. A trigger that describes a
   // body draws one: "submerged_water" ("shiny skin", "sweat") for no heart made of water.
   if ((adapter.category === 'pose' || drawsABody(profile)) && !namesSomeone(prompt ?? task)) return undefined;
+  // "no humans" (Danbooru's tag for a picture of nobody) leaves no one to dress or pose: "LASER - 镭射衣" (tagged
+  // "clothing", "female") for no laser beam of a space battle.
+  if (NO_HUMANS.test(prompt ?? task) && dressesSomeone(adapter)) return undefined;
   // Drawn with another medium than the task's: "pen sketch style" for no charcoal sketch.
   if (profile.media.length > 0 && words.some((word) => MEDIA.has(word)) && !profile.media.some((m) => taskSet.has(m)))
     return undefined;
   // "the eye of the storm" is no eye: the part of something that has no body.
-  if (BODY_PARTS.has(head) && partOfNoOne(prompt ?? task, head)) return undefined;
+  if (BODY_PARTS.has(head) && ownerOf(prompt ?? task, head) !== undefined) return undefined;
+  // A garment is worn by someone: "two glasses of water" hold water, no eyes wear them ("Glasses LoRA"). Unless what
+  // it is of is what the adapter draws too: "a suit of armor" (Parrley's Battle Suits, tagged "armor").
+  const wornBy = adapter.category === 'clothing' ? ownerOf(prompt ?? task, head) : undefined;
+  if (wornBy && !profile.phrases.some((phrase) => phrase.words.some((word) => wornBy.some((w) => related(w, word)))))
+    return undefined;
   // How much of what the name says the task holds: a single word of a trigger or tag is not enough for an adapter
   // whose name is about something else ("FF14 Landscape and Cities" has the trigger "painting").
   // The style of one thing is that thing's look, no kind of it a noun before it names: "Line style" (line art) for no
@@ -500,7 +601,16 @@ export function evidenceFor(
     // How someone looks ("blue eyes") describes; it is no evidence for an adapter that may draw a person of its own
     // (Civitai leaves many characters uncategorised: "Rem (Re:0)" has the trigger "blue eyes").
     if (!depictsThings && phrase.words.every((word) => APPEARANCE_WORDS.has(word))) continue;
-    if (pieceOfOutfit(adapter, profile, phrase, nameCoverage)) continue;
+    if (pieceOfOutfit(adapter, profile, phrase, nameCoverage, taskSet)) continue;
+    // A trigger or tag that says how a picture is framed names nothing the adapter draws: "game icon" (trigger
+    // "transparent_background") for no "HD Transparent background".
+    if (phrase.kind !== 'name' && isCompositionTag(phrase.text.replace(/_/g, ' '))) continue;
+    // A tag or trigger that names a kind of art is a look, for a prompt that asks for one: "ConceptART" (tagged
+    // "environment concept art") for no "coffee machine, cluttered environment".
+    if (phrase.kind !== 'name' && NAMES_ART.test(phrase.text.trim()) && !asksForALookIn(promptWords)) continue;
+    // An uncategorised adapter tagged as someone draws whom its name says after its series: "Honkai Star Rail Bronya
+    // Silver Wolf" (tagged "girl", "honkai star rail") for no March 7th of Honkai Star Rail.
+    if (phrase.kind === 'tag' && taggedAsSomeone(adapter) && opensName(profile, phrase)) continue;
     // A tag of a garment that names no garment says where it is worn: "Clothes Spacesuit" (tagged "outer space")
     // dresses nobody in a light bulb in outer space.
     if (adapter.category === 'clothing' && phrase.kind === 'tag' && !namesGarment(profile, phrase)) continue;
@@ -512,10 +622,23 @@ export function evidenceFor(
       // "Stylized Ruins" (trigger "blue_sky") is no blue sky, "Colorful Mix" (trigger "wavy hair") no hairstyle,
       // "Dragon Ball KI Charge" (trigger "fighting stance") no stance of its own.
       if (phrase.kind !== 'name' && nameCoverage === 0 && !sharesNameWord(profile, phrase)) continue;
+      // A later part of the name says in other words what its first part is, when its trigger says that part alone:
+      // "Qipao/Cheongsam Traditional Dress" (trigger "qipao") is a qipao, for no traditional dress of Pocahontas.
+      // Unless that part says whose it is by a people's word, as a "chinese dress" would.
+      if (
+        phrase.kind === 'name' &&
+        coinedFirstPart(profile, taskSet) &&
+        profile.nameSegments.slice(1).some((segment) => phrase.words.every((word) => segment.includes(word))) &&
+        !phrase.words.some((word) => LOOK_ORIGINS.has(word) || NAMED_LOOKS.has(word))
+      )
+        continue;
       consider(STRONG, `matches ${phrase.kind === 'name' ? 'its name' : KIND_LABEL[phrase.kind]} ${quoted}`);
       continue;
     }
     const word = phrase.words[0] ?? '';
+    // A word in -ing is what is done with its root, no thing of it: "perfect lighting" is how a picture is lit, no
+    // "Birch Light" (tagged "light": light through a birch wood); "a painting" is no paint splash.
+    if (depictsThings && onlyItsDoing(taskSet, word)) continue;
     // A tag that files the adapter by its kind says what kind it is, not what it draws: "Mirror Selfie Pose" (tagged
     // "poses") takes a selfie in a mirror, for no "cute pose".
     if (phrase.kind !== 'name' && KIND_LABELS.has(word)) continue;
@@ -644,7 +767,10 @@ export function evidenceFor(
       (wholeTask &&
         ((inName && partOfName()) ||
           (depictsThings && nameSaysNothing) ||
-          (adapter.category === 'background' && phrase.kind === 'tag' && placeOf(profile, word))))
+          (adapter.category === 'background' &&
+            phrase.kind === 'tag' &&
+            placeOf(profile, word) &&
+            !saysMoreAfter(taskText, task))))
     )
       consider(WEAK, `matches ${KIND_LABEL[phrase.kind]} ${quoted}`);
   }
@@ -669,9 +795,7 @@ export function evidenceFor(
   // An uncategorised adapter tagged as someone is who its name begins with: "Chi-Chi - Dragon Ball" (tagged "anime
   // girl") is Chi-Chi, for no prompt that names only Dragon Ball.
   const leadSaysWhat =
-    adapter.category === 'style' ||
-    THING_CATEGORIES.has(adapter.category) ||
-    (adapter.category === 'other' && adapter.tags.some((tag) => PERSON_TAG.test(tag)));
+    adapter.category === 'style' || THING_CATEGORIES.has(adapter.category) || taggedAsSomeone(adapter);
   if (found && leadSaysWhat && lead.length > 0 && !lead.some((word) => covers(promptSet, word))) return undefined;
   // A style named after the thing asked for ("Stone Statue", "Yarn Style") brings that thing's look, nothing else;
   // named after half of it, it brings the other half too ("Broken Glass" for a glass of wine).
@@ -685,6 +809,16 @@ export function evidenceFor(
       tagLooksFit(adapter, prompt));
   const asksForLook = soleTask || namedForTask || words.some((word) => LOOK_WORDS.has(word) || NAMED_LOOKS.has(word));
   if (found && found.score < STRONG && adapter.category === 'style' && !asksForLook) return undefined;
+  // A style named for where a look comes from ("Underwater - Style") brings the medium its tags state: an anime one
+  // for no shark underwater that asks for no anime.
+  if (
+    found &&
+    adapter.category === 'style' &&
+    profile.nameWords.length > 0 &&
+    profile.nameWords.every((word) => LOOK_ORIGINS.has(word)) &&
+    !tagLooksAsked(adapter, prompt ?? task)
+  )
+    return undefined;
   const asksForALook = words.some((word) => LOOK_WORDS.has(word) || NAMED_LOOKS.has(word));
   // A style named for a thing by a blend, of a prompt that asks for a look elsewhere, must draw in that look:
   // "Insanobot" (a detailed robot) for no robot of an oil painting, nor of graffiti.
@@ -715,7 +849,13 @@ export function evidenceFor(
     found.score < STRONG &&
     adapter.category !== 'style' &&
     adapter.category !== 'character' &&
-    bringsRestOfName(profile, taskSet, (kind) => isNoun(kind) && taggedWith(profile, kind))
+    bringsRestOfName(
+      profile,
+      taskSet,
+      (kind) =>
+        ((isNoun(kind) || knownNoun(words[words.length - 2])) && asksAnotherKind(task, words, head, profile)) ||
+        (isNoun(kind) && (taggedWith(profile, kind) || calledOtherwise(profile, promptSet) !== undefined)),
+    )
   )
     return undefined;
   // A thing whose triggers and tags list two kinds or more of what the task asks for ("blind mask", "halo mask", "crown
@@ -862,6 +1002,87 @@ function saysWhichKind(
 }
 
 /**
+ * The word written right before a task's last, in lower case and singular, when both are plain words written alike:
+ * a "fish-like tank" or a "panic-stricken creature" have a compound before it, a name says whose ("the United States
+ * flag"), a head written as a name is one named so.
+ */
+function nounBeforeHead(task: string): string | undefined {
+  const [before, last] = task.trim().split(/\s+/).slice(-2);
+  if (before === undefined || last === undefined) return undefined;
+  // Written alike, in lower case or as a tag in title case ("Sniper Rifle").
+  const alike =
+    (/^\p{Ll}+$/u.test(before) && /^\p{Ll}/u.test(last)) ||
+    (/^\p{Lu}\p{Ll}+$/u.test(before) && /^\p{Lu}\p{Ll}/u.test(last));
+  return alike ? singular(before.toLowerCase()) : undefined;
+}
+
+/**
+ * The noun a tag sets after a one-word name, when no tag or trigger says the name alone and the prompt lacks that
+ * noun: "box" of "Super Cereal" (tagged "cereal box").
+ */
+function kindOfItsTag(profile: AdapterProfile, nameWord: string, promptWords: ReadonlySet<string>): string | undefined {
+  if (
+    profile.phrases.some(
+      (phrase) => phrase.kind !== 'name' && phrase.words.length === 1 && phrase.words[0] === nameWord,
+    )
+  )
+    return undefined;
+  for (const phrase of profile.phrases) {
+    const [first, noun] = phrase.words;
+    if (phrase.kind !== 'tag' || phrase.words.length !== 2 || first !== nameWord || noun === undefined) continue;
+    if (
+      isDictionaryWord(noun) &&
+      isNoun(noun) &&
+      !asksForLookBy(noun) &&
+      !FILE_WORDS.has(noun) &&
+      !covers(promptWords, noun)
+    )
+      return noun;
+  }
+  return undefined;
+}
+
+/** Nouns that say when a thing is seen, no kind of it: a "night sky" is a sky. */
+const WHEN_WORDS = new Set(
+  'day night morning evening noon midnight dawn dusk twilight sunrise sunset spring summer autumn fall winter'.split(
+    ' ',
+  ),
+);
+
+/**
+ * Whether a noun stands right before the task's head, which `nameWord` names, and says which kind of it the task asks
+ * for: a "fish tank" is no tank, a "teddy bear" no bear. Not a look, a material, a word that describes, a time ("a
+ * night sky" is a sky), someone it is for ("a man's suit"), a name ("the United States flag"), nor a place adapter (a
+ * "forest path" is a path).
+ */
+function kindOfHead(
+  task: string,
+  words: readonly string[],
+  head: string,
+  nameWord: string,
+  category: Adapter['category'],
+): boolean {
+  if (PLACE_CATEGORIES.has(category) || words.length < 2 || words[words.length - 1] !== head) return false;
+  const kind = words[words.length - 2] ?? '';
+  if (!related(nameWord, head) || related(kind, head)) return false;
+  return (
+    nounBeforeHead(task) === kind &&
+    isDictionaryWord(kind) &&
+    isNoun(kind) &&
+    !WHEN_WORDS.has(kind) &&
+    lexiconClass(kind) !== 'Adjective' &&
+    !asksForLookBy(kind) &&
+    !MATERIALS.has(kind) &&
+    !COLOUR_WORDS.has(kind) &&
+    !FRAMING_WORDS.has(kind) &&
+    !FILE_WORDS.has(kind) &&
+    !PEOPLE_WORDS.has(kind) &&
+    !describesPeople(kind) &&
+    !SHOWN_AS.has(head)
+  );
+}
+
+/**
  * Whether a style is the style of the task's head alone ("Line style"), where the word before that head says which
  * kind of it the task asks for ("finish line"): not a look ("watercolor painting"), a material ("stone statue") or a
  * word that describes ("long line").
@@ -945,6 +1166,49 @@ const GENRE_WORDS = new Set(['science', 'fiction', 'scifi', 'sci', 'fi', 'fantas
  */
 const namesAGenreOrLook = (word: string) => GENRE_WORDS.has(word) || LOOK_WORDS.has(word) || LOOK_ORIGINS.has(word);
 
+/**
+ * Whether the task holds `word` only as the word in -ing of its verb ("lighting" for "light", "painting" for "paint"),
+ * which names the doing or what it makes, no thing the root names.
+ */
+function onlyItsDoing(taskSet: ReadonlySet<string>, word: string): boolean {
+  if (taskSet.has(word) || word.endsWith('ing')) return false;
+  const forms = [...taskSet].filter((taskWord) => related(taskWord, word));
+  return forms.length > 0 && forms.every((form) => form === `${word}ing` || form === `${word.replace(/e$/, '')}ing`);
+}
+
+/**
+ * The material word of a name that a trigger sets before someone the task does not name ("metal" of "MetalAI", whose
+ * trigger "MetalSinger" says metal singers): the name says a genre of people, no material.
+ */
+function genreOfPeople(profile: AdapterProfile, taskSet: ReadonlySet<string>): string | undefined {
+  return profile.nameWords.find(
+    (word) =>
+      MATERIALS.has(word) &&
+      profile.phrases.some((phrase) => {
+        const [first, person] = phrase.words;
+        return (
+          phrase.kind === 'trigger' &&
+          phrase.words.length === 2 &&
+          first === word &&
+          person !== undefined &&
+          (PEOPLE_WORDS.has(person) || describesPeople(person)) &&
+          !covers(taskSet, person)
+        );
+      }),
+  );
+}
+
+/** A user's handle as a name opens with it: letters and two digits or more ("rei_17/零/老累 style"). */
+const HANDLE = /^\s*(\p{L}{2,})[_-]?(\d{2,})(?![\p{L}\d])/u;
+
+/** Whether `taskSet` holds the letters of the handle a name opens with, and `prompt` never writes its digits. */
+function handleNamedWithoutDigits(name: string, taskSet: ReadonlySet<string>, prompt: string): boolean {
+  const handle = HANDLE.exec(name);
+  if (!handle) return false;
+  const [, letters = '', digits = ''] = handle;
+  return taskSet.has(letters.toLowerCase()) && !new RegExp(`${letters}[\\s_-]?${digits}`, 'iu').test(prompt);
+}
+
 /** Adapters that draw what is done: see evidenceFor. */
 const DOINGS = new Set<Adapter['category']>(['pose', 'action', 'concept']);
 
@@ -978,6 +1242,10 @@ function foreignWord(
   // A thing in an artist's style brings the artist along: "画师JW/huashiJW Style (for sky backgrounds)".
   if (THING_CATEGORIES.has(category)) {
     if (profile.artist && !covers(taskSet, profile.artist)) return profile.artist;
+    // A thing its own trigger or tag calls a style by its whole name is a look of that name, asked for whole: "Elden
+    // Ring LoRA Extraction" (trigger "elden ring style", filed as a background) is a game's look, for no boxing ring.
+    const unnamed = profile.nameWords.find((word) => !covers(taskSet, word));
+    if (unnamed !== undefined && calledAStyle(profile)) return unnamed;
     // A proper name its own tags give as what it is ("Battlestar galactica suits", tagged "battlestar galactica") is a
     // show's or a brand's: it draws that show's uniforms, no suit for "a man in a suit and tie".
     return (
@@ -1013,6 +1281,20 @@ function foreignWord(
   if (proper.some((word) => coversName(profile, taskSet, word))) return undefined;
   return proper[0];
 }
+
+/** A phrase that names a style: "elden ring style", "ghibli art style". */
+const NAMES_A_STYLE = /\s(?:art\s*)?style$/i;
+
+/** Whether a trigger or tag of the adapter is its name's words and "style": "elden ring style" of "Elden Ring". */
+const calledAStyle = (profile: AdapterProfile) =>
+  profile.nameWords.length > 0 &&
+  profile.phrases.some(
+    (phrase) =>
+      phrase.kind !== 'name' &&
+      NAMES_A_STYLE.test(phrase.text.trim()) &&
+      phrase.words.length === profile.nameWords.length &&
+      phrase.words.every((word, index) => profile.nameWords[index] === word),
+  );
 
 /**
  * The proper name (an artist, a franchise) in the name of a style or uncategorised adapter that `text` does not
@@ -1050,15 +1332,27 @@ function namesGarment(profile: AdapterProfile, phrase: Phrase): boolean {
  * Whether `phrase` is one piece of an outfit that its name says is something else, or nothing a prompt could hold:
  * a clothing adapter's first trigger calls the outfit ("jk suit" of "JK制服"), the rest list what comes with it
  * ("plaid skirt, pleated skirt, shirt, bowtie"), and a sloth's bowtie asks for no school uniform, nor a corgi's "red
- * bowtie" for "JKskirt".
+ * bowtie" for "JKskirt". A task that holds a word of the name holds the outfit only by the garment its name ends in:
+ * "Spider Suit | Attire" (triggers "spider suit", "spider web print", "spider web") is a suit with a web printed on it,
+ * for no spider web with dew; a print or a pattern is on the garment ("spider web print" of Spider-Gwen's suit).
  */
-function pieceOfOutfit(adapter: Adapter, profile: AdapterProfile, phrase: Phrase, nameCoverage: number): boolean {
-  if (adapter.category !== 'clothing' || phrase.kind !== 'trigger' || nameCoverage > 0) return false;
+function pieceOfOutfit(
+  adapter: Adapter,
+  profile: AdapterProfile,
+  phrase: Phrase,
+  nameCoverage: number,
+  taskSet: ReadonlySet<string>,
+): boolean {
+  if (adapter.category !== 'clothing' || phrase.kind !== 'trigger') return false;
+  if (nameCoverage > 0 && profile.segmentHeads.some((head) => covers(taskSet, head))) return false;
   if (phrase === profile.phrases.find((other) => other.kind === 'trigger')) return false;
   const namedPiece = (word: string) =>
     profile.segmentHeads.some((head) => related(head, word) || joinedWith(head, word));
-  return !phrase.words.some(namedPiece);
+  return !phrase.words.some((word) => namedPiece(word) || (nameCoverage > 0 && ON_A_GARMENT.has(word)));
 }
+
+/** Words for what is on a garment: a "spider web print" is the suit's. */
+const ON_A_GARMENT = new Set(['print', 'pattern']);
 
 /**
  * A word of the name that the task lacks and that the adapter's own tags or triggers say alone, if any: the name is
@@ -1105,6 +1399,17 @@ function coinedFirstPart(profile: AdapterProfile, taskSet: ReadonlySet<string>):
   );
 }
 
+/** Whether a name writes `word` after a hyphen, as part of a compound that describes: "Two-Handed". */
+const writtenAfterHyphen = (name: string, word: string) => name.toLowerCase().includes(`-${word}`);
+
+/** A past participle of a dictionary verb: "submerged" (submerge), "constricted" (constrict). */
+function wasDone(word: string): boolean {
+  const stem = /^([a-z]{3,})ed$/.exec(word)?.[1];
+  return (
+    stem !== undefined && (isDictionaryWord(stem) || isDictionaryWord(`${stem}e`)) && lexiconClass(word) !== 'Adjective'
+  );
+}
+
 /**
  * A present participle: what the thing does or gives off ("Glowing Eyes", "Flying Castle", "Riding Monster"), which a
  * task that does not say it never asked for. Its verb is a dictionary word: "ring", "king" and "spring" are none.
@@ -1143,11 +1448,83 @@ function placeOf(profile: AdapterProfile, word: string): boolean {
   );
 }
 
+/**
+ * Whether a task says more of its thing after it: what it lacks or has, what it comes with ("a fish without eyes",
+ * "fish and chips", a dish). It asks for that one thing as it is, no place full of them ("Shoal", a fish-shoal
+ * background); a place it is in ("floating in space") comes before it.
+ */
+function saysMoreAfter(taskText: string | undefined, subject: string): boolean {
+  if (taskText === undefined) return false;
+  const words = taskWords(taskText);
+  const last = taskWords(subject).at(-1);
+  return last !== undefined && words.lastIndexOf(last) < words.length - 1;
+}
+
 /** Tags that say a background is scenery, of any place: "landscape" is no place of a "Nebulae". */
 const SCENERY_WORDS = new Set(['landscape', 'scenery', 'scene', 'cityscape', 'nature', 'environment', 'place']);
 
 /** A word that names a thing, not how one is or what it does: "snake", not "round", "glowing" or "striped". */
 const isNoun = (word: string) => !describes(word) && !doesSomething(word) && !DESCRIBES.test(word);
+
+/** Classes of compromise's lexicon for nouns: "gas" is one, "ancient" (unknown to it) may describe. */
+const NOUN_CLASSES = new Set(['Singular', 'Plural', 'Uncountable', 'Noun']);
+
+/** Whether the lexicon knows a word as a noun: a "gas mask" is a kind of mask as an "assault rifle" is. */
+const knownNoun = (word: string | undefined) => word !== undefined && NOUN_CLASSES.has(lexiconClass(word) ?? '');
+
+/**
+ * Whether the task says which kind of its head it asks for by a noun right before it, one the name lacks: "Sniper
+ * Rifle" is no "M4A1 - Assault Rifle". Not a look, a material, a colour, a time or a word that describes. Where the
+ * name's word describes ("BlindMask"), the task's must be one the lexicon knows as a noun ("gas mask"): "ancient
+ * ruins" still take "Stylized Ruins".
+ */
+function asksAnotherKind(task: string, words: readonly string[], head: string, profile: AdapterProfile): boolean {
+  const kind = words[words.length - 2];
+  return (
+    kind !== undefined &&
+    words[words.length - 1] === head &&
+    nounBeforeHead(task) === kind &&
+    isDictionaryWord(kind) &&
+    isNoun(kind) &&
+    lexiconClass(kind) !== 'Adjective' &&
+    !asksForLookBy(kind) &&
+    !MATERIALS.has(kind) &&
+    !COLOUR_WORDS.has(kind) &&
+    !WHEN_WORDS.has(kind) &&
+    !FRAMING_WORDS.has(kind) &&
+    !FILE_WORDS.has(kind) &&
+    !profile.nameWords.some((word) => related(word, kind))
+  );
+}
+
+/**
+ * The one noun all the triggers end in, one of them after a word of the name, when the name and the prompt lack it:
+ * what the adapter's own words call the thing its name calls a kind of something ("armor" of "Parrley's Battle Suits",
+ * triggers "Parrley_armor", "big bulky futuristic armor": sci-fi armour, no suit, unless "a suit of armor").
+ */
+function calledOtherwise(profile: AdapterProfile, promptSet: ReadonlySet<string>): string | undefined {
+  const triggers = profile.phrases.filter((phrase) => phrase.kind === 'trigger');
+  // The word each ends in as written: "a cloud that looks like a" ends in no noun.
+  const ending = (phrase: Phrase) => {
+    const last = phrase.words.at(-1);
+    const written = phrase.text
+      .toLowerCase()
+      .match(/\p{L}+/gu)
+      ?.at(-1);
+    return last !== undefined && written !== undefined && singular(written) === last ? last : undefined;
+  };
+  const [head, other] = new Set(triggers.map(ending));
+  const named = triggers.some((phrase) => phrase.words.some((word) => profile.nameWords.includes(word)));
+  return head !== undefined &&
+    other === undefined &&
+    named &&
+    isDictionaryWord(head) &&
+    isNoun(head) &&
+    !covers(promptSet, head) &&
+    !profile.nameWords.some((word) => related(word, head))
+    ? head
+    : undefined;
+}
 
 /** Whether a tag or trigger of two words or more says `word` with the rest: "snake eyes" of "Snake Eyes". */
 const taggedWith = (profile: AdapterProfile, word: string) =>
@@ -1189,6 +1566,20 @@ function taggedOpening(
   // The rest of the name asked for whole: "rebel pilot suit" is Star Wars', "charging his ki" Dragon Ball's.
   const rest = first.slice(tag.words.length);
   return rest.every((word) => covers(promptSet, word) || sharesStem(promptSet, word)) ? undefined : tag.words.join(' ');
+}
+
+/** Whether an uncategorised adapter is tagged as someone ("anime girl"): it draws a character. */
+const taggedAsSomeone = (adapter: Adapter) =>
+  adapter.category === 'other' && adapter.tags.some((tag) => PERSON_TAG.test(tag));
+
+/** Whether a phrase of two words or more is what the first part of the name opens with, before more words. */
+function opensName(profile: AdapterProfile, phrase: Phrase): boolean {
+  const first = profile.nameSegments[0] ?? [];
+  return (
+    phrase.words.length >= 2 &&
+    phrase.words.length < first.length &&
+    phrase.words.every((word, index) => first[index] === word)
+  );
 }
 
 /** A tag that files an adapter as someone: "anime girl", "character", "1boy". */

@@ -97,7 +97,7 @@ export function composeOffline(
         continue;
       }
       const evidence =
-        evidenceFor(subject, adapter, rarity, tasks.length === 1, prompt) ??
+        evidenceFor(subject, adapter, rarity, tasks.length === 1, prompt, task) ??
         (DRAWS_ACTIONS.has(adapter.category) && action && nameCoverageOf(action, adapter) > 0.5
           ? evidenceFor(action, adapter, rarity, false, prompt)
           : undefined) ??

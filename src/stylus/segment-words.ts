@@ -52,6 +52,26 @@ export const MEASURE_WORDS = new Set([
   'number',
 ]);
 
+/**
+ * Nouns for a group of creatures, before "of": "a school of fish" is fish (no school building), "a flock of birds",
+ * "a pack of wolves".
+ */
+export const COLLECTIVE_NOUNS = new Set([
+  'school',
+  'flock',
+  'herd',
+  'swarm',
+  'shoal',
+  'pack',
+  'pod',
+  'horde',
+  'troop',
+  'gaggle',
+  'pride',
+  'litter',
+  'colony',
+]);
+
 /** Nouns ending in -ing that are things, not actions; other -ing words after a noun start a verb phrase. */
 export const ING_NOUNS = new Set([
   'painting',

@@ -2,6 +2,7 @@ import { createRequire } from 'node:module';
 import type TwoNlp from 'compromise/two';
 import { contentTokens } from '../catalog/text.js';
 import {
+  COLLECTIVE_NOUNS,
   FRAMING_WORDS,
   ING_NOUNS,
   LINK_WORDS,
@@ -137,6 +138,8 @@ function keeps(
   // "front" before a noun describes it ("a large front grille"); see isFrontOfThing for "a store front".
   if (lower === 'front' && next?.tags.has('Noun') && !CLAUSE_END.test(word.post)) return true;
   if (LINK_WORDS.has(lower) || MEASURE_WORDS.has(lower)) return false;
+  // A group of creatures counts them: "a school of fish" is fish, no school.
+  if (COLLECTIVE_NOUNS.has(lower) && next?.lower === 'of') return false;
   // A stopword that opens a noun phrase as its describing word names the thing with it: "a still life", "still life of
   // fruit" (not "life").
   if (
