@@ -382,3 +382,20 @@ describe('whose a cast is, and who is named by her series', () => {
     expect(picks('7th march honkai star rail, 1girl, pink hair, holding camera')).toEqual([]);
   });
 });
+
+describe("a costume is someone's outfit", () => {
+  const picks = picksFrom([
+    makeAdapter({
+      id: 'civitai:64334',
+      name: 'Little Red Cap / Little Red Riding Hood',
+      category: 'clothing',
+      tags: ['cosplay', 'fashion', 'fairy tale', 'costume', 'woman', 'clothing'],
+      triggerWords: ['RHG', 'wearing RHG'],
+    }),
+  ]);
+
+  it("dresses no one in a sailor's red cap as Little Red Riding Hood, still one who asks for her", () => {
+    expect(picks('a commander with a sailor red cap, brunette hair')).toEqual([]);
+    expect(picks('a girl dressed as little red riding hood in the woods')).toEqual(['civitai:64334']);
+  });
+});

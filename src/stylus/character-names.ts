@@ -26,7 +26,7 @@ export function franchiseNames(adapters: Iterable<Adapter>): FranchiseNames {
   const holders = new Map<string, AdapterProfile[]>();
   const franchises = new FranchiseNames();
   for (const adapter of adapters) {
-    if (adapter.category === 'style') addLookNames(franchises.lookNames, profileOf(adapter));
+    if (adapter.category === 'style') franchises.styles.push(adapter);
     if (adapter.category !== 'character') continue;
     const profile = profileOf(adapter);
     for (const key of profile.nameIdentity) {
@@ -65,8 +65,18 @@ export function franchiseNames(adapters: Iterable<Adapter>): FranchiseNames {
  */
 export class FranchiseNames extends Set<string> {
   readonly titleCharacters = new Set<string>();
+  /** The candidate styles, whose look names are read only when a one-word name is asked about (rarely). */
+  readonly styles: Adapter[] = [];
+  private looks: Set<string> | undefined;
+
   /** Two words a style's tag, trigger or name says together, written as one: see addLookNames. */
-  readonly lookNames = new Set<string>();
+  get lookNames(): ReadonlySet<string> {
+    if (!this.looks) {
+      this.looks = new Set();
+      for (const style of this.styles) addLookNames(this.looks, profileOf(style));
+    }
+    return this.looks;
+  }
 }
 
 /**
@@ -135,14 +145,14 @@ export function characterNamedIn(
   const holds = (name: readonly string[]) =>
     name.every((word) => words.has(word) && (times(name, word) === 1 || times(written(), word) >= times(name, word)));
   const titles = franchises instanceof FranchiseNames ? franchises.titleCharacters : undefined;
+  const looksOf = () => (franchises instanceof FranchiseNames ? franchises.lookNames : NO_LOOKS);
   for (const name of profile.fullNames) {
     const key = name.join(' ');
-    const looks = franchises instanceof FranchiseNames ? franchises.lookNames : undefined;
     if (
       !franchises.has(key) &&
       !seriesOf(profile, name) &&
       holds(name) &&
-      !besideOtherName(written(), name, profile, looks)
+      !besideOtherName(written(), name, profile, looksOf)
     )
       return key;
     // The franchise named after its character names that character: "naruto" is Naruto Uzumaki. Not as a look:
@@ -169,6 +179,8 @@ export function characterNamedIn(
 
 const afterOf = new Map<string, ReadonlySet<string>>();
 
+const NO_LOOKS: ReadonlySet<string> = new Set();
+
 /** The words a name writes after "of" ("makoto", "shinkai" of "Three heroines of Makoto Shinkai ..."). */
 function wordsAfterOf(name: string): ReadonlySet<string> {
   let found = afterOf.get(name);
@@ -191,8 +203,8 @@ function besideOtherName(
   written: readonly string[],
   name: readonly string[],
   profile: AdapterProfile,
-  /** Pairs of words the candidate styles say together: see FranchiseNames.lookNames. */
-  looks: ReadonlySet<string> = new Set(),
+  /** Pairs of words the candidate styles say together (see FranchiseNames.lookNames), read only when needed. */
+  looks: () => ReadonlySet<string> = () => NO_LOOKS,
 ): boolean {
   const [only] = name;
   if (name.length !== 1 || only === undefined) return false;
@@ -204,7 +216,7 @@ function besideOtherName(
   const lookName = (before: string | undefined, after: string | undefined) =>
     before !== undefined &&
     after !== undefined &&
-    looks.has(`${before} ${after}`) &&
+    looks().has(`${before} ${after}`) &&
     notOwn(before === only ? after : before);
   const at = written.flatMap((word, index) => (word === only ? [index] : []));
   return (

@@ -788,6 +788,15 @@ export function evidenceFor(
   // for a look ("watercolor", "pixel art", "cyberpunk style"), or when the thing is all the prompt asks for ("a
   // sword"); never for one thing of a scene (a girl reading "a book" gets no game-icon style).
   const found = best as Evidence | undefined;
+  // A costume is someone's outfit: asked for by a whole part of its name, in the prompt. "Little Red Cap / Little Red
+  // Riding Hood" (tagged "cosplay", "costume") dresses no commander in a "sailor red cap" as the fairy tale's girl.
+  if (
+    found &&
+    adapter.category === 'clothing' &&
+    adapter.tags.some((tag) => COSTUME_TAG.test(tag)) &&
+    !profile.nameSegments.some((part) => part.length > 0 && part.every((word) => covers(promptWords, word)))
+  )
+    return undefined;
   // An adapter is what its name begins with: "Bloodstained - Vector / illustrative" is a bloodstained look (red and
   // black) for no vector illustration whose prompt does not ask for it, "Knife Wielding - Dynamic Poses" a knife fight.
   const lead = profile.leadWords.filter((word) => !KIND_LABELS.has(word));
@@ -1208,6 +1217,9 @@ function handleNamedWithoutDigits(name: string, taskSet: ReadonlySet<string>, pr
   const [, letters = '', digits = ''] = handle;
   return taskSet.has(letters.toLowerCase()) && !new RegExp(`${letters}[\\s_-]?${digits}`, 'iu').test(prompt);
 }
+
+/** Tags that file an outfit as someone's: see evidenceFor. */
+const COSTUME_TAG = /^\s*(?:cosplay|costumes?)\s*$/i;
 
 /** Adapters that draw what is done: see evidenceFor. */
 const DOINGS = new Set<Adapter['category']>(['pose', 'action', 'concept']);
