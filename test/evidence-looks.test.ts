@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { singular } from '../src/catalog/classify/words.js';
 import { enforceCaps } from '../src/stylus/caps.js';
 import { franchiseNames } from '../src/stylus/character-names.js';
-import { asCandidates, makeAdapter, offlinePicks } from './support/adapters.js';
+import { asCandidates, makeAdapter, offlinePicks, picksFrom } from './support/adapters.js';
 
 /**
  * Picks a member would not accept on a real catalog, each seen on the Civitai dump: an adapter whose name asks for
@@ -270,8 +270,7 @@ describe('a genre named alone asks for a look, no place or thing', () => {
     tags: ['game art', 'asset', 'icons', 'games', 'video game', 'icon', 'game icon', 'videogame', 'gamedev'],
     triggerWords: ['wowicon of', 'wowicon portrait of'],
   });
-  const picks = (prompt: string) =>
-    offlinePicks(prompt, asCandidates([SCIFI_CITY_ON_MARS, FANTASY_BACKGROUND, SWATCHES_NEON, JAWLESS, WOW_ICONS]));
+  const picks = picksFrom([SCIFI_CITY_ON_MARS, FANTASY_BACKGROUND, SWATCHES_NEON, JAWLESS, WOW_ICONS]);
 
   it('gives a tag list no city, background or body modification for its genre', () => {
     expect(picks('solo, 1girl, robot, mecha, science fiction, weapon, white background')).toEqual([]);
@@ -288,19 +287,15 @@ describe('a genre named alone asks for a look, no place or thing', () => {
 });
 
 describe("a look a thing's tag says is how it looks", () => {
-  const picks = (prompt: string) =>
-    offlinePicks(
-      prompt,
-      asCandidates([
-        makeAdapter({
-          id: 'civitai:23410',
-          name: 'Goth Gals',
-          category: 'clothing',
-          tags: ['fashion', 'gothic', 'fashion design', 'woman', 'clothing'],
-          triggerWords: ['Gothgal', 'ballgown'],
-        }),
-      ]),
-    );
+  const picks = picksFrom([
+    makeAdapter({
+      id: 'civitai:23410',
+      name: 'Goth Gals',
+      category: 'clothing',
+      tags: ['fashion', 'gothic', 'fashion design', 'woman', 'clothing'],
+      triggerWords: ['Gothgal', 'ballgown'],
+    }),
+  ]);
 
   it('dresses no one as a goth for a painting in the style of American Gothic, still a goth gal', () => {
     expect(picks('An oil painting of two rabbits in the style of American Gothic')).toEqual([]);
@@ -309,26 +304,22 @@ describe("a look a thing's tag says is how it looks", () => {
 });
 
 describe('a look asked for with a word that names it', () => {
-  const picks = (prompt: string) =>
-    offlinePicks(
-      prompt,
-      asCandidates([
-        makeAdapter({
-          id: 'civitai:24430',
-          name: 'VaporWaveV1',
-          category: 'style',
-          tags: ['statue', 'plants', 'pool core', 'style', 'vaporwave', 'pastels'],
-          triggerWords: ['vaporwavev1', 'pool', 'statue', 'palm trees', 'pastel colors', 'neon', 'plants'],
-        }),
-        makeAdapter({
-          id: 'civitai:52543',
-          name: 'RZ - MK Ultra ( 1.5 & 2.1 )',
-          category: 'concept',
-          tags: ['3d', 'photorealistic', 'concept', 'cyborg', 'scifi', 'robot'],
-          triggerWords: ['rz88mkultr4'],
-        }),
-      ]),
-    );
+  const picks = picksFrom([
+    makeAdapter({
+      id: 'civitai:24430',
+      name: 'VaporWaveV1',
+      category: 'style',
+      tags: ['statue', 'plants', 'pool core', 'style', 'vaporwave', 'pastels'],
+      triggerWords: ['vaporwavev1', 'pool', 'statue', 'palm trees', 'pastel colors', 'neon', 'plants'],
+    }),
+    makeAdapter({
+      id: 'civitai:52543',
+      name: 'RZ - MK Ultra ( 1.5 & 2.1 )',
+      category: 'concept',
+      tags: ['3d', 'photorealistic', 'concept', 'cyborg', 'scifi', 'robot'],
+      triggerWords: ['rz88mkultr4'],
+    }),
+  ]);
 
   it('reads "vaporwave aesthetic" as vaporwave, and a genre tag of a concept as no concept', () => {
     expect(picks('a portrait, vaporwave aesthetic')).toEqual(['civitai:24430']);

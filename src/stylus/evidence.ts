@@ -853,29 +853,22 @@ export function evidenceFor(
     return undefined;
   // A thing its tags call by its whole name, a kind of what the task asks for, is that kind: "Snake Eyes" (tagged
   // "snake eyes", slit pupils) for no eye. A word that describes says how it looks ("Round glasses"), no other thing.
+  // A thing whose triggers and tags list two kinds or more of what the task asks for ("blind mask", "halo mask", "crown
+  // mask") is none of another kind the task names and it never says: "BlindMask" for no gas mask, "EdobHorse" for no
+  // wooden toy horse. A colour or a look says how it is, no kind ("black mask").
   if (
     found &&
     found.score < STRONG &&
     adapter.category !== 'style' &&
     adapter.category !== 'character' &&
-    bringsRestOfName(
+    (bringsRestOfName(
       profile,
       taskSet,
       (kind) =>
         ((isNoun(kind) || knownNoun(words[words.length - 2])) && asksAnotherKind(task, words, head, profile)) ||
         (isNoun(kind) && (taggedWith(profile, kind) || calledOtherwise(profile, promptSet) !== undefined)),
-    )
-  )
-    return undefined;
-  // A thing whose triggers and tags list two kinds or more of what the task asks for ("blind mask", "halo mask", "crown
-  // mask") is none of another kind the task names and it never says: "BlindMask" for no gas mask, "Stone Statue"
-  // (stone_statue, sand_statue) for no bronze statue. A colour or a look says how it is, no kind ("black mask").
-  if (
-    found &&
-    found.score < STRONG &&
-    adapter.category !== 'style' &&
-    adapter.category !== 'character' &&
-    listsOtherKinds(profile, words, head)
+    ) ||
+      listsOtherKinds(profile, words, head))
   )
     return undefined;
   return found;
