@@ -799,3 +799,33 @@ describe('a style named for where a look comes from brings the medium its tags s
     expect(picks('underwater, anime, 1girl')).toEqual(['civitai:59768', 'civitai:25615']);
   });
 });
+
+describe('an adapter tagged as a kind of person draws one, asked for or not', () => {
+  const picks = picksFrom([
+    makeAdapter({
+      id: 'civitai:27850',
+      name: 'NightmarketCyberG_MIXSushi',
+      category: 'other',
+      tags: ['cyber', 'girls', 'anime girl'],
+      triggerWords: ['starry night', 'night market'],
+    }),
+    makeAdapter({
+      id: 'civitai:96065',
+      name: 'Better mirror_Duality_yin yang | 更好的镜子+二元性_阴阳——镜像 7dragons',
+      category: 'concept',
+      tags: ['anime', 'female', 'concept', 'mirror', '2girls', 'reflections', 'duality', 'yin_yang', 'mirroring'],
+      triggerWords: ['in_mirror'],
+    }),
+  ]);
+
+  it('brings no cyber girl into a night market, nor mirrored girls onto a yin-yang symbol', () => {
+    expect(picks('a busy night market with paper lanterns')).toEqual([]);
+    expect(picks('a hot air balloon with a yin-yang symbol')).toEqual([]);
+  });
+
+  it('still draws her where the prompt has someone: a person, or a tag list of how she looks', () => {
+    expect(picks('a girl eating noodles at a night market')).toEqual(['civitai:27850']);
+    expect(picks('long hair, blue eyes, night market, lanterns')).toEqual(['civitai:27850']);
+    expect(picks('two women, yin-yang symbol')).toEqual(['civitai:96065']);
+  });
+});

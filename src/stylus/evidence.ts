@@ -1,4 +1,4 @@
-import { type Adapter, CATEGORIES } from '../catalog/adapter.js';
+import { type Adapter, CATEGORIES, type Category } from '../catalog/adapter.js';
 import { containsPhrase, lemmas, singular } from '../catalog/classify/words.js';
 import { isStopword } from '../catalog/text.js';
 import { Memo } from '../util/memo.js';
@@ -333,18 +333,24 @@ const someoneNamed = new Memo<string, boolean>(64);
  * are no word class of the lexicon: "a cat making a peace sign" gets no pose.
  */
 function namesSomeone(text: string): boolean {
-  return someoneNamed.through(
-    text,
-    () =>
-      /\s\p{Lu}/u.test(text) ||
-      lemmas(text).some(
-        (word) =>
-          PEOPLE_WORDS.has(word) ||
-          describesPeople(word) ||
-          (/^[a-z]{3,}$/.test(word) && !isStopword(word) && !isDictionaryWord(word)),
-      ),
-  );
+  return someoneNamed.through(text, () => /\s\p{Lu}/u.test(text) || lemmas(text).some(mayNameSomeone));
 }
+
+/** A person word, or a word the dictionary lacks (maybe a name). */
+const mayNameSomeone = (word: string) => namesAPerson(word) || mayBeAName(word);
+const namesAPerson = (word: string) => PEOPLE_WORDS.has(word) || describesPeople(word);
+const mayBeAName = (word: string) => /^[a-z]{3,}$/.test(word) && !isStopword(word) && !isDictionaryWord(word);
+
+/**
+ * Whether `text` names someone besides what an adapter's own words say: "mecha" is no one's name for "Mecha Girls"
+ * (tagged "mecha"), whatever the dictionary lacks.
+ */
+const namesSomeoneBesides = (text: string, profile: AdapterProfile) =>
+  /\s\p{Lu}/u.test(text) ||
+  lemmas(text).some(
+    (word) =>
+      namesAPerson(word) || (mayBeAName(word) && !profile.phrases.some((phrase) => phrase.words.includes(word))),
+  );
 
 /**
  * What `text` writes `part` "of", when that names nobody: "the planet Jupiter" of "the eye of the planet Jupiter",
@@ -435,6 +441,21 @@ const dressesSomeone = (adapter: Adapter) =>
   adapter.category === 'clothing' ||
   adapter.category === 'pose' ||
   adapter.tags.some((tag) => SOMEONE_TAGS.has(singular(tag.toLowerCase())));
+
+/**
+ * Categories that say nothing of what an adapter draws: there a tag for a kind of person says it draws one. A
+ * building's "woman" is a sample image's.
+ */
+const SAYS_NOT_WHAT = new Set<Category>(['other', 'concept']);
+
+/** Words of a tag list that describe someone: "long hair", "navel", "solo". */
+const SOMEONES_LOOKS = new Set('hair hairstyle solo navel midriff skin smile barefoot thigh collarbone'.split(' '));
+
+/** A tag for a kind of person: "anime girl", "cyber girl", "2girls", "woman", "female". */
+const PERSON_KIND_TAG = /(?:^|\s|\d)(?:girl|boy|woman|women|man|men|lady|ladies|female|male)s?$/i;
+
+/** Whether an adapter's tags say it draws a person ("cyber girl"), whatever else it draws. */
+const taggedAsAPerson = (adapter: Adapter) => adapter.tags.some((tag) => PERSON_KIND_TAG.test(tag));
 
 /** Words of a trigger that describe someone's body: the adapter draws someone. */
 const BODY_WORDS = new Set(['skin', 'sweat', 'anatomy']);
@@ -571,6 +592,16 @@ export function evidenceFor(
   // A pose is taken by someone: a peace sign printed on a t-shirt is no hand making one. A trigger that describes a
   // body draws one: "submerged_water" ("shiny skin", "sweat") for no heart made of water.
   if ((adapter.category === 'pose' || drawsABody(profile)) && !namesSomeone(prompt ?? task)) return undefined;
+  // An adapter tagged as someone draws her wherever its trigger is asked: "NightmarketCyberG" (tagged "anime girl",
+  // trigger "night market") puts a cyber girl in a night market nobody asked one in. A garment is worn by whoever the
+  // prompt has, and a tag list's "long hair" or "navel" is someone.
+  if (
+    SAYS_NOT_WHAT.has(adapter.category) &&
+    taggedAsAPerson(adapter) &&
+    !namesSomeoneBesides(prompt ?? task, profile) &&
+    !lemmas(prompt ?? task).some((word) => BODY_PARTS.has(word) || SOMEONES_LOOKS.has(word))
+  )
+    return undefined;
   // "no humans" (Danbooru's tag for a picture of nobody) leaves no one to dress or pose: "LASER - 镭射衣" (tagged
   // "clothing", "female") for no laser beam of a space battle.
   if (NO_HUMANS.test(prompt ?? task) && dressesSomeone(adapter)) return undefined;
