@@ -829,3 +829,40 @@ describe('an adapter tagged as a kind of person draws one, asked for or not', ()
     expect(picks('two women, yin-yang symbol')).toEqual(['civitai:96065']);
   });
 });
+
+describe('a thing that says another kind of what the task asks for is that other kind', () => {
+  const picks = picksFrom([
+    makeAdapter({
+      id: 'civitai:31827',
+      name: 'game icon',
+      category: 'style',
+      tags: ['ui', 'style', 'graphic design', 'icon', 'game icon'],
+      triggerWords: ['monochrome', 'transparent_background', 'black_background', 'silhouette', 'magic_circle'],
+    }),
+    makeAdapter({
+      id: 'civitai:45713',
+      name: 'SXZ WoW Icons [ Concept ]',
+      category: 'object',
+      tags: ['game art', 'asset', 'icons', 'games', 'video game', 'icon', 'game icon', 'gamedev'],
+      triggerWords: ['wowicon of', 'wowicon portrait of'],
+    }),
+    makeAdapter({
+      id: 'civitai:19049',
+      name: 'Kendoll Boots 肯豆靴',
+      category: 'clothing',
+      tags: ['girl', 'woman', 'clothing', 'highheel boots', 'boots'],
+      triggerWords: ['kendolllegver', 'high heel boots'],
+    }),
+  ]);
+
+  it('takes no game icon for an app icon, nor high-heel boots for ankle boots', () => {
+    expect(picks('an app icon for a weather app')).toEqual([]);
+    expect(picks('1girl, black coat, ankle boots')).toEqual([]);
+  });
+
+  it('still takes them for their own kind, or the head alone', () => {
+    expect(picks('a game icon of a sword')).toEqual(['civitai:31827', 'civitai:45713']);
+    expect(picks('1girl, black coat, high heel boots')).toEqual(['civitai:19049']);
+    expect(picks('1girl, black coat, boots')).toEqual(['civitai:19049']);
+  });
+});

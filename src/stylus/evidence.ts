@@ -333,24 +333,18 @@ const someoneNamed = new Memo<string, boolean>(64);
  * are no word class of the lexicon: "a cat making a peace sign" gets no pose.
  */
 function namesSomeone(text: string): boolean {
-  return someoneNamed.through(text, () => /\s\p{Lu}/u.test(text) || lemmas(text).some(mayNameSomeone));
-}
-
-/** A person word, or a word the dictionary lacks (maybe a name). */
-const mayNameSomeone = (word: string) => namesAPerson(word) || mayBeAName(word);
-const namesAPerson = (word: string) => PEOPLE_WORDS.has(word) || describesPeople(word);
-const mayBeAName = (word: string) => /^[a-z]{3,}$/.test(word) && !isStopword(word) && !isDictionaryWord(word);
-
-/**
- * Whether `text` names someone besides what an adapter's own words say: "mecha" is no one's name for "Mecha Girls"
- * (tagged "mecha"), whatever the dictionary lacks.
- */
-const namesSomeoneBesides = (text: string, profile: AdapterProfile) =>
-  /\s\p{Lu}/u.test(text) ||
-  lemmas(text).some(
-    (word) =>
-      namesAPerson(word) || (mayBeAName(word) && !profile.phrases.some((phrase) => phrase.words.includes(word))),
+  return someoneNamed.through(
+    text,
+    () =>
+      /\s\p{Lu}/u.test(text) ||
+      lemmas(text).some(
+        (word) =>
+          PEOPLE_WORDS.has(word) ||
+          describesPeople(word) ||
+          (/^[a-z]{3,}$/.test(word) && !isStopword(word) && !isDictionaryWord(word)),
+      ),
   );
+}
 
 /**
  * What `text` writes `part` "of", when that names nobody: "the planet Jupiter" of "the eye of the planet Jupiter",
@@ -587,6 +581,9 @@ export function evidenceFor(
     )
   )
     return undefined;
+  // A thing whose name or tags say another kind of the task's head draws that kind: "game icon" (tagged "icon", "game
+  // icon") for no app icon, "WoW Icons" (tagged "game icon") neither.
+  if (!PLACE_CATEGORIES.has(adapter.category) && namesAnotherKind(profile, task, words, head)) return undefined;
   // "the statue of liberty" is one statue, in lower case too: a name that says only "statue" is no evidence for it.
   if (profile.nameWords.every((word) => related(word, head)) && monumentIn(prompt ?? task, head)) return undefined;
   // A pose is taken by someone: a peace sign printed on a t-shirt is no hand making one. A trigger that describes a
@@ -594,12 +591,13 @@ export function evidenceFor(
   if ((adapter.category === 'pose' || drawsABody(profile)) && !namesSomeone(prompt ?? task)) return undefined;
   // An adapter tagged as someone draws her wherever its trigger is asked: "NightmarketCyberG" (tagged "anime girl",
   // trigger "night market") puts a cyber girl in a night market nobody asked one in. A garment is worn by whoever the
-  // prompt has, and a tag list's "long hair" or "navel" is someone.
+  // prompt has, a tag list's "long hair" or "navel" is someone, and so is who its name begins with ("Chi-Chi").
   if (
     SAYS_NOT_WHAT.has(adapter.category) &&
     taggedAsAPerson(adapter) &&
-    !namesSomeoneBesides(prompt ?? task, profile) &&
-    !lemmas(prompt ?? task).some((word) => BODY_PARTS.has(word) || SOMEONES_LOOKS.has(word))
+    !namesSomeone(prompt ?? task) &&
+    !lemmas(prompt ?? task).some((word) => BODY_PARTS.has(word) || SOMEONES_LOOKS.has(word)) &&
+    !(profile.leadWords.length > 0 && profile.leadWords.every((word) => covers(promptWords, word)))
   )
     return undefined;
   // "no humans" (Danbooru's tag for a picture of nobody) leaves no one to dress or pose: "LASER - 镭射衣" (tagged
@@ -1095,9 +1093,47 @@ function kindOfHead(
   nameWord: string,
   category: Adapter['category'],
 ): boolean {
-  if (PLACE_CATEGORIES.has(category) || words.length < 2 || words[words.length - 1] !== head) return false;
+  if (PLACE_CATEGORIES.has(category) || !related(nameWord, head)) return false;
+  return kindBeforeHead(task, words, head) !== undefined;
+}
+
+/**
+ * Whether the task says which kind of its head it asks for ("app" of "app icon") and the adapter says another ("game
+ * icon") and never the task's.
+ */
+function namesAnotherKind(profile: AdapterProfile, task: string, words: readonly string[], head: string): boolean {
+  const kind = kindBeforeHead(task, words, head);
+  if (kind === undefined) return false;
+  let another = false;
+  for (const phrase of profile.phrases) {
+    if (phrase.words.some((word) => related(word, kind))) return false;
+    const [before, last] = phrase.words.slice(-2);
+    if (phrase.words.length >= 2 && last !== undefined && before !== undefined && related(last, head))
+      another ||= isKindWord(before) && !related(before, head);
+  }
+  return another;
+}
+
+/** A noun that can say which kind of thing the noun after it is, a look's too ("game" of "game icon"). */
+const isKindWord = (word: string) =>
+  isDictionaryWord(word) &&
+  isNoun(word) &&
+  lexiconClass(word) !== 'Adjective' &&
+  !MATERIALS.has(word) &&
+  !COLOUR_WORDS.has(word) &&
+  !FRAMING_WORDS.has(word) &&
+  !FILE_WORDS.has(word) &&
+  !PEOPLE_WORDS.has(word) &&
+  !describesPeople(word);
+
+/** The noun before the task's head that says which kind of it the task asks for ("fish" of "fish tank"), if any. */
+function kindBeforeHead(task: string, words: readonly string[], head: string): string | undefined {
+  if (words.length < 2 || words[words.length - 1] !== head) return undefined;
   const kind = words[words.length - 2] ?? '';
-  if (!related(nameWord, head) || related(kind, head)) return false;
+  return !related(kind, head) && saysWhichKindOf(task, kind, head) ? kind : undefined;
+}
+
+function saysWhichKindOf(task: string, kind: string, head: string): boolean {
   return (
     nounBeforeHead(task) === kind &&
     isDictionaryWord(kind) &&
