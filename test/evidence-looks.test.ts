@@ -326,3 +326,44 @@ describe('a look asked for with a word that names it', () => {
     expect(picks('scifi, coffee machine, mug')).toEqual([]);
   });
 });
+
+describe("a style named for a people's look is no pick for a thing of theirs", () => {
+  const picks = picksFrom([
+    makeAdapter({
+      id: 'civitai:29507',
+      name: '古风LoRA | Chinese Style LoRA',
+      category: 'style',
+      tags: ['style'],
+      triggerWords: ['gufeng style'],
+    }),
+  ]);
+
+  it('takes no Chinese style for a chinese dragon, a chinese restaurant or a chinese peony', () => {
+    expect(picks('a chinese restaurant at night')).toEqual([]);
+    expect(picks('a chinese dragon flying over mountains')).toEqual([]);
+    expect(picks('flower, peony, chinese peony, dreamy')).toEqual([]);
+  });
+
+  it('still takes it for a Chinese look: a style, a painting, or "chinese" alone in a tag list', () => {
+    expect(picks('chinese style, a tower in the mist')).toEqual(['civitai:29507']);
+    expect(picks('a chinese landscape painting of a river')).toEqual(['civitai:29507']);
+    expect(picks('1girl, chinese, red dress')).toEqual(['civitai:29507']);
+  });
+});
+
+describe("a look a thing's tag says in more words is how it looks", () => {
+  const picks = picksFrom([
+    makeAdapter({
+      id: 'civitai:21530',
+      name: 'chinese dragon-中国龙/ Chinese Long-Eastern Dragon',
+      category: 'concept',
+      tags: ['concept', 'ink painting', 'chinese dragon', 'long'],
+      triggerWords: ['eastern dragon'],
+    }),
+  ]);
+
+  it('brings no dragon into an ink painting of a crane, still for a chinese dragon', () => {
+    expect(picks('chinese ink painting of a crane')).toEqual([]);
+    expect(picks('an ink painting of a chinese dragon')).toEqual(['civitai:21530']);
+  });
+});

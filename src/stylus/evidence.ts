@@ -647,6 +647,15 @@ export function evidenceFor(
     if (phrase.words.length >= 2) {
       // Two or more words together: unless each is a word that half the catalog uses ("anime girl").
       if (phrase.words.every((word) => rarity.isCommon(word) || FRAMING_WORDS.has(word))) continue;
+      // A look the tag of a thing or a concept says in more words is how it looks too: "chinese dragon" (tagged "ink
+      // painting") brings no dragon into a Chinese ink painting of a crane. A whole prompt of one genre is still drawn.
+      if (
+        !soleTask &&
+        phrase.kind !== 'name' &&
+        THING_CATEGORIES.has(adapter.category) &&
+        phrase.words.every(namesAGenreOrLook)
+      )
+        continue;
       // A trigger or a tag that shares no word with the name lists what else comes with it, not what it is:
       // "Stylized Ruins" (trigger "blue_sky") is no blue sky, "Colorful Mix" (trigger "wavy hair") no hairstyle,
       // "Dragon Ball KI Charge" (trigger "fighting stance") no stance of its own.
@@ -858,6 +867,18 @@ export function evidenceFor(
   )
     return undefined;
   const asksForALook = words.some((word) => LOOK_WORDS.has(word) || NAMED_LOOKS.has(word));
+  // A style named for where a look comes from is no pick for a thing from there: "Chinese Style" (古风) for a Chinese
+  // painting or a tag list's "chinese", no "chinese dragon" or "chinese restaurant".
+  if (
+    found &&
+    adapter.category === 'style' &&
+    words.length > 1 &&
+    !words.some((word) => (LOOK_WORDS.has(word) || NAMED_LOOKS.has(word)) && !LOOK_ORIGINS.has(word)) &&
+    asksForLookAs.size === 0 &&
+    profile.nameWords.some((word) => PEOPLES.has(word)) &&
+    profile.nameWords.every((word) => PEOPLES.has(word) || LOOK_NAMING_WORDS.has(word))
+  )
+    return undefined;
   // A style named for a thing by a blend, of a prompt that asks for a look elsewhere, must draw in that look:
   // "Insanobot" (a detailed robot) for no robot of an oil painting, nor of graffiti.
   const blended = profile.blendOf !== undefined && prompt !== undefined && !asksForALook;
@@ -1225,6 +1246,11 @@ const DRAWS_PLACES_OR_THINGS = new Set<Adapter['category']>([
   'vehicle',
   'clothing',
 ]);
+
+/** Where looks come from that are peoples' words: a "chinese dragon" is a dragon of China's, no Chinese painting. */
+const PEOPLES = new Set(
+  'chinese japanese korean indian egyptian greek roman persian arabic nordic celtic aztec mayan african'.split(' '),
+);
 
 /** Genres of pictures, beside the looks of evidence-words.ts: a task of these words alone asks for a look. */
 const GENRE_WORDS = new Set(['science', 'fiction', 'scifi', 'sci', 'fi', 'fantasy', 'horror']);
