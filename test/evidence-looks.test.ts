@@ -367,3 +367,33 @@ describe("a look a thing's tag says in more words is how it looks", () => {
     expect(picks('an ink painting of a chinese dragon')).toEqual(['civitai:21530']);
   });
 });
+
+describe('a photographic place or thing fights a prompt drawn or painted', () => {
+  const picks = picksFrom([
+    makeAdapter({
+      id: 'civitai:42976',
+      name: '図書館 library',
+      category: 'background',
+      tags: ['photorealistic', 'scenery', 'japan', 'illustration', 'realistic', 'background', 'library'],
+      triggerWords: ['NCT0', 'NCT1', 'NCT2'],
+    }),
+    makeAdapter({
+      id: 'civitai:72045',
+      name: 'No.410 漫画杂志封面 manga magazine cover  （已更正',
+      category: 'background',
+      tags: ['anime', 'photorealistic', 'background'],
+      triggerWords: ['cover'],
+    }),
+  ]);
+
+  it('takes no photorealistic library for a watercolor or an oil painting of one', () => {
+    expect(picks('a cozy library, watercolor')).toEqual([]);
+    expect(picks('an oil painting of an old library')).toEqual([]);
+  });
+
+  it('still takes it for a library with no look asked, or a photo; a manga cover for a manga cover', () => {
+    expect(picks('an old library with tall bookshelves')).toEqual(['civitai:42976']);
+    expect(picks('a photo of a library')).toEqual(['civitai:42976']);
+    expect(picks('1girl, manga, manga magazine cover')).toEqual(['civitai:72045']);
+  });
+});

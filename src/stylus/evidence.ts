@@ -28,7 +28,15 @@ import { MATERIALS, materialsMadeIn, materialsOfName, materialsOfTriggers, SCULP
 import { codesOf } from './name-marks.js';
 import { asksForRelation, DRAWING_TOOLS, describes, namesSomethingElse, saysHowMade } from './name-readings.js';
 import { lexiconClass } from './segment.js';
-import { askedLooks, asksForOtherLook, lookFits, saysAge, tagLooksAsked, tagLooksFit } from './style-looks.js';
+import {
+  askedLooks,
+  asksForOtherLook,
+  lookFits,
+  photoInADrawnPrompt,
+  saysAge,
+  tagLooksAsked,
+  tagLooksFit,
+} from './style-looks.js';
 
 /**
  * Evidence that an adapter depicts a task, as a member would accept it: a phrase of the adapter (its name, a
@@ -867,6 +875,10 @@ export function evidenceFor(
   )
     return undefined;
   const asksForALook = words.some((word) => LOOK_WORDS.has(word) || NAMED_LOOKS.has(word));
+  // A photographic place or thing fights a prompt drawn or painted: no photorealistic "図書館 library" for "a cozy
+  // library, watercolor".
+  if (found && adapter.category !== 'style' && prompt !== undefined && photoInADrawnPrompt(adapter, profile, prompt))
+    return undefined;
   // A style named for where a look comes from is no pick for a thing from there: "Chinese Style" (古风) for a Chinese
   // painting or a tag list's "chinese", no "chinese dragon" or "chinese restaurant".
   if (

@@ -45,10 +45,14 @@ export function asksForOtherLook(profile: AdapterProfile, words: readonly string
 
 /** Whether an adapter's name or tags state a look `prompt` asks for, or it asks for none. */
 export function lookFits(adapter: Adapter, profile: AdapterProfile, prompt: string): boolean {
-  // Quoted words are words to write: "a sign that says 'Let's PAINT!'" asks for no painting.
-  const asked = askedLooks(prompt.replace(/(["“”])[^"“”]*\1|(^|\s)'[^']*'(?=\W|$)/g, ' '));
+  const asked = looksAskedOutsideQuotes(prompt);
   if (asked.size === 0) return true;
   return [...profile.looks, ...looksOf(adapter.tags.join(', '))].some((look) => asked.has(look));
+}
+
+/** The looks `prompt` asks for; quoted words are words to write: "a sign that says 'Let's PAINT!'" asks for none. */
+function looksAskedOutsideQuotes(prompt: string): ReadonlySet<string> {
+  return askedLooks(prompt.replace(/(["“”])[^"“”]*\1|(^|\s)'[^']*'(?=\W|$)/g, ' '));
 }
 
 /** Whether every look an adapter's tags state is one `prompt` asks for: no anime "Underwater - Style" for a photo. */
@@ -60,4 +64,24 @@ export function tagLooksAsked(adapter: Adapter, prompt: string): boolean {
 /** Whether the looks an adapter's tags state are all asked for by `prompt`, or it asks for none. */
 export function tagLooksFit(adapter: Adapter, prompt: string | undefined): boolean {
   return prompt === undefined || askedLooks(prompt).size === 0 || tagLooksAsked(adapter, prompt);
+}
+
+/** Looks drawn or painted by hand, which a photographic adapter fights (NAMED_LOOKS's shared forms). */
+const DRAWN_LOOKS = new Set(
+  (
+    'paint draw sketch watercolor cartoon comic impressionism expressionism cubism oil acrylic gouache impasto ink ' +
+    'pencil charcoal crayon lineart anime manga chibi pixel ukiyo gongbi woodblock engraving etching lithograph ' +
+    'graffiti mosaic papercut origami'
+  ).split(' '),
+);
+
+/**
+ * Whether an adapter's tags say it is photographic ("photorealistic", "realistic") and neither they nor its name say
+ * a look `prompt` asks for, where the prompt asks for a drawn or painted look and no photo: a photographic "図書館
+ * library" would fight "a cozy library, watercolor"; "manga magazine cover" still serves a manga cover.
+ */
+export function photoInADrawnPrompt(adapter: Adapter, profile: AdapterProfile, prompt: string): boolean {
+  const asked = looksAskedOutsideQuotes(prompt);
+  if (asked.has('photo') || ![...asked].some((look) => DRAWN_LOOKS.has(look))) return false;
+  return looksOf(adapter.tags.join(', ')).includes('photo') && !lookFits(adapter, profile, prompt);
 }
