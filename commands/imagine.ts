@@ -6,7 +6,7 @@ import { CompositionScheduler, MAX_COMPOSE_DEADLINE_MS } from '../src/discord/co
 import { compositionView } from '../src/discord/composition-view.js';
 import type { BotContext, SlashCommand } from '../src/discord/context.js';
 import { noBackendAnswer, queuedAnswer, requestRender } from '../src/discord/render-request.js';
-import { nsfwAllowed } from '../src/discord/server-rules.js';
+import { nsfwAllowed, requireSfwPrompt } from '../src/discord/server-rules.js';
 import { UserFacingError } from '../src/errors.js';
 import { parseBase, planComposition, randomSeed } from '../src/stylus/pipeline.js';
 import { validatePrompt } from '../src/stylus/prompt-clean.js';
@@ -92,6 +92,8 @@ async function answer(interaction: ChatInputCommandInteraction, context: BotCont
   const sizeLimit = Math.min(MAX_ATTACHMENT_BYTES, interaction.attachmentSizeLimit || MAX_ATTACHMENT_BYTES);
   if (image) checkAttachment(image, 'image', sizeLimit);
   if (mask) checkAttachment(mask, 'mask', sizeLimit);
+  const allowNsfw = nsfwAllowed(interaction, settings);
+  requireSfwPrompt(prompt, allowNsfw);
 
   // with_response returns the id of the "thinking" message, so the stored record knows its message from the start.
   const deferred = await interaction.deferReply({ withResponse: true });
@@ -105,7 +107,6 @@ async function answer(interaction: ChatInputCommandInteraction, context: BotCont
       'mask_size',
     );
   }
-  const allowNsfw = nsfwAllowed(interaction, settings);
   // The server's community priors re-rank near ties; hidden and below-the-floor adapters are left out entirely.
   const community = await loadCommunityView(context.community, interaction.guildId, config);
   const plan = await schedulerFor(config).run(interaction.guildId ?? interaction.channelId, (signal) =>
@@ -145,6 +146,7 @@ async function answer(interaction: ChatInputCommandInteraction, context: BotCont
     images,
     seed,
     auto,
+    ageRestricted: allowNsfw,
     maxAdapters: settings.maxAdapters,
     ...(initImage ? { initImageUrl: initImage.url } : {}),
     ...(maskImage ? { maskUrl: maskImage.url } : {}),

@@ -115,6 +115,11 @@ const envSchema = z.object({
   RENDER_NEGATIVE_PROMPT: optionalString().transform(
     (value) => value ?? 'lowres, worst quality, low quality, blurry, watermark, text',
   ),
+  // Added to the negative prompt of compositions made where NSFW is not allowed: the base model draws nudity from
+  // plain prompts too, and no adapter filter stops that.
+  RENDER_SFW_NEGATIVE_PROMPT: optionalString().transform(
+    (value) => value ?? 'nsfw, nude, naked, nipples, sexual content',
+  ),
 
   // Adapter hubs.
   CIVITAI_API_URL: url('https://civitai.com'),

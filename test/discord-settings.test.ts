@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { compositionAdapterIds, compositionImages } from '../src/discord/composition-images.js';
+import { compositionAdapterIds, compositionImages, negativePromptFor } from '../src/discord/composition-images.js';
 import type { CompositionRecord } from '../src/state/compositions.js';
 import { makeAdapter } from './support/adapters.js';
 import { BotHarness } from './support/fake-discord-harness.js';
@@ -27,12 +27,17 @@ function settingsCommand(h: BotHarness, member: FakeMember, options: Json[]) {
 }
 
 /** Runs /imagine in a channel and returns the stored composition once the reply shows it. */
-async function imagine(h: BotHarness, member: FakeMember, channelId: string): Promise<CompositionRecord> {
+async function imagine(
+  h: BotHarness,
+  member: FakeMember,
+  channelId: string,
+  prompt = PROMPT,
+): Promise<CompositionRecord> {
   const interaction = h.fake.slashCommand({
     member,
     channelId,
     name: 'imagine',
-    options: [{ type: 3, name: 'prompt', value: PROMPT }],
+    options: [{ type: 3, name: 'prompt', value: prompt }],
   });
   await h.fake.waitForRequest(
     (request) => request.method === 'PATCH' && request.path.includes(interaction.token),
@@ -68,6 +73,34 @@ describe('/settings and /help with the real discord.js Client', () => {
     const answer = await ephemeralText(h, settingsCommand(h, member, [{ type: 4, name: 'adapters', value: 2 }]));
     expect(answer).toBe('Only members with the Manage Server permission can change these settings.');
     expect(await h.bot.context.settings.get(h.fake.guild.id)).toEqual({});
+  });
+
+  it('refuses an explicit prompt where NSFW is not allowed; renders from plain channels keep nudity out', async () => {
+    h = await BotHarness.start();
+    const member = h.fake.member({ username: 'member' });
+    const general = h.fake.guild.channels.find((channel) => !channel.nsfw)?.id ?? '';
+    const explicit = 'a naked woman on a beach, watercolor style';
+
+    const refused = await ephemeralText(
+      h,
+      h.fake.slashCommand({
+        member,
+        channelId: general,
+        name: 'imagine',
+        options: [{ type: 3, name: 'prompt', value: explicit }],
+      }),
+    );
+    expect(refused).toBe(
+      'This prompt asks for explicit content ("naked"), which this bot draws only in age-restricted channels that the server allows it in.',
+    );
+
+    const plain = await imagine(h, member, general);
+    expect(plain.ageRestricted).toBe(false);
+    expect(negativePromptFor(plain, h.services.config)).toContain('nsfw, nude, naked');
+
+    const adult = await imagine(h, member, afterDarkChannel(h), explicit);
+    expect(adult.ageRestricted).toBe(true);
+    expect(negativePromptFor(adult, h.services.config)).toBe(h.services.config.RENDER_NEGATIVE_PROMPT);
   });
 
   it('adapters per image and NSFW "never" apply to /imagine in an age-restricted channel, and /help shows them', async () => {

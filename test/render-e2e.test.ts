@@ -221,6 +221,10 @@ describe('end to end: /imagine -> Render -> images in the channel (fake Discord,
         expect(String(body?.prompt)).toContain(`<lora:${name}:`);
         tags++;
       }
+      // A channel that is not age-restricted: the base model is told to keep nudity out as well.
+      expect(body?.negative_prompt).toBe(
+        'lowres, worst quality, low quality, blurry, watermark, text, nsfw, nude, naked, nipples, sexual content',
+      );
     }
     expect(tags).toBeGreaterThan(0);
     expect(a1111?.requestsTo('POST', '/sdapi/v1/refresh-loras').length).toBeGreaterThan(0);

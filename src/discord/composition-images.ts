@@ -56,3 +56,15 @@ export function activeAdapterIds(record: CompositionRecord): string[] {
 export function adapterWeight(record: CompositionRecord, adapter: Adapter): number {
   return record.weights[adapter.id] ?? adapter.recommendedWeight;
 }
+
+/**
+ * The negative prompt of a composition's renders and exports: the configured one, and where NSFW is not allowed the
+ * SFW one too, so the base model keeps nudity out of a plain prompt ("a woman on a beach").
+ */
+export function negativePromptFor(
+  record: Pick<CompositionRecord, 'ageRestricted'>,
+  config: Pick<Config, 'RENDER_NEGATIVE_PROMPT' | 'RENDER_SFW_NEGATIVE_PROMPT'>,
+): string {
+  if (record.ageRestricted) return config.RENDER_NEGATIVE_PROMPT;
+  return [config.RENDER_NEGATIVE_PROMPT, config.RENDER_SFW_NEGATIVE_PROMPT].filter(Boolean).join(', ');
+}

@@ -4,7 +4,7 @@ import { buildComfyGraph, type ComfyGraph, danglingLinks } from '../render/comfy
 import { checkpointFor } from '../render/submit.js';
 import type { CompositionRecord } from '../state/compositions.js';
 import type { ImagePrompt } from '../stylus/types.js';
-import { compositionImages } from './composition-images.js';
+import { compositionImages, negativePromptFor } from './composition-images.js';
 import { LIMITS } from './limits.js';
 
 export interface ExportBundle {
@@ -35,7 +35,7 @@ export function buildExport(
   const graph = buildComfyGraph({
     checkpoint: configured ?? `${record.base}-checkpoint.safetensors`,
     positive: first.positive,
-    negative: config.RENDER_NEGATIVE_PROMPT,
+    negative: negativePromptFor(record, config),
     loras: first.loras,
     seed: first.seed,
     steps: config.RENDER_STEPS,
@@ -56,7 +56,7 @@ export function buildExport(
     configured ? undefined : `Pick your own ${record.base} checkpoint in the workflow's Checkpoint node.`,
     record.initImageUrl ? 'Load your image (and mask) into the LoadImage nodes.' : undefined,
   ].filter((note): note is string => note !== undefined);
-  const header = `**A1111 / Forge prompts** (negative: \`${codeSafe(config.RENDER_NEGATIVE_PROMPT)}\`)`;
+  const header = `**A1111 / Forge prompts** (negative: \`${codeSafe(negativePromptFor(record, config))}\`)`;
   const footer = `ComfyUI workflow (API format) of image 1 attached.${notes.length ? ` ${notes.join(' ')}` : ''}`;
   const files = [
     { name: `stylus-${record.id}-comfyui.json`, data: Buffer.from(`${JSON.stringify(graph, null, 2)}\n`) },

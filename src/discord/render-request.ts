@@ -6,7 +6,7 @@ import { queueLimitMessage } from '../render/queue.js';
 import { enqueueRender, renderBackendConfigured, renderJobId } from '../render/submit.js';
 import type { CompositionRecord } from '../state/compositions.js';
 import type { ImagePrompt } from '../stylus/types.js';
-import { compositionImages } from './composition-images.js';
+import { compositionImages, negativePromptFor } from './composition-images.js';
 import type { BotContext } from './context.js';
 import { encodeCustomId } from './custom-id.js';
 
@@ -54,6 +54,7 @@ export async function requestRender(
       jobId,
       compositionId: record.id,
       images: jobImages,
+      negativePrompt: negativePromptFor(record, config),
       adapters,
       base: record.base,
       channelId: record.channelId,

@@ -1,4 +1,5 @@
 import type { BaseInteraction } from 'discord.js';
+import { explicitTermIn } from '../catalog/classify/safety.js';
 import { UserFacingError } from '../errors.js';
 import type { EffectiveSettings } from '../state/guild-settings.js';
 import type { BotContext } from './context.js';
@@ -22,4 +23,18 @@ export function nsfwAllowed(interaction: BaseInteraction, settings: Pick<Effecti
 /** nsfwAllowed with this server's settings read first. */
 export async function nsfwAllowedHere(interaction: BaseInteraction, context: BotContext): Promise<boolean> {
   return nsfwAllowed(interaction, await context.settings.effective(interaction.guildId, context.services.config));
+}
+
+/**
+ * Refuses a prompt that asks for explicit content where NSFW is not allowed: no adapter filter keeps the base model
+ * from drawing what the prompt itself asks for.
+ */
+export function requireSfwPrompt(prompt: string, allowNsfw: boolean): void {
+  if (allowNsfw) return;
+  const term = explicitTermIn(prompt);
+  if (term === undefined) return;
+  throw new UserFacingError(
+    `This prompt asks for explicit content ("${term}"), which this bot draws only in age-restricted channels that the server allows it in.`,
+    'explicit_prompt',
+  );
 }

@@ -33,6 +33,11 @@ export const CompositionRecordSchema = z.object({
   images: z.number().int().min(1).max(16),
   seed: z.number().int().nonnegative(),
   auto: z.boolean().default(false),
+  /**
+   * Composed where NSFW adapters are allowed (an age-restricted channel the server lets them into): its renders get
+   * no SFW negative prompt. A record from before this field is treated as SFW, the safe side.
+   */
+  ageRestricted: z.boolean().default(false),
   /** Most adapters on one image, as the server's settings said when it was composed (STYLUS_MAX_ADAPTERS when absent). */
   maxAdapters: z.number().int().min(1).max(12).optional(),
   initImageUrl: z.string().url().optional(),

@@ -1,5 +1,5 @@
 import type { Adapter } from '../adapter.js';
-import { SEXUAL_CJK, SEXUAL_PHRASES, SEXUAL_WORDS } from './sexual-terms.js';
+import { EXPLICIT_PROMPT_WORDS, SEXUAL_CJK, SEXUAL_PHRASES, SEXUAL_WORDS } from './sexual-terms.js';
 import { containsPhrase, singular, splitWords } from './words.js';
 
 /**
@@ -41,6 +41,14 @@ export function sexualTermIn(text: string): string | undefined {
     if (containsPhrase(words, phrase) || containsPhrase(singulars, phrase)) return phrase.join(' ');
   }
   return undefined;
+}
+
+/** The first word of a member's prompt that asks for explicit content (EXPLICIT_PROMPT_WORDS), or undefined. */
+export function explicitTermIn(prompt: string): string | undefined {
+  for (const cjk of SEXUAL_CJK) if (prompt.includes(cjk)) return cjk;
+  return splitWords(prompt).find(
+    (word) => EXPLICIT_PROMPT_WORDS.has(word) || EXPLICIT_PROMPT_WORDS.has(singular(word)),
+  );
 }
 
 /**
