@@ -397,3 +397,31 @@ describe('a photographic place or thing fights a prompt drawn or painted', () =>
     expect(picks('1girl, manga, manga magazine cover')).toEqual(['civitai:72045']);
   });
 });
+
+describe('a look called by its other name is that look', () => {
+  const picks = picksFrom([
+    makeAdapter({
+      id: 'hf:artificialguybr/ClayAnimationRedmond',
+      name: 'ClayAnimation.Redmond',
+      category: 'style',
+      tags: ['claymation', 'clay', 'stop motion', 'plasticine'],
+      triggerWords: ['Clay Animation'],
+    }),
+    makeAdapter({
+      id: 'hf:artificialguybr/analogredmond-v2',
+      name: 'Analog Photography.Redmond',
+      category: 'style',
+      tags: ['analog', 'film photography', 'grain', 'vintage'],
+      triggerWords: ['AnalogRedmAF'],
+    }),
+  ]);
+
+  it('takes clay animation for claymation and analog photography for film photography', () => {
+    expect(picks('a claymation dog')).toEqual(['hf:artificialguybr/ClayAnimationRedmond']);
+    expect(picks('portrait of a woman, film photography')).toEqual(['hf:artificialguybr/analogredmond-v2']);
+  });
+
+  it('takes neither for a film of another kind', () => {
+    expect(picks('a film poster of a dog')).toEqual([]);
+  });
+});

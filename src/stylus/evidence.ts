@@ -158,6 +158,12 @@ interface TaskView {
 /** Where a place is under water: "the bottom of the ocean", "under the sea". */
 export const UNDER_WATER = /\b(?:bottom of|under|beneath|below)\s+(?:the\s+|a\s+)?(?:sea|ocean|lake|water|waves)\b/i;
 
+/** Looks with two names: the words of the other, and what must follow the word for it to be the look. */
+const SAME_LOOK: ReadonlyMap<string, { words: readonly string[]; after?: RegExp }> = new Map([
+  ['claymation', { words: ['clay', 'animation'] }],
+  ['film', { words: ['analog'], after: /^photo/ }],
+]);
+
 /** Words that make the word before them a look: "yarn art", "chalk style". */
 const LOOK_NAMING_WORDS = new Set(['art', 'style', 'artstyle', 'aesthetic']);
 
@@ -179,6 +185,12 @@ function viewOf(task: string): TaskView {
     }
     // The bottom of the sea is under water: "Underwater" for "a sunken ship at the bottom of the ocean".
     if (UNDER_WATER.test(task)) set.add('underwater');
+    // A look called by another name is that look: "claymation" is clay animation, film photography analog.
+    for (const [word, index] of words.map((each, at) => [each, at] as const)) {
+      const same = SAME_LOOK.get(word);
+      if (same && (same.after === undefined || same.after.test(words[index + 1] ?? '')))
+        for (const w of same.words) set.add(w);
+    }
     const looks = new Set(words.filter((_word, index) => LOOK_NAMING_WORDS.has(words[index + 1] ?? '')));
     return { task, words, set, head, looks };
   });
