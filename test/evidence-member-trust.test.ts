@@ -866,3 +866,38 @@ describe('a thing that says another kind of what the task asks for is that other
     expect(picks('1girl, black coat, boots')).toEqual(['civitai:19049']);
   });
 });
+
+describe('a style trained on girls, or an adapter named a portrait, draws someone too', () => {
+  const picks = picksFrom([
+    makeAdapter({
+      id: 'civitai:60363',
+      name: 'Cyberpunk Elements',
+      category: 'style',
+      tags: ['girl', 'mecha', 'cyberpunk', 'style', 'style lora'],
+      triggerWords: ['cyberpunk'],
+    }),
+    makeAdapter({
+      id: 'civitai:7024',
+      name: '[LuisaP] 🥷Cyberpunk Portrait [1MB]',
+      category: 'other',
+      tags: ['cyberpunk', 'luisap', '[luisap]'],
+      triggerWords: ['cyberpunk'],
+    }),
+    makeAdapter({
+      id: 'civitai:55183',
+      name: 'Line style',
+      category: 'style',
+      tags: ['anime', 'style', 'girls'],
+      triggerWords: ['shouhui', 'limited palette'],
+    }),
+  ]);
+
+  it('brings no girl into a cyberpunk mountain', () => {
+    expect(picks('masterpiece, illustration, mountain, cyberpunk')).toEqual([]);
+  });
+
+  it('still draws her for someone, and a style asked for by its whole name', () => {
+    expect(picks('1girl, mountain, cyberpunk')).toEqual(['civitai:60363', 'civitai:7024']);
+    expect(picks('a cat, line style')).toEqual(['civitai:55183']);
+  });
+});

@@ -457,10 +457,10 @@ const dressesSomeone = (adapter: Adapter) =>
   adapter.tags.some((tag) => SOMEONE_TAGS.has(singular(tag.toLowerCase())));
 
 /**
- * Categories that say nothing of what an adapter draws: there a tag for a kind of person says it draws one. A
- * building's "woman" is a sample image's.
+ * Categories that say nothing of what an adapter draws, and styles: there a tag for a kind of person, or a name that
+ * says portrait, says it draws one. A building's "woman" is a sample image's.
  */
-const SAYS_NOT_WHAT = new Set<Category>(['other', 'concept']);
+const SAYS_NOT_WHAT = new Set<Category>(['other', 'concept', 'style']);
 
 /** Words of a tag list that describe someone: "long hair", "navel", "solo". */
 const SOMEONES_LOOKS = new Set('hair hairstyle solo navel midriff skin smile barefoot thigh collarbone'.split(' '));
@@ -611,13 +611,16 @@ export function evidenceFor(
   if ((adapter.category === 'pose' || drawsABody(profile)) && !namesSomeone(prompt ?? task)) return undefined;
   // An adapter tagged as someone draws her wherever its trigger is asked: "NightmarketCyberG" (tagged "anime girl",
   // trigger "night market") puts a cyber girl in a night market nobody asked one in. A garment is worn by whoever the
-  // prompt has, a tag list's "long hair" or "navel" is someone, and so is who its name begins with ("Chi-Chi").
+  // prompt has, a tag list's "long hair" or "navel" is someone, and so is who its name begins with ("Chi-Chi"). A style
+  // trained on girls ("Cyberpunk Elements", tagged "girl") draws one too, unless the task asks for it by its whole name
+  // ("a cat, line style").
   if (
     SAYS_NOT_WHAT.has(adapter.category) &&
-    taggedAsAPerson(adapter) &&
+    (taggedAsAPerson(adapter) || profile.nameWords.includes('portrait')) &&
     !namesSomeone(prompt ?? task) &&
     !lemmas(prompt ?? task).some((word) => BODY_PARTS.has(word) || SOMEONES_LOOKS.has(word)) &&
-    !(profile.leadWords.length > 0 && profile.leadWords.every((word) => covers(promptWords, word)))
+    !(profile.leadWords.length > 0 && profile.leadWords.every((word) => covers(promptWords, word))) &&
+    !(adapter.category === 'style' && coverage(profile, taskSet, prompt ?? task) === 1)
   )
     return undefined;
   // "no humans" (Danbooru's tag for a picture of nobody) leaves no one to dress or pose: "LASER - 镭射衣" (tagged
