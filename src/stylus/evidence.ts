@@ -366,6 +366,12 @@ function namesSomeone(text: string): boolean {
   );
 }
 
+const someoneDescribed = new Memo<string, boolean>(64);
+
+/** Whether `text` describes someone by a body part or a tag list's look: "long hair", "navel", "solo". */
+const describesSomeone = (text: string) =>
+  someoneDescribed.through(text, () => lemmas(text).some((word) => BODY_PARTS.has(word) || SOMEONES_LOOKS.has(word)));
+
 /**
  * What `text` writes `part` "of", when that names nobody: "the planet Jupiter" of "the eye of the planet Jupiter",
  * "water" of "two glasses of water". Animals are no word class of the lexicon, so "the eye of a tiger" counts as no
@@ -618,7 +624,7 @@ export function evidenceFor(
     SAYS_NOT_WHAT.has(adapter.category) &&
     (taggedAsAPerson(adapter) || profile.nameWords.includes('portrait')) &&
     !namesSomeone(prompt ?? task) &&
-    !lemmas(prompt ?? task).some((word) => BODY_PARTS.has(word) || SOMEONES_LOOKS.has(word)) &&
+    !describesSomeone(prompt ?? task) &&
     !(profile.leadWords.length > 0 && profile.leadWords.every((word) => covers(promptWords, word))) &&
     !(adapter.category === 'style' && coverage(profile, taskSet, prompt ?? task) === 1)
   )
