@@ -399,3 +399,27 @@ describe("a costume is someone's outfit", () => {
     expect(picks('a girl dressed as little red riding hood in the woods')).toEqual(['civitai:64334']);
   });
 });
+
+describe("a later part of plain words after her name, or a part her run-together trigger leaves, is her series", () => {
+  const picks = picksFrom([
+    makeAdapter({
+      id: 'civitai:58891',
+      name: 'Ahsoka Tano (Clone Wars) Star Wars',
+      category: 'character',
+      tags: ['character', 'star wars', 'woman', 'cartoon', 'ahsoka tano', 'series character', 'clone wars'],
+      triggerWords: ['ahsokatano'],
+    }),
+    makeAdapter({
+      id: 'civitai:39068',
+      name: 'Ahsoka Tano / Star Wars',
+      category: 'character',
+      tags: ['character', 'movie', 'star wars', 'female', 'ahsoka tano', 'lora'],
+      triggerWords: ['1girl, blue eyes, orange skin, tentacle hair'],
+    }),
+  ]);
+
+  it('takes no Ahsoka Tano for a Star Wars spaceship, still for her name', () => {
+    expect(picks('a star wars spaceship over a desert planet')).toEqual([]);
+    expect(picks('ahsoka tano with two lightsabers')).toEqual(['civitai:58891']);
+  });
+});

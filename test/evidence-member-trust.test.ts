@@ -901,3 +901,21 @@ describe('a style trained on girls, or an adapter named a portrait, draws someon
     expect(picks('a cat, line style')).toEqual(['civitai:55183']);
   });
 });
+
+describe('a garment matched by what the task says of another thing is worn by no one', () => {
+  const picks = picksFrom([
+    makeAdapter({
+      id: 'civitai:26617',
+      name: 'Star wars Deathtrooper',
+      category: 'clothing',
+      tags: ['movie', 'star wars', 'science fiction', 'suit', 'sci-fi', 'clothing', 'sci fi', 'uniform', 'lora'],
+      triggerWords: ['deathtrooper suit'],
+    }),
+  ]);
+
+  it('dresses no one for a Star Wars spaceship, still someone in a Star Wars uniform', () => {
+    expect(picks('a star wars spaceship over a desert planet')).toEqual([]);
+    expect(picks('a star wars uniform')).toEqual(['civitai:26617']);
+    expect(picks('a soldier, star wars')).toEqual(['civitai:26617']);
+  });
+});

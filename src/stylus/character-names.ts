@@ -234,18 +234,29 @@ function besideOtherName(
 /**
  * Whether a full name of a character adapter is its series: another part of its name is what its trigger words call
  * it, and no trigger holds a word of this one ("Ushio | Kantai Collection", trigger "ushio": "kantai collection" is the game,
- * whose other characters the catalog may file as "kancolle").
+ * whose other characters the catalog may file as "kancolle"; "Ahsoka Tano (Clone Wars) Star Wars", trigger
+ * "ahsokatano": "star wars" is hers).
  */
 function seriesOf(profile: AdapterProfile, name: readonly string[]): boolean {
   const triggers = profile.phrases.filter((phrase) => phrase.kind === 'trigger');
+  // Written apart or run together: "Ahsoka Tano" is triggered by "ahsokatano".
   const triggered = (words: readonly string[]) =>
-    triggers.some((trigger) => words.every((word) => trigger.words.includes(word)));
+    triggers.some(
+      (trigger) => words.every((word) => trigger.words.includes(word)) || trigger.words.includes(words.join('')),
+    );
   const sharesTrigger = (words: readonly string[]) =>
     triggers.some((trigger) => words.some((word) => trigger.words.includes(word)));
+  // A later part of plain words after a first part that is a name is the title: "Ahsoka Tano / Star Wars".
+  const [first = []] = profile.nameSegments;
+  const titleAfterName =
+    first !== name &&
+    !first.every((word) => name.includes(word)) &&
+    first.some((word) => /^[a-z]{3,}$/.test(word) && !isDictionaryWord(word)) &&
+    name.every((word) => isDictionaryWord(word));
   return (
     profile.nameSegments.length >= 2 &&
     !sharesTrigger(name) &&
-    profile.nameSegments.some((part) => part !== name && part.length > 0 && triggered(part))
+    (titleAfterName || profile.nameSegments.some((part) => part !== name && part.length > 0 && triggered(part)))
   );
 }
 

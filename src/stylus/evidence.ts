@@ -629,6 +629,15 @@ export function evidenceFor(
     !(adapter.category === 'style' && coverage(profile, taskSet, prompt ?? task) === 1)
   )
     return undefined;
+  // A garment matched by what the task says of another thing is worn by no one the prompt has: "Star wars Deathtrooper"
+  // (tagged "star wars", "clothing") for no Star Wars spaceship.
+  if (
+    adapter.category === 'clothing' &&
+    !profile.phrases.some((phrase) => phrase.words.some((word) => related(word, head))) &&
+    !namesSomeone(prompt ?? task) &&
+    !describesSomeone(prompt ?? task)
+  )
+    return undefined;
   // "no humans" (Danbooru's tag for a picture of nobody) leaves no one to dress or pose: "LASER - 镭射衣" (tagged
   // "clothing", "female") for no laser beam of a space battle.
   if (NO_HUMANS.test(prompt ?? task) && dressesSomeone(adapter)) return undefined;
