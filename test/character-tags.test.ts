@@ -400,7 +400,7 @@ describe("a costume is someone's outfit", () => {
   });
 });
 
-describe("a later part of plain words after her name, or a part her run-together trigger leaves, is her series", () => {
+describe('a later part of plain words after her name, or a part her run-together trigger leaves, is her series', () => {
   const picks = picksFrom([
     makeAdapter({
       id: 'civitai:58891',
