@@ -1191,10 +1191,16 @@ const isKindWord = (word: string) =>
 
 /** The noun before the task's head that says which kind of it the task asks for ("fish" of "fish tank"), if any. */
 function kindBeforeHead(task: string, words: readonly string[], head: string): string | undefined {
-  if (words.length < 2 || words[words.length - 1] !== head) return undefined;
-  const kind = words[words.length - 2] ?? '';
-  return !related(kind, head) && saysWhichKindOf(task, kind, head) ? kind : undefined;
+  // Remembered per task ('' for none): the composer asks for each of 150 candidates.
+  const kind = kindsBeforeHeads.through(task, () => {
+    if (words.length < 2 || words[words.length - 1] !== head) return '';
+    const before = words[words.length - 2] ?? '';
+    return !related(before, head) && saysWhichKindOf(task, before, head) ? before : '';
+  });
+  return kind === '' ? undefined : kind;
 }
+
+const kindsBeforeHeads = new Memo<string, string>(64);
 
 function saysWhichKindOf(task: string, kind: string, head: string): boolean {
   return (

@@ -83,5 +83,8 @@ const DRAWN_LOOKS = new Set(
 export function photoInADrawnPrompt(adapter: Adapter, profile: AdapterProfile, prompt: string): boolean {
   const asked = looksAskedOutsideQuotes(prompt);
   if (asked.has('photo') || ![...asked].some((look) => DRAWN_LOOKS.has(look))) return false;
-  return looksOf(adapter.tags.join(', ')).includes('photo') && !lookFits(adapter, profile, prompt);
+  return tagLooks.through(adapter.tags.join(', '), looksOf).includes('photo') && !lookFits(adapter, profile, prompt);
 }
+
+/** The looks of adapters' tags, remembered: asked of every candidate with evidence. */
+const tagLooks = new Memo<string, string[]>(512);
