@@ -87,6 +87,11 @@ export interface AdapterProfile {
    */
   namedThing: readonly string[];
   /**
+   * The words a name writes before "product", two-letter ones too, which say whose products or which ("morphy",
+   * "richards" of "Morphy Richards product lora", "cd" of "CD Product Photo"): the products it draws are those.
+   */
+  productOf: readonly string[];
+  /**
    * The relation a name opens with ("through" of "Through Screen", "across" of "Across Table"): the name is about
    * someone or something in that relation to the thing it names, so the thing alone is no evidence.
    */
@@ -420,6 +425,7 @@ function buildProfile(adapter: Adapter): AdapterProfile {
           ],
     styleOf: styleOf(segmentLemmas),
     namedThing: namedThingOf(segmentLemmas),
+    productOf: productOf(segmentLemmas),
     interiorOf: segmentLemmas
       .map((words) => words[words.findIndex((word) => NAMED_LOOKS.get(word) === 'interior') - 1])
       .find((word) => word !== undefined && isContentWord(word)),
@@ -459,6 +465,20 @@ function blendOf(nameWords: readonly string[], phrases: readonly Phrase[]): stri
     const ending = word.slice(-BLEND_ENDING);
     return name.endsWith(ending) && name.length - ending.length >= BLEND_START && !isDictionaryWord(ending);
   })?.words[0];
+}
+
+/** A product of someone's or of one kind: see AdapterProfile.productOf. */
+function productOf(segmentLemmas: readonly (readonly string[])[]): readonly string[] {
+  return segmentLemmas.flatMap((words) => {
+    const at = words.indexOf('product');
+    return at > 0
+      ? words
+          .slice(0, at)
+          .filter(
+            (word) => LATIN_WORD.test(word) && /^\p{L}{2,}$/u.test(word) && !isStopword(word) && !FILE_WORDS.has(word),
+          )
+      : [];
+  });
 }
 
 function namedThingOf(segmentLemmas: readonly (readonly string[])[]): readonly string[] {

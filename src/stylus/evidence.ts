@@ -534,6 +534,9 @@ export function evidenceFor(
   // A name that says where or which after its preposition draws what comes before it: "girls in glass bottle" is
   // girls, no frosted glass bottles.
   if (profile.namedThing.length > 0 && !profile.namedThing.some((word) => covers(taskSet, word))) return undefined;
+  // A product is whose it is or which: "Morphy Richards product lora" draws the maker's kettles and "CD Product Photo"
+  // a music CD, for no product shot of a watch or a perfume bottle.
+  if (!profile.productOf.every((word) => covers(promptWords, word))) return undefined;
   // A one-word name for the word that says which kind of thing the task asks for: "kCuteTanks" for a tank top. Unless
   // its tags or triggers say the two words together: "Yet Another Tattoo" (tagged "tattoo design") draws a tattoo design.
   const [onlyNameWord] = profile.nameWords;

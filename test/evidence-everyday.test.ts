@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'vitest';
+import { makeAdapter, picksFrom } from './support/adapters.js';
+
+/**
+ * Picks found by reading compositions of everyday prompts (product shots, pets, food, rooms, vehicles, weather) on
+ * the Civitai dump and the seed catalog, that a member of a public server would not accept. Names, categories, tags
+ * and triggers are written after the real items named by their ids.
+ */
+describe('everyday prompts', () => {
+  it('gives a product shot no product of a maker or a kind the prompt does not name', () => {
+    const picks = picksFrom([
+      makeAdapter({
+        id: 'civitai:22483',
+        name: 'Morphy Richards product lora',
+        category: 'object',
+        tags: ['objects', 'product design', 'product', 'industrial desigin'],
+        triggerWords: ['morphyrichards'],
+      }),
+      makeAdapter({
+        id: 'hf:CiroN2022/cd-md-music',
+        name: 'CD Product Photo',
+        category: 'object',
+        tags: ['cd', 'album', 'product photo', 'music'],
+        triggerWords: ['product photo cd'],
+      }),
+    ]);
+    expect(picks('a watch on a wrist, product shot')).not.toContain('civitai:22483');
+    expect(picks('product photo of a perfume bottle on a marble table')).not.toContain('hf:CiroN2022/cd-md-music');
+    // Still for the products it names.
+    expect(picks('a morphy richards kettle, product shot')).toContain('civitai:22483');
+    expect(picks('product photo of a cd')).toContain('hf:CiroN2022/cd-md-music');
+  });
+});
