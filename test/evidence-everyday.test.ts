@@ -31,3 +31,20 @@ describe('everyday prompts', () => {
     expect(picks('product photo of a cd')).toContain('hf:CiroN2022/cd-md-music');
   });
 });
+
+describe('everyday places', () => {
+  it("does nobody's hair for a picture of a hair salon", () => {
+    const picks = picksFrom([
+      makeAdapter({
+        id: 'civitai:67827',
+        name: 'Hair Salon - by EDG',
+        category: 'clothing',
+        tags: ['fashion', 'fashion design', 'woman', 'clothing', 'hair', 'hairstyle'],
+        triggerWords: ['edgHitMeBaby', 'edgHitMeBaby_woman', 'edgHitMeBaby_hairstyle', 'edgHitMeBaby_outfit'],
+      }),
+    ]);
+    expect(picks('a hair salon')).toEqual([]);
+    // Still for someone there to wear it.
+    expect(picks('a woman at the hair salon')).toEqual(['civitai:67827']);
+  });
+});

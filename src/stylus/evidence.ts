@@ -20,6 +20,7 @@ import {
   FRAMING_WORDS,
   joinSyllables,
   KIND_LABELS,
+  LATIN_WORD,
   LOOK_ORIGINS,
   LOOK_WORDS,
   NAMED_LOOKS,
@@ -800,6 +801,10 @@ export function evidenceFor(
     !profile.nameSegments.some((part) => part.length > 0 && part.every((word) => covers(promptWords, word)))
   )
     return undefined;
+  // An outfit named for a place its tags never say, by a word they do, is a maker's collection of that word: "Hair
+  // Salon - by EDG" (tagged "hair", "hairstyle") does someone's hair, for no picture of a hair salon with nobody in it.
+  if (found && adapter.category === 'clothing' && namedForWhereWorn(profile) && !namesSomeone(prompt ?? task))
+    return undefined;
   // An adapter is what its name begins with: "Bloodstained - Vector / illustrative" is a bloodstained look (red and
   // black) for no vector illustration whose prompt does not ask for it, "Knife Wielding - Dynamic Poses" a knife fight.
   const lead = profile.leadWords.filter((word) => !KIND_LABELS.has(word));
@@ -875,6 +880,23 @@ export function evidenceFor(
   )
     return undefined;
   return found;
+}
+
+/**
+ * Whether the first part of a name ends in a word its tags and triggers never say, after a word they do: "salon" of
+ * "Hair Salon - by EDG" (tagged "hair"). The name says where what it draws is worn, or what it is for.
+ */
+function namedForWhereWorn(profile: AdapterProfile): boolean {
+  // Its Latin words: "double striped socks 双杠袜" ends in socks, said again in Chinese.
+  const first = (profile.nameSegments[0] ?? []).filter((word) => LATIN_WORD.test(word));
+  const head = first.at(-1);
+  if (head === undefined || first.length < 2) return false;
+  const said = (word: string) =>
+    profile.phrases.some(
+      (phrase) =>
+        phrase.kind !== 'name' && phrase.words.some((other) => related(other, word) || joinedWith(word, other)),
+    );
+  return !said(head) && first.slice(0, -1).some(said);
 }
 
 /** Whether the word before the task's head names a kind of it that the adapter's kinds of it leave out: see evidenceFor. */
