@@ -48,3 +48,29 @@ describe('everyday places', () => {
     expect(picks('a woman at the hair salon')).toEqual(['civitai:67827']);
   });
 });
+
+describe('everyday things', () => {
+  it('gives a kind of a thing no adapter of another kind its tags say', () => {
+    const picks = picksFrom([
+      makeAdapter({
+        id: 'civitai:19049',
+        name: 'Kendoll Boots 肯豆靴',
+        category: 'clothing',
+        tags: ['girl', 'woman', 'clothing', 'highheel boots', 'boots'],
+        triggerWords: ['kendolllegver', 'high heel boots'],
+      }),
+      makeAdapter({
+        id: 'civitai:54017',
+        name: 'EdobCar',
+        category: 'vehicle',
+        tags: ['abstract', 'digital art', 'concept art', 'cars', 'landscape', 'vehicle'],
+        triggerWords: ['EdobCar'],
+      }),
+    ]);
+    expect(picks('rain boots by the door')).toEqual([]);
+    // Still for its own kind, and in any material; a maker's prefix says no kind ("EdobCar" for a sports car).
+    expect(picks('a pair of high heel boots')).toEqual(['civitai:19049']);
+    expect(picks('a pair of leather boots')).toEqual(['civitai:19049']);
+    expect(picks('a red sports car on the road')).toEqual(['civitai:54017']);
+  });
+});

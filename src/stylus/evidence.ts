@@ -12,7 +12,7 @@ import {
   TRANSFORMS,
 } from './adapter-profile.js';
 import { isCompositionTag } from './composition-tags.js';
-import { isDictionaryWord } from './dictionary.js';
+import { isDictionaryWord, splitCompound } from './dictionary.js';
 import {
   APPEARANCE_WORDS,
   COLOUR_WORDS,
@@ -920,11 +920,19 @@ function listsOtherKinds(profile: AdapterProfile, words: readonly string[], head
       profile.phrases
         .filter((phrase) => phrase.kind !== 'name' && phrase.words.length === 2 && related(phrase.words[1] ?? '', head))
         .map((phrase) => phrase.words[0] ?? '')
-        .filter((word) => word.length > 2 && !COLOUR_WORDS.has(word) && !APPEARANCE_WORDS.has(word)),
+        .filter(
+          (word) =>
+            word.length > 2 &&
+            (isDictionaryWord(word) || splitCompound(word) !== undefined) &&
+            !COLOUR_WORDS.has(word) &&
+            !APPEARANCE_WORDS.has(word),
+        ),
     ),
   ].filter((word, _, all) => !all.some((other) => other !== word && word.includes(other)));
   const said = profile.phrases.some((phrase) => phrase.words.some((word) => related(word, kind)));
-  return kinds.length >= 2 && !said;
+  // One kind of its own is what it draws too ("highheel boots" for no rain boots), in any material (leather boots);
+  // a maker's prefix is no kind ("EdobCar").
+  return (kinds.length >= 2 || (kinds.length === 1 && !MATERIALS.has(kind))) && !said;
 }
 
 /**
