@@ -74,3 +74,39 @@ describe('everyday things', () => {
     expect(picks('a red sports car on the road')).toEqual(['civitai:54017']);
   });
 });
+
+describe('game assets', () => {
+  it('draws no sheet of game assets for a thing of an everyday scene', () => {
+    const picks = picksFrom([
+      makeAdapter({
+        id: 'civitai:33036',
+        name: 'Atlas',
+        category: 'object',
+        tags: [
+          'objects',
+          'fashion design',
+          'collage',
+          'game',
+          'foliage',
+          'atlas',
+          'elements',
+          'stock photo',
+          'textures',
+          'game props',
+        ],
+      }),
+      makeAdapter({
+        id: 'civitai:68668',
+        name: 'Pecha Swords Generator',
+        category: 'object',
+        tags: ['game art', 'concept art', 'games', 'weapons', 'sword', 'conceptual', 'assets'],
+        triggerWords: ['sword', 'axe', 'bow', 'cleaver'],
+      }),
+    ]);
+    expect(picks('an old atlas on a desk')).toEqual([]);
+    expect(picks('a knight holding a long sword')).toEqual([]);
+    // Still for that thing alone, or for a game's asset.
+    expect(picks('a sword')).toEqual(['civitai:68668']);
+    expect(picks('a sword, game asset')).toEqual(['civitai:68668']);
+  });
+});

@@ -805,6 +805,18 @@ export function evidenceFor(
   // Salon - by EDG" (tagged "hair", "hairstyle") does someone's hair, for no picture of a hair salon with nobody in it.
   if (found && adapter.category === 'clothing' && namedForWhereWorn(profile) && !namesSomeone(prompt ?? task))
     return undefined;
+  // A thing its tags file as a game's assets draws a sheet of them: "Atlas" (tagged "game props", "textures") is a
+  // texture atlas, for no old atlas on a desk, "Pecha Swords Generator" (tagged "assets") no knight's long sword. Still
+  // for a game's look or format (an icon), an asset asked for, or that thing alone ("a sword").
+  if (
+    found &&
+    !soleTask &&
+    THING_CATEGORIES.has(adapter.category) &&
+    adapter.tags.some((tag) => ASSET_TAG.test(tag)) &&
+    ![...askedLooks(prompt ?? task)].some((look) => ASSET_LOOKS.has(look)) &&
+    ![...promptWords].some((word) => ASSET_WORDS.has(word))
+  )
+    return undefined;
   // An adapter is what its name begins with: "Bloodstained - Vector / illustrative" is a bloodstained look (red and
   // black) for no vector illustration whose prompt does not ask for it, "Knife Wielding - Dynamic Poses" a knife fight.
   const lead = profile.leadWords.filter((word) => !KIND_LABELS.has(word));
@@ -1246,6 +1258,15 @@ function handleNamedWithoutDigits(name: string, taskSet: ReadonlySet<string>, pr
 
 /** Tags that file an outfit as someone's: see evidenceFor. */
 const COSTUME_TAG = /^\s*(?:cosplay|costumes?)\s*$/i;
+
+/** Tags that file a thing as a game's assets: "assets", "game props", "textures". */
+const ASSET_TAG = /^\s*(?:game\s+)?(?:assets?|props?|sprites?|textures?)\s*$/i;
+
+/** Looks of a game's assets: a game's look, an icon ("Icon of a red heart"), a sprite, a map. */
+const ASSET_LOOKS = new Set(['game', 'icon', 'sprite', 'map', 'tabletop']);
+
+/** Words of a prompt that ask for a game's assets. */
+const ASSET_WORDS = new Set(['asset', 'prop', 'sprite', 'texture', 'spritesheet', 'tileset']);
 
 /** Adapters that draw what is done: see evidenceFor. */
 const DOINGS = new Set<Adapter['category']>(['pose', 'action', 'concept']);
