@@ -110,3 +110,19 @@ describe('game assets', () => {
     expect(picks('a sword, game asset')).toEqual(['civitai:68668']);
   });
 });
+
+describe('coined names', () => {
+  it('reads a word and the capital that ends it as one coined word where its tags write them so', () => {
+    const picks = picksFrom([
+      makeAdapter({
+        id: 'hf:Norod78/SDXL-DollZ-Style-LoRA',
+        name: 'DollZ Style',
+        category: 'style',
+        tags: ['doll', 'dollz', 'cute'],
+        triggerWords: ['DollZ style'],
+      }),
+    ]);
+    expect(picks('a doll on a shelf')).toEqual([]);
+    expect(picks('a girl in dollz style')).toEqual(['hf:Norod78/SDXL-DollZ-Style-LoRA']);
+  });
+});

@@ -157,6 +157,29 @@ const MAKER_HANDLE = /^\s*\[([^\]]*)\]/;
 /** A user handle of letters and digits that opens a name as its owner: "zyd232's Ink Style" is an ink style. */
 const POSSESSIVE_HANDLE = /^\s*\p{L}+\d+[\p{L}\d]*['’]s\s+/u;
 
+/** A capital letter that ends a word: "DollZ", "ButterflyX"; not a version ("HomeV1"). */
+const TRAILING_CAPITAL = /(?<![\p{L}])(\p{Lu}?\p{Ll}{2,})(\p{Lu})(?![\p{L}\p{N}])/gu;
+
+/**
+ * The name with a word and the capital letter that ends it written as one word, where its tags or triggers write them
+ * so: "DollZ Style" (tagged "dollz") is a coined name, no doll's style. Elsewhere the letter stays a label
+ * ("ButterflyX").
+ */
+function coinedSpellings(name: string, adapter: Adapter): string {
+  if (!TRAILING_CAPITAL.test(name)) return name;
+  TRAILING_CAPITAL.lastIndex = 0;
+  // A maker's handle that opens the name signs it as written: "[LuisaP] Cyberpunk Portrait" (tagged "luisap").
+  const handle = MAKER_HANDLE.exec(name)?.[0] ?? '';
+  const written = new Set(
+    [...adapter.tags, ...adapter.triggerWords].flatMap((text) => text.toLowerCase().match(/\p{L}+/gu) ?? []),
+  );
+  const rest = name.slice(handle.length).replace(TRAILING_CAPITAL, (whole, word: string, letter: string) => {
+    const coined = `${word}${letter}`.toLowerCase();
+    return written.has(coined) ? `${word}${letter.toLowerCase()}` : whole;
+  });
+  return `${handle}${rest}`;
+}
+
 /** A bracketed label before a name: "【Expression】", "[Concept]", "【Costume】【Cosplay】", "[LoRa]". */
 const LEADING_LABEL = /^\s*[【[]([^】\]]*)[】\]]/u;
 
@@ -256,7 +279,7 @@ export function profileOf(adapter: Adapter): AdapterProfile {
 }
 
 function buildProfile(adapter: Adapter): AdapterProfile {
-  const name = withoutKindLabels(adapter.name.replace(POSSESSIVE_HANDLE, ''));
+  const name = coinedSpellings(withoutKindLabels(adapter.name.replace(POSSESSIVE_HANDLE, '')), adapter);
   const phrases: Phrase[] = [];
   const add = (text: string, words: readonly string[], kind: Phrase['kind']) => {
     if (words.length > 0 && words.length <= 6) phrases.push({ text: text.trim(), words, kind });
