@@ -126,3 +126,19 @@ describe('coined names', () => {
     expect(picks('a girl in dollz style')).toEqual(['hf:Norod78/SDXL-DollZ-Style-LoRA']);
   });
 });
+
+describe('what a thing is of', () => {
+  it('takes a tag that opens the name before its head for what the head is of', () => {
+    const picks = picksFrom([
+      makeAdapter({
+        id: 'hf:KappaNeuro/1987-action-figure-playset-packaging',
+        name: '1987 Action Figure Playset Packaging',
+        category: 'object',
+        tags: ['action figure', 'packaging', 'toy', '1980s'],
+        triggerWords: ['1987 Action Figure Playset Packaging page'],
+      }),
+    ]);
+    expect(picks('an action figure on a desk')).toEqual([]);
+    expect(picks('action figure playset packaging')).toEqual(['hf:KappaNeuro/1987-action-figure-playset-packaging']);
+  });
+});

@@ -615,6 +615,9 @@ export function evidenceFor(
     // An uncategorised adapter tagged as someone draws whom its name says after its series: "Honkai Star Rail Bronya
     // Silver Wolf" (tagged "girl", "honkai star rail") for no March 7th of Honkai Star Rail.
     if (phrase.kind === 'tag' && taggedAsSomeone(adapter) && opensName(profile, phrase)) continue;
+    // A tag or trigger that is what a part of the name says before its head is what the head is of or for: "1987
+    // Action Figure Playset Packaging" (tagged "action figure") draws the box, for no action figure on a desk.
+    if (phrase.kind !== 'name' && beforeHeadOfName(profile, phrase, taskSet)) continue;
     // A tag of a garment that names no garment says where it is worn: "Clothes Spacesuit" (tagged "outer space")
     // dresses nobody in a light bulb in outer space.
     if (adapter.category === 'clothing' && phrase.kind === 'tag' && !namesGarment(profile, phrase)) continue;
@@ -1638,6 +1641,33 @@ function opensName(profile: AdapterProfile, phrase: Phrase): boolean {
     phrase.words.length >= 2 &&
     phrase.words.length < first.length &&
     phrase.words.every((word, index) => first[index] === word)
+  );
+}
+
+/**
+ * Whether a phrase of two words or more is the words a part of the name opens with, before a head the task lacks that
+ * names a thing ("packaging" of "Action Figure Playset Packaging" for "action figure"): see evidenceFor.
+ */
+function beforeHeadOfName(profile: AdapterProfile, phrase: Phrase, taskSet: ReadonlySet<string>): boolean {
+  return (
+    phrase.words.length >= 2 &&
+    profile.nameSegments.some((segment) => {
+      const head = segment.at(-1);
+      return (
+        head !== undefined &&
+        segment.length > phrase.words.length &&
+        phrase.words.every((word, index) => segment[index] === word) &&
+        !phrase.words.some((word) => related(word, head)) &&
+        !covers(taskSet, head) &&
+        isDictionaryWord(head) &&
+        !describes(head) &&
+        !DESCRIBES.test(head) &&
+        !FRAMING_WORDS.has(head) &&
+        !KIND_LABELS.has(head) &&
+        !KINDS_OF_THINGS.has(head) &&
+        !asksForLookBy(head)
+      );
+    })
   );
 }
 
