@@ -142,3 +142,28 @@ describe('what a thing is of', () => {
     expect(picks('action figure playset packaging')).toEqual(['hf:KappaNeuro/1987-action-figure-playset-packaging']);
   });
 });
+
+describe('a material as a thing', () => {
+  it('gives a kitten playing with yarn no yarn style, still a kitten made of yarn or yarn art', () => {
+    const picks = picksFrom([
+      makeAdapter({
+        id: 'civitai:37472',
+        name: 'Yarn Style 毛线玩具风格',
+        category: 'style',
+        tags: ['style'],
+        triggerWords: ['yarn,chibi,cute,'],
+      }),
+      makeAdapter({
+        id: 'hf:Norod78/SDXL-YarnArtStyle-LoRA',
+        name: 'Yarn Art Style',
+        category: 'style',
+        tags: ['yarn', 'knitting', 'textile', 'craft'],
+        triggerWords: ['Yarn art style'],
+      }),
+    ]);
+    expect(picks('a kitten playing with yarn')).toEqual([]);
+    expect(picks('a girl knitting with yarn')).toEqual([]);
+    expect(picks('a kitten made of yarn')).toContain('civitai:37472');
+    expect(picks('yarn art of a kitten')).toContain('hf:Norod78/SDXL-YarnArtStyle-LoRA');
+  });
+});

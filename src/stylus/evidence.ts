@@ -122,12 +122,16 @@ function placesInside(prompt: string, place: string): boolean {
 }
 
 /**
- * Whether a task's subject ends in a look word that what the task says its subject does acts on: "squirting black
- * ink", "holding a painting" name ink and a painting as things, no look to restyle the picture in.
+ * Whether a task's subject ends in a look word or a material that what the task says its subject does acts on:
+ * "squirting black ink", "holding a painting", "playing with yarn" name ink, a painting and yarn as things, no look to
+ * restyle the picture in (a kitten playing with yarn is no kitten knitted of yarn).
  */
 export function lookAsThing(subject: string, action: string): boolean {
   const { head } = viewOf(subject);
-  return asksForLookBy(head) && taskWords(action).some((word) => doesSomething(word) && !asksForLookBy(word));
+  return (
+    (asksForLookBy(head) || MATERIALS.has(head)) &&
+    taskWords(action).some((word) => doesSomething(word) && !asksForLookBy(word))
+  );
 }
 
 /** Task words in singular form, without stopwords. */
