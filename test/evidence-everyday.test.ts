@@ -167,3 +167,19 @@ describe('a material as a thing', () => {
     expect(picks('yarn art of a kitten')).toContain('hf:Norod78/SDXL-YarnArtStyle-LoRA');
   });
 });
+
+describe('a surreal concept', () => {
+  it('gives a bowl of noodles no surreal noodles, still a surreal picture of them', () => {
+    const picks = picksFrom([
+      makeAdapter({
+        id: 'hf:e-n-v-y/envy-send-noodles-xl-01',
+        name: 'Envy Send Noodles XL',
+        category: 'concept',
+        tags: ['noodles', 'food', 'surreal'],
+        triggerWords: ['noodles'],
+      }),
+    ]);
+    expect(picks('a bowl of noodles with chopsticks')).toEqual([]);
+    expect(picks('a surreal picture of noodles')).toEqual(['hf:e-n-v-y/envy-send-noodles-xl-01']);
+  });
+});

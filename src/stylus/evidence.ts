@@ -26,7 +26,7 @@ import {
   NAMED_LOOKS,
 } from './evidence-words.js';
 import { MATERIALS, materialsMadeIn, materialsOfName, materialsOfTriggers, SCULPTURES } from './materials.js';
-import { codesOf } from './name-marks.js';
+import { codesOf, looksOf } from './name-marks.js';
 import { asksForRelation, DRAWING_TOOLS, describes, namesSomethingElse, saysHowMade } from './name-readings.js';
 import { lexiconClass } from './segment.js';
 import { askedLooks, asksForOtherLook, lookFits, saysAge, tagLooksAsked, tagLooksFit } from './style-looks.js';
@@ -811,6 +811,18 @@ export function evidenceFor(
   // An outfit named for a place its tags never say, by a word they do, is a maker's collection of that word: "Hair
   // Salon - by EDG" (tagged "hair", "hairstyle") does someone's hair, for no picture of a hair salon with nobody in it.
   if (found && adapter.category === 'clothing' && namedForWhereWorn(profile) && !namesSomeone(prompt ?? task))
+    return undefined;
+  // A thing or a concept its tags call surreal draws a surreal picture, for a prompt that asks for one or for that
+  // thing alone: "Envy Send Noodles XL" (tagged "noodles", "surreal") for no bowl of noodles with chopsticks. (One
+  // that makes its subject of something has its own rule: transformsUnasked.)
+  if (
+    found &&
+    !soleTask &&
+    THING_CATEGORIES.has(adapter.category) &&
+    !profile.transformsSubject &&
+    looksOf(adapter.tags.join(', ')).includes('surreal') &&
+    !askedLooks(prompt ?? task).has('surreal')
+  )
     return undefined;
   // A thing its tags file as a game's assets draws a sheet of them: "Atlas" (tagged "game props", "textures") is a
   // texture atlas, for no old atlas on a desk, "Pecha Swords Generator" (tagged "assets") no knight's long sword. Still
