@@ -183,3 +183,30 @@ describe('a surreal concept', () => {
     expect(picks('a surreal picture of noodles')).toEqual(['hf:e-n-v-y/envy-send-noodles-xl-01']);
   });
 });
+
+describe('a workshop and a restaurant', () => {
+  const picks = picksFrom([
+    makeAdapter({
+      id: 'civitai:79737',
+      name: '[LoRa] Shoal / 錦鱗 Concept (With multires noise version)',
+      category: 'background',
+      tags: ['atmosphere', 'tools', 'background', 'fish', 'light', 'underwater', 'shoal'],
+    }),
+    makeAdapter({
+      id: 'civitai:59994',
+      name: 'Undersea Depths - fC - Lora',
+      category: 'background',
+      tags: ['water', 'woman', 'background'],
+      triggerWords: ['depths-fc'],
+    }),
+  ]);
+
+  it('takes no school of fish for the tools of a garage: "tools" files it in a section of the catalog', () => {
+    expect(picks('a mechanic working under a car in a garage, tools on the wall')).toEqual([]);
+    expect(picks('a school of fish')).toEqual(['civitai:79737']);
+  });
+
+  it('takes no undersea depths for a shallow depth of field', () => {
+    expect(picks('a chef plating a dish in a restaurant, close-up of hands, shallow depth of field')).toEqual([]);
+  });
+});

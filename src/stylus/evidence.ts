@@ -1520,6 +1520,8 @@ function placeOf(profile: AdapterProfile, word: string): boolean {
     lexiconClass(word) !== 'Infinitive' &&
     !asksForLookBy(word) &&
     !KIND_LABELS.has(word) &&
+    // A tag that files it in a section of the catalog ("tools") is no thing of it: no "Shoal" for tools on a wall.
+    !KINDS_OF_THINGS.has(word) &&
     !SCENERY_WORDS.has(word) &&
     // A background tagged as scenery ("Model-EX Enhancer", tagged "landscape") is of any place, of no one thing.
     !profile.phrases.some((phrase) => phrase.kind === 'tag' && phrase.words.some((tag) => SCENERY_WORDS.has(tag)))
