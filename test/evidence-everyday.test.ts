@@ -210,3 +210,28 @@ describe('a workshop and a restaurant', () => {
     expect(picks('a chef plating a dish in a restaurant, close-up of hands, shallow depth of field')).toEqual([]);
   });
 });
+
+describe('a compound written apart', () => {
+  it('takes "karaokeroom" for a karaoke room', () => {
+    const picks = picksFrom([
+      makeAdapter({
+        id: 'civitai:9504',
+        name: 'カラオケ karaokeroom',
+        category: 'background',
+        tags: ['photorealistic', 'scenery', 'japan', 'illustration', 'realistic', 'background'],
+        triggerWords: [
+          'karaokeroom',
+          'joypad',
+          'denmoku',
+          'at-clm7000tx',
+          'microphone',
+          'wm-610',
+          'dynmic',
+          'microphone stand',
+        ],
+      }),
+    ]);
+    expect(picks('a karaoke room')).toEqual(['civitai:9504']);
+    expect(picks('a room')).toEqual([]);
+  });
+});

@@ -491,6 +491,8 @@ export function evidenceFor(
 ): Evidence | undefined {
   const { words, set: taskSet, head, looks: asksForLookAs } = viewOf(task);
   if (words.length === 0) return undefined;
+  const beforeHead = words.length >= 2 && words[words.length - 1] === head ? words[words.length - 2] : undefined;
+  const compoundHead = beforeHead !== undefined && /^[a-z]{3,}$/.test(beforeHead) ? `${beforeHead}${head}` : undefined;
   // A genre or a look named alone in a longer prompt asks for how the picture looks, no place or thing: "science
   // fiction" of a robot's tag list gets no sci-fi city on Mars, "fantasy" no fantasy background. A whole prompt of
   // one genre is still drawn by one.
@@ -685,7 +687,8 @@ export function evidenceFor(
       consider(STRONG, `matches its name ${quoted}`);
       continue;
     }
-    if (!related(word, head)) continue;
+    // The head written together with the word before it is the head too: "karaoke room" asks for "karaokeroom".
+    if (!related(word, head) && word !== compoundHead) continue;
     if (
       phrase.kind === 'name' &&
       depictsThings &&
