@@ -235,3 +235,28 @@ describe('a compound written apart', () => {
     expect(picks('a room')).toEqual([]);
   });
 });
+
+describe('an art made of a thing', () => {
+  it('takes a style named for what its art is made of only for that art', () => {
+    const picks = picksFrom([
+      makeAdapter({
+        id: 'hf:Norod78/SDXL-LaundryArt-LoRA-r32',
+        name: 'LaundryArt',
+        category: 'style',
+        tags: ['laundry', 'clothes', 'fabric', 'textile art'],
+        triggerWords: ['LaundryArt'],
+      }),
+      makeAdapter({
+        id: 'hf:ProomptEngineer/pe-shitty-fanart',
+        name: 'PE Terrible Fan Art',
+        category: 'style',
+        tags: ['bad drawing', 'fan art', 'amateur', 'humor'],
+        triggerWords: ['PETerribleFanArt'],
+      }),
+    ]);
+    expect(picks('a pile of laundry on a bed')).toEqual([]);
+    expect(picks('a ceiling fan in a bedroom')).toEqual([]);
+    expect(picks('laundry art of a dog')).toEqual(['hf:Norod78/SDXL-LaundryArt-LoRA-r32']);
+    expect(picks('terrible fan art of a dragon')).toEqual(['hf:ProomptEngineer/pe-shitty-fanart']);
+  });
+});

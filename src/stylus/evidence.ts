@@ -510,6 +510,12 @@ export function evidenceFor(
     !asksForLookAs.has(drawnWith)
   )
     return undefined;
+  // A style named for what its art is made of is that art, asked for as one ("yarn art", "laundry art") or as the
+  // whole prompt: "LaundryArt" (things made of laundry) for no pile of laundry on a bed, "PE Terrible Fan Art" for no
+  // ceiling fan.
+  const madeOf = adapter.category === 'style' && !soleTask ? artMadeOf(adapter) : undefined;
+  if (madeOf !== undefined && !asksForLookAs.has(madeOf) && !(prompt !== undefined && viewOf(prompt).looks.has(madeOf)))
+    return undefined;
   const promptWords = prompt === undefined ? taskSet : viewOf(prompt).set;
   if (foreignWord(profile, taskSet, adapter.category, asksForLookAs, promptWords) !== undefined) return undefined;
   // A user's handle ("rei_17", an illustrator) is named with its digits: "miyamoto rei" asks for no artist's style.
@@ -931,6 +937,25 @@ function namedForWhereWorn(profile: AdapterProfile): boolean {
         phrase.kind !== 'name' && phrase.words.some((other) => related(other, word) || joinedWith(word, other)),
     );
   return !said(head) && first.slice(0, -1).some(said);
+}
+
+/**
+ * The dictionary word a style's name writes right before "art", when that word asks for no look itself: "laundry" of
+ * "LaundryArt", "yarn" of "Yarn Art Style". Not "pixel" of "Pixel Art XL", nor "line" of line art: those are looks.
+ */
+function artMadeOf(adapter: Adapter): string | undefined {
+  const written = lemmas(joinSyllables(adapter.name));
+  const at = written.indexOf('art');
+  const word = at > 0 ? written[at - 1] : undefined;
+  return word !== undefined &&
+    /^[a-z]{3,}$/.test(word) &&
+    isDictionaryWord(word) &&
+    !isStopword(word) &&
+    !FILE_WORDS.has(word) &&
+    !asksForLookBy(word) &&
+    !NAMED_LOOKS.has(`${word}art`)
+    ? word
+    : undefined;
 }
 
 /** Whether the word before the task's head names a kind of it that the adapter's kinds of it leave out: see evidenceFor. */
