@@ -260,3 +260,19 @@ describe('an art made of a thing', () => {
     expect(picks('terrible fan art of a dragon')).toEqual(['hf:ProomptEngineer/pe-shitty-fanart']);
   });
 });
+
+describe('where on a body', () => {
+  it('takes no back tattoo for a tattoo on an arm, still for a tattoo', () => {
+    const picks = picksFrom([
+      makeAdapter({
+        id: 'civitai:26335',
+        name: 'Back Tattoo | Concept LoRA',
+        category: 'concept',
+        tags: ['concept', 'tattoos', 'tattoo', 'back', 'lora', 'concept lora', 'back tattoo'],
+        triggerWords: ['back tattoo'],
+      }),
+    ]);
+    expect(picks('a man with a tattoo on his arm')).toEqual([]);
+    expect(picks('a tattoo')).toEqual(['civitai:26335']);
+  });
+});

@@ -833,6 +833,8 @@ export function evidenceFor(
     !askedLooks(prompt ?? task).has('surreal')
   )
     return undefined;
+  // Where on a body its name puts a thing is where it is drawn: "Back Tattoo" for no tattoo on an arm.
+  if (found && adapter.category !== 'character' && onAnotherPart(adapter, promptWords)) return undefined;
   // A thing its tags file as a game's assets draws a sheet of them: "Atlas" (tagged "game props", "textures") is a
   // texture atlas, for no old atlas on a desk, "Pecha Swords Generator" (tagged "assets") no knight's long sword. Still
   // for a game's look or format (an icon), an asset asked for, or that thing alone ("a sword").
@@ -1305,6 +1307,25 @@ function handleNamedWithoutDigits(name: string, taskSet: ReadonlySet<string>, pr
 
 /** Tags that file an outfit as someone's: see evidenceFor. */
 const COSTUME_TAG = /^\s*(?:cosplay|costumes?)\s*$/i;
+
+/** Parts of a body a thing is worn or drawn on: "Back Tattoo", "Knife thigh strap". */
+const PARTS_OF_A_BODY = new Set([
+  ...BODY_PARTS,
+  ...'back thigh chest wrist ankle hip waist knee cheek forehead elbow calf'.split(' '),
+]);
+
+/**
+ * Whether an adapter's name puts its thing on a part of a body the prompt lacks, where the prompt puts it on another:
+ * "Back Tattoo" for "a tattoo on his arm".
+ */
+function onAnotherPart(adapter: Adapter, promptWords: ReadonlySet<string>): boolean {
+  const named = lemmas(adapter.name).filter((word) => PARTS_OF_A_BODY.has(word));
+  return (
+    named.length > 0 &&
+    !named.some((part) => promptWords.has(part)) &&
+    [...promptWords].some((word) => PARTS_OF_A_BODY.has(word))
+  );
+}
 
 /** Tags that file a thing as a game's assets: "assets", "game props", "textures". */
 const ASSET_TAG = /^\s*(?:game\s+)?(?:assets?|props?|sprites?|textures?)\s*$/i;
