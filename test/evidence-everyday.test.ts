@@ -206,6 +206,11 @@ describe('a workshop and a restaurant', () => {
     expect(picks('a school of fish')).toEqual(['civitai:79737']);
   });
 
+  it('takes no school of fish for an atmosphere: a tag that says how it feels', () => {
+    expect(picks('the atmosphere of a planet')).toEqual([]);
+    expect(picks('an atmosphere of calm')).toEqual([]);
+  });
+
   it('takes no undersea depths for a shallow depth of field', () => {
     expect(picks('a chef plating a dish in a restaurant, close-up of hands, shallow depth of field')).toEqual([]);
   });

@@ -1571,6 +1571,8 @@ function placeOf(profile: AdapterProfile, word: string): boolean {
     !KIND_LABELS.has(word) &&
     // A tag that files it in a section of the catalog ("tools") is no thing of it: no "Shoal" for tools on a wall.
     !KINDS_OF_THINGS.has(word) &&
+    // Nor one that says how it feels: no "Shoal" (tagged "atmosphere") for the atmosphere of a planet.
+    !MOOD_WORDS.has(word) &&
     !SCENERY_WORDS.has(word) &&
     // A background tagged as scenery ("Model-EX Enhancer", tagged "landscape") is of any place, of no one thing.
     !profile.phrases.some((phrase) => phrase.kind === 'tag' && phrase.words.some((tag) => SCENERY_WORDS.has(tag)))
@@ -1588,6 +1590,9 @@ function saysMoreAfter(taskText: string | undefined, subject: string): boolean {
   const last = taskWords(subject).at(-1);
   return last !== undefined && words.lastIndexOf(last) < words.length - 1;
 }
+
+/** Tags that say how a picture feels, no thing in it: "atmosphere" of "Shoal". */
+const MOOD_WORDS = new Set(['atmosphere', 'mood', 'ambience', 'ambiance', 'vibe', 'feeling']);
 
 /** Tags that say a background is scenery, of any place: "landscape" is no place of a "Nebulae". */
 const SCENERY_WORDS = new Set(['landscape', 'scenery', 'scene', 'cityscape', 'nature', 'environment', 'place']);
