@@ -141,6 +141,19 @@ describe('what a thing is of', () => {
     expect(picks('an action figure on a desk')).toEqual([]);
     expect(picks('action figure playset packaging')).toEqual(['hf:KappaNeuro/1987-action-figure-playset-packaging']);
   });
+
+  it("reads a style's head as how it is made, no thing its tag is of", () => {
+    const picks = picksFrom([
+      makeAdapter({
+        id: 'hf:ProomptEngineer/pe-funko-pop-diffusion-style',
+        name: 'PE Funko Pop Diffusion Style',
+        category: 'style',
+        tags: ['funko pop', 'vinyl figure', 'toy', 'collectible'],
+        triggerWords: ['PEPopFigure'],
+      }),
+    ]);
+    expect(picks('a collection of funko pops')).toEqual(['hf:ProomptEngineer/pe-funko-pop-diffusion-style']);
+  });
 });
 
 describe('a material as a thing', () => {

@@ -629,7 +629,8 @@ export function evidenceFor(
     if (phrase.kind === 'tag' && taggedAsSomeone(adapter) && opensName(profile, phrase)) continue;
     // A tag or trigger that is what a part of the name says before its head is what the head is of or for: "1987
     // Action Figure Playset Packaging" (tagged "action figure") draws the box, for no action figure on a desk.
-    if (phrase.kind !== 'name' && beforeHeadOfName(profile, phrase, taskSet)) continue;
+    // A style's head is how it is made ("PE Funko Pop Diffusion Style", tagged "funko pop"), no other thing.
+    if (phrase.kind !== 'name' && depictsThings && beforeHeadOfName(profile, phrase, taskSet)) continue;
     // A tag of a garment that names no garment says where it is worn: "Clothes Spacesuit" (tagged "outer space")
     // dresses nobody in a light bulb in outer space.
     if (adapter.category === 'clothing' && phrase.kind === 'tag' && !namesGarment(profile, phrase)) continue;
