@@ -294,3 +294,28 @@ describe('where on a body', () => {
     expect(picks('a tattoo')).toEqual(['civitai:26335']);
   });
 });
+
+describe('what a thing holds', () => {
+  it('takes no console cartridge and no ink style for a cartridge of ink', () => {
+    const picks = picksFrom([
+      makeAdapter({
+        id: 'hf:stets/nintendo64_cartridge',
+        name: 'Nintendo 64 Cartridge',
+        category: 'object',
+        tags: ['n64', 'cartridge', 'video game', 'retro'],
+        triggerWords: ['n64'],
+      }),
+      makeAdapter({
+        id: 'civitai:73305',
+        name: "zyd232's Ink Style",
+        category: 'style',
+        tags: ['ink', 'inksplat', 'style', 'ink wash', 'style lora'],
+        triggerWords: ['zydink', 'monochrome', 'ink sketch'],
+      }),
+    ]);
+    expect(picks('a cartridge of ink')).toEqual([]);
+    // Still for the cartridge it names and for an ink painting.
+    expect(picks('a nintendo 64 cartridge')).toEqual(['hf:stets/nintendo64_cartridge']);
+    expect(picks('an ink painting of a mountain')).toEqual(['civitai:73305']);
+  });
+});

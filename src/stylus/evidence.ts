@@ -124,14 +124,42 @@ function placesInside(prompt: string, place: string): boolean {
 /**
  * Whether a task's subject ends in a look word or a material that what the task says its subject does acts on:
  * "squirting black ink", "holding a painting", "playing with yarn" name ink, a painting and yarn as things, no look to
- * restyle the picture in (a kitten playing with yarn is no kitten knitted of yarn).
+ * restyle the picture in (a kitten playing with yarn is no kitten knitted of yarn); so does a thing of it ("a cartridge
+ * of ink").
  */
-export function lookAsThing(subject: string, action: string): boolean {
+export function lookAsThing(subject: string, action: string, prompt?: string): boolean {
   const { head } = viewOf(subject);
+  if (!asksForLookBy(head) && !MATERIALS.has(head)) return false;
   return (
-    (asksForLookBy(head) || MATERIALS.has(head)) &&
-    taskWords(action).some((word) => doesSomething(word) && !asksForLookBy(word))
+    taskWords(action).some((word) => doesSomething(word) && !asksForLookBy(word)) ||
+    (prompt !== undefined && asksForLookBy(head) && heldOf(prompt, head))
   );
+}
+
+/**
+ * Whether `prompt` writes a thing "of" `word`, what that thing holds: "a cartridge of ink", "a splash of paint". Not
+ * a look or a format of it ("a style of ink", "a picture of paint"), what it is made of ("made of ink"), nor a place
+ * in it ("the center of the painting").
+ */
+function heldOf(prompt: string, word: string): boolean {
+  const words = prompt.toLowerCase().match(/[\p{L}\p{N}'’-]+/gu) ?? [];
+  return words.some((written, index) => {
+    if (written !== 'of') return false;
+    const at = ARTICLES.has(words[index + 1] ?? '') ? index + 2 : index + 1;
+    const container = words[index - 1];
+    return (
+      singular(words[at] ?? '') === word &&
+      container !== undefined &&
+      /^[a-z]{3,}$/.test(container) &&
+      !DESCRIBES.test(container) &&
+      !isStopword(container) &&
+      !asksForLookBy(singular(container)) &&
+      !SHOWN_AS.has(singular(container)) &&
+      // Where in it: "in the center of the painting" is the painting's.
+      !FRAMING_WORDS.has(singular(container)) &&
+      !FILE_WORDS.has(singular(container))
+    );
+  });
 }
 
 /** Task words in singular form, without stopwords. */
@@ -597,7 +625,13 @@ export function evidenceFor(
   if (BODY_PARTS.has(head) && ownerOf(prompt ?? task, head) !== undefined) return undefined;
   // A garment is worn by someone: "two glasses of water" hold water, no eyes wear them ("Glasses LoRA"). Unless what
   // it is of is what the adapter draws too: "a suit of armor" (Parrley's Battle Suits, tagged "armor").
-  const wornBy = adapter.category === 'clothing' ? ownerOf(prompt ?? task, head) : undefined;
+  // So is an object of what it holds: "a cartridge of ink" is an ink cartridge, no "Nintendo 64 Cartridge". A format
+  // or a surface is of what it shows: "Icon of a red heart" is an icon, "a diffuse texture of mossy stone" a texture.
+  const heldIn =
+    adapter.category === 'object' && !asksForLookBy(head) && !SHOWN_AS.has(head) && !FRAMING_WORDS.has(head)
+      ? ownerOf(prompt ?? task, head)
+      : undefined;
+  const wornBy = adapter.category === 'clothing' ? ownerOf(prompt ?? task, head) : heldIn;
   if (wornBy && !profile.phrases.some((phrase) => phrase.words.some((word) => wornBy.some((w) => related(w, word)))))
     return undefined;
   // How much of what the name says the task holds: a single word of a trigger or tag is not enough for an adapter
