@@ -902,20 +902,20 @@ describe('a style trained on girls, or an adapter named a portrait, draws someon
   });
 });
 
-describe('a garment matched by what the task says of another thing is worn by no one', () => {
+describe("a franchise's tag before a garment's name says whose it is: no one is dressed for the franchise's spaceship", () => {
   const picks = picksFrom([
     makeAdapter({
-      id: 'civitai:26617',
-      name: 'Star wars Deathtrooper',
+      id: 'civitai:23025',
+      name: 'Star wars rebel trooper uniform',
       category: 'clothing',
-      tags: ['movie', 'star wars', 'science fiction', 'suit', 'sci-fi', 'clothing', 'sci fi', 'uniform', 'lora'],
-      triggerWords: ['deathtrooper suit'],
+      tags: ['movie', 'star wars', 'science fiction', 'scifi', 'suit', 'sci-fi', 'clothing', 'sci fi', 'uniform'],
+      triggerWords: ['in a rebel trooper uniform'],
     }),
   ]);
 
   it('dresses no one for a Star Wars spaceship, still someone in a Star Wars uniform', () => {
     expect(picks('a star wars spaceship over a desert planet')).toEqual([]);
-    expect(picks('a star wars uniform')).toEqual(['civitai:26617']);
-    expect(picks('a soldier, star wars')).toEqual(['civitai:26617']);
+    expect(picks('a star wars uniform')).toEqual(['civitai:23025']);
+    expect(picks('a soldier in a rebel trooper uniform')).toEqual(['civitai:23025']);
   });
 });

@@ -87,6 +87,11 @@ export interface AdapterProfile {
    */
   namedThing: readonly string[];
   /**
+   * The words a name writes before "product", two-letter ones too, which say whose products or which ("morphy",
+   * "richards" of "Morphy Richards product lora", "cd" of "CD Product Photo"): the products it draws are those.
+   */
+  productOf: readonly string[];
+  /**
    * The relation a name opens with ("through" of "Through Screen", "across" of "Across Table"): the name is about
    * someone or something in that relation to the thing it names, so the thing alone is no evidence.
    */
@@ -151,6 +156,29 @@ const TRIGGER_SEPARATORS = /[,，|]/;
 const MAKER_HANDLE = /^\s*\[([^\]]*)\]/;
 /** A user handle of letters and digits that opens a name as its owner: "zyd232's Ink Style" is an ink style. */
 const POSSESSIVE_HANDLE = /^\s*\p{L}+\d+[\p{L}\d]*['’]s\s+/u;
+
+/** A capital letter that ends a word: "DollZ", "ButterflyX"; not a version ("HomeV1"). */
+const TRAILING_CAPITAL = /(?<![\p{L}])(\p{Lu}?\p{Ll}{2,})(\p{Lu})(?![\p{L}\p{N}])/gu;
+
+/**
+ * The name with a word and the capital letter that ends it written as one word, where its tags or triggers write them
+ * so: "DollZ Style" (tagged "dollz") is a coined name, no doll's style. Elsewhere the letter stays a label
+ * ("ButterflyX").
+ */
+function coinedSpellings(name: string, adapter: Adapter): string {
+  if (!TRAILING_CAPITAL.test(name)) return name;
+  TRAILING_CAPITAL.lastIndex = 0;
+  // A maker's handle that opens the name signs it as written: "[LuisaP] Cyberpunk Portrait" (tagged "luisap").
+  const handle = MAKER_HANDLE.exec(name)?.[0] ?? '';
+  const written = new Set(
+    [...adapter.tags, ...adapter.triggerWords].flatMap((text) => text.toLowerCase().match(/\p{L}+/gu) ?? []),
+  );
+  const rest = name.slice(handle.length).replace(TRAILING_CAPITAL, (whole, word: string, letter: string) => {
+    const coined = `${word}${letter}`.toLowerCase();
+    return written.has(coined) ? `${word}${letter.toLowerCase()}` : whole;
+  });
+  return `${handle}${rest}`;
+}
 
 /** A bracketed label before a name: "【Expression】", "[Concept]", "【Costume】【Cosplay】", "[LoRa]". */
 const LEADING_LABEL = /^\s*[【[]([^】\]]*)[】\]]/u;
@@ -251,7 +279,7 @@ export function profileOf(adapter: Adapter): AdapterProfile {
 }
 
 function buildProfile(adapter: Adapter): AdapterProfile {
-  const name = withoutKindLabels(adapter.name.replace(POSSESSIVE_HANDLE, ''));
+  const name = coinedSpellings(withoutKindLabels(adapter.name.replace(POSSESSIVE_HANDLE, '')), adapter);
   const phrases: Phrase[] = [];
   const add = (text: string, words: readonly string[], kind: Phrase['kind']) => {
     if (words.length > 0 && words.length <= 6) phrases.push({ text: text.trim(), words, kind });
@@ -420,6 +448,7 @@ function buildProfile(adapter: Adapter): AdapterProfile {
           ],
     styleOf: styleOf(segmentLemmas),
     namedThing: namedThingOf(segmentLemmas),
+    productOf: productOf(segmentLemmas),
     interiorOf: segmentLemmas
       .map((words) => words[words.findIndex((word) => NAMED_LOOKS.get(word) === 'interior') - 1])
       .find((word) => word !== undefined && isContentWord(word)),
@@ -459,6 +488,20 @@ function blendOf(nameWords: readonly string[], phrases: readonly Phrase[]): stri
     const ending = word.slice(-BLEND_ENDING);
     return name.endsWith(ending) && name.length - ending.length >= BLEND_START && !isDictionaryWord(ending);
   })?.words[0];
+}
+
+/** A product of someone's or of one kind: see AdapterProfile.productOf. */
+function productOf(segmentLemmas: readonly (readonly string[])[]): readonly string[] {
+  return segmentLemmas.flatMap((words) => {
+    const at = words.indexOf('product');
+    return at > 0
+      ? words
+          .slice(0, at)
+          .filter(
+            (word) => LATIN_WORD.test(word) && /^\p{L}{2,}$/u.test(word) && !isStopword(word) && !FILE_WORDS.has(word),
+          )
+      : [];
+  });
 }
 
 function namedThingOf(segmentLemmas: readonly (readonly string[])[]): readonly string[] {

@@ -14,6 +14,7 @@ const COMPOSITION_TAGS = [
   'upper body',
   'lower body',
   'half body',
+  'shallow depth of field',
   'depth of field',
   'simple background',
   'plain background',

@@ -12,7 +12,7 @@ import {
   TRANSFORMS,
 } from './adapter-profile.js';
 import { isCompositionTag } from './composition-tags.js';
-import { isDictionaryWord } from './dictionary.js';
+import { isDictionaryWord, splitCompound } from './dictionary.js';
 import {
   APPEARANCE_WORDS,
   COLOUR_WORDS,
@@ -20,12 +20,13 @@ import {
   FRAMING_WORDS,
   joinSyllables,
   KIND_LABELS,
+  LATIN_WORD,
   LOOK_ORIGINS,
   LOOK_WORDS,
   NAMED_LOOKS,
 } from './evidence-words.js';
 import { MATERIALS, materialsMadeIn, materialsOfName, materialsOfTriggers, SCULPTURES } from './materials.js';
-import { codesOf } from './name-marks.js';
+import { codesOf, looksOf } from './name-marks.js';
 import { asksForRelation, DRAWING_TOOLS, describes, namesSomethingElse, saysHowMade } from './name-readings.js';
 import { lexiconClass } from './segment.js';
 import {
@@ -129,12 +130,44 @@ function placesInside(prompt: string, place: string): boolean {
 }
 
 /**
- * Whether a task's subject ends in a look word that what the task says its subject does acts on: "squirting black
- * ink", "holding a painting" name ink and a painting as things, no look to restyle the picture in.
+ * Whether a task's subject ends in a look word or a material that what the task says its subject does acts on:
+ * "squirting black ink", "holding a painting", "playing with yarn" name ink, a painting and yarn as things, no look to
+ * restyle the picture in (a kitten playing with yarn is no kitten knitted of yarn); so does a thing of it ("a cartridge
+ * of ink").
  */
-export function lookAsThing(subject: string, action: string): boolean {
+export function lookAsThing(subject: string, action: string, prompt?: string): boolean {
   const { head } = viewOf(subject);
-  return asksForLookBy(head) && taskWords(action).some((word) => doesSomething(word) && !asksForLookBy(word));
+  if (!asksForLookBy(head) && !MATERIALS.has(head)) return false;
+  return (
+    taskWords(action).some((word) => doesSomething(word) && !asksForLookBy(word)) ||
+    (prompt !== undefined && asksForLookBy(head) && heldOf(prompt, head))
+  );
+}
+
+/**
+ * Whether `prompt` writes a thing "of" `word`, what that thing holds: "a cartridge of ink", "a splash of paint". Not
+ * a look or a format of it ("a style of ink", "a picture of paint"), what it is made of ("made of ink"), nor a place
+ * in it ("the center of the painting").
+ */
+function heldOf(prompt: string, word: string): boolean {
+  const words = prompt.toLowerCase().match(/[\p{L}\p{N}'’-]+/gu) ?? [];
+  return words.some((written, index) => {
+    if (written !== 'of') return false;
+    const at = ARTICLES.has(words[index + 1] ?? '') ? index + 2 : index + 1;
+    const container = words[index - 1];
+    return (
+      singular(words[at] ?? '') === word &&
+      container !== undefined &&
+      /^[a-z]{3,}$/.test(container) &&
+      !DESCRIBES.test(container) &&
+      !isStopword(container) &&
+      !asksForLookBy(singular(container)) &&
+      !SHOWN_AS.has(singular(container)) &&
+      // Where in it: "in the center of the painting" is the painting's.
+      !FRAMING_WORDS.has(singular(container)) &&
+      !FILE_WORDS.has(singular(container))
+    );
+  });
 }
 
 /** Task words in singular form, without stopwords. */
@@ -527,6 +560,8 @@ export function evidenceFor(
 ): Evidence | undefined {
   const { words, set: taskSet, head, looks: asksForLookAs } = viewOf(task);
   if (words.length === 0) return undefined;
+  const beforeHead = words.length >= 2 && words[words.length - 1] === head ? words[words.length - 2] : undefined;
+  const compoundHead = beforeHead !== undefined && /^[a-z]{3,}$/.test(beforeHead) ? `${beforeHead}${head}` : undefined;
   // A genre or a look named alone in a longer prompt asks for how the picture looks, no place or thing: "science
   // fiction" of a robot's tag list gets no sci-fi city on Mars, "fantasy" no fantasy background. A whole prompt of
   // one genre is still drawn by one.
@@ -543,6 +578,12 @@ export function evidenceFor(
     NAMED_LOOKS.has(`${drawnWith}art`) &&
     !asksForLookAs.has(drawnWith)
   )
+    return undefined;
+  // A style named for what its art is made of is that art, asked for as one ("yarn art", "laundry art") or as the
+  // whole prompt: "LaundryArt" (things made of laundry) for no pile of laundry on a bed, "PE Terrible Fan Art" for no
+  // ceiling fan.
+  const madeOf = adapter.category === 'style' && !soleTask ? artMadeOf(adapter) : undefined;
+  if (madeOf !== undefined && !asksForLookAs.has(madeOf) && !(prompt !== undefined && viewOf(prompt).looks.has(madeOf)))
     return undefined;
   const promptWords = prompt === undefined ? taskSet : viewOf(prompt).set;
   if (foreignWord(profile, taskSet, adapter.category, asksForLookAs, promptWords) !== undefined) return undefined;
@@ -575,6 +616,9 @@ export function evidenceFor(
   // A name that says where or which after its preposition draws what comes before it: "girls in glass bottle" is
   // girls, no frosted glass bottles.
   if (profile.namedThing.length > 0 && !profile.namedThing.some((word) => covers(taskSet, word))) return undefined;
+  // A product is whose it is or which: "Morphy Richards product lora" draws the maker's kettles and "CD Product Photo"
+  // a music CD, for no product shot of a watch or a perfume bottle.
+  if (!profile.productOf.every((word) => covers(promptWords, word))) return undefined;
   // A one-word name for the word that says which kind of thing the task asks for: "kCuteTanks" for a tank top. Unless
   // its tags or triggers say the two words together: "Yet Another Tattoo" (tagged "tattoo design") draws a tattoo design.
   const [onlyNameWord] = profile.nameWords;
@@ -629,15 +673,6 @@ export function evidenceFor(
     !(adapter.category === 'style' && coverage(profile, taskSet, prompt ?? task) === 1)
   )
     return undefined;
-  // A garment matched by what the task says of another thing is worn by no one the prompt has: "Star wars Deathtrooper"
-  // (tagged "star wars", "clothing") for no Star Wars spaceship.
-  if (
-    adapter.category === 'clothing' &&
-    !profile.phrases.some((phrase) => phrase.words.some((word) => related(word, head))) &&
-    !namesSomeone(prompt ?? task) &&
-    !describesSomeone(prompt ?? task)
-  )
-    return undefined;
   // "no humans" (Danbooru's tag for a picture of nobody) leaves no one to dress or pose: "LASER - 镭射衣" (tagged
   // "clothing", "female") for no laser beam of a space battle.
   if (NO_HUMANS.test(prompt ?? task) && dressesSomeone(adapter)) return undefined;
@@ -648,7 +683,13 @@ export function evidenceFor(
   if (BODY_PARTS.has(head) && ownerOf(prompt ?? task, head) !== undefined) return undefined;
   // A garment is worn by someone: "two glasses of water" hold water, no eyes wear them ("Glasses LoRA"). Unless what
   // it is of is what the adapter draws too: "a suit of armor" (Parrley's Battle Suits, tagged "armor").
-  const wornBy = adapter.category === 'clothing' ? ownerOf(prompt ?? task, head) : undefined;
+  // So is an object of what it holds: "a cartridge of ink" is an ink cartridge, no "Nintendo 64 Cartridge". A format
+  // or a surface is of what it shows: "Icon of a red heart" is an icon, "a diffuse texture of mossy stone" a texture.
+  const heldIn =
+    adapter.category === 'object' && !asksForLookBy(head) && !SHOWN_AS.has(head) && !FRAMING_WORDS.has(head)
+      ? ownerOf(prompt ?? task, head)
+      : undefined;
+  const wornBy = adapter.category === 'clothing' ? ownerOf(prompt ?? task, head) : heldIn;
   if (wornBy && !profile.phrases.some((phrase) => phrase.words.some((word) => wornBy.some((w) => related(w, word)))))
     return undefined;
   // How much of what the name says the task holds: a single word of a trigger or tag is not enough for an adapter
@@ -678,6 +719,10 @@ export function evidenceFor(
     // An uncategorised adapter tagged as someone draws whom its name says after its series: "Honkai Star Rail Bronya
     // Silver Wolf" (tagged "girl", "honkai star rail") for no March 7th of Honkai Star Rail.
     if (phrase.kind === 'tag' && taggedAsSomeone(adapter) && opensName(profile, phrase)) continue;
+    // A tag or trigger that is what a part of the name says before its head is what the head is of or for: "1987
+    // Action Figure Playset Packaging" (tagged "action figure") draws the box, for no action figure on a desk.
+    // A style's head is how it is made ("PE Funko Pop Diffusion Style", tagged "funko pop"), no other thing.
+    if (phrase.kind !== 'name' && depictsThings && beforeHeadOfName(profile, phrase, taskSet)) continue;
     // A tag of a garment that names no garment says where it is worn: "Clothes Spacesuit" (tagged "outer space")
     // dresses nobody in a light bulb in outer space.
     if (adapter.category === 'clothing' && phrase.kind === 'tag' && !namesGarment(profile, phrase)) continue;
@@ -750,7 +795,8 @@ export function evidenceFor(
       consider(STRONG, `matches its name ${quoted}`);
       continue;
     }
-    if (!related(word, head)) continue;
+    // The head written together with the word before it is the head too: "karaoke room" asks for "karaokeroom".
+    if (!related(word, head) && word !== compoundHead) continue;
     if (
       phrase.kind === 'name' &&
       depictsThings &&
@@ -873,6 +919,36 @@ export function evidenceFor(
     !profile.nameSegments.some((part) => part.length > 0 && part.every((word) => covers(promptWords, word)))
   )
     return undefined;
+  // An outfit named for a place its tags never say, by a word they do, is a maker's collection of that word: "Hair
+  // Salon - by EDG" (tagged "hair", "hairstyle") does someone's hair, for no picture of a hair salon with nobody in it.
+  if (found && adapter.category === 'clothing' && namedForWhereWorn(profile) && !namesSomeone(prompt ?? task))
+    return undefined;
+  // A thing or a concept its tags call surreal draws a surreal picture, for a prompt that asks for one or for that
+  // thing alone: "Envy Send Noodles XL" (tagged "noodles", "surreal") for no bowl of noodles with chopsticks. (One
+  // that makes its subject of something has its own rule: transformsUnasked.)
+  if (
+    found &&
+    !soleTask &&
+    THING_CATEGORIES.has(adapter.category) &&
+    !profile.transformsSubject &&
+    looksOf(adapter.tags.join(', ')).includes('surreal') &&
+    !askedLooks(prompt ?? task).has('surreal')
+  )
+    return undefined;
+  // Where on a body its name puts a thing is where it is drawn: "Back Tattoo" for no tattoo on an arm.
+  if (found && adapter.category !== 'character' && onAnotherPart(adapter, promptWords)) return undefined;
+  // A thing its tags file as a game's assets draws a sheet of them: "Atlas" (tagged "game props", "textures") is a
+  // texture atlas, for no old atlas on a desk, "Pecha Swords Generator" (tagged "assets") no knight's long sword. Still
+  // for a game's look or format (an icon), an asset asked for, or that thing alone ("a sword").
+  if (
+    found &&
+    !soleTask &&
+    THING_CATEGORIES.has(adapter.category) &&
+    adapter.tags.some((tag) => ASSET_TAG.test(tag)) &&
+    ![...askedLooks(prompt ?? task)].some((look) => ASSET_LOOKS.has(look)) &&
+    ![...promptWords].some((word) => ASSET_WORDS.has(word))
+  )
+    return undefined;
   // An adapter is what its name begins with: "Bloodstained - Vector / illustrative" is a bloodstained look (red and
   // black) for no vector illustration whose prompt does not ask for it, "Knife Wielding - Dynamic Poses" a knife fight.
   const lead = profile.leadWords.filter((word) => !KIND_LABELS.has(word));
@@ -966,6 +1042,42 @@ export function evidenceFor(
   return found;
 }
 
+/**
+ * Whether the first part of a name ends in a word its tags and triggers never say, after a word they do: "salon" of
+ * "Hair Salon - by EDG" (tagged "hair"). The name says where what it draws is worn, or what it is for.
+ */
+function namedForWhereWorn(profile: AdapterProfile): boolean {
+  // Its Latin words: "double striped socks 双杠袜" ends in socks, said again in Chinese.
+  const first = (profile.nameSegments[0] ?? []).filter((word) => LATIN_WORD.test(word));
+  const head = first.at(-1);
+  if (head === undefined || first.length < 2) return false;
+  const said = (word: string) =>
+    profile.phrases.some(
+      (phrase) =>
+        phrase.kind !== 'name' && phrase.words.some((other) => related(other, word) || joinedWith(word, other)),
+    );
+  return !said(head) && first.slice(0, -1).some(said);
+}
+
+/**
+ * The dictionary word a style's name writes right before "art", when that word asks for no look itself: "laundry" of
+ * "LaundryArt", "yarn" of "Yarn Art Style". Not "pixel" of "Pixel Art XL", nor "line" of line art: those are looks.
+ */
+function artMadeOf(adapter: Adapter): string | undefined {
+  const written = lemmas(joinSyllables(adapter.name));
+  const at = written.indexOf('art');
+  const word = at > 0 ? written[at - 1] : undefined;
+  return word !== undefined &&
+    /^[a-z]{3,}$/.test(word) &&
+    isDictionaryWord(word) &&
+    !isStopword(word) &&
+    !FILE_WORDS.has(word) &&
+    !asksForLookBy(word) &&
+    !NAMED_LOOKS.has(`${word}art`)
+    ? word
+    : undefined;
+}
+
 /** Whether the word before the task's head names a kind of it that the adapter's kinds of it leave out: see evidenceFor. */
 function listsOtherKinds(profile: AdapterProfile, words: readonly string[], head: string): boolean {
   const kind = words.length >= 2 && words[words.length - 1] === head ? words[words.length - 2] : undefined;
@@ -987,11 +1099,19 @@ function listsOtherKinds(profile: AdapterProfile, words: readonly string[], head
       profile.phrases
         .filter((phrase) => phrase.kind !== 'name' && phrase.words.length === 2 && related(phrase.words[1] ?? '', head))
         .map((phrase) => phrase.words[0] ?? '')
-        .filter((word) => word.length > 2 && !COLOUR_WORDS.has(word) && !APPEARANCE_WORDS.has(word)),
+        .filter(
+          (word) =>
+            word.length > 2 &&
+            (isDictionaryWord(word) || splitCompound(word) !== undefined) &&
+            !COLOUR_WORDS.has(word) &&
+            !APPEARANCE_WORDS.has(word),
+        ),
     ),
   ].filter((word, _, all) => !all.some((other) => other !== word && word.includes(other)));
   const said = profile.phrases.some((phrase) => phrase.words.some((word) => related(word, kind)));
-  return kinds.length >= 2 && !said;
+  // One kind of its own is what it draws too ("highheel boots" for no rain boots), in any material (leather boots);
+  // a maker's prefix is no kind ("EdobCar").
+  return (kinds.length >= 2 || (kinds.length === 1 && !MATERIALS.has(kind))) && !said;
 }
 
 /**
@@ -1355,6 +1475,34 @@ function handleNamedWithoutDigits(name: string, taskSet: ReadonlySet<string>, pr
 /** Tags that file an outfit as someone's: see evidenceFor. */
 const COSTUME_TAG = /^\s*(?:cosplay|costumes?)\s*$/i;
 
+/** Parts of a body a thing is worn or drawn on: "Back Tattoo", "Knife thigh strap". */
+const PARTS_OF_A_BODY = new Set([
+  ...BODY_PARTS,
+  ...'back thigh chest wrist ankle hip waist knee cheek forehead elbow calf'.split(' '),
+]);
+
+/**
+ * Whether an adapter's name puts its thing on a part of a body the prompt lacks, where the prompt puts it on another:
+ * "Back Tattoo" for "a tattoo on his arm".
+ */
+function onAnotherPart(adapter: Adapter, promptWords: ReadonlySet<string>): boolean {
+  const named = lemmas(adapter.name).filter((word) => PARTS_OF_A_BODY.has(word));
+  return (
+    named.length > 0 &&
+    !named.some((part) => promptWords.has(part)) &&
+    [...promptWords].some((word) => PARTS_OF_A_BODY.has(word))
+  );
+}
+
+/** Tags that file a thing as a game's assets: "assets", "game props", "textures". */
+const ASSET_TAG = /^\s*(?:game\s+)?(?:assets?|props?|sprites?|textures?)\s*$/i;
+
+/** Looks of a game's assets: a game's look, an icon ("Icon of a red heart"), a sprite, a map. */
+const ASSET_LOOKS = new Set(['game', 'icon', 'sprite', 'map', 'tabletop']);
+
+/** Words of a prompt that ask for a game's assets. */
+const ASSET_WORDS = new Set(['asset', 'prop', 'sprite', 'texture', 'spritesheet', 'tileset']);
+
 /** Adapters that draw what is done: see evidenceFor. */
 const DOINGS = new Set<Adapter['category']>(['pose', 'action', 'concept']);
 
@@ -1588,6 +1736,10 @@ function placeOf(profile: AdapterProfile, word: string): boolean {
     lexiconClass(word) !== 'Infinitive' &&
     !asksForLookBy(word) &&
     !KIND_LABELS.has(word) &&
+    // A tag that files it in a section of the catalog ("tools") is no thing of it: no "Shoal" for tools on a wall.
+    !KINDS_OF_THINGS.has(word) &&
+    // Nor one that says how it feels: no "Shoal" (tagged "atmosphere") for the atmosphere of a planet.
+    !MOOD_WORDS.has(word) &&
     !SCENERY_WORDS.has(word) &&
     // A background tagged as scenery ("Model-EX Enhancer", tagged "landscape") is of any place, of no one thing.
     !profile.phrases.some((phrase) => phrase.kind === 'tag' && phrase.words.some((tag) => SCENERY_WORDS.has(tag)))
@@ -1605,6 +1757,9 @@ function saysMoreAfter(taskText: string | undefined, subject: string): boolean {
   const last = taskWords(subject).at(-1);
   return last !== undefined && words.lastIndexOf(last) < words.length - 1;
 }
+
+/** Tags that say how a picture feels, no thing in it: "atmosphere" of "Shoal". */
+const MOOD_WORDS = new Set(['atmosphere', 'mood', 'ambience', 'ambiance', 'vibe', 'feeling']);
 
 /** Tags that say a background is scenery, of any place: "landscape" is no place of a "Nebulae". */
 const SCENERY_WORDS = new Set(['landscape', 'scenery', 'scene', 'cityscape', 'nature', 'environment', 'place']);
@@ -1725,6 +1880,33 @@ function opensName(profile: AdapterProfile, phrase: Phrase): boolean {
     phrase.words.length >= 2 &&
     phrase.words.length < first.length &&
     phrase.words.every((word, index) => first[index] === word)
+  );
+}
+
+/**
+ * Whether a phrase of two words or more is the words a part of the name opens with, before a head the task lacks that
+ * names a thing ("packaging" of "Action Figure Playset Packaging" for "action figure"): see evidenceFor.
+ */
+function beforeHeadOfName(profile: AdapterProfile, phrase: Phrase, taskSet: ReadonlySet<string>): boolean {
+  return (
+    phrase.words.length >= 2 &&
+    profile.nameSegments.some((segment) => {
+      const head = segment.at(-1);
+      return (
+        head !== undefined &&
+        segment.length > phrase.words.length &&
+        phrase.words.every((word, index) => segment[index] === word) &&
+        !phrase.words.some((word) => related(word, head)) &&
+        !covers(taskSet, head) &&
+        isDictionaryWord(head) &&
+        !describes(head) &&
+        !DESCRIBES.test(head) &&
+        !FRAMING_WORDS.has(head) &&
+        !KIND_LABELS.has(head) &&
+        !KINDS_OF_THINGS.has(head) &&
+        !asksForLookBy(head)
+      );
+    })
   );
 }
 

@@ -85,7 +85,7 @@ export function composeOffline(
     // that ("riding on a"); one word of a longer name does not ("BetterRamenEating" is no giraffe eating bark).
     const action = actionWords(named, subject);
     const present = named.replace(ABSENT_PART, '');
-    const thingNotLook = lookAsThing(subject, action);
+    const thingNotLook = lookAsThing(subject, action, prompt);
     for (const candidate of fitting) {
       const { adapter } = candidate;
       // "squirting black ink" asks for ink, no ink style.

@@ -1,0 +1,321 @@
+import { describe, expect, it } from 'vitest';
+import { makeAdapter, picksFrom } from './support/adapters.js';
+
+/**
+ * Picks found by reading compositions of everyday prompts (product shots, pets, food, rooms, vehicles, weather) on
+ * the Civitai dump and the seed catalog, that a member of a public server would not accept. Names, categories, tags
+ * and triggers are written after the real items named by their ids.
+ */
+describe('everyday prompts', () => {
+  it('gives a product shot no product of a maker or a kind the prompt does not name', () => {
+    const picks = picksFrom([
+      makeAdapter({
+        id: 'civitai:22483',
+        name: 'Morphy Richards product lora',
+        category: 'object',
+        tags: ['objects', 'product design', 'product', 'industrial desigin'],
+        triggerWords: ['morphyrichards'],
+      }),
+      makeAdapter({
+        id: 'hf:CiroN2022/cd-md-music',
+        name: 'CD Product Photo',
+        category: 'object',
+        tags: ['cd', 'album', 'product photo', 'music'],
+        triggerWords: ['product photo cd'],
+      }),
+    ]);
+    expect(picks('a watch on a wrist, product shot')).not.toContain('civitai:22483');
+    expect(picks('product photo of a perfume bottle on a marble table')).not.toContain('hf:CiroN2022/cd-md-music');
+    // Still for the products it names.
+    expect(picks('a morphy richards kettle, product shot')).toContain('civitai:22483');
+    expect(picks('product photo of a cd')).toContain('hf:CiroN2022/cd-md-music');
+  });
+});
+
+describe('everyday places', () => {
+  it("does nobody's hair for a picture of a hair salon", () => {
+    const picks = picksFrom([
+      makeAdapter({
+        id: 'civitai:67827',
+        name: 'Hair Salon - by EDG',
+        category: 'clothing',
+        tags: ['fashion', 'fashion design', 'woman', 'clothing', 'hair', 'hairstyle'],
+        triggerWords: ['edgHitMeBaby', 'edgHitMeBaby_woman', 'edgHitMeBaby_hairstyle', 'edgHitMeBaby_outfit'],
+      }),
+    ]);
+    expect(picks('a hair salon')).toEqual([]);
+    // Still for someone there to wear it.
+    expect(picks('a woman at the hair salon')).toEqual(['civitai:67827']);
+  });
+});
+
+describe('everyday things', () => {
+  it('gives a kind of a thing no adapter of another kind its tags say', () => {
+    const picks = picksFrom([
+      makeAdapter({
+        id: 'civitai:19049',
+        name: 'Kendoll Boots 肯豆靴',
+        category: 'clothing',
+        tags: ['girl', 'woman', 'clothing', 'highheel boots', 'boots'],
+        triggerWords: ['kendolllegver', 'high heel boots'],
+      }),
+      makeAdapter({
+        id: 'civitai:54017',
+        name: 'EdobCar',
+        category: 'vehicle',
+        tags: ['abstract', 'digital art', 'concept art', 'cars', 'landscape', 'vehicle'],
+        triggerWords: ['EdobCar'],
+      }),
+    ]);
+    expect(picks('rain boots by the door')).toEqual([]);
+    // Still for its own kind, and in any material; a maker's prefix says no kind ("EdobCar" for a sports car).
+    expect(picks('a pair of high heel boots')).toEqual(['civitai:19049']);
+    expect(picks('a pair of leather boots')).toEqual(['civitai:19049']);
+    expect(picks('a red sports car on the road')).toEqual(['civitai:54017']);
+  });
+});
+
+describe('game assets', () => {
+  it('draws no sheet of game assets for a thing of an everyday scene', () => {
+    const picks = picksFrom([
+      makeAdapter({
+        id: 'civitai:33036',
+        name: 'Atlas',
+        category: 'object',
+        tags: [
+          'objects',
+          'fashion design',
+          'collage',
+          'game',
+          'foliage',
+          'atlas',
+          'elements',
+          'stock photo',
+          'textures',
+          'game props',
+        ],
+      }),
+      makeAdapter({
+        id: 'civitai:68668',
+        name: 'Pecha Swords Generator',
+        category: 'object',
+        tags: ['game art', 'concept art', 'games', 'weapons', 'sword', 'conceptual', 'assets'],
+        triggerWords: ['sword', 'axe', 'bow', 'cleaver'],
+      }),
+    ]);
+    expect(picks('an old atlas on a desk')).toEqual([]);
+    expect(picks('a knight holding a long sword')).toEqual([]);
+    // Still for that thing alone, or for a game's asset.
+    expect(picks('a sword')).toEqual(['civitai:68668']);
+    expect(picks('a sword, game asset')).toEqual(['civitai:68668']);
+  });
+});
+
+describe('coined names', () => {
+  it('reads a word and the capital that ends it as one coined word where its tags write them so', () => {
+    const picks = picksFrom([
+      makeAdapter({
+        id: 'hf:Norod78/SDXL-DollZ-Style-LoRA',
+        name: 'DollZ Style',
+        category: 'style',
+        tags: ['doll', 'dollz', 'cute'],
+        triggerWords: ['DollZ style'],
+      }),
+    ]);
+    expect(picks('a doll on a shelf')).toEqual([]);
+    expect(picks('a girl in dollz style')).toEqual(['hf:Norod78/SDXL-DollZ-Style-LoRA']);
+  });
+});
+
+describe('what a thing is of', () => {
+  it('takes a tag that opens the name before its head for what the head is of', () => {
+    const picks = picksFrom([
+      makeAdapter({
+        id: 'hf:KappaNeuro/1987-action-figure-playset-packaging',
+        name: '1987 Action Figure Playset Packaging',
+        category: 'object',
+        tags: ['action figure', 'packaging', 'toy', '1980s'],
+        triggerWords: ['1987 Action Figure Playset Packaging page'],
+      }),
+    ]);
+    expect(picks('an action figure on a desk')).toEqual([]);
+    expect(picks('action figure playset packaging')).toEqual(['hf:KappaNeuro/1987-action-figure-playset-packaging']);
+  });
+
+  it("reads a style's head as how it is made, no thing its tag is of", () => {
+    const picks = picksFrom([
+      makeAdapter({
+        id: 'hf:ProomptEngineer/pe-funko-pop-diffusion-style',
+        name: 'PE Funko Pop Diffusion Style',
+        category: 'style',
+        tags: ['funko pop', 'vinyl figure', 'toy', 'collectible'],
+        triggerWords: ['PEPopFigure'],
+      }),
+    ]);
+    expect(picks('a collection of funko pops')).toEqual(['hf:ProomptEngineer/pe-funko-pop-diffusion-style']);
+  });
+});
+
+describe('a material as a thing', () => {
+  it('gives a kitten playing with yarn no yarn style, still a kitten made of yarn or yarn art', () => {
+    const picks = picksFrom([
+      makeAdapter({
+        id: 'civitai:37472',
+        name: 'Yarn Style 毛线玩具风格',
+        category: 'style',
+        tags: ['style'],
+        triggerWords: ['yarn,chibi,cute,'],
+      }),
+      makeAdapter({
+        id: 'hf:Norod78/SDXL-YarnArtStyle-LoRA',
+        name: 'Yarn Art Style',
+        category: 'style',
+        tags: ['yarn', 'knitting', 'textile', 'craft'],
+        triggerWords: ['Yarn art style'],
+      }),
+    ]);
+    expect(picks('a kitten playing with yarn')).toEqual([]);
+    expect(picks('a girl knitting with yarn')).toEqual([]);
+    expect(picks('a kitten made of yarn')).toContain('civitai:37472');
+    expect(picks('yarn art of a kitten')).toContain('hf:Norod78/SDXL-YarnArtStyle-LoRA');
+  });
+});
+
+describe('a surreal concept', () => {
+  it('gives a bowl of noodles no surreal noodles, still a surreal picture of them', () => {
+    const picks = picksFrom([
+      makeAdapter({
+        id: 'hf:e-n-v-y/envy-send-noodles-xl-01',
+        name: 'Envy Send Noodles XL',
+        category: 'concept',
+        tags: ['noodles', 'food', 'surreal'],
+        triggerWords: ['noodles'],
+      }),
+    ]);
+    expect(picks('a bowl of noodles with chopsticks')).toEqual([]);
+    expect(picks('a surreal picture of noodles')).toEqual(['hf:e-n-v-y/envy-send-noodles-xl-01']);
+  });
+});
+
+describe('a workshop and a restaurant', () => {
+  const picks = picksFrom([
+    makeAdapter({
+      id: 'civitai:79737',
+      name: '[LoRa] Shoal / 錦鱗 Concept (With multires noise version)',
+      category: 'background',
+      tags: ['atmosphere', 'tools', 'background', 'fish', 'light', 'underwater', 'shoal'],
+    }),
+    makeAdapter({
+      id: 'civitai:59994',
+      name: 'Undersea Depths - fC - Lora',
+      category: 'background',
+      tags: ['water', 'woman', 'background'],
+      triggerWords: ['depths-fc'],
+    }),
+  ]);
+
+  it('takes no school of fish for the tools of a garage: "tools" files it in a section of the catalog', () => {
+    expect(picks('a mechanic working under a car in a garage, tools on the wall')).toEqual([]);
+    expect(picks('a school of fish')).toEqual(['civitai:79737']);
+  });
+
+  it('takes no school of fish for an atmosphere: a tag that says how it feels', () => {
+    expect(picks('the atmosphere of a planet')).toEqual([]);
+    expect(picks('an atmosphere of calm')).toEqual([]);
+  });
+
+  it('takes no undersea depths for a shallow depth of field', () => {
+    expect(picks('a chef plating a dish in a restaurant, close-up of hands, shallow depth of field')).toEqual([]);
+  });
+});
+
+describe('a compound written apart', () => {
+  it('takes "karaokeroom" for a karaoke room', () => {
+    const picks = picksFrom([
+      makeAdapter({
+        id: 'civitai:9504',
+        name: 'カラオケ karaokeroom',
+        category: 'background',
+        tags: ['photorealistic', 'scenery', 'japan', 'illustration', 'realistic', 'background'],
+        triggerWords: [
+          'karaokeroom',
+          'joypad',
+          'denmoku',
+          'at-clm7000tx',
+          'microphone',
+          'wm-610',
+          'dynmic',
+          'microphone stand',
+        ],
+      }),
+    ]);
+    expect(picks('a karaoke room')).toEqual(['civitai:9504']);
+    expect(picks('a room')).toEqual([]);
+  });
+});
+
+describe('an art made of a thing', () => {
+  it('takes a style named for what its art is made of only for that art', () => {
+    const picks = picksFrom([
+      makeAdapter({
+        id: 'hf:Norod78/SDXL-LaundryArt-LoRA-r32',
+        name: 'LaundryArt',
+        category: 'style',
+        tags: ['laundry', 'clothes', 'fabric', 'textile art'],
+        triggerWords: ['LaundryArt'],
+      }),
+      makeAdapter({
+        id: 'hf:ProomptEngineer/pe-shitty-fanart',
+        name: 'PE Terrible Fan Art',
+        category: 'style',
+        tags: ['bad drawing', 'fan art', 'amateur', 'humor'],
+        triggerWords: ['PETerribleFanArt'],
+      }),
+    ]);
+    expect(picks('a pile of laundry on a bed')).toEqual([]);
+    expect(picks('a ceiling fan in a bedroom')).toEqual([]);
+    expect(picks('laundry art of a dog')).toEqual(['hf:Norod78/SDXL-LaundryArt-LoRA-r32']);
+    expect(picks('terrible fan art of a dragon')).toEqual(['hf:ProomptEngineer/pe-shitty-fanart']);
+  });
+});
+
+describe('where on a body', () => {
+  it('takes no back tattoo for a tattoo on an arm, still for a tattoo', () => {
+    const picks = picksFrom([
+      makeAdapter({
+        id: 'civitai:26335',
+        name: 'Back Tattoo | Concept LoRA',
+        category: 'concept',
+        tags: ['concept', 'tattoos', 'tattoo', 'back', 'lora', 'concept lora', 'back tattoo'],
+        triggerWords: ['back tattoo'],
+      }),
+    ]);
+    expect(picks('a man with a tattoo on his arm')).toEqual([]);
+    expect(picks('a tattoo')).toEqual(['civitai:26335']);
+  });
+});
+
+describe('what a thing holds', () => {
+  it('takes no console cartridge and no ink style for a cartridge of ink', () => {
+    const picks = picksFrom([
+      makeAdapter({
+        id: 'hf:stets/nintendo64_cartridge',
+        name: 'Nintendo 64 Cartridge',
+        category: 'object',
+        tags: ['n64', 'cartridge', 'video game', 'retro'],
+        triggerWords: ['n64'],
+      }),
+      makeAdapter({
+        id: 'civitai:73305',
+        name: "zyd232's Ink Style",
+        category: 'style',
+        tags: ['ink', 'inksplat', 'style', 'ink wash', 'style lora'],
+        triggerWords: ['zydink', 'monochrome', 'ink sketch'],
+      }),
+    ]);
+    expect(picks('a cartridge of ink')).toEqual([]);
+    // Still for the cartridge it names and for an ink painting.
+    expect(picks('a nintendo 64 cartridge')).toEqual(['hf:stets/nintendo64_cartridge']);
+    expect(picks('an ink painting of a mountain')).toEqual(['civitai:73305']);
+  });
+});
