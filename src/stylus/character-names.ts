@@ -248,15 +248,15 @@ function seriesOf(profile: AdapterProfile, name: readonly string[]): boolean {
     triggers.some((trigger) => words.some((word) => trigger.words.includes(word)));
   // A later part of plain words after a first part that is a name is the title: "Ahsoka Tano / Star Wars".
   const [first = []] = profile.nameSegments;
-  const titleAfterName =
+  const titleAfterName = () =>
     first !== name &&
     !first.every((word) => name.includes(word)) &&
-    first.some((word) => /^[a-z]{3,}$/.test(word) && !isDictionaryWord(word)) &&
-    name.every((word) => isDictionaryWord(word));
+    name.every((word) => isDictionaryWord(word)) &&
+    first.some((word) => /^[a-z]{3,}$/.test(word) && !isDictionaryWord(word));
   return (
     profile.nameSegments.length >= 2 &&
     !sharesTrigger(name) &&
-    (titleAfterName || profile.nameSegments.some((part) => part !== name && part.length > 0 && triggered(part)))
+    (profile.nameSegments.some((part) => part !== name && part.length > 0 && triggered(part)) || titleAfterName())
   );
 }
 

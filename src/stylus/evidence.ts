@@ -1064,19 +1064,25 @@ function namedForWhereWorn(profile: AdapterProfile): boolean {
  * "LaundryArt", "yarn" of "Yarn Art Style". Not "pixel" of "Pixel Art XL", nor "line" of line art: those are looks.
  */
 function artMadeOf(adapter: Adapter): string | undefined {
-  const written = lemmas(joinSyllables(adapter.name));
-  const at = written.indexOf('art');
-  const word = at > 0 ? written[at - 1] : undefined;
-  return word !== undefined &&
-    /^[a-z]{3,}$/.test(word) &&
-    isDictionaryWord(word) &&
-    !isStopword(word) &&
-    !FILE_WORDS.has(word) &&
-    !asksForLookBy(word) &&
-    !NAMED_LOOKS.has(`${word}art`)
-    ? word
-    : undefined;
+  // Remembered per name ('' for none): asked of every style candidate for every task.
+  const made = artsMadeOf.through(adapter.name, (name) => {
+    const written = lemmas(joinSyllables(name));
+    const at = written.indexOf('art');
+    const word = at > 0 ? written[at - 1] : undefined;
+    return word !== undefined &&
+      /^[a-z]{3,}$/.test(word) &&
+      isDictionaryWord(word) &&
+      !isStopword(word) &&
+      !FILE_WORDS.has(word) &&
+      !asksForLookBy(word) &&
+      !NAMED_LOOKS.has(`${word}art`)
+      ? word
+      : '';
+  });
+  return made === '' ? undefined : made;
 }
+
+const artsMadeOf = new Memo<string, string>(1024);
 
 /** Whether the word before the task's head names a kind of it that the adapter's kinds of it leave out: see evidenceFor. */
 function listsOtherKinds(profile: AdapterProfile, words: readonly string[], head: string): boolean {
