@@ -117,11 +117,11 @@ describe('a body part of something without a body is no body part', () => {
     }),
   ]);
 
-  it('takes no eye for the eye of a planet or a storm, still for the eye of a woman', () => {
+  it('takes no eye for the eye of a planet or a storm, still for an eye alone', () => {
     expect(picks('the eye of the planet Jupiter')).toEqual([]);
     expect(picks('a close-up of the eye of the planet Jupiter')).toEqual([]);
     expect(picks('the eye of the storm')).toEqual([]);
-    expect(picks('the eye of a woman')).toEqual(['civitai:44667']);
+    expect(picks('a close-up of an eye')).toEqual(['civitai:44667']);
   });
 });
 

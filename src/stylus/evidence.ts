@@ -579,6 +579,9 @@ export function evidenceFor(
     return undefined;
   // "the eye of the storm" is no eye: the part of something that has no body.
   if (BODY_PARTS.has(head) && ownerOf(prompt ?? task, head) !== undefined) return undefined;
+  // Someone's body part is no place: "SyFyEye1" (a planet like an eye, filed as a background) for no "brown eyes" of a
+  // girl's tag list nor a woman's blue eyes.
+  if (BODY_PARTS.has(head) && PLACE_CATEGORIES.has(adapter.category) && namesSomeone(prompt ?? task)) return undefined;
   // A garment is worn by someone: "two glasses of water" hold water, no eyes wear them ("Glasses LoRA"). Unless what
   // it is of is what the adapter draws too: "a suit of armor" (Parrley's Battle Suits, tagged "armor").
   const wornBy = adapter.category === 'clothing' ? ownerOf(prompt ?? task, head) : undefined;
