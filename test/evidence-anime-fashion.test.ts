@@ -23,3 +23,35 @@ describe("someone's body part is no place", () => {
     expect(picks('close up of an eye with galaxy reflection')).toEqual(['civitai:44667']);
   });
 });
+
+/** A style named for one thing (the seed catalog's "Yet Another Tattoo" draws the subject as a tattoo design). */
+const MANY_BLADES = makeAdapter({
+  id: 'civitai:75860',
+  name: 'ManyBladesAI',
+  category: 'style',
+  tags: ['style'],
+  triggerWords: ['ManyBladesAI'],
+});
+const YET_ANOTHER_TATTOO = makeAdapter({
+  id: 'hf:Norod78/yet-another-sdxl-tattoo-lora',
+  name: 'Yet Another Tattoo',
+  category: 'style',
+  tags: ['tattoo', 'ink', 'tattoo design'],
+  triggerWords: ['tattoo'],
+});
+
+describe('a style named for one thing draws the picture as it, no thing someone has', () => {
+  const picks = picksFrom([MANY_BLADES, YET_ANOTHER_TATTOO]);
+
+  it('takes no tattoo design for a sailor with tattoos, still for a tattoo of a dragon', () => {
+    expect(picks('a sailor with tattoos on his arms')).toEqual([]);
+    expect(picks('a woman with a dragon tattoo on her back')).toEqual([]);
+    expect(picks('a tattoo of a dragon')).toEqual(['hf:Norod78/yet-another-sdxl-tattoo-lora']);
+    expect(picks('tattoo art of a woman')).toEqual(['hf:Norod78/yet-another-sdxl-tattoo-lora']);
+  });
+
+  it('restyles no warrior with a glowing blade as a style of blades', () => {
+    expect(picks('a warrior with a glowing blade')).toEqual([]);
+    expect(picks('a glowing blade')).toEqual(['civitai:75860']);
+  });
+});

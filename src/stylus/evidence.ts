@@ -527,6 +527,15 @@ export function evidenceFor(
     )
   )
     return undefined;
+  // A style named for one thing draws the picture as that thing: not for a thing someone has ("Yet Another Tattoo", a
+  // tattoo design, for no "sailor with tattoos on his arms"; still for "a tattoo of a girl").
+  if (
+    adapter.category === 'style' &&
+    !soleTask &&
+    prompt !== undefined &&
+    thingSomeoneHas(profile, head, words, prompt)
+  )
+    return undefined;
   // A pose is the relation its name says: "hand to own mouth" and "Hand on Own Arm" for no "own hands clasped".
   if (adapter.category === 'pose' && !relationAsked(adapter.name, promptWords)) return undefined;
   // "Through Screen" draws someone coming through a screen: a laptop screen asks for no one.
@@ -1109,6 +1118,24 @@ function styleOfAnotherKind(profile: AdapterProfile, words: readonly string[], h
     !doesSomething(kind) &&
     !FILE_WORDS.has(kind)
   );
+}
+
+/**
+ * Whether a style's one-word name is the task's head, a thing and no look, that the prompt gives someone "with" it in
+ * one clause: "tattoo" of "a sailor with tattoos on his arms".
+ */
+function thingSomeoneHas(profile: AdapterProfile, head: string, words: readonly string[], prompt: string): boolean {
+  const [thing, more] = profile.nameWords;
+  if (thing === undefined || more !== undefined || !related(thing, head) || asksForLookBy(thing)) return false;
+  if (words.some((word) => LOOK_WORDS.has(word) || NAMED_LOOKS.has(word))) return false;
+  return prompt.split(/[,，.;|\n]/).some((clause) => {
+    const written = lemmas(clause);
+    const at = written.findIndex((word) => related(word, head));
+    const withAt = written.lastIndexOf('with', at);
+    return (
+      at > 0 && withAt > 0 && written.slice(0, withAt).some((word) => PEOPLE_WORDS.has(word) || describesPeople(word))
+    );
+  });
 }
 
 /** Whether a task's head word names people: the lexicon's "Actor" class ("priest", "warrior", "dancer"). */
