@@ -55,3 +55,48 @@ describe('a style named for one thing draws the picture as it, no thing someone 
     expect(picks('a glowing blade')).toEqual(['civitai:75860']);
   });
 });
+
+const KENDOLL_BOOTS = makeAdapter({
+  id: 'civitai:19049',
+  name: 'Kendoll Boots 肯豆靴',
+  category: 'clothing',
+  tags: ['girl', 'woman', 'clothing', 'highheel boots', 'boots'],
+  triggerWords: ['kendolllegver', 'high heel boots'],
+});
+const WOW_ICONS = makeAdapter({
+  id: 'civitai:45713',
+  name: 'SXZ WoW Icons [ Concept ]',
+  category: 'object',
+  tags: ['game art', 'asset', 'icons', 'games', 'video game', 'videogames', 'assets', 'icon', 'game icon', 'videogame'],
+  triggerWords: ['wowicon of', 'wowicon portrait of'],
+});
+
+const EDOB_CAR = makeAdapter({
+  id: 'civitai:54017',
+  name: 'EdobCar',
+  category: 'vehicle',
+  tags: ['abstract', 'digital art', 'concept art', 'cars', 'landscape', 'vehicle'],
+  triggerWords: ['EdobCar'],
+});
+
+describe('a thing its tags call one kind of what the task asks for is no other kind of it', () => {
+  const picks = picksFrom([KENDOLL_BOOTS, WOW_ICONS, EDOB_CAR]);
+
+  it('takes no high heel boots for rain, cowboy, combat or thigh boots, still for boots or black leather boots', () => {
+    expect(picks('1girl, raincoat, rain boots, puddle')).toEqual([]);
+    expect(picks('a pair of cowboy boots')).toEqual([]);
+    expect(picks('a woman wearing a leather jacket and combat boots')).toEqual([]);
+    expect(picks('white headwear, pouch, thigh boots, gloves')).toEqual([]);
+    expect(picks('1girl, boots, gloves')).toEqual(['civitai:19049']);
+    expect(picks('black leather boots')).toEqual(['civitai:19049']);
+  });
+
+  it('still takes game icons for rpg item icons, none for a flat design icon', () => {
+    expect(picks('rpg item icons')).toEqual(['civitai:45713']);
+    expect(picks('a flat design icon of a house')).toEqual([]);
+  });
+
+  it("reads a maker's label as no kind", () => {
+    expect(picks('a red sports car on the road')).toEqual(['civitai:54017']);
+  });
+});

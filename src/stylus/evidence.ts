@@ -880,7 +880,8 @@ export function evidenceFor(
         ((isNoun(kind) || knownNoun(words[words.length - 2])) && asksAnotherKind(task, words, head, profile)) ||
         (isNoun(kind) && (taggedWith(profile, kind) || calledOtherwise(profile, promptSet) !== undefined)),
     ) ||
-      listsOtherKinds(profile, words, head))
+      listsOtherKinds(profile, words, head) ||
+      oneOtherKind(profile, words, head))
   )
     return undefined;
   return found;
@@ -912,6 +913,45 @@ function listsOtherKinds(profile: AdapterProfile, words: readonly string[], head
   ].filter((word, _, all) => !all.some((other) => other !== word && word.includes(other)));
   const said = profile.phrases.some((phrase) => phrase.words.some((word) => related(word, kind)));
   return kinds.length >= 2 && !said;
+}
+
+/**
+ * Whether the one kind of the task's head a thing's tags and triggers call it ("highheel boots" of "Kendoll Boots") is
+ * not the kind the word before that head asks for ("rain boots", "cowboy boots"): a colour, a material or a look says
+ * how it is, no kind ("black boots", "leather boots"), someone's says whose ("a girl's boots"), and a word for any
+ * thing says no kind ("rpg item icons" for "SXZ WoW Icons", tagged "game icon").
+ */
+function oneOtherKind(profile: AdapterProfile, words: readonly string[], head: string): boolean {
+  const kind = words.length >= 2 && words[words.length - 1] === head ? words[words.length - 2] : undefined;
+  if (
+    kind === undefined ||
+    !isDictionaryWord(kind) ||
+    COLOUR_WORDS.has(kind) ||
+    APPEARANCE_WORDS.has(kind) ||
+    FILE_WORDS.has(kind) ||
+    MATERIALS.has(kind) ||
+    PEOPLE_WORDS.has(kind) ||
+    KINDS_OF_THINGS.has(kind) ||
+    KIND_LABELS.has(kind) ||
+    asksForLookBy(kind) ||
+    describes(kind) ||
+    lexiconClass(kind) === 'Adjective' ||
+    profile.phrases.some((phrase) => phrase.words.some((word) => related(word, kind)))
+  )
+    return false;
+  const kinds = new Set(
+    profile.phrases
+      .filter(
+        (phrase) => phrase.kind !== 'name' && phrase.words.length >= 2 && related(phrase.words.at(-1) ?? '', head),
+      )
+      .map((phrase) => phrase.words.slice(0, -1))
+      // A maker's label says no kind: "edob" of "EdobCar".
+      .filter((before) => before.every(isDictionaryWord))
+      .filter((before) => !before.some((word) => COLOUR_WORDS.has(word) || APPEARANCE_WORDS.has(word)))
+      .map((before) => before.join('')),
+  );
+  // One word inside another is one kind: "heel" and "highheel".
+  return [...kinds].filter((word) => ![...kinds].some((other) => other !== word && word.includes(other))).length === 1;
 }
 
 /**
