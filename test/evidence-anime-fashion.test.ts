@@ -100,3 +100,34 @@ describe('a thing its tags call one kind of what the task asks for is no other k
     expect(picks('a red sports car on the road')).toEqual(['civitai:54017']);
   });
 });
+
+describe('one thing is made of one material', () => {
+  const picks = picksFrom([
+    makeAdapter({
+      id: 'civitai:58701',
+      name: 'Stone Statue LoRA',
+      category: 'style',
+      tags: ['photorealistic', 'art', 'style', 'realistic', 'style art'],
+      triggerWords: ['stone_statue', 'white_statue', 'sand_statue', 'on a pedestal', 'stone_color'],
+    }),
+    makeAdapter({
+      id: 'civitai:57788',
+      name: 'Bronze Statue LoRA',
+      category: 'style',
+      tags: ['photorealistic', 'style', 'realisti'],
+      triggerWords: [
+        'bronze_statue',
+        'in the middle of a square',
+        'riding a horse',
+        'on a pedestal',
+        'sitting on a bench',
+      ],
+    }),
+  ]);
+
+  it('takes a stone or a bronze statue style for a statue, never both', () => {
+    expect(picks('a statue of a knight in a park')).toEqual(['civitai:58701']);
+    expect(picks('a little mermaid statue in copenhagen')).toEqual(['civitai:58701']);
+    expect(picks('a bronze statue of a horse')).toEqual(['civitai:57788']);
+  });
+});

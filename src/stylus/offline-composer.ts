@@ -16,6 +16,7 @@ import {
   UNDER_WATER,
   type WordRarity,
 } from './evidence.js';
+import { materialKindsOfName } from './materials.js';
 import { segmentTasks } from './segment.js';
 import { tagLooksAsked } from './style-looks.js';
 import type { Candidate, ComposedTask } from './types.js';
@@ -51,6 +52,18 @@ function actionWords(task: string, subject: string): string {
     .map((part) => part.replace(ABSENT_PART, ''))
     .join(' ')
     .trim();
+}
+
+/** Whether a style makes things of another material than a style the task has taken (`byId` reads its picks). */
+function otherMaterial(adapter: Adapter, task: ComposedTask, byId: ReadonlyMap<string, Adapter>): boolean {
+  const mine = materialKindsOfName(adapter);
+  if (mine.size === 0) return false;
+  return task.adapters.some((pick) => {
+    const other = byId.get(pick.adapterId);
+    if (other === undefined || other.category !== 'style') return false;
+    const theirs = materialKindsOfName(other);
+    return theirs.size > 0 && ![...theirs].some((kind) => mine.has(kind));
+  });
 }
 
 export function composeOffline(
@@ -119,6 +132,7 @@ export function composeOffline(
   const used = new Set<string>();
   let styles = 0;
   const characters = new Set<string>();
+  const byId = new Map(candidates.map(({ adapter }) => [adapter.id, adapter]));
   // Two rounds: every task its best adapter first, then the seconds and thirds, so the cap on the whole composition
   // never leaves a part of the prompt without its only adapter while another part gets a second one.
   for (const perTask of [1, MAX_ADAPTERS_PER_TASK])
@@ -128,6 +142,8 @@ export function composeOffline(
       const { adapter } = pair.candidate;
       if (!target || used.has(adapter.id) || target.adapters.length >= perTask) continue;
       if (adapter.category === 'style' && styles >= MAX_STYLE_ADAPTERS) continue;
+      // One thing is made of one material: "Stone Statue LoRA" and "Bronze Statue LoRA" make no statue together.
+      if (adapter.category === 'style' && otherMaterial(adapter, target, byId)) continue;
       // One character per task: three LoRAs of Raiden Shogun draw one Raiden Shogun, worse than one of them.
       if (adapter.category === 'character' && target.adapters.some((pick) => characters.has(pick.adapterId))) continue;
       if (adapter.category === 'character') characters.add(adapter.id);
