@@ -399,3 +399,43 @@ describe("a costume is someone's outfit", () => {
     expect(picks('a girl dressed as little red riding hood in the woods')).toEqual(['civitai:64334']);
   });
 });
+
+describe('two words of a three-word name name her as members call her', () => {
+  const asukas = [
+    makeAdapter({
+      id: 'civitai:20058',
+      name: 'Asuka Langley Souryuu/Shikinami (Evangelion)',
+      category: 'character',
+      tags: ['anime', 'character', 'girl', 'evangelion'],
+      triggerWords: ['souryuu asuka langley'],
+    }),
+    makeAdapter({
+      id: 'civitai:13441',
+      name: 'Asuka Kazama (Tekken) LoRA',
+      category: 'character',
+      tags: ['anime', 'character', 'woman', 'game character', 'video game'],
+      triggerWords: ['asukakazamams'],
+    }),
+    makeAdapter({
+      id: 'civitai:66520',
+      name: 'Tenjouin Asuka / Yu-Gi-Oh! GX',
+      category: 'character',
+      tags: ['anime', 'character', 'yu-gi-oh!', 'tenjouin asuka', "yu-gi-oh! 5d's", 'yu-gi-oh! gx'],
+      triggerWords: ['tenjouin asuka'],
+    }),
+    makeAdapter({
+      id: 'civitai:84524',
+      name: 'Asuka Momoko (Ojamajo Doremi)',
+      category: 'character',
+      tags: ['character', 'magical girl', 'girls'],
+      triggerWords: ['ojaskmmkmgc'],
+    }),
+  ];
+  const picks = picksFrom(asukas);
+
+  it('takes Asuka Langley Souryuu for "asuka langley", no other Asuka, and none for "asuka" alone', () => {
+    expect(picks('asuka langley in her plugsuit standing in front of an eva unit')).toEqual(['civitai:20058']);
+    expect(picks('asuka kazama, fighting stance')).toEqual(['civitai:13441']);
+    expect(picks('asuka, 1girl, red hair')).toEqual([]);
+  });
+});

@@ -1,10 +1,11 @@
 import type { Adapter } from '../catalog/adapter.js';
-import { lemmas } from '../catalog/classify/words.js';
+import { containsPhrase, lemmas } from '../catalog/classify/words.js';
 import { isStopword } from '../catalog/text.js';
 import { type AdapterProfile, profileOf } from './adapter-profile.js';
 import { isDictionaryWord } from './dictionary.js';
 import { taskWordSet } from './evidence.js';
 import { APPEARANCE_WORDS, LOOK_WORDS, NAMED_LOOKS } from './evidence-words.js';
+import { lexiconClass } from './segment.js';
 
 /**
  * Who a task names: the trust rule that a character adapter is picked only for a task naming that character, by one
@@ -166,6 +167,10 @@ export function characterNamedIn(
     )
       return franchise;
   }
+  // Two words of a three-word name, written together and in its order, name her as members call her: "asuka langley"
+  // of "Asuka Langley Souryuu" (a family name the dictionary holds, "langley", beside a given name it lacks).
+  const pair = pairOfThreeNamed(written(), profile, franchises);
+  if (pair !== undefined) return pair;
   // Words of a title name a series, no one of its cast: "kono subarashii sekai" for no "Kono Subarashii Sekai ni Bakuen wo!".
   // Words after "of" say whose the cast is: "Three heroines of Makoto Shinkai disaster movie series" are named by no
   // "by makoto shinkai" (an artist the prompt asks for).
@@ -176,6 +181,34 @@ export function characterNamedIn(
   if (named.length >= 2) return named.join(' ');
   return nameWithItsSeries(words, profile, franchises);
 }
+
+/**
+ * Two adjacent words of a character's three-word full name that `written` holds together in the same order, one of
+ * them a name-like word of hers, neither a franchise's nor a title's: see characterNamedIn.
+ */
+function pairOfThreeNamed(
+  written: readonly string[],
+  profile: AdapterProfile,
+  franchises: ReadonlySet<string>,
+): string | undefined {
+  for (const name of profile.fullNames) {
+    if (name.length !== 3 || seriesOf(profile, name)) continue;
+    for (const pair of [name.slice(0, 2), name.slice(1)]) {
+      if (!pair.some((word) => profile.identityWords.has(word))) continue;
+      if (pair.some((word) => profile.titleWords.has(word)) || franchises.has(pair.join(' '))) continue;
+      // A given name many characters share ("asuka") names her beside a proper name the dictionary holds ("langley"),
+      // no franchise beside a common word ("honkai star").
+      const shared = pair.filter((word) => franchises.has(word));
+      if (shared.length === 2 || (shared.length === 1 && !pair.some(isProperName))) continue;
+      if (!containsPhrase(written, pair)) continue;
+      return pair.join(' ');
+    }
+  }
+  return undefined;
+}
+
+/** Whether the lexicon reads a word as a proper name: a place ("langley"), a given name, an organisation. */
+const isProperName = (word: string) => /ProperNoun|Place|Name|Organization/.test(String(lexiconClass(word) ?? ''));
 
 const afterOf = new Map<string, ReadonlySet<string>>();
 
