@@ -439,3 +439,21 @@ describe('two words of a three-word name name her as members call her', () => {
     expect(picks('asuka, 1girl, red hair')).toEqual([]);
   });
 });
+
+describe('a name written inside a hyphenated word is part of that word', () => {
+  const picks = picksFrom([
+    makeAdapter({
+      id: 'civitai:56441',
+      name: 'Rent a Girlfriend: Kanojo, Okarishimasu | 4 girl pack: Chizuru, Mami, Ruka, Sumi',
+      category: 'character',
+      tags: ['anime', 'character', 'kanojo okarishimasu', 'rent-a-girlfriend', 'mami nanami', 'sumi sakurasawa'],
+      triggerWords: ['chizuru', 'mami', 'ruka, blue hairband', 'sumi, single braid'],
+    }),
+  ]);
+
+  it('takes no Sumi for a sumi-e ink painting, still for sumi', () => {
+    expect(picks('ink drawing of a samurai, sumi-e')).toEqual([]);
+    expect(picks('sumi-e painting of a crane')).toEqual([]);
+    expect(picks('sumi, single braid, 1girl')).toEqual(['civitai:56441']);
+  });
+});

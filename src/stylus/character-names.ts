@@ -4,7 +4,7 @@ import { isStopword } from '../catalog/text.js';
 import { type AdapterProfile, profileOf } from './adapter-profile.js';
 import { isDictionaryWord } from './dictionary.js';
 import { taskWordSet } from './evidence.js';
-import { APPEARANCE_WORDS, LOOK_WORDS, NAMED_LOOKS } from './evidence-words.js';
+import { APPEARANCE_WORDS, joinSyllables, LOOK_WORDS, NAMED_LOOKS } from './evidence-words.js';
 import { lexiconClass } from './segment.js';
 
 /**
@@ -153,7 +153,8 @@ export function characterNamedIn(
       !franchises.has(key) &&
       !seriesOf(profile, name) &&
       holds(name) &&
-      !besideOtherName(written(), name, profile, looksOf)
+      !besideOtherName(written(), name, profile, looksOf) &&
+      !onlyInCompounds(task, name, adapter.name)
     )
       return key;
     // The franchise named after its character names that character: "naruto" is Naruto Uzumaki. Not as a look:
@@ -205,6 +206,28 @@ function pairOfThreeNamed(
     }
   }
   return undefined;
+}
+
+/** A word written with hyphens ("sumi-e", "x-ray"), after short syllables are joined ("chun-li" is "chunli"). */
+const COMPOUND = /[\p{L}\p{N}]+(?:-[\p{L}\p{N}]+)+/gu;
+
+/** The hyphenated words of `text`, in lower case. */
+const compoundsOf = (text: string) => joinSyllables(text).toLowerCase().match(COMPOUND) ?? [];
+
+/**
+ * Whether `task` writes a one-word name only inside hyphenated words the card never writes: "sumi" of "sumi-e" (an
+ * ink painting) names no Sumi of "Rent a Girlfriend ... | 4 girl pack: Chizuru, Mami, Ruka, Sumi".
+ */
+function onlyInCompounds(task: string, name: readonly string[], cardName: string): boolean {
+  const [only] = name;
+  if (name.length !== 1 || only === undefined) return false;
+  const compounds = compoundsOf(task).filter((compound) => lemmas(compound).includes(only));
+  if (compounds.length === 0) return false;
+  const own = new Set(compoundsOf(cardName));
+  return (
+    !compounds.some((compound) => own.has(compound)) &&
+    !lemmas(joinSyllables(task).replace(COMPOUND, ' ')).includes(only)
+  );
 }
 
 /** Whether the lexicon reads a word as a proper name: a place ("langley"), a given name, an organisation. */
