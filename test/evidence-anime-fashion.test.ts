@@ -131,3 +131,22 @@ describe('one thing is made of one material', () => {
     expect(picks('a bronze statue of a horse')).toEqual(['civitai:57788']);
   });
 });
+
+describe('an outfit named by words that describe another thing dresses no one where the prompt names nobody', () => {
+  const picks = picksFrom([
+    makeAdapter({
+      id: 'civitai:69059',
+      name: 'snow white',
+      category: 'clothing',
+      tags: ['clothing', 'girls'],
+      triggerWords: ['snow white', 'blue and yellow dress', 'red bow'],
+    }),
+  ]);
+
+  it("takes no Snow White dress for a snow-white horse, still for Snow White's dress or a girl dressed as her", () => {
+    expect(picks('a snow white horse')).toEqual([]);
+    expect(picks('a snow white cat sleeping')).toEqual([]);
+    expect(picks('snow white dress')).toEqual(['civitai:69059']);
+    expect(picks('a girl in a snow white costume')).toEqual(['civitai:69059']);
+  });
+});

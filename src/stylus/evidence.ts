@@ -626,6 +626,14 @@ export function evidenceFor(
     // A tag of a garment that names no garment says where it is worn: "Clothes Spacesuit" (tagged "outer space")
     // dresses nobody in a light bulb in outer space.
     if (adapter.category === 'clothing' && phrase.kind === 'tag' && !namesGarment(profile, phrase)) continue;
+    // An outfit is worn: named by words of the task that describe a thing it never says, it dresses no one where the
+    // prompt names nobody ("snow white" for no "snow white horse", still for a "snow white dress").
+    if (
+      adapter.category === 'clothing' &&
+      !profile.phrases.some((other) => other.words.some((word) => related(word, head))) &&
+      !namesSomeone(prompt ?? task)
+    )
+      continue;
     const quoted = `"${phrase.text.slice(0, 60)}"`;
     if (phrase.words.length >= 2) {
       // Two or more words together: unless each is a word that half the catalog uses ("anime girl").
