@@ -457,3 +457,21 @@ describe('a name written inside a hyphenated word is part of that word', () => {
     expect(picks('sumi, single braid, 1girl')).toEqual(['civitai:56441']);
   });
 });
+
+describe('a name that opens with a word that describes, written before a noun, describes that noun', () => {
+  const picks = picksFrom([
+    makeAdapter({
+      id: 'civitai:15937',
+      name: 'Dark Sakura (Fate Stay Night)',
+      category: 'character',
+      tags: ['anime', 'character', 'female', 'fate', 'fate stay night'],
+      triggerWords: ['dark sakura', 'striped dress, hair ribbon'],
+    }),
+  ]);
+
+  it('takes no Dark Sakura for dark sakura trees, still for her', () => {
+    expect(picks('dark sakura trees at night')).toEqual([]);
+    expect(picks('dark sakura, 1girl, striped dress')).toEqual(['civitai:15937']);
+    expect(picks('dark sakura cosplay')).toEqual(['civitai:15937']);
+  });
+});

@@ -154,7 +154,8 @@ export function characterNamedIn(
       !seriesOf(profile, name) &&
       holds(name) &&
       !besideOtherName(written(), name, profile, looksOf) &&
-      !onlyInCompounds(task, name, adapter.name)
+      !onlyInCompounds(task, name, adapter.name) &&
+      !describesNextNoun(written(), name)
     )
       return key;
     // The franchise named after its character names that character: "naruto" is Naruto Uzumaki. Not as a look:
@@ -227,6 +228,33 @@ function onlyInCompounds(task: string, name: readonly string[], cardName: string
   return (
     !compounds.some((compound) => own.has(compound)) &&
     !lemmas(joinSyllables(task).replace(COMPOUND, ' ')).includes(only)
+  );
+}
+
+/** Nouns after a name that say she is shown as something: "dark sakura cosplay" still names her. */
+const SHOWN_AS_HER = new Set(['cosplay', 'costume', 'outfit', 'figure', 'figurine', 'doll', 'portrait', 'fanart']);
+
+/**
+ * Whether every time `written` holds a full name that opens with a word that describes ("dark" of "Dark Sakura"), a
+ * plain noun follows it: the words describe that noun ("dark sakura trees"), they name no one.
+ */
+function describesNextNoun(written: readonly string[], name: readonly string[]): boolean {
+  const [first] = name;
+  if (name.length < 2 || first === undefined || lexiconClass(first) !== 'Adjective') return false;
+  const next: (string | undefined)[] = [];
+  for (let at = 0; at + name.length <= written.length; at++)
+    if (name.every((word, offset) => written[at + offset] === word)) next.push(written[at + name.length]);
+  return (
+    next.length > 0 &&
+    next.every(
+      (word) =>
+        word !== undefined &&
+        /^[a-z]{3,}$/.test(word) &&
+        isDictionaryWord(word) &&
+        !isStopword(word) &&
+        !SHOWN_AS_HER.has(word) &&
+        !APPEARANCE_WORDS.has(word),
+    )
   );
 }
 
