@@ -475,3 +475,48 @@ describe('a name that opens with a word that describes, written before a noun, d
     expect(picks('dark sakura cosplay')).toEqual(['civitai:15937']);
   });
 });
+
+describe('a name of plain words names her only beside someone, alone or written as a name', () => {
+  const picks = picksFrom([
+    makeAdapter({
+      id: 'civitai:15221',
+      name: 'Rice Shower',
+      category: 'character',
+      tags: ['anime', 'character', 'girl', 'umamusume'],
+      triggerWords: ['rice shower'],
+    }),
+    makeAdapter({
+      id: 'civitai:10746',
+      name: 'Twin Turbo | Uma Musume',
+      category: 'character',
+      tags: ['anime', 'character', 'umamusume'],
+    }),
+    makeAdapter({
+      id: 'civitai:44427',
+      name: '【Character】Aegir (Azur Lane) Spring Festival Outfit',
+      category: 'character',
+      tags: ['anime', 'character', 'game character'],
+      triggerWords: ['spring-aegir', 'demon horns', 'white hair', 'china dress', 'red dress'],
+    }),
+    makeAdapter({
+      id: 'civitai:12543',
+      name: 'Tatsumaki / Terrible Tornado (One Punch Man)',
+      category: 'character',
+      tags: ['anime', 'character', 'one punch man'],
+    }),
+  ]);
+
+  it('takes no horse girl, no shipgirl and no esper for a wedding, an engine, a festival or a storm', () => {
+    expect(picks('rice shower at a wedding')).toEqual([]);
+    expect(picks('a sports car with a twin turbo engine')).toEqual([]);
+    expect(picks('a spring festival in a chinese village')).toEqual([]);
+    expect(picks('a terrible tornado destroying a town')).toEqual([]);
+  });
+
+  it('still takes them where the prompt names someone, or only them', () => {
+    expect(picks('rice shower, 1girl, horse ears')).toEqual(['civitai:15221']);
+    expect(picks('2girls, rice shower, twin turbo, racetrack')).toEqual(['civitai:15221', 'civitai:10746']);
+    expect(picks('Rice Shower at a wedding')).toEqual(['civitai:15221']);
+    expect(picks('rice shower')).toEqual(['civitai:15221']);
+  });
+});

@@ -3,7 +3,7 @@ import { containsPhrase, lemmas } from '../catalog/classify/words.js';
 import { isStopword } from '../catalog/text.js';
 import { type AdapterProfile, profileOf } from './adapter-profile.js';
 import { isDictionaryWord } from './dictionary.js';
-import { taskWordSet } from './evidence.js';
+import { namesSomeone, taskWordSet } from './evidence.js';
 import { APPEARANCE_WORDS, joinSyllables, LOOK_WORDS, NAMED_LOOKS } from './evidence-words.js';
 import { lexiconClass } from './segment.js';
 
@@ -123,8 +123,10 @@ export function taskNamesCharacter(
   task: string,
   adapter: Adapter,
   franchises: ReadonlySet<string> = new Set(),
+  /** The whole prompt the task is part of: see plainWordsName. */
+  prompt: string = task,
 ): boolean {
-  return characterNamedIn(task, adapter, franchises) !== undefined;
+  return characterNamedIn(task, adapter, franchises, prompt) !== undefined;
 }
 
 /** The name (a word or words) by which `task` names the character of `adapter`, if it does: see taskNamesCharacter. */
@@ -132,6 +134,8 @@ export function characterNamedIn(
   task: string,
   adapter: Adapter,
   franchises: ReadonlySet<string> = new Set(),
+  /** The whole prompt the task is part of: see plainWordsName. */
+  prompt: string = task,
 ): string | undefined {
   const words = taskWordSet(task);
   const profile = profileOf(adapter);
@@ -155,7 +159,8 @@ export function characterNamedIn(
       holds(name) &&
       !besideOtherName(written(), name, profile, looksOf) &&
       !onlyInCompounds(task, name, adapter.name) &&
-      !describesNextNoun(written(), name)
+      !describesNextNoun(written(), name) &&
+      !plainWordsName(name, prompt, profile)
     )
       return key;
     // The franchise named after its character names that character: "naruto" is Naruto Uzumaki. Not as a look:
@@ -230,6 +235,22 @@ function onlyInCompounds(task: string, name: readonly string[], cardName: string
     !lemmas(joinSyllables(task).replace(COMPOUND, ' ')).includes(only)
   );
 }
+
+/**
+ * Whether a full name of plain words only ("Rice Shower", "Twin Turbo", "Terrible Tornado") is written in a prompt that
+ * names nobody and says more than that name: the words say what they say ("rice shower at a wedding", "a twin turbo
+ * engine"). Written with capitals, beside someone ("rice shower, 1girl"), or with no word her card lacks, they name her.
+ */
+function plainWordsName(name: readonly string[], prompt: string, profile: AdapterProfile): boolean {
+  if (name.length < 2 || !name.every(isDictionaryWord)) return false;
+  // What its own card says is hers: "gon from hunter x hunter" (tagged "gon") says nothing else.
+  const own = (word: string) => name.includes(word) || profile.phrases.some((phrase) => phrase.words.includes(word));
+  const rest = lemmas(prompt).filter((word) => word.length > 1 && !isStopword(word) && !own(word));
+  return rest.length > 0 && !namesSomeone(prompt) && !COUNTED_PEOPLE.test(prompt);
+}
+
+/** Danbooru's tags that count the people of a picture: "2girls", "multiple boys", "solo". */
+const COUNTED_PEOPLE = /\b(?:\d+|multiple\s+)(?:girls?|boys?|others?)\b|\bsolo\b/i;
 
 /** Nouns after a name that say she is shown as something: "dark sakura cosplay" still names her. */
 const SHOWN_AS_HER = new Set(['cosplay', 'costume', 'outfit', 'figure', 'figurine', 'doll', 'portrait', 'fanart']);

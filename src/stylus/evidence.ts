@@ -332,7 +332,7 @@ const someoneNamed = new Memo<string, boolean>(64);
  * lacks (a character: "keqing"), or a name written with a capital ("Superman shaking hands with Spiderman"). Animals
  * are no word class of the lexicon: "a cat making a peace sign" gets no pose.
  */
-function namesSomeone(text: string): boolean {
+export function namesSomeone(text: string): boolean {
   return someoneNamed.through(
     text,
     () =>

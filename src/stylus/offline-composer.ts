@@ -105,7 +105,7 @@ export function composeOffline(
       if (thingNotLook && adapter.category === 'style') continue;
       // A character is named anywhere in the task: the segmenter may take "keqing in a garden" to be about a garden.
       if (adapter.category === 'character') {
-        const name = characterNamedIn(named, adapter, franchises);
+        const name = characterNamedIn(named, adapter, franchises, prompt);
         if (name) pairs.push({ taskIndex, candidate, evidence: characterEvidence(name) });
         continue;
       }
