@@ -150,3 +150,20 @@ describe('an outfit named by words that describe another thing dresses no one wh
     expect(picks('a girl in a snow white costume')).toEqual(['civitai:69059']);
   });
 });
+
+describe('a look word before a participle of making says how a thing is made', () => {
+  const picks = picksFrom([
+    makeAdapter({
+      id: 'hf:CiroN2022/mosaic-style',
+      name: 'Mosaic Style',
+      category: 'style',
+      tags: ['mosaic', 'tiles', 'tesserae'],
+      triggerWords: ['mosaic'],
+    }),
+  ]);
+
+  it('takes no mosaic art style for a mosaic-tiled bathroom, still for a mosaic of a phoenix', () => {
+    expect(picks('a man in a mosaic-tiled bathroom')).toEqual([]);
+    expect(picks('a mosaic of a phoenix')).toEqual(['hf:CiroN2022/mosaic-style']);
+  });
+});
