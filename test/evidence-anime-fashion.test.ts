@@ -167,3 +167,24 @@ describe('a look word before a participle of making says how a thing is made', (
     expect(picks('a mosaic of a phoenix')).toEqual(['hf:CiroN2022/mosaic-style']);
   });
 });
+
+describe('clothing named for one sex dresses no one of the other', () => {
+  const picks = picksFrom([
+    makeAdapter({
+      id: 'civitai:15365',
+      name: 'hanfu 汉服',
+      category: 'clothing',
+      tags: ['hanfu', 'clothing', 'hanstyle', 'jinstyle', 'tangstyle', 'songstyle', 'mingstyle'],
+      triggerWords: ['hanfu', 'ming style', 'tang style', 'song style', 'jin style', 'han style'],
+    }),
+    makeAdapter({ id: 'civitai:21319', name: 'Hanfu_male', category: 'clothing', tags: ['hanfu', 'clothing', 'male'] }),
+  ]);
+
+  it("takes no men's hanfu for a girl or a woman, still for a man or a couple", () => {
+    expect(picks('1girl, hanfu, red')).toEqual(['civitai:15365']);
+    expect(picks('a woman wearing a hanfu in a bamboo forest')).not.toContain('civitai:21319');
+    expect(picks('2girls, hanfu')).toEqual(['civitai:15365']);
+    expect(picks('1boy, hanfu')).toContain('civitai:21319');
+    expect(picks('a couple in hanfu, a man and a woman')).toContain('civitai:21319');
+  });
+});

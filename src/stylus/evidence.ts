@@ -536,6 +536,8 @@ export function evidenceFor(
     thingSomeoneHas(profile, head, words, prompt)
   )
     return undefined;
+  // Clothing named for men dresses no woman, and the other way round: "Hanfu_male" for no "1girl, hanfu".
+  if (adapter.category === 'clothing' && dressesTheOtherSex(profile, prompt ?? task)) return undefined;
   // A pose is the relation its name says: "hand to own mouth" and "Hand on Own Arm" for no "own hands clasped".
   if (adapter.category === 'pose' && !relationAsked(adapter.name, promptWords)) return undefined;
   // "Through Screen" draws someone coming through a screen: a laptop screen asks for no one.
@@ -1184,6 +1186,31 @@ function thingSomeoneHas(profile: AdapterProfile, head: string, words: readonly 
       at > 0 && withAt > 0 && written.slice(0, withAt).some((word) => PEOPLE_WORDS.has(word) || describesPeople(word))
     );
   });
+}
+
+/** Words that say which sex someone is, as names and prompts write them: "Hanfu_male", "1girl", "a woman". */
+const SEX_WORDS: ReadonlyMap<string, 'male' | 'female'> = new Map([
+  ...'male man men boy 1boy guy gentleman masculine'.split(' ').map((word) => [word, 'male'] as const),
+  ...'female woman women girl 1girl lady feminine'.split(' ').map((word) => [word, 'female'] as const),
+]);
+
+/** The sexes `words` say. */
+const sexesOf = (words: readonly string[]) =>
+  new Set(words.flatMap((word) => SEX_WORDS.get(word) ?? SEX_WORDS.get(singular(word)) ?? []));
+
+/** Danbooru's tags that count girls or boys: "2girls", "3boys". */
+const COUNTED = /\b\d+(girl|boy)s?\b/gi;
+
+/**
+ * Whether a garment's name says it dresses one sex ("male" of "Hanfu_male") and the prompt names people of the other
+ * sex only ("1girl", "a woman wearing a hanfu").
+ */
+function dressesTheOtherSex(profile: AdapterProfile, prompt: string): boolean {
+  const dresses = sexesOf(profile.nameWords);
+  if (dresses.size !== 1) return false;
+  const drawn = sexesOf(lemmas(prompt));
+  for (const match of prompt.matchAll(COUNTED)) drawn.add(match[1]?.toLowerCase() === 'boy' ? 'male' : 'female');
+  return drawn.size === 1 && ![...drawn].some((sex) => dresses.has(sex));
 }
 
 /** Whether a task's head word names people: the lexicon's "Actor" class ("priest", "warrior", "dancer"). */
