@@ -188,3 +188,29 @@ describe('clothing named for one sex dresses no one of the other', () => {
     expect(picks('a couple in hanfu, a man and a woman')).toContain('civitai:21319');
   });
 });
+
+describe('one thing has one colour', () => {
+  const gymUniform = (id: string, name: string, triggers: string[]) =>
+    makeAdapter({
+      id,
+      name,
+      category: 'clothing',
+      tags: ['photorealistic', 'costume', 'japan', 'illustration', 'clothing', 'realistic', 'lora', 'gym unifrom'],
+      triggerWords: triggers,
+    });
+  const picks = picksFrom([
+    gymUniform('civitai:55385', '体操服（紺）Gym uniform (NAVYBLUE)', ['BK2S', ' taisoufukuN, gym uniform, ']),
+    gymUniform('civitai:53687', '体操服（緑）Gym uniform (GREEN)', [
+      'BG0, KJP530G,burumaG',
+      'taisoufukuG,  gym uniform,',
+    ]),
+    gymUniform('civitai:53671', '体操服（赤）Gym uniform (RED)', [
+      'BRS0, KJP530R, burumaR',
+      'taisoufukuR,  gym uniform,',
+    ]),
+  ]);
+
+  it('takes one gym uniform of the three colours for a gym uniform', () => {
+    expect(picks('1girl, gym uniform, bloomers')).toEqual(['civitai:55385']);
+  });
+});
