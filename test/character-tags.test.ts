@@ -520,3 +520,20 @@ describe('a name of plain words names her only beside someone, alone or written 
     expect(picks('rice shower')).toEqual(['civitai:15221']);
   });
 });
+
+describe('a trigger written run together is the name it joins', () => {
+  const picks = picksFrom([
+    makeAdapter({
+      id: 'civitai:19877',
+      name: 'Emma Verde (Lovelive! - Love Live! Nijigasaki High School Idol Club)',
+      category: 'character',
+      tags: ['anime', 'character', 'girl', 'female', 'girls'],
+      triggerWords: ['emmaverde'],
+    }),
+  ]);
+
+  it('reads "Lovelive!" as her series: no Emma Verde for a love live concert, still for her', () => {
+    expect(picks('love live concert')).toEqual([]);
+    expect(picks('emma verde singing')).toEqual(['civitai:19877']);
+  });
+});

@@ -343,14 +343,20 @@ function besideOtherName(
  */
 function seriesOf(profile: AdapterProfile, name: readonly string[]): boolean {
   const triggers = profile.phrases.filter((phrase) => phrase.kind === 'trigger');
+  // Written run together too: "emmaverde" is "Emma Verde".
   const triggered = (words: readonly string[]) =>
-    triggers.some((trigger) => words.every((word) => trigger.words.includes(word)));
+    triggers.some(
+      (trigger) => words.every((word) => trigger.words.includes(word)) || trigger.words.includes(words.join('')),
+    );
   const sharesTrigger = (words: readonly string[]) =>
-    triggers.some((trigger) => words.some((word) => trigger.words.includes(word)));
+    triggers.some(
+      (trigger) => words.some((word) => trigger.words.includes(word)) || trigger.words.includes(words.join('')),
+    );
+  const key = name.join(' ');
   return (
     profile.nameSegments.length >= 2 &&
     !sharesTrigger(name) &&
-    profile.nameSegments.some((part) => part !== name && part.length > 0 && triggered(part))
+    profile.nameSegments.some((part) => part.join(' ') !== key && part.length > 0 && triggered(part))
   );
 }
 
