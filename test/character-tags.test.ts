@@ -537,3 +537,47 @@ describe('a trigger written run together is the name it joins', () => {
     expect(picks('emma verde singing')).toEqual(['civitai:19877']);
   });
 });
+
+describe("a part of a name that the card's tags write longer is its series", () => {
+  const picks = picksFrom([
+    makeAdapter({
+      id: 'civitai:7596',
+      name: 'Miyamoto Musashi (Fate Grand/Order)',
+      category: 'character',
+      tags: ['anime', 'character', 'girl', 'female', 'fate', 'fate grand order', 'game character', 'girls'],
+      triggerWords: [
+        'bare shoulders, magatama, long hair, japanese clothes, ponytail, hair ornament, detached sleeves',
+      ],
+    }),
+    makeAdapter({
+      id: 'civitai:27406',
+      name: '2B (YoRHa No.2 Type B) / Nier: Automata',
+      category: 'character',
+      tags: ['character', 'nier automata', 'android', '2b', 'game character', 'game', 'lora', 'yorha no.2 type b'],
+      triggerWords: ['hm2b, black blindfold, covered eyes, mole under mouth, clothing cutout, long sleeves'],
+    }),
+    makeAdapter({
+      id: 'civitai:24566',
+      name: '菅牧典(Kudamaki Tsukasa)/東方Project(Touhou Project)',
+      category: 'character',
+      tags: [
+        'character',
+        'girl',
+        'touhou',
+        'game character',
+        'unconnected marketeers',
+        'touhou project',
+        'kudamaki tsukasa',
+      ],
+      triggerWords: ['Kudamaki Tsukasa', 'fox ears', ' fox tail', 'hair between eyes', 'white romper', 'green ribbon'],
+    }),
+  ]);
+
+  it('takes no one of the cast for the series, still for her name', () => {
+    expect(picks('fate grand order style servant')).toEqual([]);
+    expect(picks('nier automata android')).toEqual([]);
+    expect(picks('touhou project shrine')).toEqual([]);
+    expect(picks('miyamoto musashi, fate grand order')).toEqual(['civitai:7596']);
+    expect(picks('kudamaki tsukasa, touhou project')).toEqual(['civitai:24566']);
+  });
+});

@@ -160,6 +160,7 @@ export function characterNamedIn(
       !besideOtherName(written(), name, profile, looksOf) &&
       !onlyInCompounds(task, name, adapter.name) &&
       !describesNextNoun(written(), name) &&
+      !partOfItsSeries(words, name, profile) &&
       !plainWordsName(name, prompt, profile)
     )
       return key;
@@ -251,6 +252,27 @@ function plainWordsName(name: readonly string[], prompt: string, profile: Adapte
 
 /** Danbooru's tags that count the people of a picture: "2girls", "multiple boys", "solo". */
 const COUNTED_PEOPLE = /\b(?:\d+|multiple\s+)(?:girls?|boys?|others?)\b|\bsolo\b/i;
+
+/**
+ * Whether a full name is a part of a longer tag of the card that the task writes whole: the series, cut where the
+ * name is ("fate grand" of "Miyamoto Musashi (Fate Grand/Order)", tagged "fate grand order"; "nier" of "2B ... / Nier:
+ * Automata", tagged "nier automata"). The task names the series, no one of its cast.
+ */
+function partOfItsSeries(
+  words: ReadonlySet<string>,
+  name: readonly string[],
+  profile: AdapterProfile,
+  /** The name is a word of it and the series beside it ("automata nier"): the tag may say no more than both. */
+  withSeries = false,
+): boolean {
+  return profile.phrases.some(
+    (phrase) =>
+      phrase.kind === 'tag' &&
+      phrase.words.length >= name.length + (withSeries ? 0 : 1) &&
+      name.every((word) => phrase.words.includes(word)) &&
+      phrase.words.every((word) => words.has(word)),
+  );
+}
 
 /** Nouns after a name that say she is shown as something: "dark sakura cosplay" still names her. */
 const SHOWN_AS_HER = new Set(['cosplay', 'costume', 'outfit', 'figure', 'figurine', 'doll', 'portrait', 'fanart']);
@@ -381,11 +403,13 @@ function nameWithItsSeries(
     const [name] = part;
     if (part.length !== 1 || name === undefined || !words.has(name)) continue;
     if (APPEARANCE_WORDS.has(name) || franchises.has(name)) continue;
+    // A part that says the name again is no series of it: "Project" beside "Touhou Project" (of "東方Project(Touhou
+    // Project)") is the series' own word, no one named beside it.
     const series = parts
-      .filter((_, other) => other !== index)
+      .filter((other, at) => at !== index && !other.includes(name))
       .flat()
       .find((word) => words.has(word) && profile.identityWords.has(word));
-    if (series) return `${name} ${series}`;
+    if (series && !partOfItsSeries(words, [name, series], profile, true)) return `${name} ${series}`;
   }
   return undefined;
 }
