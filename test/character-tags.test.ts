@@ -581,3 +581,29 @@ describe("a part of a name that the card's tags write longer is its series", () 
     expect(picks('kudamaki tsukasa, touhou project')).toEqual(['civitai:24566']);
   });
 });
+
+describe('an uncategorised adapter that draws someone is who the first part of its name says', () => {
+  const picks = picksFrom([
+    makeAdapter({
+      id: 'civitai:33352',
+      name: 'Mobius_swimsuit_(honkai impact)',
+      category: 'other',
+      tags: ['anime', 'honkai impact 3rd', 'honkai', 'mobius', 'sw'],
+      triggerWords: ['ph_mobius', 'bare shoulders', 'green hair'],
+    }),
+    makeAdapter({
+      id: 'civitai:8869',
+      name: 'Florence Nightingale (Fate) Lora',
+      category: 'other',
+      tags: ['anime', 'female', 'fate', 'fate grand order', 'video game'],
+      triggerWords: ['florence nightingale \\(fate\\)'],
+    }),
+  ]);
+
+  it('takes no one of a game for the game, still for her name', () => {
+    expect(picks('honkai impact valkyrie')).toEqual([]);
+    expect(picks('fate grand order style servant')).toEqual([]);
+    expect(picks('florence nightingale, fate')).toEqual(['civitai:8869']);
+    expect(picks('mobius swimsuit, honkai impact')).toEqual(['civitai:33352']);
+  });
+});

@@ -536,6 +536,14 @@ export function evidenceFor(
     thingSomeoneHas(profile, head, words, prompt)
   )
     return undefined;
+  // An uncategorised adapter that draws someone is who the first part of its name says, asked for by a word of it:
+  // "Mobius_swimsuit_(honkai impact)" (trigger "green hair") and "Florence Nightingale (Fate) Lora" (tagged "female")
+  // for no prompt that names only their game.
+  if (adapter.category === 'other' && drawsSomeone(adapter, profile)) {
+    const first = profile.nameSegments[0] ?? [];
+    if (first.length > 0 && profile.nameSegments.length > 1 && !first.some((word) => covers(promptWords, word)))
+      return undefined;
+  }
   // Clothing named for men dresses no woman, and the other way round: "Hanfu_male" for no "1girl, hanfu".
   if (adapter.category === 'clothing' && dressesTheOtherSex(profile, prompt ?? task)) return undefined;
   // A pose is the relation its name says: "hand to own mouth" and "Hand on Own Arm" for no "own hands clasped".
@@ -1681,6 +1689,19 @@ function taggedOpening(
 /** Whether an uncategorised adapter is tagged as someone ("anime girl"): it draws a character. */
 const taggedAsSomeone = (adapter: Adapter) =>
   adapter.category === 'other' && adapter.tags.some((tag) => PERSON_TAG.test(tag));
+
+/** Tags that say an uncategorised adapter draws a woman or a man. */
+const SEX_TAG = /^(?:fe)?males?$/i;
+
+/** Triggers that say how someone looks: "green hair", "blue eyes". */
+const LOOKS_OF_SOMEONE = new Set(['hair', 'eye']);
+
+/** Whether an adapter draws someone: tagged as someone ("girl", "female"), or triggered by how someone looks. */
+const drawsSomeone = (adapter: Adapter, profile: AdapterProfile) =>
+  adapter.tags.some((tag) => PERSON_TAG.test(tag) || SEX_TAG.test(tag)) ||
+  profile.phrases.some(
+    (phrase) => phrase.kind === 'trigger' && phrase.words.length === 2 && LOOKS_OF_SOMEONE.has(phrase.words[1] ?? ''),
+  );
 
 /** Whether a phrase of two words or more is what the first part of the name opens with, before more words. */
 function opensName(profile: AdapterProfile, phrase: Phrase): boolean {
