@@ -20,6 +20,7 @@ import {
   FRAMING_WORDS,
   joinSyllables,
   KIND_LABELS,
+  LATIN_WORD,
   LOOK_ORIGINS,
   LOOK_WORDS,
   NAMED_LOOKS,
@@ -540,9 +541,12 @@ export function evidenceFor(
   // "Mobius_swimsuit_(honkai impact)" (trigger "green hair") and "Florence Nightingale (Fate) Lora" (tagged "female")
   // for no prompt that names only their game.
   if (adapter.category === 'other' && drawsSomeone(adapter, profile)) {
-    const first = profile.nameSegments[0] ?? [];
-    if (first.length > 0 && profile.nameSegments.length > 1 && !first.some((word) => covers(promptWords, word)))
-      return undefined;
+    // A part in Han or kana says the name again: "葛城美里《新世纪福音战士》/ Katsuragi Misato《NEON GENESIS ...》".
+    const latin = profile.nameSegments
+      .map((segment) => segment.filter((word) => LATIN_WORD.test(word)))
+      .filter((segment) => segment.length > 0);
+    const [first] = latin;
+    if (first !== undefined && latin.length > 1 && !first.some((word) => covers(promptWords, word))) return undefined;
   }
   // Clothing named for men dresses no woman, and the other way round: "Hanfu_male" for no "1girl, hanfu".
   if (adapter.category === 'clothing' && dressesTheOtherSex(profile, prompt ?? task)) return undefined;
