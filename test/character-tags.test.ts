@@ -423,3 +423,211 @@ describe('a later part of plain words after her name, or a part her run-together
     expect(picks('ahsoka tano with two lightsabers')).toEqual(['civitai:58891']);
   });
 });
+
+describe('two words of a three-word name name her as members call her', () => {
+  const asukas = [
+    makeAdapter({
+      id: 'civitai:20058',
+      name: 'Asuka Langley Souryuu/Shikinami (Evangelion)',
+      category: 'character',
+      tags: ['anime', 'character', 'girl', 'evangelion'],
+      triggerWords: ['souryuu asuka langley'],
+    }),
+    makeAdapter({
+      id: 'civitai:13441',
+      name: 'Asuka Kazama (Tekken) LoRA',
+      category: 'character',
+      tags: ['anime', 'character', 'woman', 'game character', 'video game'],
+      triggerWords: ['asukakazamams'],
+    }),
+    makeAdapter({
+      id: 'civitai:66520',
+      name: 'Tenjouin Asuka / Yu-Gi-Oh! GX',
+      category: 'character',
+      tags: ['anime', 'character', 'yu-gi-oh!', 'tenjouin asuka', "yu-gi-oh! 5d's", 'yu-gi-oh! gx'],
+      triggerWords: ['tenjouin asuka'],
+    }),
+    makeAdapter({
+      id: 'civitai:84524',
+      name: 'Asuka Momoko (Ojamajo Doremi)',
+      category: 'character',
+      tags: ['character', 'magical girl', 'girls'],
+      triggerWords: ['ojaskmmkmgc'],
+    }),
+  ];
+  const picks = picksFrom(asukas);
+
+  it('takes Asuka Langley Souryuu for "asuka langley", no other Asuka, and none for "asuka" alone', () => {
+    expect(picks('asuka langley in her plugsuit standing in front of an eva unit')).toEqual(['civitai:20058']);
+    expect(picks('asuka kazama, fighting stance')).toEqual(['civitai:13441']);
+    expect(picks('asuka, 1girl, red hair')).toEqual([]);
+  });
+});
+
+describe('a name written inside a hyphenated word is part of that word', () => {
+  const picks = picksFrom([
+    makeAdapter({
+      id: 'civitai:56441',
+      name: 'Rent a Girlfriend: Kanojo, Okarishimasu | 4 girl pack: Chizuru, Mami, Ruka, Sumi',
+      category: 'character',
+      tags: ['anime', 'character', 'kanojo okarishimasu', 'rent-a-girlfriend', 'mami nanami', 'sumi sakurasawa'],
+      triggerWords: ['chizuru', 'mami', 'ruka, blue hairband', 'sumi, single braid'],
+    }),
+  ]);
+
+  it('takes no Sumi for a sumi-e ink painting, still for sumi', () => {
+    expect(picks('ink drawing of a samurai, sumi-e')).toEqual([]);
+    expect(picks('sumi-e painting of a crane')).toEqual([]);
+    expect(picks('sumi, single braid, 1girl')).toEqual(['civitai:56441']);
+  });
+});
+
+describe('a name that opens with a word that describes, written before a noun, describes that noun', () => {
+  const picks = picksFrom([
+    makeAdapter({
+      id: 'civitai:15937',
+      name: 'Dark Sakura (Fate Stay Night)',
+      category: 'character',
+      tags: ['anime', 'character', 'female', 'fate', 'fate stay night'],
+      triggerWords: ['dark sakura', 'striped dress, hair ribbon'],
+    }),
+  ]);
+
+  it('takes no Dark Sakura for dark sakura trees, still for her', () => {
+    expect(picks('dark sakura trees at night')).toEqual([]);
+    expect(picks('dark sakura, 1girl, striped dress')).toEqual(['civitai:15937']);
+    expect(picks('dark sakura cosplay')).toEqual(['civitai:15937']);
+  });
+});
+
+describe('a name of plain words names her only beside someone, alone or written as a name', () => {
+  const picks = picksFrom([
+    makeAdapter({
+      id: 'civitai:15221',
+      name: 'Rice Shower',
+      category: 'character',
+      tags: ['anime', 'character', 'girl', 'umamusume'],
+      triggerWords: ['rice shower'],
+    }),
+    makeAdapter({
+      id: 'civitai:10746',
+      name: 'Twin Turbo | Uma Musume',
+      category: 'character',
+      tags: ['anime', 'character', 'umamusume'],
+    }),
+    makeAdapter({
+      id: 'civitai:44427',
+      name: '【Character】Aegir (Azur Lane) Spring Festival Outfit',
+      category: 'character',
+      tags: ['anime', 'character', 'game character'],
+      triggerWords: ['spring-aegir', 'demon horns', 'white hair', 'china dress', 'red dress'],
+    }),
+    makeAdapter({
+      id: 'civitai:12543',
+      name: 'Tatsumaki / Terrible Tornado (One Punch Man)',
+      category: 'character',
+      tags: ['anime', 'character', 'one punch man'],
+    }),
+  ]);
+
+  it('takes no horse girl, no shipgirl and no esper for a wedding, an engine, a festival or a storm', () => {
+    expect(picks('rice shower at a wedding')).toEqual([]);
+    expect(picks('a sports car with a twin turbo engine')).toEqual([]);
+    expect(picks('a spring festival in a chinese village')).toEqual([]);
+    expect(picks('a terrible tornado destroying a town')).toEqual([]);
+  });
+
+  it('still takes them where the prompt names someone, or only them', () => {
+    expect(picks('rice shower, 1girl, horse ears')).toEqual(['civitai:15221']);
+    expect(picks('2girls, rice shower, twin turbo, racetrack')).toEqual(['civitai:15221', 'civitai:10746']);
+    expect(picks('Rice Shower at a wedding')).toEqual(['civitai:15221']);
+    expect(picks('rice shower')).toEqual(['civitai:15221']);
+  });
+});
+
+describe('a trigger written run together is the name it joins', () => {
+  const picks = picksFrom([
+    makeAdapter({
+      id: 'civitai:19877',
+      name: 'Emma Verde (Lovelive! - Love Live! Nijigasaki High School Idol Club)',
+      category: 'character',
+      tags: ['anime', 'character', 'girl', 'female', 'girls'],
+      triggerWords: ['emmaverde'],
+    }),
+  ]);
+
+  it('reads "Lovelive!" as her series: no Emma Verde for a love live concert, still for her', () => {
+    expect(picks('love live concert')).toEqual([]);
+    expect(picks('emma verde singing')).toEqual(['civitai:19877']);
+  });
+});
+
+describe("a part of a name that the card's tags write longer is its series", () => {
+  const picks = picksFrom([
+    makeAdapter({
+      id: 'civitai:7596',
+      name: 'Miyamoto Musashi (Fate Grand/Order)',
+      category: 'character',
+      tags: ['anime', 'character', 'girl', 'female', 'fate', 'fate grand order', 'game character', 'girls'],
+      triggerWords: [
+        'bare shoulders, magatama, long hair, japanese clothes, ponytail, hair ornament, detached sleeves',
+      ],
+    }),
+    makeAdapter({
+      id: 'civitai:27406',
+      name: '2B (YoRHa No.2 Type B) / Nier: Automata',
+      category: 'character',
+      tags: ['character', 'nier automata', 'android', '2b', 'game character', 'game', 'lora', 'yorha no.2 type b'],
+      triggerWords: ['hm2b, black blindfold, covered eyes, mole under mouth, clothing cutout, long sleeves'],
+    }),
+    makeAdapter({
+      id: 'civitai:24566',
+      name: '菅牧典(Kudamaki Tsukasa)/東方Project(Touhou Project)',
+      category: 'character',
+      tags: [
+        'character',
+        'girl',
+        'touhou',
+        'game character',
+        'unconnected marketeers',
+        'touhou project',
+        'kudamaki tsukasa',
+      ],
+      triggerWords: ['Kudamaki Tsukasa', 'fox ears', ' fox tail', 'hair between eyes', 'white romper', 'green ribbon'],
+    }),
+  ]);
+
+  it('takes no one of the cast for the series, still for her name', () => {
+    expect(picks('fate grand order style servant')).toEqual([]);
+    expect(picks('nier automata android')).toEqual([]);
+    expect(picks('touhou project shrine')).toEqual([]);
+    expect(picks('miyamoto musashi, fate grand order')).toEqual(['civitai:7596']);
+    expect(picks('kudamaki tsukasa, touhou project')).toEqual(['civitai:24566']);
+  });
+});
+
+describe('an uncategorised adapter that draws someone is who the first part of its name says', () => {
+  const picks = picksFrom([
+    makeAdapter({
+      id: 'civitai:33352',
+      name: 'Mobius_swimsuit_(honkai impact)',
+      category: 'other',
+      tags: ['anime', 'honkai impact 3rd', 'honkai', 'mobius', 'sw'],
+      triggerWords: ['ph_mobius', 'bare shoulders', 'green hair'],
+    }),
+    makeAdapter({
+      id: 'civitai:8869',
+      name: 'Florence Nightingale (Fate) Lora',
+      category: 'other',
+      tags: ['anime', 'female', 'fate', 'fate grand order', 'video game'],
+      triggerWords: ['florence nightingale \\(fate\\)'],
+    }),
+  ]);
+
+  it('takes no one of a game for the game, still for her name', () => {
+    expect(picks('honkai impact valkyrie')).toEqual([]);
+    expect(picks('fate grand order style servant')).toEqual([]);
+    expect(picks('florence nightingale, fate')).toEqual(['civitai:8869']);
+    expect(picks('mobius swimsuit, honkai impact')).toEqual(['civitai:33352']);
+  });
+});

@@ -32,8 +32,13 @@ export interface CapsResult {
  * Whether a task names the character an adapter depicts (see character-names.ts: a name, not appearance words, nor
  * a franchise that `franchises` holds).
  */
-export function namesCharacter(task: string, adapter: Adapter, franchises?: ReadonlySet<string>): boolean {
-  return taskNamesCharacter(task, adapter, franchises);
+export function namesCharacter(
+  task: string,
+  adapter: Adapter,
+  franchises?: ReadonlySet<string>,
+  prompt: string = task,
+): boolean {
+  return taskNamesCharacter(task, adapter, franchises, prompt);
 }
 
 /** A task must come from the prompt: at least one of its terms is in the prompt (stemmed, so "cats" ~ "cat"). */
@@ -87,7 +92,10 @@ export function enforceCaps(
       else if (kept.length >= MAX_ADAPTERS_PER_TASK) drop(`more than ${MAX_ADAPTERS_PER_TASK} adapters in the task`);
       else if (adapter.category === 'style' && styles >= MAX_STYLE_ADAPTERS)
         drop(`more than ${MAX_STYLE_ADAPTERS} style adapters`);
-      else if (adapter.category === 'character' && !namesCharacter(withoutCompositionTags(text), adapter, franchises))
+      else if (
+        adapter.category === 'character' &&
+        !namesCharacter(withoutCompositionTags(text), adapter, franchises, prompt)
+      )
         drop('the task names no such character');
       else if (foreign) drop(`its name brings in "${foreign}", which the prompt does not name`);
       else if (look) drop(`its name asks for a ${look} look, which the prompt does not`);

@@ -1,10 +1,11 @@
 import type { Adapter } from '../catalog/adapter.js';
-import { lemmas } from '../catalog/classify/words.js';
+import { containsPhrase, lemmas } from '../catalog/classify/words.js';
 import { isStopword } from '../catalog/text.js';
 import { type AdapterProfile, profileOf } from './adapter-profile.js';
 import { isDictionaryWord } from './dictionary.js';
-import { taskWordSet } from './evidence.js';
-import { APPEARANCE_WORDS, LOOK_WORDS, NAMED_LOOKS } from './evidence-words.js';
+import { namesSomeone, taskWordSet } from './evidence.js';
+import { APPEARANCE_WORDS, joinSyllables, LOOK_WORDS, NAMED_LOOKS } from './evidence-words.js';
+import { lexiconClass } from './segment.js';
 
 /**
  * Who a task names: the trust rule that a character adapter is picked only for a task naming that character, by one
@@ -122,8 +123,10 @@ export function taskNamesCharacter(
   task: string,
   adapter: Adapter,
   franchises: ReadonlySet<string> = new Set(),
+  /** The whole prompt the task is part of: see plainWordsName. */
+  prompt: string = task,
 ): boolean {
-  return characterNamedIn(task, adapter, franchises) !== undefined;
+  return characterNamedIn(task, adapter, franchises, prompt) !== undefined;
 }
 
 /** The name (a word or words) by which `task` names the character of `adapter`, if it does: see taskNamesCharacter. */
@@ -131,6 +134,8 @@ export function characterNamedIn(
   task: string,
   adapter: Adapter,
   franchises: ReadonlySet<string> = new Set(),
+  /** The whole prompt the task is part of: see plainWordsName. */
+  prompt: string = task,
 ): string | undefined {
   const words = taskWordSet(task);
   const profile = profileOf(adapter);
@@ -152,7 +157,11 @@ export function characterNamedIn(
       !franchises.has(key) &&
       !seriesOf(profile, name) &&
       holds(name) &&
-      !besideOtherName(written(), name, profile, looksOf)
+      !besideOtherName(written(), name, profile, looksOf) &&
+      !onlyInCompounds(task, name, adapter.name) &&
+      !describesNextNoun(written(), name) &&
+      !partOfItsSeries(words, name, profile) &&
+      !plainWordsName(name, prompt, profile)
     )
       return key;
     // The franchise named after its character names that character: "naruto" is Naruto Uzumaki. Not as a look:
@@ -166,6 +175,10 @@ export function characterNamedIn(
     )
       return franchise;
   }
+  // Two words of a three-word name, written together and in its order, name her as members call her: "asuka langley"
+  // of "Asuka Langley Souryuu" (a family name the dictionary holds, "langley", beside a given name it lacks).
+  const pair = pairOfThreeNamed(written(), profile, franchises);
+  if (pair !== undefined) return pair;
   // Words of a title name a series, no one of its cast: "kono subarashii sekai" for no "Kono Subarashii Sekai ni Bakuen wo!".
   // Words after "of" say whose the cast is: "Three heroines of Makoto Shinkai disaster movie series" are named by no
   // "by makoto shinkai" (an artist the prompt asks for).
@@ -176,6 +189,120 @@ export function characterNamedIn(
   if (named.length >= 2) return named.join(' ');
   return nameWithItsSeries(words, profile, franchises);
 }
+
+/**
+ * Two adjacent words of a character's three-word full name that `written` holds together in the same order, one of
+ * them a name-like word of hers, neither a franchise's nor a title's: see characterNamedIn.
+ */
+function pairOfThreeNamed(
+  written: readonly string[],
+  profile: AdapterProfile,
+  franchises: ReadonlySet<string>,
+): string | undefined {
+  for (const name of profile.fullNames) {
+    if (name.length !== 3 || seriesOf(profile, name)) continue;
+    for (const pair of [name.slice(0, 2), name.slice(1)]) {
+      if (!pair.some((word) => profile.identityWords.has(word))) continue;
+      if (pair.some((word) => profile.titleWords.has(word)) || franchises.has(pair.join(' '))) continue;
+      // A given name many characters share ("asuka") names her beside a proper name the dictionary holds ("langley"),
+      // no franchise beside a common word ("honkai star").
+      const shared = pair.filter((word) => franchises.has(word));
+      if (shared.length === 2 || (shared.length === 1 && !pair.some(isProperName))) continue;
+      if (!containsPhrase(written, pair)) continue;
+      return pair.join(' ');
+    }
+  }
+  return undefined;
+}
+
+/** A word written with hyphens ("sumi-e", "x-ray"), after short syllables are joined ("chun-li" is "chunli"). */
+const COMPOUND = /[\p{L}\p{N}]+(?:-[\p{L}\p{N}]+)+/gu;
+
+/** The hyphenated words of `text`, in lower case. */
+const compoundsOf = (text: string) => joinSyllables(text).toLowerCase().match(COMPOUND) ?? [];
+
+/**
+ * Whether `task` writes a one-word name only inside hyphenated words the card never writes: "sumi" of "sumi-e" (an
+ * ink painting) names no Sumi of "Rent a Girlfriend ... | 4 girl pack: Chizuru, Mami, Ruka, Sumi".
+ */
+function onlyInCompounds(task: string, name: readonly string[], cardName: string): boolean {
+  const [only] = name;
+  if (name.length !== 1 || only === undefined) return false;
+  const compounds = compoundsOf(task).filter((compound) => lemmas(compound).includes(only));
+  if (compounds.length === 0) return false;
+  const own = new Set(compoundsOf(cardName));
+  return (
+    !compounds.some((compound) => own.has(compound)) &&
+    !lemmas(joinSyllables(task).replace(COMPOUND, ' ')).includes(only)
+  );
+}
+
+/**
+ * Whether a full name of plain words only ("Rice Shower", "Twin Turbo", "Terrible Tornado") is written in a prompt that
+ * names nobody and says more than that name: the words say what they say ("rice shower at a wedding", "a twin turbo
+ * engine"). Written with capitals, beside someone ("rice shower, 1girl"), or with no word her card lacks, they name her.
+ */
+function plainWordsName(name: readonly string[], prompt: string, profile: AdapterProfile): boolean {
+  if (name.length < 2 || !name.every(isDictionaryWord)) return false;
+  // What its own card says is hers: "gon from hunter x hunter" (tagged "gon") says nothing else.
+  const own = (word: string) => name.includes(word) || profile.phrases.some((phrase) => phrase.words.includes(word));
+  const rest = lemmas(prompt).filter((word) => word.length > 1 && !isStopword(word) && !own(word));
+  return rest.length > 0 && !namesSomeone(prompt) && !COUNTED_PEOPLE.test(prompt);
+}
+
+/** Danbooru's tags that count the people of a picture: "2girls", "multiple boys", "solo". */
+const COUNTED_PEOPLE = /\b(?:\d+|multiple\s+)(?:girls?|boys?|others?)\b|\bsolo\b/i;
+
+/**
+ * Whether a full name is a part of a longer tag of the card that the task writes whole: the series, cut where the
+ * name is ("fate grand" of "Miyamoto Musashi (Fate Grand/Order)", tagged "fate grand order"; "nier" of "2B ... / Nier:
+ * Automata", tagged "nier automata"). The task names the series, no one of its cast.
+ */
+function partOfItsSeries(
+  words: ReadonlySet<string>,
+  name: readonly string[],
+  profile: AdapterProfile,
+  /** The name is a word of it and the series beside it ("automata nier"): the tag may say no more than both. */
+  withSeries = false,
+): boolean {
+  return profile.phrases.some(
+    (phrase) =>
+      phrase.kind === 'tag' &&
+      phrase.words.length >= name.length + (withSeries ? 0 : 1) &&
+      name.every((word) => phrase.words.includes(word)) &&
+      phrase.words.every((word) => words.has(word)),
+  );
+}
+
+/** Nouns after a name that say she is shown as something: "dark sakura cosplay" still names her. */
+const SHOWN_AS_HER = new Set(['cosplay', 'costume', 'outfit', 'figure', 'figurine', 'doll', 'portrait', 'fanart']);
+
+/**
+ * Whether every time `written` holds a full name that opens with a word that describes ("dark" of "Dark Sakura"), a
+ * plain noun follows it: the words describe that noun ("dark sakura trees"), they name no one.
+ */
+function describesNextNoun(written: readonly string[], name: readonly string[]): boolean {
+  const [first] = name;
+  if (name.length < 2 || first === undefined || lexiconClass(first) !== 'Adjective') return false;
+  const next: (string | undefined)[] = [];
+  for (let at = 0; at + name.length <= written.length; at++)
+    if (name.every((word, offset) => written[at + offset] === word)) next.push(written[at + name.length]);
+  return (
+    next.length > 0 &&
+    next.every(
+      (word) =>
+        word !== undefined &&
+        /^[a-z]{3,}$/.test(word) &&
+        isDictionaryWord(word) &&
+        !isStopword(word) &&
+        !SHOWN_AS_HER.has(word) &&
+        !APPEARANCE_WORDS.has(word),
+    )
+  );
+}
+
+/** Whether the lexicon reads a word as a proper name: a place ("langley"), a given name, an organisation. */
+const isProperName = (word: string) => /ProperNoun|Place|Name|Organization/.test(String(lexiconClass(word) ?? ''));
 
 const afterOf = new Map<string, ReadonlySet<string>>();
 
@@ -239,24 +366,28 @@ function besideOtherName(
  */
 function seriesOf(profile: AdapterProfile, name: readonly string[]): boolean {
   const triggers = profile.phrases.filter((phrase) => phrase.kind === 'trigger');
-  // Written apart or run together: "Ahsoka Tano" is triggered by "ahsokatano".
+  // Written apart or run together: "Ahsoka Tano" is triggered by "ahsokatano", "Emma Verde" by "emmaverde".
   const triggered = (words: readonly string[]) =>
     triggers.some(
       (trigger) => words.every((word) => trigger.words.includes(word)) || trigger.words.includes(words.join('')),
     );
   const sharesTrigger = (words: readonly string[]) =>
-    triggers.some((trigger) => words.some((word) => trigger.words.includes(word)));
+    triggers.some(
+      (trigger) => words.some((word) => trigger.words.includes(word)) || trigger.words.includes(words.join('')),
+    );
+  const key = name.join(' ');
   // A later part of plain words after a first part that is a name is the title: "Ahsoka Tano / Star Wars".
   const [first = []] = profile.nameSegments;
   const titleAfterName = () =>
-    first !== name &&
+    first.join(' ') !== key &&
     !first.every((word) => name.includes(word)) &&
     name.every((word) => isDictionaryWord(word)) &&
     first.some((word) => /^[a-z]{3,}$/.test(word) && !isDictionaryWord(word));
   return (
     profile.nameSegments.length >= 2 &&
     !sharesTrigger(name) &&
-    (profile.nameSegments.some((part) => part !== name && part.length > 0 && triggered(part)) || titleAfterName())
+    (profile.nameSegments.some((part) => part.join(' ') !== key && part.length > 0 && triggered(part)) ||
+      titleAfterName())
   );
 }
 
@@ -281,11 +412,13 @@ function nameWithItsSeries(
     const [name] = part;
     if (part.length !== 1 || name === undefined || !words.has(name)) continue;
     if (APPEARANCE_WORDS.has(name) || franchises.has(name)) continue;
+    // A part that says the name again is no series of it: "Project" beside "Touhou Project" (of "東方Project(Touhou
+    // Project)") is the series' own word, no one named beside it.
     const series = parts
-      .filter((_, other) => other !== index)
+      .filter((other, at) => at !== index && !other.includes(name))
       .flat()
       .find((word) => words.has(word) && profile.identityWords.has(word));
-    if (series) return `${name} ${series}`;
+    if (series && !partOfItsSeries(words, [name, series], profile, true)) return `${name} ${series}`;
   }
   return undefined;
 }

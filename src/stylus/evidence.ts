@@ -385,7 +385,7 @@ const someoneNamed = new Memo<string, boolean>(64);
  * lacks (a character: "keqing"), or a name written with a capital ("Superman shaking hands with Spiderman"). Animals
  * are no word class of the lexicon: "a cat making a peace sign" gets no pose.
  */
-function namesSomeone(text: string): boolean {
+export function namesSomeone(text: string): boolean {
   return someoneNamed.through(
     text,
     () =>
@@ -400,6 +400,13 @@ function namesSomeone(text: string): boolean {
 }
 
 const someoneDescribed = new Memo<string, boolean>(64);
+
+/** Whether `words` hold who an adapter's name begins with: its lead ("Chi-Chi"), or its first part whole. */
+function calledByItsName(profile: AdapterProfile, words: ReadonlySet<string>): boolean {
+  const [first = []] = profile.nameSegments;
+  const holds = (name: readonly string[]) => name.length > 0 && name.every((word) => covers(words, word));
+  return holds(profile.leadWords) || holds(first);
+}
 
 /** Whether `text` describes someone by a body part or a tag list's look: "long hair", "navel", "solo". */
 const describesSomeone = (text: string) =>
@@ -609,6 +616,28 @@ export function evidenceFor(
     )
   )
     return undefined;
+  // A style named for one thing draws the picture as that thing: not for a thing someone has ("Yet Another Tattoo", a
+  // tattoo design, for no "sailor with tattoos on his arms"; still for "a tattoo of a girl").
+  if (
+    adapter.category === 'style' &&
+    !soleTask &&
+    prompt !== undefined &&
+    thingSomeoneHas(profile, head, words, prompt)
+  )
+    return undefined;
+  // An uncategorised adapter that draws someone is who the first part of its name says, asked for by a word of it:
+  // "Mobius_swimsuit_(honkai impact)" (trigger "green hair") and "Florence Nightingale (Fate) Lora" (tagged "female")
+  // for no prompt that names only their game.
+  if (adapter.category === 'other' && drawsSomeone(adapter, profile)) {
+    // A part in Han or kana says the name again: "葛城美里《新世纪福音战士》/ Katsuragi Misato《NEON GENESIS ...》".
+    const latin = profile.nameSegments
+      .map((segment) => segment.filter((word) => LATIN_WORD.test(word)))
+      .filter((segment) => segment.length > 0);
+    const [first] = latin;
+    if (first !== undefined && latin.length > 1 && !first.some((word) => covers(promptWords, word))) return undefined;
+  }
+  // Clothing named for men dresses no woman, and the other way round: "Hanfu_male" for no "1girl, hanfu".
+  if (adapter.category === 'clothing' && dressesTheOtherSex(profile, prompt ?? task)) return undefined;
   // A pose is the relation its name says: "hand to own mouth" and "Hand on Own Arm" for no "own hands clasped".
   if (adapter.category === 'pose' && !relationAsked(adapter.name, promptWords)) return undefined;
   // "Through Screen" draws someone coming through a screen: a laptop screen asks for no one.
@@ -651,9 +680,6 @@ export function evidenceFor(
     )
   )
     return undefined;
-  // A thing whose name or tags say another kind of the task's head draws that kind: "game icon" (tagged "icon", "game
-  // icon") for no app icon, "WoW Icons" (tagged "game icon") neither.
-  if (!PLACE_CATEGORIES.has(adapter.category) && namesAnotherKind(profile, task, words, head)) return undefined;
   // "the statue of liberty" is one statue, in lower case too: a name that says only "statue" is no evidence for it.
   if (profile.nameWords.every((word) => related(word, head)) && monumentIn(prompt ?? task, head)) return undefined;
   // A pose is taken by someone: a peace sign printed on a t-shirt is no hand making one. A trigger that describes a
@@ -669,7 +695,7 @@ export function evidenceFor(
     (taggedAsAPerson(adapter) || profile.nameWords.includes('portrait')) &&
     !namesSomeone(prompt ?? task) &&
     !describesSomeone(prompt ?? task) &&
-    !(profile.leadWords.length > 0 && profile.leadWords.every((word) => covers(promptWords, word))) &&
+    !calledByItsName(profile, promptWords) &&
     !(adapter.category === 'style' && coverage(profile, taskSet, prompt ?? task) === 1)
   )
     return undefined;
@@ -681,6 +707,9 @@ export function evidenceFor(
     return undefined;
   // "the eye of the storm" is no eye: the part of something that has no body.
   if (BODY_PARTS.has(head) && ownerOf(prompt ?? task, head) !== undefined) return undefined;
+  // Someone's body part is no place: "SyFyEye1" (a planet like an eye, filed as a background) for no "brown eyes" of a
+  // girl's tag list nor a woman's blue eyes.
+  if (BODY_PARTS.has(head) && PLACE_CATEGORIES.has(adapter.category) && namesSomeone(prompt ?? task)) return undefined;
   // A garment is worn by someone: "two glasses of water" hold water, no eyes wear them ("Glasses LoRA"). Unless what
   // it is of is what the adapter draws too: "a suit of armor" (Parrley's Battle Suits, tagged "armor").
   // So is an object of what it holds: "a cartridge of ink" is an ink cartridge, no "Nintendo 64 Cartridge". A format
@@ -726,6 +755,14 @@ export function evidenceFor(
     // A tag of a garment that names no garment says where it is worn: "Clothes Spacesuit" (tagged "outer space")
     // dresses nobody in a light bulb in outer space.
     if (adapter.category === 'clothing' && phrase.kind === 'tag' && !namesGarment(profile, phrase)) continue;
+    // An outfit is worn: named by words of the task that describe a thing it never says, it dresses no one where the
+    // prompt names nobody ("snow white" for no "snow white horse", still for a "snow white dress").
+    if (
+      adapter.category === 'clothing' &&
+      !profile.phrases.some((other) => other.words.some((word) => related(word, head))) &&
+      !namesSomeone(prompt ?? task)
+    )
+      continue;
     const quoted = `"${phrase.text.slice(0, 60)}"`;
     if (phrase.words.length >= 2) {
       // Two or more words together: unless each is a word that half the catalog uses ("anime girl").
@@ -1036,7 +1073,8 @@ export function evidenceFor(
         ((isNoun(kind) || knownNoun(words[words.length - 2])) && asksAnotherKind(task, words, head, profile)) ||
         (isNoun(kind) && (taggedWith(profile, kind) || calledOtherwise(profile, promptSet) !== undefined)),
     ) ||
-      listsOtherKinds(profile, words, head))
+      listsOtherKinds(profile, words, head) ||
+      oneOtherKind(profile, words, head))
   )
     return undefined;
   return found;
@@ -1115,9 +1153,47 @@ function listsOtherKinds(profile: AdapterProfile, words: readonly string[], head
     ),
   ].filter((word, _, all) => !all.some((other) => other !== word && word.includes(other)));
   const said = profile.phrases.some((phrase) => phrase.words.some((word) => related(word, kind)));
-  // One kind of its own is what it draws too ("highheel boots" for no rain boots), in any material (leather boots);
-  // a maker's prefix is no kind ("EdobCar").
-  return (kinds.length >= 2 || (kinds.length === 1 && !MATERIALS.has(kind))) && !said;
+  // One kind of its own: see oneOtherKind.
+  return kinds.length >= 2 && !said;
+}
+
+/**
+ * Whether the one kind of the task's head a thing's tags and triggers call it ("highheel boots" of "Kendoll Boots") is
+ * not the kind the word before that head asks for ("rain boots", "cowboy boots"): a colour, a material or a look says
+ * how it is, no kind ("black boots", "leather boots"), someone's says whose ("a girl's boots"), and a word for any
+ * thing says no kind ("rpg item icons" for "SXZ WoW Icons", tagged "game icon").
+ */
+function oneOtherKind(profile: AdapterProfile, words: readonly string[], head: string): boolean {
+  const kind = words.length >= 2 && words[words.length - 1] === head ? words[words.length - 2] : undefined;
+  if (
+    kind === undefined ||
+    !isDictionaryWord(kind) ||
+    COLOUR_WORDS.has(kind) ||
+    APPEARANCE_WORDS.has(kind) ||
+    FILE_WORDS.has(kind) ||
+    MATERIALS.has(kind) ||
+    PEOPLE_WORDS.has(kind) ||
+    KINDS_OF_THINGS.has(kind) ||
+    KIND_LABELS.has(kind) ||
+    asksForLookBy(kind) ||
+    describes(kind) ||
+    lexiconClass(kind) === 'Adjective' ||
+    profile.phrases.some((phrase) => phrase.words.some((word) => related(word, kind)))
+  )
+    return false;
+  const kinds = new Set(
+    profile.phrases
+      .filter(
+        (phrase) => phrase.kind !== 'name' && phrase.words.length >= 2 && related(phrase.words.at(-1) ?? '', head),
+      )
+      .map((phrase) => phrase.words.slice(0, -1))
+      // A maker's label says no kind: "edob" of "EdobCar".
+      .filter((before) => before.every(isDictionaryWord))
+      .filter((before) => !before.some((word) => COLOUR_WORDS.has(word) || APPEARANCE_WORDS.has(word)))
+      .map((before) => before.join('')),
+  );
+  // One word inside another is one kind: "heel" and "highheel".
+  return [...kinds].filter((word) => ![...kinds].some((other) => other !== word && word.includes(other))).length === 1;
 }
 
 /**
@@ -1286,35 +1362,6 @@ function kindOfHead(
   return kindBeforeHead(task, words, head) !== undefined;
 }
 
-/**
- * Whether the task says which kind of its head it asks for ("app" of "app icon") and the adapter says another ("game
- * icon") and never the task's.
- */
-function namesAnotherKind(profile: AdapterProfile, task: string, words: readonly string[], head: string): boolean {
-  const kind = kindBeforeHead(task, words, head);
-  if (kind === undefined) return false;
-  let another = false;
-  for (const phrase of profile.phrases) {
-    if (phrase.words.some((word) => related(word, kind))) return false;
-    const [before, last] = phrase.words.slice(-2);
-    if (phrase.words.length >= 2 && last !== undefined && before !== undefined && related(last, head))
-      another ||= isKindWord(before) && !related(before, head);
-  }
-  return another;
-}
-
-/** A noun that can say which kind of thing the noun after it is, a look's too ("game" of "game icon"). */
-const isKindWord = (word: string) =>
-  isDictionaryWord(word) &&
-  isNoun(word) &&
-  lexiconClass(word) !== 'Adjective' &&
-  !MATERIALS.has(word) &&
-  !COLOUR_WORDS.has(word) &&
-  !FRAMING_WORDS.has(word) &&
-  !FILE_WORDS.has(word) &&
-  !PEOPLE_WORDS.has(word) &&
-  !describesPeople(word);
-
 /** The noun before the task's head that says which kind of it the task asks for ("fish" of "fish tank"), if any. */
 function kindBeforeHead(task: string, words: readonly string[], head: string): string | undefined {
   // Remembered per task ('' for none): the composer asks for each of 150 candidates.
@@ -1368,6 +1415,49 @@ function styleOfAnotherKind(profile: AdapterProfile, words: readonly string[], h
     !doesSomething(kind) &&
     !FILE_WORDS.has(kind)
   );
+}
+
+/**
+ * Whether a style's one-word name is the task's head, a thing and no look, that the prompt gives someone "with" it in
+ * one clause: "tattoo" of "a sailor with tattoos on his arms".
+ */
+function thingSomeoneHas(profile: AdapterProfile, head: string, words: readonly string[], prompt: string): boolean {
+  const [thing, more] = profile.nameWords;
+  if (thing === undefined || more !== undefined || !related(thing, head) || asksForLookBy(thing)) return false;
+  if (words.some((word) => LOOK_WORDS.has(word) || NAMED_LOOKS.has(word))) return false;
+  return prompt.split(/[,，.;|\n]/).some((clause) => {
+    const written = lemmas(clause);
+    const at = written.findIndex((word) => related(word, head));
+    const withAt = written.lastIndexOf('with', at);
+    return (
+      at > 0 && withAt > 0 && written.slice(0, withAt).some((word) => PEOPLE_WORDS.has(word) || describesPeople(word))
+    );
+  });
+}
+
+/** Words that say which sex someone is, as names and prompts write them: "Hanfu_male", "1girl", "a woman". */
+const SEX_WORDS: ReadonlyMap<string, 'male' | 'female'> = new Map([
+  ...'male man men boy 1boy guy gentleman masculine'.split(' ').map((word) => [word, 'male'] as const),
+  ...'female woman women girl 1girl lady feminine'.split(' ').map((word) => [word, 'female'] as const),
+]);
+
+/** The sexes `words` say. */
+const sexesOf = (words: readonly string[]) =>
+  new Set(words.flatMap((word) => SEX_WORDS.get(word) ?? SEX_WORDS.get(singular(word)) ?? []));
+
+/** Danbooru's tags that count girls or boys: "2girls", "3boys". */
+const COUNTED = /\b\d+(girl|boy)s?\b/gi;
+
+/**
+ * Whether a garment's name says it dresses one sex ("male" of "Hanfu_male") and the prompt names people of the other
+ * sex only ("1girl", "a woman wearing a hanfu").
+ */
+function dressesTheOtherSex(profile: AdapterProfile, prompt: string): boolean {
+  const dresses = sexesOf(profile.nameWords);
+  if (dresses.size !== 1) return false;
+  const drawn = sexesOf(lemmas(prompt));
+  for (const match of prompt.matchAll(COUNTED)) drawn.add(match[1]?.toLowerCase() === 'boy' ? 'male' : 'female');
+  return drawn.size === 1 && ![...drawn].some((sex) => dresses.has(sex));
 }
 
 /** Whether a task's head word names people: the lexicon's "Actor" class ("priest", "warrior", "dancer"). */
@@ -1878,6 +1968,19 @@ function taggedOpening(
 /** Whether an uncategorised adapter is tagged as someone ("anime girl"): it draws a character. */
 const taggedAsSomeone = (adapter: Adapter) =>
   adapter.category === 'other' && adapter.tags.some((tag) => PERSON_TAG.test(tag));
+
+/** Tags that say an uncategorised adapter draws a woman or a man. */
+const SEX_TAG = /^(?:fe)?males?$/i;
+
+/** Triggers that say how someone looks: "green hair", "blue eyes". */
+const LOOKS_OF_SOMEONE = new Set(['hair', 'eye']);
+
+/** Whether an adapter draws someone: tagged as someone ("girl", "female"), or triggered by how someone looks. */
+const drawsSomeone = (adapter: Adapter, profile: AdapterProfile) =>
+  adapter.tags.some((tag) => PERSON_TAG.test(tag) || SEX_TAG.test(tag)) ||
+  profile.phrases.some(
+    (phrase) => phrase.kind === 'trigger' && phrase.words.length === 2 && LOOKS_OF_SOMEONE.has(phrase.words[1] ?? ''),
+  );
 
 /** Whether a phrase of two words or more is what the first part of the name opens with, before more words. */
 function opensName(profile: AdapterProfile, phrase: Phrase): boolean {

@@ -68,3 +68,17 @@ export function materialsOfName(adapter: Adapter): readonly string[] {
 export function materialsOfTriggers(adapter: Adapter): ReadonlySet<string> {
   return new Set(adapter.triggerWords.flatMap((trigger) => [...materialsMadeIn(trigger.replace(/_/g, ' '))]));
 }
+
+/**
+ * The kinds of material a name says its things are made of, beside what it draws: "stone" of "Stone Statue LoRA",
+ * "metal" of "Bronze Statue LoRA". One thing is made of one of them.
+ */
+export function materialKindsOfName(adapter: Adapter): ReadonlySet<string> {
+  const kinds = new Set<string>();
+  for (const word of profileOf(adapter).nameWords) {
+    const material = materialWord(word);
+    const kind = material === undefined ? undefined : MATERIALS.get(material);
+    if (kind !== undefined) kinds.add(kind);
+  }
+  return kinds;
+}

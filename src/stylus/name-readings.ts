@@ -118,7 +118,8 @@ export function namesSomethingElse(task: string, word: string): boolean {
 
 /** Participles that say how a thing was made or looks, after the noun that made or shaped it: "hand-drawn". */
 const MADE_BY =
-  'drawn painted made crafted carved woven sewn knitted stitched written colored coloured tinted shaped printed lit kissed';
+  'drawn painted made crafted carved woven sewn knitted stitched written colored coloured tinted shaped printed lit kissed ' +
+  'tiled paved inlaid';
 const MADE_BY_PATTERN = new RegExp(`^[\\s_-]*(?:${MADE_BY.split(' ').join('|')})(?![\\p{L}])`, 'iu');
 
 /**

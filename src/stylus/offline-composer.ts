@@ -1,7 +1,9 @@
 import type { Adapter } from '../catalog/adapter.js';
+import { profileOf } from './adapter-profile.js';
 import { DEFAULT_MAX_ADAPTERS, enforceCaps, MAX_ADAPTERS_PER_TASK, MAX_STYLE_ADAPTERS } from './caps.js';
 import { characterNamedIn, franchiseNames } from './character-names.js';
 import { isCompositionTask, withoutCompositionTags } from './composition-tags.js';
+import { isDictionaryWord } from './dictionary.js';
 import {
   characterEvidence,
   type Evidence,
@@ -16,6 +18,8 @@ import {
   UNDER_WATER,
   type WordRarity,
 } from './evidence.js';
+import { COLOUR_WORDS } from './evidence-words.js';
+import { materialKindsOfName } from './materials.js';
 import { segmentTasks } from './segment.js';
 import { tagLooksAsked } from './style-looks.js';
 import type { Candidate, ComposedTask } from './types.js';
@@ -51,6 +55,41 @@ function actionWords(task: string, subject: string): string {
     .map((part) => part.replace(ABSENT_PART, ''))
     .join(' ')
     .trim();
+}
+
+/** The colours a name says its thing is ("green", "navyblue"), and the rest of its name. */
+function colourVariant(adapter: Adapter): { colours: ReadonlySet<string>; rest: string } {
+  const words = profileOf(adapter).nameWords;
+  const isColour = (word: string) =>
+    COLOUR_WORDS.has(word) ||
+    [...COLOUR_WORDS].some((colour) => word.endsWith(colour) && isDictionaryWord(word.slice(0, -colour.length)));
+  return { colours: new Set(words.filter(isColour)), rest: words.filter((word) => !isColour(word)).join(' ') };
+}
+
+/** Whether an adapter is another colour of one the task has taken: the same name but its colours. */
+function otherColour(adapter: Adapter, task: ComposedTask, byId: ReadonlyMap<string, Adapter>): boolean {
+  const mine = colourVariant(adapter);
+  if (mine.colours.size === 0 || mine.rest === '') return false;
+  return task.adapters.some((pick) => {
+    const other = byId.get(pick.adapterId);
+    if (other === undefined) return false;
+    const theirs = colourVariant(other);
+    return (
+      theirs.rest === mine.rest && theirs.colours.size > 0 && ![...theirs.colours].some((c) => mine.colours.has(c))
+    );
+  });
+}
+
+/** Whether a style makes things of another material than a style the task has taken (`byId` reads its picks). */
+function otherMaterial(adapter: Adapter, task: ComposedTask, byId: ReadonlyMap<string, Adapter>): boolean {
+  const mine = materialKindsOfName(adapter);
+  if (mine.size === 0) return false;
+  return task.adapters.some((pick) => {
+    const other = byId.get(pick.adapterId);
+    if (other === undefined || other.category !== 'style') return false;
+    const theirs = materialKindsOfName(other);
+    return theirs.size > 0 && ![...theirs].some((kind) => mine.has(kind));
+  });
 }
 
 export function composeOffline(
@@ -92,7 +131,7 @@ export function composeOffline(
       if (thingNotLook && adapter.category === 'style') continue;
       // A character is named anywhere in the task: the segmenter may take "keqing in a garden" to be about a garden.
       if (adapter.category === 'character') {
-        const name = characterNamedIn(named, adapter, franchises);
+        const name = characterNamedIn(named, adapter, franchises, prompt);
         if (name) pairs.push({ taskIndex, candidate, evidence: characterEvidence(name) });
         continue;
       }
@@ -119,6 +158,7 @@ export function composeOffline(
   const used = new Set<string>();
   let styles = 0;
   const characters = new Set<string>();
+  const byId = new Map(candidates.map(({ adapter }) => [adapter.id, adapter]));
   // Two rounds: every task its best adapter first, then the seconds and thirds, so the cap on the whole composition
   // never leaves a part of the prompt without its only adapter while another part gets a second one.
   for (const perTask of [1, MAX_ADAPTERS_PER_TASK])
@@ -128,6 +168,10 @@ export function composeOffline(
       const { adapter } = pair.candidate;
       if (!target || used.has(adapter.id) || target.adapters.length >= perTask) continue;
       if (adapter.category === 'style' && styles >= MAX_STYLE_ADAPTERS) continue;
+      // One thing is made of one material: "Stone Statue LoRA" and "Bronze Statue LoRA" make no statue together.
+      if (adapter.category === 'style' && otherMaterial(adapter, target, byId)) continue;
+      // One thing has one colour: "Gym uniform (NAVYBLUE)", "(GREEN)" and "(RED)" dress no one together.
+      if (otherColour(adapter, target, byId)) continue;
       // One character per task: three LoRAs of Raiden Shogun draw one Raiden Shogun, worse than one of them.
       if (adapter.category === 'character' && target.adapters.some((pick) => characters.has(pick.adapterId))) continue;
       if (adapter.category === 'character') characters.add(adapter.id);

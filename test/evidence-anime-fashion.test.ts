@@ -1,0 +1,216 @@
+import { describe, expect, it } from 'vitest';
+import { makeAdapter, picksFrom } from './support/adapters.js';
+
+/**
+ * Picks a member would not accept, found by reading compositions of anime, fantasy, fashion and art-style prompts
+ * (Danbooru tag lists, named looks and artists, clothing) on the 2023-07 Civitai dump. Fixtures are the facts (id, name,
+ * category, tags, trigger words) of its items.
+ */
+const SYFY_EYE = makeAdapter({
+  id: 'civitai:44667',
+  name: 'SyFyEye1',
+  category: 'background',
+  tags: ['space', 'futuristic', 'planet', 'scifi', 'scenery', 'fantasy', 'background', 'galaxy', 'landscape'],
+});
+
+describe("someone's body part is no place", () => {
+  const picks = picksFrom([SYFY_EYE]);
+
+  it('takes no space background named for an eye for the eyes of a girl or a woman, still for an eye alone', () => {
+    expect(picks('1girl, solo, long hair, brown eyes, ponytail, armor')).toEqual([]);
+    expect(picks('a woman with blue eyes in a space station')).toEqual([]);
+    expect(picks('the eye of a woman')).toEqual([]);
+    expect(picks('close up of an eye with galaxy reflection')).toEqual(['civitai:44667']);
+  });
+});
+
+/** A style named for one thing (the seed catalog's "Yet Another Tattoo" draws the subject as a tattoo design). */
+const MANY_BLADES = makeAdapter({
+  id: 'civitai:75860',
+  name: 'ManyBladesAI',
+  category: 'style',
+  tags: ['style'],
+  triggerWords: ['ManyBladesAI'],
+});
+const YET_ANOTHER_TATTOO = makeAdapter({
+  id: 'hf:Norod78/yet-another-sdxl-tattoo-lora',
+  name: 'Yet Another Tattoo',
+  category: 'style',
+  tags: ['tattoo', 'ink', 'tattoo design'],
+  triggerWords: ['tattoo'],
+});
+
+describe('a style named for one thing draws the picture as it, no thing someone has', () => {
+  const picks = picksFrom([MANY_BLADES, YET_ANOTHER_TATTOO]);
+
+  it('takes no tattoo design for a sailor with tattoos, still for a tattoo of a dragon', () => {
+    expect(picks('a sailor with tattoos on his arms')).toEqual([]);
+    expect(picks('a woman with a dragon tattoo on her back')).toEqual([]);
+    expect(picks('a tattoo of a dragon')).toEqual(['hf:Norod78/yet-another-sdxl-tattoo-lora']);
+    expect(picks('tattoo art of a woman')).toEqual(['hf:Norod78/yet-another-sdxl-tattoo-lora']);
+  });
+
+  it('restyles no warrior with a glowing blade as a style of blades', () => {
+    expect(picks('a warrior with a glowing blade')).toEqual([]);
+    expect(picks('a glowing blade')).toEqual(['civitai:75860']);
+  });
+});
+
+const KENDOLL_BOOTS = makeAdapter({
+  id: 'civitai:19049',
+  name: 'Kendoll Boots 肯豆靴',
+  category: 'clothing',
+  tags: ['girl', 'woman', 'clothing', 'highheel boots', 'boots'],
+  triggerWords: ['kendolllegver', 'high heel boots'],
+});
+const WOW_ICONS = makeAdapter({
+  id: 'civitai:45713',
+  name: 'SXZ WoW Icons [ Concept ]',
+  category: 'object',
+  tags: ['game art', 'asset', 'icons', 'games', 'video game', 'videogames', 'assets', 'icon', 'game icon', 'videogame'],
+  triggerWords: ['wowicon of', 'wowicon portrait of'],
+});
+
+const EDOB_CAR = makeAdapter({
+  id: 'civitai:54017',
+  name: 'EdobCar',
+  category: 'vehicle',
+  tags: ['abstract', 'digital art', 'concept art', 'cars', 'landscape', 'vehicle'],
+  triggerWords: ['EdobCar'],
+});
+
+describe('a thing its tags call one kind of what the task asks for is no other kind of it', () => {
+  const picks = picksFrom([KENDOLL_BOOTS, WOW_ICONS, EDOB_CAR]);
+
+  it('takes no high heel boots for rain, cowboy, combat or thigh boots, still for boots or black leather boots', () => {
+    expect(picks('1girl, raincoat, rain boots, puddle')).toEqual([]);
+    expect(picks('a pair of cowboy boots')).toEqual([]);
+    expect(picks('a woman wearing a leather jacket and combat boots')).toEqual([]);
+    expect(picks('white headwear, pouch, thigh boots, gloves')).toEqual([]);
+    expect(picks('1girl, boots, gloves')).toEqual(['civitai:19049']);
+    expect(picks('black leather boots')).toEqual(['civitai:19049']);
+  });
+
+  it('still takes game icons for rpg item icons, none for a flat design icon', () => {
+    expect(picks('rpg item icons')).toEqual(['civitai:45713']);
+    expect(picks('a flat design icon of a house')).toEqual([]);
+  });
+
+  it("reads a maker's label as no kind", () => {
+    expect(picks('a red sports car on the road')).toEqual(['civitai:54017']);
+  });
+});
+
+describe('one thing is made of one material', () => {
+  const picks = picksFrom([
+    makeAdapter({
+      id: 'civitai:58701',
+      name: 'Stone Statue LoRA',
+      category: 'style',
+      tags: ['photorealistic', 'art', 'style', 'realistic', 'style art'],
+      triggerWords: ['stone_statue', 'white_statue', 'sand_statue', 'on a pedestal', 'stone_color'],
+    }),
+    makeAdapter({
+      id: 'civitai:57788',
+      name: 'Bronze Statue LoRA',
+      category: 'style',
+      tags: ['photorealistic', 'style', 'realisti'],
+      triggerWords: [
+        'bronze_statue',
+        'in the middle of a square',
+        'riding a horse',
+        'on a pedestal',
+        'sitting on a bench',
+      ],
+    }),
+  ]);
+
+  it('takes a stone or a bronze statue style for a statue, never both', () => {
+    expect(picks('a statue of a knight in a park')).toEqual(['civitai:58701']);
+    expect(picks('a little mermaid statue in copenhagen')).toEqual(['civitai:58701']);
+    expect(picks('a bronze statue of a horse')).toEqual(['civitai:57788']);
+  });
+});
+
+describe('an outfit named by words that describe another thing dresses no one where the prompt names nobody', () => {
+  const picks = picksFrom([
+    makeAdapter({
+      id: 'civitai:69059',
+      name: 'snow white',
+      category: 'clothing',
+      tags: ['clothing', 'girls'],
+      triggerWords: ['snow white', 'blue and yellow dress', 'red bow'],
+    }),
+  ]);
+
+  it("takes no Snow White dress for a snow-white horse, still for Snow White's dress or a girl dressed as her", () => {
+    expect(picks('a snow white horse')).toEqual([]);
+    expect(picks('a snow white cat sleeping')).toEqual([]);
+    expect(picks('snow white dress')).toEqual(['civitai:69059']);
+    expect(picks('a girl in a snow white costume')).toEqual(['civitai:69059']);
+  });
+});
+
+describe('a look word before a participle of making says how a thing is made', () => {
+  const picks = picksFrom([
+    makeAdapter({
+      id: 'hf:CiroN2022/mosaic-style',
+      name: 'Mosaic Style',
+      category: 'style',
+      tags: ['mosaic', 'tiles', 'tesserae'],
+      triggerWords: ['mosaic'],
+    }),
+  ]);
+
+  it('takes no mosaic art style for a mosaic-tiled bathroom, still for a mosaic of a phoenix', () => {
+    expect(picks('a man in a mosaic-tiled bathroom')).toEqual([]);
+    expect(picks('a mosaic of a phoenix')).toEqual(['hf:CiroN2022/mosaic-style']);
+  });
+});
+
+describe('clothing named for one sex dresses no one of the other', () => {
+  const picks = picksFrom([
+    makeAdapter({
+      id: 'civitai:15365',
+      name: 'hanfu 汉服',
+      category: 'clothing',
+      tags: ['hanfu', 'clothing', 'hanstyle', 'jinstyle', 'tangstyle', 'songstyle', 'mingstyle'],
+      triggerWords: ['hanfu', 'ming style', 'tang style', 'song style', 'jin style', 'han style'],
+    }),
+    makeAdapter({ id: 'civitai:21319', name: 'Hanfu_male', category: 'clothing', tags: ['hanfu', 'clothing', 'male'] }),
+  ]);
+
+  it("takes no men's hanfu for a girl or a woman, still for a man or a couple", () => {
+    expect(picks('1girl, hanfu, red')).toEqual(['civitai:15365']);
+    expect(picks('a woman wearing a hanfu in a bamboo forest')).not.toContain('civitai:21319');
+    expect(picks('2girls, hanfu')).toEqual(['civitai:15365']);
+    expect(picks('1boy, hanfu')).toContain('civitai:21319');
+    expect(picks('a couple in hanfu, a man and a woman')).toContain('civitai:21319');
+  });
+});
+
+describe('one thing has one colour', () => {
+  const gymUniform = (id: string, name: string, triggers: string[]) =>
+    makeAdapter({
+      id,
+      name,
+      category: 'clothing',
+      tags: ['photorealistic', 'costume', 'japan', 'illustration', 'clothing', 'realistic', 'lora', 'gym unifrom'],
+      triggerWords: triggers,
+    });
+  const picks = picksFrom([
+    gymUniform('civitai:55385', '体操服（紺）Gym uniform (NAVYBLUE)', ['BK2S', ' taisoufukuN, gym uniform, ']),
+    gymUniform('civitai:53687', '体操服（緑）Gym uniform (GREEN)', [
+      'BG0, KJP530G,burumaG',
+      'taisoufukuG,  gym uniform,',
+    ]),
+    gymUniform('civitai:53671', '体操服（赤）Gym uniform (RED)', [
+      'BRS0, KJP530R, burumaR',
+      'taisoufukuR,  gym uniform,',
+    ]),
+  ]);
+
+  it('takes one gym uniform of the three colours for a gym uniform', () => {
+    expect(picks('1girl, gym uniform, bloomers')).toEqual(['civitai:55385']);
+  });
+});
