@@ -318,4 +318,19 @@ describe('what a thing holds', () => {
     expect(picks('a nintendo 64 cartridge')).toEqual(['hf:stets/nintendo64_cartridge']);
     expect(picks('an ink painting of a mountain')).toEqual(['civitai:73305']);
   });
+
+  it('reads a genre a thing is "of" as the look: "elements of surrealism" hold no stuff', () => {
+    const picks = picksFrom([
+      makeAdapter({
+        id: 'civitai:50953',
+        name: 'SurrealismAI LoRA',
+        category: 'style',
+        tags: ['style'],
+        triggerWords: ['surrealismai'],
+      }),
+    ]);
+    expect(picks('a portrait of a woman in a style that mixes realism with elements of surrealism')).toEqual([
+      'civitai:50953',
+    ]);
+  });
 });

@@ -140,7 +140,9 @@ export function lookAsThing(subject: string, action: string, prompt?: string): b
   if (!asksForLookBy(head) && !MATERIALS.has(head)) return false;
   return (
     taskWords(action).some((word) => doesSomething(word) && !asksForLookBy(word)) ||
-    (prompt !== undefined && asksForLookBy(head) && heldOf(prompt, head))
+    // A medium is stuff a thing can hold ("a cartridge of ink", "a splash of paint"); a genre is none ("elements of
+    // surrealism" ask for the look).
+    (prompt !== undefined && (MEDIA.has(head) || head === 'paint') && heldOf(prompt, head))
   );
 }
 
