@@ -1,6 +1,7 @@
 import type { Adapter } from '../catalog/adapter.js';
 import { containsPhrase, lemmas } from '../catalog/classify/words.js';
 import { isStopword } from '../catalog/text.js';
+import { Memo } from '../util/memo.js';
 import { type AdapterProfile, profileOf } from './adapter-profile.js';
 import { isDictionaryWord } from './dictionary.js';
 import { namesSomeone, taskWordSet } from './evidence.js';
@@ -129,6 +130,9 @@ export function taskNamesCharacter(
   return characterNamedIn(task, adapter, franchises, prompt) !== undefined;
 }
 
+/** The lemmas of the tasks asked about lately: the composer asks for each character candidate. */
+const taskLemmas = new Memo<string, string[]>(64);
+
 /** The name (a word or words) by which `task` names the character of `adapter`, if it does: see taskNamesCharacter. */
 export function characterNamedIn(
   task: string,
@@ -141,11 +145,7 @@ export function characterNamedIn(
   const profile = profileOf(adapter);
   // A name that says a word twice needs it twice: "Hunter X Hunter" is named by no armed hunter warrior. (The task's
   // words are counted only for such a name: this runs for every character candidate.)
-  let taskLemmas: string[] | undefined;
-  const written = () => {
-    taskLemmas ??= lemmas(task);
-    return taskLemmas;
-  };
+  const written = () => taskLemmas.through(task, lemmas);
   const times = (list: readonly string[], word: string) => list.filter((each) => each === word).length;
   const holds = (name: readonly string[]) =>
     name.every((word) => words.has(word) && (times(name, word) === 1 || times(written(), word) >= times(name, word)));
@@ -155,8 +155,8 @@ export function characterNamedIn(
     const key = name.join(' ');
     if (
       !franchises.has(key) &&
-      !seriesOf(profile, name) &&
       holds(name) &&
+      !seriesOf(profile, name) &&
       !besideOtherName(written(), name, profile, looksOf) &&
       !onlyInCompounds(task, name, adapter.name) &&
       !describesNextNoun(written(), name) &&
