@@ -505,10 +505,10 @@ const dressesSomeone = (adapter: Adapter) =>
   adapter.tags.some((tag) => SOMEONE_TAGS.has(singular(tag.toLowerCase())));
 
 /**
- * Categories that say nothing of what an adapter draws, and styles: there a tag for a kind of person, or a name that
- * says portrait, says it draws one. A building's "woman" is a sample image's.
+ * Where a tag for a kind of person, or a name that says portrait, says an adapter draws one: categories that say
+ * nothing of what it draws, and styles. A building's "woman" is a sample image's; a garment is worn by whoever is there.
  */
-const SAYS_NOT_WHAT = new Set<Category>(['other', 'concept', 'style']);
+const PERSON_TAG_CATEGORIES = new Set<Category>(['other', 'concept', 'style']);
 
 /** Words of a tag list that describe someone: "long hair", "navel", "solo". */
 const SOMEONES_LOOKS = new Set('hair hairstyle solo navel midriff skin smile barefoot thigh collarbone'.split(' '));
@@ -693,7 +693,7 @@ export function evidenceFor(
   // trained on girls ("Cyberpunk Elements", tagged "girl") draws one too, unless the task asks for it by its whole name
   // ("a cat, line style").
   if (
-    SAYS_NOT_WHAT.has(adapter.category) &&
+    PERSON_TAG_CATEGORIES.has(adapter.category) &&
     (taggedAsAPerson(adapter) || profile.nameWords.includes('portrait')) &&
     !namesSomeone(prompt ?? task) &&
     !describesSomeone(prompt ?? task) &&
