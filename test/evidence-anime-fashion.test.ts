@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { makeAdapter, picksFrom } from './support/adapters.js';
+import { KENDOLL_BOOTS, WOW_ICONS } from './support/dump-items.js';
 
 /**
  * Picks a member would not accept, found by reading compositions of anime, fantasy, fashion and art-style prompts
@@ -56,21 +57,6 @@ describe('a style named for one thing draws the picture as it, no thing someone 
   });
 });
 
-const KENDOLL_BOOTS = makeAdapter({
-  id: 'civitai:19049',
-  name: 'Kendoll Boots 肯豆靴',
-  category: 'clothing',
-  tags: ['girl', 'woman', 'clothing', 'highheel boots', 'boots'],
-  triggerWords: ['kendolllegver', 'high heel boots'],
-});
-const WOW_ICONS = makeAdapter({
-  id: 'civitai:45713',
-  name: 'SXZ WoW Icons [ Concept ]',
-  category: 'object',
-  tags: ['game art', 'asset', 'icons', 'games', 'video game', 'videogames', 'assets', 'icon', 'game icon', 'videogame'],
-  triggerWords: ['wowicon of', 'wowicon portrait of'],
-});
-
 const EDOB_CAR = makeAdapter({
   id: 'civitai:54017',
   name: 'EdobCar',
@@ -89,11 +75,16 @@ describe('a thing its tags call one kind of what the task asks for is no other k
     expect(picks('white headwear, pouch, thigh boots, gloves')).toEqual([]);
     expect(picks('1girl, boots, gloves')).toEqual(['civitai:19049']);
     expect(picks('black leather boots')).toEqual(['civitai:19049']);
+    expect(picks('1girl, black coat, ankle boots')).toEqual([]);
+    expect(picks('1girl, black coat, high heel boots')).toEqual(['civitai:19049']);
+    expect(picks('1girl, black coat, boots')).toEqual(['civitai:19049']);
   });
 
   it('still takes game icons for rpg item icons, none for a flat design icon', () => {
     expect(picks('rpg item icons')).toEqual(['civitai:45713']);
+    expect(picks('a game icon of a sword')).toEqual(['civitai:45713']);
     expect(picks('a flat design icon of a house')).toEqual([]);
+    expect(picks('an app icon for a weather app')).toEqual([]);
   });
 
   it("reads a maker's label as no kind", () => {

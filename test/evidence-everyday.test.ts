@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { makeAdapter, picksFrom } from './support/adapters.js';
+import { KENDOLL_BOOTS } from './support/dump-items.js';
 
 /**
  * Picks found by reading compositions of everyday prompts (product shots, pets, food, rooms, vehicles, weather) on
@@ -52,13 +53,7 @@ describe('everyday places', () => {
 describe('everyday things', () => {
   it('gives a kind of a thing no adapter of another kind its tags say', () => {
     const picks = picksFrom([
-      makeAdapter({
-        id: 'civitai:19049',
-        name: 'Kendoll Boots 肯豆靴',
-        category: 'clothing',
-        tags: ['girl', 'woman', 'clothing', 'highheel boots', 'boots'],
-        triggerWords: ['kendolllegver', 'high heel boots'],
-      }),
+      KENDOLL_BOOTS,
       makeAdapter({
         id: 'civitai:54017',
         name: 'EdobCar',

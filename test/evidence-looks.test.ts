@@ -3,6 +3,7 @@ import { singular } from '../src/catalog/classify/words.js';
 import { enforceCaps } from '../src/stylus/caps.js';
 import { franchiseNames } from '../src/stylus/character-names.js';
 import { asCandidates, makeAdapter, offlinePicks, picksFrom } from './support/adapters.js';
+import { WOW_ICONS } from './support/dump-items.js';
 
 /**
  * Picks a member would not accept on a real catalog, each seen on the Civitai dump: an adapter whose name asks for
@@ -262,13 +263,6 @@ describe('a genre named alone asks for a look, no place or thing', () => {
       'jawless',
     ],
     triggerWords: ['Cybernetic_Jawless', 'mask', 'mechanical parts', 'cybernetic'],
-  });
-  const WOW_ICONS = makeAdapter({
-    id: 'civitai:45713',
-    name: 'SXZ WoW Icons [ Concept ]',
-    category: 'object',
-    tags: ['game art', 'asset', 'icons', 'games', 'video game', 'icon', 'game icon', 'videogame', 'gamedev'],
-    triggerWords: ['wowicon of', 'wowicon portrait of'],
   });
   const picks = picksFrom([SCIFI_CITY_ON_MARS, FANTASY_BACKGROUND, SWATCHES_NEON, JAWLESS, WOW_ICONS]);
 

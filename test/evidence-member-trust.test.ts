@@ -6,6 +6,7 @@ import { asCandidates, makeAdapter, picksFrom } from './support/adapters.js';
 import {
   DRAGON_BALL_KI_CHARGE,
   JK_UNIFORM,
+  LINE_STYLE,
   MADE_OF_ICE,
   PEACE_SIGN,
   PEN_SKETCH_STYLE,
@@ -298,15 +299,7 @@ describe('"vintage" or "retro" before a thing says how old it is, no anime illus
 });
 
 describe("the style of one thing is that thing's look, no kind of it", () => {
-  const picks = picksFrom([
-    makeAdapter({
-      id: 'civitai:55183',
-      name: 'Line style',
-      category: 'style',
-      tags: ['anime', 'style', 'girls'],
-      triggerWords: ['shouhui', 'limited palette'],
-    }),
-  ]);
+  const picks = picksFrom([LINE_STYLE]);
 
   it('gives no line-art style to a finish line, still to lines asked for as such', () => {
     expect(picks('two runners crossing the finish line together')).toEqual([]);
@@ -830,47 +823,6 @@ describe('an adapter tagged as a kind of person draws one, asked for or not', ()
   });
 });
 
-describe('a thing its tags call another kind of what the task asks for is that other kind', () => {
-  const picks = picksFrom([
-    makeAdapter({
-      id: 'civitai:45713',
-      name: 'SXZ WoW Icons [ Concept ]',
-      category: 'object',
-      tags: [
-        'game art',
-        'asset',
-        'icons',
-        'games',
-        'video game',
-        'videogames',
-        'assets',
-        'icon',
-        'game icon',
-        'gamedev',
-      ],
-      triggerWords: ['wowicon of', 'wowicon portrait of'],
-    }),
-    makeAdapter({
-      id: 'civitai:19049',
-      name: 'Kendoll Boots 肯豆靴',
-      category: 'clothing',
-      tags: ['girl', 'woman', 'clothing', 'highheel boots', 'boots'],
-      triggerWords: ['kendolllegver', 'high heel boots'],
-    }),
-  ]);
-
-  it('takes no game icons for an app icon, nor high-heel boots for ankle boots', () => {
-    expect(picks('an app icon for a weather app')).toEqual([]);
-    expect(picks('1girl, black coat, ankle boots')).toEqual([]);
-  });
-
-  it('still takes them for their own kind, or the head alone', () => {
-    expect(picks('a game icon of a sword')).toEqual(['civitai:45713']);
-    expect(picks('1girl, black coat, high heel boots')).toEqual(['civitai:19049']);
-    expect(picks('1girl, black coat, boots')).toEqual(['civitai:19049']);
-  });
-});
-
 describe('a style trained on girls, or an adapter named a portrait, draws someone too', () => {
   const picks = picksFrom([
     makeAdapter({
@@ -887,13 +839,7 @@ describe('a style trained on girls, or an adapter named a portrait, draws someon
       tags: ['cyberpunk', 'luisap', '[luisap]'],
       triggerWords: ['cyberpunk'],
     }),
-    makeAdapter({
-      id: 'civitai:55183',
-      name: 'Line style',
-      category: 'style',
-      tags: ['anime', 'style', 'girls'],
-      triggerWords: ['shouhui', 'limited palette'],
-    }),
+    LINE_STYLE,
   ]);
 
   it('brings no girl into a cyberpunk mountain', () => {

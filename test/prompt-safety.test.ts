@@ -7,6 +7,7 @@ describe('explicitTermIn: what a prompt refused where NSFW is not allowed names'
     expect(explicitTermIn('1girl, NSFW, beach')).toBe('nsfw');
     expect(explicitTermIn('masterpiece, 1girl, nipples, bed')).toBe('nipples');
     expect(explicitTermIn('裸の女性')).toBe('裸');
+    expect(explicitTermIn('1girl, oppai, beach')).toBe('oppai');
   });
 
   it('leaves everyday words that only adapter names use for sex alone', () => {
@@ -18,6 +19,7 @@ describe('explicitTermIn: what a prompt refused where NSFW is not allowed names'
       'a sexy red sports car',
       'a glass of water',
       'a cat sitting in a tree',
+      'stripping old paint off a wooden door',
     ]) {
       expect(explicitTermIn(prompt), prompt).toBeUndefined();
     }

@@ -138,3 +138,39 @@ export const MADE_OF_ICE: Adapter = makeAdapter({
   tags: ['photorealistic', 'art', 'style', 'realistic', 'iceart', 'artwork', 'ice'],
   triggerWords: ['made_of_ice'],
 });
+
+export const KENDOLL_BOOTS: Adapter = makeAdapter({
+  id: 'civitai:19049',
+  name: 'Kendoll Boots 肯豆靴',
+  category: 'clothing',
+  tags: ['girl', 'woman', 'clothing', 'highheel boots', 'boots'],
+  triggerWords: ['kendolllegver', 'high heel boots'],
+});
+
+export const WOW_ICONS: Adapter = makeAdapter({
+  id: 'civitai:45713',
+  name: 'SXZ WoW Icons [ Concept ]',
+  category: 'object',
+  tags: [
+    'game art',
+    'asset',
+    'icons',
+    'games',
+    'video game',
+    'videogames',
+    'assets',
+    'icon',
+    'game icon',
+    'videogame',
+    'gamedev',
+  ],
+  triggerWords: ['wowicon of', 'wowicon portrait of'],
+});
+
+export const LINE_STYLE: Adapter = makeAdapter({
+  id: 'civitai:55183',
+  name: 'Line style',
+  category: 'style',
+  tags: ['anime', 'style', 'girls'],
+  triggerWords: ['shouhui', 'limited palette'],
+});
