@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { enforceCaps } from '../src/stylus/caps.js';
 import { isCompositionTask } from '../src/stylus/composition-tags.js';
 import { asCandidates, makeAdapter, picksFrom } from './support/adapters.js';
-import { INS_STILL_LIFE, REFERENCE_POSE } from './support/dump-items.js';
+import { INS_STILL_LIFE, REFERENCE_POSE, UNDERSEA_DEPTHS } from './support/dump-items.js';
 
 /**
  * Prompts as members paste them from Civitai, framed with Danbooru tags. Fixtures are the facts (id, name, tags,
@@ -14,13 +14,6 @@ const COWBOY = makeAdapter({
   category: 'clothing',
   tags: ['cowgirl', 'clothing', 'cowboy hat', 'cowboy'],
   triggerWords: ['cowgirl', 'cowboy', 'hat', 'cowboy_hat', 'belt_buckle'],
-});
-const UNDERSEA_DEPTHS = makeAdapter({
-  id: 'civitai:59994',
-  name: 'Undersea Depths - fC - Lora',
-  category: 'background',
-  tags: ['water', 'woman', 'background'],
-  triggerWords: ['depths-fc'],
 });
 
 describe('composition tags name no thing to draw', () => {

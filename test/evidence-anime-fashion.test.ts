@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { makeAdapter, picksFrom } from './support/adapters.js';
-import { KENDOLL_BOOTS, WOW_ICONS } from './support/dump-items.js';
+import { EDOB_CAR, KENDOLL_BOOTS, WOW_ICONS } from './support/dump-items.js';
 
 /**
  * Picks a member would not accept, found by reading compositions of anime, fantasy, fashion and art-style prompts
@@ -55,14 +55,6 @@ describe('a style named for one thing draws the picture as it, no thing someone 
     expect(picks('a warrior with a glowing blade')).toEqual([]);
     expect(picks('a glowing blade')).toEqual(['civitai:75860']);
   });
-});
-
-const EDOB_CAR = makeAdapter({
-  id: 'civitai:54017',
-  name: 'EdobCar',
-  category: 'vehicle',
-  tags: ['abstract', 'digital art', 'concept art', 'cars', 'landscape', 'vehicle'],
-  triggerWords: ['EdobCar'],
 });
 
 describe('a thing its tags call one kind of what the task asks for is no other kind of it', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { makeAdapter, picksFrom } from './support/adapters.js';
-import { KENDOLL_BOOTS } from './support/dump-items.js';
+import { EDOB_CAR, KENDOLL_BOOTS, SHOAL, UNDERSEA_DEPTHS, ZYD_INK_STYLE } from './support/dump-items.js';
 
 /**
  * Picks found by reading compositions of everyday prompts (product shots, pets, food, rooms, vehicles, weather) on
@@ -52,16 +52,7 @@ describe('everyday places', () => {
 
 describe('everyday things', () => {
   it('gives a kind of a thing no adapter of another kind its tags say', () => {
-    const picks = picksFrom([
-      KENDOLL_BOOTS,
-      makeAdapter({
-        id: 'civitai:54017',
-        name: 'EdobCar',
-        category: 'vehicle',
-        tags: ['abstract', 'digital art', 'concept art', 'cars', 'landscape', 'vehicle'],
-        triggerWords: ['EdobCar'],
-      }),
-    ]);
+    const picks = picksFrom([KENDOLL_BOOTS, EDOB_CAR]);
     expect(picks('rain boots by the door')).toEqual([]);
     // Still for its own kind, and in any material; a maker's prefix says no kind ("EdobCar" for a sports car).
     expect(picks('a pair of high heel boots')).toEqual(['civitai:19049']);
@@ -193,21 +184,7 @@ describe('a surreal concept', () => {
 });
 
 describe('a workshop and a restaurant', () => {
-  const picks = picksFrom([
-    makeAdapter({
-      id: 'civitai:79737',
-      name: '[LoRa] Shoal / 錦鱗 Concept (With multires noise version)',
-      category: 'background',
-      tags: ['atmosphere', 'tools', 'background', 'fish', 'light', 'underwater', 'shoal'],
-    }),
-    makeAdapter({
-      id: 'civitai:59994',
-      name: 'Undersea Depths - fC - Lora',
-      category: 'background',
-      tags: ['water', 'woman', 'background'],
-      triggerWords: ['depths-fc'],
-    }),
-  ]);
+  const picks = picksFrom([SHOAL, UNDERSEA_DEPTHS]);
 
   it('takes no school of fish for the tools of a garage: "tools" files it in a section of the catalog', () => {
     expect(picks('a mechanic working under a car in a garage, tools on the wall')).toEqual([]);
@@ -300,13 +277,7 @@ describe('what a thing holds', () => {
         tags: ['n64', 'cartridge', 'video game', 'retro'],
         triggerWords: ['n64'],
       }),
-      makeAdapter({
-        id: 'civitai:73305',
-        name: "zyd232's Ink Style",
-        category: 'style',
-        tags: ['ink', 'inksplat', 'style', 'ink wash', 'style lora'],
-        triggerWords: ['zydink', 'monochrome', 'ink sketch'],
-      }),
+      ZYD_INK_STYLE,
     ]);
     expect(picks('a cartridge of ink')).toEqual([]);
     // Still for the cartridge it names and for an ink painting.

@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { makeAdapter, picksFrom } from './support/adapters.js';
-import { INS_STILL_LIFE, MADE_OF_ICE, STATUES_COLLECTION, STONE_STATUE, VINTAGE_STYLE } from './support/dump-items.js';
+import {
+  INS_STILL_LIFE,
+  MADE_OF_ICE,
+  SHOAL,
+  STATUES_COLLECTION,
+  STONE_STATUE,
+  VINTAGE_STYLE,
+  ZYD_INK_STYLE,
+} from './support/dump-items.js';
 
 /**
  * Issue #11: Stylus picks a member would accept that earlier rules left out, each won back by a general rule, with the
@@ -10,13 +18,7 @@ import { INS_STILL_LIFE, MADE_OF_ICE, STATUES_COLLECTION, STONE_STATUE, VINTAGE_
 
 describe("a user handle that owns a name is its maker's", () => {
   const picks = picksFrom([
-    makeAdapter({
-      id: 'civitai:73305',
-      name: "zyd232's Ink Style",
-      category: 'style',
-      tags: ['ink', 'inksplat', 'style', 'ink wash', 'style lora'],
-      triggerWords: ['zydink', 'monochrome', 'ink sketch'],
-    }),
+    ZYD_INK_STYLE,
     makeAdapter({
       id: 'civitai:7709',
       name: "1990's Fantasy Oil Painting Art Style - LoRA 1mb - 9FOPAS - Style training guide included",
@@ -167,12 +169,7 @@ describe('a background named by one thing its tags say is the place of its other
       category: 'background',
       tags: ['space', 'nebula', 'nonhuman', 'background', 'galaxy', 'stars', 'nebulae'],
     }),
-    makeAdapter({
-      id: 'civitai:79737',
-      name: '[LoRa] Shoal / 錦鱗 Concept (With multires noise version)',
-      category: 'background',
-      tags: ['atmosphere', 'tools', 'background', 'fish', 'light', 'underwater', 'shoal'],
-    }),
+    SHOAL,
     makeAdapter({
       id: 'civitai:82183',
       name: 'Model-EX Enhancer-Locon',
@@ -262,13 +259,7 @@ describe('a trigger that describes a body draws someone', () => {
 
 describe('a look word that the subject does something with is a thing', () => {
   const picks = picksFrom([
-    makeAdapter({
-      id: 'civitai:73305',
-      name: "zyd232's Ink Style",
-      category: 'style',
-      tags: ['ink', 'inksplat', 'style', 'ink wash', 'style lora'],
-      triggerWords: ['zydink', 'monochrome', 'ink sketch'],
-    }),
+    ZYD_INK_STYLE,
     makeAdapter({
       id: 'civitai:63347',
       name: '泼墨 ink splash',

@@ -174,3 +174,34 @@ export const LINE_STYLE: Adapter = makeAdapter({
   tags: ['anime', 'style', 'girls'],
   triggerWords: ['shouhui', 'limited palette'],
 });
+
+export const SHOAL: Adapter = makeAdapter({
+  id: 'civitai:79737',
+  name: '[LoRa] Shoal / 錦鱗 Concept (With multires noise version)',
+  category: 'background',
+  tags: ['atmosphere', 'tools', 'background', 'fish', 'light', 'underwater', 'shoal'],
+});
+
+export const ZYD_INK_STYLE: Adapter = makeAdapter({
+  id: 'civitai:73305',
+  name: "zyd232's Ink Style",
+  category: 'style',
+  tags: ['ink', 'inksplat', 'style', 'ink wash', 'style lora'],
+  triggerWords: ['zydink', 'monochrome', 'ink sketch'],
+});
+
+export const UNDERSEA_DEPTHS: Adapter = makeAdapter({
+  id: 'civitai:59994',
+  name: 'Undersea Depths - fC - Lora',
+  category: 'background',
+  tags: ['water', 'woman', 'background'],
+  triggerWords: ['depths-fc'],
+});
+
+export const EDOB_CAR: Adapter = makeAdapter({
+  id: 'civitai:54017',
+  name: 'EdobCar',
+  category: 'vehicle',
+  tags: ['abstract', 'digital art', 'concept art', 'cars', 'landscape', 'vehicle'],
+  triggerWords: ['EdobCar'],
+});
