@@ -29,8 +29,19 @@ export function franchiseNames(adapters: Iterable<Adapter>): FranchiseNames {
   const franchises = new FranchiseNames();
   for (const adapter of adapters) {
     if (adapter.category === 'style') franchises.styles.push(adapter);
-    if (adapter.category !== 'character') continue;
+    if (adapter.category !== 'character') {
+      for (const phrase of profileOf(adapter).phrases)
+        if (phrase.kind !== 'trigger') for (const word of phrase.words) franchises.worldWords.add(word);
+      continue;
+    }
     const profile = profileOf(adapter);
+    for (const name of profile.nameFullNames)
+      for (const word of name) {
+        const partner = name.length === 1 ? '' : name.filter((other) => other !== word).join(' ');
+        const known = franchises.partners.get(word);
+        if (known) known.add(partner);
+        else franchises.partners.set(word, new Set([partner]));
+      }
     for (const key of profile.nameIdentity) {
       const list = holders.get(key);
       if (list) list.push(profile);
@@ -67,6 +78,13 @@ export function franchiseNames(adapters: Iterable<Adapter>): FranchiseNames {
  */
 export class FranchiseNames extends Set<string> {
   readonly titleCharacters = new Set<string>();
+  /**
+   * For each word of a character's full name, the other words it is written beside in the candidates' names ("raiden":
+   * shogun, mei; "goku": son); a name of that word alone counts as a partner of its own ('').
+   */
+  readonly partners = new Map<string, Set<string>>();
+  /** The name and tag words of the candidates that are no character: a world, a place, a thing, a look. */
+  readonly worldWords = new Set<string>();
   /** The candidate styles, whose look names are read only when a one-word name is asked about (rarely). */
   readonly styles: Adapter[] = [];
   private looks: Set<string> | undefined;
@@ -187,7 +205,38 @@ export function characterNamedIn(
     (word) => !word.includes(' ') && words.has(word) && !profile.titleWords.has(word) && !whose.has(word),
   );
   if (named.length >= 2) return named.join(' ');
-  return nameWithItsSeries(words, profile, franchises);
+  return (
+    nameWithItsSeries(words, taskWordSet(prompt), profile, franchises) ??
+    givenNameAlone(words, written(), profile, franchises)
+  );
+}
+
+/**
+ * One name-like word of a two-word full name, as members call her ("goku" of "Son Goku", "miku" of "Hatsune Miku"),
+ * when it is hers alone among the candidate characters: "raiden" is Raiden Shogun's and Raiden Mei's, so it names
+ * neither (see FranchiseNames.partners). Never a franchise's word, a title's, nor one beside a name her card lacks.
+ */
+function givenNameAlone(
+  words: ReadonlySet<string>,
+  written: readonly string[],
+  profile: AdapterProfile,
+  franchises: ReadonlySet<string>,
+): string | undefined {
+  if (!(franchises instanceof FranchiseNames)) return undefined;
+  for (const name of profile.nameFullNames) {
+    if (name.length !== 2 || seriesOf(profile, name)) continue;
+    for (const word of name) {
+      if (!words.has(word) || !profile.identityWords.has(word) || profile.titleWords.has(word)) continue;
+      if (franchises.has(word) || (franchises.partners.get(word)?.size ?? 0) > 1) continue;
+      // Her card calls her by it alone (a tag or a trigger "goku"), and no place, thing or look of the candidates is
+      // named for it: "minecraft" of "Cupa Minecraft" is a world that "MC Version 1" is tagged with.
+      if (!taggedAs(profile, [word]) && !triggeredAs(profile, word)) continue;
+      if (franchises.worldWords.has(word)) continue;
+      if (besideOtherName(written, [word], profile) || partOfItsSeries(words, [word], profile)) continue;
+      return word;
+    }
+  }
+  return undefined;
 }
 
 /**
@@ -391,6 +440,19 @@ function seriesOf(profile: AdapterProfile, name: readonly string[]): boolean {
   );
 }
 
+/** Whether one of the card's triggers is `word` alone. */
+const triggeredAs = (profile: AdapterProfile, word: string) =>
+  profile.phrases.some((phrase) => phrase.kind === 'trigger' && phrase.words.length === 1 && phrase.words[0] === word);
+
+/** Whether one of the card's tags is exactly `words`. */
+const taggedAs = (profile: AdapterProfile, words: readonly string[]) =>
+  profile.phrases.some(
+    (phrase) =>
+      phrase.kind === 'tag' &&
+      phrase.words.length === words.length &&
+      words.every((word, index) => phrase.words[index] === word),
+  );
+
 /** Whether `task` writes `word` right before a look ("naruto style", "naruto anime"). */
 function namedAsALook(task: string, word: string): boolean {
   const written = lemmas(task);
@@ -404,6 +466,8 @@ function namedAsALook(task: string, word: string): boolean {
  */
 function nameWithItsSeries(
   words: ReadonlySet<string>,
+  /** The whole prompt's words: the series may be a part of its own ("lux, league of legends"). */
+  promptWords: ReadonlySet<string>,
   profile: AdapterProfile,
   franchises: ReadonlySet<string>,
 ): string | undefined {
@@ -414,10 +478,14 @@ function nameWithItsSeries(
     if (APPEARANCE_WORDS.has(name) || franchises.has(name)) continue;
     // A part that says the name again is no series of it: "Project" beside "Touhou Project" (of "東方Project(Touhou
     // Project)") is the series' own word, no one named beside it.
-    const series = parts
-      .filter((other, at) => at !== index && !other.includes(name))
-      .flat()
-      .find((word) => words.has(word) && profile.identityWords.has(word));
+    const others = parts.filter((other, at) => at !== index && !other.includes(name));
+    const series =
+      others.flat().find((word) => words.has(word) && profile.identityWords.has(word)) ??
+      // A series of plain words is one its card tags as such, written whole: "league of legends" of "Lux / League of
+      // Legends" (tagged "league of legends").
+      others
+        .find((other) => other.length >= 2 && other.every((word) => promptWords.has(word)) && taggedAs(profile, other))
+        ?.join(' ');
     if (series && !partOfItsSeries(words, [name, series], profile, true)) return `${name} ${series}`;
   }
   return undefined;

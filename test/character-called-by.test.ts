@@ -1,0 +1,143 @@
+import { describe, expect, it } from 'vitest';
+import { makeAdapter, picksFrom } from './support/adapters.js';
+
+/**
+ * Members call a character as fans do: "goku", not "son goku"; "lux" beside "league of legends" written as a tag of
+ * its own. The facts (ids, names, trigger words, tags) are those of real items of the 2023-07 Civitai dump.
+ */
+const character = (id: string, name: string, triggerWords: string[], tags: string[]) =>
+  makeAdapter({ id, name, category: 'character', triggerWords, tags, source: 'civitai', baseFamily: 'sd1' });
+
+const GOKU = character(
+  'civitai:8888',
+  'Son Goku - Dragon Ball Z / Super (LoRA)',
+  ['son_goku', 'super_saiyan', 'ultra_instinct', 'super_saiyan_blue', 'super_saiyan_god', 'base_form'],
+  ['anime', 'character', 'dragon ball z', 'dragon ball super', 'goku', 'male', 'man'],
+);
+const LUX = character(
+  'civitai:34317',
+  'Lux / League of Legends',
+  ['1girl, lux1', '1girl, lux1, lux_(league_of_legends)'],
+  ['league of legends', 'character', 'game character', 'game', 'lora', 'lux'],
+);
+const HATSUNE_MIKU = character(
+  'civitai:56121',
+  '[AIMIKU] Hatsune Miku',
+  ['Hatsune Miku', 'twintails'],
+  ['character', 'vocaloid', 'hatsune miku', 'twintails', 'characters'],
+);
+const MAEKAWA_MIKU = character(
+  'civitai:15144',
+  'Maekawa Miku (THE IDOLM@STER CINDERELLA GIRLS)',
+  ['maekawa_miku'],
+  ['anime', 'character', 'girl', 'game character', 'idolmaster', 'cinderella girls'],
+);
+const SAILOR_SATURN = character(
+  'civitai:56569',
+  'Sailor Saturn | Sailor Moon',
+  ['sailor saturn', 'tiara', 'sailor senshi uniform'],
+  ['anime', 'character', 'sailor moon', 'hotaru tomoe', 'sailor saturn'],
+);
+const CUPA = character(
+  'civitai:28907',
+  'Cupa Minecraft (LoRA)',
+  ['cupa_minecraft'],
+  ['anime', 'character', 'female', 'minecraft', 'game character', 'creeper', '1girl', 'cupa'],
+);
+const MC_VERSION_1 = makeAdapter({
+  id: 'civitai:23293',
+  name: 'MC Version 1',
+  category: 'style',
+  triggerWords: ['in the style of minmin'],
+  tags: ['minecraft', 'style', 'illustration', 'beautiful', 'video game'],
+  source: 'civitai',
+  baseFamily: 'sd1',
+});
+const SAMUS_ARAN = character(
+  'civitai:80970',
+  'Samus Aran (Metroid) LoRA',
+  ['samus aran', 'ponytail, hair tie, blue gloves, blue bodysuit, high heels'],
+  ['anime', 'character', 'female', 'woman', 'game character', 'video game', 'metroid'],
+);
+
+const AKANE_KINOSHITA = character(
+  'civitai:29765',
+  'Akane Kinoshita',
+  ['Akane Kinoshita'],
+  ['anime', 'character', 'female', 'girls', 'characters', 'akane', 'yamada', 'akane kinoshita', 'kinoshita'],
+);
+const KUROKAWA_AKANE = character(
+  'civitai:63784',
+  'Kurokawa Akane | Oshi no Ko | (LoRA)',
+  ['akane'],
+  ['anime', 'character', 'girl', 'woman', 'oshi no ko', 'kurokawa akane'],
+);
+const HIBIKI_KANCOLLE = character(
+  'civitai:55796',
+  'Hibiki \\ 舰娘响 \\ 響 \\ ひびき',
+  ['khorosho \\(kancolle\\)'],
+  ['character', 'kancolle', 'girl，', 'hibiki'],
+);
+const NEKOZUKA_HIBIKI = character(
+  'civitai:23607',
+  'Nekozuka Hibiki / 猫塚ヒビキ',
+  ['hibiki', 'default', 'cheerleader'],
+  ['anime', 'character', 'girl', 'blue archive'],
+);
+
+const picks = picksFrom([
+  GOKU,
+  LUX,
+  HATSUNE_MIKU,
+  MAEKAWA_MIKU,
+  SAILOR_SATURN,
+  CUPA,
+  MC_VERSION_1,
+  SAMUS_ARAN,
+  AKANE_KINOSHITA,
+  KUROKAWA_AKANE,
+  // Ranked first, as retrieval may: a rule that took her by "hibiki" would take her over the Hibiki called so alone.
+  NEKOZUKA_HIBIKI,
+  HIBIKI_KANCOLLE,
+]);
+
+describe('a character called by the one name fans use', () => {
+  it('takes a name her card tags alone, when no other candidate is called by it', () => {
+    expect(picks('goku powering up')).toContain(GOKU.id);
+    expect(picks('goku and a dragon')).toContain(GOKU.id);
+  });
+
+  it('takes no one for a name two candidates share, though both cards call her by it', () => {
+    // Both tag or trigger "akane": Akane Kinoshita and Kurokawa Akane.
+    expect(picks('akane at the beach')).toEqual([]);
+    expect(picks('kurokawa akane at the beach')).toEqual([KUROKAWA_AKANE.id]);
+    // One Hibiki is called "Hibiki" alone, the other "Nekozuka Hibiki": "hibiki" names the first, not both.
+    expect(picks('hibiki on a ship')).toEqual([HIBIKI_KANCOLLE.id]);
+    expect(picks('miku playing guitar')).toEqual([]);
+    expect(picks('hatsune miku playing guitar')).toEqual([HATSUNE_MIKU.id]);
+  });
+
+  it('takes no one for a word her card never writes alone', () => {
+    // "saturn" is a planet: "Sailor Saturn" is called by both words, as her tag and trigger say.
+    expect(picks('saturn in the night sky')).toEqual([]);
+    // "aran sweater" is a knit; Samus Aran's card calls her "samus aran" only.
+    expect(picks('a girl in an aran sweater')).toEqual([]);
+  });
+
+  it('takes no one for a world that a candidate style is tagged with', () => {
+    // "minecraft" is Cupa's game, and the tag of "MC Version 1": no character for a Minecraft castle.
+    expect(picks('a castle in minecraft')).not.toContain(CUPA.id);
+    expect(picks('cupa in a forest')).toContain(CUPA.id);
+  });
+});
+
+describe('a plain-word name beside its series written elsewhere in the prompt', () => {
+  it('takes Lux for "lux" when the prompt names League of Legends, as her card tags it', () => {
+    expect(picks('lux, league of legends, 1girl, smile')).toContain(LUX.id);
+    expect(picks('lux from league of legends')).toContain(LUX.id);
+  });
+
+  it('takes no one for the plain word alone', () => {
+    expect(picks('a bright room, 500 lux, soft light')).not.toContain(LUX.id);
+  });
+});
