@@ -141,3 +141,74 @@ describe('a plain-word name beside its series written elsewhere in the prompt', 
     expect(picks('a bright room, 500 lux, soft light')).not.toContain(LUX.id);
   });
 });
+
+describe('a name her several cards share is hers, no franchise', () => {
+  const megumin = [
+    character('civitai:8941', 'Megumin - Konosuba', ['megumin'], ['anime', 'character', 'konosuba', '2d']),
+    character(
+      'civitai:47911',
+      'Konosuba-Megumin|素晴-惠惠',
+      ["Megumin,megumin's style", 'cape,hat'],
+      ['anime', 'character', 'female', 'konosuba', 'megumin', 'anime girl'],
+    ),
+    character(
+      'civitai:27720',
+      'Megumin Bakuen edition',
+      ['megumin'],
+      ['character', 'konosuba', 'anime character', 'megumin', 'bakuen'],
+    ),
+    character(
+      'civitai:9502',
+      'Megumin (KonoSuba)',
+      ['megumin', 'kono subarashii sekai ni shukufuku wo!'],
+      ['anime', 'character', 'girl', 'female', 'konosuba', 'megumin', 'fantasy', 'girls'],
+    ),
+  ];
+  const annaYamada = [
+    character(
+      'civitai:57130',
+      'Anna Yamada (Boku no Kokoro no Yabai Yatsu)',
+      ['Yamada Anna'],
+      ['anime', 'character', 'female', 'brown eyes', '1girl', 'yamada anna'],
+    ),
+    character(
+      'civitai:84492',
+      '山田杏奈/Anna yamada/僕の心のヤバイやつ/The Dangers in My Heart/我心中的危险的东西',
+      ['Anna yamada', 'black hair', 'brown'],
+      ['anime', 'character', 'girl', 'anna yamada', 'the dangers in my heart', '山田杏奈', '僕の心のヤバイやつ'],
+    ),
+  ];
+  // A franchise's LoRA (its mechs) and one of its pilots: "eva" is the franchise, no one's name.
+  const evangelion = [
+    character(
+      'civitai:51484',
+      'EVA『新世紀エヴァンゲリオン』新世纪福音战士 Neon Genesis EVANGELION LoRA',
+      ['evangelion mecha', 'EVAGOD', 'EVA00', 'EVA01', 'EVA02', 'EVA08'],
+      ['character', 'evangelion', 'eva', 'evagod', 'eva 08', 'eva 02', 'eva 01', 'eva 00'],
+    ),
+    character(
+      'civitai:18478',
+      'Asuka Langley Soryu(EVA)',
+      ['asuka', 'white_bodysuit', 'red_bodysuit', 'mecha'],
+      ['character', 'girl', 'bodysuit', 'asuka'],
+    ),
+  ];
+  const picksOf = picksFrom([...megumin, ...annaYamada, ...evangelion]);
+  const ids = (list: readonly { id: string }[]) => list.map((adapter) => adapter.id);
+
+  it('takes one Megumin for "megumin", the name all her cards are triggered by', () => {
+    const picked = picksOf('megumin at the beach');
+    expect(picked).toHaveLength(1);
+    expect(ids(megumin)).toContain(picked[0]);
+  });
+
+  it('takes Anna Yamada for her name, whatever her cards write beside it', () => {
+    const picked = picksOf('anna yamada reading in a library');
+    expect(picked).toHaveLength(1);
+    expect(ids(annaYamada)).toContain(picked[0]);
+  });
+
+  it("takes no pilot for her franchise's mech", () => {
+    expect(picksOf('eva 02, science fiction, official art')).not.toContain('civitai:18478');
+  });
+});

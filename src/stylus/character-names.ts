@@ -56,6 +56,10 @@ export function franchiseNames(adapters: Iterable<Adapter>): FranchiseNames {
     for (const profile of list)
       for (const word of profile.nameIdentity)
         if (!word.includes(' ') && !inKey.has(word)) counts.set(word, (counts.get(word) ?? 0) + 1);
+    // What most of them are triggered by, and nothing more, is her name however many names beside it: "megumin" of
+    // "Megumin - Konosuba", "Megumin Bakuen edition" and "Konosuba-Megumin"; "anna yamada" of two cards, one triggered
+    // by "Yamada Anna".
+    if (list.filter((profile) => triggeredByAll(profile, [...inKey])).length > list.length / 2) continue;
     const ownNames = [...counts.values()].filter((count) => count <= list.length / 2).length;
     if (ownNames >= CHARACTERS_OF_A_FRANCHISE) franchises.add(key);
   }
@@ -440,9 +444,17 @@ function seriesOf(profile: AdapterProfile, name: readonly string[]): boolean {
   );
 }
 
+/** Whether one of the card's triggers is `words` and nothing more, in any order ("yamada anna" for "anna yamada"). */
+const triggeredByAll = (profile: AdapterProfile, words: readonly string[]) =>
+  profile.phrases.some(
+    (phrase) =>
+      phrase.kind === 'trigger' &&
+      phrase.words.length === words.length &&
+      words.every((word) => phrase.words.includes(word)),
+  );
+
 /** Whether one of the card's triggers is `word` alone. */
-const triggeredAs = (profile: AdapterProfile, word: string) =>
-  profile.phrases.some((phrase) => phrase.kind === 'trigger' && phrase.words.length === 1 && phrase.words[0] === word);
+const triggeredAs = (profile: AdapterProfile, word: string) => triggeredByAll(profile, [word]);
 
 /** Whether one of the card's tags is exactly `words`. */
 const taggedAs = (profile: AdapterProfile, words: readonly string[]) =>
