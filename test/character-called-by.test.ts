@@ -212,3 +212,21 @@ describe('a name her several cards share is hers, no franchise', () => {
     expect(picksOf('eva 02, science fiction, official art')).not.toContain('civitai:18478');
   });
 });
+
+describe('a romanised name written apart is the name run together', () => {
+  const HU_TAO = character(
+    'civitai:9688',
+    'hu tao (genshin impact) 胡桃 hutao 原神',
+    ['hu tao \\(genshin impact\\)'],
+    ['anime', 'character', 'hutao'],
+  );
+  const picksOf = picksFrom([HU_TAO]);
+
+  it('takes Hu Tao for "hu tao", whose card writes "hutao"', () => {
+    expect(picksOf('hu tao at the beach')).toEqual([HU_TAO.id]);
+  });
+
+  it('joins no two words that are not a short syllable and its neighbour', () => {
+    expect(picksOf('a tao symbol carved in wood')).toEqual([]);
+  });
+});

@@ -152,6 +152,26 @@ export function taskNamesCharacter(
   return characterNamedIn(task, adapter, franchises, prompt) !== undefined;
 }
 
+const joinedTaskWords = new Memo<string, ReadonlySet<string>>(64);
+
+/**
+ * The task's words, and each pair of them one of at most two letters written as one: a romanised name is written
+ * apart as often as not ("hu tao" is Hu Tao's "hutao", "chun li" Chun-Li's "chunli"), and a word of two letters
+ * is no word of the task's own.
+ */
+function withSyllablesJoined(task: string): ReadonlySet<string> {
+  return joinedTaskWords.through(task, () => {
+    const words = taskWordSet(task);
+    const written = taskLemmas.through(task, lemmas);
+    const joined = written.flatMap((word, index) => {
+      const next = written[index + 1];
+      if (next === undefined || !/^[a-z]+$/.test(word + next) || (word.length > 2 && next.length > 2)) return [];
+      return word.length + next.length >= 5 && !isStopword(word) && !isStopword(next) ? [word + next] : [];
+    });
+    return joined.length === 0 ? words : new Set([...words, ...joined]);
+  });
+}
+
 /** The lemmas of the tasks asked about lately: the composer asks for each character candidate. */
 const taskLemmas = new Memo<string, string[]>(64);
 
@@ -163,7 +183,7 @@ export function characterNamedIn(
   /** The whole prompt the task is part of: see plainWordsName. */
   prompt: string = task,
 ): string | undefined {
-  const words = taskWordSet(task);
+  const words = withSyllablesJoined(task);
   const profile = profileOf(adapter);
   // A name that says a word twice needs it twice: "Hunter X Hunter" is named by no armed hunter warrior. (The task's
   // words are counted only for such a name: this runs for every character candidate.)
