@@ -230,3 +230,28 @@ describe('a romanised name written apart is the name run together', () => {
     expect(picksOf('a tao symbol carved in wood')).toEqual([]);
   });
 });
+
+describe('plain words with a family name are a name', () => {
+  const PENI_PARKER = character(
+    'civitai:48943',
+    'Spider-Man - Peni Parker',
+    ['peni parker'],
+    ['character', 'female', 'spiderman'],
+  );
+  // Plain words that say what they say: "Rice Shower" (Uma Musume) at a wedding is a shower of rice.
+  const RICE_SHOWER = character(
+    'civitai:15221',
+    'Rice Shower',
+    ['rice shower'],
+    ['anime', 'character', 'girl', 'umamusume'],
+  );
+  const picksOf = picksFrom([PENI_PARKER, RICE_SHOWER]);
+
+  it('takes Peni Parker for "peni parker", lower-case, in a prompt that says more', () => {
+    expect(picksOf('peni parker at the beach')).toEqual([PENI_PARKER.id]);
+  });
+
+  it('still takes no one for plain words in a prompt that names nobody', () => {
+    expect(picksOf('a rice shower at a wedding')).toEqual([]);
+  });
+});

@@ -317,6 +317,8 @@ function onlyInCompounds(task: string, name: readonly string[], cardName: string
  */
 function plainWordsName(name: readonly string[], prompt: string, profile: AdapterProfile): boolean {
   if (name.length < 2 || !name.every(isDictionaryWord)) return false;
+  // A family name makes it a person's, however plain its words: "peni parker" (the lexicon knows Parker as one).
+  if (name.some((word) => lexiconClass(word) === 'LastName')) return false;
   // What its own card says is hers: "gon from hunter x hunter" (tagged "gon") says nothing else.
   const own = (word: string) => name.includes(word) || profile.phrases.some((phrase) => phrase.words.includes(word));
   const rest = lemmas(prompt).filter((word) => word.length > 1 && !isStopword(word) && !own(word));
