@@ -816,6 +816,12 @@ describe('an adapter tagged as a kind of person draws one, asked for or not', ()
     expect(picks('a hot air balloon with a yin-yang symbol')).toEqual([]);
   });
 
+  it('takes a city for a place, however it is written, not for someone', () => {
+    expect(picks('a night market in taipei')).toEqual([]);
+    expect(picks('a night market in Taipei')).toEqual([]);
+    expect(picks('Keqing at a night market in Taipei')).toEqual(['civitai:27850']);
+  });
+
   it('still draws her where the prompt has someone: a person, or a tag list of how she looks', () => {
     expect(picks('a girl eating noodles at a night market')).toEqual(['civitai:27850']);
     expect(picks('long hair, blue eyes, night market, lanterns')).toEqual(['civitai:27850']);

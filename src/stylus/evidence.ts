@@ -391,15 +391,24 @@ export function namesSomeone(text: string): boolean {
   return someoneNamed.through(
     text,
     () =>
-      /\s\p{Lu}/u.test(text) ||
+      CAPITALISED.test(text.replace(PLACE_NAMES_WRITTEN, (word) => (isPlaceName(word) ? '' : word))) ||
       lemmas(text).some(
         (word) =>
           PEOPLE_WORDS.has(word) ||
           describesPeople(word) ||
-          (/^[a-z]{3,}$/.test(word) && !isStopword(word) && !isDictionaryWord(word)),
+          (/^[a-z]{3,}$/.test(word) && !isStopword(word) && !isDictionaryWord(word) && !isPlaceName(word)),
       ),
   );
 }
+
+/** A capitalised word after a space: a name, as writers mark one. */
+const CAPITALISED = /\s\p{Lu}/u;
+/** The words of a text as written, for finding the place names among them. */
+const PLACE_NAMES_WRITTEN = /\p{L}+/gu;
+
+/** A city, a country or a region the lexicon knows ("taipei", "kyoto"): a place, no one who could take a pose. */
+const isPlaceName = (word: string) => PLACE_CLASSES.has(lexiconClass(word.toLowerCase()) ?? '');
+const PLACE_CLASSES = new Set(['City', 'Country', 'Region', 'Place', 'Town']);
 
 const someoneDescribed = new Memo<string, boolean>(64);
 
