@@ -269,6 +269,36 @@ describe("a thing's proper name that its own tags give is a show's or a brand's"
   });
 });
 
+describe('a describing word that makes half of a two-word name says which kind of thing it draws', () => {
+  const picks = picksFrom([
+    makeAdapter({
+      id: 'civitai:59051',
+      name: 'MessyRoom',
+      category: 'background',
+      tags: ['background'],
+      triggerWords: ['messy room'],
+    }),
+    makeAdapter({
+      id: 'civitai:69207',
+      name: 'colored eyelashes/非黑色的睫毛/带颜色的睫毛',
+      category: 'concept',
+      tags: ['concept', 'girls'],
+      triggerWords: ['COLORED EYELASHES', 'white eyelashes', 'yellow eyelashes', '(Eyelashes of any color)'],
+    }),
+  ]);
+
+  it('makes no plain room messy, nor plain eyelashes coloured', () => {
+    expect(picks('a room')).toEqual([]);
+    expect(picks('a girl in her room')).toEqual([]);
+    expect(picks('1girl, solo, eyelashes, smile')).toEqual([]);
+  });
+
+  it('still takes them where the prompt asks for that kind', () => {
+    expect(picks('a messy room full of clothes')).toEqual(['civitai:59051']);
+    expect(picks('1girl, colored eyelashes, smile')).toEqual(['civitai:69207']);
+  });
+});
+
 describe('a short word before the word of a trigger says which kind of it', () => {
   const picks = picksFrom([JK_UNIFORM]);
 

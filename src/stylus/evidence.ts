@@ -907,6 +907,7 @@ export function evidenceFor(
           (depictsThings || soleTask) &&
           backed &&
           isNameHead &&
+          !(depictsThings && describedKind(profile, word)) &&
           words.filter((w) => !FILE_WORDS.has(w)).length === 1 &&
           otherThingNamed(profile, taskSet, word) === undefined)
       )
@@ -1248,6 +1249,23 @@ function joinedWith(nameWord: string, word: string): boolean {
     shorter.length >= 3 && longer.length - shorter.length >= 3 && longer.endsWith(shorter);
   return (
     endsIn(word, nameWord) || (endsIn(nameWord, word) && !isDictionaryWord(nameWord) && !saysWhichOne(nameWord, word))
+  );
+}
+
+/**
+ * Whether the other half of a two-word name of a place or a thing is a word that says which kind of `word` it is, no
+ * thing of its own, nor praise, nor a maker's label: "MessyRoom" is a messy room for no plain room, where
+ * "EdobHorse" is a horse.
+ */
+function describedKind(profile: AdapterProfile, word: string): boolean {
+  const [other, ...rest] = profile.nameWords.filter((nameWord) => !related(nameWord, word));
+  return (
+    other !== undefined &&
+    rest.length === 0 &&
+    other.length >= 4 &&
+    isDictionaryWord(other) &&
+    !FILE_WORDS.has(other) &&
+    !NOUN_CLASSES.has(lexiconClass(other) ?? '')
   );
 }
 
