@@ -269,6 +269,35 @@ describe("a thing's proper name that its own tags give is a show's or a brand's"
   });
 });
 
+describe('a mecha is a machine, no one to dress or draw as a girl', () => {
+  const picks = picksFrom([
+    makeAdapter({
+      id: 'civitai:15464',
+      name: 'A-Mecha Musume A素体机娘',
+      category: 'style',
+      tags: ['anime', 'girl', 'science', 'female', 'cyborg', 'science fiction', 'mecha', 'android', 'highly detailed'],
+      triggerWords: ['mecha musume', 'mechanical parts', 'robot joints', 'headgear'],
+    }),
+    makeAdapter({
+      id: 'civitai:69539',
+      name: 'Mecha Girls - by EDG',
+      category: 'clothing',
+      tags: ['futuristic', 'mecha', 'sci-fi', 'clothing', 'robot', 'cyber girl'],
+      triggerWords: ['edgMechagirl', 'wearing edgMechaGirl cyber armor'],
+    }),
+  ]);
+
+  it('takes no mecha girl for a mecha, nor for a kaiju fight', () => {
+    expect(picks('a mecha')).toEqual([]);
+    expect(picks('a mecha robot fighting a kaiju')).toEqual([]);
+  });
+
+  it('still dresses a girl the prompt has', () => {
+    expect(picks('1girl, mecha')).toEqual(['civitai:69539']);
+    expect(picks('a girl, mecha musume')).toEqual(['civitai:15464']);
+  });
+});
+
 describe('a describing word that makes half of a two-word name says which kind of thing it draws', () => {
   const picks = picksFrom([
     makeAdapter({

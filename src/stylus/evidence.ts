@@ -396,10 +396,22 @@ export function namesSomeone(text: string): boolean {
         (word) =>
           PEOPLE_WORDS.has(word) ||
           describesPeople(word) ||
-          (/^[a-z]{3,}$/.test(word) && !isStopword(word) && !isDictionaryWord(word) && !isPlaceName(word)),
+          (/^[a-z]{3,}$/.test(word) &&
+            !isStopword(word) &&
+            !isDictionaryWord(word) &&
+            !isPlaceName(word) &&
+            !NO_ONE_WORDS.has(word) &&
+            !LOOK_WORDS.has(word) &&
+            !NAMED_LOOKS.has(word)),
       ),
   );
 }
+
+/**
+ * Words the dictionary lacks that name a machine, a monster or a genre, no one: "a mecha" has no pilot to pose nor a
+ * mecha girl ("A-Mecha Musume") to draw; a look the dictionary lacks ("chibi", "emoji") is no one either.
+ */
+const NO_ONE_WORDS = new Set(['mecha', 'mech', 'mechs', 'kaiju', 'steampunk', 'dieselpunk', 'kawaii', 'isekai']);
 
 /** A capitalised word after a space: a name, as writers mark one. */
 const CAPITALISED = /\s\p{Lu}/u;
@@ -702,8 +714,10 @@ export function evidenceFor(
   // trained on girls ("Cyberpunk Elements", tagged "girl") draws one too, unless the task asks for it by its whole name
   // ("a cat, line style").
   if (
-    PERSON_TAG_CATEGORIES.has(adapter.category) &&
-    (taggedAsAPerson(adapter) || profile.nameWords.includes('portrait')) &&
+    ((PERSON_TAG_CATEGORIES.has(adapter.category) &&
+      (taggedAsAPerson(adapter) || profile.nameWords.includes('portrait'))) ||
+      // An outfit named for who wears it dresses her: "Mecha Girls - by EDG" for no mecha of its own.
+      (adapter.category === 'clothing' && profile.nameWords.some((word) => PERSON_KIND_TAG.test(word)))) &&
     !namesSomeone(prompt ?? task) &&
     !describesSomeone(prompt ?? task) &&
     !calledByItsName(profile, promptWords) &&
