@@ -38,6 +38,19 @@ describe('validatePrompt', () => {
     expect(code(() => validatePrompt('<lora:x:1>, (:1.2), !!!, ...', 1500))).toBe('prompt_without_words');
     expect(validatePrompt('a cat, <lora:cat:1>', 1500)).toBe('a cat');
   });
+
+  it('tells a member whose prompt is only quality tags that they say nothing to draw', () => {
+    const message = (raw: string) => {
+      try {
+        validatePrompt(raw, 1500);
+      } catch (error) {
+        return error instanceof UserFacingError ? error.message : 'other';
+      }
+      return 'none';
+    };
+    expect(message('masterpiece, best quality, (highres:1.2), <lora:x:1>')).toMatch(/only quality tags/);
+    expect(message('<lora:x:1>, (:1.2), !!!')).toMatch(/no words once LoRA tags/);
+  });
 });
 
 describe('neutralisePromptText', () => {

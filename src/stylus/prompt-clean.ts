@@ -137,8 +137,15 @@ export function validatePrompt(raw: string, maxChars: number): string {
   }
   const cleaned = cleanPrompt(raw);
   if (!/[\p{L}\p{N}]/u.test(cleaned)) {
+    // "masterpiece, best quality" has words, all of them praise of the picture: say so, or the member looks for
+    // punctuation that is not there.
+    const qualityOnly = /[\p{L}\p{N}]/u.test(
+      stripEmphasis(raw.slice(0, MAX_CLEANED_PROMPT_CHARS).replace(/<[^<>]*>/g, ' ')),
+    );
     throw new UserFacingError(
-      'The prompt has no words once LoRA tags, weights and punctuation are removed: describe the image in words.',
+      qualityOnly
+        ? 'The prompt has only quality tags ("masterpiece", "best quality"...), which say nothing to draw: describe the image in words.'
+        : 'The prompt has no words once LoRA tags, weights and punctuation are removed: describe the image in words.',
       'prompt_without_words',
     );
   }
