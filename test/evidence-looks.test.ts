@@ -3,7 +3,7 @@ import { singular } from '../src/catalog/classify/words.js';
 import { enforceCaps } from '../src/stylus/caps.js';
 import { franchiseNames } from '../src/stylus/character-names.js';
 import { asCandidates, makeAdapter, offlinePicks, picksFrom } from './support/adapters.js';
-import { WOW_ICONS } from './support/dump-items.js';
+import { EDOB_CAR, WOW_ICONS } from './support/dump-items.js';
 
 /**
  * Picks a member would not accept on a real catalog, each seen on the Civitai dump: an adapter whose name asks for
@@ -389,6 +389,45 @@ describe('a photographic place or thing fights a prompt drawn or painted', () =>
     expect(picks('an old library with tall bookshelves')).toEqual(['civitai:42976']);
     expect(picks('a photo of a library')).toEqual(['civitai:42976']);
     expect(picks('1girl, manga, manga magazine cover')).toEqual(['civitai:72045']);
+  });
+});
+
+describe('an abstract or drawn thing fights a photo', () => {
+  const picks = picksFrom([
+    EDOB_CAR,
+    makeAdapter({
+      id: 'civitai:23902',
+      name: 'Thin round glasses',
+      category: 'clothing',
+      tags: ['anime', 'glasses', 'clothing', 'realistic', 'circle glasses'],
+      triggerWords: ['circle-glasses'],
+    }),
+    makeAdapter({
+      id: 'civitai:16315',
+      name: 'Eva 01 (Evangelion)',
+      category: 'other',
+      tags: ['anime', 'evangelion'],
+      triggerWords: ['evaunitone'],
+    }),
+    makeAdapter({
+      id: 'civitai:50290',
+      name: 'Rem (Re:0)/蕾姆',
+      category: 'other',
+      tags: ['anime', 'cartoon', 'girls', 'rem', 're:0'],
+      triggerWords: ['ph_rem', 'remhd', 'blue hair', 'blue eyes', '1girl', 'solo', 'roswaal mansion maid uniform'],
+    }),
+  ]);
+
+  it('takes no abstract car for a photo of a car, nor anime glasses for a RAW photo', () => {
+    expect(picks('a car in the rain, photo')).toEqual([]);
+    expect(picks('RAW photo, photorealistic, a man wearing glasses')).toEqual([]);
+  });
+
+  it('still takes them where no look is asked, or by the name the prompt asks for', () => {
+    expect(picks('a red car on a road')).toEqual([EDOB_CAR.id]);
+    expect(picks('a man wearing glasses')).toEqual(['civitai:23902']);
+    expect(picks('photorealistic, evangelion, eva 01')).toEqual(['civitai:16315']);
+    expect(picks('RAW photo, realistic, 1girl, rem, maid uniform')).toEqual(['civitai:50290']);
   });
 });
 

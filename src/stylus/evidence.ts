@@ -32,6 +32,7 @@ import { lexiconClass } from './segment.js';
 import {
   askedLooks,
   asksForOtherLook,
+  drawnInAPhotoPrompt,
   lookFits,
   photoInADrawnPrompt,
   saysAge,
@@ -1047,6 +1048,18 @@ export function evidenceFor(
   // A photographic place or thing fights a prompt drawn or painted: no photorealistic "図書館 library" for "a cozy
   // library, watercolor".
   if (found && adapter.category !== 'style' && prompt !== undefined && photoInADrawnPrompt(adapter, profile, prompt))
+    return undefined;
+  // And the other way: an abstract or drawn thing found by a word of its tags fights a photo ("EdobCar" for no "car
+  // in the rain, photo"); one the prompt asks for by its name, or a proper name of it, is what the member wants
+  // realistic ("Rem (Re:0)", "Eva 01 (Evangelion)").
+  if (
+    found &&
+    found.score < STRONG &&
+    adapter.category !== 'style' &&
+    prompt !== undefined &&
+    !profile.properWords.some((word) => promptWords.has(word)) &&
+    drawnInAPhotoPrompt(adapter, profile, prompt)
+  )
     return undefined;
   // A style named for where a look comes from is no pick for a thing from there: "Chinese Style" (古风) for a Chinese
   // painting or a tag list's "chinese", no "chinese dragon" or "chinese restaurant".

@@ -86,5 +86,21 @@ export function photoInADrawnPrompt(adapter: Adapter, profile: AdapterProfile, p
   return tagLooks.through(adapter.tags.join(', '), looksOf).includes('photo') && !lookFits(adapter, profile, prompt);
 }
 
+/**
+ * Whether an adapter's tags say it is drawn, painted or abstract ("anime", "abstract") and never photographic, and
+ * neither they nor its name say a look `prompt` asks for, where the prompt asks for a photo and no drawn look: an
+ * abstract "EdobCar" would fight "a car in the rain, photo".
+ */
+export function drawnInAPhotoPrompt(adapter: Adapter, profile: AdapterProfile, prompt: string): boolean {
+  const asked = looksAskedOutsideQuotes(prompt);
+  if (!asked.has('photo') || [...asked].some((look) => DRAWN_LOOKS.has(look))) return false;
+  const own = tagLooks.through(adapter.tags.join(', '), looksOf);
+  return (
+    own.length > 0 &&
+    own.every((look) => DRAWN_LOOKS.has(look) || look === 'abstract') &&
+    !lookFits(adapter, profile, prompt)
+  );
+}
+
 /** The looks of adapters' tags, remembered: asked of every candidate with evidence. */
 const tagLooks = new Memo<string, string[]>(512);
