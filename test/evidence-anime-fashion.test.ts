@@ -84,6 +84,24 @@ describe('a thing its tags call one kind of what the task asks for is no other k
   });
 });
 
+describe('a style named for one kind of a thing is no other kind of it', () => {
+  const picks = picksFrom([
+    makeAdapter({
+      id: 'civitai:31827',
+      name: 'game icon',
+      category: 'style',
+      tags: ['ui', 'style', 'graphic design', 'icon', 'game icon'],
+      triggerWords: ['monochrome', 'transparent_background', 'black_background', 'silhouette', 'magic_circle'],
+    }),
+  ]);
+
+  it('draws no game icon for an app icon, still for a game icon or an icon', () => {
+    expect(picks('an app icon')).toEqual([]);
+    expect(picks('a game icon of a potion')).toEqual(['civitai:31827']);
+    expect(picks('an icon of a potion')).toEqual(['civitai:31827']);
+  });
+});
+
 describe('one thing is made of one material', () => {
   const picks = picksFrom([
     makeAdapter({
@@ -112,6 +130,11 @@ describe('one thing is made of one material', () => {
     expect(picks('a statue of a knight in a park')).toEqual(['civitai:58701']);
     expect(picks('a little mermaid statue in copenhagen')).toEqual(['civitai:58701']);
     expect(picks('a bronze statue of a horse')).toEqual(['civitai:57788']);
+  });
+
+  it('reads whose a statue is, or its stone, as no other kind of statue than a stone one', () => {
+    expect(picks('an Egyptian statue in the desert')).toEqual(['civitai:58701']);
+    expect(picks('Greek statue of a man comforting a cat')).toEqual(['civitai:58701']);
   });
 });
 

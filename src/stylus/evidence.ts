@@ -1116,7 +1116,28 @@ export function evidenceFor(
       oneOtherKind(profile, words, head))
   )
     return undefined;
+  // A style named for one kind of what the task asks is no other kind: "game icon" (RPG items) for no "app icon".
+  if (found && found.score < STRONG && adapter.category === 'style' && namesAnotherKind(profile, words, head))
+    return undefined;
   return found;
+}
+
+/**
+ * Whether the name of an adapter says `head` after a word that says which kind ("game" of "game icon"), where the task
+ * says another kind before it ("app" of "app icon") that no phrase of the adapter says.
+ */
+function namesAnotherKind(profile: AdapterProfile, words: readonly string[], head: string): boolean {
+  const kind = words.length >= 2 && words[words.length - 1] === head ? words[words.length - 2] : undefined;
+  // Things, not what they are made of ("marble statue" is a stone one) nor whose ("Greek statue").
+  const aKind = (word: string | undefined): word is string =>
+    word !== undefined && isNoun(word) && !MATERIALS.has(word) && !FILE_WORDS.has(word) && !asksForLookBy(word);
+  if (!aKind(kind) || profile.phrases.some((phrase) => phrase.words.includes(kind))) return false;
+  // The name's word may be a look: a "game icon" is drawn as a game's are.
+  return profile.nameSegments.some((segment) => {
+    const at = segment.findIndex((word) => related(word, head));
+    const before = segment[at - 1];
+    return at > 0 && (aKind(before) || (before !== undefined && asksForLookBy(before)));
+  });
 }
 
 /**
