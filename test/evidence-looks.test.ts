@@ -280,6 +280,39 @@ describe('a genre named alone asks for a look, no place or thing', () => {
   });
 });
 
+describe("a studio's look asked for is a look, no place of its films", () => {
+  const picks = picksFrom([
+    makeAdapter({
+      id: 'civitai:6526',
+      name: 'Studio Ghibli Style LoRA',
+      category: 'style',
+      tags: ['anime', 'landscapes', 'studio ghibli', 'ghibli', 'style', 'art style', 'artstyle'],
+      triggerWords: ['ghibli style'],
+    }),
+    makeAdapter({
+      id: 'civitai:28511',
+      name: 'Ghibli_Style_Concept_scenery_V3',
+      category: 'background',
+      tags: ['studio ghibli', 'ghibli', 'concept art', 'background', 'scene'],
+    }),
+    makeAdapter({
+      id: 'civitai:54233',
+      name: 'GHIBLI_Background',
+      category: 'background',
+      tags: ['ghibli', 'scenery', 'background'],
+    }),
+  ]);
+
+  it('draws a bowl of ramen in the Ghibli style, with no Ghibli landscape behind it', () => {
+    expect(picks('a bowl of ramen, studio ghibli style')).toEqual(['civitai:6526']);
+    expect(picks('a bowl of ramen, ghibli style')).toEqual(['civitai:6526']);
+  });
+
+  it('still draws a Ghibli background for one asked', () => {
+    expect(picks('a girl in a field, ghibli background')).toContain('civitai:54233');
+  });
+});
+
 describe("a look a thing's tag says is how it looks", () => {
   const picks = picksFrom([
     makeAdapter({

@@ -595,8 +595,16 @@ export function evidenceFor(
   const compoundHead = beforeHead !== undefined && /^[a-z]{3,}$/.test(beforeHead) ? `${beforeHead}${head}` : undefined;
   // A genre or a look named alone in a longer prompt asks for how the picture looks, no place or thing: "science
   // fiction" of a robot's tag list gets no sci-fi city on Mars, "fantasy" no fantasy background. A whole prompt of
-  // one genre is still drawn by one.
-  if (!soleTask && DRAWS_PLACES_OR_THINGS.has(adapter.category) && words.every(namesAGenreOrLook)) return undefined;
+  // one genre is still drawn by one. So is a studio's look: "studio ghibli style" gets no Ghibli background.
+  if (
+    !soleTask &&
+    DRAWS_PLACES_OR_THINGS.has(adapter.category) &&
+    words.every(
+      (word, index) =>
+        namesAGenreOrLook(word) || STUDIOS.has(word) || (word === 'studio' && STUDIOS.has(words[index + 1] ?? '')),
+    )
+  )
+    return undefined;
   const profile = profileOf(adapter);
   // A style named for what an art is drawn with is that art, asked for as one or as the whole prompt: "Line style" is
   // line art, for "line art" or "line style", no "bold lines" of a comic nor "sleek lines" of a spaceship.
@@ -1600,6 +1608,11 @@ const GENRE_WORDS = new Set(['science', 'fiction', 'scifi', 'sci', 'fi', 'fantas
  * A genre, a medium or where a look comes from; not a format, which is a thing an adapter may draw ("game icon" for
  * an icon set, "sticker", "map").
  */
+/** Studios whose look is a look of its own (see NAMED_LOOKS). */
+const STUDIOS = new Set(['ghibli', 'pixar', 'disney', 'dreamworks']);
+/** A studio's look and the word that names one ("Studio Ghibli Style"). */
+const STUDIO_LOOKS = new Set(['studio', ...STUDIOS]);
+
 const namesAGenreOrLook = (word: string) => GENRE_WORDS.has(word) || LOOK_WORDS.has(word) || LOOK_ORIGINS.has(word);
 
 /**
@@ -1723,7 +1736,10 @@ function foreignWord(
   // A style of something is that thing's look: "Ocarina of Time Style (Low Poly)" is a game's low poly, "Peanuts
   // Comics (Art Style)" one comic strip's, "architecture watercolor style" a building's. It comes only with what it
   // is the style of asked for, unless that is itself a look ("Pixel Art style", "Chinese style").
-  const unasked = profile.styleOf.filter((word) => !LOOK_WORDS.has(word) && !NAMED_LOOKS.has(word));
+  // A studio's name is a look: "Studio Ghibli Style" for "ghibli style".
+  const unasked = profile.styleOf.filter(
+    (word) => !LOOK_WORDS.has(word) && !NAMED_LOOKS.has(word) && !STUDIO_LOOKS.has(word),
+  );
   // One of its words asked for is enough ("Claude Monet/Oscar-Claude Monet style" for "Monet style"); what it
   // describes ("Dreamy Vector Style") or a drawing tool ("pen sketch style") says how, not of what.
   if (!unasked.some((word) => covers(taskSet, word))) {
