@@ -281,6 +281,23 @@ describe('an uncategorised adapter tagged as someone is who its name begins with
   });
 });
 
+describe('an uncategorised adapter is who or what its name begins with, tagged as someone or not', () => {
+  const picks = picksFrom([
+    makeAdapter({
+      id: 'civitai:28559',
+      name: 'Nurse Joy - Pokemon',
+      category: 'other',
+      tags: ['pokemon', 'nurse joy'],
+      triggerWords: ['nurse joy', 'pokemon'],
+    }),
+  ]);
+
+  it('takes no Nurse Joy for a dog in the Pokemon style, still for Nurse Joy', () => {
+    expect(picks('a dog, pokemon style')).toEqual([]);
+    expect(picks('nurse joy, pokemon, 1girl')).toEqual(['civitai:28559']);
+  });
+});
+
 describe("a Latin name beside its Han or kana spelling, and a game's cast", () => {
   const VIOLET = makeAdapter({
     id: 'civitai:10942',

@@ -1028,7 +1028,12 @@ export function evidenceFor(
   // An uncategorised adapter tagged as someone is who its name begins with: "Chi-Chi - Dragon Ball" (tagged "anime
   // girl") is Chi-Chi, for no prompt that names only Dragon Ball.
   const leadSaysWhat =
-    adapter.category === 'style' || THING_CATEGORIES.has(adapter.category) || taggedAsSomeone(adapter);
+    adapter.category === 'style' ||
+    THING_CATEGORIES.has(adapter.category) ||
+    taggedAsSomeone(adapter) ||
+    // Uncategorised, it is who or what its name begins with too: "Nurse Joy - Pokemon" (trigger "pokemon") for no
+    // "pokemon style" of a dog.
+    adapter.category === 'other';
   if (found && leadSaysWhat && lead.length > 0 && !lead.some((word) => covers(promptSet, word))) return undefined;
   // A style named after the thing asked for ("Stone Statue", "Yarn Style") brings that thing's look, nothing else;
   // named after half of it, it brings the other half too ("Broken Glass" for a glass of wine).
