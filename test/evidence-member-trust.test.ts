@@ -269,7 +269,7 @@ describe("a thing's proper name that its own tags give is a show's or a brand's"
   });
 });
 
-describe('a mecha is a machine, no one to dress or draw as a girl', () => {
+describe('an outfit is worn by someone; a mecha is a machine, no one to dress or draw as a girl', () => {
   const picks = picksFrom([
     makeAdapter({
       id: 'civitai:15464',
@@ -287,9 +287,35 @@ describe('a mecha is a machine, no one to dress or draw as a girl', () => {
     }),
   ]);
 
+  const picksOutfit = picksFrom([
+    makeAdapter({
+      id: 'civitai:39174',
+      name: 'Star Wars sith outfit',
+      category: 'clothing',
+      tags: [
+        'movie',
+        'star wars',
+        'science fiction',
+        'scifi',
+        'sci-fi',
+        'outfit',
+        'clothing',
+        'sci fi',
+        'sith',
+        'lora',
+      ],
+      triggerWords: ['sthoutfit'],
+    }),
+  ]);
+
   it('takes no mecha girl for a mecha, nor for a kaiju fight', () => {
     expect(picks('a mecha')).toEqual([]);
     expect(picks('a mecha robot fighting a kaiju')).toEqual([]);
+  });
+
+  it('puts no one in an outfit nobody wears: a Star Wars sith outfit for a spaceship in the Star Wars style', () => {
+    expect(picksOutfit('a spaceship, star wars style')).toEqual([]);
+    expect(picksOutfit('a man in a sith outfit, star wars')).toEqual(['civitai:39174']);
   });
 
   it('still dresses a girl the prompt has', () => {

@@ -408,6 +408,9 @@ export function namesSomeone(text: string): boolean {
   );
 }
 
+/** A name that says it dresses someone whole, no garment to show alone ("Star Wars sith outfit"). */
+const WHOLE_OUTFIT = /\b(?:outfit|costume|cosplay|uniform)s?\b/i;
+
 /**
  * Words the dictionary lacks that name a machine, a monster or a genre, no one: "a mecha" has no pilot to pose nor a
  * mecha girl ("A-Mecha Musume") to draw; a look the dictionary lacks ("chibi", "emoji") is no one either.
@@ -725,8 +728,12 @@ export function evidenceFor(
   if (
     ((PERSON_TAG_CATEGORIES.has(adapter.category) &&
       (taggedAsAPerson(adapter) || profile.nameWords.includes('portrait'))) ||
-      // An outfit named for who wears it dresses her: "Mecha Girls - by EDG" for no mecha of its own.
-      (adapter.category === 'clothing' && profile.nameWords.some((word) => PERSON_KIND_TAG.test(word)))) &&
+      // An outfit named for who wears it dresses her: "Mecha Girls - by EDG" for no mecha of its own. So does one
+      // named an outfit, unless the outfit is what is asked: "Star Wars sith outfit" puts a sith in "a spaceship,
+      // star wars style", where "a star wars uniform" is the uniform.
+      (adapter.category === 'clothing' &&
+        (profile.nameWords.some((word) => PERSON_KIND_TAG.test(word)) ||
+          (WHOLE_OUTFIT.test(adapter.name) && !WHOLE_OUTFIT.test(prompt ?? task))))) &&
     !namesSomeone(prompt ?? task) &&
     !describesSomeone(prompt ?? task) &&
     !calledByItsName(profile, promptWords) &&
