@@ -30,18 +30,11 @@ export function franchiseNames(adapters: Iterable<Adapter>): FranchiseNames {
   for (const adapter of adapters) {
     if (adapter.category === 'style') franchises.styles.push(adapter);
     if (adapter.category !== 'character') {
-      for (const phrase of profileOf(adapter).phrases)
-        if (phrase.kind !== 'trigger') for (const word of phrase.words) franchises.worldWords.add(word);
+      franchises.others.push(adapter);
       continue;
     }
     const profile = profileOf(adapter);
-    for (const name of profile.nameFullNames)
-      for (const word of name) {
-        const partner = name.length === 1 ? '' : name.filter((other) => other !== word).join(' ');
-        const known = franchises.partners.get(word);
-        if (known) known.add(partner);
-        else franchises.partners.set(word, new Set([partner]));
-      }
+    franchises.characters.push(profile);
     for (const key of profile.nameIdentity) {
       const list = holders.get(key);
       if (list) list.push(profile);
@@ -56,12 +49,14 @@ export function franchiseNames(adapters: Iterable<Adapter>): FranchiseNames {
     for (const profile of list)
       for (const word of profile.nameIdentity)
         if (!word.includes(' ') && !inKey.has(word)) counts.set(word, (counts.get(word) ?? 0) + 1);
+    const ownNames = [...counts.values()].filter((count) => count <= list.length / 2).length;
+    if (ownNames < CHARACTERS_OF_A_FRANCHISE) continue;
     // What most of them are triggered by, and nothing more, is her name however many names beside it: "megumin" of
     // "Megumin - Konosuba", "Megumin Bakuen edition" and "Konosuba-Megumin"; "anna yamada" of two cards, one triggered
     // by "Yamada Anna".
-    if (list.filter((profile) => triggeredByAll(profile, [...inKey])).length > list.length / 2) continue;
-    const ownNames = [...counts.values()].filter((count) => count <= list.length / 2).length;
-    if (ownNames >= CHARACTERS_OF_A_FRANCHISE) franchises.add(key);
+    const keyWords = [...inKey];
+    if (list.filter((profile) => triggeredByAll(profile, keyWords)).length > list.length / 2) continue;
+    franchises.add(key);
   }
   for (const key of franchises) {
     if (key.includes(' ')) continue;
@@ -82,13 +77,43 @@ export function franchiseNames(adapters: Iterable<Adapter>): FranchiseNames {
  */
 export class FranchiseNames extends Set<string> {
   readonly titleCharacters = new Set<string>();
+  /** The candidate characters' profiles and the other candidates, read only when a one-word name is asked about. */
+  readonly characters: AdapterProfile[] = [];
+  readonly others: Adapter[] = [];
+  private partnersOf: Map<string, Set<string>> | undefined;
+  private worlds: Set<string> | undefined;
+
   /**
    * For each word of a character's full name, the other words it is written beside in the candidates' names ("raiden":
    * shogun, mei; "goku": son); a name of that word alone counts as a partner of its own ('').
    */
-  readonly partners = new Map<string, Set<string>>();
+  get partners(): ReadonlyMap<string, ReadonlySet<string>> {
+    if (!this.partnersOf) {
+      const partners = new Map<string, Set<string>>();
+      for (const profile of this.characters)
+        for (const name of profile.nameFullNames)
+          for (const word of name) {
+            const partner = name.length === 1 ? '' : name.filter((other) => other !== word).join(' ');
+            const known = partners.get(word);
+            if (known) known.add(partner);
+            else partners.set(word, new Set([partner]));
+          }
+      this.partnersOf = partners;
+    }
+    return this.partnersOf;
+  }
+
   /** The name and tag words of the candidates that are no character: a world, a place, a thing, a look. */
-  readonly worldWords = new Set<string>();
+  get worldWords(): ReadonlySet<string> {
+    if (!this.worlds) {
+      const words = new Set<string>();
+      for (const adapter of this.others)
+        for (const phrase of profileOf(adapter).phrases)
+          if (phrase.kind !== 'trigger') for (const word of phrase.words) words.add(word);
+      this.worlds = words;
+    }
+    return this.worlds;
+  }
   /** The candidate styles, whose look names are read only when a one-word name is asked about (rarely). */
   readonly styles: Adapter[] = [];
   private looks: Set<string> | undefined;
@@ -248,7 +273,7 @@ function givenNameAlone(
 ): string | undefined {
   if (!(franchises instanceof FranchiseNames)) return undefined;
   for (const name of profile.nameFullNames) {
-    if (name.length !== 2 || seriesOf(profile, name)) continue;
+    if (name.length !== 2 || !name.some((word) => words.has(word)) || seriesOf(profile, name)) continue;
     for (const word of name) {
       if (!words.has(word) || !profile.identityWords.has(word) || profile.titleWords.has(word)) continue;
       if (franchises.has(word) || (franchises.partners.get(word)?.size ?? 0) > 1) continue;
