@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { enforceCaps } from '../src/stylus/caps.js';
 import { isCompositionTask } from '../src/stylus/composition-tags.js';
 import { asCandidates, makeAdapter, picksFrom } from './support/adapters.js';
-import { INS_STILL_LIFE, REFERENCE_POSE, UNDERSEA_DEPTHS } from './support/dump-items.js';
+import { GAME_ICON, INS_STILL_LIFE, REFERENCE_POSE, UNDERSEA_DEPTHS } from './support/dump-items.js';
 
 /**
  * Prompts as members paste them from Civitai, framed with Danbooru tags. Fixtures are the facts (id, name, tags,
@@ -83,13 +83,7 @@ describe('composition tags name no thing to draw', () => {
         tags: ['poses', 'pose', 'yoga', 'i balance'],
         triggerWords: ['ibalance standing_split, standing_on_one_leg, leg_up Holding leg'],
       }),
-      makeAdapter({
-        id: 'civitai:31827',
-        name: 'game icon',
-        category: 'style',
-        tags: ['ui', 'style', 'graphic design', 'icon', 'game icon'],
-        triggerWords: ['monochrome', 'transparent_background', 'black_background', 'silhouette', 'magic_circle'],
-      }),
+      GAME_ICON,
     ]);
     expect(pick('portrait of an actor in a dark studio, rim lighting, teal hue, octane, unreal, dimly lit')).toEqual(
       [],

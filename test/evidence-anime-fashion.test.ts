@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { makeAdapter, picksFrom } from './support/adapters.js';
-import { EDOB_CAR, KENDOLL_BOOTS, WOW_ICONS } from './support/dump-items.js';
+import { EDOB_CAR, GAME_ICON, KENDOLL_BOOTS, WOW_ICONS } from './support/dump-items.js';
 
 /**
  * Picks a member would not accept, found by reading compositions of anime, fantasy, fashion and art-style prompts
@@ -85,15 +85,7 @@ describe('a thing its tags call one kind of what the task asks for is no other k
 });
 
 describe('a style named for one kind of a thing is no other kind of it', () => {
-  const picks = picksFrom([
-    makeAdapter({
-      id: 'civitai:31827',
-      name: 'game icon',
-      category: 'style',
-      tags: ['ui', 'style', 'graphic design', 'icon', 'game icon'],
-      triggerWords: ['monochrome', 'transparent_background', 'black_background', 'silhouette', 'magic_circle'],
-    }),
-  ]);
+  const picks = picksFrom([GAME_ICON]);
 
   it('draws no game icon for an app icon, still for a game icon or an icon', () => {
     expect(picks('an app icon')).toEqual([]);

@@ -205,3 +205,11 @@ export const EDOB_CAR: Adapter = makeAdapter({
   tags: ['abstract', 'digital art', 'concept art', 'cars', 'landscape', 'vehicle'],
   triggerWords: ['EdobCar'],
 });
+
+export const GAME_ICON: Adapter = makeAdapter({
+  id: 'civitai:31827',
+  name: 'game icon',
+  category: 'style',
+  tags: ['ui', 'style', 'graphic design', 'icon', 'game icon'],
+  triggerWords: ['monochrome', 'transparent_background', 'black_background', 'silhouette', 'magic_circle'],
+});
