@@ -261,9 +261,10 @@ export function characterNamedIn(
 }
 
 /**
- * One name-like word of a two-word full name, as members call her ("goku" of "Son Goku", "miku" of "Hatsune Miku"),
- * when it is hers alone among the candidate characters: "raiden" is Raiden Shogun's and Raiden Mei's, so it names
- * neither (see FranchiseNames.partners). Never a franchise's word, a title's, nor one beside a name her card lacks.
+ * One name-like word of a two-word full name, as members call her ("goku" of "Son Goku", "suisei" of "Hoshimachi
+ * Suisei"), when it is hers alone among the candidate characters: "raiden" is Raiden Shogun's and Raiden Mei's, so it
+ * names neither (see FranchiseNames.partners). Never a franchise's word, a title's, nor one beside a name her card
+ * lacks.
  */
 function givenNameAlone(
   words: ReadonlySet<string>,
