@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { makeAdapter, picksFrom } from './support/adapters.js';
-import { EDOB_CAR, KENDOLL_BOOTS, SHOAL, UNDERSEA_DEPTHS, ZYD_INK_STYLE } from './support/dump-items.js';
+import {
+  EDOB_CAR,
+  KENDOLL_BOOTS,
+  SHOAL,
+  UNDERSEA_DEPTHS,
+  YARN_ART_STYLE,
+  ZYD_INK_STYLE,
+} from './support/dump-items.js';
 
 /**
  * Picks found by reading compositions of everyday prompts (product shots, pets, food, rooms, vehicles, weather) on
@@ -152,13 +159,7 @@ describe('a material as a thing', () => {
         tags: ['style'],
         triggerWords: ['yarn,chibi,cute,'],
       }),
-      makeAdapter({
-        id: 'hf:Norod78/SDXL-YarnArtStyle-LoRA',
-        name: 'Yarn Art Style',
-        category: 'style',
-        tags: ['yarn', 'knitting', 'textile', 'craft'],
-        triggerWords: ['Yarn art style'],
-      }),
+      YARN_ART_STYLE,
     ]);
     expect(picks('a kitten playing with yarn')).toEqual([]);
     expect(picks('a girl knitting with yarn')).toEqual([]);

@@ -7,6 +7,7 @@ import {
   REFLECTIONS_ON_WATER,
   RIO_PORTRAIT,
   STONE_STATUE,
+  YARN_ART_STYLE,
 } from './support/dump-items.js';
 
 /**
@@ -256,13 +257,7 @@ describe('a participle and the noun of its verb say one thing', () => {
 
 describe('a look the prompt names by its kind of art, or a compound it writes apart', () => {
   const picks = picksFrom([
-    makeAdapter({
-      id: 'hf:Norod78/SDXL-YarnArtStyle-LoRA',
-      name: 'Yarn Art Style',
-      category: 'style',
-      tags: ['yarn', 'knitting', 'textile', 'craft'],
-      triggerWords: ['Yarn art style'],
-    }),
+    YARN_ART_STYLE,
     makeAdapter({
       id: 'hf:TheLastBen/Papercut_SDXL',
       name: 'Papercut SDXL',

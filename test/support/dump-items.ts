@@ -213,3 +213,12 @@ export const GAME_ICON: Adapter = makeAdapter({
   tags: ['ui', 'style', 'graphic design', 'icon', 'game icon'],
   triggerWords: ['monochrome', 'transparent_background', 'black_background', 'silhouette', 'magic_circle'],
 });
+
+/** A Hugging Face item of the seed catalog, beside the dump's yarn styles. */
+export const YARN_ART_STYLE: Adapter = makeAdapter({
+  id: 'hf:Norod78/SDXL-YarnArtStyle-LoRA',
+  name: 'Yarn Art Style',
+  category: 'style',
+  tags: ['yarn', 'knitting', 'textile', 'craft'],
+  triggerWords: ['Yarn art style'],
+});
