@@ -486,6 +486,12 @@ describe("a word many adapters share, where it is the task's, the name's head an
     expect(picks('a dragon breathing fire on a castle')).toEqual(['civitai:96898']);
     expect(picks('an oil painting of a tree and a building')).toEqual([]);
   });
+
+  it('takes it for a dragon of a colour too: a colour is no other kind of dragon', () => {
+    expect(picks('a black dragon perched on an obelisk, breathing flames at a knight')).toEqual(['civitai:96898']);
+    expect(picks('a red dragon playing chess')).toEqual(['civitai:96898']);
+    expect(picks('a baby dragon playing chess')).toEqual([]);
+  });
 });
 
 describe('a tag that says again what a name opens with says where the thing comes from', () => {

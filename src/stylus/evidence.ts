@@ -951,9 +951,19 @@ export function evidenceFor(
     // word that says which one ("Pipe Dreams" are no pipe, "Sailor Moon Outfit" dresses no sailor).
     const inName = profile.segmentHeads.some((last) => related(last, word) || joinedWith(last, word));
     // Without the name's support, one tag word is enough only when it is the whole task ("rain", "a horse"): a tag
-    // "tree" does not make "Night" a cherry blossom tree, nor a tag "painting" an outfit an oil painting.
+    // "tree" does not make "Night" a cherry blossom tree, nor a tag "painting" an outfit an oil painting. One colour
+    // says which colour the thing is, no other kind of it: "a black dragon" is still the dragon "Western Dragon
+    // Collection" is triggered by. (A tag is no trigger: "Loose socks", tagged "socks", are no white socks; "black and
+    // white" is a look.)
+    const colourOfTriggered =
+      phrase.kind === 'trigger' && related(word, head) && words.filter((w) => COLOUR_WORDS.has(w)).length === 1;
     const wholeTask =
-      words.filter((taskWord) => !FILE_WORDS.has(taskWord) && !LOOK_NAMING_WORDS.has(taskWord)).length === 1;
+      words.filter(
+        (taskWord) =>
+          !FILE_WORDS.has(taskWord) &&
+          !LOOK_NAMING_WORDS.has(taskWord) &&
+          !(colourOfTriggered && COLOUR_WORDS.has(taskWord)),
+      ).length === 1;
     // A thing whose name says something else ("Kanzashi" with the trigger "flower", "Kamehameha" tagged "comics")
     // draws that something else; only a name that says nothing a prompt could hold ("JK制服") leaves it to the tags.
     const nameSaysNothing = profile.nameWords.length === 0;
