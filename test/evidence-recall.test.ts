@@ -173,9 +173,67 @@ describe('a franchise named after its character names that character', () => {
     expect(picks('a naruto style ninja')).toEqual([]);
   });
 
+  it('takes no character for the franchise named as whose someone is', () => {
+    expect(picks('sasuke from naruto')).toEqual([]);
+  });
+
   it('needs a family name the cast shares to read the franchise as its character', () => {
     // Without Kushina, "uzumaki" is no family name of the cast: "naruto" stays the franchise's name only.
     expect(picksFrom([naruto, ...cast])('naruto eating ramen')).toEqual([]);
+  });
+});
+
+describe('a franchise named after a rank and a name names that character', () => {
+  const character = (id: string, name: string, triggerWords: string[], tags: string[]) =>
+    makeAdapter({ id, name, category: 'character', triggerWords, tags });
+  const zelda = character(
+    'civitai:69139',
+    'The Legend of Zelda - Princess Zelda',
+    ['zelda\\(princess\\)'],
+    ['anime', 'character', 'female', 'the legend of zelda', 'princess zelda', 'zelda', 'woman', 'game character'],
+  );
+  const cast = [
+    character(
+      'civitai:66030',
+      'Purah (The Legend of Zelda: Tears of the Kingdom) LoRA',
+      ['purah'],
+      ['anime', 'character', 'female', 'the legend of zelda', 'woman', 'game character', 'video game'],
+    ),
+    character(
+      'civitai:64598',
+      'Midna | The Legend of Zelda: Twilight Princess',
+      ['midnaimp, fang, helmet, colored sclera, yellow sclera, one eye covered'],
+      ['character', 'game character', 'midna', 'the legend of zelda: twilight princess'],
+    ),
+    character(
+      'civitai:46351',
+      'Link | The Legend of Zelda: Tears of the Kingdom',
+      ['link \\(totk\\)', 'arm tattoo'],
+      ['character', 'the legend of zelda', 'game character', 'link'],
+    ),
+    character(
+      'civitai:46486',
+      'Sheik - Legend of Zelda',
+      ['SheikZ', 'bodysuit', 'braid'],
+      ['character', 'zelda', 'sheik'],
+    ),
+    character('civitai:34898', 'Malon (The Legend of Zelda) Character LoRA', ['MalonOld', 'MalonYoung'], ['character']),
+  ];
+  const picks = picksFrom([zelda, ...cast]);
+
+  it('takes Princess Zelda for "zelda", as fans call her', () => {
+    expect(picks('zelda in a garden')).toEqual(['civitai:69139']);
+    expect(picks('zelda and link in hyrule field')).toEqual(['civitai:69139']);
+  });
+
+  it('takes no Zelda where the prompt names her series: whose someone is, or its longer name', () => {
+    expect(picks('midna from zelda')).toEqual(['civitai:64598']);
+    expect(picks('link, the legend of zelda, holding a sword')).toEqual(['civitai:46351']);
+    expect(picks('a landscape, legend of zelda breath of the wild')).toEqual([]);
+  });
+
+  it('reads no plain rank as a name', () => {
+    expect(picks('a princess in a castle')).toEqual([]);
   });
 });
 

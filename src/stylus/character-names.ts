@@ -63,12 +63,19 @@ export function franchiseNames(adapters: Iterable<Adapter>): FranchiseNames {
     const cast = holders.get(key) ?? [];
     for (const profile of cast)
       for (const name of profile.fullNames) {
-        const family = name.length === 2 && name.includes(key) ? name.find((word) => word !== key) : undefined;
-        if (family !== undefined && isFamilyName(family, key, cast)) franchises.titleCharacters.add(name.join(' '));
+        const other = name.length === 2 && name.includes(key) ? name.find((word) => word !== key) : undefined;
+        // A family name her cast shares ("naruto uzumaki"), or a rank before the franchise's word: "The Legend of
+        // Zelda" is named after "Princess Zelda".
+        const titled = other !== undefined && RANKS.has(other) && name[1] === key;
+        if (other !== undefined && (titled || isFamilyName(other, key, cast)))
+          franchises.titleCharacters.add(name.join(' '));
       }
   }
   return franchises;
 }
+
+/** Ranks written before a name: "Princess Zelda", "King Dedede", "Captain Falcon". */
+const RANKS = new Set(['princess', 'prince', 'queen', 'king', 'lady', 'lord', 'captain', 'emperor', 'empress']);
 
 /**
  * The names of a franchise's characters (see franchiseNames), and of the character the franchise is named after: the
@@ -237,6 +244,7 @@ export function characterNamedIn(
     if (
       franchise !== undefined &&
       !namedAsALook(task, franchise) &&
+      !namedAsASeries(prompt, franchise, franchises) &&
       !NAMED_LOOKS.has(franchise) &&
       !besideOtherName(written(), [franchise], profile)
     )
@@ -514,6 +522,26 @@ const taggedAs = (profile: AdapterProfile, words: readonly string[]) =>
   );
 
 /** Whether `task` writes `word` right before a look ("naruto style", "naruto anime"). */
+/**
+ * Whether `prompt` names the franchise of `word` as a series: whose someone is ("sasuke from naruto", "midna of
+ * zelda"), or in its longer name ("link, the legend of zelda").
+ */
+function namedAsASeries(prompt: string, word: string, franchises: ReadonlySet<string>): boolean {
+  const written = lemmas(prompt);
+  const promptWords = new Set(written);
+  return (
+    written.some(
+      (each, index) => each === word && WHOSE_SERIES.test(written.slice(Math.max(0, index - 2), index).join(' ')),
+    ) ||
+    [...franchises].some(
+      (key) => key.includes(' ') && key.split(' ').includes(word) && key.split(' ').every((w) => promptWords.has(w)),
+    )
+  );
+}
+
+/** The words before a series that say someone is of it: "from naruto", "of the legend". */
+const WHOSE_SERIES = /\b(?:from|of)(?: the)?$/;
+
 function namedAsALook(task: string, word: string): boolean {
   const written = lemmas(task);
   return written.some((each, index) => each === word && LOOK_WORDS.has(written[index + 1] ?? ''));
