@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { makeAdapter, picksFrom } from './support/adapters.js';
-import { EDOB_CAR, GAME_ICON, KENDOLL_BOOTS, WOW_ICONS } from './support/dump-items.js';
+import { EDOB_CAR, GAME_ICON, KENDOLL_BOOTS, PEACE_SIGN, WOW_ICONS } from './support/dump-items.js';
 
 /**
  * Picks a member would not accept, found by reading compositions of anime, fantasy, fashion and art-style prompts
@@ -184,6 +184,27 @@ describe('clothing named for one sex dresses no one of the other', () => {
     expect(picks('2girls, hanfu')).toEqual(['civitai:15365']);
     expect(picks('1boy, hanfu')).toContain('civitai:21319');
     expect(picks('a couple in hanfu, a man and a woman')).toContain('civitai:21319');
+  });
+});
+
+describe('a pose or a concept trained on one sex', () => {
+  const picks = picksFrom([
+    PEACE_SIGN,
+    makeAdapter({
+      id: 'civitai:32883',
+      name: '[Concept]Smoking',
+      category: 'concept',
+      tags: ['girl', 'concept', 'smoking', 'lora'],
+      triggerWords: ['smoke,smoking'],
+    }),
+  ]);
+
+  it('is no pick for a prompt that names the other sex only, still for its own or for both', () => {
+    expect(picks('an old man with a beard smoking a pipe')).toEqual([]);
+    expect(picks('a man doing a peace sign')).toEqual([]);
+    expect(picks('a girl smoking on a balcony')).toEqual(['civitai:32883']);
+    expect(picks('a woman doing a peace sign')).toEqual(['civitai:48578']);
+    expect(picks('a man and a woman doing a peace sign')).toEqual(['civitai:48578']);
   });
 });
 

@@ -672,7 +672,9 @@ export function evidenceFor(
     if (first !== undefined && latin.length > 1 && !first.some((word) => covers(promptWords, word))) return undefined;
   }
   // Clothing named for men dresses no woman, and the other way round: "Hanfu_male" for no "1girl, hanfu".
-  if (adapter.category === 'clothing' && dressesTheOtherSex(profile, prompt ?? task)) return undefined;
+  // So is a pose, an action or a concept its tags say was trained on one sex: "[Concept]Smoking" (tagged "girl") smokes
+  // no old man's pipe.
+  if (SEXED_CATEGORIES.has(adapter.category) && dressesTheOtherSex(adapter, profile, prompt ?? task)) return undefined;
   // A pose is the relation its name says: "hand to own mouth" and "Hand on Own Arm" for no "own hands clasped".
   if (adapter.category === 'pose' && !relationAsked(adapter.name, promptWords)) return undefined;
   // "Through Screen" draws someone coming through a screen: a laptop screen asks for no one.
@@ -1555,12 +1557,17 @@ const sexesOf = (words: readonly string[]) =>
 /** Danbooru's tags that count girls or boys: "2girls", "3boys". */
 const COUNTED = /\b\d+(girl|boy)s?\b/gi;
 
+/** Adapters drawn on someone, whose name or tags may say which sex: see dressesTheOtherSex. */
+const SEXED_CATEGORIES = new Set<Category>(['clothing', 'pose', 'action', 'concept']);
+
 /**
- * Whether a garment's name says it dresses one sex ("male" of "Hanfu_male") and the prompt names people of the other
- * sex only ("1girl", "a woman wearing a hanfu").
+ * Whether a garment's name says it dresses one sex ("male" of "Hanfu_male"), or else its tags say it was trained on
+ * one ("girl", "female" of a pose), and the prompt names people of the other sex only ("1girl", "a woman wearing a
+ * hanfu"; "an old man smoking").
  */
-function dressesTheOtherSex(profile: AdapterProfile, prompt: string): boolean {
-  const dresses = sexesOf(profile.nameWords);
+function dressesTheOtherSex(adapter: Adapter, profile: AdapterProfile, prompt: string): boolean {
+  const named = sexesOf(profile.nameWords);
+  const dresses = named.size > 0 ? named : sexesOf(adapter.tags.flatMap((tag) => tag.toLowerCase().split(/\s+/)));
   if (dresses.size !== 1) return false;
   const drawn = sexesOf(lemmas(prompt));
   for (const match of prompt.matchAll(COUNTED)) drawn.add(match[1]?.toLowerCase() === 'boy' ? 'male' : 'female');
