@@ -550,6 +550,29 @@ describe('a one-word name its tags say only before another noun says which kind 
   });
 });
 
+describe('a name that says its things are cute', () => {
+  const picks = picksFrom([
+    KCUTE_TANKS,
+    makeAdapter({
+      id: 'civitai:75132',
+      name: 'Supercutecat_v10',
+      category: 'animal',
+      tags: ['animals', 'colorful', 'cat', 'cute', 'depth of field', 'animal'],
+      triggerWords: ['cutemaomao'],
+    }),
+  ]);
+
+  it('fights a photo that asks for nothing cute', () => {
+    expect(picks('a tank in the desert, war photography')).toEqual([]);
+    expect(picks('a photo of a cat on a sofa')).toEqual([]);
+  });
+
+  it('still draws its thing for a drawn prompt, or a photo of a cute one', () => {
+    expect(picks('a tank in the desert')).toEqual(['civitai:59574']);
+    expect(picks('a photo of a cute cat on a sofa')).toEqual(['civitai:75132']);
+  });
+});
+
 describe('a one-word name is no evidence for a head a noun before it makes a kind of', () => {
   const picks = picksFrom([KCUTE_TANKS]);
 

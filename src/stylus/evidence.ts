@@ -32,6 +32,7 @@ import { lexiconClass } from './segment.js';
 import {
   askedLooks,
   asksForOtherLook,
+  cuteInAPhoto,
   drawnInAPhotoPrompt,
   lookFits,
   photoInADrawnPrompt,
@@ -78,6 +79,7 @@ export function foreignLookIn(prompt: string, adapter: Adapter): string | undefi
   const look = looks.find(
     (look) => !asked.has(look) && !(look === 'interior' && interiorOf && placesInside(prompt, interiorOf)),
   );
+  if (look === undefined && cuteInAPhoto(adapter, prompt)) return 'cute';
   if (look !== undefined || triggerOrigins.length === 0) return look;
   // Trained on a world of its own, it draws that world: "Night" ("Medieval fantasy world") for no city at night.
   const origins = promptOrigins.through(prompt, () => new Set(lemmas(prompt).flatMap((word) => originOf(word) ?? [])));

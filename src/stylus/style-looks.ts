@@ -104,3 +104,20 @@ export function drawnInAPhotoPrompt(adapter: Adapter, profile: AdapterProfile, p
 
 /** The looks of adapters' tags, remembered: asked of every candidate with evidence. */
 const tagLooks = new Memo<string, string[]>(512);
+
+/** The words of a name as written, camel case split: "kCuteTanks" is k, cute, tanks. */
+const NAME_TOKENS = /[^\p{L}]+|(?<=\p{Ll})(?=\p{Lu})/u;
+/** Name words that say a drawn, sweetened look: "kCuteTanks", "Supercutecat", "Chibi ArtStyle". */
+const CUTE_NAME = /^(?:super)?(?:cute|chibi|kawaii)/;
+/** Prompt words that ask for that look. */
+const CUTE_ASKED = /\b(?:cute|chibi|kawaii|adorable|cartoon\w*|toon)\b/i;
+
+/**
+ * Whether an adapter's name says it draws things cute ("kCuteTanks", "Supercutecat") for a prompt that asks for a
+ * photo and nothing cute: a chibi tank fights "a tank in the desert, war photography". Praise elsewhere ("cute" is
+ * no look of its own in a drawn prompt), so only a photo is fought.
+ */
+export function cuteInAPhoto(adapter: Adapter, prompt: string): boolean {
+  if (!askedLooks(prompt).has('photo') || CUTE_ASKED.test(prompt)) return false;
+  return adapter.name.split(NAME_TOKENS).some((token) => CUTE_NAME.test(token.toLowerCase()));
+}
