@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { makeAdapter, picksFrom } from './support/adapters.js';
+import type { Adapter } from '../src/catalog/adapter.js';
+import { composeOffline } from '../src/stylus/offline-composer.js';
+import { asCandidates, makeAdapter, picksFrom } from './support/adapters.js';
 
 /**
  * Members call a character as fans do: "goku", not "son goku"; "lux" beside "league of legends" written as a tag of
@@ -253,5 +255,27 @@ describe('plain words with a family name are a name', () => {
 
   it('still takes no one for plain words in a prompt that names nobody', () => {
     expect(picksOf('a rice shower at a wedding')).toEqual([]);
+  });
+});
+
+describe("a character pick's reason shows the name as the member wrote it", () => {
+  const reasonsFor = (prompt: string, adapter: Adapter) =>
+    composeOffline(prompt, asCandidates([adapter])).flatMap((task) => task.adapters.map((pick) => pick.reason));
+
+  it('quotes the words of the prompt, not their lemmas', () => {
+    expect(reasonsFor('lux, league of legends, 1girl, smile', LUX)).toEqual([
+      'the prompt names "lux, league of legends"',
+    ]);
+    expect(reasonsFor('Goku eating ramen', GOKU)).toEqual(['the prompt names "Goku"']);
+  });
+
+  it('quotes a name written apart as written', () => {
+    const huTao = character(
+      'civitai:9688',
+      'hu tao (genshin impact) 胡桃 hutao 原神',
+      [],
+      ['anime', 'character', 'hutao'],
+    );
+    expect(reasonsFor('hu tao at the beach', huTao)).toEqual(['the prompt names "hu tao"']);
   });
 });

@@ -20,6 +20,7 @@ import {
 } from './evidence.js';
 import { COLOUR_WORDS } from './evidence-words.js';
 import { materialKindsOfName } from './materials.js';
+import { nameAsWritten } from './name-as-written.js';
 import { segmentTasks } from './segment.js';
 import { tagLooksAsked } from './style-looks.js';
 import type { Candidate, ComposedTask } from './types.js';
@@ -132,7 +133,7 @@ export function composeOffline(
       // A character is named anywhere in the task: the segmenter may take "keqing in a garden" to be about a garden.
       if (adapter.category === 'character') {
         const name = characterNamedIn(named, adapter, franchises, prompt);
-        if (name) pairs.push({ taskIndex, candidate, evidence: characterEvidence(name) });
+        if (name) pairs.push({ taskIndex, candidate, evidence: characterEvidence(nameAsWritten(name, named, prompt)) });
         continue;
       }
       const evidence =
