@@ -258,6 +258,27 @@ describe('plain words with a family name are a name', () => {
   });
 });
 
+describe('a name with a word for a person, as her trigger says it whole', () => {
+  const WONDER_WOMAN = character(
+    'civitai:61435',
+    'Wonder Woman - Character LORA',
+    ['wonder woman'],
+    ['character', 'superhero', 'dc', 'dc comics', 'wonder woman'],
+  );
+  const CUTE_GIRL = character('civitai:54361', 'cute girl', [], ['character', 'woman', 'girls']);
+  const picksOf = picksFrom([WONDER_WOMAN, CUTE_GIRL]);
+
+  it('takes Wonder Woman for "wonder woman", written lower-case too', () => {
+    expect(picksOf('wonder woman at the beach')).toEqual([WONDER_WOMAN.id]);
+    expect(picksOf('Wonder Woman flying over a city')).toEqual([WONDER_WOMAN.id]);
+  });
+
+  it('takes no one for the words apart, nor for a kind of girl no trigger calls a name', () => {
+    expect(picksOf('a woman who is a wonder at cooking')).toEqual([]);
+    expect(picksOf('a cute girl at the beach')).toEqual([]);
+  });
+});
+
 describe("a character pick's reason shows the name as the member wrote it", () => {
   const reasonsFor = (prompt: string, adapter: Adapter) =>
     composeOffline(prompt, asCandidates([adapter])).flatMap((task) => task.adapters.map((pick) => pick.reason));

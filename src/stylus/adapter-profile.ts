@@ -352,6 +352,21 @@ function buildProfile(adapter: Adapter): AdapterProfile {
       if (words.filter(isNameLike).length >= 2) fullNames.push(words);
     }
   }
+  // A character's name with a word for a person in it, that her trigger says whole, is how her card calls her:
+  // "Wonder Woman" (trigger "wonder woman"), "Crystal Maiden". A "cute girl" no trigger says so names no one.
+  const [firstPart] = segmentWrittenWords;
+  if (
+    adapter.category === 'character' &&
+    firstPart !== undefined &&
+    firstPart.length >= 2 &&
+    firstPart.length <= MAX_NAME_WORDS &&
+    !fullNames.some((each) => each.join(' ') === firstPart.join(' ')) &&
+    firstPart.some((word) => !APPEARANCE_WORDS.has(word) && !FRAMING_WORDS.has(word)) &&
+    triggers.some((trigger) => sharedWrittenWords.through(trigger, writtenWords).join(' ') === firstPart.join(' '))
+  ) {
+    fullNames.push(firstPart);
+    nameFullNames.push(firstPart);
+  }
   const segments = segmentWords.filter((words) => words.length > 0);
   // The parts of the name after its first dash or colon: "Level 0", "The Lobby" of "Backrooms - Level 0 : "The Lobby"".
   const firstParts = (joinSyllables(name).split(SUB_PART)[0] ?? '').split(NAME_SEPARATORS).length;
