@@ -279,6 +279,32 @@ describe('a name with a word for a person, as her trigger says it whole', () => 
   });
 });
 
+describe('a code name her card opens with and tags alone, beside her series', () => {
+  const TWO_B = character(
+    'civitai:50304',
+    '2B / NieR:Automata',
+    ['blindfold', 'grey eyes'],
+    ['anime', 'character', 'nier automata', '2b'],
+  );
+  const THREE_D_GIRLS = character(
+    'civitai:10751',
+    '3d Girls (Lora) [2b d.va widowmaker ]',
+    [],
+    ['anime', 'character', 'girl', '3d', 'nier', 'overwatch'],
+  );
+  const picksOf = picksFrom([TWO_B, THREE_D_GIRLS]);
+
+  it('takes 2B for "2b" beside "nier"', () => {
+    expect(picksOf('2b from nier automata')).toEqual([TWO_B.id]);
+    expect(picksOf('2b, nier automata, city ruins')).toEqual([TWO_B.id]);
+  });
+
+  it('takes no one for the code alone', () => {
+    expect(picksOf('a 2b pencil drawing of a house')).toEqual([]);
+    expect(picksOf('2b, 1girl, city ruins')).toEqual([]);
+  });
+});
+
 describe("a character pick's reason shows the name as the member wrote it", () => {
   const reasonsFor = (prompt: string, adapter: Adapter) =>
     composeOffline(prompt, asCandidates([adapter])).flatMap((task) => task.adapters.map((pick) => pick.reason));

@@ -264,8 +264,32 @@ export function characterNamedIn(
   if (named.length >= 2) return named.join(' ');
   return (
     nameWithItsSeries(words, taskWordSet(prompt), profile, franchises) ??
-    givenNameAlone(words, written(), profile, franchises)
+    givenNameAlone(words, written(), profile, franchises) ??
+    codeNameWithItsSeries(words, taskWordSet(prompt), adapter, profile)
   );
+}
+
+/** A name of letters and digits: "2B", "9S", "A2" of NieR, "C.C." aside. */
+const CODE_NAME = /^(?=[a-z]*\d)(?=\d*[a-z])[a-z\d]{2,3}$/;
+/** The name a code name opens: the first word of the adapter's name. */
+const FIRST_WORD = /^[\s\p{P}]*([\p{L}\p{N}]+)/u;
+
+/**
+ * A code name her card opens with and tags alone ("2B (YoRHa No.2 Type B) / Nier: Automata", tagged "2b") names her
+ * beside a name-like word of her card written in the prompt: "2b, nier automata", "2b from nier". Alone it is no one:
+ * "a 2b pencil drawing".
+ */
+function codeNameWithItsSeries(
+  words: ReadonlySet<string>,
+  promptWords: ReadonlySet<string>,
+  adapter: Adapter,
+  profile: AdapterProfile,
+): string | undefined {
+  const code = FIRST_WORD.exec(adapter.name)?.[1]?.toLowerCase();
+  if (code === undefined || !CODE_NAME.test(code) || !words.has(code)) return undefined;
+  if (!adapter.tags.some((tag) => tag.trim().toLowerCase() === code)) return undefined;
+  const series = [...profile.identityWords].find((word) => promptWords.has(word));
+  return series === undefined ? undefined : `${code} ${series}`;
 }
 
 /**
