@@ -232,6 +232,11 @@ describe('a franchise named after a rank and a name names that character', () =>
     expect(picks('a landscape, legend of zelda breath of the wild')).toEqual([]);
   });
 
+  it('takes no Zelda for a thing of her series, still for what she does', () => {
+    expect(picks('a zelda sword in a stone')).toEqual([]);
+    expect(picks('zelda smiling in a garden')).toEqual(['civitai:69139']);
+  });
+
   it('reads no plain rank as a name', () => {
     expect(picks('a princess in a castle')).toEqual([]);
   });

@@ -245,6 +245,7 @@ export function characterNamedIn(
       franchise !== undefined &&
       !namedAsALook(task, franchise) &&
       !namedAsASeries(prompt, franchise, franchises) &&
+      !namesAThingOf(written(), franchise) &&
       !NAMED_LOOKS.has(franchise) &&
       !besideOtherName(written(), [franchise], profile)
     )
@@ -559,6 +560,32 @@ function namedAsASeries(prompt: string, word: string, franchises: ReadonlySet<st
     ) ||
     [...franchises].some(
       (key) => key.includes(' ') && key.split(' ').includes(word) && key.split(' ').every((w) => promptWords.has(w)),
+    )
+  );
+}
+
+/** What the lexicon reads a word as, when it is no thing: "eating" of "naruto eating ramen" says what he does. */
+const NO_THING = new Set(['Gerund', 'Adjective', 'Verb', 'Actor', 'Conjunction', 'Preposition', 'Adverb']);
+
+/**
+ * Whether every time `written` holds a franchise's word a thing follows it, which the word says is of the franchise:
+ * "a zelda sword in a stone" names no Zelda, "zelda smiling" or "zelda cosplay" still does. (What she wears is
+ * no such thing: "naruto headband" may be Naruto in his.)
+ */
+function namesAThingOf(written: readonly string[], franchise: string): boolean {
+  const next = written.flatMap((word, index) => (word === franchise ? [written[index + 1]] : []));
+  return (
+    next.length > 0 &&
+    next.every(
+      (word) =>
+        word !== undefined &&
+        /^[a-z]{3,}$/.test(word) &&
+        !word.endsWith('ing') &&
+        isDictionaryWord(word) &&
+        !isStopword(word) &&
+        !SHOWN_AS_HER.has(word) &&
+        !APPEARANCE_WORDS.has(word) &&
+        !NO_THING.has(String(lexiconClass(word))),
     )
   );
 }
