@@ -13,11 +13,10 @@ import {
   lookAsThing,
   materialEvidence,
   NO_RARITY,
-  nameCoverageOf,
   transformsUnasked,
-  UNDER_WATER,
   type WordRarity,
 } from './evidence.js';
+import { nameCoverageOf, UNDER_WATER } from './evidence-text.js';
 import { COLOUR_WORDS } from './evidence-words.js';
 import { materialKindsOfName } from './materials.js';
 import { nameAsWritten } from './name-as-written.js';

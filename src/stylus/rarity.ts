@@ -1,6 +1,7 @@
 import type { AdapterStore } from '../catalog/store.js';
 import { stem } from '../catalog/text.js';
-import { NO_RARITY, taskWords, type WordRarity } from './evidence.js';
+import { NO_RARITY, type WordRarity } from './evidence.js';
+import { taskWords } from './evidence-text.js';
 
 /**
  * A word is common, and identifies no adapter on its own, when more than this share of the catalog (and at least
