@@ -4,7 +4,7 @@ import { isStopword } from '../catalog/text.js';
 import { Memo } from '../util/memo.js';
 import { type AdapterProfile, profileOf } from './adapter-profile.js';
 import { isDictionaryWord } from './dictionary.js';
-import { namesSomeone } from './evidence.js';
+import { namesSomeone } from './evidence-people.js';
 import { taskWordSet } from './evidence-text.js';
 import { APPEARANCE_WORDS, joinSyllables, LOOK_WORDS, NAMED_LOOKS } from './evidence-words.js';
 import { lexiconClass } from './segment.js';
