@@ -492,7 +492,7 @@ const BLEND_START = 3;
 /**
  * The word of `phrases` (one word, a dictionary word) that a coined `name` ends in the end of, where that end is no
  * word of its own: "Insanobot" ends in "obot" of "robot". Not a name that ends in the whole word ("Supercutecat": see
- * joinedWith in evidence.ts), nor a shared word ("Openjourney" of "midjourney").
+ * joinedWith in evidence-kinds.ts), nor a shared word ("Openjourney" of "midjourney").
  */
 function blendOf(nameWords: readonly string[], phrases: readonly Phrase[]): string | undefined {
   const [name, other] = nameWords;

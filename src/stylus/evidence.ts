@@ -12,7 +12,27 @@ import {
   TRANSFORMS,
 } from './adapter-profile.js';
 import { isCompositionTag } from './composition-tags.js';
-import { isDictionaryWord, splitCompound } from './dictionary.js';
+import { isDictionaryWord } from './dictionary.js';
+import {
+  artMadeOf,
+  asksAnotherKind,
+  bringsRestOfName,
+  calledOtherwise,
+  describedKind,
+  joinedWith,
+  kindOfHead,
+  kindOfItsTag,
+  listsOtherKinds,
+  namedForWhereWorn,
+  namesAnotherKind,
+  oneOtherKind,
+  PLACE_CATEGORIES,
+  SHOWN_AS,
+  saysWhichKind,
+  styleOfAnotherKind,
+  taggedWith,
+  thingSomeoneHas,
+} from './evidence-kinds.js';
 import {
   BODY_PARTS,
   calledByItsName,
@@ -48,7 +68,6 @@ import {
   knownNoun,
   LOOK_NAMING_WORDS,
   monumentIn,
-  NOUN_CLASSES,
   namesAGenreOrLook,
   onlyItsDoing,
   related,
@@ -63,7 +82,6 @@ import {
   COLOUR_WORDS,
   FILE_WORDS,
   FRAMING_WORDS,
-  joinSyllables,
   KIND_LABELS,
   LATIN_WORD,
   LOOK_ORIGINS,
@@ -855,391 +873,10 @@ export function evidenceFor(
 }
 
 /**
- * Whether the name of an adapter says `head` after a word that says which kind ("game" of "game icon"), where the task
- * says another kind before it ("app" of "app icon") that no phrase of the adapter says.
- */
-function namesAnotherKind(profile: AdapterProfile, words: readonly string[], head: string): boolean {
-  const kind = words.length >= 2 && words[words.length - 1] === head ? words[words.length - 2] : undefined;
-  // Things, not what they are made of ("marble statue" is a stone one) nor whose ("Greek statue").
-  const aKind = (word: string | undefined): word is string =>
-    word !== undefined && isNoun(word) && !MATERIALS.has(word) && !FILE_WORDS.has(word) && !asksForLookBy(word);
-  if (!aKind(kind) || profile.phrases.some((phrase) => phrase.words.includes(kind))) return false;
-  // The name's word may be a look: a "game icon" is drawn as a game's are.
-  return profile.nameSegments.some((segment) => {
-    const at = segment.findIndex((word) => related(word, head));
-    const before = segment[at - 1];
-    return at > 0 && (aKind(before) || (before !== undefined && asksForLookBy(before)));
-  });
-}
-
-/**
- * Whether the first part of a name ends in a word its tags and triggers never say, after a word they do: "salon" of
- * "Hair Salon - by EDG" (tagged "hair"). The name says where what it draws is worn, or what it is for.
- */
-function namedForWhereWorn(profile: AdapterProfile): boolean {
-  // Its Latin words: "double striped socks 双杠袜" ends in socks, said again in Chinese.
-  const first = (profile.nameSegments[0] ?? []).filter((word) => LATIN_WORD.test(word));
-  const head = first.at(-1);
-  if (head === undefined || first.length < 2) return false;
-  const said = (word: string) =>
-    profile.phrases.some(
-      (phrase) =>
-        phrase.kind !== 'name' && phrase.words.some((other) => related(other, word) || joinedWith(word, other)),
-    );
-  return !said(head) && first.slice(0, -1).some(said);
-}
-
-/**
- * The dictionary word a style's name writes right before "art", when that word asks for no look itself: "laundry" of
- * "LaundryArt", "yarn" of "Yarn Art Style". Not "pixel" of "Pixel Art XL", nor "line" of line art: those are looks.
- */
-function artMadeOf(adapter: Adapter): string | undefined {
-  // Remembered per name ('' for none): asked of every style candidate for every task.
-  const made = artsMadeOf.through(adapter.name, (name) => {
-    const written = lemmas(joinSyllables(name));
-    const at = written.indexOf('art');
-    const word = at > 0 ? written[at - 1] : undefined;
-    return word !== undefined &&
-      /^[a-z]{3,}$/.test(word) &&
-      isDictionaryWord(word) &&
-      !isStopword(word) &&
-      !FILE_WORDS.has(word) &&
-      !asksForLookBy(word) &&
-      !NAMED_LOOKS.has(`${word}art`)
-      ? word
-      : '';
-  });
-  return made === '' ? undefined : made;
-}
-
-const artsMadeOf = new Memo<string, string>(1024);
-
-/** Whether the word before the task's head names a kind of it that the adapter's kinds of it leave out: see evidenceFor. */
-function listsOtherKinds(profile: AdapterProfile, words: readonly string[], head: string): boolean {
-  const kind = words.length >= 2 && words[words.length - 1] === head ? words[words.length - 2] : undefined;
-  if (
-    kind === undefined ||
-    !isDictionaryWord(kind) ||
-    !isNoun(kind) ||
-    COLOUR_WORDS.has(kind) ||
-    APPEARANCE_WORDS.has(kind) ||
-    FILE_WORDS.has(kind) ||
-    asksForLookBy(kind) ||
-    profile.nameWords.some((word) => related(word, kind))
-  )
-    return false;
-  // Its own words for the kinds it draws: a colour is no kind ("silver mask"), and one word inside another is one kind
-  // ("highheel boots", "high heel boots").
-  const kinds = [
-    ...new Set(
-      profile.phrases
-        .filter((phrase) => phrase.kind !== 'name' && phrase.words.length === 2 && related(phrase.words[1] ?? '', head))
-        .map((phrase) => phrase.words[0] ?? '')
-        .filter(
-          (word) =>
-            word.length > 2 &&
-            (isDictionaryWord(word) || splitCompound(word) !== undefined) &&
-            !COLOUR_WORDS.has(word) &&
-            !APPEARANCE_WORDS.has(word),
-        ),
-    ),
-  ].filter((word, _, all) => !all.some((other) => other !== word && word.includes(other)));
-  const said = profile.phrases.some((phrase) => phrase.words.some((word) => related(word, kind)));
-  // One kind of its own: see oneOtherKind.
-  return kinds.length >= 2 && !said;
-}
-
-/**
- * Whether the one kind of the task's head a thing's tags and triggers call it ("highheel boots" of "Kendoll Boots") is
- * not the kind the word before that head asks for ("rain boots", "cowboy boots"): a colour, a material or a look says
- * how it is, no kind ("black boots", "leather boots"), someone's says whose ("a girl's boots"), and a word for any
- * thing says no kind ("rpg item icons" for "SXZ WoW Icons", tagged "game icon").
- */
-function oneOtherKind(profile: AdapterProfile, words: readonly string[], head: string): boolean {
-  const kind = words.length >= 2 && words[words.length - 1] === head ? words[words.length - 2] : undefined;
-  if (
-    kind === undefined ||
-    !isDictionaryWord(kind) ||
-    COLOUR_WORDS.has(kind) ||
-    APPEARANCE_WORDS.has(kind) ||
-    FILE_WORDS.has(kind) ||
-    MATERIALS.has(kind) ||
-    PEOPLE_WORDS.has(kind) ||
-    KINDS_OF_THINGS.has(kind) ||
-    KIND_LABELS.has(kind) ||
-    asksForLookBy(kind) ||
-    describes(kind) ||
-    lexiconClass(kind) === 'Adjective' ||
-    profile.phrases.some((phrase) => phrase.words.some((word) => related(word, kind)))
-  )
-    return false;
-  const kinds = new Set(
-    profile.phrases
-      .filter(
-        (phrase) => phrase.kind !== 'name' && phrase.words.length >= 2 && related(phrase.words.at(-1) ?? '', head),
-      )
-      .map((phrase) => phrase.words.slice(0, -1))
-      // A maker's label says no kind: "edob" of "EdobCar".
-      .filter((before) => before.every(isDictionaryWord))
-      .filter((before) => !before.some((word) => COLOUR_WORDS.has(word) || APPEARANCE_WORDS.has(word)))
-      .map((before) => before.join('')),
-  );
-  // One word inside another is one kind: "heel" and "highheel".
-  return [...kinds].filter((word) => ![...kinds].some((other) => other !== word && word.includes(other))).length === 1;
-}
-
-/**
- * Whether a part of the name ends in a word the task holds, one that asks for no look, right after a word the task
- * lacks that says which kind of it: "broken" of "Broken Glass" for "a glass". Not what it is made of ("Stone
- * Statue" is a statue's look), a look ("Watercolor Dream"), nor a proper name (an artist's given name).
- */
-function bringsRestOfName(
-  profile: AdapterProfile,
-  taskSet: ReadonlySet<string>,
-  isKind: (word: string) => boolean = () => true,
-): boolean {
-  return profile.nameSegments.some((segment) => {
-    const head = segment[segment.length - 1] ?? '';
-    const kind = segment[segment.length - 2];
-    return (
-      kind !== undefined &&
-      covers(taskSet, head) &&
-      !asksForLookBy(head) &&
-      !covers(taskSet, kind) &&
-      isDictionaryWord(kind) &&
-      !MATERIALS.has(kind) &&
-      !asksForLookBy(kind) &&
-      !profile.properWords.includes(kind) &&
-      // Where a thing is says no kind of it, but which part of a body: "Middle Finger" is one gesture, for no finger.
-      (!FRAMING_WORDS.has(kind) || BODY_PARTS.has(head)) &&
-      !KIND_LABELS.has(kind) &&
-      isKind(kind)
-    );
-  });
-}
-
-/**
- * Whether a task word and a name word are one thing run together with more: the task asks for a kind of what the
- * name draws ("sunglasses" from "Glasses LoRA"), or the name runs words together ending in the task's word
- * ("Supercutecat" is a cat). A dictionary word that ends in another is a different thing: a jumpsuit is no suit,
- * an inbox no box. The last part is what a run-together word is about: "wooden" is no wood.
- */
-function joinedWith(nameWord: string, word: string): boolean {
-  const endsIn = (longer: string, shorter: string) =>
-    shorter.length >= 3 && longer.length - shorter.length >= 3 && longer.endsWith(shorter);
-  return (
-    endsIn(word, nameWord) || (endsIn(nameWord, word) && !isDictionaryWord(nameWord) && !saysWhichOne(nameWord, word))
-  );
-}
-
-/**
- * Whether the other half of a two-word name of a place or a thing is a word that says which kind of `word` it is, no
- * thing of its own, nor praise, nor a maker's label: "MessyRoom" is a messy room for no plain room, where
- * "EdobHorse" is a horse.
- */
-function describedKind(profile: AdapterProfile, word: string): boolean {
-  const [other, ...rest] = profile.nameWords.filter((nameWord) => !related(nameWord, word));
-  return (
-    other !== undefined &&
-    rest.length === 0 &&
-    other.length >= 4 &&
-    isDictionaryWord(other) &&
-    !FILE_WORDS.has(other) &&
-    !NOUN_CLASSES.has(lexiconClass(other) ?? '')
-  );
-}
-
-/**
- * Whether a run-together name puts a dictionary word before `word` that says which kind of it: "MessyRoom" is a
- * messy room and "sideface" a face seen from the side, for no room or face; praise says none ("Supercutecat").
- */
-function saysWhichOne(nameWord: string, word: string): boolean {
-  const before = nameWord.slice(0, nameWord.length - word.length);
-  return before.length >= 4 && isDictionaryWord(before) && ![...FILE_WORDS].some((praise) => before.endsWith(praise));
-}
-
-/**
  * Words that say from where a thing is seen, not another thing: "train interior" is a train. Not "background" (a
  * "Newspaper Background" is a backdrop printed like a newspaper, no newspaper to read), nor "photo" ("photo studio").
  */
 const VIEW_WORDS = new Set(['interior', 'exterior', 'view']);
-
-/** Adapters that draw where things are: a "forest path" is in a forest, so "Forest" still fits it. */
-const PLACE_CATEGORIES = new Set<Adapter['category']>(['background', 'building']);
-
-/** Heads that say how a thing is shown, not another thing: a "horse portrait" is a horse. */
-const SHOWN_AS = new Set(['photo', 'picture', 'image', 'view', 'portrait', 'shot', 'scene', 'background', 'wallpaper']);
-
-/**
- * Whether `word` stands right before the task's head noun and says which kind of it the task asks for: a "tank top"
- * is no tank, "cat ears" no cat, a "police car" no police officer. An adapter named by that word alone draws the
- * other thing. Not a look ("cyberpunk city"), a material ("stone statue"), a word that describes ("cute dog"), a
- * head that frames ("horse portrait") or says what someone does ("horse riding"), nor a place adapter ("forest path").
- */
-function saysWhichKind(
-  task: string,
-  words: readonly string[],
-  head: string,
-  nameWord: string,
-  category: Adapter['category'],
-): boolean {
-  if (PLACE_CATEGORIES.has(category) || words.length < 2 || words[words.length - 1] !== head) return false;
-  const word = words[words.length - 2] ?? '';
-  if (!related(word, nameWord) || related(word, head)) return false;
-  // A brand ("lego block") is what the thing is; a head written as a name is one named so ("the planet Jupiter").
-  const headWritten = task.match(/[\p{L}\p{N}]+/gu)?.at(-1) ?? '';
-  return (
-    isDictionaryWord(word) &&
-    !/^\p{Lu}/u.test(headWritten) &&
-    !asksForLookBy(word) &&
-    !MATERIALS.has(word) &&
-    !describes(word) &&
-    !SHOWN_AS.has(head) &&
-    !asksForLookBy(head) &&
-    !FILE_WORDS.has(head) &&
-    !KIND_LABELS.has(head) &&
-    !doesSomething(head) &&
-    !describes(head)
-  );
-}
-
-/**
- * The word written right before a task's last, in lower case and singular, when both are plain words written alike:
- * a "fish-like tank" or a "panic-stricken creature" have a compound before it, a name says whose ("the United States
- * flag"), a head written as a name is one named so.
- */
-function nounBeforeHead(task: string): string | undefined {
-  const [before, last] = task.trim().split(/\s+/).slice(-2);
-  if (before === undefined || last === undefined) return undefined;
-  // Written alike, in lower case or as a tag in title case ("Sniper Rifle").
-  const alike =
-    (/^\p{Ll}+$/u.test(before) && /^\p{Ll}/u.test(last)) ||
-    (/^\p{Lu}\p{Ll}+$/u.test(before) && /^\p{Lu}\p{Ll}/u.test(last));
-  return alike ? singular(before.toLowerCase()) : undefined;
-}
-
-/**
- * The noun a tag sets after a one-word name, when no tag or trigger says the name alone and the prompt lacks that
- * noun: "box" of "Super Cereal" (tagged "cereal box").
- */
-function kindOfItsTag(profile: AdapterProfile, nameWord: string, promptWords: ReadonlySet<string>): string | undefined {
-  if (
-    profile.phrases.some(
-      (phrase) => phrase.kind !== 'name' && phrase.words.length === 1 && phrase.words[0] === nameWord,
-    )
-  )
-    return undefined;
-  for (const phrase of profile.phrases) {
-    const [first, noun] = phrase.words;
-    if (phrase.kind !== 'tag' || phrase.words.length !== 2 || first !== nameWord || noun === undefined) continue;
-    if (
-      isDictionaryWord(noun) &&
-      isNoun(noun) &&
-      !asksForLookBy(noun) &&
-      !FILE_WORDS.has(noun) &&
-      !covers(promptWords, noun)
-    )
-      return noun;
-  }
-  return undefined;
-}
-
-/** Nouns that say when a thing is seen, no kind of it: a "night sky" is a sky. */
-const WHEN_WORDS = new Set(
-  'day night morning evening noon midnight dawn dusk twilight sunrise sunset spring summer autumn fall winter'.split(
-    ' ',
-  ),
-);
-
-/**
- * Whether a noun stands right before the task's head, which `nameWord` names, and says which kind of it the task asks
- * for: a "fish tank" is no tank, a "teddy bear" no bear. Not a look, a material, a word that describes, a time ("a
- * night sky" is a sky), someone it is for ("a man's suit"), a name ("the United States flag"), nor a place adapter (a
- * "forest path" is a path).
- */
-function kindOfHead(
-  task: string,
-  words: readonly string[],
-  head: string,
-  nameWord: string,
-  category: Adapter['category'],
-): boolean {
-  if (PLACE_CATEGORIES.has(category) || !related(nameWord, head)) return false;
-  return kindBeforeHead(task, words, head) !== undefined;
-}
-
-/** The noun before the task's head that says which kind of it the task asks for ("fish" of "fish tank"), if any. */
-function kindBeforeHead(task: string, words: readonly string[], head: string): string | undefined {
-  // Remembered per task ('' for none): the composer asks for each of 150 candidates.
-  const kind = kindsBeforeHeads.through(task, () => {
-    if (words.length < 2 || words[words.length - 1] !== head) return '';
-    const before = words[words.length - 2] ?? '';
-    return !related(before, head) && saysWhichKindOf(task, before, head) ? before : '';
-  });
-  return kind === '' ? undefined : kind;
-}
-
-const kindsBeforeHeads = new Memo<string, string>(64);
-
-function saysWhichKindOf(task: string, kind: string, head: string): boolean {
-  return (
-    nounBeforeHead(task) === kind &&
-    isDictionaryWord(kind) &&
-    isNoun(kind) &&
-    !WHEN_WORDS.has(kind) &&
-    lexiconClass(kind) !== 'Adjective' &&
-    !asksForLookBy(kind) &&
-    !MATERIALS.has(kind) &&
-    !COLOUR_WORDS.has(kind) &&
-    !FRAMING_WORDS.has(kind) &&
-    !FILE_WORDS.has(kind) &&
-    !PEOPLE_WORDS.has(kind) &&
-    !describesPeople(kind) &&
-    !SHOWN_AS.has(head)
-  );
-}
-
-/**
- * Whether a style is the style of the task's head alone ("Line style"), where the word before that head says which
- * kind of it the task asks for ("finish line"): not a look ("watercolor painting"), a material ("stone statue") or a
- * word that describes ("long line").
- */
-function styleOfAnotherKind(profile: AdapterProfile, words: readonly string[], head: string): boolean {
-  const [thing] = profile.styleOf;
-  const kind = words[words.length - 2];
-  return (
-    profile.styleOf.length === 1 &&
-    thing !== undefined &&
-    kind !== undefined &&
-    words[words.length - 1] === head &&
-    related(thing, head) &&
-    !asksForLookBy(thing) &&
-    isDictionaryWord(kind) &&
-    !asksForLookBy(kind) &&
-    !MATERIALS.has(kind) &&
-    !describes(kind) &&
-    !doesSomething(kind) &&
-    !FILE_WORDS.has(kind)
-  );
-}
-
-/**
- * Whether a style's one-word name is the task's head, a thing and no look, that the prompt gives someone "with" it in
- * one clause: "tattoo" of "a sailor with tattoos on his arms".
- */
-function thingSomeoneHas(profile: AdapterProfile, head: string, words: readonly string[], prompt: string): boolean {
-  const [thing, more] = profile.nameWords;
-  if (thing === undefined || more !== undefined || !related(thing, head) || asksForLookBy(thing)) return false;
-  if (words.some((word) => LOOK_WORDS.has(word) || NAMED_LOOKS.has(word))) return false;
-  return prompt.split(/[,，.;|\n]/).some((clause) => {
-    const written = lemmas(clause);
-    const at = written.findIndex((word) => related(word, head));
-    const withAt = written.lastIndexOf('with', at);
-    return (
-      at > 0 && withAt > 0 && written.slice(0, withAt).some((word) => PEOPLE_WORDS.has(word) || describesPeople(word))
-    );
-  });
-}
 
 /** Whether a part of the name is qualified by a stopword ("still life") that `task` does not write with it. */
 function qualifiedElsewhere(profile: AdapterProfile, segment: readonly string[], task: string): boolean {
@@ -1554,64 +1191,6 @@ const MOOD_WORDS = new Set(['atmosphere', 'mood', 'ambience', 'ambiance', 'vibe'
 
 /** Tags that say a background is scenery, of any place: "landscape" is no place of a "Nebulae". */
 const SCENERY_WORDS = new Set(['landscape', 'scenery', 'scene', 'cityscape', 'nature', 'environment', 'place']);
-
-/**
- * Whether the task says which kind of its head it asks for by a noun right before it, one the name lacks: "Sniper
- * Rifle" is no "M4A1 - Assault Rifle". Not a look, a material, a colour, a time or a word that describes. Where the
- * name's word describes ("BlindMask"), the task's must be one the lexicon knows as a noun ("gas mask"): "ancient
- * ruins" still take "Stylized Ruins".
- */
-function asksAnotherKind(task: string, words: readonly string[], head: string, profile: AdapterProfile): boolean {
-  const kind = words[words.length - 2];
-  return (
-    kind !== undefined &&
-    words[words.length - 1] === head &&
-    nounBeforeHead(task) === kind &&
-    isDictionaryWord(kind) &&
-    isNoun(kind) &&
-    lexiconClass(kind) !== 'Adjective' &&
-    !asksForLookBy(kind) &&
-    !MATERIALS.has(kind) &&
-    !COLOUR_WORDS.has(kind) &&
-    !WHEN_WORDS.has(kind) &&
-    !FRAMING_WORDS.has(kind) &&
-    !FILE_WORDS.has(kind) &&
-    !profile.nameWords.some((word) => related(word, kind))
-  );
-}
-
-/**
- * The one noun all the triggers end in, one of them after a word of the name, when the name and the prompt lack it:
- * what the adapter's own words call the thing its name calls a kind of something ("armor" of "Parrley's Battle Suits",
- * triggers "Parrley_armor", "big bulky futuristic armor": sci-fi armour, no suit, unless "a suit of armor").
- */
-function calledOtherwise(profile: AdapterProfile, promptSet: ReadonlySet<string>): string | undefined {
-  const triggers = profile.phrases.filter((phrase) => phrase.kind === 'trigger');
-  // The word each ends in as written: "a cloud that looks like a" ends in no noun.
-  const ending = (phrase: Phrase) => {
-    const last = phrase.words.at(-1);
-    const written = phrase.text
-      .toLowerCase()
-      .match(/\p{L}+/gu)
-      ?.at(-1);
-    return last !== undefined && written !== undefined && singular(written) === last ? last : undefined;
-  };
-  const [head, other] = new Set(triggers.map(ending));
-  const named = triggers.some((phrase) => phrase.words.some((word) => profile.nameWords.includes(word)));
-  return head !== undefined &&
-    other === undefined &&
-    named &&
-    isDictionaryWord(head) &&
-    isNoun(head) &&
-    !covers(promptSet, head) &&
-    !profile.nameWords.some((word) => related(word, head))
-    ? head
-    : undefined;
-}
-
-/** Whether a tag or trigger of two words or more says `word` with the rest: "snake eyes" of "Snake Eyes". */
-const taggedWith = (profile: AdapterProfile, word: string) =>
-  profile.phrases.some((phrase) => phrase.kind !== 'name' && phrase.words.length >= 2 && phrase.words.includes(word));
 
 /**
  * Whether a tag of the adapter is a name of two words or more, `word` among them, that holds nothing the task holds:
