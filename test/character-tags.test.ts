@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { enforceCaps } from '../src/stylus/caps.js';
-import { foreignNameIn } from '../src/stylus/evidence.js';
+import { foreignNameIn } from '../src/stylus/evidence-names.js';
 import { asCandidates, makeAdapter, picksFrom } from './support/adapters.js';
 import { REFERENCE_POSE } from './support/dump-items.js';
 

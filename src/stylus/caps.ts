@@ -2,7 +2,8 @@ import type { Adapter } from '../catalog/adapter.js';
 import { distinctTerms } from '../catalog/text.js';
 import { franchiseNames, taskNamesCharacter } from './character-names.js';
 import { isCompositionTask, withoutCompositionTags } from './composition-tags.js';
-import { foreignCodeIn, foreignLookIn, foreignNameIn, transformsUnasked } from './evidence.js';
+import { foreignCodeIn, foreignLookIn, transformsUnasked } from './evidence.js';
+import { foreignNameIn } from './evidence-names.js';
 import type { Candidate, ComposedTask } from './types.js';
 
 /**
