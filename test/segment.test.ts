@@ -28,6 +28,10 @@ describe('segmentPrompt', () => {
       'The Statue of Liberty with Mount Rushmore in the background',
       ['Statue of Liberty', 'Mount Rushmore in the background'],
     ],
+    // A series someone is from is one name, written lower-case too; elsewhere "of" parts two things.
+    ['lux from league of legends', ['lux', 'league of legends']],
+    ['frodo from the lord of the rings', ['frodo', 'lord of the rings']],
+    ['a letter from a friend of mine', ['letter', 'friend', 'mine']],
     // "In the distance" says where a thing is, like "in the background": no distance to draw.
     ['a lighthouse with a ship in the distance', ['lighthouse', 'ship in the distance']],
     ['a hamburger fighting a hot dog in a boxing ring', ['hamburger', 'fighting a hot dog', 'boxing ring']],

@@ -249,6 +249,27 @@ function joinsName(previous: Word | undefined, word: Word, next: Word | undefine
   return STARTS_UPPER.test(previous.text) && STARTS_UPPER.test(next.text) && isProperNoun(next);
 }
 
+/** Most words a series' name opens with before its "of". */
+const SERIES_NAME_OPENING = 3;
+
+/**
+ * "of" (and a "the" after it) inside the name of a series someone is "from", written lower-case as members do: "lux
+ * from league of legends", "frodo from the lord of the rings". Elsewhere "a cup of coffee" is two things.
+ */
+function joinsSeriesName(current: readonly Word[], word: Word, words: readonly Word[]): boolean {
+  const [first] = current;
+  const last = current[current.length - 1];
+  if (!first || !last || current.length > SERIES_NAME_OPENING || CLAUSE_END.test(last.post)) return false;
+  const before = words[first.index - 1];
+  const from = before?.lower === 'the' ? words[first.index - 2] : before;
+  if (from?.lower !== 'from') return false;
+  if (word.lower === 'the') return last.lower === 'of';
+  if (word.lower !== 'of' || current.some((other) => other.lower === 'of')) return false;
+  const next = words[word.index + 1];
+  const noun = next?.lower === 'the' ? words[word.index + 2] : next;
+  return noun?.tags.has('Noun') === true;
+}
+
 /**
  * "and" or "or" between the adjectives of one thing: "a black and white photo", "a fuzzy and bright yellow moon", "a
  * hazy and seemingly isolated landscape" (not "a cat and a dog", nor "salt and pepper").
@@ -379,6 +400,7 @@ function nounPhrases(words: Word[]): Word[][] {
     }
     if (
       joinsName(current[current.length - 1], word, words[index + 1]) ||
+      joinsSeriesName(current, word, words) ||
       joinsAdjectives(current, word, words) ||
       continuesJoinedAdjectives(current, word, words[index + 1])
     ) {
