@@ -271,7 +271,7 @@ export function characterNamedIn(
   );
 }
 
-/** A name of letters and digits: "2B", "9S", "A2" of NieR, "C.C." aside. */
+/** A name of two or three letters and digits: "2B", "9S" or "A2" of NieR. */
 const CODE_NAME = /^(?=[a-z]*\d)(?=\d*[a-z])[a-z\d]{2,3}$/;
 /** The name a code name opens: the first word of the adapter's name. */
 const FIRST_WORD = /^[\s\p{P}]*([\p{L}\p{N}]+)/u;
@@ -547,7 +547,6 @@ const taggedAs = (profile: AdapterProfile, words: readonly string[]) =>
       words.every((word, index) => phrase.words[index] === word),
   );
 
-/** Whether `task` writes `word` right before a look ("naruto style", "naruto anime"). */
 /**
  * Whether `prompt` names the franchise of `word` as a series: whose someone is ("sasuke from naruto", "midna of
  * zelda"), or in its longer name ("link, the legend of zelda").
@@ -559,9 +558,10 @@ function namedAsASeries(prompt: string, word: string, franchises: ReadonlySet<st
     written.some(
       (each, index) => each === word && WHOSE_SERIES.test(written.slice(Math.max(0, index - 2), index).join(' ')),
     ) ||
-    [...franchises].some(
-      (key) => key.includes(' ') && key.split(' ').includes(word) && key.split(' ').every((w) => promptWords.has(w)),
-    )
+    [...franchises].some((key) => {
+      const keyWords = key.split(' ');
+      return keyWords.length > 1 && keyWords.includes(word) && keyWords.every((each) => promptWords.has(each));
+    })
   );
 }
 
@@ -594,6 +594,7 @@ function namesAThingOf(written: readonly string[], franchise: string): boolean {
 /** The words before a series that say someone is of it: "from naruto", "of the legend". */
 const WHOSE_SERIES = /\b(?:from|of)(?: the)?$/;
 
+/** Whether `task` writes `word` right before a look ("naruto style", "naruto anime"). */
 function namedAsALook(task: string, word: string): boolean {
   const written = lemmas(task);
   return written.some((each, index) => each === word && LOOK_WORDS.has(written[index + 1] ?? ''));
