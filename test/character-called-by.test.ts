@@ -1,14 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import type { Adapter } from '../src/catalog/adapter.js';
 import { composeOffline } from '../src/stylus/offline-composer.js';
-import { asCandidates, makeAdapter, picksFrom } from './support/adapters.js';
+import { asCandidates, characterCard, makeAdapter, picksFrom } from './support/adapters.js';
 
 /**
  * Members call a character as fans do: "goku", not "son goku"; "lux" beside "league of legends" written as a tag of
  * its own. The facts (ids, names, trigger words, tags) are those of real items of the 2023-07 Civitai dump.
  */
-const character = (id: string, name: string, triggerWords: string[], tags: string[]) =>
-  makeAdapter({ id, name, category: 'character', triggerWords, tags, source: 'civitai', baseFamily: 'sd1' });
+const character = characterCard;
 
 const GOKU = character(
   'civitai:8888',

@@ -12,6 +12,7 @@ import {
   PEN_SKETCH_STYLE,
   STATUES_COLLECTION,
   STATUES_COLLECTION_BY_NAME,
+  SUPERCUTECAT,
   VINTAGE_STYLE,
 } from './support/dump-items.js';
 
@@ -551,16 +552,7 @@ describe('a one-word name its tags say only before another noun says which kind 
 });
 
 describe('a name that says its things are cute', () => {
-  const picks = picksFrom([
-    KCUTE_TANKS,
-    makeAdapter({
-      id: 'civitai:75132',
-      name: 'Supercutecat_v10',
-      category: 'animal',
-      tags: ['animals', 'colorful', 'cat', 'cute', 'depth of field', 'animal'],
-      triggerWords: ['cutemaomao'],
-    }),
-  ]);
+  const picks = picksFrom([KCUTE_TANKS, SUPERCUTECAT]);
 
   it('fights a photo that asks for nothing cute', () => {
     expect(picks('a tank in the desert, war photography')).toEqual([]);

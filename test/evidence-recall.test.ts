@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { makeAdapter, picksFrom } from './support/adapters.js';
+import { characterCard, makeAdapter, picksFrom } from './support/adapters.js';
 import {
   INS_STILL_LIFE,
   NEWSPAPER_BACKGROUND,
@@ -184,8 +184,7 @@ describe('a franchise named after its character names that character', () => {
 });
 
 describe('a franchise named after a rank and a name names that character', () => {
-  const character = (id: string, name: string, triggerWords: string[], tags: string[]) =>
-    makeAdapter({ id, name, category: 'character', triggerWords, tags });
+  const character = characterCard;
   const zelda = character(
     'civitai:69139',
     'The Legend of Zelda - Princess Zelda',

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { enforceCaps } from '../src/stylus/caps.js';
 import { foreignLookIn } from '../src/stylus/evidence.js';
 import { asCandidates, makeAdapter, offlinePicks, picksFrom } from './support/adapters.js';
-import { JK_UNIFORM, PALLAS_CAT, PEACE_SIGN } from './support/dump-items.js';
+import { JK_UNIFORM, PALLAS_CAT, PEACE_SIGN, SUPERCUTECAT } from './support/dump-items.js';
 
 /**
  * Picks found by reading compositions of members' everyday prompts ("a cute emoji of a laughing cat", "a train
@@ -39,13 +39,7 @@ const catalog = [
     triggerWords: ['ridingmonster'],
   }),
   PALLAS_CAT,
-  makeAdapter({
-    id: 'civitai:75132',
-    name: 'Supercutecat_v10',
-    category: 'animal',
-    tags: ['animals', 'colorful', 'cat', 'cute', 'depth of field', 'animal'],
-    triggerWords: ['cutemaomao'],
-  }),
+  SUPERCUTECAT,
   makeAdapter({
     id: 'civitai:74675',
     name: 'Glasses LoRA',

@@ -422,17 +422,21 @@ function describesNextNoun(written: readonly string[], name: readonly string[]):
   const next: (string | undefined)[] = [];
   for (let at = 0; at + name.length <= written.length; at++)
     if (name.every((word, offset) => written[at + offset] === word)) next.push(written[at + name.length]);
+  return next.length > 0 && next.every(isPlainNoun);
+}
+
+/**
+ * Whether a word after a name is a plain noun of the dictionary the name may describe: no look of hers ("hair"), no
+ * way she is shown ("cosplay"), no tag ("1girl").
+ */
+function isPlainNoun(word: string | undefined): word is string {
   return (
-    next.length > 0 &&
-    next.every(
-      (word) =>
-        word !== undefined &&
-        /^[a-z]{3,}$/.test(word) &&
-        isDictionaryWord(word) &&
-        !isStopword(word) &&
-        !SHOWN_AS_HER.has(word) &&
-        !APPEARANCE_WORDS.has(word),
-    )
+    word !== undefined &&
+    /^[a-z]{3,}$/.test(word) &&
+    isDictionaryWord(word) &&
+    !isStopword(word) &&
+    !SHOWN_AS_HER.has(word) &&
+    !APPEARANCE_WORDS.has(word)
   );
 }
 
@@ -577,17 +581,7 @@ function namesAThingOf(written: readonly string[], franchise: string): boolean {
   const next = written.flatMap((word, index) => (word === franchise ? [written[index + 1]] : []));
   return (
     next.length > 0 &&
-    next.every(
-      (word) =>
-        word !== undefined &&
-        /^[a-z]{3,}$/.test(word) &&
-        !word.endsWith('ing') &&
-        isDictionaryWord(word) &&
-        !isStopword(word) &&
-        !SHOWN_AS_HER.has(word) &&
-        !APPEARANCE_WORDS.has(word) &&
-        !NO_THING.has(String(lexiconClass(word))),
-    )
+    next.every((word) => isPlainNoun(word) && !word.endsWith('ing') && !NO_THING.has(String(lexiconClass(word))))
   );
 }
 

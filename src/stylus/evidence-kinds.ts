@@ -370,7 +370,11 @@ function kindBeforeHead(task: string, words: readonly string[], head: string): s
 
 const kindsBeforeHeads = new Memo<string, string>(64);
 
-function saysWhichKindOf(task: string, kind: string, head: string): boolean {
+/**
+ * Whether `kind` is the noun the task writes before its head, a plain noun that can say which kind of it: no look, no
+ * material, no colour, no time ("night sky"), no framing or file word.
+ */
+function isKindNounBeforeHead(task: string, kind: string): boolean {
   return (
     nounBeforeHead(task) === kind &&
     isDictionaryWord(kind) &&
@@ -381,11 +385,12 @@ function saysWhichKindOf(task: string, kind: string, head: string): boolean {
     !MATERIALS.has(kind) &&
     !COLOUR_WORDS.has(kind) &&
     !FRAMING_WORDS.has(kind) &&
-    !FILE_WORDS.has(kind) &&
-    !PEOPLE_WORDS.has(kind) &&
-    !describesPeople(kind) &&
-    !SHOWN_AS.has(head)
+    !FILE_WORDS.has(kind)
   );
+}
+
+function saysWhichKindOf(task: string, kind: string, head: string): boolean {
+  return isKindNounBeforeHead(task, kind) && !PEOPLE_WORDS.has(kind) && !describesPeople(kind) && !SHOWN_AS.has(head);
 }
 
 /**
@@ -451,16 +456,7 @@ export function asksAnotherKind(
   return (
     kind !== undefined &&
     words[words.length - 1] === head &&
-    nounBeforeHead(task) === kind &&
-    isDictionaryWord(kind) &&
-    isNoun(kind) &&
-    lexiconClass(kind) !== 'Adjective' &&
-    !asksForLookBy(kind) &&
-    !MATERIALS.has(kind) &&
-    !COLOUR_WORDS.has(kind) &&
-    !WHEN_WORDS.has(kind) &&
-    !FRAMING_WORDS.has(kind) &&
-    !FILE_WORDS.has(kind) &&
+    isKindNounBeforeHead(task, kind) &&
     !profile.nameWords.some((word) => related(word, kind))
   );
 }

@@ -15,6 +15,11 @@ export function makeAdapter(overrides: Partial<AdapterInput> & { id: string }): 
   });
 }
 
+/** A Civitai character card as ingest stores it: its id, name, trigger words and tags. */
+export function characterCard(id: string, name: string, triggerWords: string[], tags: string[]): Adapter {
+  return makeAdapter({ id, name, category: 'character', triggerWords, tags, source: 'civitai', baseFamily: 'sd1' });
+}
+
 /** Adapters as retrieval candidates, ranked in the order given. */
 export function asCandidates(adapters: readonly Adapter[]): Candidate[] {
   return adapters.map((adapter, rank) => ({ adapter, score: 1 / (rank + 1), rank }));

@@ -222,3 +222,11 @@ export const YARN_ART_STYLE: Adapter = makeAdapter({
   tags: ['yarn', 'knitting', 'textile', 'craft'],
   triggerWords: ['Yarn art style'],
 });
+
+export const SUPERCUTECAT: Adapter = makeAdapter({
+  id: 'civitai:75132',
+  name: 'Supercutecat_v10',
+  category: 'animal',
+  tags: ['animals', 'colorful', 'cat', 'cute', 'depth of field', 'animal'],
+  triggerWords: ['cutemaomao'],
+});
