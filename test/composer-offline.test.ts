@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { enforceCaps } from '../src/stylus/caps.js';
 import { composeTasks } from '../src/stylus/composer.js';
 import { composeOffline } from '../src/stylus/offline-composer.js';
 import { asCandidates, makeAdapter } from './support/adapters.js';
@@ -58,6 +59,43 @@ describe('offline composer', () => {
     const styles = chosen.filter((id) => catalog.find((a) => a.id === id)?.category === 'style');
     expect(styles).toHaveLength(2);
     expect(tasks.find((task) => task.task.includes('fox'))?.adapters.map((a) => a.adapterId)).toEqual(['hf:t/fox']);
+  });
+
+  it('counts an adapter of another kind whose name calls it a look among the 2 styles, for either composer', () => {
+    // Facts of dump items: Civitai files "pixel ai style" as a concept and "[LuisaP] Pixel art LORA" as nothing.
+    const pixelLooks = [
+      makeAdapter({
+        id: 'civitai:52304',
+        name: 'Pixel Art style Lora',
+        category: 'style',
+        tags: ['anime', 'pixel art', 'style', 'pixelart', 'lora'],
+        triggerWords: ['basepixel'],
+      }),
+      makeAdapter({ id: 'civitai:53252', name: 'RW_pixelart', category: 'style', tags: ['style'] }),
+      makeAdapter({
+        id: 'civitai:84382',
+        name: 'pixel ai style',
+        category: 'concept',
+        tags: ['anime', 'concept', 'pix'],
+        triggerWords: ['pixai'],
+      }),
+      makeAdapter({ id: 'civitai:10706', name: '[LuisaP] Pixel art LORA', category: 'other', tags: ['pixel art'] }),
+    ];
+    const pool = asCandidates(pixelLooks);
+    const picked = composeOffline('a pixel art castle on a hill', pool).flatMap((task) => task.adapters);
+    expect(picked).toHaveLength(2);
+    const { tasks, repairs } = enforceCaps(
+      'a pixel art castle',
+      [
+        {
+          task: 'pixel art castle',
+          adapters: pixelLooks.slice(1).map((adapter) => ({ adapterId: adapter.id, reason: 'pixel' })),
+        },
+      ],
+      pool,
+    );
+    expect(tasks[0]?.adapters.map((pick) => pick.adapterId)).toEqual(['civitai:53252', 'civitai:84382']);
+    expect(repairs.join(' ')).toContain('more than 2 style adapters');
   });
 
   it('gives a character adapter only to a task that names the character', () => {

@@ -1,9 +1,11 @@
 import type { Adapter } from '../catalog/adapter.js';
 import { distinctTerms } from '../catalog/text.js';
+import { profileOf } from './adapter-profile.js';
 import { franchiseNames, taskNamesCharacter } from './character-names.js';
 import { isCompositionTask, withoutCompositionTags } from './composition-tags.js';
 import { foreignCodeIn, foreignLookIn, transformsUnasked } from './evidence.js';
 import { foreignNameIn } from './evidence-names.js';
+import { LOOK_ORIGINS } from './evidence-words.js';
 import type { Candidate, ComposedTask } from './types.js';
 
 /**
@@ -40,6 +42,22 @@ export function namesCharacter(
   prompt: string = task,
 ): boolean {
   return taskNamesCharacter(task, adapter, franchises, prompt);
+}
+
+/** Kinds of adapter a look in the name does not make a style: she is drawn in it, it is worn in it. */
+const NEVER_STYLES = new Set<Adapter['category']>(['character', 'clothing']);
+/** A name that says it is a look: "pixel ai style", "[LuisaP] Pixel art LORA". */
+const CALLED_A_LOOK = /\b(?:style|art)\b/i;
+
+/**
+ * Whether an adapter restyles the whole image, as the cap of two styles counts them: a style, or an adapter of another
+ * kind Civitai files it under whose name calls it a look it names ("pixel ai style", filed as a concept). Not where
+ * a look comes from ("Thai Krachao top"), nor a character or a garment.
+ */
+export function restylesTheImage(adapter: Adapter): boolean {
+  if (adapter.category === 'style') return true;
+  if (NEVER_STYLES.has(adapter.category) || !CALLED_A_LOOK.test(adapter.name)) return false;
+  return profileOf(adapter).looks.some((look) => !LOOK_ORIGINS.has(look));
 }
 
 /** A task must come from the prompt: at least one of its terms is in the prompt (stemmed, so "cats" ~ "cat"). */
@@ -91,7 +109,7 @@ export function enforceCaps(
       else if (used.has(adapter.id)) drop('already used by another task');
       else if (used.size >= maxAdapters) drop(`more than ${maxAdapters} adapters in the composition`);
       else if (kept.length >= MAX_ADAPTERS_PER_TASK) drop(`more than ${MAX_ADAPTERS_PER_TASK} adapters in the task`);
-      else if (adapter.category === 'style' && styles >= MAX_STYLE_ADAPTERS)
+      else if (restylesTheImage(adapter) && styles >= MAX_STYLE_ADAPTERS)
         drop(`more than ${MAX_STYLE_ADAPTERS} style adapters`);
       else if (
         adapter.category === 'character' &&
@@ -105,7 +123,7 @@ export function enforceCaps(
         drop('it makes the subject out of something else, which the prompt does not ask for');
       else {
         used.add(adapter.id);
-        if (adapter.category === 'style') styles += 1;
+        if (restylesTheImage(adapter)) styles += 1;
         kept.push({ adapterId: adapter.id, reason: oneLine(pick.reason) });
       }
     }

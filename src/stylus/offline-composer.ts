@@ -1,6 +1,12 @@
 import type { Adapter } from '../catalog/adapter.js';
 import { profileOf } from './adapter-profile.js';
-import { DEFAULT_MAX_ADAPTERS, enforceCaps, MAX_ADAPTERS_PER_TASK, MAX_STYLE_ADAPTERS } from './caps.js';
+import {
+  DEFAULT_MAX_ADAPTERS,
+  enforceCaps,
+  MAX_ADAPTERS_PER_TASK,
+  MAX_STYLE_ADAPTERS,
+  restylesTheImage,
+} from './caps.js';
 import { characterNamedIn, franchiseNames } from './character-names.js';
 import { isCompositionTask, withoutCompositionTags } from './composition-tags.js';
 import { isDictionaryWord } from './dictionary.js';
@@ -167,7 +173,7 @@ export function composeOffline(
       const target = assigned[pair.taskIndex];
       const { adapter } = pair.candidate;
       if (!target || used.has(adapter.id) || target.adapters.length >= perTask) continue;
-      if (adapter.category === 'style' && styles >= MAX_STYLE_ADAPTERS) continue;
+      if (restylesTheImage(adapter) && styles >= MAX_STYLE_ADAPTERS) continue;
       // One thing is made of one material: "Stone Statue LoRA" and "Bronze Statue LoRA" make no statue together.
       if (adapter.category === 'style' && otherMaterial(adapter, target, byId)) continue;
       // One thing has one colour: "Gym uniform (NAVYBLUE)", "(GREEN)" and "(RED)" dress no one together.
@@ -175,7 +181,7 @@ export function composeOffline(
       // One character per task: three LoRAs of Raiden Shogun draw one Raiden Shogun, worse than one of them.
       if (adapter.category === 'character' && target.adapters.some((pick) => characters.has(pick.adapterId))) continue;
       if (adapter.category === 'character') characters.add(adapter.id);
-      if (adapter.category === 'style') styles += 1;
+      if (restylesTheImage(adapter)) styles += 1;
       used.add(adapter.id);
       target.adapters.push({ adapterId: adapter.id, reason: pair.evidence.reason });
     }
