@@ -214,6 +214,20 @@ describe('a name her several cards share is hers, no franchise', () => {
   });
 });
 
+describe('a word for a person is no name beside a series', () => {
+  const RENT_A_GIRLFRIEND = character(
+    'civitai:56441',
+    'Rent a Girlfriend: Kanojo, Okarishimasu | 4 girl pack: Chizuru, Mami, Ruka, Sumi',
+    ['chizuru', 'mami', 'ruka, blue hairband', 'sumi, single braid'],
+    ['anime', 'character', 'kanojo okarishimasu', 'rent-a-girlfriend', 'mami nanami', 'anime girl'],
+  );
+
+  it('takes no pack of girls for "a girl" beside its series', () => {
+    expect(picksFrom([RENT_A_GIRLFRIEND])('a girl from rent a girlfriend')).toEqual([]);
+    expect(picksFrom([RENT_A_GIRLFRIEND])('girl okarishimasu')).toEqual([]);
+  });
+});
+
 describe('a romanised name written apart is the name run together', () => {
   const HU_TAO = character(
     'civitai:9688',

@@ -222,13 +222,17 @@ describe('a franchise named after a rank and a name names that character', () =>
 
   it('takes Princess Zelda for "zelda", as fans call her', () => {
     expect(picks('zelda in a garden')).toEqual(['civitai:69139']);
-    expect(picks('zelda and link in hyrule field')).toEqual(['civitai:69139']);
   });
 
   it('takes no Zelda where the prompt names her series: whose someone is, or its longer name', () => {
     expect(picks('midna from zelda')).toEqual(['civitai:64598']);
     expect(picks('link, the legend of zelda, holding a sword')).toEqual(['civitai:46351']);
     expect(picks('a landscape, legend of zelda breath of the wild')).toEqual([]);
+  });
+
+  it('takes Link for "link" beside "zelda" written anywhere in the prompt, a franchise of the candidates', () => {
+    expect(picks('zelda and link in hyrule field')).toEqual(['civitai:69139', 'civitai:46351']);
+    expect(picks('a chain link fence in a garden')).toEqual([]);
   });
 
   it('takes no Zelda for a thing of her series, still for what she does', () => {

@@ -610,12 +610,19 @@ function nameWithItsSeries(
   for (const [index, part] of parts.entries()) {
     const [name] = part;
     if (part.length !== 1 || name === undefined || !words.has(name)) continue;
-    if (APPEARANCE_WORDS.has(name) || franchises.has(name)) continue;
+    // A word for a person names no one: "4 girl pack" of "Rent a Girlfriend ... | 4 girl pack: Chizuru, Mami".
+    if (APPEARANCE_WORDS.has(name) || franchises.has(name) || lexiconClass(name) === 'Actor') continue;
     // A part that says the name again is no series of it: "Project" beside "Touhou Project" (of "東方Project(Touhou
     // Project)") is the series' own word, no one named beside it.
     const others = parts.filter((other, at) => at !== index && !other.includes(name));
     const series =
-      others.flat().find((word) => words.has(word) && profile.identityWords.has(word)) ??
+      // A franchise's word may be written anywhere in the prompt: "zelda and link in hyrule field".
+      others
+        .flat()
+        .find(
+          (word) =>
+            (words.has(word) || (promptWords.has(word) && franchises.has(word))) && profile.identityWords.has(word),
+        ) ??
       // A series of plain words is one its card tags as such, written whole: "league of legends" of "Lux / League of
       // Legends" (tagged "league of legends").
       others
