@@ -222,6 +222,16 @@ describe('a word for a person is no name beside a series', () => {
     ['anime', 'character', 'kanojo okarishimasu', 'rent-a-girlfriend', 'mami nanami', 'anime girl'],
   );
 
+  it('takes no pack of girls for "girl pack", a kind of card, though the card calls itself "Girlpack"', () => {
+    const SLIMES_GIRLPACK = character(
+      'civitai:28975',
+      'I’ve Been Killing Slimes for 300 Years and Maxed Out My Level - Girlpack LoRA',
+      ['See "Girl List"'],
+      ['anime', 'character'],
+    );
+    expect(picksFrom([SLIMES_GIRLPACK])('Akame ga Kill! Ultimate Girl Pack at the beach')).toEqual([]);
+  });
+
   it('takes no pack of girls for "a girl" beside its series', () => {
     expect(picksFrom([RENT_A_GIRLFRIEND])('a girl from rent a girlfriend')).toEqual([]);
     expect(picksFrom([RENT_A_GIRLFRIEND])('girl okarishimasu')).toEqual([]);

@@ -128,14 +128,14 @@ export const KIND_LABELS = new Set([
  * ryouiki" is the skin between a skirt and thighhighs, no name of Noel Vermillion, whose trigger lists it), kinds of
  * people and genres ("mecha_musume" is a kind of girl, "steampunk" a look), and
  * prefixes of adapter names ("Multi-LORA" names no one for a "multi story car park"; "RapunzelWaifu" is no Rapunzel of a
- * family Waifu, so "disney" names no princess).
+ * family Waifu, so "disney" names no princess), and kinds of card ("Girlpack", a series' girls in one LoRA).
  */
 export const TERMS_NO_NAMES: ReadonlySet<string> = new Set(
   (
     'zettai ryouiki kemonomimi nekomimi bishounen bishoujo serafuku gakuran sukumizu hakama miko haori yukata ' +
     'jirai kei gyaru tsundere yandere kawaii chibi oppai ecchi ahegao sarashi qipao cheongsam hanbok waifu husbando ' +
     'multi mesugaki musume mecha steampunk dieselpunk kemono isekai vtuber lolita cosplay kpop hanfu catgirl kunoichi ' +
-    'oiran loli shota bunnygirl monstergirl harajuku ulzzang'
+    'oiran loli shota bunnygirl monstergirl harajuku ulzzang girlpack boypack'
   ).split(' '),
 );
 
