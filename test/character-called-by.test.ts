@@ -214,6 +214,27 @@ describe('a name her several cards share is hers, no franchise', () => {
   });
 });
 
+describe('a card named "X from Y" names X, of the series Y', () => {
+  const GWEN = character(
+    'civitai:5025',
+    'Gwen from League of Legends',
+    ['gwen \\(league of legends\\)'],
+    ['anime', 'league of legends', 'character', 'girl', 'gwen'],
+  );
+  const GWEN_TENNYSON = character(
+    'civitai:54918',
+    'Gwen Tennyson  Ben 10 Alien Force',
+    ['gwentennyson'],
+    ['character', 'cartoon', 'ben 10', 'gwen tennyson'],
+  );
+  const picksOf = picksFrom([GWEN, GWEN_TENNYSON]);
+
+  it('takes Gwen for "Gwen from League of Legends", the series its own task', () => {
+    expect(picksOf('Gwen from League of Legends at the beach')).toEqual([GWEN.id]);
+    expect(picksOf('gwen tennyson at the beach')).toEqual([GWEN_TENNYSON.id]);
+  });
+});
+
 describe('a word for a person is no name beside a series', () => {
   const RENT_A_GIRLFRIEND = character(
     'civitai:56441',

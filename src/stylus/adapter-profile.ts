@@ -278,8 +278,13 @@ export function profileOf(adapter: Adapter): AdapterProfile {
   return profile;
 }
 
+/** "from" between a character's name and her series: "Gwen from League of Legends". */
+const FROM_SERIES = /\s+from\s+/i;
+
 function buildProfile(adapter: Adapter): AdapterProfile {
-  const name = coinedSpellings(withoutKindLabels(adapter.name.replace(POSSESSIVE_HANDLE, '')), adapter);
+  // A character card's "from" parts its name as a dash would: "Gwen from League of Legends" is Gwen, of a series.
+  const written = adapter.category === 'character' ? adapter.name.replace(FROM_SERIES, ' | ') : adapter.name;
+  const name = coinedSpellings(withoutKindLabels(written.replace(POSSESSIVE_HANDLE, '')), adapter);
   const phrases: Phrase[] = [];
   const add = (text: string, words: readonly string[], kind: Phrase['kind']) => {
     if (words.length > 0 && words.length <= 6) phrases.push({ text: text.trim(), words, kind });
