@@ -235,6 +235,25 @@ describe('a card named "X from Y" names X, of the series Y', () => {
   });
 });
 
+describe("a look word in a character's series is the title's", () => {
+  const REBECCA = character(
+    'civitai:37539',
+    'Rebecca / Cyberpunk Edgerunners',
+    ['1girl, rebecca \\(cyberpunk\\)'],
+    ['anime', 'character', 'cyberpunk', 'rebecca', 'cyberpunk edgerunners'],
+  );
+  const PIXEL_MIKU = character('civitai:pixel-miku', 'Hatsune Miku (Pixel art)', ['hatsune miku'], ['character']);
+
+  it('takes Rebecca of Cyberpunk Edgerunners for a beach nobody asked to be cyberpunk', () => {
+    expect(picksFrom([REBECCA])('Rebecca at the beach')).toEqual([REBECCA.id]);
+  });
+
+  it('still reads a part of look words only as the look she is drawn in', () => {
+    expect(picksFrom([PIXEL_MIKU])('hatsune miku at the beach')).toEqual([]);
+    expect(picksFrom([PIXEL_MIKU])('hatsune miku at the beach, pixel art')).toEqual([PIXEL_MIKU.id]);
+  });
+});
+
 describe('a word for a person is no name beside a series', () => {
   const RENT_A_GIRLFRIEND = character(
     'civitai:56441',

@@ -422,7 +422,17 @@ function buildProfile(adapter: Adapter): AdapterProfile {
     }
     return heads;
   });
-  const looks = looksOfWords(segmentLemmas.flat(), name);
+  // A look word in a character's series ("Cyberpunk Edgerunners" of "Rebecca / Cyberpunk Edgerunners") is the title's,
+  // no look she is drawn in; a part of look words only still is one ("Hatsune Miku (Pixel art)").
+  const titled = (words: readonly string[]) =>
+    words.some(
+      (word) => word.length >= 3 && LATIN_WORD.test(word) && !isDictionaryWord(word) && !NAMED_LOOKS.has(word),
+    );
+  const lookParts =
+    adapter.category === 'character'
+      ? segmentLemmas.filter((words, index) => index === 0 || !titled(words))
+      : segmentLemmas;
+  const looks = looksOfWords(lookParts.flat(), name);
   const firstWords = (segmentLemmas[0] ?? []).filter((word) => !FILE_WORDS.has(word));
   const labels = segmentWords.slice(1);
   const isLabel = (words: readonly string[]) => words.every((word) => properWords.includes(word));
