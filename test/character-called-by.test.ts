@@ -254,6 +254,19 @@ describe("a look word in a character's series is the title's", () => {
   });
 });
 
+describe('a trigger her card also tags as her series makes no part of the name hers', () => {
+  const MIRKO = character(
+    'civitai:33149',
+    'Mirko [My Hero Academia] Character LoRA',
+    ['mirkomha', 'boku no hero academia'],
+    ['anime', 'character', 'my hero academia', 'mirko', 'boku no hero academia'],
+  );
+
+  it('takes Mirko for "mirko", though "boku no hero academia" is among her triggers', () => {
+    expect(picksFrom([MIRKO])('Mirko at the beach')).toEqual([MIRKO.id]);
+  });
+});
+
 describe('a word for a person is no name beside a series', () => {
   const RENT_A_GIRLFRIEND = character(
     'civitai:56441',

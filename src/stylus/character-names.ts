@@ -506,9 +506,15 @@ function besideOtherName(
 function seriesOf(profile: AdapterProfile, name: readonly string[]): boolean {
   const triggers = profile.phrases.filter((phrase) => phrase.kind === 'trigger');
   // Written apart or run together: "Ahsoka Tano" is triggered by "ahsokatano", "Emma Verde" by "emmaverde".
+  // A longer trigger her card also tags is a label of it, her series as often as not ("boku no hero academia" of
+  // "Mirko [My Hero Academia]"): it makes no part of the name hers.
+  const tagged = new Set(profile.phrases.filter((phrase) => phrase.kind === 'tag').map((tag) => tag.words.join(' ')));
   const triggered = (words: readonly string[]) =>
     triggers.some(
-      (trigger) => words.every((word) => trigger.words.includes(word)) || trigger.words.includes(words.join('')),
+      (trigger) =>
+        trigger.words.join(' ') === words.join(' ') ||
+        trigger.words.includes(words.join('')) ||
+        (words.every((word) => trigger.words.includes(word)) && !tagged.has(trigger.words.join(' '))),
     );
   const sharesTrigger = (words: readonly string[]) =>
     triggers.some(
