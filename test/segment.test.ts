@@ -28,6 +28,9 @@ describe('segmentPrompt', () => {
       'The Statue of Liberty with Mount Rushmore in the background',
       ['Statue of Liberty', 'Mount Rushmore in the background'],
     ],
+    // A capitalised word the dictionary lacks after a capitalised one is more of the name, up to the comma.
+    ['Chen Hai at the beach', ['Chen Hai', 'beach']],
+    ['Keqing Genshin, 1girl', ['Keqing Genshin', '1girl']],
     // A series someone is from is one name, written lower-case too; elsewhere "of" parts two things.
     ['lux from league of legends', ['lux', 'league of legends']],
     ['frodo from the lord of the rings', ['frodo', 'lord of the rings']],

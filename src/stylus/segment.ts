@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import type TwoNlp from 'compromise/two';
 import { contentTokens } from '../catalog/text.js';
+import { isDictionaryWord } from './dictionary.js';
 import {
   COLLECTIVE_NOUNS,
   FRAMING_WORDS,
@@ -249,6 +250,17 @@ function joinsName(previous: Word | undefined, word: Word, next: Word | undefine
   return STARTS_UPPER.test(previous.text) && STARTS_UPPER.test(next.text) && isProperNoun(next);
 }
 
+/**
+ * A capitalised word the dictionary lacks, right after a capitalised word of the phrase, is more of the same name,
+ * whatever the tagger reads it as: "Chen Hai" (Azur Lane), whose "Hai" it takes for a verb.
+ */
+function continuesWrittenName(current: readonly Word[], word: Word): boolean {
+  const last = current[current.length - 1];
+  if (!last || /\S/.test(last.post.trim()) || !STARTS_UPPER.test(last.text) || !STARTS_UPPER.test(word.text))
+    return false;
+  return /^\p{L}+$/u.test(word.text) && !isDictionaryWord(word.lower);
+}
+
 /** Most words a series' name opens with before its "of". */
 const SERIES_NAME_OPENING = 3;
 
@@ -400,11 +412,13 @@ function nounPhrases(words: Word[]): Word[][] {
     }
     if (
       joinsName(current[current.length - 1], word, words[index + 1]) ||
+      continuesWrittenName(current, word) ||
       joinsSeriesName(current, word, words) ||
       joinsAdjectives(current, word, words) ||
       continuesJoinedAdjectives(current, word, words[index + 1])
     ) {
       current.push(word);
+      if (CLAUSE_END.test(word.post)) flush();
       return;
     }
     if (keeps(word, words[index + 1], current[current.length - 1], current.length > 0, words[index - 1])) {
