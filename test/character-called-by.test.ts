@@ -373,6 +373,8 @@ describe('a code name her card opens with and tags alone, beside her series', ()
   it('takes 2B for "2b" beside "nier"', () => {
     expect(picksOf('2b from nier automata')).toEqual([TWO_B.id]);
     expect(picksOf('2b, nier automata, city ruins')).toEqual([TWO_B.id]);
+    // As the game writes its name: "NieR" is nier, no "nie r".
+    expect(picksOf('2B (NieR:Automata) sitting on a bench')).toEqual([TWO_B.id]);
   });
 
   it('takes no one for the code alone', () => {
