@@ -2,6 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import type { Adapter } from '../catalog/adapter.js';
+import { splitWords } from '../catalog/classify/words.js';
 import { contentTokens } from '../catalog/text.js';
 import { errorMessage, UserFacingError } from '../errors.js';
 import { parseBase, planComposition } from '../stylus/pipeline.js';
@@ -78,13 +79,19 @@ const NOT_A_NAME = new Set([
 
 /**
  * Whether the prompt names the character of an adapter, judged generously and independently of the composer's own
- * rule: one word of three letters or more of the adapter's name, not a generic one, is a word of the prompt.
+ * rule: one word of three letters or more of the adapter's name, not a generic one, is a word of the prompt. Words
+ * written together count apart, as Civitai names and triggers write them ("TogaHimiko", "KafkaV4", "gawr_gura").
  */
 export function promptMentionsCharacter(prompt: string, adapter: Adapter): boolean {
-  const promptWords = contentTokens(prompt);
-  return [...contentTokens(adapter.name)].some(
+  const promptWords = wordsApart(prompt);
+  return [...wordsApart(adapter.name)].some(
     (word) => word.length >= 3 && !NOT_A_NAME.has(word) && promptWords.has(word),
   );
+}
+
+/** A text's content words, and those of its camel-case, digit- and underscore-joined words apart. */
+function wordsApart(text: string): Set<string> {
+  return new Set([...contentTokens(text), ...contentTokens(splitWords(text).join(' '))]);
 }
 
 function pickedAdapters(plan: CompositionPlan): Adapter[] {
