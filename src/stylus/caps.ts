@@ -50,9 +50,9 @@ const NEVER_STYLES = new Set<Adapter['category']>(['character', 'clothing']);
 const CALLED_A_LOOK = /\b(?:style|art)\b/i;
 
 /**
- * Whether an adapter restyles the whole image, as the cap of two styles counts them: a style, or an adapter of another
- * kind Civitai files it under whose name calls it a look it names ("pixel ai style", filed as a concept). Not where
- * a look comes from ("Thai Krachao top"), nor a character or a garment.
+ * Whether an adapter restyles the whole image, as the cap of two styles counts them: a style, or an adapter Civitai
+ * files under another kind whose name calls it a look and names one ("pixel ai style", filed as a concept). A people's
+ * name is no such look ("Thai Krachao top"), and a character or a garment is never a style.
  */
 export function restylesTheImage(adapter: Adapter): boolean {
   if (adapter.category === 'style') return true;
