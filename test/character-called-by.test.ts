@@ -394,6 +394,16 @@ describe("a character pick's reason shows the name as the member wrote it", () =
     expect(reasonsFor('Goku eating ramen', GOKU)).toEqual(['the prompt names "Goku"']);
   });
 
+  it('quotes only the words of a name written far apart', () => {
+    const twoB = character(
+      'civitai:50304',
+      '2B / NieR:Automata',
+      ['blindfold', 'grey eyes'],
+      ['anime', 'character', 'nier automata', '2b'],
+    );
+    expect(reasonsFor('2b and 9s in a ruined city, nier automata', twoB)).toEqual(['the prompt names "2b … nier"']);
+  });
+
   it('quotes a name written apart as written', () => {
     const huTao = character(
       'civitai:9688',

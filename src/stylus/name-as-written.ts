@@ -10,6 +10,8 @@ import { lemmas } from '../catalog/classify/words.js';
 const WRITTEN_WORD = /[\p{L}\p{N}]+(?:['’-][\p{L}\p{N}]+)*/gu;
 /** More words than this between a name's first and last word are no one name as written. */
 const MAX_SPAN_WORDS = 8;
+/** Words a written name may hold beside its own: "of", "the" of "lux, league of legends", "from" of "link from zelda". */
+const MAX_OTHER_WORDS = 2;
 
 interface WrittenWord {
   start: number;
@@ -48,6 +50,11 @@ function spanIn(text: string, name: string): string | undefined {
   const last = Math.max(...indexes);
   const [from, to] = [words[first], words[last]];
   if (!from || !to || last - first >= MAX_SPAN_WORDS) return undefined;
+  // A name found in words written apart is quoted by those words only: "2b … nier" of "2b and 9s in a ruined city,
+  // nier automata".
+  const own = [...new Set(indexes)].sort((a, b) => a - b);
+  if (last - first + 1 - own.length > MAX_OTHER_WORDS)
+    return own.map((index) => text.slice(words[index]?.start, words[index]?.end)).join(' … ');
   return text.slice(from.start, to.end);
 }
 
