@@ -240,6 +240,12 @@ describe('a franchise named after a rank and a name names that character', () =>
     expect(picks('zelda smiling in a garden')).toEqual(['civitai:69139']);
   });
 
+  it('takes no Zelda for a look after her series ("zelda-like"), still where she is named too', () => {
+    expect(picks('a zelda-like dungeon')).toEqual([]);
+    expect(picks('a zelda-inspired temple, concept art')).toEqual([]);
+    expect(picks('zelda in a zelda-like dungeon')).toEqual(['civitai:69139']);
+  });
+
   it('reads no plain rank as a name', () => {
     expect(picks('a princess in a castle')).toEqual([]);
   });

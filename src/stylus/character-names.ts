@@ -594,10 +594,22 @@ function namesAThingOf(written: readonly string[], franchise: string): boolean {
 /** The words before a series that say someone is of it: "from naruto", "of the legend". */
 const WHOSE_SERIES = /\b(?:from|of)(?: the)?$/;
 
-/** Whether `task` writes `word` right before a look ("naruto style", "naruto anime"). */
+/** A hyphened ending that makes a name a manner: "zelda-like", "ghibli-esque", "zelda-inspired". */
+const MANNER_ENDING = /^(?:like|esque|inspired|style|styled|themed|ish|type)$/;
+
+/**
+ * Whether `task` writes `word` right before a look ("naruto style", "naruto anime"), or only with a hyphened ending
+ * that makes it one ("a zelda-like dungeon"): the series' look, no one of its cast.
+ */
 function namedAsALook(task: string, word: string): boolean {
   const written = lemmas(task);
-  return written.some((each, index) => each === word && LOOK_WORDS.has(written[index + 1] ?? ''));
+  if (written.some((each, index) => each === word && LOOK_WORDS.has(written[index + 1] ?? ''))) return true;
+  const compounds = compoundsOf(task).filter((compound) => compound.split('-').includes(word));
+  return (
+    compounds.length > 0 &&
+    compounds.every((compound) => MANNER_ENDING.test(compound.split('-').pop() ?? '')) &&
+    !lemmas(joinSyllables(task).replace(COMPOUND, ' ')).includes(word)
+  );
 }
 
 /**
