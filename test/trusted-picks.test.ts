@@ -32,6 +32,20 @@ describe('SFW gate at ingest', () => {
     expect(feet.adapter.nsfwReason).toMatch(/names sexual content/);
   });
 
+  it('flags a suggestive outfit or a fetish pose by its words when its samples are rated no worse than Soft', () => {
+    for (const item of [
+      DUMP_FACTS.openChestSweater,
+      DUMP_FACTS.leMalinBunnysuit,
+      DUMP_FACTS.tokiBunny,
+      DUMP_FACTS.frenda,
+      DUMP_FACTS.haigure,
+    ]) {
+      const { adapter, safety } = classified(item);
+      expect(safety.kind, adapter.name).toBe('words');
+      expect(adapter.nsfw, adapter.name).toBe(true);
+    }
+  });
+
   it('leaves adapters with safe samples and plain words alone', () => {
     for (const item of [DUMP_FACTS.veryNiceForest, DUMP_FACTS.recordingStudio, DUMP_FACTS.edobHorse]) {
       const { adapter, safety } = classified(item);
@@ -138,7 +152,7 @@ describe('compositions on a catalog of real Civitai facts', () => {
     const ingest = await runCli(['ingest', 'civitai', '--dump', dump, '--allow-nsfw'], env);
     expect(ingest.code).toBe(0);
     expect(ingest.stdout + ingest.stderr).toMatch(/flagged-nsfw-images: 3 \(/);
-    expect(ingest.stdout + ingest.stderr).toMatch(/flagged-nsfw-words: 1 \(civitai:87213\)/);
+    expect(ingest.stdout + ingest.stderr).toMatch(/flagged-nsfw-words: 6 \(civitai:87213, civitai:24436, /);
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -162,6 +176,9 @@ describe('compositions on a catalog of real Civitai facts', () => {
     expect(sfw.picked).not.toContain('civitai:87213');
     const nsfw = await compose('glory wall', '--allow-nsfw');
     expect(nsfw.picked).toContain('civitai:58083');
+    const sweater = 'a woman in an open chest sweater';
+    expect((await compose(sweater)).picked).not.toContain('civitai:97258');
+    expect((await compose(sweater, '--allow-nsfw')).picked).toContain('civitai:97258');
   });
 
   it('picks no named character for appearance words, and the forest for the forest', async () => {

@@ -111,4 +111,30 @@ export const DUMP_FACTS = {
     ['horse', 'horse stopped'],
     { None: 10 },
   ),
+  // Suggestive outfits and a fetish pose whose sample images Civitai rated no worse than Soft: only their words say it.
+  openChestSweater: fact(97258, 'Open Chest Sweater | Goofy Ai', ['anime', 'woman', 'clothing'], ['open chest sweater'], {
+    Soft: 6,
+  }),
+  leMalinBunnysuit: fact(
+    59162,
+    "【Costume】【Cosplay】Le Malin's Bunnysuit 恶毒兔女郎",
+    ['anime', 'cosplay', 'azur lane', 'leotard', 'bunnysuit', 'clothing', 'bunny', 'highleg'],
+    ['lemalinbunnysuit'],
+    { None: 4 },
+  ),
+  tokiBunny: fact(
+    54460,
+    'TOKI (BUNNY)/トキ（バニーガール）/时（兔女郎）- Blue Archive/ブルーアーカイブ',
+    ['anime', 'character', 'female'],
+    ['playboy bunny', 'blue bow', 'rabbit ears', 'blue leotard', 'halo', 'white thighhighs', 'rabbit tail'],
+    { None: 5 },
+  ),
+  frenda: fact(
+    24436,
+    'frenda (Railgun) 芙兰达 （某科学的超电磁炮）',
+    ['character'],
+    ['fren,bow,hat,skirt,pantyhose', 'da,bare leg,slingshot swimsuit,o-ring'],
+    { None: 4 },
+  ),
+  haigure: fact(64108, 'haigure', ['concept', 'leotard', 'pose', 'haigure'], ['\\haigure\\'], { None: 3 }),
 } as const;

@@ -100,6 +100,11 @@ export const SEXUAL_WORDS: ReadonlySet<string> = new Set([
   'straddling',
   'doggystyle',
   'missionary',
+  // A Playboy bunny's costume, written as one word as often as two ("bunny suit" is among the phrases).
+  'bunnysuit',
+  'playboy',
+  // Crayon Shin-chan's leotard pose, a fetish of its own on Civitai.
+  'haigure',
 ]);
 
 /** Multi-word names of sexual acts or positions, as word sequences. */
@@ -144,6 +149,9 @@ export const SEXUAL_PHRASES: readonly (readonly string[])[] = [
   ['naked', 'towel'],
   ['pet', 'play'],
   ['leash', 'and', 'collar'],
+  // A sweater cut open over the chest ("Open Chest Sweater"): an open treasure chest is none.
+  ['open', 'chest', 'sweater'],
+  ['slingshot', 'swimsuit'],
 ];
 
 /** Han, kana and hangul terms of the same kind (Civitai names often carry them). */
@@ -196,6 +204,9 @@ const EVERYDAY_OR_SUGGESTIVE = new Set([
   'spanking',
   'straddling',
   'missionary',
+  'bunnysuit',
+  'playboy',
+  'haigure',
 ]);
 
 /** Words a member's prompt names explicit sexual content or nudity by, refused where NSFW is not allowed. */
