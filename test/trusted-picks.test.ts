@@ -211,7 +211,9 @@ describe('compositions on a catalog of real Civitai facts', () => {
     expect(studio.picked).not.toContain('civitai:18211'); // Recording studio
     expect(studio.picked).toContain('civitai:94526'); // photo studio
     expect((await compose('anime')).picked).not.toContain('civitai:35733'); // Dressed animals: anime is not animals
-    expect((await compose('da Vinci style portrait of a cat')).picked).not.toContain('civitai:24436'); // trigger "da"
+    // Her swimsuit keeps her out of a channel that is not age-restricted: ask where she is a candidate.
+    const daVinci = await compose('da Vinci style portrait of a cat', '--allow-nsfw');
+    expect(daVinci.picked).not.toContain('civitai:24436'); // trigger "da"
   });
 
   it('stacks no more than STYLUS_MAX_ADAPTERS LoRAs on any image, and honours a lower setting', async () => {

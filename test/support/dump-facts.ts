@@ -129,12 +129,5 @@ export const DUMP_FACTS = {
     ['playboy bunny', 'blue bow', 'rabbit ears', 'blue leotard', 'halo', 'white thighhighs', 'rabbit tail'],
     { None: 5 },
   ),
-  frenda: fact(
-    24436,
-    'frenda (Railgun) 芙兰达 （某科学的超电磁炮）',
-    ['character'],
-    ['fren,bow,hat,skirt,pantyhose', 'da,bare leg,slingshot swimsuit,o-ring'],
-    { None: 4 },
-  ),
   haigure: fact(64108, 'haigure', ['concept', 'leotard', 'pose', 'haigure'], ['\\haigure\\'], { None: 3 }),
 } as const;
