@@ -112,9 +112,15 @@ export const DUMP_FACTS = {
     { None: 10 },
   ),
   // Suggestive outfits and a fetish pose whose sample images Civitai rated no worse than Soft: only their words say it.
-  openChestSweater: fact(97258, 'Open Chest Sweater | Goofy Ai', ['anime', 'woman', 'clothing'], ['open chest sweater'], {
-    Soft: 6,
-  }),
+  openChestSweater: fact(
+    97258,
+    'Open Chest Sweater | Goofy Ai',
+    ['anime', 'woman', 'clothing'],
+    ['open chest sweater'],
+    {
+      Soft: 6,
+    },
+  ),
   leMalinBunnysuit: fact(
     59162,
     "【Costume】【Cosplay】Le Malin's Bunnysuit 恶毒兔女郎",
