@@ -15,6 +15,10 @@ describe('segmentPrompt', () => {
     ['young native american woman| feather jewelry | 8k', ['young native american woman', 'feather jewelry', '8k']],
     ['a knight BREAK a dragon\nwatercolor', ['knight', 'dragon', 'watercolor']],
     ['neon lights in a rainy city, low poly', ['neon lights', 'rainy city', 'low poly']],
+    // Before what they do too; a verb that takes an -ing word after it is still a verb.
+    ['a city with neon lights reflecting in puddles', ['city', 'neon lights', 'reflecting in puddles']],
+    ['fairy lights hanging in a bedroom', ['fairy lights', 'hanging in a bedroom']],
+    ['a cat sits watching birds', ['cat', 'sits watching birds']],
     // A word compromise guesses as a verb inside a phrase is its noun.
     ['low poly fox in a forest', ['low poly fox', 'forest']],
     // A stopword describing the thing is part of its name: a still life is no life.

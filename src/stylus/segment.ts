@@ -103,6 +103,14 @@ function isNamePart(word: Word): boolean {
 
 const NOUN_TAGS = new Set(['Singular', 'Plural', 'Uncountable', 'Noun']);
 
+/** Verbs an -ing word follows straight after ("sits watching", "keeps running"), by their stem without -s or -es. */
+const TAKES_AN_ING_WORD = new Set(
+  (
+    'sit stand lie li come go goe keep start stop begin spend remain continu finish enjoy love like hate avoid tri ' +
+    'seem appear stay get mind miss risk practic consider suggest imagin recall'
+  ).split(' '),
+);
+
 /** Determiners that may start a clause of their own ("a tree with leaves that look like balloons"). */
 const DEMONSTRATIVES = new Set(['that', 'this', 'these', 'those', 'which', 'what', 'whose']);
 
@@ -233,6 +241,19 @@ function keeps(
     tags.has('PresentTense') &&
     lower.endsWith('s') &&
     (!next || next.tags.has('Preposition') || CLAUSE_END.test(word.post))
+  )
+    return true;
+  // Before what it does, too: "neon lights reflecting on a wet street", "fairy lights hanging in a bedroom". Few verbs
+  // take an -ing word straight after them, and those say how someone is or goes on ("a cat sits watching birds").
+  if (
+    phraseOpen &&
+    previous?.tags.has('Noun') &&
+    !CLAUSE_END.test(previous.post) &&
+    tags.has('PresentTense') &&
+    lower.endsWith('s') &&
+    !CLAUSE_END.test(word.post) &&
+    next?.tags.has('Gerund') &&
+    !TAKES_AN_ING_WORD.has(lower.replace(/e?s$/, ''))
   )
     return true;
   return tags.has('Verb') && tags.has('Hyphenated');
