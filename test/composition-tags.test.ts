@@ -39,6 +39,8 @@ describe('composition tags name no thing to draw', () => {
 
   it('takes no reference sheet for "full body", no undersea depths for "depth of field", no still life for a plain background', () => {
     expect(picks('1girl, full body, standing, depth of field, simple background')).toEqual([]);
+    // Its "of" keeps the tag one task, whatever describes it: "deep depth" is no undersea depth either.
+    expect(picks('a girl in a garden, deep depth of field, sharp focus')).toEqual([]);
     expect(picks('a still life of flowers, simple background')).toEqual(['civitai:56374']);
   });
 

@@ -19,6 +19,8 @@ describe('segmentPrompt', () => {
     ['a city with neon lights reflecting in puddles', ['city', 'neon lights', 'reflecting in puddles']],
     ['fairy lights hanging in a bedroom', ['fairy lights', 'hanging in a bedroom']],
     ['a cat sits watching birds', ['cat', 'sits watching birds']],
+    // The "of" of a framing tag is the tag's own.
+    ['a fox in a forest, deep depth of field, bokeh', ['fox', 'forest', 'deep depth of field', 'bokeh']],
     // A word compromise guesses as a verb inside a phrase is its noun.
     ['low poly fox in a forest', ['low poly fox', 'forest']],
     // A stopword describing the thing is part of its name: a still life is no life.

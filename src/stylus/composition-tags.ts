@@ -55,6 +55,21 @@ const COMPOSITION_TAGS = [
   'white balance',
 ];
 
+/** The "of" of a tag, with the words on each side of it ("depth of field"): one tag, never two things. */
+const OF_IN_TAGS = new Set(
+  COMPOSITION_TAGS.flatMap((tag) => {
+    const words = tag.split(' ');
+    return words.flatMap((word, index) =>
+      word === 'of' && index > 0 && index < words.length - 1 ? [`${words[index - 1]} of ${words[index + 1]}`] : [],
+    );
+  }),
+);
+
+/** Whether "of" between `before` and `after` is inside a composition tag: "deep depth of field" is one. */
+export function ofInsideTag(before: string, after: string): boolean {
+  return OF_IN_TAGS.has(`${before.toLowerCase()} of ${after.toLowerCase()}`);
+}
+
 /** Each tag written with spaces, underscores or hyphens between its words ("cowboy_shot"). */
 const TAG_PATTERN = new RegExp(
   `(?<![\\p{L}\\p{N}])(?:${COMPOSITION_TAGS.map((tag) => tag.split(' ').join('[\\s_-]+')).join('|')})(?![\\p{L}\\p{N}])`,

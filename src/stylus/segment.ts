@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import type TwoNlp from 'compromise/two';
 import { contentTokens } from '../catalog/text.js';
+import { ofInsideTag } from './composition-tags.js';
 import { isDictionaryWord } from './dictionary.js';
 import {
   COLLECTIVE_NOUNS,
@@ -265,9 +266,10 @@ function startsAction(word: Word, previous: Word | undefined): boolean {
   return previous.tags.has('Noun') && !previous.tags.has('Adjective');
 }
 
-/** "of" inside a name stays: "Statue of Liberty", "Bay of Bengal". */
+/** "of" inside a name stays: "Statue of Liberty", "Bay of Bengal"; so does the "of" of "depth of field", a tag. */
 function joinsName(previous: Word | undefined, word: Word, next: Word | undefined): boolean {
   if (!previous || !next || word.lower !== 'of' || /\S/.test(word.post.trim())) return false;
+  if (!CLAUSE_END.test(previous.post) && ofInsideTag(previous.lower, next.lower)) return true;
   return STARTS_UPPER.test(previous.text) && STARTS_UPPER.test(next.text) && isProperNoun(next);
 }
 
