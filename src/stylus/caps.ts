@@ -60,6 +60,30 @@ export function restylesTheImage(adapter: Adapter): boolean {
   return profileOf(adapter).looks.some((look) => !LOOK_ORIGINS.has(look));
 }
 
+/** Words of a name that say which release it is, not what it draws: "v2", "2.0", "LoRA", "new". */
+const RELEASE_WORD = /^(?:v?\d+(?:\.\d+)*[a-z]?|v|ver|version|new|update|updated|final|lora|locon|lycoris|loha)$/u;
+
+/** A name without its release words, camel case split, lower case: "BiopunkAI 2" is "biopunk ai". */
+function nameWithoutRelease(name: string): string {
+  return name
+    .replace(/(?<=\p{Ll})(?=\p{Lu})/gu, ' ')
+    .toLowerCase()
+    .split(/[^\p{L}\p{N}]+/u)
+    .filter((word) => word && !RELEASE_WORD.test(word))
+    .join(' ');
+}
+
+/**
+ * Whether two adapters are releases of one ("BiopunkAI" and "BiopunkAI 2", "NijiExpressive_v1" and "_v2"): their
+ * names say the same once versions are left out. Stacked, they draw one look twice as hard, and take a place of the
+ * few an image has.
+ */
+export function otherReleaseOf(adapter: Adapter, other: Adapter): boolean {
+  if (adapter.id === other.id) return false;
+  const name = nameWithoutRelease(adapter.name);
+  return name !== '' && name === nameWithoutRelease(other.name);
+}
+
 /** A task must come from the prompt: at least one of its terms is in the prompt (stemmed, so "cats" ~ "cat"). */
 function groundedInPrompt(task: string, promptTerms: ReadonlySet<string>): boolean {
   return distinctTerms(task).some((term) => promptTerms.has(term));
@@ -77,6 +101,7 @@ export function enforceCaps(
   const franchises = franchiseNames(byId.values());
   const repairs: string[] = [];
   const used = new Set<string>();
+  const keptAdapters: Adapter[] = [];
   const seenTasks = new Set<string>();
   let styles = 0;
   const out: ComposedTask[] = [];
@@ -107,6 +132,8 @@ export function enforceCaps(
       if (!adapter) drop('not a candidate');
       else if (isCompositionTask(text, prompt)) drop(`"${text}" says how the picture is framed, no thing to draw`);
       else if (used.has(adapter.id)) drop('already used by another task');
+      else if (keptAdapters.some((other) => otherReleaseOf(adapter, other)))
+        drop('another release of an adapter the composition has');
       else if (used.size >= maxAdapters) drop(`more than ${maxAdapters} adapters in the composition`);
       else if (kept.length >= MAX_ADAPTERS_PER_TASK) drop(`more than ${MAX_ADAPTERS_PER_TASK} adapters in the task`);
       else if (restylesTheImage(adapter) && styles >= MAX_STYLE_ADAPTERS)
@@ -123,6 +150,7 @@ export function enforceCaps(
         drop('it makes the subject out of something else, which the prompt does not ask for');
       else {
         used.add(adapter.id);
+        keptAdapters.push(adapter);
         if (restylesTheImage(adapter)) styles += 1;
         kept.push({ adapterId: adapter.id, reason: oneLine(pick.reason) });
       }

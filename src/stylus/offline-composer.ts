@@ -5,6 +5,7 @@ import {
   enforceCaps,
   MAX_ADAPTERS_PER_TASK,
   MAX_STYLE_ADAPTERS,
+  otherReleaseOf,
   restylesTheImage,
 } from './caps.js';
 import { characterNamedIn, franchiseNames } from './character-names.js';
@@ -162,6 +163,7 @@ export function composeOffline(
   pairs.sort((a, b) => b.evidence.score - a.evidence.score || a.candidate.rank - b.candidate.rank);
   const assigned: ComposedTask[] = tasks.map(({ task }) => ({ task, adapters: [] }));
   const used = new Set<string>();
+  const picked: Adapter[] = [];
   let styles = 0;
   const characters = new Set<string>();
   const byId = new Map(candidates.map(({ adapter }) => [adapter.id, adapter]));
@@ -173,6 +175,8 @@ export function composeOffline(
       const target = assigned[pair.taskIndex];
       const { adapter } = pair.candidate;
       if (!target || used.has(adapter.id) || target.adapters.length >= perTask) continue;
+      // One release of an adapter: "BiopunkAI" and "BiopunkAI 2" draw one look, twice.
+      if (picked.some((other) => otherReleaseOf(adapter, other))) continue;
       if (restylesTheImage(adapter) && styles >= MAX_STYLE_ADAPTERS) continue;
       // One thing is made of one material: "Stone Statue LoRA" and "Bronze Statue LoRA" make no statue together.
       if (adapter.category === 'style' && otherMaterial(adapter, target, byId)) continue;
@@ -183,6 +187,7 @@ export function composeOffline(
       if (adapter.category === 'character') characters.add(adapter.id);
       if (restylesTheImage(adapter)) styles += 1;
       used.add(adapter.id);
+      picked.push(adapter);
       target.adapters.push({ adapterId: adapter.id, reason: pair.evidence.reason });
     }
   return enforceCaps(prompt, assigned, candidates, { maxAdapters }).tasks;
