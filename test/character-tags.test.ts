@@ -499,6 +499,23 @@ describe('a name written inside a hyphenated word is part of that word', () => {
   });
 });
 
+describe('a name of two words written as one hyphenated word describes', () => {
+  const picks = picksFrom([
+    makeAdapter({
+      id: 'civitai:45401',
+      name: 'Snow White',
+      category: 'character',
+      tags: ['character', 'disney', 'woman', 'cartoon', 'disney princess'],
+      triggerWords: ['snow white'],
+    }),
+  ]);
+
+  it('takes no Snow White for a snow-white beach, still for Snow White', () => {
+    expect(picks('sunlight on the snow-white beach. The coral sea, red roses')).toEqual([]);
+    expect(picks('Snow White in a forest')).toEqual(['civitai:45401']);
+  });
+});
+
 describe('a name that opens with a word that describes, written before a noun, describes that noun', () => {
   const picks = picksFrom([
     makeAdapter({

@@ -369,3 +369,32 @@ describe('what a thing is made of, when the prompt says another material', () =>
     expect(picks('a glass sculpture of a swan on a table')).toEqual(['civitai:11203']);
   });
 });
+
+describe("a coined word of the prompt is one name, another adapter's", () => {
+  const punkPunk = makeAdapter({
+    id: 'civitai:78060',
+    name: '(color)PunkPunk',
+    category: 'style',
+    tags: ['punk', 'style', 'color'],
+    triggerWords: ['PunkPunkAI', 'colorful'],
+  });
+  const sovietPunk = makeAdapter({
+    id: 'civitai:75709',
+    name: 'SovietPunkAI',
+    category: 'style',
+    tags: ['style'],
+    triggerWords: ['sovietpunkai'],
+  });
+  const picks = picksFrom([punkPunk, sovietPunk]);
+
+  it('takes no "(color)PunkPunk" for a part of "ValvePunkAI", still for punk and for its own trigger', () => {
+    expect(picks('ValvePunkAI battle mech')).toEqual([]);
+    expect(picks('a punk rock girl')).toEqual(['civitai:78060']);
+    expect(picks('PunkPunkAI, a city street')).toEqual(['civitai:78060']);
+  });
+
+  it('takes the adapter a coined word names, with or without its version', () => {
+    expect(picks('SovietPunkAI combine harvester')).toEqual(['civitai:75709']);
+    expect(picks('SovietPunkAIv2 combine harvester')).toEqual(['civitai:75709']);
+  });
+});

@@ -74,12 +74,13 @@ function nameWithoutRelease(name: string): string {
 }
 
 /**
- * Whether two adapters are releases of one ("BiopunkAI" and "BiopunkAI 2", "NijiExpressive_v1" and "_v2"): their
- * names say the same once versions are left out. Stacked, they draw one look twice as hard, and take a place of the
+ * Whether two adapters are releases of one ("BiopunkAI" and "BiopunkAI 2", "NijiExpressive_v1" and "_v2"): of one
+ * kind, their names say the same once versions are left out. Stacked, they draw one look twice as hard, and take a place of the
  * few an image has.
  */
 export function otherReleaseOf(adapter: Adapter, other: Adapter): boolean {
-  if (adapter.id === other.id) return false;
+  // Of one kind: "snow white" (her dress) is no release of "Snow White" (the character).
+  if (adapter.id === other.id || adapter.category !== other.category) return false;
   const name = nameWithoutRelease(adapter.name);
   return name !== '' && name === nameWithoutRelease(other.name);
 }

@@ -355,18 +355,18 @@ const COMPOUND = /[\p{L}\p{N}]+(?:-[\p{L}\p{N}]+)+/gu;
 const compoundsOf = (text: string) => joinSyllables(text).toLowerCase().match(COMPOUND) ?? [];
 
 /**
- * Whether `task` writes a one-word name only inside hyphenated words the card never writes: "sumi" of "sumi-e" (an
- * ink painting) names no Sumi of "Rent a Girlfriend ... | 4 girl pack: Chizuru, Mami, Ruka, Sumi".
+ * Whether `task` writes a name only inside hyphenated words the card never writes: "sumi" of "sumi-e" (an ink
+ * painting) names no Sumi of "Rent a Girlfriend ... | 4 girl pack: Chizuru, Mami, Ruka, Sumi"; a "snow-white beach"
+ * is white as snow, no Snow White's.
  */
 function onlyInCompounds(task: string, name: readonly string[], cardName: string): boolean {
-  const [only] = name;
-  if (name.length !== 1 || only === undefined) return false;
-  const compounds = compoundsOf(task).filter((compound) => lemmas(compound).includes(only));
+  if (name.length === 0) return false;
+  const compounds = compoundsOf(task).filter((compound) => containsPhrase(lemmas(compound), name));
   if (compounds.length === 0) return false;
   const own = new Set(compoundsOf(cardName));
   return (
     !compounds.some((compound) => own.has(compound)) &&
-    !lemmas(joinSyllables(task).replace(COMPOUND, ' ')).includes(only)
+    !containsPhrase(lemmas(joinSyllables(task).replace(COMPOUND, ' ')), name)
   );
 }
 

@@ -421,3 +421,33 @@ function sharesStem(words: ReadonlySet<string>, word: string): boolean {
   for (const each of words) if (each.startsWith(stem)) return true;
   return false;
 }
+
+/** A word coined by writing words together with capitals: "ValvePunkAI", "SpongeBob", "PlayStation" (not "iPhone"). */
+const COINED_WORD = /(?<![\p{L}\p{N}])\p{Lu}[\p{L}\p{N}]*\p{Ll}\p{Lu}[\p{L}\p{N}]*/gu;
+
+/** Letters and digits only, in lower case: "Play Station Controller" is "playstationcontroller". */
+const squashed = (text: string) => text.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, '');
+
+/**
+ * Whether a phrase of the adapter writes `coined`, spaced or not, with or without its version or the "AI" or "LoRA"
+ * its author closes names with ("VaporWaveV1", "TrypophobiaAI").
+ */
+function writesCoined(profile: AdapterProfile, coined: string): boolean {
+  const whole = squashed(coined);
+  const unversioned = whole.replace(/(?:v?\d+|ai|lora)+$/, '');
+  return profile.phrases.some((phrase) => {
+    const text = squashed(phrase.text);
+    return text.includes(whole) || (unversioned.length >= 3 && text.includes(unversioned));
+  });
+}
+
+/**
+ * `task` without the coined words no phrase of the adapter writes: a coined word is one name, the trigger of some
+ * other adapter ("ValvePunkAI"), whose parts say nothing of this one ("(color)PunkPunk" for no "ValvePunkAI battle
+ * mech"; no sponge for "SpongeBob").
+ */
+export function withoutOthersCoinedWords(task: string, profile: AdapterProfile): string {
+  if (!COINED_WORD.test(task)) return task;
+  COINED_WORD.lastIndex = 0;
+  return task.replace(COINED_WORD, (coined) => (writesCoined(profile, coined) ? coined : ' '));
+}

@@ -43,6 +43,7 @@ import {
   saysOnly,
   sharesNameWord,
   THING_CATEGORIES,
+  withoutOthersCoinedWords,
   writtenAfterHyphen,
 } from './evidence-names.js';
 import {
@@ -294,6 +295,8 @@ export function evidenceFor(
   /** The task's whole text, when `task` is its noun phrase ("fish" of "fish and chips"): see placeOf below. */
   taskText?: string,
 ): Evidence | undefined {
+  const ownWords = withoutOthersCoinedWords(task, profileOf(adapter));
+  if (ownWords !== task) return evidenceFor(ownWords, adapter, rarity, soleTask, prompt, taskText);
   const { words, set: taskSet, head, looks: asksForLookAs } = viewOf(task);
   if (words.length === 0) return undefined;
   const beforeHead = words.length >= 2 && words[words.length - 1] === head ? words[words.length - 2] : undefined;
