@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { singular } from '../src/catalog/classify/words.js';
-import { asCandidates, makeAdapter, offlinePicks } from './support/adapters.js';
-import { NEWSPAPER_BACKGROUND, REFLECTIONS_ON_WATER, STONE_STATUE } from './support/dump-items.js';
+import { enforceCaps } from '../src/stylus/caps.js';
+import { asCandidates, makeAdapter, offlinePicks, picksFrom } from './support/adapters.js';
+import { NEWSPAPER_BACKGROUND, REFLECTIONS_ON_WATER, STATUES_COLLECTION, STONE_STATUE } from './support/dump-items.js';
 
 /**
  * One word written in another form is still that word for a member: a plural no ending rule reads ("children" of a
@@ -118,6 +119,49 @@ describe('a thing named with what it is made of', () => {
     expect(metal).toContain('civitai:57788');
     expect(metal).not.toContain('civitai:58701');
     expect(picks('Greek statue of a man comforting a cat')).not.toContain('civitai:23789');
+  });
+
+  it('reads the material a prompt makes the thing of after it too, and a collection by its trigger', () => {
+    const gold = picks('a statue made of gold');
+    expect(gold).toContain('civitai:57788');
+    expect(gold).not.toContain('civitai:58701');
+    const collection = picksFrom([STATUES_COLLECTION]);
+    expect(collection('a statue made of gold')).toEqual([]);
+    expect(collection('a golden statue in a park')).toEqual([]);
+    expect(collection('an ice sculpture of a swan')).toEqual(['civitai:76901']);
+  });
+
+  it("holds an LLM's picks to it", () => {
+    const { tasks, repairs } = enforceCaps(
+      'a statue made of gold',
+      [{ task: 'statue', adapters: [{ adapterId: 'civitai:58701', reason: 'a statue' }] }],
+      candidates,
+    );
+    expect(tasks[0]?.adapters).toEqual([]);
+    expect(repairs).toEqual([
+      `civitai:58701 dropped from "statue": it makes its thing of another material than the prompt's gold`,
+    ]);
+  });
+
+  it('takes no pearl creature for a creature made of fire, and a style that sets things on fire for it', () => {
+    const fire = picksFrom([
+      makeAdapter({
+        id: 'civitai:27087',
+        name: 'pearl creature',
+        category: 'other',
+        tags: ['jellyfish', '人像', '閃亮', '珍珠', '水母'],
+        triggerWords: ['mix_(spring)', 'mix_(jellyfish)', 'mix_(creature)', 'transparent'],
+      }),
+      makeAdapter({
+        id: 'civitai:54524',
+        name: 'On Fire',
+        category: 'style',
+        tags: ['photorealistic', 'style'],
+        triggerWords: ['human on fire', 'animal on fire', 'bird on fire', 'red fire', 'blue fire'],
+      }),
+    ]);
+    expect(fire('a creature made of fire')).toEqual(['civitai:54524']);
+    expect(fire('a pearl creature in the sea')).toEqual(['civitai:27087']);
   });
 });
 

@@ -6,6 +6,7 @@ import { isCompositionTask, withoutCompositionTags } from './composition-tags.js
 import { foreignCodeIn, foreignLookIn, transformsUnasked } from './evidence.js';
 import { foreignNameIn } from './evidence-names.js';
 import { LOOK_ORIGINS } from './evidence-words.js';
+import { otherMaterialAsked } from './materials.js';
 import type { Candidate, ComposedTask } from './types.js';
 
 /**
@@ -129,6 +130,7 @@ export function enforceCaps(
       const foreign = adapter && foreignNameIn(prompt, adapter);
       const look = adapter && foreignLookIn(prompt, adapter);
       const code = adapter && foreignCodeIn(prompt, adapter);
+      const material = adapter && otherMaterialAsked(prompt, adapter);
       const drop = (why: string) => repairs.push(`${pick.adapterId} dropped from "${text}": ${why}`);
       if (!adapter) drop('not a candidate');
       else if (isCompositionTask(text, prompt)) drop(`"${text}" says how the picture is framed, no thing to draw`);
@@ -149,6 +151,7 @@ export function enforceCaps(
       else if (code) drop(`its name names "${code}", which the prompt does not`);
       else if (transformsUnasked(prompt, adapter))
         drop('it makes the subject out of something else, which the prompt does not ask for');
+      else if (material) drop(`it makes its thing of another material than the prompt's ${material}`);
       else {
         used.add(adapter.id);
         keptAdapters.push(adapter);

@@ -15,11 +15,15 @@ export const MATERIALS: ReadonlyMap<string, string> = new Map(
     'stone:stone marble:stone granite:stone concrete:stone wood:wood wooden:wood metal:metal iron:metal steel:metal ' +
     'bronze:metal copper:metal brass:metal metallic:metal glass:glass crystal:glass ice:ice clay:clay ' +
     'porcelain:ceramic ceramic:ceramic paper:paper cardboard:paper plastic:plastic jade:jade sand:sand snow:snow ' +
-    'fabric:fabric felt:fabric wool:fabric yarn:fabric leather:leather gold:metal silver:metal chocolate:chocolate'
+    'fabric:fabric felt:fabric wool:fabric yarn:fabric leather:leather gold:metal golden:metal silver:metal ' +
+    'chocolate:chocolate pearl:pearl fire:fire flame:fire'
   )
     .split(' ')
     .map((entry) => entry.split(':') as [string, string]),
 );
+
+/** The words between "made" and its material: "made out of a", "made of the". */
+const MADE_OF_FILLER = new Set(['out', 'of', 'a', 'an', 'the', 'entirely', 'completely', 'all']);
 
 /** Words for a figure carved or cast of a material: "an ice sculpture", "a stone bust" are made of it. */
 export const SCULPTURES = new Set(['sculpture', 'statue', 'bust', 'figurine', 'carving']);
@@ -45,7 +49,7 @@ export function materialsMadeIn(text: string): ReadonlySet<string> {
       const next = words[index + 1];
       if (next !== undefined && SCULPTURES.has(next)) found.add(materialWord(word) ?? '');
       if (word !== 'made') return;
-      const after = words.slice(index + 1).filter((other) => !['out', 'of', 'a', 'an', 'the'].includes(other));
+      const after = words.slice(index + 1).filter((other) => !MADE_OF_FILLER.has(other));
       if (words[index + 1] === 'of' || (words[index + 1] === 'out' && words[index + 2] === 'of'))
         found.add(materialWord(after[0] ?? '') ?? '');
     });
@@ -81,4 +85,30 @@ export function materialKindsOfName(adapter: Adapter): ReadonlySet<string> {
     if (kind !== undefined) kinds.add(kind);
   }
   return kinds;
+}
+
+/**
+ * The material `prompt` makes an adapter's thing of when the adapter makes it of another ("gold" of "a statue made of
+ * gold" for "Stone Statue LoRA", or for "Statues Collection", whose trigger is "made_of_ice"; "fire" of "a creature
+ * made of fire" for "pearl creature"), if any: a LoRA makes its thing of its own material, whatever the prompt says.
+ * The thing is a word of its name besides its materials, written right after the prompt's material or before its
+ * "made of". Checked against the whole prompt, for any composer's picks.
+ */
+export function otherMaterialAsked(prompt: string, adapter: Adapter): string | undefined {
+  const own = new Set(materialKindsOfName(adapter));
+  for (const material of materialsOfTriggers(adapter)) own.add(MATERIALS.get(material) ?? material);
+  if (own.size === 0) return undefined;
+  const things = new Set(profileOf(adapter).nameWords.filter((word) => materialWord(word) === undefined));
+  const words = lemmas(prompt);
+  for (const [index, word] of words.entries()) {
+    if (!things.has(word)) continue;
+    const before = materialWord(words[index - 1] ?? '');
+    const after =
+      words[index + 1] === 'made'
+        ? materialWord(words.slice(index + 2).find((w) => !MADE_OF_FILLER.has(w)) ?? '')
+        : undefined;
+    const asked = before ?? after;
+    if (asked !== undefined && !own.has(MATERIALS.get(asked) ?? asked)) return asked;
+  }
+  return undefined;
 }

@@ -25,7 +25,7 @@ import {
 } from './evidence.js';
 import { nameCoverageOf, UNDER_WATER } from './evidence-text.js';
 import { COLOUR_WORDS } from './evidence-words.js';
-import { materialKindsOfName } from './materials.js';
+import { materialKindsOfName, otherMaterialAsked } from './materials.js';
 import { nameAsWritten } from './name-as-written.js';
 import { segmentTasks } from './segment.js';
 import { tagLooksAsked } from './style-looks.js';
@@ -108,13 +108,15 @@ export function composeOffline(
   const rarity = options.rarity ?? NO_RARITY;
   const tasks = segmentTasks(prompt);
   // An adapter whose name asks for a look the prompt does not (a neon photo, a map, an illustration for a photo), or
-  // names a model nobody asked for ("FF14", "RX-7"), is no candidate at all: caps.ts would drop it after the fact,
+  // names a model nobody asked for ("FF14", "RX-7"), or makes a thing of another material than the prompt's ("Stone
+  // Statue LoRA" for "a statue made of gold"), is no candidate at all: caps.ts would drop it after the fact,
   // and the task would lose the next best pick.
   const fitting = candidates.filter(
     ({ adapter }) =>
       foreignLookIn(prompt, adapter) === undefined &&
       foreignCodeIn(prompt, adapter) === undefined &&
-      !transformsUnasked(prompt, adapter),
+      !transformsUnasked(prompt, adapter) &&
+      otherMaterialAsked(prompt, adapter) === undefined,
   );
   const franchises = franchiseNames(candidates.map((candidate) => candidate.adapter));
   // Score every (task, adapter) pair, then hand out the best pairs first so each adapter goes to the task it fits
