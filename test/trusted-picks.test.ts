@@ -46,6 +46,13 @@ describe('SFW gate at ingest', () => {
     }
   });
 
+  it('flags an adapter whose samples are rated X in a fifth or more, not one whose one sample in ten is', () => {
+    const artist = classified(DUMP_FACTS.satoshiUrushihara);
+    expect(artist.adapter.nsfw).toBe(true);
+    expect(artist.adapter.nsfwReason).toBe('2 of its 9 sample images are rated X');
+    expect(classified(DUMP_FACTS.stoneStatue).adapter.nsfw).toBe(false);
+  });
+
   it('leaves adapters with safe samples and plain words alone', () => {
     for (const item of [DUMP_FACTS.veryNiceForest, DUMP_FACTS.recordingStudio, DUMP_FACTS.edobHorse]) {
       const { adapter, safety } = classified(item);
@@ -151,7 +158,7 @@ describe('compositions on a catalog of real Civitai facts', () => {
     // The admin keeps the flagged adapters (an age-restricted channel may use them): the retrieval filter must hold.
     const ingest = await runCli(['ingest', 'civitai', '--dump', dump, '--allow-nsfw'], env);
     expect(ingest.code).toBe(0);
-    expect(ingest.stdout + ingest.stderr).toMatch(/flagged-nsfw-images: 3 \(/);
+    expect(ingest.stdout + ingest.stderr).toMatch(/flagged-nsfw-images: 4 \(/);
     expect(ingest.stdout + ingest.stderr).toMatch(/flagged-nsfw-words: 6 \(civitai:87213, civitai:24436, /);
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -135,5 +135,28 @@ export const DUMP_FACTS = {
     ['playboy bunny', 'blue bow', 'rabbit ears', 'blue leotard', 'halo', 'white thighhighs', 'rabbit tail'],
     { None: 5 },
   ),
+  // Two of nine samples rated X say what an artist's style is used for; one nude statue in ten says nothing.
+  satoshiUrushihara: fact(
+    7227,
+    'Satoshi Urushihara style',
+    ['anime', 'vintage', 'aesthetic', 'style', '1980s', '1990s'],
+    ['urushisato', 'ova', 'background'],
+    {
+      None: 6,
+      Soft: 1,
+      X: 2,
+    },
+  ),
+  stoneStatue: fact(
+    58701,
+    'Stone Statue LoRA',
+    ['photorealistic', 'art', 'style', 'realistic', 'style art'],
+    ['stone_statue', 'white_statue', 'sand_statue', 'on a pedestal', 'stone_color'],
+    {
+      None: 5,
+      Soft: 4,
+      X: 1,
+    },
+  ),
   haigure: fact(64108, 'haigure', ['concept', 'leotard', 'pose', 'haigure'], ['\\haigure\\'], { None: 3 }),
 } as const;

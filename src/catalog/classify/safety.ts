@@ -20,6 +20,11 @@ export interface ImageRatings {
 
 /** A share of Mature or X sample images at or above this flags the adapter. */
 export const MATURE_SHARE_LIMIT = 0.3;
+/**
+ * A share of X sample images at or above this flags it too: explicit samples say what it is used for ("Satoshi
+ * Urushihara style", 2 of 9), where one in ten may be a nude statue ("Stone Statue LoRA").
+ */
+export const EXPLICIT_SHARE_LIMIT = 0.2;
 
 export interface SafetyVerdict {
   nsfw: boolean;
@@ -87,18 +92,23 @@ type SafetyInput = Pick<
   'name' | 'tags' | 'triggerWords' | 'nsfw' | 'nsfwReason' | 'imageRatings' | 'originalDescription' | 'description'
 >;
 
+/** The share of X sample images. */
+function explicitShare(ratings: ImageRatings): number {
+  const total = ratings.none + ratings.soft + ratings.mature + ratings.x;
+  return total === 0 ? 0 : ratings.x / total;
+}
+
 export function judgeSafety(adapter: SafetyInput): SafetyVerdict {
   if (adapter.nsfw) return { nsfw: true, reason: adapter.nsfwReason ?? 'the source marks it NSFW', kind: 'hub' };
-  const share = matureShare(adapter.imageRatings);
-  if (share >= MATURE_SHARE_LIMIT) {
-    const ratings = adapter.imageRatings as ImageRatings;
-    const rated = ratings.mature + ratings.x;
-    const total = ratings.none + ratings.soft + rated;
-    return {
-      nsfw: true,
-      reason: `${rated} of its ${total} sample images are rated Mature or X`,
-      kind: 'images',
-    };
+  const ratings = adapter.imageRatings;
+  if (ratings) {
+    const total = ratings.none + ratings.soft + ratings.mature + ratings.x;
+    if (matureShare(ratings) >= MATURE_SHARE_LIMIT) {
+      const rated = ratings.mature + ratings.x;
+      return { nsfw: true, reason: `${rated} of its ${total} sample images are rated Mature or X`, kind: 'images' };
+    }
+    if (explicitShare(ratings) >= EXPLICIT_SHARE_LIMIT)
+      return { nsfw: true, reason: `${ratings.x} of its ${total} sample images are rated X`, kind: 'images' };
   }
   const fields: [string, readonly string[]][] = [
     ['name', [adapter.name]],
