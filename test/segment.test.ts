@@ -19,6 +19,9 @@ describe('segmentPrompt', () => {
     ['a city with neon lights reflecting in puddles', ['city', 'neon lights', 'reflecting in puddles']],
     ['fairy lights hanging in a bedroom', ['fairy lights', 'hanging in a bedroom']],
     ['a cat sits watching birds', ['cat', 'sits watching birds']],
+    // "w/" and "w/o" are "with" and "without", as members write them.
+    ['anime girl w/ sword', ['anime girl', 'sword']],
+    ['a street w/o cars', ['street without cars']],
     // The "of" of a framing tag is the tag's own.
     ['a fox in a forest, deep depth of field, bokeh', ['fox', 'forest', 'deep depth of field', 'bokeh']],
     // A word compromise guesses as a verb inside a phrase is its noun.

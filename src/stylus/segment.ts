@@ -335,12 +335,17 @@ function continuesJoinedAdjectives(current: readonly Word[], word: Word, next: W
  */
 const PART_MARKS = /\s*(?:[|•\n\r]|\bBREAK\b)\s*/g;
 
+/** "w/" and "w/o" as members write "with" and "without": "anime girl w/ sword" is no "girl w sword". */
+const WITH_SHORT = /(?<![\p{L}\p{N}/])w\/(?=\s)/giu;
+const WITHOUT_SHORT = /(?<![\p{L}\p{N}/])w\/o(?=\s)/giu;
+
 /**
  * compromise's words, with hyphenated compounds rejoined ("ukiyo-e", "high-backed": one word, tagged with the
  * union of its parts), the first word of each sentence marked, and quoted text marked as such.
  */
 function wordsOf(prompt: string): Word[] {
-  const sentences = loadTagger().nlp(prompt.replace(PART_MARKS, ', ')).json() as {
+  const written = prompt.replace(PART_MARKS, ', ').replace(WITHOUT_SHORT, 'without').replace(WITH_SHORT, 'with');
+  const sentences = loadTagger().nlp(written).json() as {
     terms: { text: string; tags: string[]; pre: string; post: string }[];
   }[];
   const words: Word[] = [];
