@@ -177,3 +177,26 @@ describe('a name that says where its thing is', () => {
     expect(picks('Taj Mahal with its reflection. detailed charcoal sketch.')).not.toContain('civitai:43671');
   });
 });
+
+describe('a later part of a name that says which kind of its thing', () => {
+  const maps = picksFrom([
+    makeAdapter({
+      id: 'civitai:70723',
+      name: 'Table Rpg / D&D Maps - #10 - World map',
+      category: 'object',
+      tags: ['assets'],
+    }),
+    makeAdapter({
+      id: 'civitai:70602',
+      name: 'Table Rpg / D&D Maps #8 - Modern city',
+      category: 'object',
+      tags: ['city', 'map', 'town', 'rpg', 'urban', 'assets'],
+    }),
+  ]);
+
+  it('takes no world map nor a modern city for a tavern map, still a map for a map and a world map for one', () => {
+    expect(maps('a d&d tavern map')).toEqual([]);
+    expect(maps('a d&d map')).toContain('civitai:70723');
+    expect(maps('a d&d world map')).toEqual(['civitai:70723']);
+  });
+});

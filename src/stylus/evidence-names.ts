@@ -451,3 +451,26 @@ export function withoutOthersCoinedWords(task: string, profile: AdapterProfile):
   COINED_WORD.lastIndex = 0;
   return task.replace(COINED_WORD, (coined) => (writesCoined(profile, coined) ? coined : ' '));
 }
+
+/**
+ * Whether a part of the name after its first says which kind of its thing the adapter draws ("World map", "Modern
+ * city" of "Table Rpg / D&D Maps - #10 - World map", "#8 - Modern city"), where the task says a kind of its own
+ * before its head that the name lacks ("a d&d tavern map"): two kinds of one thing. A look says how, not which
+ * ("Isometric"); a task that says no kind takes any ("a d&d map").
+ */
+export function otherKindNamed(
+  profile: AdapterProfile,
+  words: readonly string[],
+  taskSet: ReadonlySet<string>,
+  head: string,
+): boolean {
+  const kindWord = (word: string) =>
+    word.length >= 3 && isNoun(word) && !asksForLookBy(word) && !FILE_WORDS.has(word) && !FRAMING_WORDS.has(word);
+  const asked = words
+    .slice(0, words.lastIndexOf(head))
+    .filter((word) => kindWord(word) && !profile.nameWords.includes(word));
+  if (asked.length === 0) return false;
+  return profile.subParts.some((part) =>
+    part.some((word) => kindWord(word) && !covers(taskSet, word) && !related(word, head)),
+  );
+}

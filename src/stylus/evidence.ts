@@ -34,6 +34,7 @@ import {
   namesGarment,
   namesWhatBothAreAbout,
   opensName,
+  otherKindNamed,
   otherThingNamed,
   pieceOfOutfit,
   placeOf,
@@ -600,7 +601,10 @@ export function evidenceFor(
       // A later part says what the first is for, when the first is one coined word its trigger says alone:
       // "Sitcrossleg (legs/shoes concept/helper)" sits cross-legged, it draws no pair of shoes. (A later part of a
       // longer or a dictionary name may say it in other words: "Pallas's cat/manul", "ins style,still life".)
-      !profile.nameSegments.slice(1).some((segment) => saysOnly(segment, word) && coinedFirstPart(profile, taskSet))
+      !profile.nameSegments.slice(1).some((segment) => saysOnly(segment, word) && coinedFirstPart(profile, taskSet)) &&
+      // A later part says which kind of it, where the task says a kind of its own: "Table Rpg / D&D Maps - #10 - World
+      // map" for no "d&d tavern map".
+      !otherKindNamed(profile, words, taskSet, head)
     ) {
       // A part of the name on its own says what it draws: "Diffusion Marble (Swords)", "JR East 205 series / train
       // interior" (where it is shown is no other thing).
