@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { characterCard, makeAdapter, picksFrom } from './support/adapters.js';
+import { enforceCaps } from '../src/stylus/caps.js';
+import { asCandidates, characterCard, makeAdapter, picksFrom } from './support/adapters.js';
 import {
   INS_STILL_LIFE,
   NEWSPAPER_BACKGROUND,
@@ -248,6 +249,34 @@ describe('a franchise named after a rank and a name names that character', () =>
 
   it('reads no plain rank as a name', () => {
     expect(picks('a princess in a castle')).toEqual([]);
+  });
+
+  it('takes one LoRA of her where two tasks name her, and both of two characters', () => {
+    const totk = character(
+      'civitai:69953',
+      'Princess Zelda | The Legend of Zelda: Tears of the Kingdom',
+      ['ZeldaTOTK'],
+      ['character', 'the legend of zelda', 'princess zelda', 'zelda', 'game character'],
+    );
+    const withTotk = picksFrom([totk, zelda, ...cast]);
+    const both = withTotk('ZeldaTOTK, princess zelda, 1girl');
+    expect(both).toHaveLength(1);
+    expect(['civitai:69953', 'civitai:69139']).toContain(both[0]);
+    expect(withTotk('zelda and link in hyrule field')).toHaveLength(2);
+    expect(withTotk('zelda and link in hyrule field')).toContain('civitai:46351');
+    // An LLM's second LoRA of her is dropped with the reason.
+    const { tasks, repairs } = enforceCaps(
+      'ZeldaTOTK, princess zelda, 1girl',
+      [
+        { task: 'ZeldaTOTK', adapters: [{ adapterId: 'civitai:69953', reason: 'trigger' }] },
+        { task: 'princess zelda', adapters: [{ adapterId: 'civitai:69139', reason: 'name' }] },
+      ],
+      asCandidates([totk, zelda, ...cast]),
+    );
+    expect(tasks.flatMap((task) => task.adapters.map((pick) => pick.adapterId))).toEqual(['civitai:69953']);
+    expect(repairs).toEqual([
+      'civitai:69139 dropped from "princess zelda": the composition has a LoRA of "princess zelda" already',
+    ]);
   });
 });
 

@@ -1,7 +1,7 @@
 import type { Adapter } from '../catalog/adapter.js';
 import { distinctTerms } from '../catalog/text.js';
 import { profileOf } from './adapter-profile.js';
-import { franchiseNames, taskNamesCharacter } from './character-names.js';
+import { characterNamedIn, franchiseNames, namesOneCharacter } from './character-names.js';
 import { isCompositionTask, withoutCompositionTags } from './composition-tags.js';
 import { foreignCodeIn, foreignLookIn, transformsUnasked } from './evidence.js';
 import { foreignNameIn } from './evidence-names.js';
@@ -30,19 +30,6 @@ export interface CapsResult {
   tasks: ComposedTask[];
   /** One sentence per dropped pick or task, for logs and tests. */
   repairs: string[];
-}
-
-/**
- * Whether a task names the character an adapter depicts (see character-names.ts: a name, not appearance words, nor
- * a franchise that `franchises` holds).
- */
-export function namesCharacter(
-  task: string,
-  adapter: Adapter,
-  franchises?: ReadonlySet<string>,
-  prompt: string = task,
-): boolean {
-  return taskNamesCharacter(task, adapter, franchises, prompt);
 }
 
 /** Kinds of adapter a look in the name does not make a style: she is drawn in it, it is worn in it. */
@@ -104,6 +91,7 @@ export function enforceCaps(
   const repairs: string[] = [];
   const used = new Set<string>();
   const keptAdapters: Adapter[] = [];
+  const characterNames: string[] = [];
   const seenTasks = new Set<string>();
   let styles = 0;
   const out: ComposedTask[] = [];
@@ -131,6 +119,10 @@ export function enforceCaps(
       const look = adapter && foreignLookIn(prompt, adapter);
       const code = adapter && foreignCodeIn(prompt, adapter);
       const material = adapter && otherMaterialAsked(prompt, adapter);
+      const characterName =
+        adapter?.category === 'character'
+          ? characterNamedIn(withoutCompositionTags(text), adapter, franchises, prompt)
+          : undefined;
       const drop = (why: string) => repairs.push(`${pick.adapterId} dropped from "${text}": ${why}`);
       if (!adapter) drop('not a candidate');
       else if (isCompositionTask(text, prompt)) drop(`"${text}" says how the picture is framed, no thing to draw`);
@@ -141,11 +133,13 @@ export function enforceCaps(
       else if (kept.length >= MAX_ADAPTERS_PER_TASK) drop(`more than ${MAX_ADAPTERS_PER_TASK} adapters in the task`);
       else if (restylesTheImage(adapter) && styles >= MAX_STYLE_ADAPTERS)
         drop(`more than ${MAX_STYLE_ADAPTERS} style adapters`);
-      else if (
-        adapter.category === 'character' &&
-        !namesCharacter(withoutCompositionTags(text), adapter, franchises, prompt)
-      )
+      else if (adapter.category === 'character' && characterName === undefined)
         drop('the task names no such character');
+      else if (
+        characterName !== undefined &&
+        characterNames.some((other) => namesOneCharacter(characterName, other, franchises))
+      )
+        drop(`the composition has a LoRA of "${characterName}" already`);
       else if (foreign) drop(`its name brings in "${foreign}", which the prompt does not name`);
       else if (look) drop(`its name asks for a ${look} look, which the prompt does not`);
       else if (code) drop(`its name names "${code}", which the prompt does not`);
@@ -155,6 +149,7 @@ export function enforceCaps(
       else {
         used.add(adapter.id);
         keptAdapters.push(adapter);
+        if (characterName !== undefined) characterNames.push(characterName);
         if (restylesTheImage(adapter)) styles += 1;
         kept.push({ adapterId: adapter.id, reason: oneLine(pick.reason) });
       }

@@ -205,6 +205,23 @@ function withSyllablesJoined(task: string): ReadonlySet<string> {
   });
 }
 
+/**
+ * Whether two names by which a prompt calls characters (characterNamedIn's) are one character: past ranks and the
+ * franchise words written beside them, the words of one hold the other's. "zelda" and "princess zelda" are one
+ * Princess Zelda, "hu tao" written twice one Hu Tao; "zelda" and "link zelda" (Link, named with his series) are two.
+ * Two LoRAs of one character draw her once, worse than one of them.
+ */
+export function namesOneCharacter(name: string, other: string, franchises: ReadonlySet<string>): boolean {
+  const identity = (key: string) => {
+    const unranked = key.split(' ').filter((word) => !RANKS.has(word));
+    const own = unranked.filter((word) => !franchises.has(word));
+    return new Set(own.length > 0 ? own : unranked);
+  };
+  const mine = identity(name);
+  const theirs = identity(other);
+  return [...mine].every((word) => theirs.has(word)) || [...theirs].every((word) => mine.has(word));
+}
+
 /** The lemmas of the tasks asked about lately: the composer asks for each character candidate. */
 const taskLemmas = new Memo<string, string[]>(64);
 

@@ -8,7 +8,7 @@ import {
   otherReleaseOf,
   restylesTheImage,
 } from './caps.js';
-import { characterNamedIn, franchiseNames } from './character-names.js';
+import { characterNamedIn, franchiseNames, namesOneCharacter } from './character-names.js';
 import { isCompositionTask, withoutCompositionTags } from './composition-tags.js';
 import { isDictionaryWord } from './dictionary.js';
 import {
@@ -122,7 +122,7 @@ export function composeOffline(
   // Score every (task, adapter) pair, then hand out the best pairs first so each adapter goes to the task it fits
   // best; ties fall to the better retrieval rank. Evidence reads the task's noun phrase (its head word is what the
   // task is about), not the action or framing words joined to it ("fire", not "breathing fire").
-  const pairs: { taskIndex: number; candidate: Candidate; evidence: Evidence }[] = [];
+  const pairs: { taskIndex: number; candidate: Candidate; evidence: Evidence; characterName?: string }[] = [];
   tasks.forEach(({ subject: written, task }, taskIndex) => {
     if (isCompositionTask(task, prompt)) return;
     // The framing tags a task holds beside its thing name nothing: "extremely detailed textures" is no texture.
@@ -141,7 +141,13 @@ export function composeOffline(
       // A character is named anywhere in the task: the segmenter may take "keqing in a garden" to be about a garden.
       if (adapter.category === 'character') {
         const name = characterNamedIn(named, adapter, franchises, prompt);
-        if (name) pairs.push({ taskIndex, candidate, evidence: characterEvidence(nameAsWritten(name, named, prompt)) });
+        if (name)
+          pairs.push({
+            taskIndex,
+            candidate,
+            evidence: characterEvidence(nameAsWritten(name, named, prompt)),
+            characterName: name,
+          });
         continue;
       }
       const evidence =
@@ -168,6 +174,7 @@ export function composeOffline(
   const picked: Adapter[] = [];
   let styles = 0;
   const characters = new Set<string>();
+  const characterNames: string[] = [];
   const byId = new Map(candidates.map(({ adapter }) => [adapter.id, adapter]));
   // Two rounds: every task its best adapter first, then the seconds and thirds, so the cap on the whole composition
   // never leaves a part of the prompt without its only adapter while another part gets a second one.
@@ -186,6 +193,14 @@ export function composeOffline(
       if (otherColour(adapter, target, byId)) continue;
       // One character per task: three LoRAs of Raiden Shogun draw one Raiden Shogun, worse than one of them.
       if (adapter.category === 'character' && target.adapters.some((pick) => characters.has(pick.adapterId))) continue;
+      // One LoRA per character in the whole composition: "hu tao" and "boo tao, hu tao" are one Hu Tao.
+      const { characterName } = pair;
+      if (
+        characterName !== undefined &&
+        characterNames.some((other) => namesOneCharacter(characterName, other, franchises))
+      )
+        continue;
+      if (characterName !== undefined) characterNames.push(characterName);
       if (adapter.category === 'character') characters.add(adapter.id);
       if (restylesTheImage(adapter)) styles += 1;
       used.add(adapter.id);
