@@ -2,6 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { reasonKind } from '../src/catalog/classify/flag-stats.js';
 import { buildSafetensors } from '../src/catalog/safetensors.js';
 import { SqliteAdapterStore } from '../src/catalog/sqlite-store.js';
 import { databasePath, openDatabase } from '../src/storage/sqlite.js';
@@ -137,5 +138,15 @@ describe('a Hugging Face listing', () => {
     expect(stored.get('paper-cut-style')?.nsfw).toBe(false);
     expect(stored.get('after-dark')?.nsfw).toBe(true);
     expect(stored.get('after-dark')?.nsfwReason).toBe('its Hugging Face card is tagged not-for-all-audiences');
+  });
+});
+
+describe('catalog stats: the kind of each flag', () => {
+  it('tells a description that claims NSFW images from a flag the source set', () => {
+    expect(reasonKind('its description says it makes NSFW images ("trained on nsfw images")')).toBe(
+      'its description says it makes NSFW images',
+    );
+    expect(reasonKind('the source marks it NSFW')).toBe('marked by the source');
+    expect(reasonKind('2 of its 9 sample images are rated X')).toBe('sample images rated Mature/X');
   });
 });

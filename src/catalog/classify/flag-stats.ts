@@ -14,6 +14,7 @@ export function reasonKind(reason: string | undefined): string {
   if (!reason) return 'unknown';
   if (/sample images are rated/.test(reason)) return 'sample images rated Mature/X';
   if (/names sexual content/.test(reason)) return 'sexual words in name, tags or triggers';
+  if (/description says/.test(reason)) return 'its description says it makes NSFW images';
   if (/refiner/.test(reason)) return 'the refiner';
   return 'marked by the source';
 }
