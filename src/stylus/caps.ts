@@ -1,5 +1,6 @@
 import type { Adapter } from '../catalog/adapter.js';
 import { distinctTerms } from '../catalog/text.js';
+import { Memo } from '../util/memo.js';
 import { profileOf } from './adapter-profile.js';
 import { characterNamedIn, franchiseNames, namesOneCharacter } from './character-names.js';
 import { isCompositionTask, withoutCompositionTags } from './composition-tags.js';
@@ -51,8 +52,14 @@ export function restylesTheImage(adapter: Adapter): boolean {
 /** Words of a name that say which release it is, not what it draws: "v2", "2.0", "LoRA", "new". */
 const RELEASE_WORD = /^(?:v?\d+(?:\.\d+)*[a-z]?|v|ver|version|new|update|updated|final|lora|locon|lycoris|loha)$/u;
 
+const unreleasedNames = new Memo<string, string>(512);
+
 /** A name without its release words, camel case split, lower case: "BiopunkAI 2" is "biopunk ai". */
 function nameWithoutRelease(name: string): string {
+  return unreleasedNames.through(name, () => readWithoutRelease(name));
+}
+
+function readWithoutRelease(name: string): string {
   return name
     .replace(/(?<=\p{Ll})(?=\p{Lu})/gu, ' ')
     .toLowerCase()

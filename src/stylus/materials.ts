@@ -22,6 +22,9 @@ export const MATERIALS: ReadonlyMap<string, string> = new Map(
     .map((entry) => entry.split(':') as [string, string]),
 );
 
+/** A prompt's lemmas where it names a material, else none. */
+const promptMaterials = new Memo<string, readonly string[]>(64);
+
 /** The words between "made" and its material: "made out of a", "made of the". */
 const MADE_OF_FILLER = new Set(['out', 'of', 'a', 'an', 'the', 'entirely', 'completely', 'all']);
 
@@ -95,11 +98,16 @@ export function materialKindsOfName(adapter: Adapter): ReadonlySet<string> {
  * "made of". Checked against the whole prompt, for any composer's picks.
  */
 export function otherMaterialAsked(prompt: string, adapter: Adapter): string | undefined {
+  // Asked of every candidate: most prompts name no material at all.
+  const words = promptMaterials.through(prompt, () => {
+    const all = lemmas(prompt);
+    return all.some((word) => materialWord(word) !== undefined) ? all : [];
+  });
+  if (words.length === 0) return undefined;
   const own = new Set(materialKindsOfName(adapter));
   for (const material of materialsOfTriggers(adapter)) own.add(MATERIALS.get(material) ?? material);
   if (own.size === 0) return undefined;
   const things = new Set(profileOf(adapter).nameWords.filter((word) => materialWord(word) === undefined));
-  const words = lemmas(prompt);
   for (const [index, word] of words.entries()) {
     if (!things.has(word)) continue;
     const before = materialWord(words[index - 1] ?? '');
