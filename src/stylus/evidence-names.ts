@@ -424,6 +424,7 @@ function sharesStem(words: ReadonlySet<string>, word: string): boolean {
 
 /** A word coined by writing words together with capitals: "ValvePunkAI", "SpongeBob", "PlayStation" (not "iPhone"). */
 const COINED_WORD = /(?<![\p{L}\p{N}])\p{Lu}[\p{L}\p{N}]*\p{Ll}\p{Lu}[\p{L}\p{N}]*/gu;
+const HAS_COINED_WORD = new RegExp(COINED_WORD.source, 'u');
 
 /** Letters and digits only, in lower case: "Play Station Controller" is "playstationcontroller". */
 const squashed = (text: string) => text.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, '');
@@ -447,8 +448,7 @@ function writesCoined(profile: AdapterProfile, coined: string): boolean {
  * mech"; no sponge for "SpongeBob").
  */
 export function withoutOthersCoinedWords(task: string, profile: AdapterProfile): string {
-  if (!COINED_WORD.test(task)) return task;
-  COINED_WORD.lastIndex = 0;
+  if (!HAS_COINED_WORD.test(task)) return task;
   return task.replace(COINED_WORD, (coined) => (writesCoined(profile, coined) ? coined : ' '));
 }
 
