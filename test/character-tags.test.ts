@@ -665,3 +665,39 @@ describe('an uncategorised adapter that draws someone is who the first part of i
     expect(picks('mobius swimsuit, honkai impact')).toEqual(['civitai:33352']);
   });
 });
+
+describe('a series a card names in brackets, or a pack of its cast, names no one of it', () => {
+  const picks = picksFrom([
+    makeAdapter({
+      id: 'civitai:21339',
+      name: 'Kishirika Kishirisu (Mushoku Tensei) 无职转生 魔界大帝 奇西利卡',
+      category: 'character',
+      tags: ['anime', 'character'],
+      triggerWords: ['1girl'],
+    }),
+    makeAdapter({
+      id: 'civitai:30622',
+      name: 'Mushoku Tensei - Girlpack LoRA',
+      category: 'character',
+      tags: ['character', 'mushoku tensei', 'mushoku tensei: jobless reincarnation', 'girlpack', 'characterpack'],
+      triggerWords: ['zenith', 'elinalise', 'eris', 'roxy', 'sylphiette', 'anime art style'],
+    }),
+    makeAdapter({
+      id: 'civitai:32995',
+      name: 'My Dress-Up Darling - Characters - Girlpack',
+      category: 'character',
+      tags: ['anime', 'character', 'my dress up darling', 'characters', 'girlpack', 'sono bisque doll wa koi o suru'],
+      triggerWords: ['kitagawa marin', 'kitasch', 'kuroe shizuku', 'inui sajuna', 'gojou wakana'],
+    }),
+  ]);
+
+  it('takes no one for the series alone, where the catalog holds one card of it or a pack', () => {
+    expect(picks('Mushoku Tensei at the beach')).toEqual([]);
+    expect(picks('a my dress up darling poster')).toEqual([]);
+  });
+
+  it('still takes her by her name, and a pack by a name of its cast', () => {
+    expect(picks('Kishirika Kishirisu at the beach')).toEqual(['civitai:21339']);
+    expect(picks('kitagawa marin at the beach')).toEqual(['civitai:32995']);
+  });
+});

@@ -233,6 +233,25 @@ export function characterNamedIn(
   /** The whole prompt the task is part of: see plainWordsName. */
   prompt: string = task,
 ): string | undefined {
+  const name = nameIn(task, adapter, franchises, prompt);
+  // A pack of a series' cast is named by one of its cast, never by the series its card is named after: "Mushoku
+  // Tensei - Girlpack" for no "mushoku tensei at the beach", still for "kitagawa marin" of "My Dress-Up Darling -
+  // Characters - Girlpack" (her trigger).
+  if (name === undefined || !isCastPack(adapter)) return name;
+  // The series is what the card's name opens with; its cast may follow ("... | 4 girl pack: Chizuru, Mami, Ruka, Sumi").
+  const series = new Set(profileOf(adapter).nameSegments[0] ?? []);
+  return name.split(' ').every((word) => series.has(word)) ? undefined : name;
+}
+
+/** Tags and name words of a card that draws a series' cast: "characterpack", "Girlpack", "(style, 90+ characters)". */
+const CAST_PACK_TAGS = new Set(['characterpack', 'girlpack', 'boypack', 'character pack', 'girl pack']);
+const CAST_PACK_NAME = /\b(?:girl\s?pack|boy\s?pack|characters?\s?pack|\d+\+?\s+(?:girls|characters))\b/i;
+
+function isCastPack(adapter: Adapter): boolean {
+  return adapter.tags.some((tag) => CAST_PACK_TAGS.has(tag.toLowerCase())) || CAST_PACK_NAME.test(adapter.name);
+}
+
+function nameIn(task: string, adapter: Adapter, franchises: ReadonlySet<string>, prompt: string): string | undefined {
   const words = withSyllablesJoined(task);
   const profile = profileOf(adapter);
   // A name that says a word twice needs it twice: "Hunter X Hunter" is named by no armed hunter warrior. (The task's
@@ -243,10 +262,12 @@ export function characterNamedIn(
     name.every((word) => words.has(word) && (times(name, word) === 1 || times(written(), word) >= times(name, word)));
   const titles = franchises instanceof FranchiseNames ? franchises.titleCharacters : undefined;
   const looksOf = () => (franchises instanceof FranchiseNames ? franchises.lookNames : NO_LOOKS);
+  const series = seriesInBrackets(adapter.name);
   for (const name of profile.fullNames) {
     const key = name.join(' ');
     if (
       !franchises.has(key) &&
+      !name.every((word) => series.has(word)) &&
       holds(name) &&
       !seriesOf(profile, name) &&
       !besideOtherName(written(), name, profile, looksOf) &&
@@ -278,7 +299,8 @@ export function characterNamedIn(
   // "by makoto shinkai" (an artist the prompt asks for).
   const whose = wordsAfterOf(adapter.name);
   const named = profile.nameIdentity.filter(
-    (word) => !word.includes(' ') && words.has(word) && !profile.titleWords.has(word) && !whose.has(word),
+    (word) =>
+      !word.includes(' ') && words.has(word) && !profile.titleWords.has(word) && !whose.has(word) && !series.has(word),
   );
   if (named.length >= 2) return named.join(' ');
   return (
@@ -463,6 +485,25 @@ const isProperName = (word: string) => /ProperNoun|Place|Name|Organization/.test
 const afterOf = new Map<string, ReadonlySet<string>>();
 
 const NO_LOOKS: ReadonlySet<string> = new Set();
+
+/** A card name's part in round brackets, of two words or more, after a part that names someone: "(Mushoku Tensei)". */
+const BRACKETED_AFTER_NAME = /^[^(（]*\p{L}{3,}[^(（]*[(（]([^)）]+)[)）]/u;
+
+const inBrackets = new Memo<string, ReadonlySet<string>>(512);
+
+/**
+ * The words of a character card's bracketed part after her name, where it has two or more: her series or an outfit,
+ * as Civitai names write them ("Kishirika Kishirisu (Mushoku Tensei)", "Makima (Chainsaw Man)", "Natsume Iroha (Blue
+ * Archive)"), never another name of hers. Alone they name no one, even when the catalog holds no other card of the
+ * series to make it a franchise.
+ */
+function seriesInBrackets(cardName: string): ReadonlySet<string> {
+  return inBrackets.through(cardName, () => {
+    const part = BRACKETED_AFTER_NAME.exec(cardName)?.[1];
+    const words = part === undefined ? [] : lemmas(part).filter((word) => !isStopword(word));
+    return new Set(words.length >= 2 ? words : []);
+  });
+}
 
 /** The words a name writes after "of" ("makoto", "shinkai" of "Three heroines of Makoto Shinkai ..."). */
 function wordsAfterOf(name: string): ReadonlySet<string> {
