@@ -19,6 +19,21 @@ describe('promptMentionsCharacter', () => {
     expect(promptMentionsCharacter('gawr_gura, shark hood', gura)).toBe(true);
   });
 
+  it('reads a trigger of hers no dictionary holds, written whole', () => {
+    const yetSan = characterCard(
+      'civitai:7440',
+      'Yet-San (Azur Lane) White Dress 逸仙 膏发凝脂 襦裙',
+      ['yetsan'],
+      ['anime', 'character'],
+    );
+    const doremi = characterCard('civitai:55257', 'Harukaze Doremi (Ojamajo Doremi)', ['hrkzdrm_mgc'], ['character']);
+    expect(promptMentionsCharacter('1girl, indoors, light smile, yetsan, bedroom', yetSan)).toBe(true);
+    expect(promptMentionsCharacter('1girl, hrkzdrm_mgc, hair bun, witch hat', doremi)).toBe(true);
+    // A trigger of plain words is how she looks, no name: "blue eyes" names no one.
+    const plain = characterCard('civitai:plain', 'Someone', ['blue eyes, long hair'], ['character']);
+    expect(promptMentionsCharacter('a girl with blue eyes, long hair', plain)).toBe(false);
+  });
+
   it('still counts a character the prompt does not name', () => {
     expect(promptMentionsCharacter('a girl with blonde hair sitting in a cafe', toga)).toBe(false);
     expect(promptMentionsCharacter('a shark in the ocean', gura)).toBe(false);

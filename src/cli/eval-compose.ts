@@ -5,6 +5,7 @@ import type { Adapter } from '../catalog/adapter.js';
 import { splitWords } from '../catalog/classify/words.js';
 import { contentTokens } from '../catalog/text.js';
 import { errorMessage, UserFacingError } from '../errors.js';
+import { isDictionaryWord } from '../stylus/dictionary.js';
 import { parseBase, planComposition } from '../stylus/pipeline.js';
 import type { CompositionPlan } from '../stylus/types.js';
 import { BASE_FLAG, cliBaseHint } from './base-flag.js';
@@ -84,10 +85,27 @@ const NOT_A_NAME = new Set([
  */
 export function promptMentionsCharacter(prompt: string, adapter: Adapter): boolean {
   const promptWords = wordsApart(prompt);
-  return [...wordsApart(adapter.name)].some(
-    (word) => word.length >= 3 && !NOT_A_NAME.has(word) && promptWords.has(word),
-  );
+  if ([...wordsApart(adapter.name)].some((word) => word.length >= 3 && !NOT_A_NAME.has(word) && promptWords.has(word)))
+    return true;
+  // Or by a trigger of hers that no dictionary holds, written whole: "yetsan", "hrkzdrm_mgc", "tenjouin asuka".
+  const written = ` ${spaced(prompt)} `;
+  return adapter.triggerWords
+    .flatMap((trigger) => trigger.split(','))
+    .map(spaced)
+    .some(
+      (part) =>
+        part.length >= 4 &&
+        written.includes(` ${part} `) &&
+        part.split(' ').some((word) => /^[a-z]{3,}$/.test(word) && !isDictionaryWord(word)),
+    );
 }
+
+/** A text in lower case with its punctuation and underscores as spaces: "Hrkzdrm_mgc," is "hrkzdrm mgc". */
+const spaced = (text: string) =>
+  text
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}]+/gu, ' ')
+    .trim();
 
 /** A text's content words, and those of its camel-case, digit- and underscore-joined words apart. */
 function wordsApart(text: string): Set<string> {
