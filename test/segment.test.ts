@@ -19,6 +19,8 @@ describe('segmentPrompt', () => {
     ['a city with neon lights reflecting in puddles', ['city', 'neon lights', 'reflecting in puddles']],
     ['fairy lights hanging in a bedroom', ['fairy lights', 'hanging in a bedroom']],
     ['a cat sits watching birds', ['cat', 'sits watching birds']],
+    ['a dog goes swimming in a lake', ['dog', 'goes swimming in a lake']],
+    ['a boy tries climbing a tree', ['boy', 'tries climbing a tree']],
     // "w/" and "w/o" are "with" and "without", as members write them.
     ['anime girl w/ sword', ['anime girl', 'sword']],
     ['a street w/o cars', ['street without cars']],

@@ -104,13 +104,19 @@ function isNamePart(word: Word): boolean {
 
 const NOUN_TAGS = new Set(['Singular', 'Plural', 'Uncountable', 'Noun']);
 
-/** Verbs an -ing word follows straight after ("sits watching", "keeps running"), by their stem without -s or -es. */
+/** Verbs an -ing word follows straight after ("sits watching", "keeps running"). */
 const TAKES_AN_ING_WORD = new Set(
   (
-    'sit stand lie li come go goe keep start stop begin spend remain continu finish enjoy love like hate avoid tri ' +
-    'seem appear stay get mind miss risk practic consider suggest imagin recall'
+    'sit stand lie come go keep start stop begin spend remain continue finish enjoy love like hate avoid try seem ' +
+    'appear stay get mind miss risk practice consider suggest imagine recall'
   ).split(' '),
 );
+
+/** Whether a present-tense verb ("sits", "goes", "tries", "loves") is one of TAKES_AN_ING_WORD. */
+function takesAnIngWord(verb: string): boolean {
+  const bases = [verb.slice(0, -1), verb.replace(/es$/, ''), verb.replace(/ies$/, 'y')];
+  return bases.some((base) => TAKES_AN_ING_WORD.has(base));
+}
 
 /** Determiners that may start a clause of their own ("a tree with leaves that look like balloons"). */
 const DEMONSTRATIVES = new Set(['that', 'this', 'these', 'those', 'which', 'what', 'whose']);
@@ -254,7 +260,7 @@ function keeps(
     lower.endsWith('s') &&
     !CLAUSE_END.test(word.post) &&
     next?.tags.has('Gerund') &&
-    !TAKES_AN_ING_WORD.has(lower.replace(/e?s$/, ''))
+    !takesAnIngWord(lower)
   )
     return true;
   return tags.has('Verb') && tags.has('Hyphenated');
