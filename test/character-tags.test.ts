@@ -698,6 +698,18 @@ describe('a series a card names in brackets, or a pack of its cast, names no one
 
   it('still takes her by her name, and a pack by a name of its cast', () => {
     expect(picks('Kishirika Kishirisu at the beach')).toEqual(['civitai:21339']);
+    // A trigger written whole names her, series and all.
+    const priestess = picksFrom([
+      makeAdapter({
+        id: 'civitai:10067',
+        name: 'Priestess (Goblin Slayer)',
+        category: 'character',
+        tags: ['anime', 'character', 'girl', 'goblin slayer'],
+        triggerWords: ['priestess \\(goblin slayer!\\)'],
+      }),
+    ]);
+    expect(priestess('portrait, solo, priestess \\(goblin slayer!\\), 1girl, blonde hair')).toEqual(['civitai:10067']);
+    expect(priestess('goblin slayer fan art, a cave')).toEqual([]);
     expect(picks('kitagawa marin at the beach')).toEqual(['civitai:32995']);
   });
 });

@@ -491,3 +491,25 @@ describe('a look called by its other name is that look', () => {
     expect(picks('a film poster of a dog')).toEqual([]);
   });
 });
+
+describe('a look a part of another thing has', () => {
+  const picks = picksFrom([
+    makeAdapter({
+      id: 'civitai:81489',
+      name: 'Stained Glass',
+      category: 'style',
+      tags: ['anime', 'colorful', 'glass', 'style', 'art style', 'stained glass', 'style art', 'color', 'styles'],
+      triggerWords: ['st41nedg'],
+    }),
+  ]);
+
+  it('restyles no picture for the part: no stained glass look for a cathedral with stained glass windows', () => {
+    expect(picks('a cathedral with stained glass windows')).toEqual([]);
+    expect(picks('a knight wearing stained glass armor in a field')).toEqual([]);
+  });
+
+  it('still for the thing a prompt is of, or the look asked on its own', () => {
+    expect(picks('a stained glass window of a rose')).toEqual(['civitai:81489']);
+    expect(picks('a cathedral, stained glass')).toEqual(['civitai:81489']);
+  });
+});

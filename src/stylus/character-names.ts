@@ -262,7 +262,8 @@ function nameIn(task: string, adapter: Adapter, franchises: ReadonlySet<string>,
     name.every((word) => words.has(word) && (times(name, word) === 1 || times(written(), word) >= times(name, word)));
   const titles = franchises instanceof FranchiseNames ? franchises.titleCharacters : undefined;
   const looksOf = () => (franchises instanceof FranchiseNames ? franchises.lookNames : NO_LOOKS);
-  const series = seriesInBrackets(adapter.name);
+  // A trigger written whole names her, her series and all: "priestess (goblin slayer!)".
+  const series = writesTriggerWhole(task, profile) ? NO_SERIES : seriesInBrackets(adapter.name);
   for (const name of profile.fullNames) {
     const key = name.join(' ');
     if (
@@ -503,6 +504,16 @@ function seriesInBrackets(cardName: string): ReadonlySet<string> {
     const words = part === undefined ? [] : lemmas(part).filter((word) => !isStopword(word));
     return new Set(words.length >= 2 ? words : []);
   });
+}
+
+const NO_SERIES: ReadonlySet<string> = new Set();
+
+/** Whether `task` writes a trigger of two words or more of the card whole, in its order. */
+function writesTriggerWhole(task: string, profile: AdapterProfile): boolean {
+  const written = lemmas(task);
+  return profile.phrases.some(
+    (phrase) => phrase.kind === 'trigger' && phrase.words.length >= 2 && containsPhrase(written, phrase.words),
+  );
 }
 
 /** The words a name writes after "of" ("makoto", "shinkai" of "Three heroines of Makoto Shinkai ..."). */

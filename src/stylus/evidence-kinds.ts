@@ -417,6 +417,28 @@ export function styleOfAnotherKind(profile: AdapterProfile, words: readonly stri
   );
 }
 
+/** Words by which a clause gives a thing a part: "a cathedral with windows", "a pharaoh wearing glasses". */
+const GIVES_A_PART = new Set(['with', 'wearing', 'wears', 'having', 'has', 'have']);
+
+/**
+ * Whether `prompt` writes the task's words (`words`, in order) as a part another thing of their clause has: after "with"
+ * or "wearing", with a word before it ("a cathedral with stained glass windows").
+ */
+export function partOfAnotherThing(prompt: string, words: readonly string[]): boolean {
+  const [first] = words;
+  if (first === undefined) return false;
+  return prompt.split(/[,，.;|\n]/).some((clause) => {
+    const written = lemmas(clause).filter((word) => !isStopword(word) || GIVES_A_PART.has(word));
+    const at = written.findIndex((_word, index) => words.every((each, offset) => written[index + offset] === each));
+    if (at <= 0) return false;
+    // The task may hold its "wearing" itself: "wearing stained glass armor".
+    if (GIVES_A_PART.has(first)) return true;
+    const before = written.slice(0, at);
+    const gives = before.findLastIndex((word) => GIVES_A_PART.has(word));
+    return gives > 0 && gives === before.length - 1;
+  });
+}
+
 /**
  * Whether a style's one-word name is the task's head, a thing and no look, that the prompt gives someone "with" it in
  * one clause: "tattoo" of "a sailor with tattoos on his arms".

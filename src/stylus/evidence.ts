@@ -19,6 +19,7 @@ import {
   namesAnotherKind,
   oneOtherKind,
   PLACE_CATEGORIES,
+  partOfAnotherThing,
   SHOWN_AS,
   saysWhichKind,
   styleOfAnotherKind,
@@ -364,6 +365,16 @@ export function evidenceFor(
     !soleTask &&
     prompt !== undefined &&
     thingSomeoneHas(profile, head, words, prompt)
+  )
+    return undefined;
+  // A look a part of another thing has restyles the whole picture, no part of it: "Stained Glass" for no "cathedral
+  // with stained glass windows" (still for "a stained glass window of a rose", or a cathedral, stained glass).
+  if (
+    adapter.category === 'style' &&
+    !soleTask &&
+    prompt !== undefined &&
+    !profile.phrases.some((phrase) => phrase.words.some((word) => related(word, head))) &&
+    partOfAnotherThing(prompt, words)
   )
     return undefined;
   // An uncategorised adapter that draws someone is who the first part of its name says, asked for by a word of it:
