@@ -3,7 +3,7 @@ import { singular } from '../src/catalog/classify/words.js';
 import { enforceCaps } from '../src/stylus/caps.js';
 import { franchiseNames } from '../src/stylus/character-names.js';
 import { asCandidates, makeAdapter, offlinePicks, picksFrom } from './support/adapters.js';
-import { EDOB_CAR, WOW_ICONS } from './support/dump-items.js';
+import { EDOB_CAR, STAINED_GLASS, WOW_ICONS } from './support/dump-items.js';
 
 /**
  * Picks a member would not accept on a real catalog, each seen on the Civitai dump: an adapter whose name asks for
@@ -493,15 +493,7 @@ describe('a look called by its other name is that look', () => {
 });
 
 describe('a look a part of another thing has', () => {
-  const picks = picksFrom([
-    makeAdapter({
-      id: 'civitai:81489',
-      name: 'Stained Glass',
-      category: 'style',
-      tags: ['anime', 'colorful', 'glass', 'style', 'art style', 'stained glass', 'style art', 'color', 'styles'],
-      triggerWords: ['st41nedg'],
-    }),
-  ]);
+  const picks = picksFrom([STAINED_GLASS]);
 
   it('restyles no picture for the part: no stained glass look for a cathedral with stained glass windows', () => {
     expect(picks('a cathedral with stained glass windows')).toEqual([]);

@@ -10,6 +10,7 @@ import {
   MADE_OF_ICE,
   PEACE_SIGN,
   PEN_SKETCH_STYLE,
+  STAINED_GLASS,
   STATUES_COLLECTION,
   STATUES_COLLECTION_BY_NAME,
   SUPERCUTECAT,
@@ -80,13 +81,7 @@ describe('a style named for a kind of thing brings that kind', () => {
       tags: ['style', 'girls', 'styles', 'broken glass'],
       triggerWords: ['glass,broken glass'],
     }),
-    makeAdapter({
-      id: 'civitai:81489',
-      name: 'Stained Glass',
-      category: 'style',
-      tags: ['anime', 'colorful', 'glass', 'style', 'art style', 'stained glass', 'style art', 'color', 'styles'],
-      triggerWords: ['st41nedg'],
-    }),
+    STAINED_GLASS,
   ]);
 
   it('takes no broken or stained glass look for a drinking glass, still for broken or stained glass', () => {

@@ -230,3 +230,11 @@ export const SUPERCUTECAT: Adapter = makeAdapter({
   tags: ['animals', 'colorful', 'cat', 'cute', 'depth of field', 'animal'],
   triggerWords: ['cutemaomao'],
 });
+
+export const STAINED_GLASS: Adapter = makeAdapter({
+  id: 'civitai:81489',
+  name: 'Stained Glass',
+  category: 'style',
+  tags: ['anime', 'colorful', 'glass', 'style', 'art style', 'stained glass', 'style art', 'color', 'styles'],
+  triggerWords: ['st41nedg'],
+});
