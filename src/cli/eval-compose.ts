@@ -100,12 +100,8 @@ export function promptMentionsCharacter(prompt: string, adapter: Adapter): boole
     );
 }
 
-/** A text in lower case with its punctuation and underscores as spaces: "Hrkzdrm_mgc," is "hrkzdrm mgc". */
-const spaced = (text: string) =>
-  text
-    .toLowerCase()
-    .replace(/[^\p{L}\p{N}]+/gu, ' ')
-    .trim();
+/** A text's words, lower case, camel case and underscores read apart: "Hrkzdrm_mgc," is "hrkzdrm mgc". */
+const spaced = (text: string) => splitWords(text).join(' ');
 
 /** A text's content words, and those of its camel-case, digit- and underscore-joined words apart. */
 function wordsApart(text: string): Set<string> {

@@ -1,4 +1,5 @@
 import type { Adapter } from '../catalog/adapter.js';
+import { splitWords } from '../catalog/classify/words.js';
 import { distinctTerms } from '../catalog/text.js';
 import { Memo } from '../util/memo.js';
 import { profileOf } from './adapter-profile.js';
@@ -60,11 +61,8 @@ function nameWithoutRelease(name: string): string {
 }
 
 function readWithoutRelease(name: string): string {
-  return name
-    .replace(/(?<=\p{Ll})(?=\p{Lu})/gu, ' ')
-    .toLowerCase()
-    .split(/[^\p{L}\p{N}]+/u)
-    .filter((word) => word && !RELEASE_WORD.test(word))
+  return splitWords(name)
+    .filter((word) => !RELEASE_WORD.test(word))
     .join(' ');
 }
 
