@@ -263,7 +263,8 @@ function nameIn(task: string, adapter: Adapter, franchises: ReadonlySet<string>,
   const titles = franchises instanceof FranchiseNames ? franchises.titleCharacters : undefined;
   const looksOf = () => (franchises instanceof FranchiseNames ? franchises.lookNames : NO_LOOKS);
   // A trigger written whole names her, her series and all: "priestess (goblin slayer!)".
-  const series = writesTriggerWhole(task, profile) ? NO_SERIES : seriesInBrackets(adapter.name);
+  const bracketed = seriesInBrackets(adapter.name);
+  const series = bracketed.size > 0 && writesTriggerWhole(task, profile) ? NO_SERIES : bracketed;
   for (const name of profile.fullNames) {
     const key = name.join(' ');
     if (
@@ -510,7 +511,7 @@ const NO_SERIES: ReadonlySet<string> = new Set();
 
 /** Whether `task` writes a trigger of two words or more of the card whole, in its order. */
 function writesTriggerWhole(task: string, profile: AdapterProfile): boolean {
-  const written = lemmas(task);
+  const written = taskLemmas.through(task, lemmas);
   return profile.phrases.some(
     (phrase) => phrase.kind === 'trigger' && phrase.words.length >= 2 && containsPhrase(written, phrase.words),
   );
@@ -573,6 +574,24 @@ function besideOtherName(
  * "ahsokatano": "star wars" is hers).
  */
 function seriesOf(profile: AdapterProfile, name: readonly string[]): boolean {
+  // Asked for the same card and name by every prompt it is a candidate of: remembered with the card's profile.
+  let known = seriesAnswers.get(profile);
+  if (known === undefined) {
+    known = new Map();
+    seriesAnswers.set(profile, known);
+  }
+  const key = name.join(' ');
+  let answer = known.get(key);
+  if (answer === undefined) {
+    answer = isSeriesName(profile, name);
+    known.set(key, answer);
+  }
+  return answer;
+}
+
+const seriesAnswers = new WeakMap<AdapterProfile, Map<string, boolean>>();
+
+function isSeriesName(profile: AdapterProfile, name: readonly string[]): boolean {
   const triggers = profile.phrases.filter((phrase) => phrase.kind === 'trigger');
   // Written apart or run together: "Ahsoka Tano" is triggered by "ahsokatano", "Emma Verde" by "emmaverde".
   // A longer trigger her card also tags is a label of it, her series as often as not ("boku no hero academia" of

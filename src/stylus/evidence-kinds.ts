@@ -420,6 +420,11 @@ export function styleOfAnotherKind(profile: AdapterProfile, words: readonly stri
 /** Words by which a clause gives a thing a part: "a cathedral with windows", "a pharaoh wearing glasses". */
 const GIVES_A_PART = new Set(['with', 'wearing', 'wears', 'having', 'has', 'have']);
 
+/** The words of each clause of the prompts asked about lately: the composer asks for every style candidate. */
+const promptClauses = new Memo<string, readonly (readonly string[])[]>(64);
+const clausesOf = (prompt: string) =>
+  promptClauses.through(prompt, () => prompt.split(/[,，.;|\n]/).map((clause) => lemmas(clause)));
+
 /**
  * Whether `prompt` writes the task's words (`words`, in order) as a part another thing of their clause has: after "with"
  * or "wearing", with a word before it ("a cathedral with stained glass windows").
@@ -427,8 +432,8 @@ const GIVES_A_PART = new Set(['with', 'wearing', 'wears', 'having', 'has', 'have
 export function partOfAnotherThing(prompt: string, words: readonly string[]): boolean {
   const [first] = words;
   if (first === undefined) return false;
-  return prompt.split(/[,，.;|\n]/).some((clause) => {
-    const written = lemmas(clause).filter((word) => !isStopword(word) || GIVES_A_PART.has(word));
+  return clausesOf(prompt).some((clause) => {
+    const written = clause.filter((word) => !isStopword(word) || GIVES_A_PART.has(word));
     const at = written.findIndex((_word, index) => words.every((each, offset) => written[index + offset] === each));
     if (at <= 0) return false;
     // The task may hold its "wearing" itself: "wearing stained glass armor".
@@ -452,8 +457,7 @@ export function thingSomeoneHas(
   const [thing, more] = profile.nameWords;
   if (thing === undefined || more !== undefined || !related(thing, head) || asksForLookBy(thing)) return false;
   if (words.some((word) => LOOK_WORDS.has(word) || NAMED_LOOKS.has(word))) return false;
-  return prompt.split(/[,，.;|\n]/).some((clause) => {
-    const written = lemmas(clause);
+  return clausesOf(prompt).some((written) => {
     const at = written.findIndex((word) => related(word, head));
     const withAt = written.lastIndexOf('with', at);
     return (

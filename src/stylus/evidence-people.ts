@@ -190,10 +190,20 @@ export function dressesTheOtherSex(adapter: Adapter, profile: AdapterProfile, pr
   const named = sexesOf(profile.nameWords);
   const dresses = named.size > 0 ? named : sexesOf(adapter.tags.flatMap((tag) => tag.toLowerCase().split(/\s+/)));
   if (dresses.size !== 1) return false;
-  const drawn = sexesOf(lemmas(prompt));
-  for (const match of prompt.matchAll(COUNTED)) drawn.add(match[1]?.toLowerCase() === 'boy' ? 'male' : 'female');
+  const drawn = promptSexes.through(prompt, sexesDrawnIn);
   return drawn.size === 1 && ![...drawn].some((sex) => dresses.has(sex));
 }
+
+/** The sexes a prompt draws, in words or counted ("2girls"): asked for every clothing candidate of a prompt. */
+type Sex = 'female' | 'male';
+
+function sexesDrawnIn(prompt: string): ReadonlySet<Sex> {
+  const drawn = sexesOf(lemmas(prompt));
+  for (const match of prompt.matchAll(COUNTED)) drawn.add(match[1]?.toLowerCase() === 'boy' ? 'male' : 'female');
+  return drawn;
+}
+
+const promptSexes = new Memo<string, ReadonlySet<Sex>>(64);
 
 /** Whether a task's head word names people: the lexicon's "Actor" class ("priest", "warrior", "dancer"). */
 export function describesPeople(word: string): boolean {
