@@ -304,6 +304,10 @@ describe('a romanised name written apart is the name run together', () => {
     expect(picksOf('hu tao at the beach')).toEqual([HU_TAO.id]);
   });
 
+  it('takes Hu Tao for "hutao" written as her card writes it, whose trigger writes "hu tao"', () => {
+    expect(picksOf('hutao in a garden')).toEqual([HU_TAO.id]);
+  });
+
   it('joins no two words that are not a short syllable and its neighbour', () => {
     expect(picksOf('a tao symbol carved in wood')).toEqual([]);
   });

@@ -604,9 +604,13 @@ function isSeriesName(profile: AdapterProfile, name: readonly string[]): boolean
         trigger.words.includes(words.join('')) ||
         (words.every((word) => trigger.words.includes(word)) && !tagged.has(trigger.words.join(' '))),
     );
+  // A trigger may write apart, a short syllable lost from its words, what the name runs together: "hu tao (genshin
+  // impact)" is Hu Tao's "hutao".
   const sharesTrigger = (words: readonly string[]) =>
     triggers.some(
-      (trigger) => words.some((word) => trigger.words.includes(word)) || trigger.words.includes(words.join('')),
+      (trigger) =>
+        words.some((word) => trigger.words.includes(word) || withSyllablesJoined(trigger.text).has(word)) ||
+        trigger.words.includes(words.join('')),
     );
   const key = name.join(' ');
   // A later part of plain words after a first part that is a name is the title: "Ahsoka Tano / Star Wars".
