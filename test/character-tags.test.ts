@@ -680,7 +680,7 @@ describe('a series a card names in brackets, or a pack of its cast, names no one
       name: 'Mushoku Tensei - Girlpack LoRA',
       category: 'character',
       tags: ['character', 'mushoku tensei', 'mushoku tensei: jobless reincarnation', 'girlpack', 'characterpack'],
-      triggerWords: ['zenith', 'elinalise', 'eris', 'roxy', 'sylphiette', 'anime art style'],
+      triggerWords: ['zenith', 'elinalise', 'eris', 'migurdia', 'roxy', 'sylphiette', 'anime art style'],
     }),
     makeAdapter({
       id: 'civitai:32995',
@@ -711,5 +711,81 @@ describe('a series a card names in brackets, or a pack of its cast, names no one
     expect(priestess('portrait, solo, priestess \\(goblin slayer!\\), 1girl, blonde hair')).toEqual(['civitai:10067']);
     expect(priestess('goblin slayer fan art, a cave')).toEqual([]);
     expect(picks('kitagawa marin at the beach')).toEqual(['civitai:32995']);
+  });
+
+  it('takes a pack for one of its cast its triggers call by one name', () => {
+    expect(picks('sylphiette reading in a library')).toEqual(['civitai:30622']);
+    // "roxy" is a given name many people have: with her family name, another of the pack's triggers, it is hers.
+    expect(picks('roxy at the beach')).toEqual([]);
+    expect(picks('1girl, Roxy Migurdia, witch hat, blue hair')).toEqual(['civitai:30622']);
+    const akame = picksFrom([
+      makeAdapter({
+        id: 'civitai:42405',
+        name: 'Akame ga Kill! Ultimate Girl Pack',
+        category: 'character',
+        tags: ['anime', 'character', 'esdeath', 'chelsea', 'akame ga kill!', 'leone', 'akame', 'kurome', 'sheele'],
+        triggerWords: ['akame \\(akame ga kill!\\)', 'esdeath', 'kurome', 'leone', 'sheele'],
+      }),
+    ]);
+    expect(akame('esdeath in a snowy forest')).toEqual(['civitai:42405']);
+  });
+
+  it('takes no pack for a plain word among its triggers, nor for a one-word name written as something else', () => {
+    // "zenith" and "anime art style" are triggers too: plain words, no one's name.
+    expect(picks('a hot air balloon at its zenith')).toEqual([]);
+    expect(picks('anime art style, a castle')).toEqual([]);
+    // A name before a plain noun says what it is: "roxy music poster" is a band's poster.
+    expect(picks('a roxy music poster')).toEqual([]);
+    const rosario = picksFrom([
+      makeAdapter({
+        id: 'civitai:23523',
+        name: 'Rosario + Vampire - Girlpack LoRA',
+        category: 'character',
+        tags: ['anime', 'character', 'rosario+vampire', 'girlpack', 'characterpack'],
+        triggerWords: ['kurumu', 'mizore', 'moka', 'mokavampire', 'shizuka', 'yukari'],
+      }),
+    ]);
+    expect(rosario('a moka pot on a gas stove')).toEqual([]);
+    expect(rosario('moka standing in a school hallway')).toEqual(['civitai:23523']);
+  });
+
+  it('takes her own card, not her pack, for the trigger of her card', () => {
+    const AI_HAYASAKA = makeAdapter({
+      id: 'civitai:24130',
+      name: '早坂愛 - Ai Hayasaka - Kaguya-Sama:Love is War.',
+      category: 'character',
+      tags: ['anime', 'character', 'girl', 'blonde hair', 'kaguyasama', 'kaguya-sama:love is war', '早坂愛', 'ai hayasaka'],
+      triggerWords: ['aihayasakav4'],
+    });
+    const KAGUYA_PACK = makeAdapter({
+      id: 'civitai:50077',
+      name: 'Love is War: Kaguya-sama wa Kokurasetai | 5 Girl pack: Chika, Hayasaka Ai, Miko, Kei',
+      category: 'character',
+      tags: ['anime', 'character', 'anime girl', 'kaguya-sama:love is war', 'shirogane', 'shinomiya', 'fujiwara'],
+      triggerWords: ['school uniform', 'shinomiya kaguya, red eyes, black hair, hair ribbon'],
+    });
+    const picks = picksFrom([KAGUYA_PACK, AI_HAYASAKA]);
+    expect(picks('masterpiece, best quality, AiHayasakaV4, 1girl, solo')).toEqual(['civitai:24130']);
+    expect(picks('ai hayasaka in a maid uniform')).toEqual(['civitai:24130']);
+  });
+
+  it('takes no pack for a name another candidate card calls its character by', () => {
+    const SAO_GIRLPACK = makeAdapter({
+      id: 'civitai:23707',
+      name: 'Sword Art Online - Girlpack LoRA',
+      category: 'character',
+      tags: ['character', 'sword art online', 'asuna', 'girlpack', 'yui', 'silica', 'leafa', 'characterpack'],
+      triggerWords: ['asuna', 'leafa', 'sinon', 'yui'],
+    });
+    const HIRASAWA_YUI = makeAdapter({
+      id: 'civitai:9000',
+      name: 'Hirasawa Yui (K-On!)',
+      category: 'character',
+      tags: ['anime', 'character', 'k-on!'],
+      triggerWords: ['hirasawa yui'],
+    });
+    expect(picksFrom([SAO_GIRLPACK])('yui playing in a meadow')).toEqual(['civitai:23707']);
+    expect(picksFrom([SAO_GIRLPACK, HIRASAWA_YUI])('yui playing in a meadow')).toEqual([]);
+    expect(picksFrom([SAO_GIRLPACK, HIRASAWA_YUI])('leafa flying over a forest')).toEqual(['civitai:23707']);
   });
 });

@@ -278,6 +278,15 @@ export function profileOf(adapter: Adapter): AdapterProfile {
   return profile;
 }
 
+/** Tags and name words of a card that draws a series' cast: "characterpack", "Girlpack", "(style, 90+ characters)". */
+const CAST_PACK_TAGS = new Set(['characterpack', 'girlpack', 'boypack', 'character pack', 'girl pack']);
+const CAST_PACK_NAME = /\b(?:girl\s?pack|boy\s?pack|characters?\s?pack|\d+\+?\s+(?:girls|characters))\b/i;
+
+/** Whether a card draws a series' cast, each called by a trigger, rather than one character. */
+export function isCastPack(adapter: Adapter): boolean {
+  return adapter.tags.some((tag) => CAST_PACK_TAGS.has(tag.toLowerCase())) || CAST_PACK_NAME.test(adapter.name);
+}
+
 /** "from" between a character's name and her series: "Gwen from League of Legends". */
 const FROM_SERIES = /\s+from\s+/i;
 
@@ -324,6 +333,7 @@ function buildProfile(adapter: Adapter): AdapterProfile {
     !TERMS_NO_NAMES.has(word) &&
     !isDictionaryWord(word);
   const fullNames: (readonly string[])[] = [];
+  const castPack = adapter.category === 'character' && isCastPack(adapter);
   // More name-like words than a name has are a title: "Kono Subarashii Sekai ni Bakuen wo!" names KonoSuba's spin-off.
   const isTitle = (words: readonly string[]) => words.filter(isNameLike).length > MAX_NAME_WORDS;
   const titleWords = new Set(segmentWrittenWords.filter(isTitle).flat());
@@ -353,8 +363,10 @@ function buildProfile(adapter: Adapter): AdapterProfile {
       words.every((word) => !APPEARANCE_WORDS.has(word) && !TERMS_NO_NAMES.has(word))
     ) {
       for (const word of words) if (isNameLike(word)) identityWords.add(word);
-      // A whole name: two name-like words at least ("inaba tewi"); one alone is as often an outfit's ("bowtie").
-      if (words.filter(isNameLike).length >= 2) fullNames.push(words);
+      // A whole name: two name-like words at least ("inaba tewi"); one alone is as often an outfit's ("bowtie"),
+      // except in a pack of a series' cast, whose one-word triggers are its cast: "esdeath" of "Akame ga Kill! Ultimate
+      // Girl Pack".
+      if (words.filter(isNameLike).length >= 2 || (castPack && words.length === 1)) fullNames.push(words);
     }
   }
   // A character's name with a word for a person in it, that her trigger says whole, is how her card calls her:

@@ -2,7 +2,7 @@ import type { Adapter } from '../catalog/adapter.js';
 import { containsPhrase, lemmas } from '../catalog/classify/words.js';
 import { isStopword } from '../catalog/text.js';
 import { Memo } from '../util/memo.js';
-import { type AdapterProfile, profileOf } from './adapter-profile.js';
+import { type AdapterProfile, isCastPack, profileOf } from './adapter-profile.js';
 import { isDictionaryWord } from './dictionary.js';
 import { namesSomeone } from './evidence-people.js';
 import { taskWordSet } from './evidence-text.js';
@@ -243,14 +243,6 @@ export function characterNamedIn(
   return name.split(' ').every((word) => series.has(word)) ? undefined : name;
 }
 
-/** Tags and name words of a card that draws a series' cast: "characterpack", "Girlpack", "(style, 90+ characters)". */
-const CAST_PACK_TAGS = new Set(['characterpack', 'girlpack', 'boypack', 'character pack', 'girl pack']);
-const CAST_PACK_NAME = /\b(?:girl\s?pack|boy\s?pack|characters?\s?pack|\d+\+?\s+(?:girls|characters))\b/i;
-
-function isCastPack(adapter: Adapter): boolean {
-  return adapter.tags.some((tag) => CAST_PACK_TAGS.has(tag.toLowerCase())) || CAST_PACK_NAME.test(adapter.name);
-}
-
 function nameIn(task: string, adapter: Adapter, franchises: ReadonlySet<string>, prompt: string): string | undefined {
   const words = withSyllablesJoined(task);
   const profile = profileOf(adapter);
@@ -275,6 +267,7 @@ function nameIn(task: string, adapter: Adapter, franchises: ReadonlySet<string>,
       !besideOtherName(written(), name, profile, looksOf) &&
       !onlyInCompounds(task, name, adapter.name) &&
       !describesNextNoun(written(), name) &&
+      !(name.length === 1 && isCastPack(adapter) && !namesCastMember(written(), name[0] ?? '', profile, franchises)) &&
       !partOfItsSeries(words, name, profile) &&
       !plainWordsName(name, prompt, profile)
     )
@@ -441,11 +434,13 @@ function partOfItsSeries(
   /** The name is a word of it and the series beside it ("automata nier"): the tag may say no more than both. */
   withSeries = false,
 ): boolean {
+  // A tag that adds only a short syllable the name lost is the name itself: "ai hayasaka" of "Ai Hayasaka".
   return profile.phrases.some(
     (phrase) =>
       phrase.kind === 'tag' &&
       phrase.words.length >= name.length + (withSeries ? 0 : 1) &&
       name.every((word) => phrase.words.includes(word)) &&
+      (withSeries || phrase.words.some((word) => !name.includes(word) && word.length > 2)) &&
       phrase.words.every((word) => words.has(word)),
   );
 }
@@ -464,6 +459,48 @@ function describesNextNoun(written: readonly string[], name: readonly string[]):
   for (let at = 0; at + name.length <= written.length; at++)
     if (name.every((word, offset) => written[at + offset] === word)) next.push(written[at + name.length]);
   return next.length > 0 && next.every(isPlainNoun);
+}
+
+/**
+ * Whether a one-word trigger of a pack of a series' cast ("esdeath" of "Akame ga Kill! Ultimate Girl Pack"), written in
+ * the task, names that one of its cast. Not a given name many people have ("mari", "roxy": the lexicon knows it as
+ * one) unless another of the pack's triggers is written beside it ("roxy migurdia"); not a name another candidate card
+ * calls someone by ("yui" beside a "Hirasawa Yui" card); not the label of the noun after it ("a moka pot").
+ */
+function namesCastMember(
+  written: readonly string[],
+  name: string,
+  profile: AdapterProfile,
+  franchises: ReadonlySet<string>,
+): boolean {
+  if (namesTheNextNoun(written, name)) return false;
+  if (
+    franchises instanceof FranchiseNames &&
+    franchises.characters.some((other) => other !== profile && other.nameFullNames.some((each) => each.includes(name)))
+  )
+    return false;
+  if (!/Name/.test(String(lexiconClass(name) ?? ''))) return true;
+  return written.some(
+    (word, at) =>
+      word === name &&
+      [written[at - 1], written[at + 1]].some(
+        (beside) => beside !== undefined && beside !== name && triggeredAs(profile, beside),
+      ),
+  );
+}
+
+/** Words after a name that say what someone does or how she is, no thing the name is the label of. */
+const NOT_A_THING = /Gerund|Adjective|Verb|Participle/;
+
+/**
+ * Whether a one-word name of a pack's cast is written only as the label of the plain noun after it: "roxy" of "a roxy
+ * music poster" is a band, "moka" of "a moka pot" a coffee maker. "roxy reading a book" and "roxy cosplay" are hers.
+ */
+function namesTheNextNoun(written: readonly string[], name: string): boolean {
+  const next = written.flatMap((word, at) => (word === name ? [written[at + 1]] : []));
+  return (
+    next.length > 0 && next.every((word) => isPlainNoun(word) && !NOT_A_THING.test(String(lexiconClass(word) ?? '')))
+  );
 }
 
 /**
