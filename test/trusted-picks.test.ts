@@ -39,6 +39,7 @@ describe('SFW gate at ingest', () => {
       DUMP_FACTS.tokiBunny,
       DUMP_FACTS.frenda,
       DUMP_FACTS.haigure,
+      DUMP_FACTS.bunnyGirls,
     ]) {
       const { adapter, safety } = classified(item);
       expect(safety.kind, adapter.name).toBe('words');
@@ -159,7 +160,7 @@ describe('compositions on a catalog of real Civitai facts', () => {
     const ingest = await runCli(['ingest', 'civitai', '--dump', dump, '--allow-nsfw'], env);
     expect(ingest.code).toBe(0);
     expect(ingest.stdout + ingest.stderr).toMatch(/flagged-nsfw-images: 4 \(/);
-    expect(ingest.stdout + ingest.stderr).toMatch(/flagged-nsfw-words: 6 \(civitai:87213, civitai:24436, /);
+    expect(ingest.stdout + ingest.stderr).toMatch(/flagged-nsfw-words: 7 \(civitai:87213, civitai:24436, /);
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 

@@ -158,5 +158,13 @@ export const DUMP_FACTS = {
       X: 1,
     },
   ),
+  // A Playboy bunny's costume by its Danbooru name ("bunny_girl"), five of five samples rated Soft.
+  bunnyGirls: fact(
+    12996,
+    'Bunny Girls [LORA]',
+    ['anime', 'girl', 'concept', 'woman', 'girls'],
+    ['<lora:100_bunny_girl:0.9>', 'bunny_girl'],
+    { Soft: 5 },
+  ),
   haigure: fact(64108, 'haigure', ['concept', 'leotard', 'pose', 'haigure'], ['\\haigure\\'], { None: 3 }),
 } as const;

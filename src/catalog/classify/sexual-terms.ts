@@ -100,8 +100,10 @@ export const SEXUAL_WORDS: ReadonlySet<string> = new Set([
   'straddling',
   'doggystyle',
   'missionary',
-  // A Playboy bunny's costume, written as one word as often as two ("bunny suit" is among the phrases).
+  // A Playboy bunny's costume, written as one word as often as two ("bunny suit" and "bunny girl", Danbooru's name
+  // for a woman wearing it, are among the phrases).
   'bunnysuit',
+  'bunnygirl',
   'playboy',
   // Crayon Shin-chan's leotard pose, a fetish of its own on Civitai.
   'haigure',
@@ -144,6 +146,7 @@ export const SEXUAL_PHRASES: readonly (readonly string[])[] = [
   ['dress', 'lift'],
   ['body', 'writing'],
   ['bunny', 'suit'],
+  ['bunny', 'girl'],
   ['reverse', 'bunnysuit'],
   ['naked', 'apron'],
   ['naked', 'towel'],
@@ -205,6 +208,7 @@ const EVERYDAY_OR_SUGGESTIVE = new Set([
   'straddling',
   'missionary',
   'bunnysuit',
+  'bunnygirl',
   'playboy',
   'haigure',
 ]);
