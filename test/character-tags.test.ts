@@ -754,7 +754,16 @@ describe('a series a card names in brackets, or a pack of its cast, names no one
       id: 'civitai:24130',
       name: '早坂愛 - Ai Hayasaka - Kaguya-Sama:Love is War.',
       category: 'character',
-      tags: ['anime', 'character', 'girl', 'blonde hair', 'kaguyasama', 'kaguya-sama:love is war', '早坂愛', 'ai hayasaka'],
+      tags: [
+        'anime',
+        'character',
+        'girl',
+        'blonde hair',
+        'kaguyasama',
+        'kaguya-sama:love is war',
+        '早坂愛',
+        'ai hayasaka',
+      ],
       triggerWords: ['aihayasakav4'],
     });
     const KAGUYA_PACK = makeAdapter({
