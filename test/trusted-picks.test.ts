@@ -140,6 +140,37 @@ describe('SFW gate at ingest', () => {
       }).category,
     ).toBe('other');
   });
+
+  it('takes an uncategorised adapter named "Name (Series)" and tagged with both for a character', () => {
+    const category = (fields: Parameters<typeof makeAdapter>[0]) =>
+      classifyAdapter(makeAdapter({ ...fields, category: 'other' })).category;
+    // "Rem" is a word of the dictionary (REM sleep), so no rule that reads her name alone takes her for a character.
+    expect(
+      category({
+        id: 'civitai:50290',
+        name: 'Rem (Re:0)/蕾姆',
+        tags: ['anime', 'cartoon', 'girls', 'rem', 're:0'],
+        triggerWords: ['ph_rem', 'remhd', 'blue hair', 'blue eyes', '1girl', 'solo', 'maid'],
+      }),
+    ).toEqual({ category: 'character', reason: 'named "Rem" of "Re:0", both tagged' });
+    expect(
+      category({
+        id: 'civitai:5986',
+        name: 'Cindy Aurum (Final Fantasy XV) LORA',
+        tags: ['cindy aurum', 'final fantasy xv', 'video game'],
+        triggerWords: ['cindy_aurum', 'cidney_aurum'],
+      }).category,
+    ).toBe('character');
+    // A name in lower case with a kind in brackets names a kind of thing.
+    expect(
+      category({
+        id: 'civitai:34107',
+        name: 'small_scene(3D)',
+        tags: ['3d', 'scene', 'small world', 'small scene'],
+        triggerWords: [],
+      }).category,
+    ).toBe('other');
+  });
 });
 
 describe('compositions on a catalog of real Civitai facts', () => {
@@ -211,6 +242,8 @@ describe('compositions on a catalog of real Civitai facts', () => {
     expect(picked).toContain('civitai:16576');
     const franchiseOnly = await compose('a blue archive of old letters');
     expect(franchiseOnly.picked).not.toContain('civitai:16576');
+    // Rem's card files her under no category: ingest takes her for a character, so "rem", a word, names no one alone.
+    expect((await compose('a rem sleep diagram')).picked).not.toContain('civitai:50290');
   });
 
   it('does not treat one shared common or short word as evidence', async () => {

@@ -166,5 +166,13 @@ export const DUMP_FACTS = {
     ['<lora:100_bunny_girl:0.9>', 'bunny_girl'],
     { Soft: 5 },
   ),
+  // A character Civitai files under no category, named by a word of the dictionary ("REM sleep").
+  rem: fact(
+    50290,
+    'Rem (Re:0)/蕾姆',
+    ['anime', 'cartoon', 'girls', 'rem', 're:0'],
+    ['ph_rem', 'remhd', 'blue hair', 'blue eyes', '1girl', 'solo', 'x hair ornament', 'maid'],
+    { None: 1, Soft: 3 },
+  ),
   haigure: fact(64108, 'haigure', ['concept', 'leotard', 'pose', 'haigure'], ['\\haigure\\'], { None: 3 }),
 } as const;

@@ -151,6 +151,26 @@ function calledByItsName(adapter: CategoryInput): string | undefined {
   });
 }
 
+/** "Name (Series)" at the start of a card's name: "Rem (Re:0)/蕾姆", "Cindy Aurum (Final Fantasy XV) LORA". */
+const NAME_THEN_SERIES = /^\s*([^()（）[\]]+?)\s*[(（]([^)）]+)[)）]/;
+/** A name as written: one to three words, each opening with a capital ("Rem", "Cindy Aurum"); "small_scene" is none. */
+const WRITTEN_AS_A_NAME = /^\p{Lu}[\p{L}'-]*(?:\s+\p{Lu}[\p{L}'-]*){0,2}$/u;
+
+/**
+ * An uncategorised adapter named "Name (Series)" whose tags say both the name and the series: a character of that
+ * series, even where her name is a word of the dictionary ("Rem (Re:0)", tagged "rem" and "re:0").
+ */
+function taggedWithItsSeries(adapter: CategoryInput): { name: string; series: string } | undefined {
+  const match = NAME_THEN_SERIES.exec(adapter.name);
+  const name = match?.[1]?.trim();
+  const series = match?.[2]?.trim();
+  if (name === undefined || series === undefined || !WRITTEN_AS_A_NAME.test(name)) return undefined;
+  const tagged = new Set(adapter.tags.map((tag) => splitWords(tag).join(' ')));
+  return tagged.has(splitWords(name).join(' ')) && tagged.has(splitWords(series).join(' '))
+    ? { name, series }
+    : undefined;
+}
+
 export function inferCategory(adapter: CategoryInput): CategoryVerdict {
   const found = new Map<Category, string>();
   for (const tag of adapter.tags) {
@@ -170,5 +190,11 @@ export function inferCategory(adapter: CategoryInput): CategoryVerdict {
   if (person) return { category: 'character', reason: `trigger "${person.slice(0, 40)}" and a name` };
   const called = calledByItsName(adapter);
   if (called) return { category: 'character', reason: `tagged as a person and called "${called.slice(0, 40)}"` };
+  const ofSeries = taggedWithItsSeries(adapter);
+  if (ofSeries)
+    return {
+      category: 'character',
+      reason: `named "${ofSeries.name.slice(0, 40)}" of "${ofSeries.series.slice(0, 40)}", both tagged`,
+    };
   return { category: 'other', reason: 'no category tag' };
 }
