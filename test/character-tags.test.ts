@@ -345,6 +345,27 @@ describe("a Latin name beside its Han or kana spelling, and a game's cast", () =
     expect(picks('7th march honkai star rail, 1girl, pink hair, holding camera')).toEqual([]);
     expect(picks('qingque playing mahjong')).toContain('civitai:10240');
   });
+
+  it('takes no one whose name the prompt writes as a manner: "kafka style" asks for a look, no Kafka', () => {
+    expect(picks('kafka style surreal office')).toEqual([]);
+    expect(picks('a kafka-inspired corridor')).toEqual([]);
+    expect(picks('kafka smoking in a dark alley')).toEqual(['civitai:11357']);
+    // A card Civitai files as a character (tagged "game character") whose own name says "Style" is named by it.
+    const remakeStyle = makeAdapter({
+      id: 'civitai:7228',
+      name: 'Final Fantasy VII Remake Style (Unreal Engine 4) LoRA',
+      category: 'character',
+      tags: ['3d', 'ff7', 'unreal engine', 'final fantasy vii remake', 'style', 'game character', 'video game'],
+    });
+    const finalFantasy = [
+      'Tifa Lockhart (Final Fantasy VII)',
+      'Aerith Gainsborough | Final Fantasy VII',
+      'Yuna (Final Fantasy X)',
+    ].map((name, index) => makeAdapter({ id: `ff:${index}`, name, category: 'character' }));
+    expect(picksFrom([remakeStyle, ...finalFantasy])('Final Fantasy VII Remake Style at the beach')).toEqual([
+      'civitai:7228',
+    ]);
+  });
 });
 
 describe('whose a cast is, and who is named by her series', () => {

@@ -267,6 +267,7 @@ function nameIn(task: string, adapter: Adapter, franchises: ReadonlySet<string>,
       !besideOtherName(written(), name, profile, looksOf) &&
       !onlyInCompounds(task, name, adapter.name) &&
       !describesNextNoun(written(), name) &&
+      !writtenAsAManner(task, written(), name, adapter.name) &&
       !(name.length === 1 && isCastPack(adapter) && !namesCastMember(written(), name[0] ?? '', profile, franchises)) &&
       !partOfItsSeries(words, name, profile) &&
       !plainWordsName(name, prompt, profile)
@@ -726,6 +727,44 @@ const WHOSE_SERIES = /\b(?:from|of)(?: the)?$/;
 /** A hyphened ending that makes a name a manner: "zelda-like", "ghibli-esque", "zelda-inspired". */
 const MANNER_ENDING = /^(?:like|esque|inspired|style|styled|themed|ish|type)$/;
 
+/** Words written after a name that make it a manner, no one: "kafka style", "kafka aesthetic". */
+const MANNER_WORDS = new Set(['style', 'styled', 'artstyle', 'aesthetic', 'esque', 'inspired', 'themed']);
+
+/**
+ * Whether every time the task writes a character's full name it writes it as a manner: before "style" ("kafka style
+ * surreal office" asks for Franz Kafka's manner, no Kafka of Honkai Star Rail) or with a manner ending ("a
+ * kafka-inspired corridor"). Not when the card's own name says so: "Final Fantasy VII Remake Style" is its name.
+ */
+function writtenAsAManner(
+  task: string,
+  written: readonly string[],
+  name: readonly string[],
+  cardName: string,
+): boolean {
+  const last = name[name.length - 1];
+  if (last === undefined) return false;
+  const wordsAfter = (words: readonly string[]) => {
+    const after: (string | undefined)[] = [];
+    for (let at = 0; at + name.length <= words.length; at++)
+      if (name.every((word, offset) => words[at + offset] === word)) after.push(words[at + name.length]);
+    return after;
+  };
+  const after = wordsAfter(written);
+  if (after.length > 0 && after.every((word) => word !== undefined && MANNER_WORDS.has(word)))
+    return !wordsAfter(lemmas(cardName)).some((word) => word !== undefined && after.includes(word));
+  return onlyWithMannerEnding(task, last);
+}
+
+/** Whether `task` writes `word` only in hyphened words that end in a manner ("a zelda-like dungeon"). */
+function onlyWithMannerEnding(task: string, word: string): boolean {
+  const compounds = compoundsOf(task).filter((compound) => compound.split('-').includes(word));
+  return (
+    compounds.length > 0 &&
+    compounds.every((compound) => MANNER_ENDING.test(compound.split('-').pop() ?? '')) &&
+    !lemmas(joinSyllables(task).replace(COMPOUND, ' ')).includes(word)
+  );
+}
+
 /**
  * Whether `task` writes `word` right before a look ("naruto style", "naruto anime"), or only with a hyphened ending
  * that makes it one ("a zelda-like dungeon"): the series' look, no one of its cast.
@@ -733,12 +772,7 @@ const MANNER_ENDING = /^(?:like|esque|inspired|style|styled|themed|ish|type)$/;
 function namedAsALook(task: string, word: string): boolean {
   const written = lemmas(task);
   if (written.some((each, index) => each === word && LOOK_WORDS.has(written[index + 1] ?? ''))) return true;
-  const compounds = compoundsOf(task).filter((compound) => compound.split('-').includes(word));
-  return (
-    compounds.length > 0 &&
-    compounds.every((compound) => MANNER_ENDING.test(compound.split('-').pop() ?? '')) &&
-    !lemmas(joinSyllables(task).replace(COMPOUND, ' ')).includes(word)
-  );
+  return onlyWithMannerEnding(task, word);
 }
 
 /**
