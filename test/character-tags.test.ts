@@ -687,6 +687,34 @@ describe('an uncategorised adapter that draws someone is who the first part of i
   });
 });
 
+describe('a studio and a rank name no princess of it', () => {
+  // One artist's princesses, filed by Civitai as styles or as characters: each draws one princess.
+  const princess = (id: number, name: string, category: 'style' | 'character', triggerWords: string[]) =>
+    makeAdapter({
+      id: `civitai:${id}`,
+      name,
+      category,
+      tags:
+        category === 'style' ? ['anime', 'disney', 'female', 'princess', 'style', 'woman'] : ['character', 'disney'],
+      triggerWords,
+    });
+  const picks = picksFrom([
+    princess(43727, 'Tiana (The Princess and the Frog) Disney Princess, by YeiyeiArt', 'style', ['TianaWaifu']),
+    princess(40796, 'Cinderella Disney Princess, by YeiyeiArt', 'style', ['CinderellaWaifu', 'blue dress']),
+    princess(39104, 'Rapunzel Disney Princess, Tangled by YeiyeiArt', 'character', ['RapunzelWaifu', 'Purple dress']),
+  ]);
+
+  it('takes no princess for "a disney princess" nobody names', () => {
+    expect(picks('a disney princess in a forest')).toEqual([]);
+  });
+
+  it('still takes a princess for her name', () => {
+    expect(picks('rapunzel disney princess in a tower')).toEqual(['civitai:39104']);
+    // A trigger of plain words names no one: "Purple dress" is a dress.
+    expect(picks('a woman in a purple dress')).toEqual([]);
+  });
+});
+
 describe('a series a card names in brackets, or a pack of its cast, names no one of it', () => {
   const picks = picksFrom([
     makeAdapter({

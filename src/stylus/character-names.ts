@@ -5,7 +5,7 @@ import { Memo } from '../util/memo.js';
 import { type AdapterProfile, isCastPack, profileOf } from './adapter-profile.js';
 import { isDictionaryWord } from './dictionary.js';
 import { namesSomeone } from './evidence-people.js';
-import { taskWordSet } from './evidence-text.js';
+import { STUDIOS, taskWordSet } from './evidence-text.js';
 import { APPEARANCE_WORDS, joinSyllables, LOOK_WORDS, NAMED_LOOKS } from './evidence-words.js';
 import { lexiconClass } from './segment.js';
 
@@ -372,6 +372,8 @@ function pairOfThreeNamed(
     for (const pair of [name.slice(0, 2), name.slice(1)]) {
       if (!pair.some((word) => profile.identityWords.has(word))) continue;
       if (pair.some((word) => profile.titleWords.has(word)) || franchises.has(pair.join(' '))) continue;
+      // A studio's or a franchise's word and a rank name no one: "disney princess" of "Rapunzel Disney Princess".
+      if (pair.every((word) => RANKS.has(word) || franchises.has(word) || STUDIOS.has(word))) continue;
       // A given name many characters share ("asuka") names her beside a proper name the dictionary holds ("langley"),
       // no franchise beside a common word ("honkai star").
       const shared = pair.filter((word) => franchises.has(word));
