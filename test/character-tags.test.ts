@@ -687,6 +687,41 @@ describe('an uncategorised adapter that draws someone is who the first part of i
   });
 });
 
+describe('a trigger a card coins as one word, copied from its page, names her', () => {
+  const picks = picksFrom([
+    makeAdapter({
+      id: 'civitai:57022',
+      name: 'Sailor Pluto | Sailor Moon',
+      category: 'character',
+      tags: ['anime', 'character', 'female', 'sailor moon', 'woman', 'sailor pluto'],
+      triggerWords: ['SMPluto', 'long hair, single hair bun', 'sailor senshi uniform, knee boots, bow'],
+    }),
+    makeAdapter({
+      id: 'civitai:57077',
+      name: 'Ai Haibara/Shiho Miyano (Detective Conan)',
+      category: 'character',
+      tags: ['anime', 'character', 'girls', 'detective conan'],
+      triggerWords: ['haibara_ai'],
+    }),
+    makeAdapter({
+      id: 'civitai:56454',
+      name: 'Clara Honkai Star Rail Lora',
+      category: 'character',
+      tags: ['character', 'honkai star rail', 'clara'],
+      triggerWords: ['clara', 'honkai_star_rail'],
+    }),
+  ]);
+
+  it('takes her card for its coined trigger', () => {
+    expect(picks('masterpiece, best quality, 1girl, solo, SMPluto, long hair, knee boots')).toEqual(['civitai:57022']);
+    expect(picks('1girl, haibara_ai, short hair, brown hair, smile')).toEqual(['civitai:57077']);
+  });
+
+  it('takes no one for a coined trigger that is the series a tag of the card says', () => {
+    expect(picks('a train station, honkai_star_rail, night')).toEqual([]);
+  });
+});
+
 describe('a studio and a rank name no princess of it', () => {
   // One artist's princesses, filed by Civitai as styles or as characters: each draws one princess.
   const princess = (id: number, name: string, category: 'style' | 'character', triggerWords: string[]) =>

@@ -1,5 +1,5 @@
 import type { Adapter } from '../catalog/adapter.js';
-import { containsPhrase, lemmas } from '../catalog/classify/words.js';
+import { containsPhrase, lemmas, splitWords } from '../catalog/classify/words.js';
 import { isStopword } from '../catalog/text.js';
 import { Memo } from '../util/memo.js';
 import { type AdapterProfile, isCastPack, profileOf } from './adapter-profile.js';
@@ -288,6 +288,9 @@ function nameIn(task: string, adapter: Adapter, franchises: ReadonlySet<string>,
   }
   // Two words of a three-word name, written together and in its order, name her as members call her: "asuka langley"
   // of "Asuka Langley Souryuu" (a family name the dictionary holds, "langley", beside a given name it lacks).
+  // A trigger the card coins as one word, written as it is, names her: "RapunzelWaifu", "AiHayasakaV4".
+  const coined = coinedTriggerIn(task, profile);
+  if (coined !== undefined) return coined;
   const pair = pairOfThreeNamed(written(), profile, franchises);
   if (pair !== undefined) return pair;
   // Words of a title name a series, no one of its cast: "kono subarashii sekai" for no "Kono Subarashii Sekai ni Bakuen wo!".
@@ -462,6 +465,33 @@ function describesNextNoun(written: readonly string[], name: readonly string[]):
   for (let at = 0; at + name.length <= written.length; at++)
     if (name.every((word, offset) => written[at + offset] === word)) next.push(written[at + name.length]);
   return next.length > 0 && next.every(isPlainNoun);
+}
+
+/** A trigger written as one word of letters and digits, in lower case ("rapunzelwaifu"). */
+const COINED_TRIGGER = /^[\p{L}\p{N}_]{5,}$/u;
+
+/**
+ * The trigger a card coins as one word ("RapunzelWaifu": no dictionary word, holding a name-like word of the card)
+ * that `task` writes as one word, if any. Copied from the card's page, it asks for her whatever else the prompt says.
+ */
+function coinedTriggerIn(task: string, profile: AdapterProfile): string | undefined {
+  const tokens = task.toLowerCase().match(/[\p{L}\p{N}_]+/gu);
+  if (tokens === null) return undefined;
+  return profile.phrases
+    .find((phrase) => {
+      if (phrase.kind !== 'trigger') return false;
+      const coined = phrase.text.toLowerCase();
+      return (
+        COINED_TRIGGER.test(coined) &&
+        splitWords(phrase.text).length >= 2 &&
+        tokens.includes(coined) &&
+        !isDictionaryWord(coined) &&
+        phrase.words.some((word) => profile.identityWords.has(word)) &&
+        // One a tag of the card says in words is its series: "honkai_star_rail" of "Clara Honkai Star Rail Lora".
+        !profile.phrases.some((tag) => tag.kind === 'tag' && tag.words.join(' ') === phrase.words.join(' '))
+      );
+    })
+    ?.text.toLowerCase();
 }
 
 /**
