@@ -165,6 +165,28 @@ describe('a thing named with what it is made of', () => {
   });
 });
 
+describe('a material a name opens with, its thing in brackets', () => {
+  const DIFFUSION_MARBLE_SWORDS = makeAdapter({
+    id: 'civitai:38396',
+    name: 'Diffusion Marble (Swords)',
+    category: 'concept',
+    tags: ['concept', 'lora'],
+    triggerWords: ['dmarble'],
+  });
+  const swords = picksFrom([DIFFUSION_MARBLE_SWORDS]);
+
+  it('makes no marble sword for a sword the prompt makes of nothing', () => {
+    expect(swords('a woman with a sword in the rain')).toEqual([]);
+    expect(swords('raiden shogun holding a sword')).toEqual([]);
+  });
+
+  it('still makes one for a marble sword, and for a sword that is the whole prompt', () => {
+    expect(swords('a marble sword on an altar')).toEqual(['civitai:38396']);
+    expect(swords('a sword made of marble')).toEqual(['civitai:38396']);
+    expect(swords('a sword')).toEqual(['civitai:38396']);
+  });
+});
+
 describe('a name that says where its thing is', () => {
   it('takes a style named for reflections on water for the reflection of a scene, not for the water', () => {
     expect(picks('a mountain and its reflection in a lake')).toContain('civitai:43671');

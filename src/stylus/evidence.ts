@@ -335,6 +335,18 @@ export function evidenceFor(
   if (madeOf !== undefined && !asksForLookAs.has(madeOf) && !(prompt !== undefined && viewOf(prompt).looks.has(madeOf)))
     return undefined;
   const promptWords = prompt === undefined ? taskSet : viewOf(prompt).set;
+  // A name that opens with a material and puts its thing in a later part makes that thing of it: "Diffusion Marble
+  // (Swords)" makes marble swords, for no knight's sword the prompt makes of nothing or of steel ("a marble sword"
+  // still, and "a sword" alone, where the sword is the whole picture).
+  const [openingPart = [], ...laterParts] = profile.nameSegments;
+  const openingMaterial = openingPart.find((word) => MATERIALS.has(word));
+  if (
+    !soleTask &&
+    openingMaterial !== undefined &&
+    !covers(promptWords, openingMaterial) &&
+    laterParts.some((part) => part.some((word) => related(word, head)))
+  )
+    return undefined;
   if (foreignWord(profile, taskSet, adapter.category, asksForLookAs, promptWords) !== undefined) return undefined;
   // A user's handle ("rei_17", an illustrator) is named with its digits: "miyamoto rei" asks for no artist's style.
   if (adapter.category !== 'character' && handleNamedWithoutDigits(adapter.name, taskSet, prompt ?? task))
