@@ -743,6 +743,17 @@ describe('a studio and a rank name no princess of it', () => {
     expect(picks('a disney princess in a forest')).toEqual([]);
   });
 
+  it("still takes an artist's style, tagged \"woman\", for one of the artist's names", () => {
+    const josan = makeAdapter({
+      id: 'civitai:86622',
+      name: 'Josan Gonzalez aka Deathburger - LoRA Style',
+      category: 'style',
+      tags: ['anime', 'style', 'woman'],
+      triggerWords: ['by josan gonzalez'],
+    });
+    expect(picksFrom([josan])('samurai woman, in rural japanese, by josan gonzalez')).toEqual(['civitai:86622']);
+  });
+
   it('still takes a princess for her name', () => {
     expect(picks('rapunzel disney princess in a tower')).toEqual(['civitai:39104']);
     // A trigger of plain words names no one: "Purple dress" is a dress.

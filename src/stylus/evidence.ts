@@ -391,9 +391,10 @@ export function evidenceFor(
     return undefined;
   // An uncategorised adapter that draws someone is who the first part of its name says, asked for by a word of it:
   // "Mobius_swimsuit_(honkai impact)" (trigger "green hair") and "Florence Nightingale (Fate) Lora" (tagged "female")
-  // for no prompt that names only their game. So is a style that draws someone, and by every name of it: "Tiana (The
+  // for no prompt that names only their game. So is a style that draws someone, by a name of it: "Tiana (The
   // Princess and the Frog) Disney Princess" and "Cinderella Disney Princess, by YeiyeiArt" (tagged "style" and
-  // "female") draw Tiana and Cinderella, for no "disney princess" nobody names.
+  // "female") draw Tiana and Cinderella, for no "disney princess" nobody names; an artist's "Josan Gonzalez aka
+  // Deathburger" is asked for by "josan gonzalez".
   if ((adapter.category === 'other' || adapter.category === 'style') && drawsSomeone(adapter, profile)) {
     // A part in Han or kana says the name again: "葛城美里《新世纪福音战士》/ Katsuragi Misato《NEON GENESIS ...》".
     const latin = profile.nameSegments
@@ -404,7 +405,8 @@ export function evidenceFor(
     const names = (first ?? []).filter(
       (word) => !isDictionaryWord(word) && !STUDIOS.has(word) && !NAMED_LOOKS.has(word),
     );
-    if (adapter.category === 'style' && !names.every((word) => covers(promptWords, word))) return undefined;
+    if (adapter.category === 'style' && names.length > 0 && !names.some((word) => covers(promptWords, word)))
+      return undefined;
   }
   // Clothing named for men dresses no woman, and the other way round: "Hanfu_male" for no "1girl, hanfu".
   // So is a pose, an action or a concept its tags say was trained on one sex: "[Concept]Smoking" (tagged "girl") smokes
