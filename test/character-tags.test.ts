@@ -743,7 +743,7 @@ describe('a studio and a rank name no princess of it', () => {
     expect(picks('a disney princess in a forest')).toEqual([]);
   });
 
-  it("still takes an artist's style, tagged \"woman\", for one of the artist's names", () => {
+  it('still takes an artist\'s style, tagged "woman", for one of the artist\'s names', () => {
     const josan = makeAdapter({
       id: 'civitai:86622',
       name: 'Josan Gonzalez aka Deathburger - LoRA Style',
