@@ -288,7 +288,7 @@ function nameIn(task: string, adapter: Adapter, franchises: ReadonlySet<string>,
   }
   // Two words of a three-word name, written together and in its order, name her as members call her: "asuka langley"
   // of "Asuka Langley Souryuu" (a family name the dictionary holds, "langley", beside a given name it lacks).
-  // A trigger the card coins as one word, written as it is, names her: "RapunzelWaifu", "AiHayasakaV4".
+  // A trigger the card coins as one word, written as it is, names her: "SMPluto", "haibara_ai".
   const coined = coinedTriggerIn(task, profile);
   if (coined !== undefined) return coined;
   const pair = pairOfThreeNamed(written(), profile, franchises);
@@ -467,11 +467,11 @@ function describesNextNoun(written: readonly string[], name: readonly string[]):
   return next.length > 0 && next.every(isPlainNoun);
 }
 
-/** A trigger written as one word of letters and digits, in lower case ("rapunzelwaifu"). */
+/** A trigger written as one word of letters and digits, in lower case ("smpluto", "haibara_ai"). */
 const COINED_TRIGGER = /^[\p{L}\p{N}_]{5,}$/u;
 
 /**
- * The trigger a card coins as one word ("RapunzelWaifu": no dictionary word, holding a name-like word of the card)
+ * The trigger a card coins as one word ("SMPluto": no dictionary word, holding a name-like word of the card)
  * that `task` writes as one word, if any. Copied from the card's page, it asks for her whatever else the prompt says.
  */
 function coinedTriggerIn(task: string, profile: AdapterProfile): string | undefined {
