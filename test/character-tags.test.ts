@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { profileOf } from '../src/stylus/adapter-profile.js';
 import { enforceCaps } from '../src/stylus/caps.js';
 import { foreignNameIn } from '../src/stylus/evidence-names.js';
 import { asCandidates, makeAdapter, picksFrom } from './support/adapters.js';
@@ -823,6 +824,21 @@ describe('a series a card names in brackets, or a pack of its cast, names no one
       }),
     ]);
     expect(akame('esdeath in a snowy forest')).toEqual(['civitai:42405']);
+  });
+
+  it('reads no one of a pack in a one-word trigger that is a term of the trade ("fanart")', () => {
+    const u149 = makeAdapter({
+      id: 'civitai:19138',
+      name: 'The Idolmaster Cinderella Girls U149 anime',
+      category: 'character',
+      tags: ['anime', 'character', 'girl', 'idolmaster', 'cinderella girls', 'characterpack'],
+      triggerWords: ['Akagi Miria', 'Tachibana Arisu', 'u149ani', 'fanart', 'apuri', 'Yonai P'],
+    });
+    const oneWordNames = profileOf(u149)
+      .fullNames.filter((name) => name.length === 1)
+      .map(([name]) => name);
+    expect(oneWordNames).toContain('apuri');
+    expect(oneWordNames).not.toContain('fanart');
   });
 
   it('takes no pack for a plain word among its triggers, nor for a one-word name written as something else', () => {

@@ -135,7 +135,7 @@ export const TERMS_NO_NAMES: ReadonlySet<string> = new Set(
     'zettai ryouiki kemonomimi nekomimi bishounen bishoujo serafuku gakuran sukumizu hakama miko haori yukata ' +
     'jirai kei gyaru tsundere yandere kawaii chibi oppai ecchi ahegao sarashi qipao cheongsam hanbok waifu husbando ' +
     'multi mesugaki musume mecha steampunk dieselpunk kemono isekai vtuber lolita cosplay kpop hanfu catgirl kunoichi ' +
-    'oiran loli shota bunnygirl monstergirl harajuku ulzzang girlpack boypack'
+    'oiran loli shota bunnygirl monstergirl harajuku ulzzang girlpack boypack fanart fanarts'
   ).split(' '),
 );
 
