@@ -744,6 +744,19 @@ describe('a studio and a rank name no princess of it', () => {
     expect(picks('a disney princess in a forest')).toEqual([]);
   });
 
+  it("holds an LLM's picks to it", () => {
+    const tiana = princess(43727, 'Tiana (The Princess and the Frog) Disney Princess, by YeiyeiArt', 'style', [
+      'TianaWaifu',
+    ]);
+    const { tasks, repairs } = enforceCaps(
+      'a disney princess in a forest',
+      [{ task: 'disney princess', adapters: [{ adapterId: tiana.id, reason: 'a disney princess' }] }],
+      asCandidates([tiana]),
+    );
+    expect(tasks[0]?.adapters).toEqual([]);
+    expect(repairs).toEqual([`${tiana.id} dropped from "disney princess": it draws someone the prompt does not name`]);
+  });
+
   it('still takes an artist\'s style, tagged "woman", for one of the artist\'s names', () => {
     const josan = makeAdapter({
       id: 'civitai:86622',

@@ -5,8 +5,9 @@ import { Memo } from '../util/memo.js';
 import { profileOf } from './adapter-profile.js';
 import { characterNamedIn, franchiseNames, namesOneCharacter } from './character-names.js';
 import { isCompositionTask, withoutCompositionTags } from './composition-tags.js';
-import { foreignCodeIn, foreignLookIn, transformsUnasked } from './evidence.js';
+import { drawsSomeoneUnasked, foreignCodeIn, foreignLookIn, transformsUnasked } from './evidence.js';
 import { foreignNameIn } from './evidence-names.js';
+import { viewOf } from './evidence-text.js';
 import { LOOK_ORIGINS } from './evidence-words.js';
 import { otherMaterialAsked } from './materials.js';
 import type { Candidate, ComposedTask } from './types.js';
@@ -92,6 +93,7 @@ export function enforceCaps(
   const maxAdapters = options.maxAdapters ?? DEFAULT_MAX_ADAPTERS;
   const byId = new Map(candidates.map((candidate) => [candidate.adapter.id, candidate.adapter]));
   const promptTerms = new Set(distinctTerms(prompt));
+  const promptWords = viewOf(prompt).set;
   const franchises = franchiseNames(byId.values());
   const repairs: string[] = [];
   const used = new Set<string>();
@@ -146,6 +148,7 @@ export function enforceCaps(
       )
         drop(`the composition has a LoRA of "${characterName}" already`);
       else if (foreign) drop(`its name brings in "${foreign}", which the prompt does not name`);
+      else if (drawsSomeoneUnasked(adapter, promptWords)) drop('it draws someone the prompt does not name');
       else if (look) drop(`its name asks for a ${look} look, which the prompt does not`);
       else if (code) drop(`its name names "${code}", which the prompt does not`);
       else if (transformsUnasked(prompt, adapter))

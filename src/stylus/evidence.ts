@@ -280,6 +280,28 @@ const STRONG = 2;
 const WEAK = 1;
 
 /**
+ * Whether an uncategorised adapter or a style that draws someone draws one the prompt (`promptWords`) does not ask
+ * for. An uncategorised one is who the first part of its name says, asked for by a word of it: "Mobius_swimsuit_(honkai
+ * impact)" (trigger "green hair") and "Florence Nightingale (Fate) Lora" (tagged "female") for no prompt that names only
+ * their game. So is a style, by a name of it: "Tiana (The Princess and the Frog) Disney Princess" and "Cinderella Disney
+ * Princess, by YeiyeiArt" (tagged "style" and "female") draw Tiana and Cinderella, for no "disney princess" nobody
+ * names; an artist's "Josan Gonzalez aka Deathburger" is asked for by "josan gonzalez". For any composer's picks.
+ */
+export function drawsSomeoneUnasked(adapter: Adapter, promptWords: ReadonlySet<string>): boolean {
+  if (adapter.category !== 'other' && adapter.category !== 'style') return false;
+  const profile = profileOf(adapter);
+  if (!drawsSomeone(adapter, profile)) return false;
+  // A part in Han or kana says the name again: "葛城美里《新世纪福音战士》/ Katsuragi Misato《NEON GENESIS ...》".
+  const latin = profile.nameSegments
+    .map((segment) => segment.filter((word) => LATIN_WORD.test(word)))
+    .filter((segment) => segment.length > 0);
+  const [first] = latin;
+  if (first !== undefined && latin.length > 1 && !first.some((word) => covers(promptWords, word))) return true;
+  const names = (first ?? []).filter((word) => !isDictionaryWord(word) && !STUDIOS.has(word) && !NAMED_LOOKS.has(word));
+  return adapter.category === 'style' && names.length > 0 && !names.some((word) => covers(promptWords, word));
+}
+
+/**
  * The best evidence that `adapter` depicts `task`, or undefined. A phrase counts when all its words are in the
  * task; a one-word phrase only when that word is distinctive (not common in the catalog, not an appearance or
  * framing word, at least three letters) and is what the task is about (its last word, the head of the phrase), or
@@ -389,25 +411,7 @@ export function evidenceFor(
     partOfAnotherThing(prompt, words)
   )
     return undefined;
-  // An uncategorised adapter that draws someone is who the first part of its name says, asked for by a word of it:
-  // "Mobius_swimsuit_(honkai impact)" (trigger "green hair") and "Florence Nightingale (Fate) Lora" (tagged "female")
-  // for no prompt that names only their game. So is a style that draws someone, by a name of it: "Tiana (The
-  // Princess and the Frog) Disney Princess" and "Cinderella Disney Princess, by YeiyeiArt" (tagged "style" and
-  // "female") draw Tiana and Cinderella, for no "disney princess" nobody names; an artist's "Josan Gonzalez aka
-  // Deathburger" is asked for by "josan gonzalez".
-  if ((adapter.category === 'other' || adapter.category === 'style') && drawsSomeone(adapter, profile)) {
-    // A part in Han or kana says the name again: "葛城美里《新世纪福音战士》/ Katsuragi Misato《NEON GENESIS ...》".
-    const latin = profile.nameSegments
-      .map((segment) => segment.filter((word) => LATIN_WORD.test(word)))
-      .filter((segment) => segment.length > 0);
-    const [first] = latin;
-    if (first !== undefined && latin.length > 1 && !first.some((word) => covers(promptWords, word))) return undefined;
-    const names = (first ?? []).filter(
-      (word) => !isDictionaryWord(word) && !STUDIOS.has(word) && !NAMED_LOOKS.has(word),
-    );
-    if (adapter.category === 'style' && names.length > 0 && !names.some((word) => covers(promptWords, word)))
-      return undefined;
-  }
+  if (drawsSomeoneUnasked(adapter, promptWords)) return undefined;
   // Clothing named for men dresses no woman, and the other way round: "Hanfu_male" for no "1girl, hanfu".
   // So is a pose, an action or a concept its tags say was trained on one sex: "[Concept]Smoking" (tagged "girl") smokes
   // no old man's pipe.
