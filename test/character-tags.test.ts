@@ -688,6 +688,34 @@ describe('an uncategorised adapter that draws someone is who the first part of i
   });
 });
 
+describe('a name three cards of one character share is hers, no franchise', () => {
+  const nezuko = (id: number, name: string, triggerWords: string[]) =>
+    makeAdapter({ id: `civitai:${id}`, name, category: 'character', tags: ['anime', 'character'], triggerWords });
+  const cards = [
+    nezuko(20346, 'Nezuko (Demon Slayer / Kimetsu No Yaiba) LoRA', ['kamado nezuko', 'bit gag', 'gagged']),
+    nezuko(16794, 'Esthetic Nezuko Kamado', ['kamado nezuko', 'bamboo']),
+    nezuko(36995, 'Nezuko | Demon Slayer', ['nezuko', 'kamado nezuko', '1girl', 'solo', 'long hair', 'pink kimono']),
+  ];
+
+  it('takes one of her cards for "nezuko"', () => {
+    const picked = picksFrom(cards)('nezuko eating a rice ball');
+    expect(picked).toHaveLength(1);
+    expect(cards.map((card) => card.id)).toContain(picked[0]);
+  });
+
+  it('still reads a word three characters share as their franchise', () => {
+    const genshin = [
+      ['Keqing | Genshin Impact', 'keqing \\(genshin impact\\)'],
+      ['Ganyu (Genshin Impact)', 'ganyu \\(genshin impact\\)'],
+      ['Raiden Shogun | Genshin Impact', 'raiden shogun'],
+      ['Lisa | Genshin Impact', 'lisa \\(genshin impact\\)'],
+    ].map(([name = '', trigger = ''], index) =>
+      makeAdapter({ id: `genshin:${index}`, name, category: 'character', triggerWords: [trigger] }),
+    );
+    expect(picksFrom(genshin)('a genshin impact landscape')).toEqual([]);
+  });
+});
+
 describe('a trigger a card coins as one word, copied from its page, names her', () => {
   const picks = picksFrom([
     makeAdapter({

@@ -57,6 +57,9 @@ export function franchiseNames(adapters: Iterable<Adapter>): FranchiseNames {
     // by "Yamada Anna".
     const keyWords = [...inKey];
     if (list.filter((profile) => triggeredByAll(profile, keyWords)).length > list.length / 2) continue;
+    // So is a full name most of them share as a trigger: "kamado nezuko" of "Nezuko (Demon Slayer / Kimetsu No Yaiba)",
+    // "Esthetic Nezuko Kamado" and "Nezuko | Demon Slayer". A franchise's cast are triggered by names of their own.
+    if (sharedTriggerHolding(list, keyWords) > list.length / 2) continue;
     franchises.add(key);
   }
   for (const key of franchises) {
@@ -73,6 +76,25 @@ export function franchiseNames(adapters: Iterable<Adapter>): FranchiseNames {
       }
   }
   return franchises;
+}
+
+/** How many of `cast` share their most shared trigger of at most three words that holds all of `keyWords`. */
+function sharedTriggerHolding(cast: readonly AdapterProfile[], keyWords: readonly string[]): number {
+  const counts = new Map<string, number>();
+  for (const profile of cast) {
+    const holding = new Set(
+      profile.phrases
+        .filter(
+          (phrase) =>
+            phrase.kind === 'trigger' &&
+            phrase.words.length <= 3 &&
+            keyWords.every((word) => phrase.words.includes(word)),
+        )
+        .map((phrase) => [...phrase.words].sort().join(' ')),
+    );
+    for (const trigger of holding) counts.set(trigger, (counts.get(trigger) ?? 0) + 1);
+  }
+  return Math.max(0, ...counts.values());
 }
 
 /** Ranks written before a name: "Princess Zelda", "King Dedede", "Captain Falcon". */
