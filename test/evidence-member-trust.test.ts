@@ -314,6 +314,12 @@ describe('an outfit is worn by someone; a mecha is a machine, no one to dress or
     expect(picksOutfit('a man in a sith outfit, star wars')).toEqual(['civitai:39174']);
   });
 
+  it("reads a fighter beside an aircraft's word as a machine, no one to dress", () => {
+    expect(picksOutfit('a star wars x-wing fighter')).toEqual([]);
+    expect(picksOutfit('a star wars tie fighter over a desert planet')).toEqual([]);
+    expect(picksOutfit('a street fighter in a sith outfit, star wars')).toEqual(['civitai:39174']);
+  });
+
   it('still dresses a girl the prompt has', () => {
     expect(picks('1girl, mecha')).toEqual(['civitai:69539']);
     expect(picks('a girl, mecha musume')).toEqual(['civitai:15464']);

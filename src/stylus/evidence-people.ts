@@ -39,9 +39,9 @@ export function namesSomeone(text: string): boolean {
     () =>
       CAPITALISED.test(text.replace(PLACE_NAMES_WRITTEN, (word) => (isPlaceName(word) ? '' : word))) ||
       lemmas(text).some(
-        (word) =>
+        (word, index, words) =>
           PEOPLE_WORDS.has(word) ||
-          describesPeople(word) ||
+          (describesPeople(word) && !namesAMachine(words, index)) ||
           (/^[a-z]{3,}$/.test(word) &&
             !isStopword(word) &&
             !isDictionaryWord(word) &&
@@ -52,6 +52,23 @@ export function namesSomeone(text: string): boolean {
       ),
   );
 }
+
+/** Words of aircraft and spacecraft: a "fighter" written beside one is a machine ("x-wing fighter", "fighter jet"). */
+const MACHINE_WORDS = new Set([
+  'jet',
+  'plane',
+  'aircraft',
+  'airplane',
+  'wing',
+  'tie',
+  'stealth',
+  'spacecraft',
+  'craft',
+]);
+
+/** Whether the word at `index`, one the lexicon reads as a person, names a machine beside a machine's word. */
+const namesAMachine = (words: readonly string[], index: number) =>
+  MACHINE_WORDS.has(words[index - 1] ?? '') || MACHINE_WORDS.has(words[index + 1] ?? '');
 
 /** A name that says it dresses someone whole, no garment to show alone ("Star Wars sith outfit"). */
 export const WHOLE_OUTFIT = /\b(?:outfit|costume|cosplay|uniform)s?\b/i;
