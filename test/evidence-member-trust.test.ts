@@ -318,6 +318,8 @@ describe('an outfit is worn by someone; a mecha is a machine, no one to dress or
     expect(picksOutfit('a star wars x-wing fighter')).toEqual([]);
     expect(picksOutfit('a star wars tie fighter over a desert planet')).toEqual([]);
     expect(picksOutfit('a street fighter in a sith outfit, star wars')).toEqual(['civitai:39174']);
+    // A pilot beside his jet is still someone.
+    expect(picksOutfit('a jet pilot, star wars')).toEqual(['civitai:39174']);
   });
 
   it('still dresses a girl the prompt has', () => {

@@ -105,7 +105,7 @@ const spaced = (text: string) => splitWords(text).join(' ');
 
 /** A text's content words, and those of its camel-case, digit- and underscore-joined words apart. */
 function wordsApart(text: string): Set<string> {
-  return new Set([...contentTokens(text), ...contentTokens(splitWords(text).join(' '))]);
+  return new Set([...contentTokens(text), ...contentTokens(spaced(text))]);
 }
 
 function pickedAdapters(plan: CompositionPlan): Adapter[] {

@@ -53,22 +53,15 @@ export function namesSomeone(text: string): boolean {
   );
 }
 
-/** Words of aircraft and spacecraft: a "fighter" written beside one is a machine ("x-wing fighter", "fighter jet"). */
-const MACHINE_WORDS = new Set([
-  'jet',
-  'plane',
-  'aircraft',
-  'airplane',
-  'wing',
-  'tie',
-  'stealth',
-  'spacecraft',
-  'craft',
-]);
+/** Words the lexicon reads as people that also name a craft: a "fighter" can be a fighter jet. */
+const CRAFT_OR_PERSON = new Set(['fighter', 'bomber', 'interceptor']);
+/** Words of aircraft and spacecraft that make such a word the craft: "x-wing fighter", "fighter jet", "tie fighter". */
+const CRAFT_WORDS = new Set(['jet', 'plane', 'aircraft', 'airplane', 'wing', 'tie', 'stealth', 'spacecraft', 'craft']);
 
-/** Whether the word at `index`, one the lexicon reads as a person, names a machine beside a machine's word. */
+/** Whether the word at `index` is a craft, no one: "fighter" beside a craft's word ("a jet pilot" is still someone). */
 const namesAMachine = (words: readonly string[], index: number) =>
-  MACHINE_WORDS.has(words[index - 1] ?? '') || MACHINE_WORDS.has(words[index + 1] ?? '');
+  CRAFT_OR_PERSON.has(words[index] ?? '') &&
+  (CRAFT_WORDS.has(words[index - 1] ?? '') || CRAFT_WORDS.has(words[index + 1] ?? ''));
 
 /** A name that says it dresses someone whole, no garment to show alone ("Star Wars sith outfit"). */
 export const WHOLE_OUTFIT = /\b(?:outfit|costume|cosplay|uniform)s?\b/i;
@@ -211,9 +204,9 @@ export function dressesTheOtherSex(adapter: Adapter, profile: AdapterProfile, pr
   return drawn.size === 1 && ![...drawn].some((sex) => dresses.has(sex));
 }
 
-/** The sexes a prompt draws, in words or counted ("2girls"): asked for every clothing candidate of a prompt. */
 type Sex = 'female' | 'male';
 
+/** The sexes a prompt draws, in words or counted ("2girls"): asked for every clothing candidate of a prompt. */
 function sexesDrawnIn(prompt: string): ReadonlySet<Sex> {
   const drawn = sexesOf(lemmas(prompt));
   for (const match of prompt.matchAll(COUNTED)) drawn.add(match[1]?.toLowerCase() === 'boy' ? 'male' : 'female');
