@@ -418,3 +418,21 @@ describe("a character pick's reason shows the name as the member wrote it", () =
     expect(reasonsFor('hu tao at the beach', huTao)).toEqual(['the prompt names "hu tao"']);
   });
 });
+
+describe('a name found only as a plural the card never writes', () => {
+  const CANDICE = character(
+    'civitai:53953',
+    'Candice (Pokemon) LoRA',
+    ['candice, twintails', 'bowtie, white shirt, clothes around waist, orange miniskirt, striped socks, loafers'],
+    ['anime', 'character', 'woman', 'game character', 'pokemon', 'video game'],
+  );
+
+  it('takes no Candice for "candices" in a photo prompt', () => {
+    const prompt = 'model girl kneeling in a river, award winning photo of candices, extremely detailed';
+    expect(picksFrom([CANDICE])(prompt)).toEqual([]);
+  });
+
+  it('still takes her for her name as her card writes it', () => {
+    expect(picksFrom([CANDICE])('candice at the gym, pokemon')).toEqual(['civitai:53953']);
+  });
+});

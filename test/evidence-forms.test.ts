@@ -104,6 +104,21 @@ describe('a name that ends in the kind of adapter it is', () => {
   });
 });
 
+describe('a name that says it was made again', () => {
+  const STEAMPUNK_REDONE = makeAdapter({
+    id: 'civitai:59338',
+    name: 'Steampunk REDONE',
+    category: 'style',
+    tags: ['style'],
+    triggerWords: ['CogPunkAI', 'SteampunkAI'],
+  });
+
+  it('is named by its look alone: "Steampunk REDONE" for a steampunk airship', () => {
+    expect(picksFrom([STEAMPUNK_REDONE])('a steampunk airship')).toEqual(['civitai:59338']);
+    expect(picksFrom([STEAMPUNK_REDONE])('a redone kitchen')).toEqual([]);
+  });
+});
+
 describe('a thing named with what it is made of', () => {
   it('takes a stone statue for a statue that asks for no other material', () => {
     expect(picks('a portrait of a statue of the Egyptian god Anubis wearing aviator goggles')).toContain(

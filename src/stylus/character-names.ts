@@ -256,6 +256,7 @@ export function characterNamedIn(
   prompt: string = task,
 ): string | undefined {
   const name = nameIn(task, adapter, franchises, prompt);
+  if (name !== undefined && onlyAsAPlural(task, name, adapter)) return undefined;
   // A pack of a series' cast is named by one of its cast, never by the series its card is named after: "Mushoku
   // Tensei - Girlpack" for no "mushoku tensei at the beach", still for "kitagawa marin" of "My Dress-Up Darling -
   // Characters - Girlpack" (her trigger).
@@ -263,6 +264,21 @@ export function characterNamedIn(
   // The series is what the card's name opens with; its cast may follow ("... | 4 girl pack: Chizuru, Mami, Ruka, Sumi").
   const series = new Set(profileOf(adapter).nameSegments[0] ?? []);
   return name.split(' ').every((word) => series.has(word)) ? undefined : name;
+}
+
+/**
+ * Whether a one-word name is in `task` only as a plural the card never writes: "award winning photo of candices" asks
+ * for no Candice, though "candices" folds to her name as "horses" folds to "horse". "thomas" is no plural of
+ * "thoma": a card that writes "Thomas" is named by it.
+ */
+function onlyAsAPlural(task: string, name: string, adapter: Adapter): boolean {
+  if (name.includes(' ')) return false;
+  const written = splitWords(task);
+  if (written.includes(name)) return false;
+  const plurals = written.filter((word) => word !== name && lemmas(word)[0] === name);
+  if (plurals.length === 0) return false;
+  const own = new Set(splitWords([adapter.name, ...adapter.triggerWords].join(' ')));
+  return !plurals.some((word) => own.has(word));
 }
 
 function nameIn(task: string, adapter: Adapter, franchises: ReadonlySet<string>, prompt: string): string | undefined {
