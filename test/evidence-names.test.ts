@@ -74,6 +74,13 @@ describe('words of Civitai names', () => {
     expect(splitWords('蝴蝶ButterflyX')).toEqual(['蝴蝶', 'butterfly', 'x']);
   });
 
+  it('splits camel case, digits and underscores alike in ASCII and in text with other letters', () => {
+    const ascii = 'OilPainter HTMLStyle style2 17SciencefictioncityonMars 1girl feet_through_wall';
+    const expected = ['oil', 'painter', 'html', 'style', 'style', '2', '17', 'sciencefictioncityon', 'mars', '1', 'girl'];
+    expect(splitWords(ascii)).toEqual([...expected, 'feet', 'through', 'wall']);
+    expect(splitWords(`${ascii} Café`)).toEqual([...expected, 'feet', 'through', 'wall', 'cafe']);
+  });
+
   it('splits long run-together words into dictionary words, and leaves names whole', () => {
     expect(splitCompound('gameiconresearch')).toEqual(['game', 'icon', 'research']);
     expect(splitCompound('superhighrisebuilding')).toEqual(['super', 'highrise', 'building']);
