@@ -76,7 +76,19 @@ describe('words of Civitai names', () => {
 
   it('splits camel case, digits and underscores alike in ASCII and in text with other letters', () => {
     const ascii = 'OilPainter HTMLStyle style2 17SciencefictioncityonMars 1girl feet_through_wall';
-    const expected = ['oil', 'painter', 'html', 'style', 'style', '2', '17', 'sciencefictioncityon', 'mars', '1', 'girl'];
+    const expected = [
+      'oil',
+      'painter',
+      'html',
+      'style',
+      'style',
+      '2',
+      '17',
+      'sciencefictioncityon',
+      'mars',
+      '1',
+      'girl',
+    ];
     expect(splitWords(ascii)).toEqual([...expected, 'feet', 'through', 'wall']);
     expect(splitWords(`${ascii} Café`)).toEqual([...expected, 'feet', 'through', 'wall', 'cafe']);
   });

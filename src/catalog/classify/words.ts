@@ -11,7 +11,8 @@ const CJK_THEN_LATIN =
   /([\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}])(?=\p{Script=Latin}|\p{N})/gu;
 const WORD = /[\p{L}\p{N}]+/gu;
 
-const NOT_ASCII = /[^\x00-\x7f]/;
+/** Anything but printable ASCII and the usual spaces: such text takes the Unicode path. */
+const NOT_ASCII = /[^\t\n\r -~]/;
 const ASCII_WORD = /[a-z0-9]+/g;
 
 export function splitWords(text: string): string[] {
@@ -25,7 +26,8 @@ export function splitWords(text: string): string[] {
  */
 function splitAsciiWords(text: string): string[] {
   let spaced = text;
-  if (/[A-Z]/.test(spaced)) spaced = spaced.replace(/([a-z])([A-Z])/g, '$1 $2').replace(/([A-Z])([A-Z][a-z])/g, '$1 $2');
+  if (/[A-Z]/.test(spaced))
+    spaced = spaced.replace(/([a-z])([A-Z])/g, '$1 $2').replace(/([A-Z])([A-Z][a-z])/g, '$1 $2');
   if (/[0-9]/.test(spaced))
     spaced = spaced.replace(/([A-Za-z])([0-9])/g, '$1 $2').replace(/([0-9])([A-Za-z]{3,})/g, '$1 $2');
   return spaced.replace(/_/g, ' ').toLowerCase().match(ASCII_WORD) ?? [];
@@ -43,7 +45,7 @@ function splitAnyWords(text: string): string[] {
     // A letter followed by a digit splits ("style2" -> "style 2", "v2" -> "v 2"),
     .replace(/(\p{L})(\p{N})/gu, '$1 $2')
     // and a number followed by a word ("17SciencefictioncityonMars" -> "17 Sciencefictioncityon Mars"), but a
-    // number with one or two letters stays ("1girl", "3d").
+    // number with one or two letters stays ("3d", "2b").
     .replace(/(\p{N})(\p{L}{3,})/gu, '$1 $2')
     .replace(/_/g, ' ')
     .toLowerCase();
