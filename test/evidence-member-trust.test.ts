@@ -984,3 +984,24 @@ describe("a franchise's tag before a garment's name says whose it is: no one is 
     expect(picks('a soldier in a rebel trooper uniform')).toEqual(['civitai:23025']);
   });
 });
+
+describe('a game a name writes by its initials is asked for by them or by its title', () => {
+  const WOW_ICONS = makeAdapter({
+    id: 'civitai:45713',
+    name: 'SXZ WoW Icons [ Concept ]',
+    category: 'object',
+    tags: ['game art', 'asset', 'icons', 'games', 'video game', 'icon', 'game icon', 'videogame', 'gamedev'],
+    triggerWords: ['wowicon of', 'wowicon portrait of'],
+  });
+  const picks = picksFrom([WOW_ICONS]);
+
+  it('brings no World of Warcraft icons to an icon nobody said was of it', () => {
+    expect(picks('Icon of a red heart')).toEqual([]);
+    expect(picks('a gold coin, game icon, white background')).toEqual([]);
+  });
+
+  it('still comes for its initials written as a word, or its title spelled out', () => {
+    expect(picks('Icon of a red heart, wow')).toEqual(['civitai:45713']);
+    expect(picks('Icon of a red heart, world of warcraft')).toEqual(['civitai:45713']);
+  });
+});

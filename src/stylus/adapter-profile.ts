@@ -15,7 +15,7 @@ import {
   NAMED_LOOKS,
   TERMS_NO_NAMES,
 } from './evidence-words.js';
-import { codesOf, looksOfWords } from './name-marks.js';
+import { codesOf, looksOfWords, titleInitialsOf } from './name-marks.js';
 import { describes, relationOf, styleOf } from './name-readings.js';
 
 /**
@@ -110,6 +110,8 @@ export interface AdapterProfile {
   transformsSubject: boolean;
   /** Model codes its name carries ("ff14", "rx7"): see foreignCodeIn. */
   codes: readonly string[];
+  /** Titles its name writes by their initials ("wow" of "SXZ WoW Icons"): see foreignCodeIn. */
+  titleInitials: readonly string[];
   /**
    * What its name says it is the style of: the words before "style" ("ocarina", "time" of "Ocarina of Time Style (Low
    * Poly)"), or the part of the name before "(Art Style)" ("peanut", "comic" of "Peanuts Comics (Art Style)").
@@ -474,6 +476,7 @@ function buildProfile(adapter: Adapter): AdapterProfile {
     labelledName,
     relation: relationOf(segmentLemmas),
     codes: codesOf(name),
+    titleInitials: titleInitialsOf(name),
     transformsSubject: adapter.triggerWords.some(
       (trigger) => trigger.split(/\s+/).length <= MAX_TEMPLATE_WORDS && TRANSFORMS.test(trigger.replace(/_/g, ' ')),
     ),

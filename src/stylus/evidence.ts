@@ -1,6 +1,6 @@
 import type { Adapter } from '../catalog/adapter.js';
 import { lemmas, singular } from '../catalog/classify/words.js';
-import { isStopword } from '../catalog/text.js';
+import { isStopword, rawTokens } from '../catalog/text.js';
 import { Memo } from '../util/memo.js';
 import { ARTICLES, MEDIA, originOf, type Phrase, profileOf, TRANSFORMS } from './adapter-profile.js';
 import { isCompositionTag } from './composition-tags.js';
@@ -100,7 +100,7 @@ import {
   NAMED_LOOKS,
 } from './evidence-words.js';
 import { MATERIALS, materialsMadeIn, materialsOfName, materialsOfTriggers } from './materials.js';
-import { codesOf, looksOf } from './name-marks.js';
+import { codesOf, looksOf, writesTitle } from './name-marks.js';
 import { asksForRelation, describes, namesSomethingElse, saysHowMade } from './name-readings.js';
 import {
   askedLooks,
@@ -132,8 +132,15 @@ import {
  */
 export function foreignCodeIn(prompt: string, adapter: Adapter): string | undefined {
   if (adapter.category === 'character') return undefined;
+  const { codes, titleInitials } = profileOf(adapter);
+  // A game a name writes by its initials ("SXZ WoW Icons") is asked for by them or by its title written out.
+  if (titleInitials.length > 0) {
+    const words = rawTokens(prompt);
+    const title = titleInitials.find((initials) => !writesTitle(words, initials));
+    if (title !== undefined) return title;
+  }
+  if (codes.length === 0) return undefined;
   const asked = promptCodes.through(prompt, () => new Set(codesOf(prompt.replace(/(\p{L})\s+(\d)/gu, '$1$2'))));
-  const { codes } = profileOf(adapter);
   // One of them named is enough: "a Mazda RX-7" asks for "MAZDA RX-7 FD3S".
   return codes.some((code) => asked.has(code)) ? undefined : codes[0];
 }

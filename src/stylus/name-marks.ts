@@ -1,5 +1,5 @@
 import { lemmas } from '../catalog/classify/words.js';
-import { splitCompound } from './dictionary.js';
+import { isDictionaryWord, splitCompound } from './dictionary.js';
 import { NAMED_LOOKS } from './evidence-words.js';
 
 /**
@@ -74,4 +74,31 @@ export function codesOf(text: string): string[] {
     .filter((match) => !NOT_A_CODE.test(match[1] ?? ''))
     .map((match) => `${match[1]}${match[2]}${match[3]}`);
   return [...new Set(codes)];
+}
+
+/**
+ * A title's initials written with the small words between them ("WoW", World of Warcraft; "BotW", "LoL", "OoT"): a
+ * capital, one or two small letters, a capital, ending in a capital. "WiP" (work in progress) is a note, no title.
+ */
+const TITLE_INITIALS = /(?<![\p{L}\p{N}])((?:\p{Lu}\p{Ll}{1,2})+\p{Lu})(?![\p{L}\p{N}])/gu;
+const NOT_A_TITLE = new Set(['wip']);
+
+/** The titles a name writes by their initials, lower-case ("wow" of "SXZ WoW Icons"). */
+export function titleInitialsOf(name: string): string[] {
+  const titles = [...name.matchAll(TITLE_INITIALS)]
+    .map((match) => (match[1] ?? '').toLowerCase())
+    .filter((title) => !NOT_A_TITLE.has(title));
+  return [...new Set(titles)];
+}
+
+/**
+ * Whether a text asks for the title `initials` stands for: written as a word ("wow icons"), opening a coined one (the
+ * card's trigger "wowicon"), or spelled out, small words and all ("world of warcraft", "breath of the wild" for "botw").
+ */
+export function writesTitle(words: readonly string[], initials: string): boolean {
+  if (words.some((word) => word === initials || (word.startsWith(initials) && !isDictionaryWord(word)))) return true;
+  return words.some((_, start) => {
+    const run = words.slice(start, start + initials.length);
+    return run.length === initials.length && run.every((word, index) => word[0] === initials[index]);
+  });
 }
