@@ -631,7 +631,8 @@ describe('a word in -ing is what is done with its root, no thing of it', () => {
   it('takes no background light for "perfect lighting", still for a light', () => {
     expect(picks('perfect lighting')).toEqual([]);
     expect(picks('masterpiece, best quality, perfect lighting, 1girl, solo, sitting')).toEqual([]);
-    expect(picks('light')).toEqual(['civitai:71170', 'civitai:77957']);
+    // One light: "Dense Light" is a kind of the light "Birch Light" draws, which nobody asked dense.
+    expect(picks('light')).toEqual(['civitai:71170']);
   });
 });
 
@@ -1003,5 +1004,53 @@ describe('a game a name writes by its initials is asked for by them or by its ti
   it('still comes for its initials written as a word, or its title spelled out', () => {
     expect(picks('Icon of a red heart, wow')).toEqual(['civitai:45713']);
     expect(picks('Icon of a red heart, world of warcraft')).toEqual(['civitai:45713']);
+  });
+});
+
+describe('one thing has one shape: no kind of it a pick already draws, by words the prompt lacks', () => {
+  const clothing = (id: string, name: string, tags: string[], triggerWords: string[]) =>
+    makeAdapter({ id, name, category: 'clothing', tags, triggerWords });
+  const GLASSES = clothing(
+    'civitai:74675',
+    'Glasses LoRA',
+    ['sunglasses', 'glasses', 'clothing'],
+    ['Glasses', 'Sunglasses', 'Aviators'],
+  );
+  const ROUND_GLASSES = clothing(
+    'civitai:21285',
+    'Round glasses | Accessory',
+    ['glass', 'round eyewear', 'glasses', 'clothing', 'circle glasses', 'eyewear'],
+    ['glasses', 'round eyewear'],
+  );
+  const THIN_ROUND_GLASSES = clothing(
+    'civitai:23902',
+    'Thin round glasses',
+    ['anime', 'glasses', 'clothing', 'realistic', 'circle glasses'],
+    ['circle-glasses'],
+  );
+  const picks = picksFrom([GLASSES, ROUND_GLASSES, THIN_ROUND_GLASSES]);
+
+  it('gives "glasses" the glasses LoRA alone, no round ones beside it', () => {
+    expect(picks('a girl with glasses reading')).toEqual(['civitai:74675']);
+  });
+
+  it('keeps a kind the prompt asks for', () => {
+    expect(picks('a girl with thin round glasses reading')).toEqual(
+      expect.arrayContaining(['civitai:21285', 'civitai:23902']),
+    );
+  });
+
+  it('reads a word that rates a LoRA as no kind: "Concept better sky" beside another sky', () => {
+    const sky = makeAdapter({ id: 'civitai:1', name: 'Sky', category: 'background', tags: ['sky'] });
+    const betterSky = makeAdapter({
+      id: 'civitai:28581',
+      name: 'Concept better sky',
+      category: 'background',
+      tags: ['concept', 'scenery', 'night', 'blue sky', 'sky'],
+      triggerWords: ['sky', 'sunset', 'night'],
+    });
+    expect(picksFrom([sky, betterSky])('beautiful fireworks in the sky')).toEqual(
+      expect.arrayContaining(['civitai:1', 'civitai:28581']),
+    );
   });
 });

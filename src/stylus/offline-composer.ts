@@ -1,4 +1,5 @@
 import type { Adapter } from '../catalog/adapter.js';
+import { lemmas } from '../catalog/classify/words.js';
 import { profileOf } from './adapter-profile.js';
 import {
   DEFAULT_MAX_ADAPTERS,
@@ -27,6 +28,7 @@ import { nameCoverageOf, UNDER_WATER } from './evidence-text.js';
 import { COLOUR_WORDS } from './evidence-words.js';
 import { materialKindsOfName, otherMaterialAsked } from './materials.js';
 import { nameAsWritten } from './name-as-written.js';
+import { describes } from './name-readings.js';
 import { segmentTasks } from './segment.js';
 import { tagLooksAsked } from './style-looks.js';
 import type { Candidate, ComposedTask } from './types.js';
@@ -96,6 +98,33 @@ function otherMaterial(adapter: Adapter, task: ComposedTask, byId: ReadonlyMap<s
     if (other === undefined || other.category !== 'style') return false;
     const theirs = materialKindsOfName(other);
     return theirs.size > 0 && ![...theirs].some((kind) => mine.has(kind));
+  });
+}
+
+/** Describing words that praise or rate a LoRA, no kind of its thing: "Concept better sky", "QuickHand", "Easy sticker". */
+const PRAISE = new Set(['better', 'easy', 'quick', 'simple', 'fast', 'basic', 'proper', 'true', 'extra', 'more']);
+
+/**
+ * Whether an adapter names a kind of the thing a pick of the task names, by describing words the prompt lacks:
+ * "Round glasses" beside "Glasses LoRA" for "a girl with glasses". The thing has one shape; the first pick drew it.
+ */
+function otherKind(
+  adapter: Adapter,
+  task: ComposedTask,
+  byId: ReadonlyMap<string, Adapter>,
+  promptWords: ReadonlySet<string>,
+): boolean {
+  const [mine] = profileOf(adapter).nameSegments;
+  const head = mine?.at(-1);
+  if (mine === undefined || head === undefined) return false;
+  const kinds = mine
+    .slice(0, -1)
+    .filter((word) => describes(word) && !PRAISE.has(word) && !promptWords.has(word));
+  if (kinds.length === 0) return false;
+  return task.adapters.some((pick) => {
+    const other = byId.get(pick.adapterId);
+    const [theirs] = other === undefined ? [] : profileOf(other).nameSegments;
+    return theirs !== undefined && theirs.at(-1) === head && !kinds.every((kind) => theirs.includes(kind));
   });
 }
 
@@ -176,6 +205,7 @@ export function composeOffline(
   const characters = new Set<string>();
   const characterNames: string[] = [];
   const byId = new Map(candidates.map(({ adapter }) => [adapter.id, adapter]));
+  const promptWords = new Set(lemmas(prompt));
   // Two rounds: every task its best adapter first, then the seconds and thirds, so the cap on the whole composition
   // never leaves a part of the prompt without its only adapter while another part gets a second one.
   for (const perTask of [1, MAX_ADAPTERS_PER_TASK])
@@ -191,6 +221,8 @@ export function composeOffline(
       if (adapter.category === 'style' && otherMaterial(adapter, target, byId)) continue;
       // One thing has one colour: "Gym uniform (NAVYBLUE)", "(GREEN)" and "(RED)" dress no one together.
       if (otherColour(adapter, target, byId)) continue;
+      // One thing has one shape: "Glasses LoRA", then no "Round glasses" nor "Thin round glasses" for "glasses".
+      if (otherKind(adapter, target, byId, promptWords)) continue;
       // One character per task: three LoRAs of Raiden Shogun draw one Raiden Shogun, worse than one of them.
       if (adapter.category === 'character' && target.adapters.some((pick) => characters.has(pick.adapterId))) continue;
       // One LoRA per character in the whole composition: "hu tao" and "boo tao, hu tao" are one Hu Tao.
