@@ -72,11 +72,12 @@ describe('a thing its tags call one kind of what the task asks for is no other k
     expect(picks('1girl, black coat, boots')).toEqual(['civitai:19049']);
   });
 
+  // Its game named, so that only the kind of icon decides ("SXZ WoW Icons" draws World of Warcraft's).
   it('still takes game icons for rpg item icons, none for a flat design icon', () => {
-    expect(picks('rpg item icons')).toEqual(['civitai:45713']);
-    expect(picks('a game icon of a sword')).toEqual(['civitai:45713']);
-    expect(picks('a flat design icon of a house')).toEqual([]);
-    expect(picks('an app icon for a weather app')).toEqual([]);
+    expect(picks('rpg item icons, world of warcraft')).toEqual(['civitai:45713']);
+    expect(picks('a wow game icon of a sword')).toEqual(['civitai:45713']);
+    expect(picks('a flat design icon of a house, world of warcraft')).toEqual([]);
+    expect(picks('an app icon for a weather app, world of warcraft')).toEqual([]);
   });
 
   it("reads a maker's label as no kind", () => {

@@ -276,7 +276,7 @@ describe('a genre named alone asks for a look, no place or thing', () => {
   it('still draws a place the task names, a whole prompt of one genre, and a format', () => {
     expect(picks('1girl, cyberpunk city, night')).toEqual(['civitai:85771']);
     expect(picks('science fiction')).toContain('civitai:26578');
-    expect(picks('game icon, a potion, white background')).toEqual(['civitai:45713']);
+    expect(picks('wow game icon, a potion, white background')).toEqual(['civitai:45713']);
   });
 });
 

@@ -15,6 +15,7 @@ import {
   STATUES_COLLECTION_BY_NAME,
   SUPERCUTECAT,
   VINTAGE_STYLE,
+  WOW_ICONS,
 } from './support/dump-items.js';
 
 /**
@@ -987,13 +988,6 @@ describe("a franchise's tag before a garment's name says whose it is: no one is 
 });
 
 describe('a game a name writes by its initials is asked for by them or by its title', () => {
-  const WOW_ICONS = makeAdapter({
-    id: 'civitai:45713',
-    name: 'SXZ WoW Icons [ Concept ]',
-    category: 'object',
-    tags: ['game art', 'asset', 'icons', 'games', 'video game', 'icon', 'game icon', 'videogame', 'gamedev'],
-    triggerWords: ['wowicon of', 'wowicon portrait of'],
-  });
   const picks = picksFrom([WOW_ICONS]);
 
   it('brings no World of Warcraft icons to an icon nobody said was of it', () => {

@@ -117,9 +117,7 @@ function otherKind(
   const [mine] = profileOf(adapter).nameSegments;
   const head = mine?.at(-1);
   if (mine === undefined || head === undefined) return false;
-  const kinds = mine
-    .slice(0, -1)
-    .filter((word) => describes(word) && !PRAISE.has(word) && !promptWords.has(word));
+  const kinds = mine.slice(0, -1).filter((word) => describes(word) && !PRAISE.has(word) && !promptWords.has(word));
   if (kinds.length === 0) return false;
   return task.adapters.some((pick) => {
     const other = byId.get(pick.adapterId);
