@@ -294,6 +294,8 @@ describe('a label of what kind of adapter a name is says nothing it draws', () =
 
   it('takes a pose named "Peeking Out" for someone peeking out', () => {
     expect(picks('a girl peeking out from dense tree branches')).toEqual(['civitai:44421']);
+    // The spatial words the task keeps before its thing say where she peeks, not what she does.
+    expect(picks('a cartoon girl peeking out from behind a bookshelf')).toEqual(['civitai:44421']);
     expect(picks('a man posing for a photo')).toEqual([]);
   });
 

@@ -77,7 +77,11 @@ describe('segmentPrompt', () => {
     ['a rabbit checks its watch', ['rabbit', 'checks watch']],
     // Quoted text is one task, commas and all, with the word that announces it.
     ["a yellow wall with 'Hello, world.' written on it", ['yellow wall', 'Hello world written']],
-    ["the word 'START' written above the word 'SMILING'", ['word START', 'written word SMILING']],
+    ["the word 'START' written above the word 'SMILING'", ['word START', 'written above the word SMILING']],
+    // A spatial phrase between what is done and the thing stays in the task: no "sitting dog", no "coming curve".
+    ['a cat sitting next to a dog', ['cat', 'sitting next to a dog']],
+    ['a car coming around a curve in a mountain road', ['car', 'coming around a curve', 'mountain road']],
+    ['a Tyrannosaurus Rex roaring in front of a palm tree', ['Tyrannosaurus Rex', 'roaring in front of a palm tree']],
     // "visible" says that a thing shows, not a thing to draw.
     ['The Eiffel Tower. The moon is also visible.', ['Eiffel Tower', 'moon is also visible']],
     // A name for a piece of text announces the quotation, like "the word".

@@ -1,5 +1,6 @@
 import type { Adapter } from '../catalog/adapter.js';
 import { lemmas } from '../catalog/classify/words.js';
+import { isStopword } from '../catalog/text.js';
 import { profileOf } from './adapter-profile.js';
 import {
   DEFAULT_MAX_ADAPTERS,
@@ -30,6 +31,7 @@ import { materialKindsOfName, otherMaterialAsked } from './materials.js';
 import { nameAsWritten } from './name-as-written.js';
 import { describes } from './name-readings.js';
 import { segmentTasks } from './segment.js';
+import { LINK_WORDS } from './segment-words.js';
 import { tagLooksAsked } from './style-looks.js';
 import type { Candidate, ComposedTask } from './types.js';
 
@@ -60,11 +62,17 @@ function actionWords(task: string, subject: string): string {
   const at = task.toLowerCase().indexOf(subject.toLowerCase());
   if (!subject || at < 0) return '';
   const around = [task.slice(0, at), task.slice(at + subject.length)];
-  return around
+  const words = around
     .map((part) => part.replace(ABSENT_PART, ''))
     .join(' ')
-    .trim();
+    .trim()
+    .split(/\s+/);
+  // The spatial words that lead to the subject say where, not what is done: "peeking" of "peeking out from behind".
+  while (words.length > 0 && isLeadingWord(words.at(-1) ?? '')) words.pop();
+  return words.join(' ');
 }
+
+const isLeadingWord = (word: string) => LINK_WORDS.has(word.toLowerCase()) || isStopword(word.toLowerCase());
 
 /** The colours a name says its thing is ("green", "navyblue"), and the rest of its name. */
 function colourVariant(adapter: Adapter): { colours: ReadonlySet<string>; rest: string } {

@@ -610,8 +610,9 @@ interface Span {
 }
 
 /**
- * The task as members read it: the phrase with its joined words in prompt order, and the stopwords between them
- * where the prompt has nothing else there ("floating in space", "a piece of cheese"); possessive "'s" dropped
+ * The task as members read it: the phrase with its joined words in prompt order, and the stopwords and spatial words
+ * between them where the prompt has nothing else there ("floating in space", "a piece of cheese", "sitting next to a
+ * dog", never "sitting dog"); possessive "'s" dropped
  * ("corgi head": the eval's tokens and the catalog's have no "s").
  */
 function taskText(task: Task, words: readonly Word[]): string {
@@ -632,7 +633,7 @@ function taskText(task: Task, words: readonly Word[]): string {
       const bridges =
         gap.length > 0 &&
         !words.slice(before.last, span.first).some((word) => CLAUSE_END.test(word.post)) &&
-        gap.every((word) => contentTokens(word.text).size === 0);
+        gap.every((word) => contentTokens(word.text).size === 0 || LINK_WORDS.has(word.lower));
       text += bridges ? ` ${textOf(gap)} ` : ' ';
     }
     text += span.text;
