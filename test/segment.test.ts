@@ -80,6 +80,8 @@ describe('segmentPrompt', () => {
     ["the word 'START' written above the word 'SMILING'", ['word START', 'written above the word SMILING']],
     // A spatial phrase between what is done and the thing stays in the task: no "sitting dog", no "coming curve".
     ['a cat sitting next to a dog', ['cat', 'sitting next to a dog']],
+    ['three black cats standing next to two orange cats', ['black cats', 'standing next to two orange cats']],
+    ['a volcano with lava pouring down its slopes', ['volcano', 'lava', 'pouring down its slopes']],
     ['a car coming around a curve in a mountain road', ['car', 'coming around a curve', 'mountain road']],
     ['a Tyrannosaurus Rex roaring in front of a palm tree', ['Tyrannosaurus Rex', 'roaring in front of a palm tree']],
     // "visible" says that a thing shows, not a thing to draw.

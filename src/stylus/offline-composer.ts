@@ -31,7 +31,7 @@ import { materialKindsOfName, otherMaterialAsked } from './materials.js';
 import { nameAsWritten } from './name-as-written.js';
 import { describes } from './name-readings.js';
 import { segmentTasks } from './segment.js';
-import { LINK_WORDS } from './segment-words.js';
+import { LINK_WORDS, POSSESSIVE_PRONOUNS } from './segment-words.js';
 import { tagLooksAsked } from './style-looks.js';
 import type { Candidate, ComposedTask } from './types.js';
 
@@ -72,7 +72,12 @@ function actionWords(task: string, subject: string): string {
   return words.join(' ');
 }
 
-const isLeadingWord = (word: string) => LINK_WORDS.has(word.toLowerCase()) || isStopword(word.toLowerCase());
+/** Counts a spatial phrase may end in before its thing: "next to two" of "standing next to two orange cats". */
+const COUNT_WORDS = new Set('one two three four five six seven eight nine ten several many'.split(' '));
+const isLeadingWord = (word: string) => {
+  const lower = word.toLowerCase();
+  return LINK_WORDS.has(lower) || POSSESSIVE_PRONOUNS.has(lower) || COUNT_WORDS.has(lower) || isStopword(lower);
+};
 
 /** The colours a name says its thing is ("green", "navyblue"), and the rest of its name. */
 function colourVariant(adapter: Adapter): { colours: ReadonlySet<string>; rest: string } {

@@ -603,6 +603,23 @@ function taskOfWord(
   return nearest;
 }
 
+/**
+ * A spatial phrase with nothing to draw in it, between what is done and its thing: "next to two" of "standing next to
+ * two orange cats", "down its" of "pouring down its slopes". Read into the task, so no "standing orange cats".
+ */
+function spatialGap(gap: readonly Word[]): boolean {
+  return (
+    gap.some((word) => LINK_WORDS.has(word.lower)) &&
+    gap.every(
+      (word) =>
+        contentTokens(word.text).size === 0 ||
+        LINK_WORDS.has(word.lower) ||
+        POSSESSIVE_PRONOUNS.has(word.lower) ||
+        isCardinal(word),
+    )
+  );
+}
+
 interface Span {
   first: number;
   last: number;
@@ -612,7 +629,7 @@ interface Span {
 /**
  * The task as members read it: the phrase with its joined words in prompt order, and the stopwords and spatial words
  * between them where the prompt has nothing else there ("floating in space", "a piece of cheese", "sitting next to a
- * dog", never "sitting dog"); possessive "'s" dropped
+ * dog", never "sitting dog": see spatialGap); possessive "'s" dropped
  * ("corgi head": the eval's tokens and the catalog's have no "s").
  */
 function taskText(task: Task, words: readonly Word[]): string {
@@ -633,7 +650,7 @@ function taskText(task: Task, words: readonly Word[]): string {
       const bridges =
         gap.length > 0 &&
         !words.slice(before.last, span.first).some((word) => CLAUSE_END.test(word.post)) &&
-        gap.every((word) => contentTokens(word.text).size === 0 || LINK_WORDS.has(word.lower));
+        (gap.every((word) => contentTokens(word.text).size === 0) || spatialGap(gap));
       text += bridges ? ` ${textOf(gap)} ` : ' ';
     }
     text += span.text;
