@@ -999,6 +999,13 @@ describe('a game a name writes by its initials is asked for by them or by its ti
     expect(picks('Icon of a red heart, wow')).toEqual(['civitai:45713']);
     expect(picks('Icon of a red heart, world of warcraft')).toEqual(['civitai:45713']);
   });
+
+  it("drops an LLM composer's WoW icons for an icon of no game, with the reason", () => {
+    const task = [{ task: 'icon', adapters: [{ adapterId: 'civitai:45713', reason: 'game icons' }] }];
+    const { tasks, repairs } = enforceCaps('Icon of a red heart', task, asCandidates([WOW_ICONS]));
+    expect(tasks.flatMap((each) => each.adapters)).toEqual([]);
+    expect(repairs).toEqual(['civitai:45713 dropped from "icon": its name names "wow", which the prompt does not']);
+  });
 });
 
 describe('one thing has one shape: no kind of it a pick already draws, by words the prompt lacks', () => {
