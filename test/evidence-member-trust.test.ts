@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { enforceCaps } from '../src/stylus/caps.js';
 import type { WordRarity } from '../src/stylus/evidence.js';
 import { composeOffline } from '../src/stylus/offline-composer.js';
-import { asCandidates, makeAdapter, picksFrom } from './support/adapters.js';
+import { asCandidates, characterCard, makeAdapter, picksFrom } from './support/adapters.js';
 import {
   DRAGON_BALL_KI_CHARGE,
   JK_UNIFORM,
@@ -1053,5 +1053,49 @@ describe('one thing has one shape: no kind of it a pick already draws, by words 
     expect(picksFrom([sky, betterSky])('beautiful fireworks in the sky')).toEqual(
       expect.arrayContaining(['civitai:1', 'civitai:28581']),
     );
+  });
+});
+
+describe("a word of a franchise's title is no action", () => {
+  const ATTACKING = makeAdapter({
+    id: 'civitai:25483',
+    name: 'Attacking Concept',
+    category: 'concept',
+    tags: ['concept'],
+  });
+  const attackOnTitan = [
+    characterCard(
+      'civitai:90523',
+      'Mikasa Ackerman ミカサ・アッカーマン / Shingeki no Kyojin',
+      ['hmmikasa, short hair, black eyes, scarf'],
+      ['anime', 'character', 'shingeki no kyojin', 'attack on titan', 'mikasa ackerman'],
+    ),
+    characterCard(
+      'civitai:86384',
+      'Annie Leonhardt | Attack On Titan | Shingeki No Kyoujin',
+      ['annie_leonhardt'],
+      ['anime', 'character', 'female', 'attack on titan', 'woman'],
+    ),
+    characterCard(
+      'civitai:19821',
+      'Pieck (Attack on titan) LoRA',
+      [],
+      ['anime', 'character', 'attack on titan', 'pieck'],
+    ),
+    characterCard(
+      'civitai:40671',
+      'Sasha Braus | Attack on Titan',
+      ['sasha braus', 'paradis military uniform', 'jacket'],
+      ['anime', 'character', 'attack on titan', 'sasha braus'],
+    ),
+  ];
+  const picks = picksFrom([ATTACKING, ...attackOnTitan]);
+
+  it('takes no "Attacking Concept" for "attack on titan style wall"', () => {
+    expect(picks('attack on titan style wall')).toEqual([]);
+  });
+
+  it('still takes it for someone attacking', () => {
+    expect(picks('a knight attacking a dragon')).toEqual(['civitai:25483']);
   });
 });

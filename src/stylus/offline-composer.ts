@@ -139,6 +139,20 @@ function otherKind(
   });
 }
 
+/** Whether every word of `action` is a word of a title of the candidates' franchises ("attack titan") the task holds. */
+function inATitle(action: string, task: string, franchises: ReadonlySet<string>): boolean {
+  if (action === '') return false;
+  const taskWords = new Set(lemmas(task));
+  const titleWords = new Set(
+    [...franchises]
+      .map((key) => key.split(' '))
+      .filter((words) => words.length >= 2 && words.every((word) => taskWords.has(word)))
+      .flat(),
+  );
+  const actionWords = lemmas(action).filter((word) => !isStopword(word));
+  return actionWords.length > 0 && actionWords.every((word) => titleWords.has(word));
+}
+
 export function composeOffline(
   prompt: string,
   candidates: readonly Candidate[],
@@ -171,7 +185,9 @@ export function composeOffline(
     const subject = framed ? withoutTags(written) : written;
     // What the task says its subject does ("riding" of "riding a horse"): a pose or an action named after it draws
     // that ("riding on a"); one word of a longer name does not ("BetterRamenEating" is no giraffe eating bark).
-    const action = actionWords(named, subject);
+    const done = actionWords(named, subject);
+    // A word of a franchise's title is no action: "attack" of "attack on titan style wall" brings no "Attacking Concept".
+    const action = inATitle(done, named, franchises) ? '' : done;
     const present = named.replace(ABSENT_PART, '');
     const thingNotLook = lookAsThing(subject, action, prompt);
     for (const candidate of fitting) {
