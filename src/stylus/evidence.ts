@@ -366,11 +366,11 @@ export function evidenceFor(
   const promptWords = prompt === undefined ? taskSet : viewOf(prompt).set;
   // A name that opens with a material and puts its thing in a later part makes that thing of it: "Diffusion Marble
   // (Swords)" makes marble swords, for no knight's sword the prompt makes of nothing or of steel ("a marble sword"
-  // still, and "a sword" alone, where the sword is the whole picture).
+  // still, and "a sword" alone, where the sword is the whole picture; not "a demon slayer sword", a sword of its own).
   const [openingPart = [], ...laterParts] = profile.nameSegments;
   const openingMaterial = openingPart.find((word) => MATERIALS.has(word));
   if (
-    !soleTask &&
+    !(soleTask && words.length === 1) &&
     openingMaterial !== undefined &&
     !covers(promptWords, openingMaterial) &&
     laterParts.some((part) => part.some((word) => related(word, head)))
