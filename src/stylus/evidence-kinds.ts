@@ -2,7 +2,7 @@ import type { Adapter } from '../catalog/adapter.js';
 import { lemmas, singular } from '../catalog/classify/words.js';
 import { isStopword } from '../catalog/text.js';
 import { Memo } from '../util/memo.js';
-import type { AdapterProfile, Phrase } from './adapter-profile.js';
+import { type AdapterProfile, type Phrase, profileOf } from './adapter-profile.js';
 import { isDictionaryWord, splitCompound } from './dictionary.js';
 import { BODY_PARTS, describesPeople, PEOPLE_WORDS } from './evidence-people.js';
 import {
@@ -75,11 +75,16 @@ export function namedForWhereWorn(profile: AdapterProfile): boolean {
  * "LaundryArt", "yarn" of "Yarn Art Style". Not "pixel" of "Pixel Art XL", nor "line" of line art: those are looks.
  */
 export function artMadeOf(adapter: Adapter): string | undefined {
-  // Remembered per name ('' for none): asked of every style candidate for every task.
-  const made = artsMadeOf.through(adapter.name, (name) => {
-    const written = lemmas(joinSyllables(name));
+  // Remembered per name and tags ('' for none): asked of every style candidate for every task.
+  const key = `${adapter.name}\n${adapter.tags.join('\n')}`;
+  const made = artsMadeOf.through(key, () => {
+    const written = lemmas(joinSyllables(adapter.name));
     const at = written.indexOf('art');
-    const word = at > 0 ? written[at - 1] : undefined;
+    // Or a tag says it of the name's one word: "balloon art" of "PE Balloon Diffusion".
+    const [only, more] = profileOf(adapter).nameWords;
+    const tagged =
+      only !== undefined && more === undefined && adapter.tags.some((tag) => lemmas(tag).join(' ') === `${only} art`);
+    const word = at > 0 ? written[at - 1] : tagged ? only : undefined;
     return word !== undefined &&
       /^[a-z]{3,}$/.test(word) &&
       isDictionaryWord(word) &&

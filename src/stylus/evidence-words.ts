@@ -13,7 +13,7 @@ export const FILE_WORDS: ReadonlySet<string> = new Set(
     'pony flux mb kb dim alpha test beta final fixed fix update new style art artstyle concept character ' +
     'outfit helper tweaker slider generator extraction detail detailed detailer quality high best masterpiece beautiful cute ' +
     'nice good great epic amazing awesome cool pretty perfect ultra super real ai tag trigger realistic yet ' +
-    'illustration anime multi redone remastered revised reworked retrained redux updated improved'
+    'illustration anime multi diffusion redone remastered revised reworked retrained redux updated improved'
   )
     .split(' ')
     .map(singular),

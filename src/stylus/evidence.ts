@@ -315,6 +315,35 @@ export function drawsSomeoneUnasked(adapter: Adapter, promptWords: ReadonlySet<s
  * the adapter's whole name. An adapter whose name carries a proper name the task lacks (an artist, a franchise, a
  * character) brings in a concept nobody asked for, and gets no evidence.
  */
+/**
+ * Whether a task's words make its thing of `material`: written before the thing ("a balloon dog") or after "made of"
+ * ("a cat made of balloons"); not the thing itself ("holding a balloon").
+ */
+function makesOf(words: readonly string[], material: string, adapter: Adapter): boolean {
+  const at = words.indexOf(material);
+  if (at < 0) return false;
+  if ((words[at - 1] === 'of' && words[at - 2] === 'made') || words[at - 1] === 'made') return true;
+  // Before a noun a word as often says what the thing is for ("a laundry basket", "a yarn basket"): only a material,
+  // or the word of an art its tags name, makes it ("a yarn cat", "a balloon dog"), and never a thing that holds.
+  return (
+    at < words.length - 1 &&
+    !HOLDERS.has(words.at(-1) ?? '') &&
+    (MATERIALS.has(material) || taggedAsArtOf(adapter, material))
+  );
+}
+
+/** Things named by what they hold or sell: a yarn basket holds yarn, a balloon shop sells balloons. */
+const HOLDERS = new Set(
+  'basket bag box bucket jar bin bowl cup pot can tub crate rack shelf shop store stall stand cart truck seller vendor'.split(
+    ' ',
+  ),
+);
+
+/** Whether a tag of the adapter is the art of `word`: "balloon art" of "PE Balloon Diffusion". */
+function taggedAsArtOf(adapter: Adapter, word: string): boolean {
+  return adapter.tags.some((tag) => lemmas(tag).join(' ') === `${word} art`);
+}
+
 export function evidenceFor(
   task: string,
   adapter: Adapter,
@@ -361,7 +390,12 @@ export function evidenceFor(
   // whole prompt: "LaundryArt" (things made of laundry) for no pile of laundry on a bed, "PE Terrible Fan Art" for no
   // ceiling fan.
   const madeOf = adapter.category === 'style' && !soleTask ? artMadeOf(adapter) : undefined;
-  if (madeOf !== undefined && !asksForLookAs.has(madeOf) && !(prompt !== undefined && viewOf(prompt).looks.has(madeOf)))
+  if (
+    madeOf !== undefined &&
+    !asksForLookAs.has(madeOf) &&
+    !(prompt !== undefined && viewOf(prompt).looks.has(madeOf)) &&
+    !makesOf(words, madeOf, adapter)
+  )
     return undefined;
   const promptWords = prompt === undefined ? taskSet : viewOf(prompt).set;
   // A name that opens with a material and puts its thing in a later part makes that thing of it: "Diffusion Marble
@@ -435,11 +469,14 @@ export function evidenceFor(
   if (!profile.productOf.every((word) => covers(promptWords, word))) return undefined;
   // A one-word name for the word that says which kind of thing the task asks for: "kCuteTanks" for a tank top. Unless
   // its tags or triggers say the two words together: "Yet Another Tattoo" (tagged "tattoo design") draws a tattoo design.
+  // A style tagged as the art of its one word makes things of it: "PE Balloon Diffusion" ("balloon art") for "a
+  // balloon dog".
   const [onlyNameWord] = profile.nameWords;
   if (
     profile.nameWords.length === 1 &&
     onlyNameWord &&
     saysWhichKind(task, words, head, onlyNameWord, adapter.category) &&
+    !(adapter.category === 'style' && taggedAsArtOf(adapter, onlyNameWord)) &&
     !profile.phrases.some(
       (phrase) =>
         phrase.kind !== 'name' && phrase.words.length >= 2 && phrase.words.every((word) => covers(taskSet, word)),
@@ -610,8 +647,14 @@ export function evidenceFor(
     // A word that only describes is no thing to restyle for, even when it ends the task: "flying low" asks for no
     // "LowRA" (a low-key look).
     if (adapter.category === 'style' && !asksForLookBy(word) && !asksForLookAs.has(word) && describes(word)) continue;
+    // So is one whose art is made of the word, for a thing the task makes of it: "a balloon dog in a park".
     const restylesForWord =
-      adapter.category !== 'style' || soleTask || related(word, head) || asksForLookBy(word) || asksForLookAs.has(word);
+      adapter.category !== 'style' ||
+      soleTask ||
+      related(word, head) ||
+      asksForLookBy(word) ||
+      asksForLookAs.has(word) ||
+      (madeOf === word && makesOf(words, word, adapter));
     if (
       phrase.kind === 'name' &&
       ((profile.nameWords.length === 1 && profile.shortHeads.length === 0) || profile.labelledName === word) &&
@@ -863,7 +906,14 @@ export function evidenceFor(
   // "vintage" or "retro" before a thing says how old the thing is ("a vintage car", "a vintage photo"): a style of
   // that name whose tags draw in a look the prompt does not ask for ("Vintage - Style", an anime illustration)
   // restyles the picture.
-  if (found && adapter.category === 'style' && saysAge(words, head) && !tagLooksFit(adapter, prompt ?? task))
+  // Not a style named for all the task says, its thing and age: "Vintage Postage Stamps" for a vintage postage stamp.
+  if (
+    found &&
+    adapter.category === 'style' &&
+    saysAge(words, head) &&
+    !(namedForTask && profile.nameWords.some((word) => related(word, head))) &&
+    !tagLooksFit(adapter, prompt ?? task)
+  )
     return undefined;
   // The look the task asks for must be the style's own, unless the style is named for the task or is all the prompt.
   const weakStyle = found !== undefined && found.score < STRONG && adapter.category === 'style';

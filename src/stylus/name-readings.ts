@@ -27,8 +27,20 @@ function isDescribingWord(word: string): boolean {
   const known = lexiconClass(word);
   if (known !== undefined) return ADJECTIVE_CLASSES.has(known);
   if (ADJECTIVE_ENDING.test(word)) return true;
-  return word.length >= 5 && word.endsWith('y') && isDictionaryWord(word.slice(0, -1));
+  return word.length >= 5 && word.endsWith('y') && isDictionaryWord(word.slice(0, -1)) && !ERY_NOUNS.has(word);
 }
+
+/**
+ * Nouns a word and a "-y" make, as "dreamy" is made of "dream": crafts, places and kinds of things ("Embroidery Style"
+ * names embroidery, no way a thing looks).
+ */
+const ERY_NOUNS = new Set(
+  (
+    'embroidery pottery bakery brewery winery archery cookery battery greenery cutlery stationery imagery ' +
+    'machinery jewelry jewellery masonry artillery bindery cannery distillery eatery hatchery joinery knittery ' +
+    'nunnery piggery rookery saddlery tannery'
+  ).split(' '),
+);
 
 const describingWords = new Memo<string, boolean>(16384);
 export const describes = (word: string) => isDictionaryWord(word) && describingWords.through(word, isDescribingWord);

@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest';
+import { readSeedCatalog } from '../src/catalog/seed.js';
+import { composeOffline } from '../src/stylus/offline-composer.js';
+import { asCandidates } from './support/adapters.js';
+
+/**
+ * What a new server gets from the shipped seed catalog: the style a prompt names by its craft or its art, and no
+ * style for a thing that only shares the word. Every seed record is a candidate, as retrieval would rank them.
+ */
+const seed = readSeedCatalog();
+const candidates = asCandidates(seed);
+const names = (prompt: string) => {
+  const byId = new Map(seed.map((adapter) => [adapter.id, adapter.name]));
+  return composeOffline(prompt, candidates).flatMap((task) => task.adapters.map((pick) => byId.get(pick.adapterId)));
+};
+
+describe('seed catalog picks', () => {
+  it('names a craft ending in -ery as a thing, no way a thing looks: "Embroidery Style" for embroidery', () => {
+    expect(names('embroidery of a flower')).toEqual(['Embroidery Style']);
+  });
+
+  it('takes a style named for its thing and its age: "Vintage Postage Stamps" for a vintage postage stamp', () => {
+    expect(names('vintage postage stamp of a ship')).toEqual(['Vintage Postage Stamps']);
+  });
+
+  it('makes a thing of the art a style is tagged with, for a thing the prompt makes of it', () => {
+    expect(names('a balloon dog in a park')).toEqual(['PE Balloon Diffusion']);
+    expect(names('a cat made of balloons')).toEqual(['PE Balloon Diffusion']);
+    expect(names('a yarn cat on a sofa')).toEqual(['Yarn Art Style']);
+  });
+
+  it('restyles nothing for a thing that holds it or is it', () => {
+    expect(names('a dog holding a balloon at a party')).toEqual([]);
+    expect(names('a cat asleep in a yarn basket')).toEqual([]);
+    expect(names('a laundry basket full of toys')).not.toContain('LaundryArt');
+  });
+});
