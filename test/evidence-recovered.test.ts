@@ -104,6 +104,11 @@ describe('a figure carved or cast is one kind of thing by any of its words', () 
     expect(picks('a stone bust next to an egg and an eggplant')).toEqual(['civitai:58701']);
     expect(picks('a bronze bust next to an egg and an eggplant')).toEqual([]);
   });
+
+  it('takes it for a bust or a figurine that names no material', () => {
+    expect(picks('a bust')).toEqual(['civitai:58701']);
+    expect(picks('a figurine')).toEqual(['civitai:58701']);
+  });
 });
 
 describe('the look a task asks for is the style’s own', () => {

@@ -90,7 +90,7 @@ const DERIVATIONS = /(ography|ographer|ograph|ings|ing|ists|ist|ical|ic)$/;
 
 const roots = new Map<string, string>();
 
-function root(word: string): string {
+export function root(word: string): string {
   let found = roots.get(word);
   if (found === undefined) {
     // An adjective of a feeling in -gry is its noun in -ger: "angry" for "anger", "hungry" for "hunger".
