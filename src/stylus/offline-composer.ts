@@ -1,5 +1,5 @@
 import type { Adapter } from '../catalog/adapter.js';
-import { lemmas, singular } from '../catalog/classify/words.js';
+import { lemmas } from '../catalog/classify/words.js';
 import { isStopword } from '../catalog/text.js';
 import { profileOf } from './adapter-profile.js';
 import {
@@ -25,13 +25,14 @@ import {
   transformsUnasked,
   type WordRarity,
 } from './evidence.js';
-import { nameCoverageOf, root, UNDER_WATER } from './evidence-text.js';
+import { nameCoverageOf, UNDER_WATER } from './evidence-text.js';
 import { COLOUR_WORDS } from './evidence-words.js';
-import { materialKindsOfName, otherMaterialAsked, SCULPTURES } from './materials.js';
+import { materialKindsOfName, otherMaterialAsked } from './materials.js';
 import { nameAsWritten } from './name-as-written.js';
 import { describes } from './name-readings.js';
 import { segmentTasks } from './segment.js';
 import { LINK_WORDS, POSSESSIVE_PRONOUNS } from './segment-words.js';
+import { wordSharing } from './shared-words.js';
 import { tagLooksAsked } from './style-looks.js';
 import type { Candidate, ComposedTask } from './types.js';
 
@@ -151,37 +152,6 @@ function inATitle(action: string, task: string, franchises: ReadonlySet<string>)
   );
   const actionWords = lemmas(action).filter((word) => !isStopword(word));
   return actionWords.length > 0 && actionWords.every((word) => titleWords.has(word));
-}
-
-/** Letters and digits only, lower case, diacritics folded: "PixelArt.Redmond" -> "pixelartredmond". */
-const squeezed = (text: string) =>
-  text
-    .normalize('NFKD')
-    .toLowerCase()
-    .replace(/[^\p{L}\p{N}]+/gu, '');
-
-/**
- * A cheap test of whether an adapter's name, tags or triggers share a word with the prompt, in either direction and
- * written together or apart ("pixel" in "PixelArt.Redmond", "hutao" in "hu tao"). Two thirds of the candidates
- * retrieval brings share words with the prompt only in their descriptions: no evidence can be found for them, and
- * building their profiles was a third of a composition on a large catalog. Characters are always read: the names of
- * a franchise's cast say which words are its title (franchiseNames).
- */
-function wordSharing(prompt: string): (adapter: Adapter) => boolean {
-  const written = lemmas(prompt).filter((word) => word.length >= 3 && !isStopword(word));
-  // Words in other forms are one word to the evidence rules ("anger" and "angry", a bust and a statue): their roots.
-  const promptWords = [...new Set([...written, ...written.map(root)])];
-  const sculpture = written.some((word) => SCULPTURES.has(word));
-  const joinedPrompt = squeezed(prompt);
-  return (adapter) => {
-    if (adapter.category === 'character') return true;
-    const own = [adapter.name, ...adapter.tags, ...adapter.triggerWords].join(' ');
-    const text = squeezed(own);
-    if (promptWords.some((word) => text.includes(word))) return true;
-    const words = own.toLowerCase().match(/[\p{L}\p{N}]{3,}/gu) ?? [];
-    if (sculpture && words.some((word) => SCULPTURES.has(singular(word)))) return true;
-    return words.some((word) => joinedPrompt.includes(word) || joinedPrompt.includes(root(singular(word))));
-  };
 }
 
 export function composeOffline(
