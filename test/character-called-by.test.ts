@@ -436,3 +436,22 @@ describe('a name found only as a plural the card never writes', () => {
     expect(picksFrom([CANDICE])('candice at the gym, pokemon')).toEqual(['civitai:53953']);
   });
 });
+
+describe("a dictionary word her card opens with, written as someone's", () => {
+  const REM = character(
+    'civitai:42774',
+    'Rem | Re:Zero',
+    ['rem', 'rem (re:zero)'],
+    ['anime', 'character', 'waifu', 're:zero', 'anime character', 'maid', 'anime girl', 'rem'],
+  );
+  const picks = picksFrom([REM]);
+
+  it('takes Rem for "rem\'s maid uniform" in a prompt that draws someone', () => {
+    expect(picks("R_E_M, rem's maid uniform, blue hair, smile")).toEqual(['civitai:42774']);
+  });
+
+  it("still takes no one for rem sleep, nor for a band's album", () => {
+    expect(picks('a diagram of rem sleep')).toEqual([]);
+    expect(picks("the band rem's first album cover")).toEqual([]);
+  });
+});

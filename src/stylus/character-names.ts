@@ -4,7 +4,7 @@ import { isStopword } from '../catalog/text.js';
 import { Memo } from '../util/memo.js';
 import { type AdapterProfile, isCastPack, profileOf } from './adapter-profile.js';
 import { isDictionaryWord } from './dictionary.js';
-import { namesSomeone } from './evidence-people.js';
+import { describesSomeone, namesSomeone } from './evidence-people.js';
 import { STUDIOS, taskWordSet } from './evidence-text.js';
 import { APPEARANCE_WORDS, joinSyllables, LOOK_WORDS, NAMED_LOOKS } from './evidence-words.js';
 import { lexiconClass } from './segment.js';
@@ -343,6 +343,7 @@ function nameIn(task: string, adapter: Adapter, franchises: ReadonlySet<string>,
   return (
     nameWithItsSeries(words, taskWordSet(prompt), profile, franchises) ??
     givenNameAlone(words, written(), profile, franchises) ??
+    possessiveName(words, prompt, profile, franchises) ??
     codeNameWithItsSeries(words, taskWordSet(prompt), adapter, profile)
   );
 }
@@ -397,6 +398,36 @@ function givenNameAlone(
     }
   }
   return undefined;
+}
+
+/**
+ * A one-word name her card opens with and tags or triggers alone, written as someone's in a prompt that draws someone:
+ * "rem's maid uniform" names Rem, a dictionary word ("rem sleep") otherwise named only beside her series.
+ */
+function possessiveName(
+  words: ReadonlySet<string>,
+  prompt: string,
+  profile: AdapterProfile,
+  franchises: ReadonlySet<string>,
+): string | undefined {
+  const [first] = profile.nameSegments;
+  const word = first?.length === 1 ? first[0] : undefined;
+  if (word === undefined || !words.has(word) || franchises.has(word)) return undefined;
+  if (!taggedAs(profile, [word]) && !triggeredAs(profile, word)) return undefined;
+  // Someone's: the prompt draws a person or how one looks ("maid uniform", "blue hair"), no band's album cover.
+  if (!namesSomeone(prompt) && !describesSomeone(prompt)) return undefined;
+  return possessiveOf(prompt, word) ? word : undefined;
+}
+
+/** Whether `text` writes `word` with a possessive "'s": "rem's", "Rem’s". */
+function possessiveOf(text: string, word: string): boolean {
+  const lower = text.toLowerCase();
+  return [`${word}'s`, `${word}’s`].some((form) => {
+    const at = lower.indexOf(form);
+    return (
+      at >= 0 && !/[\p{L}\p{N}]/u.test(lower[at - 1] ?? ' ') && !/[\p{L}\p{N}]/u.test(lower[at + form.length] ?? ' ')
+    );
+  });
 }
 
 /**
