@@ -37,7 +37,8 @@ describe('a one-word name is no evidence for the word that says which kind of th
   it('takes no tank (the vehicle) for a tank top, still for a tank', () => {
     expect(picks('a woman in a red tank top')).toEqual([]);
     expect(picks('a tank top')).toEqual([]);
-    expect(picks('a tank crossing a river')).toEqual(['civitai:59574']);
+    // Drawn as a cartoon: a cute tank, as it draws them (see "a name that says its things are cute").
+    expect(picks('a tank crossing a river, cartoon')).toEqual(['civitai:59574']);
   });
 
   it('still takes a one-word name whose own tags say the two words together', () => {
@@ -563,8 +564,14 @@ describe('a name that says its things are cute', () => {
     expect(picks('a photo of a cat on a sofa')).toEqual([]);
   });
 
-  it('still draws its thing for a drawn prompt, or a photo of a cute one', () => {
-    expect(picks('a tank in the desert')).toEqual(['civitai:59574']);
+  it('makes no toy of a machine in a prompt that asks for no look at all; a cat drawn cute is still a cat', () => {
+    expect(picks('a tank in the desert')).toEqual([]);
+    expect(picks('a cat on a sofa')).toEqual(['civitai:75132']);
+  });
+
+  it('still draws its thing for a drawn prompt, its own trigger, or a photo of a cute one', () => {
+    expect(picks('a tank in the desert, anime illustration')).toEqual(['civitai:59574']);
+    expect(picks('concept art kcuteT4nk fish-like tank')).toEqual(['civitai:59574']);
     expect(picks('a photo of a cute cat on a sofa')).toEqual(['civitai:75132']);
   });
 });
@@ -575,8 +582,8 @@ describe('a one-word name is no evidence for a head a noun before it makes a kin
   it('takes no tank (the vehicle) for a fish tank, still for a tank, a fish-like tank, a tank at night', () => {
     expect(picks('a fish tank')).toEqual([]);
     expect(picks('a goldfish in a fish tank on a desk')).toEqual([]);
-    expect(picks('a tank crossing a river')).toEqual(['civitai:59574']);
-    expect(picks('concept art fish-like tank')).toEqual(['civitai:59574']);
+    expect(picks('a tank crossing a river, cartoon')).toEqual(['civitai:59574']);
+    expect(picks('concept art kcuteT4nk fish-like tank')).toEqual(['civitai:59574']);
   });
 
   it('reads a name or a time before the head as whose or when, no kind of it', () => {

@@ -113,11 +113,23 @@ const CUTE_NAME = /^(?:super)?(?:cute|chibi|kawaii)/;
 const CUTE_ASKED = /\b(?:cute|chibi|kawaii|adorable|cartoon\w*|toon)\b/i;
 
 /**
- * Whether an adapter's name says it draws things cute ("kCuteTanks", "Supercutecat") for a prompt that asks for a
- * photo and nothing cute: a chibi tank fights "a tank in the desert, war photography". Praise elsewhere ("cute" is
- * no look of its own in a drawn prompt), so only a photo is fought.
+ * Whether an adapter's name says it draws things cute ("kCuteTanks", "Supercutecat") for a prompt that asks for
+ * nothing cute and no drawn look: a chibi tank fights "a tank in the desert, war photography", and a machine or a thing
+ * made cute is a toy of it in a prompt of no look at all ("a tank in the desert"). Praise in a drawn prompt ("cute" is
+ * no look of its own there), and a cat drawn cute is still a cat, so only those are fought.
  */
 export function cuteInAPhoto(adapter: Adapter, prompt: string): boolean {
-  if (!askedLooks(prompt).has('photo') || CUTE_ASKED.test(prompt)) return false;
+  // Its own trigger written asks for it: "concept art kCuteT4nk fish-like tank".
+  const lower = prompt.toLowerCase();
+  if (CUTE_ASKED.test(prompt) || adapter.triggerWords.some((trigger) => lower.includes(trigger.toLowerCase())))
+    return false;
+  const looks = askedLooks(prompt);
+  // A machine or a thing made cute is a toy of it: "kCuteTanks" for "a tank in the desert" in no look at all too. (A
+  // cat drawn cute is still a cat.)
+  const toyOfIt = MADE_THINGS.has(adapter.category) && ![...looks].some((look) => DRAWN_LOOKS.has(look));
+  if (!looks.has('photo') && !toyOfIt) return false;
   return adapter.name.split(NAME_TOKENS).some((token) => CUTE_NAME.test(token.toLowerCase()));
 }
+
+/** Categories of made things, which a cute LoRA turns into toys. */
+const MADE_THINGS = new Set<Adapter['category']>(['vehicle', 'object', 'building', 'tool']);
