@@ -105,7 +105,7 @@ import { asksForRelation, describes, namesSomethingElse, saysHowMade } from './n
 import {
   askedLooks,
   asksForOtherLook,
-  cuteInAPhoto,
+  cuteUnasked,
   drawnInAPhotoPrompt,
   lookFits,
   photoInADrawnPrompt,
@@ -159,7 +159,7 @@ export function foreignLookIn(prompt: string, adapter: Adapter): string | undefi
   const look = looks.find(
     (look) => !asked.has(look) && !(look === 'interior' && interiorOf && placesInside(prompt, interiorOf)),
   );
-  if (look === undefined && cuteInAPhoto(adapter, prompt)) return 'cute';
+  if (look === undefined && cuteUnasked(adapter, prompt)) return 'cute';
   if (look !== undefined || triggerOrigins.length === 0) return look;
   // Trained on a world of its own, it draws that world: "Night" ("Medieval fantasy world") for no city at night.
   const origins = promptOrigins.through(prompt, () => new Set(lemmas(prompt).flatMap((word) => originOf(word) ?? [])));
@@ -468,9 +468,9 @@ export function evidenceFor(
   // a music CD, for no product shot of a watch or a perfume bottle.
   if (!profile.productOf.every((word) => covers(promptWords, word))) return undefined;
   // A one-word name for the word that says which kind of thing the task asks for: "kCuteTanks" for a tank top. Unless
-  // its tags or triggers say the two words together: "Yet Another Tattoo" (tagged "tattoo design") draws a tattoo design.
-  // A style tagged as the art of its one word makes things of it: "PE Balloon Diffusion" ("balloon art") for "a
-  // balloon dog".
+  // its tags or triggers say the two words together: "Yet Another Tattoo" (tagged "tattoo design") draws a tattoo design,
+  // or it is a style tagged as the art of its one word, which makes things of it: "PE Balloon Diffusion" ("balloon
+  // art") for "a balloon dog".
   const [onlyNameWord] = profile.nameWords;
   if (
     profile.nameWords.length === 1 &&

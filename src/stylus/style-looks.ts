@@ -118,7 +118,7 @@ const CUTE_ASKED = /\b(?:cute|chibi|kawaii|adorable|cartoon\w*|toon)\b/i;
  * made cute is a toy of it in a prompt of no look at all ("a tank in the desert"). Praise in a drawn prompt ("cute" is
  * no look of its own there), and a cat drawn cute is still a cat, so only those are fought.
  */
-export function cuteInAPhoto(adapter: Adapter, prompt: string): boolean {
+export function cuteUnasked(adapter: Adapter, prompt: string): boolean {
   // Its own trigger written asks for it: "concept art kCuteT4nk fish-like tank".
   const lower = prompt.toLowerCase();
   if (CUTE_ASKED.test(prompt) || adapter.triggerWords.some((trigger) => lower.includes(trigger.toLowerCase())))
