@@ -51,6 +51,8 @@ const COMPOSITION_TAGS = [
   'lively textures',
   'realistic texture',
   'realistic textures',
+  // Danbooru's mark for a picture made by hand, in any medium: no "blackboard drawing" (its trigger) for a sketch.
+  'traditional media',
   // A camera's setting: how a photo is taken, no "I-Balance Pose" (tagged "i balance").
   'white balance',
 ];

@@ -114,6 +114,7 @@ export function related(left: string, right: string): boolean {
 export function covers(task: ReadonlySet<string>, word: string): boolean {
   if (task.has(word)) return true;
   if (SCULPTURES.has(word)) for (const taskWord of task) if (SCULPTURES.has(taskWord)) return true;
+  for (const taskWord of task) if (KIND_OF.get(taskWord) === word) return true;
   if (word.length < 4) return false;
   const wordRoot = root(word);
   for (const taskWord of task)
@@ -128,6 +129,12 @@ export function coversName(profile: AdapterProfile, task: ReadonlySet<string>, w
 
 /** A figure carved or cast is one kind of thing by any of its words: a stone bust is a stone statue. */
 const sculptures = (left: string, right: string) => SCULPTURES.has(left) && SCULPTURES.has(right);
+
+/**
+ * The kinds of a thing a task may name it by, each under the word for the thing: a pencil sketch is a pencil drawing
+ * ("Pencil drawing" for it), but a drawing asks for no sketchy look.
+ */
+export const KIND_OF: ReadonlyMap<string, string> = new Map([['sketch', 'drawing']]);
 
 /**
  * Whether one word is the participle and the other the noun of one verb: "reflected" and "reflection" ("Reflections

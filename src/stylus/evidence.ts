@@ -724,11 +724,19 @@ export function evidenceFor(
       const isNameHead =
         related(profile.nameWords[profile.nameWords.length - 1] ?? '', word) &&
         profile.segmentHeads.some((head) => related(head, word));
+      // A style's name part that is one look alone, said by its tags or triggers too, is its look: "Claymation -
+      // miniature" for "a claymation character".
+      const lookPart =
+        adapter.category === 'style' &&
+        backed &&
+        asksForLookBy(word) &&
+        profile.nameSegments.some((segment) => segment.length === 1 && segment[0] === word);
       // The other half of a style's or a franchise's name is what it is ("South Park Style" is no park, "Strike
       // Witches" no witch), where a thing's is a kind or a maker ("EdobHorse", "Very Nice Forest"): a style only
       // when that thing is all the prompt asks for ("a statue": "Stone Statue").
       if (
         nameCoverage > 0.5 ||
+        lookPart ||
         (nameCoverage === 0.5 &&
           (depictsThings || soleTask) &&
           backed &&

@@ -1,7 +1,7 @@
 import type { Adapter } from '../catalog/adapter.js';
 import { lemmas, singular } from '../catalog/classify/words.js';
 import { isStopword } from '../catalog/text.js';
-import { root } from './evidence-text.js';
+import { KIND_OF, root } from './evidence-text.js';
 import { SCULPTURES } from './materials.js';
 
 /**
@@ -43,8 +43,11 @@ function ownWordsOf(adapter: Adapter): OwnWords {
 
 export function wordSharing(prompt: string): (adapter: Adapter) => boolean {
   const written = lemmas(prompt).filter((word) => word.length >= 3 && !isStopword(word));
-  // Words in other forms are one word to the evidence rules ("anger" and "angry", a bust and a statue): their roots.
-  const promptWords = [...new Set([...written, ...written.map(root)])];
+  // Words in other forms are one word to the evidence rules ("anger" and "angry", a bust and a statue): their roots;
+  // a kind of a thing is the thing too (KIND_OF: a sketch is a drawing).
+  const promptWords = [
+    ...new Set([...written, ...written.map(root), ...written.flatMap((word) => KIND_OF.get(word) ?? [])]),
+  ];
   const sculpture = written.some((word) => SCULPTURES.has(word));
   const joinedPrompt = squeezed(prompt);
   return (adapter) => {

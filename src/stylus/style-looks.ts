@@ -13,7 +13,11 @@ const promptLooks = new Memo<string, ReadonlySet<string>>(64);
 
 /** The looks `prompt` asks for (NAMED_LOOKS's shared forms), remembered: the composer asks for 150 candidates. */
 export function askedLooks(prompt: string): ReadonlySet<string> {
-  return promptLooks.through(prompt, () => new Set(looksOf(prompt)));
+  return promptLooks.through(prompt, () => {
+    const looks = looksOf(prompt);
+    // A kind of a look asks for the look too: a sketch is drawn (see KIND_OF).
+    return new Set([...looks, ...looks.flatMap((look) => (look === 'sketch' ? ['draw'] : []))]);
+  });
 }
 
 /** Looks that say how old a thing is, when they come before it: "a vintage car", "a retro radio". */

@@ -1,0 +1,89 @@
+import { describe, expect, it } from 'vitest';
+import { makeAdapter, picksFrom } from './support/adapters.js';
+
+/**
+ * A member names the medium of a picture in their own words: a sketch is a drawing, claymation is the look of a style
+ * named "Claymation - miniature", a DSLR photograph is a photograph. Names, tags and triggers are written after real
+ * dump items.
+ */
+const PENCIL_DRAWING = makeAdapter({
+  id: 'civitai:19762',
+  name: 'Pencil drawing',
+  category: 'style',
+  tags: ['style'],
+  triggerWords: ['greyscale，(line art:1.1)'],
+});
+const PEN_SKETCH = makeAdapter({
+  id: 'civitai:28687',
+  name: '线条速写风格 ｜ pen sketch style',
+  category: 'style',
+  tags: ['art style', 'sketch'],
+  triggerWords: ['penSketch_style, monochrome, ink sketch'],
+});
+const CLAYMATION = makeAdapter({
+  id: 'civitai:25258',
+  name: 'Claymation - miniature',
+  category: 'style',
+  tags: ['claymation', 'clay', 'miniatures', 'style', 'dollhouse'],
+  triggerWords: ['claymation'],
+});
+const REALISTIC_PHOTOGRAPHY = makeAdapter({
+  id: 'civitai:59980',
+  name: 'ReaPhoLoRA (Realistic Photography LoRA)',
+  category: 'style',
+  tags: ['photorealistic', 'photo', 'style', 'photography', 'photoshoot'],
+  triggerWords: ['Photograph'],
+});
+const BLACKBOARD_DRAWING = makeAdapter({
+  id: 'civitai:63597',
+  name: '[realistic] 黑板绘 blackboard drawing',
+  category: 'style',
+  tags: ['style', 'style art'],
+  triggerWords: ['chalkboard', 'monochrome', 'traditional media,', 'chalk outline,'],
+});
+
+describe('a sketch is a drawing', () => {
+  const picks = picksFrom([PENCIL_DRAWING, PEN_SKETCH]);
+
+  it('gives a pencil sketch the pencil drawing style', () => {
+    expect(picks('a pencil sketch of a face')).toEqual(['civitai:19762']);
+  });
+
+  it('gives a plain drawing no sketchy look: a sketch is one kind of drawing, not the other way round', () => {
+    expect(picks('a drawing of a hammer')).toEqual([]);
+  });
+
+  it('still gives a pencil drawing its style', () => {
+    expect(picks('a pencil drawing of a horse')).toEqual(['civitai:19762']);
+  });
+});
+
+describe('a look that is a part of a style name', () => {
+  const picks = picksFrom([CLAYMATION, REALISTIC_PHOTOGRAPHY]);
+
+  it('takes "Claymation - miniature" for claymation, its look said by its tags and trigger', () => {
+    expect(picks('a claymation character')).toEqual(['civitai:25258']);
+    expect(picks('a fox in a forest, claymation')).toEqual(['civitai:25258']);
+  });
+
+  it('takes a realistic photography style for a photograph of any kind', () => {
+    expect(picks('a dslr photograph of a cat')).toEqual(['civitai:59980']);
+  });
+
+  it('restyles nothing the prompt draws in another medium', () => {
+    expect(picks('a watercolor painting of a fox')).toEqual([]);
+    expect(picks('a clay pot on a table')).toEqual([]);
+  });
+});
+
+describe("Danbooru's traditional media tag", () => {
+  const picks = picksFrom([BLACKBOARD_DRAWING]);
+
+  it('asks for no blackboard drawing, which its trigger happens to be', () => {
+    expect(picks('sketch, monochrome, building, house, traditional media')).toEqual([]);
+  });
+
+  it('still draws on a blackboard when asked', () => {
+    expect(picks('a blackboard drawing of a house')).toEqual(['civitai:63597']);
+  });
+});
