@@ -234,7 +234,15 @@ export function asksForLookBy(word: string): boolean {
 }
 
 /** Genres of pictures, beside the looks of evidence-words.ts: a task of these words alone asks for a look. */
-const GENRE_WORDS = new Set(['science', 'fiction', 'scifi', 'sci', 'fi', 'fantasy', 'horror']);
+export const GENRE_WORDS: ReadonlySet<string> = new Set([
+  'science',
+  'fiction',
+  'scifi',
+  'sci',
+  'fi',
+  'fantasy',
+  'horror',
+]);
 
 /**
  * A genre, a medium or where a look comes from; not a format, which is a thing an adapter may draw ("game icon" for

@@ -76,6 +76,7 @@ import {
   covers,
   DESCRIBES,
   doesSomething,
+  GENRE_WORDS,
   isNoun,
   knownNoun,
   LOOK_NAMING_WORDS,
@@ -160,11 +161,51 @@ export function foreignLookIn(prompt: string, adapter: Adapter): string | undefi
     (look) => !asked.has(look) && !(look === 'interior' && interiorOf && placesInside(prompt, interiorOf)),
   );
   if (look === undefined && cuteUnasked(adapter, prompt)) return 'cute';
+  if (look === undefined && PLACE_CATEGORIES.has(adapter.category)) {
+    const genre = foreignGenreIn(prompt, adapter);
+    if (genre !== undefined) return genre;
+  }
   if (look !== undefined || triggerOrigins.length === 0) return look;
   // Trained on a world of its own, it draws that world: "Night" ("Medieval fantasy world") for no city at night.
   const origins = promptOrigins.through(prompt, () => new Set(lemmas(prompt).flatMap((word) => originOf(word) ?? [])));
   return triggerOrigins.find((origin) => !origins.has(origin));
 }
+
+/**
+ * The genre a place's name builds in that `prompt` does not ask for: "XSarchitectural-9Science fiction" for no
+ * modernist architecture. Only places: "Final Fantasy" in a character's name is a franchise. Not where the prompt asks
+ * for another thing the name offers ("Background Fantasy & Cyber Punk" for a cyberpunk city), nor for all the rest the
+ * name says, two things or more: a city on Mars is a "Science fiction city on Mars".
+ */
+function foreignGenreIn(prompt: string, adapter: Adapter): string | undefined {
+  const asked = genresOf(prompt);
+  const genre = genresOf(adapter.name).find((named) => !asked.includes(named));
+  if (genre === undefined) return undefined;
+  const squeezedPrompt = squeezedLetters(prompt);
+  const alternatives = adapter.name.split(/\s+(?:&|and|\/|\|)\s+/i).map(squeezedLetters);
+  if (alternatives.length > 1 && alternatives.some((part) => part.length >= 4 && squeezedPrompt.includes(part)))
+    return undefined;
+  const promptWords = viewOf(prompt).set;
+  const rest = profileOf(adapter).nameWords.filter(
+    (word) => !GENRE_WORDS.has(word) && !KIND_LABELS.has(word) && isDictionaryWord(word),
+  );
+  return rest.length >= 2 && rest.every((word) => covers(promptWords, word)) ? undefined : genre;
+}
+
+/** A text's Latin letters only, lower case: "Cyber Punk" -> "cyberpunk". */
+const squeezedLetters = (text: string) => text.toLowerCase().replace(/[^a-z]+/g, '');
+
+/** The genres a text names, written apart or run together ("Science fiction", "Fantasyarchitecture", "sci-fi"). */
+function genresOf(text: string): string[] {
+  const squeezed = squeezedLetters(text);
+  return GENRES.filter(([, written]) => written.test(squeezed)).map(([genre]) => genre);
+}
+
+const GENRES: readonly (readonly [string, RegExp])[] = [
+  ['science fiction', /scifi|sciencefiction/],
+  ['fantasy', /fantas/],
+  ['horror', /horror/],
+];
 
 /**
  * Whether an adapter that makes its subject out of something ("Aether Cloud": "a cloud that looks like a ...") meets a
@@ -271,6 +312,11 @@ export function characterEvidence(name: string): Evidence {
 export interface WordRarity {
   /** True when the word is shared by so many adapters that it identifies none of them. */
   isCommon(word: string): boolean;
+  /**
+   * True when one card uses the word, or two (its releases): a coined trigger ("edobcar"), where "chibi" or "bowtie"
+   * are words of dozens. Absent where the catalog's counts are unknown: then no word is any card's own.
+   */
+  isOwnWord?(word: string): boolean;
 }
 
 export const NO_RARITY: WordRarity = { isCommon: (word) => FILE_WORDS.has(word) };
@@ -329,6 +375,36 @@ function makesOf(words: readonly string[], material: string, adapter: Adapter): 
     at < words.length - 1 &&
     !HOLDERS.has(words.at(-1) ?? '') &&
     (MATERIALS.has(material) || taggedAsArtOf(adapter, material))
+  );
+}
+
+/** Coined words members write as praise, whatever the card: where art is shown, quality tags. */
+const PROMPT_PRAISE = new Set([
+  'artstation',
+  'pixiv',
+  'deviantart',
+  'cgsociety',
+  'behance',
+  'artgerm',
+  'absurdres',
+  'highres',
+]);
+
+/**
+ * Whether a trigger is one coined word that `written` (a task's tokens) holds: no word of the dictionary, even without
+ * its digits ("rz88mkultr4", "edobcar"; not "girl2"), and the card's own in the catalog (not "chibi" nor "saturn").
+ */
+function coinedTriggerIn(trigger: string, written: readonly string[], rarity: WordRarity): boolean {
+  const [token, ...more] = rawTokens(trigger);
+  if (token === undefined || more.length > 0 || token.length < 5 || !written.includes(token)) return false;
+  const letters = token.replace(/\d+/g, '');
+  return (
+    letters.length >= 4 &&
+    !isDictionaryWord(letters) &&
+    !isStopword(letters) &&
+    !FILE_WORDS.has(letters) &&
+    !PROMPT_PRAISE.has(token) &&
+    rarity.isOwnWord?.(token) === true
   );
 }
 
@@ -561,7 +637,13 @@ export function evidenceFor(
   const consider = (score: number, reason: string) => {
     if (!best || score > best.score) best = { score, reason };
   };
+  const written = rawTokens(task);
   for (const phrase of profile.phrases) {
+    // The coined word its card says to write, written: the member asks for this adapter ("edobcar", "rz88mkultr4").
+    if (phrase.kind === 'trigger' && coinedTriggerIn(phrase.text, written, rarity)) {
+      consider(STRONG, `matches trigger "${phrase.text.trim().slice(0, 60)}"`);
+      continue;
+    }
     if (!phrase.words.every((word) => covers(taskSet, word))) continue;
     // How someone looks ("blue eyes") describes; it is no evidence for an adapter that may draw a person of its own
     // (Civitai leaves many characters uncategorised: "Rem (Re:0)" has the trigger "blue eyes").

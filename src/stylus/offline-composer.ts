@@ -25,7 +25,7 @@ import {
   transformsUnasked,
   type WordRarity,
 } from './evidence.js';
-import { nameCoverageOf, UNDER_WATER } from './evidence-text.js';
+import { nameCoverageOf, UNDER_WATER, viewOf } from './evidence-text.js';
 import { COLOUR_WORDS } from './evidence-words.js';
 import { materialKindsOfName, otherMaterialAsked } from './materials.js';
 import { nameAsWritten } from './name-as-written.js';
@@ -140,6 +140,16 @@ function otherKind(
   });
 }
 
+/**
+ * Whether an adapter is in a task by its tags or triggers alone: its name says nothing of `task` (nor of its subject's
+ * head, run together: "Supercutecat_v10" is a cat). A coined trigger written is evidence of its own (evidence.ts).
+ */
+function onlyTagged(adapter: Adapter, subject: string, task: string): boolean {
+  if (adapter.category === 'character' || nameCoverageOf(task, adapter) > 0) return false;
+  const { head } = viewOf(subject);
+  return !(head.length >= 3 && adapter.name.toLowerCase().includes(head));
+}
+
 /** Whether every word of `action` is a word of a title of the candidates' franchises ("attack titan") the task holds. */
 function inATitle(action: string, task: string, franchises: ReadonlySet<string>): boolean {
   if (action === '') return false;
@@ -179,7 +189,15 @@ export function composeOffline(
   // Score every (task, adapter) pair, then hand out the best pairs first so each adapter goes to the task it fits
   // best; ties fall to the better retrieval rank. Evidence reads the task's noun phrase (its head word is what the
   // task is about), not the action or framing words joined to it ("fire", not "breathing fire").
-  const pairs: { taskIndex: number; candidate: Candidate; evidence: Evidence; characterName?: string }[] = [];
+  const pairs: {
+    taskIndex: number;
+    /** The task's text and its noun phrase, without framing tags. */
+    task: string;
+    subject: string;
+    candidate: Candidate;
+    evidence: Evidence;
+    characterName?: string;
+  }[] = [];
   tasks.forEach(({ subject: written, task }, taskIndex) => {
     if (isCompositionTask(task, prompt)) return;
     // The framing tags a task holds beside its thing name nothing: "extremely detailed textures" is no texture.
@@ -203,6 +221,8 @@ export function composeOffline(
         if (name)
           pairs.push({
             taskIndex,
+            task: named,
+            subject,
             candidate,
             evidence: characterEvidence(nameAsWritten(name, named, prompt)),
             characterName: name,
@@ -224,7 +244,7 @@ export function composeOffline(
           : undefined) ??
         // A material the task makes its thing of ("a box made of felt"): a style that makes things of it ("kFelted").
         materialEvidence(present, adapter);
-      if (evidence) pairs.push({ taskIndex, candidate, evidence });
+      if (evidence) pairs.push({ taskIndex, task: named, subject, candidate, evidence });
     }
   });
   pairs.sort((a, b) => b.evidence.score - a.evidence.score || a.candidate.rank - b.candidate.rank);
@@ -253,6 +273,9 @@ export function composeOffline(
       if (otherColour(adapter, target, byId)) continue;
       // One thing has one shape: "Glasses LoRA", then no "Round glasses" nor "Thin round glasses" for "glasses".
       if (otherKind(adapter, target, byId, promptWords)) continue;
+      // A task's second adapter is named for it: "Insanobot" for "a robot", then no
+      // "RZ - MK Ultra" (gynoids, only tagged "robot") beside it, a robot of another shape.
+      if (target.adapters.length > 0 && onlyTagged(adapter, pair.subject, pair.task)) continue;
       // One character per task: three LoRAs of Raiden Shogun draw one Raiden Shogun, worse than one of them.
       if (adapter.category === 'character' && target.adapters.some((pick) => characters.has(pick.adapterId))) continue;
       // One LoRA per character in the whole composition: "hu tao" and "boo tao, hu tao" are one Hu Tao.

@@ -1,5 +1,5 @@
 import type { AdapterStore } from '../catalog/store.js';
-import { stem } from '../catalog/text.js';
+import { rawTokens, stem } from '../catalog/text.js';
 import { NO_RARITY, type WordRarity } from './evidence.js';
 import { taskWords } from './evidence-text.js';
 
@@ -10,14 +10,22 @@ import { taskWords } from './evidence-text.js';
  */
 export const COMMON_SHARE = 0.015;
 const MIN_COMMON = 5;
+/** A word of this many adapters at most is a card's own (see WordRarity.isOwnWord): one card and a release of it. */
+const OWN_WORD_ADAPTERS = 2;
 
 /** The rarity of the prompt's words in the catalog, read once per composition from the store's index. */
 export async function wordRarityFor(store: AdapterStore, prompt: string): Promise<WordRarity> {
   if (!store.identityFrequencies) return NO_RARITY;
-  const words = taskWords(prompt);
+  // The prompt's tokens as written too: a coined trigger ("rz88mkultr4") is one token of the index, four task words.
+  const words = [...taskWords(prompt), ...rawTokens(prompt)];
   const { total, counts } = await store.identityFrequencies(words.map(stem));
   const limit = Math.max(MIN_COMMON, COMMON_SHARE * total);
   return {
     isCommon: (word) => NO_RARITY.isCommon(word) || (counts.get(stem(word)) ?? 0) > limit,
+    // A word the index was not asked about (or does not hold) is nobody's own.
+    isOwnWord: (word) => {
+      const count = counts.get(stem(word));
+      return count !== undefined && count <= OWN_WORD_ADAPTERS;
+    },
   };
 }

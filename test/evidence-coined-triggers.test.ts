@@ -1,0 +1,118 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Adapter } from '../src/catalog/adapter.js';
+import { SqliteAdapterStore } from '../src/catalog/sqlite-store.js';
+import { composeOffline } from '../src/stylus/offline-composer.js';
+import { wordRarityFor } from '../src/stylus/rarity.js';
+import { asCandidates, makeAdapter, picksFrom } from './support/adapters.js';
+
+/**
+ * A member who writes the coined word a card says to write ("edobcar", "rz88mkultr4") asks for that card, whatever
+ * else the prompt holds. Whether a word is a card's own is the catalog's to say: "bowtie" is no dictionary word, but
+ * a trigger or tag of dozens of cards. Names, tags and triggers are written after real dump items; the counts come
+ * from a real SQLite catalog.
+ */
+const EDOB_CAR = makeAdapter({
+  id: 'civitai:54017',
+  name: 'EdobCar',
+  category: 'vehicle',
+  tags: ['abstract', 'digital art', 'concept art', 'cars', 'landscape', 'vehicle'],
+  triggerWords: ['EdobCar'],
+});
+const MK_ULTRA = makeAdapter({
+  id: 'civitai:52543',
+  name: 'RZ - MK Ultra ( 1.5 & 2.1 )',
+  category: 'concept',
+  tags: ['3d', 'photorealistic', 'concept', 'cyborg', 'scifi', 'robot'],
+  triggerWords: ['rz88mkultr4'],
+});
+const JK_UNIFORM = makeAdapter({
+  id: 'civitai:81286',
+  name: 'JK制服',
+  category: 'clothing',
+  tags: ['clothes', 'clothing'],
+  triggerWords: ['jk suit', 'plaid skirt', 'pleated skirt', 'shirt', 'bowtie'],
+});
+const JK_SKIRT = makeAdapter({
+  id: 'civitai:24689',
+  name: 'JKskirt',
+  category: 'clothing',
+  tags: ['clothing', 'skirt'],
+  triggerWords: ['red skirt', 'bowtie'],
+});
+const FLANDRE = makeAdapter({
+  id: 'civitai:77175',
+  name: 'flandre scarlet (touhou) 芙兰朵露 东方project',
+  category: 'character',
+  tags: ['character', 'female', 'touhou'],
+  triggerWords: ['flandre scarlet', 'bowtie'],
+});
+const FANTASY_ARCHITECTURE = makeAdapter({
+  id: 'civitai:25537',
+  name: 'XSarchitectural-11Fantasyarchitecture',
+  category: 'building',
+  tags: ['buildings', 'architecture design'],
+  triggerWords: ['artstation', 'architectural photography', 'archdaily'],
+});
+const INSANOBOT = makeAdapter({
+  id: 'civitai:90119',
+  name: 'Insanobot',
+  category: 'style',
+  tags: ['style', 'detailed', 'robot'],
+});
+const catalog: Adapter[] = [INSANOBOT, EDOB_CAR, MK_ULTRA, JK_UNIFORM, JK_SKIRT, FLANDRE, FANTASY_ARCHITECTURE];
+
+let dir: string;
+let store: SqliteAdapterStore;
+
+beforeAll(async () => {
+  dir = mkdtempSync(path.join(tmpdir(), 'stylus-coined-'));
+  store = new SqliteAdapterStore(path.join(dir, 'stylus.db'));
+  await store.upsert(catalog);
+});
+
+afterAll(async () => {
+  await store.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** What the offline composer picks for `prompt`, with the word counts of the SQLite catalog as a composition has. */
+async function picks(prompt: string): Promise<{ id: string; reason: string }[]> {
+  const rarity = await wordRarityFor(store, prompt);
+  return composeOffline(prompt, asCandidates(catalog), { rarity }).flatMap((task) =>
+    task.adapters.map((pick) => ({ id: pick.adapterId, reason: pick.reason })),
+  );
+}
+
+describe('a coined trigger written in the prompt', () => {
+  it('picks its card, and says so', async () => {
+    expect(await picks('a house on a hill, edobcar')).toEqual([
+      { id: 'civitai:54017', reason: 'matches trigger "EdobCar"' },
+    ]);
+  });
+
+  it('reads a trigger with digits as the one word the catalog indexes', async () => {
+    expect((await picks('a portrait of a woman, rz88mkultr4')).map((pick) => pick.id)).toEqual(['civitai:52543']);
+  });
+
+  it('picks its card beside another for the same thing: a second pick only tagged with it would be no pick', async () => {
+    expect((await picks('rz88mkultr4 robot')).map((pick) => pick.id).sort()).toEqual([
+      'civitai:52543',
+      'civitai:90119',
+    ]);
+  });
+
+  it('picks nothing for a word many cards share, dictionary or not', async () => {
+    expect(await picks('a corgi wearing a bowtie')).toEqual([]);
+  });
+
+  it('picks nothing for a coined word written as praise', async () => {
+    expect(await picks('a fantasy castle, trending on artstation')).toEqual([]);
+  });
+
+  it('picks nothing where the catalog cannot say whose word it is', () => {
+    expect(picksFrom(catalog)('a house on a hill, edobcar')).toEqual([]);
+  });
+});
