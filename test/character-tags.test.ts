@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { profileOf } from '../src/stylus/adapter-profile.js';
 import { enforceCaps } from '../src/stylus/caps.js';
 import { foreignNameIn } from '../src/stylus/evidence-names.js';
+import { composeOffline } from '../src/stylus/offline-composer.js';
 import { asCandidates, makeAdapter, picksFrom } from './support/adapters.js';
 import { REFERENCE_POSE } from './support/dump-items.js';
 
@@ -948,5 +949,56 @@ describe('a series a card names in brackets, or a pack of its cast, names no one
     expect(picksFrom([SAO_GIRLPACK])('yui playing in a meadow')).toEqual(['civitai:23707']);
     expect(picksFrom([SAO_GIRLPACK, HIRASAWA_YUI])('yui playing in a meadow')).toEqual([]);
     expect(picksFrom([SAO_GIRLPACK, HIRASAWA_YUI])('leafa flying over a forest')).toEqual(['civitai:23707']);
+  });
+});
+
+describe('a series a card names in one word, in brackets or after "from", names no one of it', () => {
+  const SAGE = makeAdapter({
+    id: 'civitai:24094',
+    name: 'Sage(Valorant)',
+    category: 'character',
+    tags: ['anime', 'character', 'girl', 'valorant', 'video gaming', 'lora'],
+    triggerWords: ['sage(valorant)', 'sage bodysuit', 'black pant'],
+  });
+  const KILLJOY = makeAdapter({
+    id: 'civitai:10777',
+    name: 'KillJoy From Valorant',
+    category: 'character',
+    tags: ['character', 'girl', 'female', 'woman', 'game character', 'video game'],
+    triggerWords: ['kljy'],
+  });
+  const AQUA = makeAdapter({
+    id: 'civitai:54817',
+    name: 'Aqua | KonoSuba',
+    category: 'character',
+    tags: ['character', 'waifu', 'aqua', 'konosuba', 'anime character', 'characters'],
+    triggerWords: ['aqua (konosuba)', '1girl'],
+  });
+  const KONOSUBA_PACK = makeAdapter({
+    id: 'civitai:90398',
+    name: 'KonoSuba',
+    category: 'character',
+    tags: ['anime', 'character', 'konosuba', 'megumin', 'girls', 'characters', 'girlpack', 'characterpack'],
+    triggerWords: ['Megumin'],
+  });
+  const picks = picksFrom([SAGE, KILLJOY]);
+
+  it('takes no agent of the game for the game alone', () => {
+    expect(picks('a valorant agent')).toEqual([]);
+    expect(picksFrom([SAGE])('a valorant agent')).toEqual([]);
+  });
+
+  it("still takes each by her name with her series, as Danbooru writes it or in her card's order", () => {
+    expect(picks('sage (valorant) at the beach')).toEqual(['civitai:24094']);
+    expect(picks('valorant sage')).toEqual(['civitai:24094']);
+  });
+
+  it('takes a name the card runs together as the member writes it', () => {
+    const [task] = composeOffline('killjoy, valorant', asCandidates([SAGE, KILLJOY]));
+    expect(task?.adapters).toEqual([{ adapterId: 'civitai:10777', reason: 'the prompt names "killjoy"' }]);
+  });
+
+  it("takes no pack for its franchise's name written as one word", () => {
+    expect(picksFrom([KONOSUBA_PACK, AQUA])('aqua konosuba, 1girl')).toEqual(['civitai:54817']);
   });
 });

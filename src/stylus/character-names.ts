@@ -1,6 +1,6 @@
 import type { Adapter } from '../catalog/adapter.js';
 import { containsPhrase, lemmas, splitWords } from '../catalog/classify/words.js';
-import { isStopword } from '../catalog/text.js';
+import { isStopword, rawTokens } from '../catalog/text.js';
 import { Memo } from '../util/memo.js';
 import { type AdapterProfile, isCastPack, profileOf } from './adapter-profile.js';
 import { isDictionaryWord } from './dictionary.js';
@@ -207,6 +207,21 @@ export function taskNamesCharacter(
   return characterNamedIn(task, adapter, franchises, prompt) !== undefined;
 }
 
+/**
+ * Whether a name of two words or more that the card writes as one ("KillJoy", read "kill joy") is one word of the task
+ * ("killjoy"), as members write it after the card. Not a franchise's ("konosuba" names none of its cast).
+ */
+function writtenTogether(
+  name: readonly string[],
+  words: ReadonlySet<string>,
+  cardName: string,
+  franchises: ReadonlySet<string>,
+): boolean {
+  if (name.length < 2) return false;
+  const joined = name.join('');
+  return words.has(joined) && !franchises.has(joined) && rawTokens(cardName).includes(joined);
+}
+
 const joinedTaskWords = new Memo<string, ReadonlySet<string>>(64);
 
 /**
@@ -289,11 +304,12 @@ function nameIn(task: string, adapter: Adapter, franchises: ReadonlySet<string>,
   const written = () => taskLemmas.through(task, lemmas);
   const times = (list: readonly string[], word: string) => list.filter((each) => each === word).length;
   const holds = (name: readonly string[]) =>
-    name.every((word) => words.has(word) && (times(name, word) === 1 || times(written(), word) >= times(name, word)));
+    name.every((word) => words.has(word) && (times(name, word) === 1 || times(written(), word) >= times(name, word))) ||
+    (!isCastPack(adapter) && writtenTogether(name, words, adapter.name, franchises));
   const titles = franchises instanceof FranchiseNames ? franchises.titleCharacters : undefined;
   const looksOf = () => (franchises instanceof FranchiseNames ? franchises.lookNames : NO_LOOKS);
   // A trigger written whole names her, her series and all: "priestess (goblin slayer!)".
-  const bracketed = seriesInBrackets(adapter.name);
+  const bracketed = seriesInBrackets(adapter);
   const series = bracketed.size > 0 && writesTriggerWhole(task, profile) ? NO_SERIES : bracketed;
   for (const name of profile.fullNames) {
     const key = name.join(' ');
@@ -310,7 +326,8 @@ function nameIn(task: string, adapter: Adapter, franchises: ReadonlySet<string>,
       !partOfItsSeries(words, name, profile) &&
       !plainWordsName(name, prompt, profile)
     )
-      return key;
+      // As the member wrote it: "killjoy", not "kill joy".
+      return name.every((word) => words.has(word)) ? key : name.join('');
     // The franchise named after its character names that character: "naruto" is Naruto Uzumaki. Not as a look:
     // "in naruto style" asks for the franchise's drawing, no one of its cast; nor a studio's look ("disney").
     const franchise = titles?.has(key) ? name.find((word) => franchises.has(word) && words.has(word)) : undefined;
@@ -630,19 +647,30 @@ const NO_LOOKS: ReadonlySet<string> = new Set();
 /** A card name's part in round brackets, of two words or more, after a part that names someone: "(Mushoku Tensei)". */
 const BRACKETED_AFTER_NAME = /^[^(（]*\p{L}{3,}[^(（]*[(（]([^)）]+)[)）]/u;
 
+/** A card name's part after "from", after a part that names someone: "KillJoy From Valorant". */
+const SERIES_AFTER_FROM = /^\s*\p{L}[\p{L}\s'-]*\sfrom\s+(.+)$/iu;
+
 const inBrackets = new Memo<string, ReadonlySet<string>>(512);
 
 /**
- * The words of a character card's bracketed part after her name, where it has two or more: her series or an outfit,
+ * The words of a character card's bracketed part after her name (or its part after "from"), where it has two or more: her series or an outfit,
  * as Civitai names write them ("Kishirika Kishirisu (Mushoku Tensei)", "Makima (Chainsaw Man)", "Natsume Iroha (Blue
- * Archive)"), never another name of hers. Alone they name no one, even when the catalog holds no other card of the
- * series to make it a franchise.
+ * Archive)"), never another name of hers; one word too where the card tags it alone ("Sage(Valorant)", tagged
+ * "valorant"; not "Lightning (Claire)"). Alone they name no one, even when the catalog holds no other card of the
+ * series to make it a franchise: "a valorant agent" is no Sage.
  */
-function seriesInBrackets(cardName: string): ReadonlySet<string> {
-  return inBrackets.through(cardName, () => {
-    const part = BRACKETED_AFTER_NAME.exec(cardName)?.[1];
-    const words = part === undefined ? [] : lemmas(part).filter((word) => !isStopword(word));
-    return new Set(words.length >= 2 ? words : []);
+function seriesInBrackets(adapter: Adapter): ReadonlySet<string> {
+  return inBrackets.through(`${adapter.name}\n${adapter.tags.join('\n')}`, () => {
+    const seriesWords = (part: string | undefined) =>
+      part === undefined ? [] : lemmas(part).filter((word) => !isStopword(word));
+    // "from" says the series, however many words: "KillJoy From Valorant".
+    const afterFrom = seriesWords(SERIES_AFTER_FROM.exec(adapter.name)?.[1]);
+    if (afterFrom.length > 0) return new Set(afterFrom);
+    const words = seriesWords(BRACKETED_AFTER_NAME.exec(adapter.name)?.[1]);
+    const [word, ...more] = words;
+    const tagged =
+      word !== undefined && more.length === 0 && adapter.tags.some((tag) => lemmas(tag).join(' ') === word);
+    return new Set(words.length >= 2 || tagged ? words : []);
   });
 }
 
