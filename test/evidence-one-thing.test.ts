@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { makeAdapter, picksFrom } from './support/adapters.js';
+import { enforceCaps } from '../src/stylus/caps.js';
+import { asCandidates, makeAdapter, picksFrom } from './support/adapters.js';
 
 /**
  * A member asking for one thing gets adapters that say it: a second adapter for a task is named for it (or asked for
@@ -61,6 +62,16 @@ describe('a place named for a genre', () => {
   it('builds nothing in a genre nobody asked for', () => {
     expect(picks('architectural photography, modernist architecture')).toEqual([]);
     expect(picks('sketch, architecture')).toEqual([]);
+  });
+
+  it("holds the LLM composer's picks to it", () => {
+    const { tasks, repairs } = enforceCaps(
+      'architectural photography, modernist architecture',
+      [{ task: 'modernist architecture', adapters: [{ adapterId: 'civitai:25537', reason: 'the LLM liked it' }] }],
+      asCandidates([FANTASY_ARCHITECTURE]),
+    );
+    expect(tasks[0]?.adapters).toEqual([]);
+    expect(repairs.join(' ')).toContain('fantasy');
   });
 
   it('builds in the genre asked for, written apart or together', () => {
