@@ -87,3 +87,29 @@ describe("Danbooru's traditional media tag", () => {
     expect(picks('a blackboard drawing of a house')).toEqual(['civitai:63597']);
   });
 });
+
+describe('a kind of art named for what it is for', () => {
+  const SPLASH = makeAdapter({
+    id: 'civitai:81619',
+    name: 'Splash',
+    category: 'style',
+    tags: ['splash', 'style', 'food', 'splashes', 'fruit', 'explosion', 'advertising photo', 'splashing'],
+    triggerWords: ['Splash', 'splashes', 'splashing', 'explosion', 'exploding'],
+  });
+  const LOL_SPLASH_ART = makeAdapter({
+    id: 'civitai:22112',
+    name: 'League of Legends - Splashart',
+    category: 'other',
+    tags: ['league of legends', 'riot', 'lol', 'splashart'],
+  });
+  const picks = picksFrom([SPLASH, LOL_SPLASH_ART]);
+
+  it("takes no liquid splash for a game's splash art, and the splash art style for it", () => {
+    expect(picks('splash art of a warrior')).toEqual([]);
+    expect(picks('league of legends, splash art, a mage in a forest')).toEqual(['civitai:22112']);
+  });
+
+  it('still splashes a drink', () => {
+    expect(picks('a glass of orange juice, splash')).toEqual(['civitai:81619']);
+  });
+});

@@ -55,10 +55,12 @@ const taskViews = new Memo<string, TaskView>(64);
 export function viewOf(task: string): TaskView {
   return taskViews.through(task, () => {
     const words = taskWords(task);
-    const head =
-      [...words].reverse().find((word) => !FILE_WORDS.has(word) && !LOOK_NAMING_WORDS.has(word)) ??
-      words[words.length - 1] ??
-      '';
+    const kindOfArt = (index: number) => words[index] === 'art' && KINDS_OF_ART.has(words[index - 1] ?? '');
+    // "splash art" is art, a kind of picture: its head is no splash.
+    const headAt = words.findLastIndex(
+      (word, index) => (!FILE_WORDS.has(word) && !LOOK_NAMING_WORDS.has(word)) || kindOfArt(index),
+    );
+    const head = words[headAt] ?? words[words.length - 1] ?? '';
     const set = new Set(words);
     // A compound written apart is the same word: "paper cut" asks for "Papercut", "low poly" for "lowpoly".
     for (const [index, word] of words.entries()) {
@@ -75,7 +77,9 @@ export function viewOf(task: string): TaskView {
       if (same && (same.after === undefined || same.after.test(words[index + 1] ?? '')))
         for (const w of same.words) set.add(w);
     }
-    const looks = new Set(words.filter((_word, index) => LOOK_NAMING_WORDS.has(words[index + 1] ?? '')));
+    const looks = new Set(
+      words.filter((_word, index) => LOOK_NAMING_WORDS.has(words[index + 1] ?? '') && !kindOfArt(index + 1)),
+    );
     return { task, words, set, head, looks };
   });
 }
@@ -232,6 +236,12 @@ const PLACE_LABELS = new Set(['background', 'scenery']);
 export function asksForLookBy(word: string): boolean {
   return LOOK_WORDS.has(word) || NAMED_LOOKS.has(word) || LOOK_ORIGINS.has(word);
 }
+
+/**
+ * Words before "art" that say what the picture is for, no look of theirs: "splash art" (a game's promotional art) asks
+ * for no "Splash" (liquid splashes), "box art" for no box.
+ */
+const KINDS_OF_ART = new Set(['splash', 'key', 'box', 'cover', 'clip', 'promo', 'title', 'album']);
 
 /** Genres of pictures, beside the looks of evidence-words.ts: a task of these words alone asks for a look. */
 export const GENRE_WORDS: ReadonlySet<string> = new Set([
