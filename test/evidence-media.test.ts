@@ -113,3 +113,23 @@ describe('a kind of art named for what it is for', () => {
     expect(picks('a glass of orange juice, splash')).toEqual(['civitai:81619']);
   });
 });
+
+describe("a style named for a console's code", () => {
+  const PS1_GRAPHICS = makeAdapter({
+    id: 'hf:veryVANYA/ps1-graphics-sdxl-v2',
+    name: 'PS1 Graphics v2',
+    category: 'style',
+    tags: ['ps1', 'playstation', 'low poly', 'retro game'],
+    triggerWords: ['ps1 style'],
+  });
+  const picks = picksFrom([PS1_GRAPHICS]);
+
+  it('is the look of a task that writes the code', () => {
+    expect(picks('a ps1 graphics car')).toEqual(['hf:veryVANYA/ps1-graphics-sdxl-v2']);
+  });
+
+  it('restyles nothing the prompt asks of no console', () => {
+    expect(picks('a car on a road')).toEqual([]);
+    expect(picks('a n64 graphics car')).toEqual([]);
+  });
+});

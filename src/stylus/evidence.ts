@@ -637,6 +637,12 @@ export function evidenceFor(
   const consider = (score: number, reason: string) => {
     if (!best || score > best.score) best = { score, reason };
   };
+  // A style named for a console's or a game's code is its look, for a task that writes the code: "PS1 Graphics v2" for
+  // "a ps1 graphics car" (the code is no word to the phrases below).
+  if (adapter.category === 'style' && profile.codes.length > 0) {
+    const code = profile.codes.find((each) => codesOf(task).includes(each));
+    if (code !== undefined) consider(STRONG, `its name says "${code}"`);
+  }
   const written = rawTokens(task);
   for (const phrase of profile.phrases) {
     // The coined word its card says to write, written: the member asks for this adapter ("edobcar", "rz88mkultr4").
