@@ -1,6 +1,6 @@
 import { type Adapter, CATEGORIES } from '../catalog/adapter.js';
 import { lemmas, singular } from '../catalog/classify/words.js';
-import { isStopword } from '../catalog/text.js';
+import { isStopword, rawTokens } from '../catalog/text.js';
 import { Memo } from '../util/memo.js';
 import { type AdapterProfile, profileOf } from './adapter-profile.js';
 import { isDictionaryWord } from './dictionary.js';
@@ -32,6 +32,8 @@ interface TaskView {
   head: string;
   /** Words the task asks for as a look, before a word that says so: "yarn" of "yarn art landscape". */
   looks: ReadonlySet<string>;
+  /** The task's tokens as the catalog's index reads them, one per run of letters and digits ("rz88mkultr4"). */
+  tokens: readonly string[];
 }
 
 /** Where a place is under water: "the bottom of the ocean", "under the sea". */
@@ -80,7 +82,7 @@ export function viewOf(task: string): TaskView {
     const looks = new Set(
       words.filter((_word, index) => LOOK_NAMING_WORDS.has(words[index + 1] ?? '') && !kindOfArt(index + 1)),
     );
-    return { task, words, set, head, looks };
+    return { task, words, set, head, looks, tokens: rawTokens(task) };
   });
 }
 

@@ -433,7 +433,7 @@ export function evidenceFor(
 ): Evidence | undefined {
   const ownWords = withoutOthersCoinedWords(task, profileOf(adapter));
   if (ownWords !== task) return evidenceFor(ownWords, adapter, rarity, soleTask, prompt, taskText);
-  const { words, set: taskSet, head, looks: asksForLookAs } = viewOf(task);
+  const { words, set: taskSet, head, looks: asksForLookAs, tokens: written } = viewOf(task);
   if (words.length === 0) return undefined;
   const beforeHead = words.length >= 2 && words[words.length - 1] === head ? words[words.length - 2] : undefined;
   const compoundHead = beforeHead !== undefined && /^[a-z]{3,}$/.test(beforeHead) ? `${beforeHead}${head}` : undefined;
@@ -643,7 +643,6 @@ export function evidenceFor(
     const code = profile.codes.find((each) => codesOf(task).includes(each));
     if (code !== undefined) consider(STRONG, `its name says "${code}"`);
   }
-  const written = rawTokens(task);
   for (const phrase of profile.phrases) {
     // The coined word its card says to write, written: the member asks for this adapter ("edobcar", "rz88mkultr4").
     if (phrase.kind === 'trigger' && coinedTriggerIn(phrase.text, written, rarity)) {
