@@ -455,3 +455,23 @@ describe("a dictionary word her card opens with, written as someone's", () => {
     expect(picks("the band rem's first album cover")).toEqual([]);
   });
 });
+
+describe('a name the prompt gives to someone of its own', () => {
+  const HONOKA = makeAdapter({
+    id: 'civitai:48386',
+    name: 'DOA - Honoka',
+    category: 'character',
+    tags: ['character'],
+    triggerWords: ['honoka'],
+  });
+  const picks = picksFrom([HONOKA]);
+
+  it('names no character of that name', () => {
+    expect(picks('a girl named honoka')).toEqual([]);
+    expect(picks('a fox called honoka in a forest')).toEqual([]);
+  });
+
+  it('still names her where the prompt calls her so', () => {
+    expect(picks('honoka at the beach')).toEqual(['civitai:48386']);
+  });
+});

@@ -271,7 +271,7 @@ export function characterNamedIn(
   prompt: string = task,
 ): string | undefined {
   const name = nameIn(task, adapter, franchises, prompt);
-  if (name !== undefined && onlyAsAPlural(task, name, adapter)) return undefined;
+  if (name !== undefined && (onlyAsAPlural(task, name, adapter) || givenAsAName(prompt, name))) return undefined;
   // A pack of a series' cast is named by one of its cast, never by the series its card is named after: "Mushoku
   // Tensei - Girlpack" for no "mushoku tensei at the beach", still for "kitagawa marin" of "My Dress-Up Darling -
   // Characters - Girlpack" (her trigger).
@@ -280,6 +280,18 @@ export function characterNamedIn(
   const series = new Set(profileOf(adapter).nameSegments[0] ?? []);
   return name.split(' ').every((word) => series.has(word)) ? undefined : name;
 }
+
+/**
+ * Whether the prompt gives a one-word name to someone of its own: "a girl named honoka", "a cat called luna" ask for
+ * no Honoka of Dead or Alive, no Luna of any card.
+ */
+function givenAsAName(prompt: string, name: string): boolean {
+  if (name.includes(' ')) return false;
+  const written = splitWords(prompt);
+  return written.some((word, at) => word === name && GIVES_A_NAME.has(written[at - 1] ?? ''));
+}
+
+const GIVES_A_NAME = new Set(['named', 'called', 'nicknamed']);
 
 /**
  * Whether a one-word name is in `task` only as a plural the card never writes: "award winning photo of candices" asks
