@@ -564,6 +564,12 @@ describe('a name that says its things are cute', () => {
     expect(picks('a photo of a cat on a sofa')).toEqual([]);
   });
 
+  it("fights a painter's look that asks for nothing cute", () => {
+    expect(picks('a cat, cubism')).toEqual([]);
+    expect(picks('an oil painting of a cat playing checkers')).toEqual([]);
+    expect(picks('a cute cat, oil painting')).toEqual(['civitai:75132']);
+  });
+
   it('makes no toy of a machine in a prompt that asks for no look at all; a cat drawn cute is still a cat', () => {
     expect(picks('a tank in the desert')).toEqual([]);
     expect(picks('a cat on a sofa')).toEqual(['civitai:75132']);

@@ -119,8 +119,9 @@ const CUTE_ASKED = /\b(?:cute|chibi|kawaii|adorable|cartoon\w*|toon)\b/i;
 /**
  * Whether an adapter's name says it draws things cute ("kCuteTanks", "Supercutecat") for a prompt that asks for
  * nothing cute and no drawn look: a chibi tank fights "a tank in the desert, war photography", and a machine or a thing
- * made cute is a toy of it in a prompt of no look at all ("a tank in the desert"). Praise in a drawn prompt ("cute" is
- * no look of its own there), and a cat drawn cute is still a cat, so only those are fought.
+ * made cute is a toy of it in a prompt of no look at all ("a tank in the desert"). A painter's look fights it too ("a
+ * cat, cubism"). Praise in a drawn prompt ("cute" is no look of its own there), and a cat drawn cute is still a cat,
+ * so only those are fought.
  */
 export function cuteUnasked(adapter: Adapter, prompt: string): boolean {
   // Its own trigger written asks for it: "concept art kCuteT4nk fish-like tank".
@@ -131,9 +132,19 @@ export function cuteUnasked(adapter: Adapter, prompt: string): boolean {
   // A machine or a thing made cute is a toy of it: "kCuteTanks" for "a tank in the desert" in no look at all too. (A
   // cat drawn cute is still a cat.)
   const toyOfIt = MADE_THINGS.has(adapter.category) && ![...looks].some((look) => DRAWN_LOOKS.has(look));
-  if (!looks.has('photo') && !toyOfIt) return false;
+  // A painter's look is no sweet one: "Supercutecat" for no "a cat, cubism" nor an oil painting of a cat.
+  const painted = [...looks].some((look) => FINE_ART_LOOKS.has(look));
+  if (!looks.has('photo') && !toyOfIt && !painted) return false;
   return adapter.name.split(NAME_TOKENS).some((token) => CUTE_NAME.test(token.toLowerCase()));
 }
+
+/** Looks of fine art, painted, printed or carved, which a cute LoRA's sweetened look fights. */
+const FINE_ART_LOOKS = new Set(
+  (
+    'paint oil acrylic gouache impasto impressionism expressionism cubism surreal ukiyo gongbi woodblock engraving ' +
+    'etching lithograph charcoal'
+  ).split(' '),
+);
 
 /** Categories of made things, which a cute LoRA turns into toys. */
 const MADE_THINGS = new Set<Adapter['category']>(['vehicle', 'object', 'building', 'tool']);
