@@ -665,11 +665,11 @@ const SERIES_AFTER_FROM = /^\s*\p{L}[\p{L}\s'-]*\sfrom\s+(.+)$/iu;
 const inBrackets = new Memo<string, ReadonlySet<string>>(512);
 
 /**
- * The words of a character card's bracketed part after her name (or its part after "from"), where it has two or more: her series or an outfit,
- * as Civitai names write them ("Kishirika Kishirisu (Mushoku Tensei)", "Makima (Chainsaw Man)", "Natsume Iroha (Blue
- * Archive)"), never another name of hers; one word too where the card tags it alone ("Sage(Valorant)", tagged
- * "valorant"; not "Lightning (Claire)"). Alone they name no one, even when the catalog holds no other card of the
- * series to make it a franchise: "a valorant agent" is no Sage.
+ * The words of a character card's bracketed part after her name (or its part after "from"), where it has two or more:
+ * her series or an outfit, as Civitai names write them ("Kishirika Kishirisu (Mushoku Tensei)", "Makima (Chainsaw
+ * Man)", "Natsume Iroha (Blue Archive)"), never another name of hers; one word too where the card tags it alone
+ * ("Sage(Valorant)", tagged "valorant"; not "Lightning (Claire)"). Alone they name no one, even when the catalog holds
+ * no other card of the series to make it a franchise: "a valorant agent" is no Sage.
  */
 function seriesInBrackets(adapter: Adapter): ReadonlySet<string> {
   return inBrackets.through(`${adapter.name}\n${adapter.tags.join('\n')}`, () => {

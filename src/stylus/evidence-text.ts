@@ -120,7 +120,8 @@ export function related(left: string, right: string): boolean {
 export function covers(task: ReadonlySet<string>, word: string): boolean {
   if (task.has(word)) return true;
   if (SCULPTURES.has(word)) for (const taskWord of task) if (SCULPTURES.has(taskWord)) return true;
-  for (const taskWord of task) if (KIND_OF.get(taskWord) === word) return true;
+  const kind = KIND_NAMED_BY.get(word);
+  if (kind !== undefined && task.has(kind)) return true;
   if (word.length < 4) return false;
   const wordRoot = root(word);
   for (const taskWord of task)
@@ -141,6 +142,8 @@ const sculptures = (left: string, right: string) => SCULPTURES.has(left) && SCUL
  * ("Pencil drawing" for it), but a drawing asks for no sketchy look.
  */
 export const KIND_OF: ReadonlyMap<string, string> = new Map([['sketch', 'drawing']]);
+/** KIND_OF the other way: the kind that names each thing (covers asks it of every word of every phrase). */
+const KIND_NAMED_BY: ReadonlyMap<string, string> = new Map([...KIND_OF].map(([kind, thing]) => [thing, kind]));
 
 /**
  * Whether one word is the participle and the other the noun of one verb: "reflected" and "reflection" ("Reflections
