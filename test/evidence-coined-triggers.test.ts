@@ -62,7 +62,47 @@ const INSANOBOT = makeAdapter({
   category: 'style',
   tags: ['style', 'detailed', 'robot'],
 });
-const catalog: Adapter[] = [INSANOBOT, EDOB_CAR, MK_ULTRA, JK_UNIFORM, JK_SKIRT, FLANDRE, FANTASY_ARCHITECTURE];
+const ATELIER_GONS = makeAdapter({
+  id: 'civitai:17196',
+  name: 'Atelier GONS Style',
+  category: 'style',
+  tags: ['anime', 'girl', 'anime screencap', 'style'],
+  triggerWords: ['atgons', 'atelier gons'],
+});
+const GENKAN = makeAdapter({
+  id: 'civitai:47379',
+  name: '日本の住宅の玄関 Modern Genkan in Japanese Houses',
+  category: 'background',
+  tags: ['photorealistic', 'scenery', 'japan', 'background', 'genkan'],
+  triggerWords: ['genkan, JMG0,', 'genkan, JMG1,'],
+});
+const GAME_ICON_CHEST = makeAdapter({
+  id: 'civitai:72061',
+  name: 'GameIconResearch_chest_Lora',
+  category: 'style',
+  tags: ['style', 'chest'],
+  triggerWords: ['chest', 'gameicon'],
+});
+const GAME_ICON_SCROLL = makeAdapter({
+  id: 'civitai:80574',
+  name: 'GameIconResearch_scroll_Lora',
+  category: 'style',
+  tags: ['style', 'gane ic'],
+  triggerWords: ['scroll', 'gameicon'],
+});
+const catalog: Adapter[] = [
+  ATELIER_GONS,
+  GENKAN,
+  GAME_ICON_CHEST,
+  GAME_ICON_SCROLL,
+  INSANOBOT,
+  EDOB_CAR,
+  MK_ULTRA,
+  JK_UNIFORM,
+  JK_SKIRT,
+  FLANDRE,
+  FANTASY_ARCHITECTURE,
+];
 
 let dir: string;
 let store: SqliteAdapterStore;
@@ -102,6 +142,15 @@ describe('a coined trigger written in the prompt', () => {
       'civitai:52543',
       'civitai:90119',
     ]);
+  });
+
+  it("asks for the card as it is: its artist's name, its look", async () => {
+    expect((await picks('atgons, 1girl, smile')).map((pick) => pick.id)).toEqual(['civitai:17196']);
+    expect((await picks('genkan, door, indoors, 1girl')).map((pick) => pick.id)).toEqual(['civitai:47379']);
+  });
+
+  it("asks for no look a family's shared word brings, with the family's own things", async () => {
+    expect(await picks('kitten, gameicon, transparent background')).toEqual([]);
   });
 
   it('picks nothing for a word many cards share, dictionary or not', async () => {

@@ -5,7 +5,15 @@ import { Memo } from '../util/memo.js';
 import { profileOf } from './adapter-profile.js';
 import { characterNamedIn, franchiseNames, namesOneCharacter } from './character-names.js';
 import { isCompositionTask, withoutCompositionTags } from './composition-tags.js';
-import { drawsSomeoneUnasked, foreignCodeIn, foreignLookIn, transformsUnasked } from './evidence.js';
+import {
+  drawsSomeoneUnasked,
+  foreignCodeIn,
+  foreignLookIn,
+  NO_RARITY,
+  transformsUnasked,
+  type WordRarity,
+  writesCoinedTrigger,
+} from './evidence.js';
 import { foreignNameIn } from './evidence-names.js';
 import { viewOf } from './evidence-text.js';
 import { LOOK_ORIGINS } from './evidence-words.js';
@@ -88,7 +96,8 @@ export function enforceCaps(
   prompt: string,
   tasks: readonly ComposedTask[],
   candidates: readonly Candidate[],
-  options: { maxAdapters?: number } = {},
+  /** `rarity` says which coined triggers are a card's own: one written asks for the card, its artist's name and all. */
+  options: { maxAdapters?: number; rarity?: WordRarity } = {},
 ): CapsResult {
   const maxAdapters = options.maxAdapters ?? DEFAULT_MAX_ADAPTERS;
   const byId = new Map(candidates.map((candidate) => [candidate.adapter.id, candidate.adapter]));
@@ -122,10 +131,15 @@ export function enforceCaps(
     const kept: ComposedTask['adapters'] = [];
     for (const pick of task.adapters) {
       const adapter = byId.get(pick.adapterId);
-      const foreign = adapter && foreignNameIn(prompt, adapter);
-      const look = adapter && foreignLookIn(prompt, adapter);
-      const code = adapter && foreignCodeIn(prompt, adapter);
-      const material = adapter && otherMaterialAsked(prompt, adapter);
+      // Its coined trigger written asks for the card by its name, and one no other card uses for it as it is: its
+      // look and all ("genkan" of "Modern Genkan in Japanese Houses").
+      const rarity = options.rarity ?? NO_RARITY;
+      const named = adapter !== undefined && writesCoinedTrigger(prompt, adapter, rarity, 2);
+      const asked = adapter !== undefined && writesCoinedTrigger(prompt, adapter, rarity, 1);
+      const foreign = adapter && !named && foreignNameIn(prompt, adapter);
+      const look = adapter && !asked && foreignLookIn(prompt, adapter);
+      const code = adapter && !asked && foreignCodeIn(prompt, adapter);
+      const material = adapter && !asked && otherMaterialAsked(prompt, adapter);
       const characterName =
         adapter?.category === 'character'
           ? characterNamedIn(withoutCompositionTags(text), adapter, franchises, prompt)
@@ -151,7 +165,7 @@ export function enforceCaps(
       else if (drawsSomeoneUnasked(adapter, promptWords)) drop('it draws someone the prompt does not name');
       else if (look) drop(`its name asks for a ${look} look, which the prompt does not`);
       else if (code) drop(`its name names "${code}", which the prompt does not`);
-      else if (transformsUnasked(prompt, adapter))
+      else if (!asked && transformsUnasked(prompt, adapter))
         drop('it makes the subject out of something else, which the prompt does not ask for');
       else if (material) drop(`it makes its thing of another material than the prompt's ${material}`);
       else {

@@ -2,7 +2,15 @@ import type { Adapter } from '../catalog/adapter.js';
 import { lemmas, singular } from '../catalog/classify/words.js';
 import { isStopword, rawTokens } from '../catalog/text.js';
 import { Memo } from '../util/memo.js';
-import { ARTICLES, MEDIA, originOf, type Phrase, profileOf, TRANSFORMS } from './adapter-profile.js';
+import {
+  type AdapterProfile,
+  ARTICLES,
+  MEDIA,
+  originOf,
+  type Phrase,
+  profileOf,
+  TRANSFORMS,
+} from './adapter-profile.js';
 import { isCompositionTag } from './composition-tags.js';
 import { isDictionaryWord } from './dictionary.js';
 import {
@@ -313,10 +321,11 @@ export interface WordRarity {
   /** True when the word is shared by so many adapters that it identifies none of them. */
   isCommon(word: string): boolean;
   /**
-   * True when one card uses the word, or two (its releases): a coined trigger ("edobcar"), where "chibi" or "bowtie"
-   * are words of dozens. Absent where the catalog's counts are unknown: then no word is any card's own.
+   * How many cards use the word in their name, triggers or tags: one or two (its releases) for a coined trigger
+   * ("edobcar"), dozens for "chibi" or "bowtie". Absent where the catalog's counts are unknown: then no word is any
+   * card's own.
    */
-  isOwnWord?(word: string): boolean;
+  cardsUsing?(word: string): number;
 }
 
 export const NO_RARITY: WordRarity = { isCommon: (word) => FILE_WORDS.has(word) };
@@ -378,6 +387,8 @@ function makesOf(words: readonly string[], material: string, adapter: Adapter): 
   );
 }
 
+const inRange = (count: number, least: number, most: number) => count >= least && count <= most;
+
 /** Coined words members write as praise, whatever the card: where art is shown, quality tags. */
 const PROMPT_PRAISE = new Set([
   'artstation',
@@ -391,10 +402,37 @@ const PROMPT_PRAISE = new Set([
 ]);
 
 /**
+ * The coined trigger of a card that `written` (a text's tokens) holds, if any, used by `cards` cards at most: see
+ * coinedTriggerIn.
+ */
+function coinedTriggerOf(
+  profile: AdapterProfile,
+  written: readonly string[],
+  rarity: WordRarity,
+  cards = OWN_WORD_CARDS,
+): string | undefined {
+  return profile.phrases.find(
+    (phrase) => phrase.kind === 'trigger' && coinedTriggerIn(phrase.text, written, rarity, cards),
+  )?.text;
+}
+
+/** A card's own word is used by it and at most one more card (a release of it, as often as not). */
+const OWN_WORD_CARDS = 2;
+
+/**
+ * Whether `text` writes a coined trigger of the adapter that `cards` cards use at most: it asks for this card by its
+ * name. One no other card uses asks for it as it is, its look and all; a word two cards share may be a family's
+ * ("gameicon" of "GameIconResearch_scroll" and "_chest"), or a card's and its remake's ("bronzepunkai").
+ */
+export function writesCoinedTrigger(text: string, adapter: Adapter, rarity: WordRarity, cards: 1 | 2): boolean {
+  return coinedTriggerOf(profileOf(adapter), viewOf(text).tokens, rarity, cards) !== undefined;
+}
+
+/**
  * Whether a trigger is one coined word that `written` (a task's tokens) holds: no word of the dictionary, even without
  * its digits ("rz88mkultr4", "edobcar"; not "girl2"), and the card's own in the catalog (not "chibi" nor "saturn").
  */
-function coinedTriggerIn(trigger: string, written: readonly string[], rarity: WordRarity): boolean {
+function coinedTriggerIn(trigger: string, written: readonly string[], rarity: WordRarity, cards: number): boolean {
   const [token, ...more] = rawTokens(trigger);
   if (token === undefined || more.length > 0 || token.length < 5 || !written.includes(token)) return false;
   const letters = token.replace(/\d+/g, '');
@@ -404,7 +442,7 @@ function coinedTriggerIn(trigger: string, written: readonly string[], rarity: Wo
     !isStopword(letters) &&
     !FILE_WORDS.has(letters) &&
     !PROMPT_PRAISE.has(token) &&
-    rarity.isOwnWord?.(token) === true
+    inRange(rarity.cardsUsing?.(token) ?? 0, 1, cards)
   );
 }
 
@@ -435,6 +473,11 @@ export function evidenceFor(
   if (ownWords !== task) return evidenceFor(ownWords, adapter, rarity, soleTask, prompt, taskText);
   const { words, set: taskSet, head, looks: asksForLookAs, tokens: written } = viewOf(task);
   if (words.length === 0) return undefined;
+  const profile = profileOf(adapter);
+  // The coined word its card says to write, written: the member asks for this card, its artist's or maker's name and
+  // all ("atgons" for "Atelier GONS Style", "edobcar", "rz88mkultr4").
+  const coined = coinedTriggerOf(profile, written, rarity);
+  if (coined) return { score: STRONG, reason: `matches trigger "${coined.trim().slice(0, 60)}"` };
   const beforeHead = words.length >= 2 && words[words.length - 1] === head ? words[words.length - 2] : undefined;
   const compoundHead = beforeHead !== undefined && /^[a-z]{3,}$/.test(beforeHead) ? `${beforeHead}${head}` : undefined;
   // A genre or a look named alone in a longer prompt asks for how the picture looks, no place or thing: "science
@@ -449,7 +492,6 @@ export function evidenceFor(
     )
   )
     return undefined;
-  const profile = profileOf(adapter);
   // A style named for what an art is drawn with is that art, asked for as one or as the whole prompt: "Line style" is
   // line art, for "line art" or "line style", no "bold lines" of a comic nor "sleek lines" of a spaceship.
   const [drawnWith] = profile.nameWords;
@@ -644,11 +686,6 @@ export function evidenceFor(
     if (code !== undefined) consider(STRONG, `its name says "${code}"`);
   }
   for (const phrase of profile.phrases) {
-    // The coined word its card says to write, written: the member asks for this adapter ("edobcar", "rz88mkultr4").
-    if (phrase.kind === 'trigger' && coinedTriggerIn(phrase.text, written, rarity)) {
-      consider(STRONG, `matches trigger "${phrase.text.trim().slice(0, 60)}"`);
-      continue;
-    }
     if (!phrase.words.every((word) => covers(taskSet, word))) continue;
     // How someone looks ("blue eyes") describes; it is no evidence for an adapter that may draw a person of its own
     // (Civitai leaves many characters uncategorised: "Rem (Re:0)" has the trigger "blue eyes").

@@ -24,6 +24,7 @@ import {
   NO_RARITY,
   transformsUnasked,
   type WordRarity,
+  writesCoinedTrigger,
 } from './evidence.js';
 import { nameCoverageOf, UNDER_WATER, viewOf } from './evidence-text.js';
 import { COLOUR_WORDS } from './evidence-words.js';
@@ -177,13 +178,16 @@ export function composeOffline(
   // Statue LoRA" for "a statue made of gold"), is no candidate at all: caps.ts would drop it after the fact,
   // and the task would lose the next best pick.
   const sharesWith = wordSharing(prompt);
+  // Its coined trigger written asks for the card as it is, its look and all ("genkan" of "Modern Genkan in Japanese
+  // Houses").
   const fitting = candidates.filter(
     ({ adapter }) =>
       sharesWith(adapter) &&
-      foreignLookIn(prompt, adapter) === undefined &&
-      foreignCodeIn(prompt, adapter) === undefined &&
-      !transformsUnasked(prompt, adapter) &&
-      otherMaterialAsked(prompt, adapter) === undefined,
+      (writesCoinedTrigger(prompt, adapter, rarity, 1) ||
+        (foreignLookIn(prompt, adapter) === undefined &&
+          foreignCodeIn(prompt, adapter) === undefined &&
+          !transformsUnasked(prompt, adapter) &&
+          otherMaterialAsked(prompt, adapter) === undefined)),
   );
   const franchises = franchiseNames(candidates.map((candidate) => candidate.adapter));
   // Score every (task, adapter) pair, then hand out the best pairs first so each adapter goes to the task it fits
@@ -292,5 +296,5 @@ export function composeOffline(
       picked.push(adapter);
       target.adapters.push({ adapterId: adapter.id, reason: pair.evidence.reason });
     }
-  return enforceCaps(prompt, assigned, candidates, { maxAdapters }).tasks;
+  return enforceCaps(prompt, assigned, candidates, { maxAdapters, rarity }).tasks;
 }

@@ -10,8 +10,6 @@ import { taskWords } from './evidence-text.js';
  */
 export const COMMON_SHARE = 0.015;
 const MIN_COMMON = 5;
-/** A word of this many adapters at most is a card's own (see WordRarity.isOwnWord): one card and a release of it. */
-const OWN_WORD_ADAPTERS = 2;
 
 /** The rarity of the prompt's words in the catalog, read once per composition from the store's index. */
 export async function wordRarityFor(store: AdapterStore, prompt: string): Promise<WordRarity> {
@@ -22,10 +20,7 @@ export async function wordRarityFor(store: AdapterStore, prompt: string): Promis
   const limit = Math.max(MIN_COMMON, COMMON_SHARE * total);
   return {
     isCommon: (word) => NO_RARITY.isCommon(word) || (counts.get(stem(word)) ?? 0) > limit,
-    // A word the index was not asked about (or does not hold) is nobody's own.
-    isOwnWord: (word) => {
-      const count = counts.get(stem(word));
-      return count !== undefined && count <= OWN_WORD_ADAPTERS;
-    },
+    // A word the index was not asked about (or does not hold) is used by no card it knows.
+    cardsUsing: (word) => counts.get(stem(word)) ?? 0,
   };
 }
