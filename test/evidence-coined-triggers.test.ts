@@ -7,6 +7,7 @@ import { SqliteAdapterStore } from '../src/catalog/sqlite-store.js';
 import { composeOffline } from '../src/stylus/offline-composer.js';
 import { wordRarityFor } from '../src/stylus/rarity.js';
 import { asCandidates, makeAdapter, picksFrom } from './support/adapters.js';
+import { EDOB_CAR, INSANOBOT, JK_UNIFORM, MK_ULTRA } from './support/dump-items.js';
 
 /**
  * A member who writes the coined word a card says to write ("edobcar", "rz88mkultr4") asks for that card, whatever
@@ -14,27 +15,6 @@ import { asCandidates, makeAdapter, picksFrom } from './support/adapters.js';
  * a trigger or tag of dozens of cards. Names, tags and triggers are written after real dump items; the counts come
  * from a real SQLite catalog.
  */
-const EDOB_CAR = makeAdapter({
-  id: 'civitai:54017',
-  name: 'EdobCar',
-  category: 'vehicle',
-  tags: ['abstract', 'digital art', 'concept art', 'cars', 'landscape', 'vehicle'],
-  triggerWords: ['EdobCar'],
-});
-const MK_ULTRA = makeAdapter({
-  id: 'civitai:52543',
-  name: 'RZ - MK Ultra ( 1.5 & 2.1 )',
-  category: 'concept',
-  tags: ['3d', 'photorealistic', 'concept', 'cyborg', 'scifi', 'robot'],
-  triggerWords: ['rz88mkultr4'],
-});
-const JK_UNIFORM = makeAdapter({
-  id: 'civitai:81286',
-  name: 'JK制服',
-  category: 'clothing',
-  tags: ['clothes', 'clothing'],
-  triggerWords: ['jk suit', 'plaid skirt', 'pleated skirt', 'shirt', 'bowtie'],
-});
 const JK_SKIRT = makeAdapter({
   id: 'civitai:24689',
   name: 'JKskirt',
@@ -55,12 +35,6 @@ const FANTASY_ARCHITECTURE = makeAdapter({
   category: 'building',
   tags: ['buildings', 'architecture design'],
   triggerWords: ['artstation', 'architectural photography', 'archdaily'],
-});
-const INSANOBOT = makeAdapter({
-  id: 'civitai:90119',
-  name: 'Insanobot',
-  category: 'style',
-  tags: ['style', 'detailed', 'robot'],
 });
 const ATELIER_GONS = makeAdapter({
   id: 'civitai:17196',

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { makeAdapter, picksFrom } from './support/adapters.js';
+import { PEN_SKETCH_STYLE } from './support/dump-items.js';
 
 /**
  * A member names the medium of a picture in their own words: a sketch is a drawing, claymation is the look of a style
@@ -12,13 +13,6 @@ const PENCIL_DRAWING = makeAdapter({
   category: 'style',
   tags: ['style'],
   triggerWords: ['greyscale，(line art:1.1)'],
-});
-const PEN_SKETCH = makeAdapter({
-  id: 'civitai:28687',
-  name: '线条速写风格 ｜ pen sketch style',
-  category: 'style',
-  tags: ['art style', 'sketch'],
-  triggerWords: ['penSketch_style, monochrome, ink sketch'],
 });
 const CLAYMATION = makeAdapter({
   id: 'civitai:25258',
@@ -43,7 +37,7 @@ const BLACKBOARD_DRAWING = makeAdapter({
 });
 
 describe('a sketch is a drawing', () => {
-  const picks = picksFrom([PENCIL_DRAWING, PEN_SKETCH]);
+  const picks = picksFrom([PENCIL_DRAWING, PEN_SKETCH_STYLE]);
 
   it('gives a pencil sketch the pencil drawing style', () => {
     expect(picks('a pencil sketch of a face')).toEqual(['civitai:19762']);

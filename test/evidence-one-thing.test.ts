@@ -1,31 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import { enforceCaps } from '../src/stylus/caps.js';
 import { asCandidates, makeAdapter, picksFrom } from './support/adapters.js';
+import { INSANOBOT, MK_ULTRA } from './support/dump-items.js';
 
 /**
  * A member asking for one thing gets adapters that say it: a second adapter for a task is named for it (or asked for
  * by its own coined trigger: evidence-coined-triggers.test.ts), not only tagged with it; a place named for a genre is built in that genre. Names, tags
  * and triggers are written after real dump items.
  */
-const INSANOBOT = makeAdapter({
-  id: 'civitai:90119',
-  name: 'Insanobot',
-  category: 'style',
-  tags: ['style', 'detailed', 'robot'],
-});
 const HUMANOID_ROBOTS = makeAdapter({
   id: 'civitai:6888',
   name: '[LuisaP] 🤖 Humanoid Robots [1MB]',
   category: 'other',
   tags: ['cyborg', 'luisap', '[luisap]', 'robots'],
   triggerWords: ['robot'],
-});
-const MK_ULTRA = makeAdapter({
-  id: 'civitai:52543',
-  name: 'RZ - MK Ultra ( 1.5 & 2.1 )',
-  category: 'concept',
-  tags: ['3d', 'photorealistic', 'concept', 'cyborg', 'scifi', 'robot'],
-  triggerWords: ['rz88mkultr4'],
 });
 const SCIENCE_FICTION_ARCHITECTURE = makeAdapter({
   id: 'civitai:25391',

@@ -238,3 +238,19 @@ export const STAINED_GLASS: Adapter = makeAdapter({
   tags: ['anime', 'colorful', 'glass', 'style', 'art style', 'stained glass', 'style art', 'color', 'styles'],
   triggerWords: ['st41nedg'],
 });
+
+export const INSANOBOT: Adapter = makeAdapter({
+  id: 'civitai:90119',
+  name: 'Insanobot',
+  category: 'style',
+  tags: ['style', 'detailed', 'robot'],
+});
+
+/** Gynoids ("RZ - MK Ultra"), tagged "robot" and "cyborg", named by a code and a coined trigger. */
+export const MK_ULTRA: Adapter = makeAdapter({
+  id: 'civitai:52543',
+  name: 'RZ - MK Ultra ( 1.5 & 2.1 )',
+  category: 'concept',
+  tags: ['3d', 'photorealistic', 'concept', 'cyborg', 'scifi', 'robot'],
+  triggerWords: ['rz88mkultr4'],
+});
