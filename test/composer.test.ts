@@ -162,6 +162,26 @@ describe('composeTasks with an LLM', () => {
     expect(named.tasks[0]?.adapters.map((adapter) => adapter.adapterId)).toEqual(['hf:a/hokusai']);
   });
 
+  it("keeps an LLM's pick whose coined trigger the prompt writes, the artist's name its card says and all", async () => {
+    const gons = makeAdapter({
+      id: 'civitai:17196',
+      name: 'Atelier GONS Style',
+      category: 'style',
+      tags: ['anime', 'girl', 'anime screencap', 'style'],
+      triggerWords: ['atgons', 'atelier gons'],
+    });
+    const all = asCandidates([...catalog, gons]);
+    const pick = [{ task: 'atgons', adapters: [{ id: all.length, reason: 'its trigger' }] }];
+    stub.queueChat(reply(pick), reply(pick));
+    const llm = { client, model: 'gpt-test' };
+    // The catalog's counts, as wordRarityFor reads them from the store: "atgons" is this one card's word.
+    const rarity = { isCommon: () => false, cardsUsing: (word: string) => (word === 'atgons' ? 1 : 40) };
+    const counted = await composeTasks({ prompt: 'atgons, 1girl, smile', candidates: all, llm, options: { rarity } });
+    expect(counted.tasks[0]?.adapters.map((adapter) => adapter.adapterId)).toEqual(['civitai:17196']);
+    const uncounted = await composeTasks({ prompt: 'atgons, 1girl, smile', candidates: all, llm });
+    expect(uncounted.tasks[0]?.adapters).toEqual([]);
+  });
+
   it("holds an LLM's picks to the offline composer's checks: no look the prompt lacks, no character for a franchise", async () => {
     const extra = [
       makeAdapter({ id: 'hf:a/neon-space', name: 'Neon Space Photography', category: 'style', tags: ['space'] }),

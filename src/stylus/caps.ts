@@ -100,6 +100,7 @@ export function enforceCaps(
   options: { maxAdapters?: number; rarity?: WordRarity } = {},
 ): CapsResult {
   const maxAdapters = options.maxAdapters ?? DEFAULT_MAX_ADAPTERS;
+  const rarity = options.rarity ?? NO_RARITY;
   const byId = new Map(candidates.map((candidate) => [candidate.adapter.id, candidate.adapter]));
   const promptTerms = new Set(distinctTerms(prompt));
   const promptWords = viewOf(prompt).set;
@@ -133,7 +134,6 @@ export function enforceCaps(
       const adapter = byId.get(pick.adapterId);
       // Its coined trigger written asks for the card by its name, and one no other card uses for it as it is: its
       // look and all ("genkan" of "Modern Genkan in Japanese Houses").
-      const rarity = options.rarity ?? NO_RARITY;
       const named = adapter !== undefined && writesCoinedTrigger(prompt, adapter, rarity, 2);
       const asked = adapter !== undefined && writesCoinedTrigger(prompt, adapter, rarity, 1);
       const foreign = adapter && !named && foreignNameIn(prompt, adapter);

@@ -32,6 +32,7 @@ export async function composeTasks(input: {
       llm,
       ...(log ? { log } : {}),
       ...(options.maxAdapters ? { maxAdapters: options.maxAdapters } : {}),
+      ...(options.rarity ? { rarity: options.rarity } : {}),
       ...(signal ? { signal } : {}),
     });
     if (result.ok) return { tasks: result.tasks, composer: 'llm', promptTokens: result.promptTokens };

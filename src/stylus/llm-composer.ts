@@ -4,6 +4,7 @@ import type { Adapter } from '../catalog/adapter.js';
 import { errorMessage } from '../errors.js';
 import type { Logger } from '../log.js';
 import { enforceCaps, MAX_ADAPTERS_PER_TASK, MAX_STYLE_ADAPTERS } from './caps.js';
+import type { WordRarity } from './evidence.js';
 import { countChatTokens, countTokens } from './tokens.js';
 import type { Candidate, ComposedTask } from './types.js';
 
@@ -225,6 +226,8 @@ export async function composeWithLlm(input: {
   log?: Logger;
   /** Most adapters in the composition (STYLUS_MAX_ADAPTERS); enforced on the reply like every other cap. */
   maxAdapters?: number;
+  /** The catalog's word counts: a coined trigger the prompt writes asks for its card (see enforceCaps). */
+  rarity?: WordRarity;
   /** The member's deadline: when it fires, the call is dropped and the caller composes offline. */
   signal?: AbortSignal;
 }): Promise<LlmComposition> {
@@ -263,7 +266,10 @@ export async function composeWithLlm(input: {
           reason: pick.reason,
         })),
       }));
-      const capped = enforceCaps(prompt, tasks, candidates, { maxAdapters: input.maxAdapters });
+      const capped = enforceCaps(prompt, tasks, candidates, {
+        maxAdapters: input.maxAdapters,
+        ...(input.rarity ? { rarity: input.rarity } : {}),
+      });
       if (capped.repairs.length) log?.info({ model: llm.model, repairs: capped.repairs }, 'composer reply repaired');
       return { ok: true, tasks: capped.tasks, promptTokens: request.promptTokens, repairs: capped.repairs };
     }
