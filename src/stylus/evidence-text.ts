@@ -4,7 +4,15 @@ import { isStopword, rawTokens } from '../catalog/text.js';
 import { Memo } from '../util/memo.js';
 import { type AdapterProfile, profileOf } from './adapter-profile.js';
 import { isDictionaryWord } from './dictionary.js';
-import { FILE_WORDS, joinSyllables, KIND_LABELS, LOOK_ORIGINS, LOOK_WORDS, NAMED_LOOKS } from './evidence-words.js';
+import {
+  FILE_WORDS,
+  joinSyllables,
+  KIND_LABELS,
+  KIND_OF,
+  LOOK_ORIGINS,
+  LOOK_WORDS,
+  NAMED_LOOKS,
+} from './evidence-words.js';
 import { MATERIALS, SCULPTURES } from './materials.js';
 import { describes } from './name-readings.js';
 import { lexiconClass } from './segment.js';
@@ -137,11 +145,6 @@ export function coversName(profile: AdapterProfile, task: ReadonlySet<string>, w
 /** A figure carved or cast is one kind of thing by any of its words: a stone bust is a stone statue. */
 const sculptures = (left: string, right: string) => SCULPTURES.has(left) && SCULPTURES.has(right);
 
-/**
- * The kinds of a thing a task may name it by, each under the word for the thing: a pencil sketch is a pencil drawing
- * ("Pencil drawing" for it), but a drawing asks for no sketchy look.
- */
-export const KIND_OF: ReadonlyMap<string, string> = new Map([['sketch', 'drawing']]);
 /** KIND_OF the other way: the kind that names each thing (covers asks it of every word of every phrase). */
 const KIND_NAMED_BY: ReadonlyMap<string, string> = new Map([...KIND_OF].map(([kind, thing]) => [thing, kind]));
 

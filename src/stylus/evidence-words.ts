@@ -158,3 +158,9 @@ export function joinSyllables(text: string): string {
     ? text.replace(SYLLABLE_PAIR, (_, first: string, second: string) => first + second.toLowerCase())
     : text;
 }
+
+/**
+ * The kinds of a thing a task may name it by, each under the word for the thing: a pencil sketch is a pencil drawing
+ * ("Pencil drawing" for it, and its look), but a drawing asks for no sketchy look.
+ */
+export const KIND_OF: ReadonlyMap<string, string> = new Map([['sketch', 'drawing']]);

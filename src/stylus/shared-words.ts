@@ -1,7 +1,8 @@
 import type { Adapter } from '../catalog/adapter.js';
 import { lemmas, singular } from '../catalog/classify/words.js';
 import { isStopword } from '../catalog/text.js';
-import { KIND_OF, root } from './evidence-text.js';
+import { root } from './evidence-text.js';
+import { KIND_OF } from './evidence-words.js';
 import { SCULPTURES } from './materials.js';
 
 /**

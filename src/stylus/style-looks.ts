@@ -1,7 +1,7 @@
 import type { Adapter } from '../catalog/adapter.js';
 import { Memo } from '../util/memo.js';
 import type { AdapterProfile } from './adapter-profile.js';
-import { LOOK_WORDS, NAMED_LOOKS } from './evidence-words.js';
+import { KIND_OF, LOOK_WORDS, NAMED_LOOKS } from './evidence-words.js';
 import { looksOf } from './name-marks.js';
 
 /**
@@ -11,12 +11,20 @@ import { looksOf } from './name-marks.js';
 
 const promptLooks = new Memo<string, ReadonlySet<string>>(64);
 
+/** KIND_OF as looks: the look of a kind ("sketch") and the look of its thing ("draw" of "drawing"). */
+const KIND_LOOKS: ReadonlyMap<string, string> = new Map(
+  [...KIND_OF].flatMap(([kind, thing]) => {
+    const [kindLook, thingLook] = [NAMED_LOOKS.get(kind), NAMED_LOOKS.get(thing)];
+    return kindLook && thingLook ? [[kindLook, thingLook] as const] : [];
+  }),
+);
+
 /** The looks `prompt` asks for (NAMED_LOOKS's shared forms), remembered: the composer asks for 150 candidates. */
 export function askedLooks(prompt: string): ReadonlySet<string> {
   return promptLooks.through(prompt, () => {
     const looks = looksOf(prompt);
     // A kind of a look asks for the look too: a sketch is drawn (see KIND_OF).
-    return new Set([...looks, ...looks.flatMap((look) => (look === 'sketch' ? ['draw'] : []))]);
+    return new Set([...looks, ...looks.flatMap((look) => KIND_LOOKS.get(look) ?? [])]);
   });
 }
 
