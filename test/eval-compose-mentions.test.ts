@@ -29,6 +29,9 @@ describe('promptMentionsCharacter', () => {
     const doremi = characterCard('civitai:55257', 'Harukaze Doremi (Ojamajo Doremi)', ['hrkzdrm_mgc'], ['character']);
     expect(promptMentionsCharacter('1girl, indoors, light smile, yetsan, bedroom', yetSan)).toBe(true);
     expect(promptMentionsCharacter('1girl, hrkzdrm_mgc, hair bun, witch hat', doremi)).toBe(true);
+    // In another case than the card's: "NshroFS4" is its "nshrofs4", not "nshro fs 4".
+    const noshiro = characterCard('civitai:noshiro', '能代 - Noshiro Azur Lane LORA.', ['nshrov4', 'nshrofs4'], []);
+    expect(promptMentionsCharacter('masterpiece, NshroFS4, 1girl, horns', noshiro)).toBe(true);
     // A trigger of plain words is how she looks, no name: "blue eyes" names no one.
     const plain = characterCard('civitai:plain', 'Someone', ['blue eyes, long hair'], ['character']);
     expect(promptMentionsCharacter('a girl with blue eyes, long hair', plain)).toBe(false);

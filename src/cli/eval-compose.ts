@@ -87,15 +87,16 @@ export function promptMentionsCharacter(prompt: string, adapter: Adapter): boole
   const promptWords = wordsApart(prompt);
   if ([...wordsApart(adapter.name)].some((word) => word.length >= 3 && !NOT_A_NAME.has(word) && promptWords.has(word)))
     return true;
-  // Or by a trigger of hers that no dictionary holds, written whole: "yetsan", "hrkzdrm_mgc", "tenjouin asuka".
-  const written = ` ${spaced(prompt)} `;
+  // Or by a trigger of hers that no dictionary holds, written whole: "yetsan", "hrkzdrm_mgc", "tenjouin asuka". Case
+  // aside: camel case splits "NshroFS4" where the card's "nshrofs4" is one word.
+  const written = [` ${spaced(prompt)} `, ` ${spaced(prompt.toLowerCase())} `];
   return adapter.triggerWords
     .flatMap((trigger) => trigger.split(','))
-    .map(spaced)
+    .map((part) => spaced(part.toLowerCase()))
     .some(
       (part) =>
         part.length >= 4 &&
-        written.includes(` ${part} `) &&
+        written.some((text) => text.includes(` ${part} `)) &&
         part.split(' ').some((word) => /^[a-z]{3,}$/.test(word) && !isDictionaryWord(word)),
     );
 }
