@@ -64,7 +64,23 @@ const GAME_ICON_SCROLL = makeAdapter({
   tags: ['style', 'gane ic'],
   triggerWords: ['scroll', 'gameicon'],
 });
+const KING_HANBOK = makeAdapter({
+  id: 'civitai:25255',
+  name: 'King Hanbok Gonryongpo - Korea Clothes',
+  category: 'clothing',
+  tags: ['korea clothes', 'hanbok', 'king'],
+  triggerWords: ['hanbok'],
+});
+const WARRIOR_HANBOK = makeAdapter({
+  id: 'civitai:25263',
+  name: 'Korean Warrior Hanbok - Korean Clothes',
+  category: 'clothing',
+  tags: ['warrior', 'korea clothes', 'hanbok'],
+  triggerWords: ['hanbok'],
+});
 const catalog: Adapter[] = [
+  KING_HANBOK,
+  WARRIOR_HANBOK,
   ATELIER_GONS,
   GENKAN,
   GAME_ICON_CHEST,
@@ -125,6 +141,14 @@ describe('a coined trigger written in the prompt', () => {
 
   it("asks for no look a family's shared word brings, with the family's own things", async () => {
     expect(await picks('kitten, gameicon, transparent background')).toEqual([]);
+  });
+
+  it("takes a word two cards share for the thing it is, that thing's culture and all", async () => {
+    // A hanbok is Korean: "Korea Clothes" is no look the prompt lacks.
+    expect((await picks('1male, solo, hanbok, black hat, older, full body')).map((pick) => pick.id).sort()).toEqual([
+      'civitai:25255',
+      'civitai:25263',
+    ]);
   });
 
   it('picks nothing for a word many cards share, dictionary or not', async () => {

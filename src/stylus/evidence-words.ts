@@ -111,6 +111,26 @@ export const LOOK_ORIGINS: ReadonlySet<string> = new Set(
   ).split(' '),
 );
 
+/**
+ * Things of one culture, which ask for its look as its name does: a samurai is Japanese, so "Samurai Armor (Japan)"
+ * brings no foreign look to "a samurai under a full moon", nor a Japanese street to "a rainy tokyo street". Only
+ * words that belong to one culture alone (no "pagoda", no "dragon").
+ */
+export const CULTURE_OF: ReadonlyMap<string, string> = new Map(
+  Object.entries({
+    japanese:
+      'samurai ninja geisha kimono yukata katana shogun ronin torii onsen izakaya tatami shoji kabuki sumo yokai ' +
+      'kitsune ukiyo tokyo kyoto osaka shibuya akihabara',
+    chinese: 'hanfu qipao cheongsam wuxia xianxia beijing shanghai mahjong',
+    korean: 'hanbok seoul',
+    egyptian: 'pharaoh sphinx anubis cairo hieroglyph',
+    indian: 'sari saree mumbai delhi bollywood',
+    greek: 'athens parthenon',
+    roman: 'colosseum gladiator centurion',
+    nordic: 'viking valhalla',
+  }).flatMap(([origin, words]) => words.split(' ').map((word) => [word, origin] as const)),
+);
+
 /** Words that label what kind of adapter a name is, not what it draws: "【Costume】Bruce Lee Style Jacket". */
 export const KIND_LABELS = new Set([
   'costume',

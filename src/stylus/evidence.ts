@@ -114,6 +114,7 @@ import { asksForRelation, describes, namesSomethingElse, saysHowMade } from './n
 import {
   askedLooks,
   asksForOtherLook,
+  culturesOf,
   cuteUnasked,
   drawnInAPhotoPrompt,
   lookFits,
@@ -175,7 +176,10 @@ export function foreignLookIn(prompt: string, adapter: Adapter): string | undefi
   }
   if (look !== undefined || triggerOrigins.length === 0) return look;
   // Trained on a world of its own, it draws that world: "Night" ("Medieval fantasy world") for no city at night.
-  const origins = promptOrigins.through(prompt, () => new Set(lemmas(prompt).flatMap((word) => originOf(word) ?? [])));
+  const origins = promptOrigins.through(
+    prompt,
+    () => new Set([...lemmas(prompt).flatMap((word) => originOf(word) ?? []), ...culturesOf(prompt)]),
+  );
   return triggerOrigins.find((origin) => !origins.has(origin));
 }
 

@@ -1,7 +1,8 @@
 import type { Adapter } from '../catalog/adapter.js';
+import { lemmas } from '../catalog/classify/words.js';
 import { Memo } from '../util/memo.js';
 import type { AdapterProfile } from './adapter-profile.js';
-import { KIND_OF, LOOK_WORDS, NAMED_LOOKS } from './evidence-words.js';
+import { CULTURE_OF, KIND_OF, LOOK_WORDS, NAMED_LOOKS } from './evidence-words.js';
 import { looksOf } from './name-marks.js';
 
 /**
@@ -23,9 +24,15 @@ const KIND_LOOKS: ReadonlyMap<string, string> = new Map(
 export function askedLooks(prompt: string): ReadonlySet<string> {
   return promptLooks.through(prompt, () => {
     const looks = looksOf(prompt);
-    // A kind of a look asks for the look too: a sketch is drawn (see KIND_OF).
-    return new Set([...looks, ...looks.flatMap((look) => KIND_LOOKS.get(look) ?? [])]);
+    // A kind of a look asks for the look too: a sketch is drawn (see KIND_OF). A thing of one culture asks for its
+    // look: a samurai is Japanese (see CULTURE_OF).
+    return new Set([...looks, ...looks.flatMap((look) => KIND_LOOKS.get(look) ?? []), ...culturesOf(prompt)]);
   });
+}
+
+/** The cultures whose things a text names ("samurai" -> japanese). */
+export function culturesOf(text: string): string[] {
+  return lemmas(text).flatMap((word) => CULTURE_OF.get(word) ?? []);
 }
 
 /** Looks that say how old a thing is, when they come before it: "a vintage car", "a retro radio". */
