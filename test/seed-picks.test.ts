@@ -21,6 +21,15 @@ describe('seed catalog picks', () => {
 
   it('takes a style named for its thing and its age: "Vintage Postage Stamps" for a vintage postage stamp', () => {
     expect(names('vintage postage stamp of a ship')).toEqual(['Vintage Postage Stamps']);
+    // Its name says the age and the thing: any kind of that thing, as old, is its own.
+    expect(names('a vintage stamp with a bird')).toEqual(['Vintage Postage Stamps']);
+    expect(names('a vintage photo of a woman')).toEqual([]);
+  });
+
+  it('takes a being a person is for her: a cyborg woman is a cyborg', () => {
+    expect(names('a cyborg woman')).toEqual(['Cyborg Style']);
+    expect(names('a cyborg girl in a neon city')).toEqual(['Cyborg Style']);
+    expect(names('a woman with a cyborg arm')).toEqual([]);
   });
 
   it('makes a thing of the art a style is tagged with, for a thing the prompt makes of it', () => {

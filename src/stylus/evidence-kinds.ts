@@ -261,6 +261,16 @@ export const SHOWN_AS = new Set([
 ]);
 
 /**
+ * Beings a person can be: before "woman" or "girl" they say what she is, no other thing beside her ("a cyborg woman"
+ * is a cyborg, where "cat ears" are no cat).
+ */
+const BEINGS = new Set(
+  'cyborg android robot zombie vampire ghost skeleton demon angel elf orc goblin werewolf mermaid fairy alien mummy'.split(
+    ' ',
+  ),
+);
+
+/**
  * Whether `word` stands right before the task's head noun and says which kind of it the task asks for: a "tank top"
  * is no tank, "cat ears" no cat, a "police car" no police officer. An adapter named by that word alone draws the
  * other thing. Not a look ("cyberpunk city"), a material ("stone statue"), a word that describes ("cute dog"), a
@@ -276,6 +286,7 @@ export function saysWhichKind(
   if (PLACE_CATEGORIES.has(category) || words.length < 2 || words[words.length - 1] !== head) return false;
   const word = words[words.length - 2] ?? '';
   if (!related(word, nameWord) || related(word, head)) return false;
+  if (BEINGS.has(word) && PEOPLE_WORDS.has(head)) return false;
   // A brand ("lego block") is what the thing is; a head written as a name is one named so ("the planet Jupiter").
   const headWritten = task.match(/[\p{L}\p{N}]+/gu)?.at(-1) ?? '';
   return (

@@ -1042,12 +1042,16 @@ export function evidenceFor(
   // "vintage" or "retro" before a thing says how old the thing is ("a vintage car", "a vintage photo"): a style of
   // that name whose tags draw in a look the prompt does not ask for ("Vintage - Style", an anime illustration)
   // restyles the picture.
-  // Not a style named for all the task says, its thing and age: "Vintage Postage Stamps" for a vintage postage stamp.
+  // Not a style named for all the task says, its thing and age: "Vintage Postage Stamps" for a vintage postage stamp,
+  // or a vintage stamp (its name says the age and the thing, whatever kind of stamp it adds).
+  const namedForAgedThing =
+    profile.nameWords.some((word) => related(word, head)) &&
+    (namedForTask || profile.nameWords.some((word) => word !== head && words.includes(word) && saysAge([word], head)));
   if (
     found &&
     adapter.category === 'style' &&
     saysAge(words, head) &&
-    !(namedForTask && profile.nameWords.some((word) => related(word, head))) &&
+    !namedForAgedThing &&
     !tagLooksFit(adapter, prompt ?? task)
   )
     return undefined;
