@@ -38,6 +38,13 @@ describe('seed catalog picks', () => {
     expect(names('a yarn cat on a sofa')).toEqual(['Yarn Art Style']);
   });
 
+  it('makes a thing in the craft a thing card is named and tagged for: a crochet toy of any animal', () => {
+    expect(names('a crochet octopus')).toEqual(['Amigurumi.Redmond Crochet']);
+    expect(names('an amigurumi bunny on a shelf')).toEqual(['Amigurumi.Redmond Crochet']);
+    expect(names('a woman crocheting a scarf')).toEqual([]);
+    expect(names('a plush bunny')).toEqual([]);
+  });
+
   it('restyles nothing for a thing that holds it or is it', () => {
     expect(names('a dog holding a balloon at a party')).toEqual([]);
     expect(names('a cat asleep in a yarn basket')).toEqual([]);

@@ -1,5 +1,5 @@
 import type { Adapter } from '../catalog/adapter.js';
-import { lemmas, singular } from '../catalog/classify/words.js';
+import { lemmas, singular, splitWords } from '../catalog/classify/words.js';
 import { isStopword, rawTokens } from '../catalog/text.js';
 import { Memo } from '../util/memo.js';
 import {
@@ -456,6 +456,33 @@ const HOLDERS = new Set(
     ' ',
   ),
 );
+
+/** Crafts a whole thing is made in, and what a task writes for them ("crocheted" is crochet). */
+const CRAFTS: ReadonlyMap<string, string> = new Map(
+  (
+    'amigurumi crochet crocheted:crochet knit knitted:knit knitting:knit embroidery embroidered:embroidery ' +
+    'needlepoint origami papercut macrame quilt quilted:quilt'
+  )
+    .split(' ')
+    .map((entry) => {
+      const [written = '', craft = written] = entry.split(':');
+      return [written, craft] as const;
+    }),
+);
+
+/**
+ * The craft a task makes its thing in, right before its head ("crochet" of "a crochet bunny"), when the name of an
+ * adapter of things says it makes things in that craft and its tags say so too: a crochet toy of anything.
+ */
+function craftOfThing(words: readonly string[], head: string, adapter: Adapter): string | undefined {
+  if (!THING_CATEGORIES.has(adapter.category) || words.length < 2 || words.at(-1) !== head) return undefined;
+  const craft = CRAFTS.get(words.at(-2) ?? '');
+  if (craft === undefined || CRAFTS.has(head)) return undefined;
+  const crafts = (text: string) => splitWords(text).map((word) => CRAFTS.get(word));
+  return crafts(adapter.name).includes(craft) && adapter.tags.some((tag) => crafts(tag).includes(craft))
+    ? craft
+    : undefined;
+}
 
 /** Whether a tag of the adapter is the art of `word`: "balloon art" of "PE Balloon Diffusion". */
 function taggedAsArtOf(adapter: Adapter, word: string): boolean {
@@ -927,6 +954,10 @@ export function evidenceFor(
     describesPeople(head)
   )
     consider(WEAK, `its name "${adapter.name.slice(0, 60)}" dresses the ${head}`);
+  // A thing its name says is made in a craft, for a thing the task makes in that craft: "Amigurumi.Redmond Crochet" for
+  // "a crochet bunny" (a crochet toy of any animal), where its name says no bunny.
+  const craft = craftOfThing(words, head, adapter);
+  if (craft !== undefined) consider(WEAK, `its name "${adapter.name.slice(0, 60)}" makes things in ${craft}`);
   // A style changes the look of the whole image: one shared word picks it only for a part of the prompt that asks
   // for a look ("watercolor", "pixel art", "cyberpunk style"), or when the thing is all the prompt asks for ("a
   // sword"); never for one thing of a scene (a girl reading "a book" gets no game-icon style).
