@@ -78,7 +78,39 @@ const WARRIOR_HANBOK = makeAdapter({
   tags: ['warrior', 'korea clothes', 'hanbok'],
   triggerWords: ['hanbok'],
 });
+const HR_GIGER = makeAdapter({ id: 'civitai:23698', name: 'HRGiger', category: 'style', tags: ['style'] });
+const BEKSINSKI = makeAdapter({
+  id: 'civitai:87110',
+  name: 'Zdzislaw Beksinski Style',
+  category: 'style',
+  tags: ['horror', 'surrealism', 'biomechanical', 'style', 'artist', 'painting'],
+  triggerWords: ['b3ks1nsk1'],
+});
+const NATIVE_AMERICAN = makeAdapter({
+  id: 'civitai:22556',
+  name: 'Native American',
+  category: 'clothing',
+  tags: ['woman', 'clothing', 'cultual'],
+  triggerWords: ['nativam', 'wearing nativam'],
+});
+const WPAP = makeAdapter({
+  id: 'civitai:34770',
+  name: 'Wedha Pop Art Potrait aka WPAP - LoRA Style',
+  category: 'style',
+  tags: ['female', 'potrait', 'style', 'woman'],
+  triggerWords: ['WPAP Style'],
+});
+const SAKURA_FUTABA = makeAdapter({
+  id: 'civitai:38883',
+  name: '【Persona 5】Sakura Futaba Charecter LoRA（佐倉·雙葉人物模組）',
+  category: 'other',
+});
 const catalog: Adapter[] = [
+  SAKURA_FUTABA,
+  HR_GIGER,
+  BEKSINSKI,
+  NATIVE_AMERICAN,
+  WPAP,
   KING_HANBOK,
   WARRIOR_HANBOK,
   ATELIER_GONS,
@@ -149,6 +181,25 @@ describe('a coined trigger written in the prompt', () => {
       'civitai:25255',
       'civitai:25263',
     ]);
+  });
+
+  it("takes a coined word of a card's name, written as members copy it", async () => {
+    expect(await picks('hrgiger, coffee machine, biomechanical')).toEqual([
+      { id: 'civitai:23698', reason: 'matches its name "HRGiger"' },
+    ]);
+    // With every coined word of its name: "beksinski" alone may be another Beksinski.
+    expect((await picks('a tower, zdzislaw beksinski style')).map((pick) => pick.id)).toEqual(['civitai:87110']);
+    expect(await picks('cyberpunk art by beksinski, space art')).toEqual([]);
+  });
+
+  it('takes no coined word of a card that may be named for someone: another Futaba is no Sakura Futaba', async () => {
+    expect(await picks('futaba_aoi_operation, holding huge hammer')).toEqual([]);
+  });
+
+  it('takes no English word a dictionary lacks for a coined name, nor one word of a name of several', async () => {
+    // "american" is a people's word; "potrait" (a portrait misspelt) is one word of "Wedha Pop Art Potrait aka WPAP".
+    expect(await picks('an oil painting of two rabbits in the style of American Gothic')).toEqual([]);
+    expect(await picks('masterpiece, 1girl, upper body, potrait')).toEqual([]);
   });
 
   it('picks nothing for a word many cards share, dictionary or not', async () => {

@@ -111,6 +111,7 @@ import {
 import { MATERIALS, materialsMadeIn, materialsOfName, materialsOfTriggers } from './materials.js';
 import { codesOf, looksOf, writesTitle } from './name-marks.js';
 import { asksForRelation, describes, namesSomethingElse, saysHowMade } from './name-readings.js';
+import { lexiconClass } from './segment.js';
 import {
   askedLooks,
   asksForOtherLook,
@@ -407,17 +408,46 @@ const PROMPT_PRAISE = new Set([
 
 /**
  * The coined trigger of a card that `written` (a text's tokens) holds, if any, used by `cards` cards at most: see
- * coinedTriggerIn.
+ * coinedTriggerIn. A coined word of its name is one too, as members copy it: "hrgiger" for "HRGiger".
  */
 function coinedTriggerOf(
   profile: AdapterProfile,
+  category: Adapter['category'],
   written: readonly string[],
   rarity: WordRarity,
   cards = OWN_WORD_CARDS,
 ): string | undefined {
   return profile.phrases.find(
-    (phrase) => phrase.kind === 'trigger' && coinedTriggerIn(phrase.text, written, rarity, cards),
+    (phrase) =>
+      (phrase.kind === 'trigger' ||
+        (phrase.kind === 'name' && writesWholeCoinedName(profile, category, phrase, written))) &&
+      coinedTriggerIn(phrase.text, written, rarity, cards),
   )?.text;
+}
+
+/**
+ * Whether a word of a card's name is one its maker coined, no English word that the dictionary lacks: not a people's
+ * or a place's name English knows ("american", "tokyo").
+ */
+const coinedNameWord = (word: string) => !isDictionaryWord(word) && lexiconClass(word) === undefined;
+
+/**
+ * Whether a name's coined word is written with every other coined word of its part: "nomura tetsuya" for "Tetsuya
+ * Nomura (Kingdom Hearts) Style", "hrgiger" for "HRGiger"; not "futaba" of another Futaba for "Sakura Futaba".
+ */
+function writesWholeCoinedName(
+  profile: AdapterProfile,
+  category: Adapter['category'],
+  phrase: Phrase,
+  written: readonly string[],
+): boolean {
+  // Someone's card, or one Civitai left uncategorised, may be named for someone: "Sakura Futaba" (filed under no
+  // category) for no Futaba Aoi. Character names have their own rules (character-names.ts).
+  if (category !== 'style' && !THING_CATEGORIES.has(category)) return false;
+  const [word, more] = rawTokens(phrase.text);
+  if (word === undefined || more !== undefined || !coinedNameWord(word)) return false;
+  const part = profile.nameSegments.find((segment) => segment.includes(word)) ?? [word];
+  return part.filter(coinedNameWord).every((each) => written.includes(each));
 }
 
 /** A card's own word is used by it and at most one more card (a release of it, as often as not). */
@@ -429,7 +459,7 @@ const OWN_WORD_CARDS = 2;
  * ("gameicon" of "GameIconResearch_scroll" and "_chest"), or a card's and its remake's ("bronzepunkai").
  */
 export function writesCoinedTrigger(text: string, adapter: Adapter, rarity: WordRarity, cards: 1 | 2): boolean {
-  return coinedTriggerOf(profileOf(adapter), viewOf(text).tokens, rarity, cards) !== undefined;
+  return coinedTriggerOf(profileOf(adapter), adapter.category, viewOf(text).tokens, rarity, cards) !== undefined;
 }
 
 /**
@@ -507,8 +537,13 @@ export function evidenceFor(
   const profile = profileOf(adapter);
   // The coined word its card says to write, written: the member asks for this card, its artist's or maker's name and
   // all ("atgons" for "Atelier GONS Style", "edobcar", "rz88mkultr4").
-  const coined = coinedTriggerOf(profile, written, rarity);
-  if (coined) return { score: STRONG, reason: `matches trigger "${coined.trim().slice(0, 60)}"` };
+  const coined = coinedTriggerOf(profile, adapter.category, written, rarity);
+  if (coined) {
+    const said = profile.phrases.some((phrase) => phrase.kind === 'trigger' && phrase.text === coined)
+      ? 'trigger'
+      : 'its name';
+    return { score: STRONG, reason: `matches ${said} "${coined.trim().slice(0, 60)}"` };
+  }
   const beforeHead = words.length >= 2 && words[words.length - 1] === head ? words[words.length - 2] : undefined;
   const compoundHead = beforeHead !== undefined && /^[a-z]{3,}$/.test(beforeHead) ? `${beforeHead}${head}` : undefined;
   // A genre or a look named alone in a longer prompt asks for how the picture looks, no place or thing: "science
