@@ -102,3 +102,34 @@ describe('a concept is what its name says is done', () => {
     expect(picks('1girl, zipping undersized track jacket')).toEqual(['civitai:95291']);
   });
 });
+
+describe('a trigger of two words or more written whole', () => {
+  const SHADED_FACE = makeAdapter({
+    id: 'civitai:14669',
+    name: 'Shaded face (eyes in shadow)',
+    category: 'concept',
+    tags: ['anime', 'concept', 'face focus'],
+    triggerWords: ['shaded face'],
+  });
+  const LIMITED_BLUE = makeAdapter({
+    id: 'civitai:19525',
+    name: 'Limited Blue Style (LORA)',
+    category: 'style',
+    tags: ['style', 'art style', 'digital colors'],
+    triggerWords: ['limited palette'],
+  });
+  const picks = picksFrom([SHADED_FACE, LIMITED_BLUE]);
+
+  it('picks its card where the noun phrase is less of it: "face" of "shaded face"', () => {
+    expect(picks('masterpiece, best quality, highres, 1girl, shaded face')).toEqual(['civitai:14669']);
+  });
+
+  it('picks no style by such a trigger: it would restyle the whole image', () => {
+    expect(picks('1girl, aqua hair, limited palette, bubble')).toEqual([]);
+  });
+
+  it('picks nothing for a face that is no shaded face', () => {
+    expect(picks('masterpiece, 1girl, face, smile, shaded background')).toEqual([]);
+    expect(picks('a portrait of a woman with a round face')).toEqual([]);
+  });
+});

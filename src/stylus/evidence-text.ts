@@ -163,6 +163,18 @@ export function nameCoverageOf(text: string, adapter: Adapter): number {
   return coverage(profileOf(adapter), viewOf(text).set, text);
 }
 
+/**
+ * Whether `text` writes a trigger of the adapter of two words or more, every word of it: "shaded face" of "Shaded face
+ * (eyes in shadow)", where the task's noun phrase is only "face".
+ */
+export function writesLongTrigger(text: string, adapter: Adapter): boolean {
+  const { set } = viewOf(text);
+  return profileOf(adapter).phrases.some(
+    (phrase) =>
+      phrase.kind === 'trigger' && phrase.words.length >= 2 && phrase.words.every((word) => covers(set, word)),
+  );
+}
+
 /** A name with no Latin word ("JK制服") says nothing a prompt could hold: 0. */
 export function coverage(
   profile: AdapterProfile,

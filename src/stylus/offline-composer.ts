@@ -26,7 +26,7 @@ import {
   type WordRarity,
   writesCoinedTrigger,
 } from './evidence.js';
-import { nameCoverageOf, UNDER_WATER, viewOf } from './evidence-text.js';
+import { nameCoverageOf, UNDER_WATER, viewOf, writesLongTrigger } from './evidence-text.js';
 import { COLOUR_WORDS } from './evidence-words.js';
 import { materialKindsOfName, otherMaterialAsked } from './materials.js';
 import { nameAsWritten } from './name-as-written.js';
@@ -240,6 +240,12 @@ export function composeOffline(
           : undefined) ??
         // The noun phrase holds half the name and the task the rest: "Glowing Eyes" for "glowing eyes" (of "eyes").
         (nameCoverageOf(subject, adapter) >= 0.5 && nameCoverageOf(present, adapter) === 1
+          ? evidenceFor(present, adapter, rarity, tasks.length === 1, prompt)
+          : undefined) ??
+        // The task writes a trigger of two words or more whole, where its noun phrase is less of it: "shaded face" of
+        // "Shaded face (eyes in shadow)". Not a style's: it restyles the whole image ("Limited Blue Style" for any
+        // "limited palette").
+        (present !== subject && adapter.category !== 'style' && writesLongTrigger(present, adapter)
           ? evidenceFor(present, adapter, rarity, tasks.length === 1, prompt)
           : undefined) ??
         // The task puts its subject under water ("bottom of the ocean" of "ocean"): an "Underwater" look for it.
