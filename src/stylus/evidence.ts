@@ -417,11 +417,12 @@ function coinedTriggerOf(
   rarity: WordRarity,
   cards = OWN_WORD_CARDS,
 ): string | undefined {
+  // Whether it is written first: most phrases of most cards are not in the task.
   return profile.phrases.find(
     (phrase) =>
-      (phrase.kind === 'trigger' ||
-        (phrase.kind === 'name' && writesWholeCoinedName(profile, category, phrase, written))) &&
-      coinedTriggerIn(phrase.text, written, rarity, cards),
+      phrase.kind !== 'tag' &&
+      coinedTriggerIn(phrase.text, written, rarity, cards) &&
+      (phrase.kind === 'trigger' || writesWholeCoinedName(profile, category, phrase, written)),
   )?.text;
 }
 
