@@ -133,3 +133,22 @@ describe('a trigger of two words or more written whole', () => {
     expect(picks('a portrait of a woman with a round face')).toEqual([]);
   });
 });
+
+describe('a word written in camel case', () => {
+  const LO_FI = makeAdapter({
+    id: 'civitai:55153',
+    name: 'Lo-Fi Aesthetic',
+    category: 'background',
+    tags: ['anime', 'concept', 'pastel', 'line art', 'lofi', 'landscape', 'lofi girl', 'backgrounds'],
+  });
+  const picks = picksFrom([LO_FI]);
+
+  it('is that word: "LoFi" is the "Lo-Fi" of a name', () => {
+    expect(picks('LoFi Aesthetic, masterpiece, bicycle, outdoors, power lines, rain')).toEqual(['civitai:55153']);
+    expect(picks('lo-fi aesthetic, a bedroom at night')).toEqual(['civitai:55153']);
+  });
+
+  it('still takes no card for another word in camel case', () => {
+    expect(picks('LoRes Aesthetic, a bedroom at night')).toEqual([]);
+  });
+});

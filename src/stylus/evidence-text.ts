@@ -59,6 +59,9 @@ export const LOOK_NAMING_WORDS = new Set(['art', 'style', 'artstyle', 'aesthetic
 /** A Latin word written with one capital at its end, after a lower-case letter: "NieR". */
 const LAST_CAPITAL_STYLED = /(?<![\p{L}\p{N}])\p{L}*\p{Ll}\p{Lu}(?![\p{L}\p{N}])/gu;
 
+/** A word of two capitalised parts or more, written together: "LoFi", "PixelArt". */
+const CAMEL_CASED = /(?<![\p{L}\p{N}])(?:\p{Lu}\p{Ll}+){2,}(?![\p{L}\p{N}])/gu;
+
 /** The words of the tasks asked about lately: the composer asks about each task for each of 150 candidates. */
 const taskViews = new Memo<string, TaskView>(64);
 
@@ -77,8 +80,10 @@ export function viewOf(task: string): TaskView {
       const next = words[index + 1];
       if (next !== undefined && /^[a-z]{3,}$/.test(word) && /^[a-z]{3,}$/.test(next)) set.add(`${word}${next}`);
     }
-    // A word styled with a capital at its end is that word: "NieR" is nier, which the lemmas read as "nie r".
+    // A word styled with a capital at its end is that word: "NieR" is nier, which the lemmas read as "nie r". So is
+    // one written in camel case: "LoFi" is lofi (the "Lo-Fi" of "Lo-Fi Aesthetic"), which they read as "lo fi".
     for (const match of task.matchAll(LAST_CAPITAL_STYLED)) set.add(match[0].toLowerCase());
+    for (const match of task.matchAll(CAMEL_CASED)) set.add(match[0].toLowerCase());
     // The bottom of the sea is under water: "Underwater" for "a sunken ship at the bottom of the ocean".
     if (UNDER_WATER.test(task)) set.add('underwater');
     // A look called by another name is that look: "claymation" is clay animation, film photography analog.
