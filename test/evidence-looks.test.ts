@@ -3,7 +3,7 @@ import { singular } from '../src/catalog/classify/words.js';
 import { enforceCaps } from '../src/stylus/caps.js';
 import { franchiseNames } from '../src/stylus/character-names.js';
 import { asCandidates, makeAdapter, offlinePicks, picksFrom } from './support/adapters.js';
-import { EDOB_CAR, STAINED_GLASS, WOW_ICONS } from './support/dump-items.js';
+import { EDOB_CAR, FILM_GRAIN, SMOKE, STAINED_GLASS, STICKERS, WOW_ICONS } from './support/dump-items.js';
 
 /**
  * Picks a member would not accept on a real catalog, each seen on the Civitai dump: an adapter whose name asks for
@@ -503,5 +503,20 @@ describe('a look a part of another thing has', () => {
   it('still for the thing a prompt is of, or the look asked on its own', () => {
     expect(picks('a stained glass window of a rose')).toEqual(['civitai:81489']);
     expect(picks('a cathedral, stained glass')).toEqual(['civitai:81489']);
+  });
+});
+
+describe('a style named for a part another thing has', () => {
+  const picks = picksFrom([STICKERS, SMOKE, FILM_GRAIN]);
+
+  it("draws no picture as that part: no sticker look for a laptop with a sticker, no smoke look for a chimney's smoke", () => {
+    expect(picks('a laptop with a maze sticker on it')).toEqual([]);
+    expect(picks('fairy cottage with smoke coming up the chimney and a squirrel at the window')).toEqual([]);
+  });
+
+  it('still for the thing itself, and for what a photo has: its grain', () => {
+    expect(picks('a maze sticker on a laptop')).toEqual(['civitai:76413']);
+    expect(picks('a cat made of smoke, dark background')).toEqual(['civitai:62757']);
+    expect(picks('portrait of a woman, vintage photo with film grain')).toEqual(['civitai:33208']);
   });
 });

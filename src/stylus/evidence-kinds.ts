@@ -442,22 +442,22 @@ const clausesOf = (prompt: string) =>
   promptClauses.through(prompt, () => prompt.split(/[,，.;|\n]/).map((clause) => lemmas(clause)));
 
 /**
- * Whether `prompt` writes the task's words (`words`, in order) as a part another thing of their clause has: after "with"
- * or "wearing", with a word before it ("a cathedral with stained glass windows").
+ * The thing of whose part `prompt` writes the task's words (`words`, in order), if any: the word before the "with" or
+ * "wearing" that gives it ("cathedral" of "a cathedral with stained glass windows"), in one clause.
  */
-export function partOfAnotherThing(prompt: string, words: readonly string[]): boolean {
+export function ownerOfPart(prompt: string, words: readonly string[]): string | undefined {
   const [first] = words;
-  if (first === undefined) return false;
-  return clausesOf(prompt).some((clause) => {
+  if (first === undefined) return undefined;
+  for (const clause of clausesOf(prompt)) {
     const written = clause.filter((word) => !isStopword(word) || GIVES_A_PART.has(word));
     const at = written.findIndex((_word, index) => words.every((each, offset) => written[index + offset] === each));
-    if (at <= 0) return false;
+    if (at <= 0) continue;
     // The task may hold its "wearing" itself: "wearing stained glass armor".
-    if (GIVES_A_PART.has(first)) return true;
-    const before = written.slice(0, at);
-    const gives = before.findLastIndex((word) => GIVES_A_PART.has(word));
-    return gives > 0 && gives === before.length - 1;
-  });
+    if (GIVES_A_PART.has(first)) return written[at - 1];
+    const gives = at - 1;
+    if (gives > 0 && GIVES_A_PART.has(written[gives] ?? '')) return written[gives - 1];
+  }
+  return undefined;
 }
 
 /**

@@ -26,8 +26,8 @@ import {
   namedForWhereWorn,
   namesAnotherKind,
   oneOtherKind,
+  ownerOfPart,
   PLACE_CATEGORIES,
-  partOfAnotherThing,
   SHOWN_AS,
   saysWhichKind,
   styleOfAnotherKind,
@@ -628,13 +628,15 @@ export function evidenceFor(
   )
     return undefined;
   // A look a part of another thing has restyles the whole picture, no part of it: "Stained Glass" for no "cathedral
-  // with stained glass windows" (still for "a stained glass window of a rose", or a cathedral, stained glass).
+  // with stained glass windows" (still for "a stained glass window of a rose", or a cathedral, stained glass). So does
+  // a style named for that part, which draws the whole picture as one: "PE Neon Sign Style" for no "street market with
+  // neon signs", "Stickers" for no "laptop with a maze sticker". What a picture has is its look: "a photo with film
+  // grain" still takes "Film Grain".
+  const owner =
+    adapter.category === 'style' && !soleTask && prompt !== undefined ? ownerOfPart(prompt, words) : undefined;
   if (
-    adapter.category === 'style' &&
-    !soleTask &&
-    prompt !== undefined &&
-    !profile.phrases.some((phrase) => phrase.words.some((word) => related(word, head))) &&
-    partOfAnotherThing(prompt, words)
+    owner !== undefined &&
+    (!SHOWN_AS.has(owner) || !profile.phrases.some((phrase) => phrase.words.some((word) => related(word, head))))
   )
     return undefined;
   if (drawsSomeoneUnasked(adapter, promptWords)) return undefined;

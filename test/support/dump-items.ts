@@ -239,6 +239,32 @@ export const STAINED_GLASS: Adapter = makeAdapter({
   triggerWords: ['st41nedg'],
 });
 
+/** A style that draws what a prompt shows as stickers: for a sticker, no laptop with one on it. */
+export const STICKERS: Adapter = makeAdapter({
+  id: 'civitai:76413',
+  name: 'Stickers [LORA}',
+  category: 'style',
+  tags: ['style'],
+  triggerWords: ['Sticker', 'cute cartoon of'],
+});
+
+/** A style that makes people, animals and things of smoke. */
+export const SMOKE: Adapter = makeAdapter({
+  id: 'civitai:62757',
+  name: 'Smoke',
+  category: 'style',
+  tags: ['smoke', 'style'],
+  triggerWords: ['smoke'],
+});
+
+/** A photo's look: the grain a film photo has. */
+export const FILM_GRAIN: Adapter = makeAdapter({
+  id: 'civitai:33208',
+  name: 'FilmGirl 胶片风 Film Grain LoRA & LoHA',
+  category: 'style',
+  tags: ['film', 'portrait', 'photo', 'style', 'woman', 'girls', 'camera', '摄影', '写真', 'filmvelvia', 'velvia'],
+});
+
 export const INSANOBOT: Adapter = makeAdapter({
   id: 'civitai:90119',
   name: 'Insanobot',
