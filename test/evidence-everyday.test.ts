@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { makeAdapter, picksFrom } from './support/adapters.js';
 import {
-  EDOB_CAR,
+  EDOB_HORSE,
   KENDOLL_BOOTS,
   SHOAL,
   UNDERSEA_DEPTHS,
@@ -58,13 +58,23 @@ describe('everyday places', () => {
 });
 
 describe('everyday things', () => {
+  it('draws no live horse for a toy or a carving of one', () => {
+    const picks = picksFrom([EDOB_HORSE]);
+    expect(picks('a rocking horse in a nursery')).toEqual([]);
+    expect(picks('a wooden horse on a shelf')).toEqual([]);
+    expect(picks('a plush horse on a bed')).toEqual([]);
+    // Still for a horse of any coat or work.
+    expect(picks('a white horse in a meadow')).toEqual(['civitai:78241']);
+    expect(picks('a draft horse in a field')).toEqual(['civitai:78241']);
+  });
+
   it('gives a kind of a thing no adapter of another kind its tags say', () => {
-    const picks = picksFrom([KENDOLL_BOOTS, EDOB_CAR]);
+    const picks = picksFrom([KENDOLL_BOOTS, EDOB_HORSE]);
     expect(picks('rain boots by the door')).toEqual([]);
-    // Still for its own kind, and in any material; a maker's prefix says no kind ("EdobCar" for a sports car).
+    // Still for its own kind, and in any material; a maker's prefix says no kind ("EdobHorse" for a race horse).
     expect(picks('a pair of high heel boots')).toEqual(['civitai:19049']);
     expect(picks('a pair of leather boots')).toEqual(['civitai:19049']);
-    expect(picks('a red sports car on the road')).toEqual(['civitai:54017']);
+    expect(picks('a race horse on the track')).toEqual(['civitai:78241']);
   });
 });
 

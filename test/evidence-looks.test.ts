@@ -456,11 +456,23 @@ describe('an abstract or drawn thing fights a photo', () => {
     expect(picks('RAW photo, photorealistic, a man wearing glasses')).toEqual([]);
   });
 
-  it('still takes them where no look is asked, or by the name the prompt asks for', () => {
-    expect(picks('a red car on a road')).toEqual([EDOB_CAR.id]);
+  it('still takes drawn ones where no look is asked, or by the name the prompt asks for', () => {
     expect(picks('a man wearing glasses')).toEqual(['civitai:23902']);
     expect(picks('photorealistic, evangelion, eva 01')).toEqual(['civitai:16315']);
     expect(picks('RAW photo, realistic, 1girl, rem, maid uniform')).toEqual(['civitai:50290']);
+  });
+});
+
+describe('an abstract thing is an abstract look', () => {
+  const picks = picksFrom([EDOB_CAR]);
+
+  it('takes no abstract concept-art car for a car of a prompt that asks no abstract look', () => {
+    expect(picks('a red car on a road')).toEqual([]);
+    expect(picks('a cartoon of a happy car on the road')).toEqual([]);
+  });
+
+  it('still for an abstract car', () => {
+    expect(picks('an abstract painting of a car')).toEqual([EDOB_CAR.id]);
   });
 });
 

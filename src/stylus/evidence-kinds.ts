@@ -535,3 +535,36 @@ export function calledOtherwise(profile: AdapterProfile, promptSet: ReadonlySet<
 /** Whether a tag or trigger of two words or more says `word` with the rest: "snake eyes" of "Snake Eyes". */
 export const taggedWith = (profile: AdapterProfile, word: string) =>
   profile.phrases.some((phrase) => phrase.kind !== 'name' && phrase.words.length >= 2 && phrase.words.includes(word));
+
+/** Adapters of live or working things: a photorealistic horse, a real car. */
+const REAL_THING_CATEGORIES = new Set<Adapter['category']>(['animal', 'vehicle']);
+
+/**
+ * Words before a thing that make it a toy, a model or a likeness of one, no live or working one: "a rocking horse", "a
+ * wooden horse", "a toy car", "a robot dog". Not a colour or a species' word ("golden eagle", "snow leopard").
+ */
+const LIKENESS_WORDS = new Set(
+  (
+    'toy toys plush plushie stuffed rocking carousel inflatable origami lego wooden plastic cardboard paper ' +
+    'porcelain ceramic clay marble bronze stone metal glass balloon robot robotic mechanical pinata gingerbread ' +
+    'chocolate papercraft'
+  ).split(' '),
+);
+
+/**
+ * The word that makes the task's thing a likeness of a live or working one, before its head ("rocking" of "a rocking
+ * horse in a nursery"), where the adapter draws the real thing and its name, tags and triggers never say that word:
+ * "EdobHorse" (photorealistic horses) for no rocking horse. A "Toy Car" card still serves a toy car.
+ */
+export function likenessOfRealThing(
+  adapter: Adapter,
+  profile: AdapterProfile,
+  words: readonly string[],
+  head: string,
+): string | undefined {
+  if (!REAL_THING_CATEGORIES.has(adapter.category)) return undefined;
+  const at = words.lastIndexOf(head);
+  const likeness = words.slice(Math.max(0, at - 2), Math.max(0, at)).find((word) => LIKENESS_WORDS.has(word));
+  if (likeness === undefined) return undefined;
+  return profile.phrases.some((phrase) => phrase.words.includes(likeness)) ? undefined : likeness;
+}

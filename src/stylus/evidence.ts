@@ -22,6 +22,7 @@ import {
   joinedWith,
   kindOfHead,
   kindOfItsTag,
+  likenessOfRealThing,
   listsOtherKinds,
   namedForWhereWorn,
   namesAnotherKind,
@@ -113,6 +114,7 @@ import { codesOf, looksOf, writesTitle } from './name-marks.js';
 import { asksForRelation, describes, namesSomethingElse, saysHowMade } from './name-readings.js';
 import { lexiconClass } from './segment.js';
 import {
+  abstractUnasked,
   askedLooks,
   asksForOtherLook,
   culturesOf,
@@ -596,6 +598,8 @@ export function evidenceFor(
   )
     return undefined;
   if (foreignWord(profile, taskSet, adapter.category, asksForLookAs, promptWords) !== undefined) return undefined;
+  // A live animal or a working car is no toy nor a carving of one: "EdobHorse" for no rocking horse nor wooden horse.
+  if (likenessOfRealThing(adapter, profile, words, head) !== undefined) return undefined;
   // A user's handle ("rei_17", an illustrator) is named with its digits: "miyamoto rei" asks for no artist's style.
   if (adapter.category !== 'character' && handleNamedWithoutDigits(adapter.name, taskSet, prompt ?? task))
     return undefined;
@@ -1089,7 +1093,7 @@ export function evidenceFor(
     adapter.category !== 'style' &&
     prompt !== undefined &&
     !profile.properWords.some((word) => promptWords.has(word)) &&
-    drawnInAPhotoPrompt(adapter, profile, prompt)
+    (drawnInAPhotoPrompt(adapter, profile, prompt) || abstractUnasked(adapter, profile, prompt))
   )
     return undefined;
   // A style named for where a look comes from is no pick for a thing from there: "Chinese Style" (古风) for a Chinese

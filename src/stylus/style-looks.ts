@@ -121,6 +121,16 @@ export function drawnInAPhotoPrompt(adapter: Adapter, profile: AdapterProfile, p
   );
 }
 
+/**
+ * Whether an adapter's tags say it is abstract art, where `prompt` asks for no abstract look: "EdobCar" (tagged
+ * "abstract", "concept art": a war car in a burning desert) for no red sports car on a mountain road.
+ */
+export function abstractUnasked(adapter: Adapter, profile: AdapterProfile, prompt: string): boolean {
+  if (!tagLooks.through(adapter.tags.join(', '), looksOf).includes('abstract')) return false;
+  const asked = looksAskedOutsideQuotes(prompt);
+  return !asked.has('abstract') && !profile.looks.some((look) => asked.has(look));
+}
+
 /** The looks of adapters' tags, remembered: asked of every candidate with evidence. */
 const tagLooks = new Memo<string, string[]>(512);
 

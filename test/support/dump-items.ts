@@ -206,6 +206,15 @@ export const EDOB_CAR: Adapter = makeAdapter({
   triggerWords: ['EdobCar'],
 });
 
+/** A maker's horse: "Edob" is its maker's label, no kind of horse. */
+export const EDOB_HORSE: Adapter = makeAdapter({
+  id: 'civitai:78241',
+  name: 'EdobHorse',
+  category: 'animal',
+  tags: ['animals', 'photorealistic', 'equine', 'horse', 'beautiful', 'animal'],
+  triggerWords: ['horse', 'horse stopped', 'horse standing', 'horse running', 'GypsyVanner'],
+});
+
 export const GAME_ICON: Adapter = makeAdapter({
   id: 'civitai:31827',
   name: 'game icon',
