@@ -5,6 +5,7 @@ import {
   KENDOLL_BOOTS,
   SHOAL,
   UNDERSEA_DEPTHS,
+  VERY_NICE_FOREST,
   YARN_ART_STYLE,
   ZYD_INK_STYLE,
 } from './support/dump-items.js';
@@ -41,6 +42,17 @@ describe('everyday prompts', () => {
 });
 
 describe('everyday places', () => {
+  it('takes no wood of trees for a forest of mushrooms, bamboo or kelp', () => {
+    const picks = picksFrom([VERY_NICE_FOREST]);
+    expect(picks('a fairy in a mushroom forest')).toEqual([]);
+    expect(picks('a panda in a bamboo forest')).toEqual([]);
+    expect(picks('a kelp forest with sea otters')).toEqual([]);
+    // Still for a forest of any weather, season or tree.
+    expect(picks('an elf in a misty forest')).toEqual(['civitai:84918']);
+    expect(picks('a snow forest at dawn')).toEqual(['civitai:84918']);
+    expect(picks('a pine forest in autumn')).toEqual(['civitai:84918']);
+  });
+
   it("does nobody's hair for a picture of a hair salon", () => {
     const picks = picksFrom([
       makeAdapter({

@@ -536,9 +536,6 @@ export function calledOtherwise(profile: AdapterProfile, promptSet: ReadonlySet<
 export const taggedWith = (profile: AdapterProfile, word: string) =>
   profile.phrases.some((phrase) => phrase.kind !== 'name' && phrase.words.length >= 2 && phrase.words.includes(word));
 
-/** Adapters of live or working things: a photorealistic horse, a real car. */
-const REAL_THING_CATEGORIES = new Set<Adapter['category']>(['animal', 'vehicle']);
-
 /**
  * Words before a thing that make it a toy, a model or a likeness of one, no live or working one: "a rocking horse", "a
  * wooden horse", "a toy car", "a robot dog". Not a colour or a species' word ("golden eagle", "snow leopard").
@@ -552,19 +549,39 @@ const LIKENESS_WORDS = new Set(
 );
 
 /**
- * The word that makes the task's thing a likeness of a live or working one, before its head ("rocking" of "a rocking
- * horse in a nursery"), where the adapter draws the real thing and its name, tags and triggers never say that word:
- * "EdobHorse" (photorealistic horses) for no rocking horse. A "Toy Car" card still serves a toy car.
+ * Words before a place that say it grows or is built of something no ordinary one is: a "mushroom forest" is no wood of
+ * trees, an "ice castle" no castle of stone. Not a season or a weather ("snow forest" is a snowy one).
  */
-export function likenessOfRealThing(
+const PLACE_MAKERS = new Set(
+  'mushroom bamboo kelp seaweed coral cactus candy crystal ice gingerbread chocolate cloud lego paper cardboard'.split(
+    ' ',
+  ),
+);
+
+/** What a word before a thing makes it another kind of, by the adapter's category: see otherMakeOf. */
+const OTHER_MAKES = new Map<Adapter['category'], ReadonlySet<string>>([
+  ['animal', LIKENESS_WORDS],
+  ['vehicle', LIKENESS_WORDS],
+  ['background', PLACE_MAKERS],
+  ['building', PLACE_MAKERS],
+]);
+
+/**
+ * The word that makes the task's thing another make of what the adapter draws, before its head, where the adapter's
+ * name, tags and triggers never say that word: "rocking" of "a rocking horse in a nursery" for "EdobHorse"
+ * (photorealistic horses), "mushroom" of "a mushroom forest" for "Very Nice Forest" (a wood of trees). A "Toy Car" card
+ * still serves a toy car.
+ */
+export function otherMakeOf(
   adapter: Adapter,
   profile: AdapterProfile,
   words: readonly string[],
   head: string,
 ): string | undefined {
-  if (!REAL_THING_CATEGORIES.has(adapter.category)) return undefined;
+  const makers = OTHER_MAKES.get(adapter.category);
+  if (makers === undefined) return undefined;
   const at = words.lastIndexOf(head);
-  const likeness = words.slice(Math.max(0, at - 2), Math.max(0, at)).find((word) => LIKENESS_WORDS.has(word));
-  if (likeness === undefined) return undefined;
-  return profile.phrases.some((phrase) => phrase.words.includes(likeness)) ? undefined : likeness;
+  const maker = words.slice(Math.max(0, at - 2), Math.max(0, at)).find((word) => makers.has(word));
+  if (maker === undefined) return undefined;
+  return profile.phrases.some((phrase) => phrase.words.includes(maker)) ? undefined : maker;
 }

@@ -22,11 +22,11 @@ import {
   joinedWith,
   kindOfHead,
   kindOfItsTag,
-  likenessOfRealThing,
   listsOtherKinds,
   namedForWhereWorn,
   namesAnotherKind,
   oneOtherKind,
+  otherMakeOf,
   ownerOfPart,
   PLACE_CATEGORIES,
   SHOWN_AS,
@@ -598,8 +598,9 @@ export function evidenceFor(
   )
     return undefined;
   if (foreignWord(profile, taskSet, adapter.category, asksForLookAs, promptWords) !== undefined) return undefined;
-  // A live animal or a working car is no toy nor a carving of one: "EdobHorse" for no rocking horse nor wooden horse.
-  if (likenessOfRealThing(adapter, profile, words, head) !== undefined) return undefined;
+  // A live animal or a working car is no toy nor a carving of one: "EdobHorse" for no rocking horse nor wooden horse. A
+  // wood of trees is no mushroom forest.
+  if (otherMakeOf(adapter, profile, words, head) !== undefined) return undefined;
   // A user's handle ("rei_17", an illustrator) is named with its digits: "miyamoto rei" asks for no artist's style.
   if (adapter.category !== 'character' && handleNamedWithoutDigits(adapter.name, taskSet, prompt ?? task))
     return undefined;

@@ -215,6 +215,15 @@ export const EDOB_HORSE: Adapter = makeAdapter({
   triggerWords: ['horse', 'horse stopped', 'horse standing', 'horse running', 'GypsyVanner'],
 });
 
+/** A wood of trees, filed as a background. */
+export const VERY_NICE_FOREST: Adapter = makeAdapter({
+  id: 'civitai:84918',
+  name: 'Very Nice Forest',
+  category: 'background',
+  tags: ['forest', 'background', 'backgrounds'],
+  triggerWords: ['Forest', 'tree'],
+});
+
 export const GAME_ICON: Adapter = makeAdapter({
   id: 'civitai:31827',
   name: 'game icon',
