@@ -202,6 +202,11 @@ describe('a material a name opens with, its thing in brackets', () => {
     expect(swords('a sword made of marble')).toEqual(['civitai:38396']);
     expect(swords('a sword')).toEqual(['civitai:38396']);
   });
+
+  it('makes no marble of a prompt that asks for no sword', () => {
+    expect(swords('product photo of a perfume bottle on marble')).toEqual([]);
+    expect(swords('a marble statue of a horse')).toEqual([]);
+  });
 });
 
 describe('a name that says where its thing is', () => {

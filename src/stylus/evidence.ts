@@ -597,6 +597,21 @@ export function evidenceFor(
     laterParts.some((part) => part.some((word) => related(word, head)))
   )
     return undefined;
+  // And it makes that thing alone: "Diffusion Marble (Swords)" carves no marble floor under a perfume bottle. (A later
+  // word that describes says how, no thing: "Chocolate (Wet) Style".)
+  if (
+    openingPart.length === 1 &&
+    openingMaterial !== undefined &&
+    laterParts.some(
+      ([thing, more]) =>
+        thing !== undefined &&
+        more === undefined &&
+        isDictionaryWord(thing) &&
+        !describes(thing) &&
+        !covers(promptWords, thing),
+    )
+  )
+    return undefined;
   if (foreignWord(profile, taskSet, adapter.category, asksForLookAs, promptWords) !== undefined) return undefined;
   // A live animal or a working car is no toy nor a carving of one: "EdobHorse" for no rocking horse nor wooden horse. A
   // wood of trees is no mushroom forest.
