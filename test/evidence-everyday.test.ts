@@ -80,6 +80,18 @@ describe('everyday things', () => {
     expect(picks('a draft horse in a field')).toEqual(['civitai:78241']);
   });
 
+  it('draws no live horse for what a prompt makes a likeness of one', () => {
+    const picks = picksFrom([EDOB_HORSE]);
+    expect(picks('a pair of headphones on a statue of a horse')).toEqual([]);
+    expect(picks('a cake shaped like a horse')).toEqual([]);
+    expect(picks('a cloud that looks like a horse')).toEqual([]);
+    expect(picks('a tattoo of a horse on an arm')).toEqual([]);
+    expect(picks('a horse made of wood')).toEqual([]);
+    // Still for a horse a picture shows, drawn in any look, and beside a likeness of something else.
+    expect(picks('a horse made of voxels in a field')).toEqual(['civitai:78241']);
+    expect(picks('a horse next to a statue of a lion')).toEqual(['civitai:78241']);
+  });
+
   it('gives a kind of a thing no adapter of another kind its tags say', () => {
     const picks = picksFrom([KENDOLL_BOOTS, EDOB_HORSE]);
     expect(picks('rain boots by the door')).toEqual([]);

@@ -585,3 +585,52 @@ export function otherMakeOf(
   if (maker === undefined) return undefined;
   return profile.phrases.some((phrase) => phrase.words.includes(maker)) ? undefined : maker;
 }
+
+/** Things that are likenesses of what they are "of": "a statue of a horse" is no horse. */
+const LIKENESS_NOUNS = new Set(
+  (
+    'statue statuette sculpture bust figurine figure plush plushie toy model replica carving doll puppet tattoo cake ' +
+    'cookie balloon origami ornament'
+  ).split(' '),
+);
+/** Words that may stand between "of" or "like" and the thing: "a statue of a big white horse". */
+const BETWEEN_LIMIT = 3;
+
+/** Categories whose adapters draw the live or working thing their word names: a horse, a car, a dragon. */
+const DRAWS_THE_REAL_ONE = new Set<Adapter['category']>(['animal', 'vehicle', 'concept']);
+
+/**
+ * Whether `prompt` makes every `head` it writes a likeness of one, no live or working one: "a statue of a horse", "a
+ * cake shaped like a horse", "a cloud that looks like a dragon", "a horse made of wood". An adapter that draws the real
+ * thing ("EdobHorse", "Western Dragon Collection") would put a live one in its place.
+ */
+export function onlyALikenessOf(prompt: string, head: string, category: Adapter['category']): boolean {
+  if (!DRAWS_THE_REAL_ONE.has(category)) return false;
+  const words = lemmas(prompt);
+  const at = words.flatMap((word, index) => (word === head ? [index] : []));
+  return at.length > 0 && at.every((index) => likenessBefore(words, index) || madeOfAfter(words, index));
+}
+
+/** "statue of (a) ...", "shaped like (a) ...", "looks like (a) ...", "shape of (a) ..." before the word at `index`. */
+function likenessBefore(words: readonly string[], index: number): boolean {
+  for (let back = 1; back <= BETWEEN_LIMIT + 1 && index - back - 1 >= 0; back++) {
+    const link = words[index - back];
+    const before = words[index - back - 1] ?? '';
+    if (link === 'of' && (LIKENESS_NOUNS.has(before) || before === 'shape')) return true;
+    if (link === 'like' && (before === 'shaped' || before === 'shape' || before === 'look' || before === 'looking'))
+      return true;
+  }
+  return false;
+}
+
+/**
+ * "... made of wood", "... made out of paper", "... carved from ..." right after the word at `index`: a material, no
+ * look ("a capybara made of voxels" is still a capybara, drawn in voxels).
+ */
+function madeOfAfter(words: readonly string[], index: number): boolean {
+  const [next, then] = [words[index + 1], words[index + 2]];
+  if (next === 'carved' || next === 'sculpted') return true;
+  if (next !== 'made' || (then !== 'of' && then !== 'out')) return false;
+  const material = words.slice(index + 3, index + 6).find((word) => word !== 'of' && !isStopword(word));
+  return material !== undefined && MATERIALS.has(material);
+}

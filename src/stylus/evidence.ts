@@ -26,6 +26,7 @@ import {
   namedForWhereWorn,
   namesAnotherKind,
   oneOtherKind,
+  onlyALikenessOf,
   otherMakeOf,
   ownerOfPart,
   PLACE_CATEGORIES,
@@ -616,6 +617,8 @@ export function evidenceFor(
   // A live animal or a working car is no toy nor a carving of one: "EdobHorse" for no rocking horse nor wooden horse. A
   // wood of trees is no mushroom forest.
   if (otherMakeOf(adapter, profile, words, head) !== undefined) return undefined;
+  // So is the thing a prompt makes a likeness of: no live horse for "a statue of a horse" or "a horse made of wood".
+  if (onlyALikenessOf(prompt ?? task, head, adapter.category)) return undefined;
   // A user's handle ("rei_17", an illustrator) is named with its digits: "miyamoto rei" asks for no artist's style.
   if (adapter.category !== 'character' && handleNamedWithoutDigits(adapter.name, taskSet, prompt ?? task))
     return undefined;
