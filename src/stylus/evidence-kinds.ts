@@ -606,10 +606,13 @@ const DRAWS_THE_REAL_ONE = new Set<Adapter['category']>(['animal', 'vehicle', 'c
  */
 export function onlyALikenessOf(prompt: string, head: string, category: Adapter['category']): boolean {
   if (!DRAWS_THE_REAL_ONE.has(category)) return false;
-  const words = lemmas(prompt);
+  const words = promptLemmas.through(prompt, () => lemmas(prompt));
   const at = words.flatMap((word, index) => (word === head ? [index] : []));
   return at.length > 0 && at.every((index) => likenessBefore(words, index) || madeOfAfter(words, index));
 }
+
+/** The lemmas of the prompts asked about lately: asked for each candidate of those categories and each task. */
+const promptLemmas = new Memo<string, readonly string[]>(64);
 
 /** "statue of (a) ...", "shaped like (a) ...", "looks like (a) ...", "shape of (a) ..." before the word at `index`. */
 function likenessBefore(words: readonly string[], index: number): boolean {
