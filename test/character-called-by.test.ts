@@ -214,6 +214,30 @@ describe('a name her several cards share is hers, no franchise', () => {
   });
 });
 
+describe('a name two cards share, one of them naming her series beside it', () => {
+  const rory = [
+    character(
+      'civitai:6500',
+      'Rory Mercury | 2 Outfits | Character Lora 368',
+      ['rory mercury'],
+      ['anime', 'character', 'lora'],
+    ),
+    character(
+      'civitai:59701',
+      'Rory Mercury | Gate: Jieitai Kanochi nite, Kaku Tatakaeri',
+      ['<lora:rory2-000009:1>'],
+      ['anime', 'character', 'female', 'woman', 'gate: jieitai kanochi nite, kaku tatakaeri'],
+    ),
+  ];
+  const picksOf = picksFrom(rory);
+
+  it("takes one Rory Mercury for her name: the words of one card's series are no cast of a franchise", () => {
+    const picked = picksOf('mountain, night, moon, 1girl, solo, rory mercury, looking at viewer');
+    expect(picked).toHaveLength(1);
+    expect(rory.map((adapter) => adapter.id)).toContain(picked[0]);
+  });
+});
+
 describe('a card named "X from Y" names X, of the series Y', () => {
   const GWEN = character(
     'civitai:5025',

@@ -52,6 +52,11 @@ export function franchiseNames(adapters: Iterable<Adapter>): FranchiseNames {
         if (!word.includes(' ') && !inKey.has(word)) counts.set(word, (counts.get(word) ?? 0) + 1);
     const ownNames = [...counts.values()].filter((count) => count <= list.length / 2).length;
     if (ownNames < CHARACTERS_OF_A_FRANCHISE) continue;
+    // Its cast are two cards or more, each with a name of its own: "rory mercury" of "Rory Mercury | 2 Outfits" and
+    // "Rory Mercury | Gate: Jieitai Kanochi nite, Kaku Tatakaeri" is one character, the second card naming her series.
+    const isOwn = (word: string) =>
+      !word.includes(' ') && !inKey.has(word) && (counts.get(word) ?? 0) <= list.length / 2;
+    if (list.filter((profile) => profile.nameIdentity.some(isOwn)).length < 2) continue;
     // What most of them are triggered by, and nothing more, is her name however many names beside it: "megumin" of
     // "Megumin - Konosuba", "Megumin Bakuen edition" and "Konosuba-Megumin"; "anna yamada" of two cards, one triggered
     // by "Yamada Anna".
