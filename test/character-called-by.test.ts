@@ -214,6 +214,26 @@ describe('a name her several cards share is hers, no franchise', () => {
   });
 });
 
+describe('a word and a colour after it are a name, as English writes none of a thing', () => {
+  const LILY_WHITE = character(
+    'civitai:86188',
+    'lily white (touhou)  白莉莉 东方project',
+    ['1girl,hat,blonde hair,long hair,blue eyes,bow,wide sleeves,white dress,wings,'],
+    ['character', 'female', 'touhou'],
+  );
+  const picksOf = picksFrom([LILY_WHITE]);
+
+  it('takes Lily White where the prompt names her beside someone or her series', () => {
+    expect(picksOf('masterpiece, lily white, 1girl, hat, blonde hair, white dress, wings')).toEqual(['civitai:86188']);
+    expect(picksOf('lily white, touhou, spring, flowers')).toEqual(['civitai:86188']);
+  });
+
+  it('takes her for no lily white dress nor a white lily', () => {
+    expect(picksOf('a lily white dress on a hanger')).toEqual([]);
+    expect(picksOf('a white lily in a vase')).toEqual([]);
+  });
+});
+
 describe('a name two cards share, one of them naming her series beside it', () => {
   const rory = [
     character(

@@ -5,6 +5,7 @@ import { Memo } from '../util/memo.js';
 import { isDictionaryWord, splitCompound } from './dictionary.js';
 import {
   APPEARANCE_WORDS,
+  COLOUR_WORDS,
   FILE_WORDS,
   FRAMING_WORDS,
   isContentWord,
@@ -351,7 +352,7 @@ function buildProfile(adapter: Adapter): AdapterProfile {
     if (words.length >= 2) identityPhrases.push(words);
     // A full name is every word written in that part ("Tokyo Girl" is named by "tokyo girl", not by Tokyo), and it
     // names someone: a name-like word, or two words beyond how someone looks ("glory wall", not "yellow dress").
-    if (words.some(isNameLike) || words.length >= 2) fullNames.push(written);
+    if (words.some(isNameLike) || words.length >= 2 || colourAfterNoun(adapter, written)) fullNames.push(written);
   }
   const nameIdentity = [...identityWords, ...identityPhrases.map((phrase) => phrase.join(' '))];
   const nameFullNames = [...fullNames];
@@ -556,6 +557,22 @@ function namedThingOf(segmentLemmas: readonly (readonly string[])[]): readonly s
   if (!only || latin.length !== 1) return [];
   const preposition = only.findIndex((word, index) => index > 0 && HEAD_ENDS_BEFORE.has(word));
   return preposition > 0 ? only.slice(0, preposition).filter(isContentWord).flatMap(readWord) : [];
+}
+
+/**
+ * Whether a character's name part is a word and a colour after it, as English writes a name and no description ("Lily
+ * White", "Snow White"; "yellow dress" puts its colour first).
+ */
+function colourAfterNoun(adapter: Adapter, written: readonly string[]): boolean {
+  const [noun, colour, more] = written;
+  return (
+    adapter.category === 'character' &&
+    more === undefined &&
+    noun !== undefined &&
+    colour !== undefined &&
+    COLOUR_WORDS.has(colour) &&
+    !APPEARANCE_WORDS.has(noun)
+  );
 }
 
 /** How a prompt or a trigger says a subject is made of something or shaped like it. */
