@@ -382,6 +382,35 @@ describe('plain words with a family name are a name', () => {
   });
 });
 
+describe('plain words a tag list writes as a tag of their own, beside tags that describe someone', () => {
+  const SOLID_SNAKE = character(
+    'civitai:58205',
+    'Solid Snake (Metal Gear Solid) LoRA',
+    ['solid snake', 'facial hair, blue bodysuit, gloves, headband'],
+    ['anime', 'character', 'metal gear solid', 'game character', 'male', 'man', 'video game'],
+  );
+  const CLOUD_STRIFE = character(
+    'civitai:62344',
+    'Cloud Strife (Final Fantasy VII) LoRA',
+    ['cloud strife', 'shoulder armor, sleeveless turtleneck, suspenders, belt, baggy pants, gloves, bracer, boots'],
+    ['anime', 'character', 'final fantasy', 'final fantasy vii', 'game character', 'male', 'man', 'video game'],
+  );
+  const picksOf = picksFrom([SOLID_SNAKE, CLOUD_STRIFE]);
+
+  it('takes Solid Snake and Cloud Strife for their names as tags of a tag list that describes someone', () => {
+    expect(picksOf('masterpiece, solid snake, facial hair, blue bodysuit, gloves, headband')).toEqual([SOLID_SNAKE.id]);
+    expect(picksOf('masterpiece, cloud strife, shoulder armor, sleeveless turtleneck, gloves')).toEqual([
+      CLOUD_STRIFE.id,
+    ]);
+  });
+
+  it('takes no one for the words inside a longer tag, nor in a tag list of no one', () => {
+    expect(picksOf('a solid snake sculpture, long hair')).toEqual([]);
+    expect(picksOf('storm cloud, strife, war, long hair')).toEqual([]);
+    expect(picksOf('masterpiece, solid snake, marble, museum')).toEqual([]);
+  });
+});
+
 describe('a name with a word for a person, as her trigger says it whole', () => {
   const WONDER_WOMAN = character(
     'civitai:61435',

@@ -525,8 +525,20 @@ function plainWordsName(name: readonly string[], prompt: string, profile: Adapte
   // What its own card says is hers: "gon from hunter x hunter" (tagged "gon") says nothing else.
   const own = (word: string) => name.includes(word) || profile.phrases.some((phrase) => phrase.words.includes(word));
   const rest = lemmas(prompt).filter((word) => word.length > 1 && !isStopword(word) && !own(word));
-  return rest.length > 0 && !namesSomeone(prompt) && !COUNTED_PEOPLE.test(prompt);
+  return (
+    rest.length > 0 &&
+    !namesSomeone(prompt) &&
+    !COUNTED_PEOPLE.test(prompt) &&
+    !(describesSomeone(prompt) && writtenAsATag(prompt, name))
+  );
 }
+
+/**
+ * Whether a tag list writes `name` as a tag of its own, beside tags that describe someone: "solid snake, facial hair,
+ * blue bodysuit" is Solid Snake, where "a solid snake sculpture" is none.
+ */
+const writtenAsATag = (prompt: string, name: readonly string[]) =>
+  prompt.split(/[,，|\n]/).some((tag) => lemmas(tag).join(' ') === name.join(' '));
 
 /** Danbooru's tags that count the people of a picture: "2girls", "multiple boys", "solo". */
 const COUNTED_PEOPLE = /\b(?:\d+|multiple\s+)(?:girls?|boys?|others?)\b|\bsolo\b/i;
