@@ -234,6 +234,24 @@ describe('a word and a colour after it are a name, as English writes none of a t
   });
 });
 
+describe("a studio in a character's name is her series", () => {
+  const ALICE = character(
+    'civitai:80264',
+    'Alice Liddell (Disney)',
+    ['alice liddell'],
+    ['character', 'disney', 'woman', 'cartoon', 'alice in wonderland'],
+  );
+  const picksOf = picksFrom([ALICE]);
+
+  it('takes Disney\'s Alice for "alice liddell", in a prompt that asks for no Disney look', () => {
+    expect(picksOf('masterpiece, alice liddell, blue dress, white apron, smile')).toEqual([ALICE.id]);
+  });
+
+  it("still takes her for no one named alice of the prompt's own", () => {
+    expect(picksOf('a girl named alice in a garden')).toEqual([]);
+  });
+});
+
 describe('a name two cards share, one of them naming her series beside it', () => {
   const rory = [
     character(

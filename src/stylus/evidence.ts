@@ -170,8 +170,13 @@ const promptOrigins = new Memo<string, ReadonlySet<string>>(64);
 export function foreignLookIn(prompt: string, adapter: Adapter): string | undefined {
   const asked = askedLooks(prompt);
   const { looks, interiorOf, triggerOrigins } = profileOf(adapter);
+  // A studio in a character's name is her series, the look she is known by: "Alice Liddell (Disney)" for "alice
+  // liddell" (the rules of character-names.ts say whether the prompt names her).
   const look = looks.find(
-    (look) => !asked.has(look) && !(look === 'interior' && interiorOf && placesInside(prompt, interiorOf)),
+    (look) =>
+      !asked.has(look) &&
+      !(look === 'interior' && interiorOf && placesInside(prompt, interiorOf)) &&
+      !(adapter.category === 'character' && STUDIOS.has(look)),
   );
   if (look === undefined && cuteUnasked(adapter, prompt)) return 'cute';
   if (look === undefined && PLACE_CATEGORIES.has(adapter.category)) {
