@@ -375,6 +375,24 @@ describe('a romanised name written apart is the name run together', () => {
   });
 });
 
+describe('a full name her trigger writes as one word', () => {
+  const PENI_PARKER = character(
+    'civitai:88316',
+    'Peni Parker (Into The Spider-Verse)',
+    ['peniparker'],
+    ['character', 'girls', 'spider-man'],
+  );
+  const picksOf = picksFrom([PENI_PARKER]);
+
+  it('takes Peni Parker for "peniparker", written as her trigger writes it', () => {
+    expect(picksOf('peniparker, :d, looking at viewer, backpack, walking, bedroom')).toEqual([PENI_PARKER.id]);
+  });
+
+  it('takes her for no run-together word her card never writes', () => {
+    expect(picksOf('parkerpeni, walking, bedroom')).toEqual([]);
+  });
+});
+
 describe('plain words with a family name are a name', () => {
   const PENI_PARKER = character(
     'civitai:48943',

@@ -213,18 +213,23 @@ export function taskNamesCharacter(
 }
 
 /**
- * Whether a name of two words or more that the card writes as one ("KillJoy", read "kill joy") is one word of the task
- * ("killjoy"), as members write it after the card. Not a franchise's ("konosuba" names none of its cast).
+ * Whether a name of two words or more that the card writes as one, in its name or a trigger ("KillJoy", read "kill
+ * joy"; "Peni Parker" triggered by "peniparker"), is one word of the task ("killjoy", "peniparker"), as members write
+ * it after the card. Not a franchise's ("konosuba" names none of its cast).
  */
 function writtenTogether(
   name: readonly string[],
   words: ReadonlySet<string>,
-  cardName: string,
+  adapter: Adapter,
   franchises: ReadonlySet<string>,
 ): boolean {
   if (name.length < 2) return false;
   const joined = name.join('');
-  return words.has(joined) && !franchises.has(joined) && rawTokens(cardName).includes(joined);
+  return (
+    words.has(joined) &&
+    !franchises.has(joined) &&
+    [adapter.name, ...adapter.triggerWords].some((text) => rawTokens(text).includes(joined))
+  );
 }
 
 const joinedTaskWords = new Memo<string, ReadonlySet<string>>(64);
@@ -322,7 +327,7 @@ function nameIn(task: string, adapter: Adapter, franchises: ReadonlySet<string>,
   const times = (list: readonly string[], word: string) => list.filter((each) => each === word).length;
   const holds = (name: readonly string[]) =>
     name.every((word) => words.has(word) && (times(name, word) === 1 || times(written(), word) >= times(name, word))) ||
-    (!isCastPack(adapter) && writtenTogether(name, words, adapter.name, franchises));
+    (!isCastPack(adapter) && writtenTogether(name, words, adapter, franchises));
   const titles = franchises instanceof FranchiseNames ? franchises.titleCharacters : undefined;
   const looksOf = () => (franchises instanceof FranchiseNames ? franchises.lookNames : NO_LOOKS);
   // A trigger written whole names her, her series and all: "priestess (goblin slayer!)".
