@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { makeAdapter, picksFrom } from './support/adapters.js';
+import { composeOffline } from '../src/stylus/offline-composer.js';
+import { asCandidates, makeAdapter, picksFrom } from './support/adapters.js';
 
 /**
  * Picks seen composing members' Civitai tag prompts ("masterpiece, 1girl, cute pose, ...") on the 2023-07 dump, that
@@ -150,5 +151,49 @@ describe('a word written in camel case', () => {
 
   it('still takes no card for another word in camel case', () => {
     expect(picks('LoRes Aesthetic, a bedroom at night')).toEqual([]);
+  });
+});
+
+describe('a name of common words its trigger says again', () => {
+  const cards = [
+    makeAdapter({
+      id: 'civitai:92654',
+      name: 'armored dress 鎧裝禮服  アーマードレス',
+      category: 'clothing',
+      tags: ['female', 'armor', 'clothing', 'fantasy', 'armored'],
+      triggerWords: ['armored dress', 'armored_dress'],
+    }),
+    makeAdapter({
+      id: 'civitai:95736',
+      name: 'Cartoon portrait',
+      category: 'style',
+      tags: ['anime', 'style', 'woman', 'girls', 'boys'],
+      triggerWords: ['cartoon portrait'],
+    }),
+    makeAdapter({
+      id: 'civitai:1',
+      name: 'Anime girl',
+      category: 'other',
+      tags: ['anime', 'girl'],
+      triggerWords: ['anime girl'],
+    }),
+    makeAdapter({ id: 'civitai:2', name: 'Dark Magician', category: 'other', triggerWords: ['dark magician'] }),
+  ];
+  // Each word as common as in a catalog of thousands of anime and fashion LoRAs.
+  const common = new Set(['armored', 'armor', 'dress', 'cartoon', 'anime', 'girl', 'dark', 'magician']);
+  const picks = (prompt: string) =>
+    composeOffline(prompt, asCandidates(cards), { rarity: { isCommon: (word) => common.has(word) } }).flatMap((task) =>
+      task.adapters.map((pick) => pick.adapterId),
+    );
+
+  it('takes the card the member writes by its whole name, as its maker asks: "armored dress", "cartoon portrait"', () => {
+    expect(picks('1girl, armored dress, blue eyes, castle')).toEqual(['civitai:92654']);
+    expect(picks('best quality, 1girl, solo, cartoon portrait, simple background')).toEqual(['civitai:95736']);
+  });
+
+  it('takes none for a dress or a portrait alone, nor an uncategorised card for common words', () => {
+    expect(picks('1girl, red dress, castle')).toEqual([]);
+    expect(picks('anime girl with blue hair')).toEqual([]);
+    expect(picks('dark magician, 1boy, purple robe')).toEqual([]);
   });
 });

@@ -528,6 +528,20 @@ function taggedAsArtOf(adapter: Adapter, word: string): boolean {
   return adapter.tags.some((tag) => lemmas(tag).join(' ') === `${word} art`);
 }
 
+/**
+ * Whether a phrase is the words of a thing's or a style's name (its Latin words: "armored dress" of "armored dress 鎧裝禮服
+ * アーマードレス"), that a trigger of it says again.
+ */
+function namedAndTriggeredSo(adapter: Adapter, profile: AdapterProfile, phrase: Phrase): boolean {
+  if (adapter.category !== 'style' && !THING_CATEGORIES.has(adapter.category)) return false;
+  const same = (words: readonly string[]) => words.join(' ') === phrase.words.join(' ');
+  return (
+    phrase.kind !== 'tag' &&
+    same(profile.nameWords) &&
+    profile.phrases.some((other) => other.kind === 'trigger' && same(other.words))
+  );
+}
+
 export function evidenceFor(
   task: string,
   adapter: Adapter,
@@ -814,8 +828,14 @@ export function evidenceFor(
       continue;
     const quoted = `"${phrase.text.slice(0, 60)}"`;
     if (phrase.words.length >= 2) {
-      // Two or more words together: unless each is a word that half the catalog uses ("anime girl").
-      if (phrase.words.every((word) => rarity.isCommon(word) || FRAMING_WORDS.has(word))) continue;
+      // Two or more words together: unless each is a word that half the catalog uses ("anime girl"). Still the whole
+      // name of a thing or a style that its trigger says again, as its maker asks it to be written: "armored dress",
+      // "Cartoon portrait".
+      if (
+        phrase.words.every((word) => rarity.isCommon(word) || FRAMING_WORDS.has(word)) &&
+        !namedAndTriggeredSo(adapter, profile, phrase)
+      )
+        continue;
       // A look the tag of a thing or a concept says in more words is how it looks too: "chinese dragon" (tagged "ink
       // painting") brings no dragon into a Chinese ink painting of a crane. A whole prompt of one genre is still drawn.
       if (
