@@ -197,3 +197,25 @@ describe('a name of common words its trigger says again', () => {
     expect(picks('dark magician, 1boy, purple robe')).toEqual([]);
   });
 });
+
+describe("a part of a style's name written as one word", () => {
+  const picks = picksFrom([
+    makeAdapter({
+      id: 'civitai:25404',
+      name: 'Puyo Puyo Style',
+      category: 'style',
+      tags: ['anime', 'simple', 'style', 'chibi', 'cute', 'flat color'],
+      triggerWords: ['puyopuyo'],
+    }),
+    makeAdapter({ id: 'civitai:25806', name: 'tilt-shift', category: 'style', tags: ['style'] }),
+  ]);
+
+  it('takes the style a member names run together, as its card writes it: "puyopuyo", "tiltshift"', () => {
+    expect(picks('masterpiece, 1girl, puyopuyo, cirno, smile')).toEqual(['civitai:25404']);
+    expect(picks('1girl, solo, tiltshift, city, giantess')).toEqual(['civitai:25806']);
+  });
+
+  it('takes none for its words in other words', () => {
+    expect(picks('a truck driver shifts gears on a tilted road')).toEqual([]);
+  });
+});

@@ -184,6 +184,28 @@ const calledAStyle = (profile: AdapterProfile) =>
       phrase.words.every((word, index) => profile.nameWords[index] === word),
   );
 
+/** The shortest a name part run together may be: "puyopuyo"; "tiger" of "ti ger" would be a word of its own. */
+const MIN_RUN_TOGETHER = 6;
+
+/**
+ * The part of a style's or a thing's name of two words or more that `written` (a text's tokens) holds as one word no
+ * dictionary has, if any: "puyo puyo" of "Puyo Puyo Style" for "puyopuyo". Not someone's: characters have their own
+ * rule (character-names.ts).
+ */
+export function namePartWrittenAsOne(
+  profile: AdapterProfile,
+  category: Adapter['category'],
+  written: readonly string[],
+): readonly string[] | undefined {
+  if (category !== 'style' && !THING_CATEGORIES.has(category)) return undefined;
+  return profile.nameSegments.find((segment) => {
+    const joined = segment.join('');
+    return (
+      segment.length >= 2 && joined.length >= MIN_RUN_TOGETHER && written.includes(joined) && !isDictionaryWord(joined)
+    );
+  });
+}
+
 /**
  * The proper name (an artist, a franchise) in the name of a style or uncategorised adapter that `text` does not
  * hold: a concept nobody asked for. Checked against the whole prompt for any composer's picks (caps.ts), so an LLM's
@@ -192,7 +214,10 @@ const calledAStyle = (profile: AdapterProfile) =>
 export function foreignNameIn(text: string, adapter: Adapter): string | undefined {
   if (adapter.category === 'character') return undefined;
   const view = viewOf(text);
-  return foreignWord(profileOf(adapter), view.set, adapter.category, view.looks);
+  const profile = profileOf(adapter);
+  // A part written as one word is written: "puyopuyo" names the Puyo Puyo style.
+  const runTogether = namePartWrittenAsOne(profile, adapter.category, view.tokens) ?? [];
+  return foreignWord(profile, new Set([...view.set, ...runTogether]), adapter.category, view.looks);
 }
 
 /**

@@ -42,6 +42,7 @@ import {
   foreignNameIn,
   foreignWord,
   handleNamedWithoutDigits,
+  namePartWrittenAsOne,
   namesGarment,
   namesWhatBothAreAbout,
   opensName,
@@ -567,6 +568,9 @@ export function evidenceFor(
       : 'its name';
     return { score: STRONG, reason: `matches ${said} "${coined.trim().slice(0, 60)}"` };
   }
+  // A part of its name written as one word, as members copy a name: "puyopuyo" for "Puyo Puyo Style".
+  const runTogether = namePartWrittenAsOne(profile, adapter.category, written);
+  if (runTogether !== undefined) return { score: STRONG, reason: `matches its name "${runTogether.join('')}"` };
   const beforeHead = words.length >= 2 && words[words.length - 1] === head ? words[words.length - 2] : undefined;
   const compoundHead = beforeHead !== undefined && /^[a-z]{3,}$/.test(beforeHead) ? `${beforeHead}${head}` : undefined;
   // A genre or a look named alone in a longer prompt asks for how the picture looks, no place or thing: "science
