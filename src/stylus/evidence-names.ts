@@ -1,6 +1,6 @@
 import type { Adapter } from '../catalog/adapter.js';
 import { containsPhrase, lemmas } from '../catalog/classify/words.js';
-import { isStopword } from '../catalog/text.js';
+import { isStopword, rawTokens } from '../catalog/text.js';
 import { type AdapterProfile, type Phrase, profileOf } from './adapter-profile.js';
 import { isDictionaryWord } from './dictionary.js';
 import { joinedWith } from './evidence-kinds.js';
@@ -188,20 +188,25 @@ const calledAStyle = (profile: AdapterProfile) =>
 const MIN_RUN_TOGETHER = 6;
 
 /**
- * The part of a style's or a thing's name of two words or more that `written` (a text's tokens) holds as one word no
- * dictionary has, if any: "puyo puyo" of "Puyo Puyo Style" for "puyopuyo". Not someone's: characters have their own
- * rule (character-names.ts).
+ * The part of a style's or a thing's name of two words or more, written apart, that `written` (a text's tokens) holds as
+ * one word no dictionary has, if any: "puyo puyo" of "Puyo Puyo Style" for "puyopuyo". A name written as one word
+ * ("EdobCar") is a coined word, whose rule asks the catalog whose it is (evidence.ts). Not someone's: characters have
+ * their own rule (character-names.ts).
  */
 export function namePartWrittenAsOne(
+  adapter: Adapter,
   profile: AdapterProfile,
-  category: Adapter['category'],
   written: readonly string[],
 ): readonly string[] | undefined {
-  if (category !== 'style' && !THING_CATEGORIES.has(category)) return undefined;
+  if (adapter.category !== 'style' && !THING_CATEGORIES.has(adapter.category)) return undefined;
   return profile.nameSegments.find((segment) => {
     const joined = segment.join('');
     return (
-      segment.length >= 2 && joined.length >= MIN_RUN_TOGETHER && written.includes(joined) && !isDictionaryWord(joined)
+      segment.length >= 2 &&
+      joined.length >= MIN_RUN_TOGETHER &&
+      written.includes(joined) &&
+      !isDictionaryWord(joined) &&
+      !rawTokens(adapter.name).includes(joined)
     );
   });
 }
@@ -216,7 +221,7 @@ export function foreignNameIn(text: string, adapter: Adapter): string | undefine
   const view = viewOf(text);
   const profile = profileOf(adapter);
   // A part written as one word is written: "puyopuyo" names the Puyo Puyo style.
-  const runTogether = namePartWrittenAsOne(profile, adapter.category, view.tokens) ?? [];
+  const runTogether = namePartWrittenAsOne(adapter, profile, view.tokens) ?? [];
   return foreignWord(profile, new Set([...view.set, ...runTogether]), adapter.category, view.looks);
 }
 

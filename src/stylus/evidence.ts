@@ -569,7 +569,7 @@ export function evidenceFor(
     return { score: STRONG, reason: `matches ${said} "${coined.trim().slice(0, 60)}"` };
   }
   // A part of its name written as one word, as members copy a name: "puyopuyo" for "Puyo Puyo Style".
-  const runTogether = namePartWrittenAsOne(profile, adapter.category, written);
+  const runTogether = namePartWrittenAsOne(adapter, profile, written);
   if (runTogether !== undefined) return { score: STRONG, reason: `matches its name "${runTogether.join('')}"` };
   const beforeHead = words.length >= 2 && words[words.length - 1] === head ? words[words.length - 2] : undefined;
   const compoundHead = beforeHead !== undefined && /^[a-z]{3,}$/.test(beforeHead) ? `${beforeHead}${head}` : undefined;
