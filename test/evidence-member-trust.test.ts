@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { enforceCaps } from '../src/stylus/caps.js';
 import type { WordRarity } from '../src/stylus/evidence.js';
-import { composeOffline } from '../src/stylus/offline-composer.js';
 import { asCandidates, characterCard, makeAdapter, picksFrom } from './support/adapters.js';
 import {
   DRAGON_BALL_KI_CHARGE,
@@ -483,10 +482,7 @@ describe("a word many adapters share, where it is the task's, the name's head an
   ];
   // "dragon" as common as in a catalog with Dragon Ball's cast; "building" as in one with hundreds of architecture renders.
   const common: WordRarity = { isCommon: (word) => word === 'dragon' || word === 'building' };
-  const picks = (prompt: string) =>
-    composeOffline(prompt, asCandidates(dragons), { rarity: common }).flatMap((task) =>
-      task.adapters.map((pick) => pick.adapterId),
-    );
+  const picks = picksFrom(dragons, { rarity: common });
 
   it('takes the dragon its trigger names for a dragon, no style of dragons nor a building render for any building', () => {
     expect(picks('a dragon breathing fire on a castle')).toEqual(['civitai:96898']);

@@ -1,5 +1,5 @@
 import { type Adapter, type AdapterInput, parseAdapter } from '../../src/catalog/adapter.js';
-import { composeOffline } from '../../src/stylus/offline-composer.js';
+import { composeOffline, type OfflineComposeOptions } from '../../src/stylus/offline-composer.js';
 import type { Candidate } from '../../src/stylus/types.js';
 
 /** A valid adapter record for tests; override what the test is about. */
@@ -26,12 +26,21 @@ export function asCandidates(adapters: readonly Adapter[]): Candidate[] {
 }
 
 /** The ids the offline composer picks for `prompt` from `candidates`, in task order. */
-export function offlinePicks(prompt: string, candidates: readonly Candidate[]): string[] {
-  return composeOffline(prompt, candidates).flatMap((task) => task.adapters.map((adapter) => adapter.adapterId));
+export function offlinePicks(
+  prompt: string,
+  candidates: readonly Candidate[],
+  options: OfflineComposeOptions = {},
+): string[] {
+  return composeOffline(prompt, candidates, options).flatMap((task) =>
+    task.adapters.map((adapter) => adapter.adapterId),
+  );
 }
 
 /** A function from a prompt to the ids the offline composer picks for it from `catalog` (ranked in the order given). */
-export function picksFrom(catalog: readonly Adapter[]): (prompt: string) => string[] {
+export function picksFrom(
+  catalog: readonly Adapter[],
+  options: OfflineComposeOptions = {},
+): (prompt: string) => string[] {
   const candidates = asCandidates(catalog);
-  return (prompt) => offlinePicks(prompt, candidates);
+  return (prompt) => offlinePicks(prompt, candidates, options);
 }
