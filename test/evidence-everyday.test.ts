@@ -51,6 +51,7 @@ describe('everyday places', () => {
     expect(picks('an elf in a misty forest')).toEqual(['civitai:84918']);
     expect(picks('a snow forest at dawn')).toEqual(['civitai:84918']);
     expect(picks('a pine forest in autumn')).toEqual(['civitai:84918']);
+    expect(picks('a cloud forest in costa rica')).toEqual(['civitai:84918']);
   });
 
   it("does nobody's hair for a picture of a hair salon", () => {

@@ -553,9 +553,7 @@ const LIKENESS_WORDS = new Set(
  * trees, an "ice castle" no castle of stone. Not a season or a weather ("snow forest" is a snowy one).
  */
 const PLACE_MAKERS = new Set(
-  'mushroom bamboo kelp seaweed coral cactus candy crystal ice gingerbread chocolate cloud lego paper cardboard'.split(
-    ' ',
-  ),
+  'mushroom bamboo kelp seaweed coral cactus candy crystal ice gingerbread chocolate lego paper cardboard'.split(' '),
 );
 
 /** What a word before a thing makes it another kind of, by the adapter's category: see otherMakeOf. */
