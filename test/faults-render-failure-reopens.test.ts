@@ -4,7 +4,14 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FakeDiscord } from './support/fake-discord.js';
 import { recordFault } from './support/fault-record.js';
-import { failurePosts, imagine, renderButton, startEmbeddedApp, until } from './support/fault-rig.js';
+import {
+  failurePosts,
+  imagine,
+  renderButton,
+  renderEverDisabled,
+  startEmbeddedApp,
+  until,
+} from './support/fault-rig.js';
 
 /**
  * A render that fails for good (the GPU runs out of memory) in `npm start`'s embedded mode: the member is told once,
@@ -30,7 +37,7 @@ describe('after a failed render, Render is usable again', { timeout: 60_000 }, (
     const message = await imagine(discord, member, 'a red fox in samurai armor, watercolor style');
     const renderId = String(renderButton(message)?.custom_id);
     discord.button({ member, message, customId: renderId });
-    await until('the Render button to be disabled while queued', () => renderButton(message)?.disabled === true);
+    await until('the Render button to be disabled while queued', () => renderEverDisabled(discord));
 
     await until('the failure message', () => failurePosts(discord).length > 0);
     await until('Render to be enabled again', () => renderButton(message)?.disabled !== true);

@@ -101,6 +101,21 @@ export function renderButton(message: FakeMessage): Json | undefined {
     .find((component) => String(component.custom_id).startsWith('sty:render:'));
 }
 
+/**
+ * Whether the bot has ever shown a disabled Render button, in any message edit or interaction answer: a render that
+ * fails fast may enable the button again between two polls of the message as it is now.
+ */
+export function renderEverDisabled(discord: FakeDiscord): boolean {
+  const disabledRender = (value: unknown): boolean => {
+    if (Array.isArray(value)) return value.some(disabledRender);
+    if (value === null || typeof value !== 'object') return false;
+    const record = value as Record<string, unknown>;
+    if (String(record.custom_id).startsWith('sty:render:') && record.disabled === true) return true;
+    return Object.values(record).some(disabledRender);
+  };
+  return discord.requests().some((request) => disabledRender(request.body));
+}
+
 /** /imagine as `member`: resolves with the composition message once the deferred reply became it. */
 export async function imagine(discord: FakeDiscord, member: ReturnType<FakeDiscord['member']>, prompt: string) {
   const command = discord.slashCommand({
