@@ -50,4 +50,12 @@ describe('seed catalog picks', () => {
     expect(names('a cat asleep in a yarn basket')).toEqual([]);
     expect(names('a laundry basket full of toys')).not.toContain('LaundryArt');
   });
+
+  it('takes no balloon art for a balloon of another kind a noun says: a hot air balloon', () => {
+    expect(names('a hot air balloon')).toEqual([]);
+    expect(names('a hot air balloon landing in a corn field')).toEqual([]);
+    // Still for a balloon, of any colour or size, alone or as what a thing is made of.
+    expect(names('a red balloon')).toEqual(['PE Balloon Diffusion']);
+    expect(names('a giant balloon dog')).toEqual(['PE Balloon Diffusion']);
+  });
 });

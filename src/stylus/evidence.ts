@@ -392,6 +392,8 @@ function makesOf(words: readonly string[], material: string, adapter: Adapter): 
   const at = words.indexOf(material);
   if (at < 0) return false;
   if ((words[at - 1] === 'of' && words[at - 2] === 'made') || words[at - 1] === 'made') return true;
+  // A noun before it makes it a thing of its own: "a hot air balloon landing" is no landing made of balloons.
+  if (saysAnotherKindOf(words, at)) return false;
   // Before a noun a word as often says what the thing is for ("a laundry basket", "a yarn basket"): only a material,
   // or the word of an art its tags name, makes it ("a yarn cat", "a balloon dog"), and never a thing that holds.
   return (
@@ -399,6 +401,12 @@ function makesOf(words: readonly string[], material: string, adapter: Adapter): 
     !HOLDERS.has(words.at(-1) ?? '') &&
     (MATERIALS.has(material) || taggedAsArtOf(adapter, material))
   );
+}
+
+/** Whether a noun before the word at `at` says which kind of it ("air" of "hot air balloon"), no colour or quality. */
+function saysAnotherKindOf(words: readonly string[], at: number): boolean {
+  const before = words[at - 1];
+  return before !== undefined && isDictionaryWord(before) && !COLOUR_WORDS.has(before) && !describes(before);
 }
 
 const inRange = (count: number, least: number, most: number) => count >= least && count <= most;
@@ -600,12 +608,23 @@ export function evidenceFor(
   // A style named for what its art is made of is that art, asked for as one ("yarn art", "laundry art") or as the
   // whole prompt: "LaundryArt" (things made of laundry) for no pile of laundry on a bed, "PE Terrible Fan Art" for no
   // ceiling fan.
-  const madeOf = adapter.category === 'style' && !soleTask ? artMadeOf(adapter) : undefined;
+  const artOf = adapter.category === 'style' ? artMadeOf(adapter) : undefined;
+  const madeOf = soleTask ? undefined : artOf;
   if (
     madeOf !== undefined &&
     !asksForLookAs.has(madeOf) &&
     !(prompt !== undefined && viewOf(prompt).looks.has(madeOf)) &&
     !makesOf(words, madeOf, adapter)
+  )
+    return undefined;
+  // A whole prompt of that thing is its art, unless a noun before it says another kind of it: "a hot air balloon" is
+  // no "PE Balloon Diffusion" (things as latex balloons); "a red balloon" still is.
+  if (
+    soleTask &&
+    artOf !== undefined &&
+    words.at(-1) === artOf &&
+    saysAnotherKindOf(words, words.length - 1) &&
+    !asksForLookAs.has(artOf)
   )
     return undefined;
   const promptWords = prompt === undefined ? taskSet : viewOf(prompt).set;
