@@ -88,6 +88,7 @@ describe('everyday things', () => {
     expect(picks('a cloud that looks like a horse')).toEqual([]);
     expect(picks('a tattoo of a horse on an arm')).toEqual([]);
     expect(picks('a horse made of wood')).toEqual([]);
+    expect(picks('a horse made of clouds over mountains')).toEqual([]);
     // Still for a horse a picture shows, drawn in any look, and beside a likeness of something else.
     expect(picks('a horse made of voxels in a field')).toEqual(['civitai:78241']);
     expect(picks('a horse next to a statue of a lion')).toEqual(['civitai:78241']);

@@ -4,6 +4,7 @@ import { isStopword, rawTokens } from '../catalog/text.js';
 import { Memo } from '../util/memo.js';
 import { type AdapterProfile, isCastPack, profileOf } from './adapter-profile.js';
 import { isDictionaryWord } from './dictionary.js';
+import { clausesOf } from './evidence-kinds.js';
 import { describesSomeone, namesSomeone } from './evidence-people.js';
 import { STUDIOS, taskWordSet } from './evidence-text.js';
 import { APPEARANCE_WORDS, joinSyllables, LOOK_WORDS, NAMED_LOOKS } from './evidence-words.js';
@@ -543,7 +544,7 @@ function plainWordsName(name: readonly string[], prompt: string, profile: Adapte
  * blue bodysuit" is Solid Snake, where "a solid snake sculpture" is none.
  */
 const writtenAsATag = (prompt: string, name: readonly string[]) =>
-  prompt.split(/[,，|\n]/).some((tag) => lemmas(tag).join(' ') === name.join(' '));
+  clausesOf(prompt).some((tag) => tag.join(' ') === name.join(' '));
 
 /** Danbooru's tags that count the people of a picture: "2girls", "multiple boys", "solo". */
 const COUNTED_PEOPLE = /\b(?:\d+|multiple\s+)(?:girls?|boys?|others?)\b|\bsolo\b/i;

@@ -436,9 +436,12 @@ export function styleOfAnotherKind(profile: AdapterProfile, words: readonly stri
 /** Words by which a clause gives a thing a part: "a cathedral with windows", "a pharaoh wearing glasses". */
 const GIVES_A_PART = new Set(['with', 'wearing', 'wears', 'having', 'has', 'have']);
 
-/** The words of each clause of the prompts asked about lately: the composer asks for every style candidate. */
+/**
+ * The lemmas of each clause of a prompt (a tag list's tags, a sentence's parts), remembered for the prompts asked about
+ * lately: the composer asks for every style candidate.
+ */
 const promptClauses = new Memo<string, readonly (readonly string[])[]>(64);
-const clausesOf = (prompt: string) =>
+export const clausesOf = (prompt: string) =>
   promptClauses.through(prompt, () => prompt.split(/[,，.;|\n]/).map((clause) => lemmas(clause)));
 
 /**
@@ -624,14 +627,17 @@ function likenessBefore(words: readonly string[], index: number): boolean {
   return false;
 }
 
+/** What a likeness is formed of beside the materials a style makes things of: "a dragon made of clouds". */
+const SUBSTANCES = new Set('cloud smoke mist steam water flower leaf vine'.split(' '));
+
 /**
- * "... made of wood", "... made out of paper", "... carved from ..." right after the word at `index`: a material, no
- * look ("a capybara made of voxels" is still a capybara, drawn in voxels).
+ * "... made of wood", "... made out of paper", "... carved from ..." right after the word at `index`: a material or a
+ * substance, no look ("a capybara made of voxels" is still a capybara, drawn in voxels).
  */
 function madeOfAfter(words: readonly string[], index: number): boolean {
   const [next, then] = [words[index + 1], words[index + 2]];
   if (next === 'carved' || next === 'sculpted') return true;
   if (next !== 'made' || (then !== 'of' && then !== 'out')) return false;
   const material = words.slice(index + 3, index + 6).find((word) => word !== 'of' && !isStopword(word));
-  return material !== undefined && MATERIALS.has(material);
+  return material !== undefined && (MATERIALS.has(material) || SUBSTANCES.has(material));
 }
