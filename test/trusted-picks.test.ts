@@ -141,6 +141,67 @@ describe('SFW gate at ingest', () => {
     ).toBe('other');
   });
 
+  it('takes an uncategorised adapter whose name says it is a character LoRA for a character', () => {
+    const category = (fields: Parameters<typeof makeAdapter>[0]) =>
+      classifyAdapter(makeAdapter({ ...fields, category: 'other' })).category;
+    expect(
+      category({
+        id: 'civitai:44628',
+        name: 'Kasumi - DOA6 - Character LORA',
+        tags: ['doa', 'dead or alive', 'kasumi'],
+        triggerWords: ['kasumi \\(doa\\)'],
+      }).category,
+    ).toBe('character');
+    expect(category({ id: 'civitai:37052', name: 'Moana - Character LORA', tags: ['disney', 'moana'] }).category).toBe(
+      'character',
+    );
+  });
+
+  it('takes an uncategorised "Name (Series)" called by her name, or by a booru tag of her and her series', () => {
+    const category = (fields: Parameters<typeof makeAdapter>[0]) =>
+      classifyAdapter(makeAdapter({ ...fields, category: 'other' })).category;
+    expect(
+      category({
+        id: 'civitai:7852',
+        name: 'Reisalin Stout (Atelier Ryza3)',
+        tags: ['anime'],
+        triggerWords: ['reisalin'],
+      }),
+    ).toEqual({ category: 'character', reason: 'named as someone of a series and called "reisalin"' });
+    expect(
+      category({ id: 'civitai:39424', name: 'Princess Peach (Mario Movie)', tags: ['super mario', 'princess peach'] })
+        .category,
+    ).toBe('character');
+    expect(
+      category({
+        id: 'civitai:19848',
+        name: 'Hornet(Rance X)',
+        tags: ['alicesoft', 'hornet', 'rance'],
+        triggerWords: ['hornet_(rance)'],
+      }).category,
+    ).toBe('character');
+    expect(
+      category({
+        id: 'civitai:14564',
+        name: 'Chen Hai(碧蓝航线_镇海_奇奢华苑)',
+        tags: ['anime', 'azurlane', 'chenhai'],
+        triggerWords: ['chenhai'],
+      }).category,
+    ).toBe('character');
+    // A kind in brackets, or a list of what it draws: no series, no one.
+    expect(
+      category({ id: 'civitai:7464', name: 'Bodychain (concept)', tags: ['anime', 'bodychain', 'chain'] }).category,
+    ).toBe('other');
+    expect(
+      category({
+        id: 'civitai:26103',
+        name: 'Elemental Golems (Fire, Lava, Ice, Stone, Water)',
+        tags: ['fantasy', 'elemental'],
+        triggerWords: ['golem', 'lava golem'],
+      }).category,
+    ).toBe('other');
+  });
+
   it('takes an uncategorised adapter named "Name (Series)" and tagged with both for a character', () => {
     const category = (fields: Parameters<typeof makeAdapter>[0]) =>
       classifyAdapter(makeAdapter({ ...fields, category: 'other' })).category;

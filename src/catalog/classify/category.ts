@@ -84,6 +84,8 @@ const PRECEDENCE: readonly Category[] = [
 
 /** Name words that say what kind of adapter it is, when no tag does. */
 const NAME_HINTS: [RegExp, Category][] = [
+  // "Kasumi - DOA6 - Character LORA", "Moana - Character LORA": the card says what it is.
+  [/\bcharacter (lora|locon|lycoris|loha|lokr|model)\b/, 'character'],
   [/\b(slider|tweaker|detailer|enhancer|helper|fixer)\b/, 'tool'],
   [/\b(art ?style|style|artist|painting style|aesthetic)\b/, 'style'],
   [/\b(outfit|costume|uniform|dress|clothes|armou?r)\b/, 'clothing'],
@@ -171,6 +173,43 @@ function taggedWithItsSeries(adapter: CategoryInput): { name: string; series: st
     : undefined;
 }
 
+/** Danbooru's tag for someone of a series: "special week \(umamusume\)", "hornet_(rance)". */
+const BOORU_CHARACTER_TAG = /^\s*([^()\\]+?)[\s_]*\\?\(([^()\\]+)\\?\)\s*$/;
+
+/** A bracket after a name that says what kind of card it is or lists things, no series: "Bodychain (concept)". */
+const NO_SERIES = /,|\b(?:concept|style|lora|locon|pose|outfit|costume|background|object|wip|beta|test)\b/i;
+
+/**
+ * An uncategorised adapter named "Name (Series)" whose tags or triggers call it by that name, its whole name or a
+ * word of it no dictionary holds: "Reisalin Stout (Atelier Ryza3)" (trigger "reisalin"), "Princess Peach (Mario
+ * Movie)" (tagged "princess peach"), "Chen Hai(碧蓝航线...)" (trigger "chenhai"). Someone of that series.
+ */
+function calledWithItsSeries(adapter: CategoryInput): string | undefined {
+  const match = NAME_THEN_SERIES.exec(adapter.name);
+  const name = match?.[1]?.trim();
+  const series = match?.[2]?.trim();
+  if (name === undefined || series === undefined || !WRITTEN_AS_A_NAME.test(name) || NO_SERIES.test(series))
+    return undefined;
+  const nameWords = splitWords(name);
+  const whole = nameWords.join(' ');
+  const runTogether = nameWords.join('');
+  const seriesWords = new Set(splitWords(series));
+  return [...adapter.tags, ...(adapter.triggerWords ?? [])].find((phrase) => {
+    // A booru tag names someone with her series in brackets: "hornet_(rance)" of "Hornet(Rance X)".
+    const booru = BOORU_CHARACTER_TAG.exec(phrase);
+    if (
+      booru !== undefined &&
+      booru !== null &&
+      splitWords(booru[1] ?? '').join(' ') === whole &&
+      splitWords(booru[2] ?? '').every((word) => seriesWords.has(word))
+    )
+      return true;
+    const words = splitWords(phrase).filter((word) => !FILE_WORDS.has(word));
+    if (nameWords.length >= 2 && words.join(' ') === whole) return true;
+    return words.some((word) => nameLike(word) && (nameWords.includes(word) || runTogether.startsWith(word)));
+  });
+}
+
 export function inferCategory(adapter: CategoryInput): CategoryVerdict {
   const found = new Map<Category, string>();
   for (const tag of adapter.tags) {
@@ -196,5 +235,8 @@ export function inferCategory(adapter: CategoryInput): CategoryVerdict {
       category: 'character',
       reason: `named "${ofSeries.name.slice(0, 40)}" of "${ofSeries.series.slice(0, 40)}", both tagged`,
     };
+  const ofItsSeries = calledWithItsSeries(adapter);
+  if (ofItsSeries)
+    return { category: 'character', reason: `named as someone of a series and called "${ofItsSeries.slice(0, 40)}"` };
   return { category: 'other', reason: 'no category tag' };
 }
