@@ -1002,3 +1002,40 @@ describe('a series a card names in one word, in brackets or after "from", names 
     expect(picksFrom([KONOSUBA_PACK, AQUA])('aqua konosuba, 1girl')).toEqual(['civitai:54817']);
   });
 });
+
+describe('a name as its card writes it in a trigger', () => {
+  const FLORENCE = makeAdapter({
+    id: 'civitai:8869',
+    name: 'Florence Nightingale (Fate) Lora',
+    category: 'character',
+    tags: ['anime', 'female', 'fate', 'fate grand order', 'video game'],
+    triggerWords: ['florence nightingale \\(fate\\)'],
+  });
+  const RICE_SHOWER = makeAdapter({
+    id: 'civitai:15549',
+    name: 'rice shower (umamusume)',
+    category: 'character',
+    tags: ['anime', 'character', 'girl', 'umamusume'],
+    triggerWords: ['RiceShower', 'rice shower \\(umamusume\\)'],
+  });
+  const TY_LEE = makeAdapter({
+    id: 'civitai:48192',
+    name: 'Ty Lee - Avatar: The Last Airbender - Character LORA',
+    category: 'character',
+    tags: ['avatar', 'avatar the last airbender', 'tylee', 'ty lee'],
+    triggerWords: ['tylee'],
+  });
+  const picks = picksFrom([FLORENCE, RICE_SHOWER, TY_LEE]);
+
+  it('takes her for the booru tag of her name and her series, however plain its words', () => {
+    expect(picks('florence nightingale \\(fate\\), military uniform')).toEqual(['civitai:8869']);
+    expect(picks('rice shower \\(umamusume\\), at a wedding')).toEqual(['civitai:15549']);
+    // Without the series, plain words say what they say: a shower of rice.
+    expect(picks('rice shower at a wedding')).toEqual([]);
+  });
+
+  it('takes her for her name run together as her trigger writes it, or apart where it is no plain word', () => {
+    expect(picks('masterpiece, 1girl, tylee, upper body, armor, braid')).toEqual(['civitai:48192']);
+    expect(picks('ty lee doing a handstand')).toEqual(['civitai:48192']);
+  });
+});

@@ -367,7 +367,7 @@ function nameIn(task: string, adapter: Adapter, franchises: ReadonlySet<string>,
   // Two words of a three-word name, written together and in its order, name her as members call her: "asuka langley"
   // of "Asuka Langley Souryuu" (a family name the dictionary holds, "langley", beside a given name it lacks).
   // A trigger the card coins as one word, written as it is, names her: "SMPluto", "haibara_ai".
-  const coined = coinedTriggerIn(task, profile);
+  const coined = coinedTriggerIn(task, profile) ?? nameRunTogetherIn(task, adapter);
   if (coined !== undefined) return coined;
   const pair = pairOfThreeNamed(written(), profile, franchises);
   if (pair !== undefined) return pair;
@@ -528,6 +528,19 @@ function plainWordsName(name: readonly string[], prompt: string, profile: Adapte
   if (name.length < 2 || !name.every(isDictionaryWord)) return false;
   // A family name makes it a person's, however plain its words: "peni parker" (the lexicon knows Parker as one).
   if (name.some((word) => lexiconClass(word) === 'LastName')) return false;
+  // A trigger that says more than the name, written whole, names her as her card does: "florence nightingale \(fate\)"
+  // (her series in a booru tag's brackets) is the Fate servant, where "florence nightingale" alone may be the nurse.
+  const written = taskLemmas.through(prompt, lemmas);
+  if (
+    profile.phrases.some(
+      (phrase) =>
+        phrase.kind === 'trigger' &&
+        phrase.words.length > name.length &&
+        containsPhrase(phrase.words, name) &&
+        containsPhrase(written, phrase.words),
+    )
+  )
+    return false;
   // What its own card says is hers: "gon from hunter x hunter" (tagged "gon") says nothing else.
   const own = (word: string) => name.includes(word) || profile.phrases.some((phrase) => phrase.words.includes(word));
   const rest = lemmas(prompt).filter((word) => word.length > 1 && !isStopword(word) && !own(word));
@@ -613,6 +626,34 @@ function coinedTriggerIn(task: string, profile: AdapterProfile): string | undefi
       );
     })
     ?.text.toLowerCase();
+}
+
+/** The part of a card's name before its series: "Ty Lee" of "Ty Lee - Avatar: The Last Airbender - Character LORA". */
+const FIRST_NAME_PART = /^([^-|/(（[【]+)/u;
+/** Fewest letters of a name run together that name someone alone ("tylee"); "alex" is anyone. */
+const MIN_RUN_TOGETHER_NAME = 5;
+
+/**
+ * The card's name run together, when a trigger writes it so and the task writes the name: "tylee" of "Ty Lee - Avatar:
+ * The Last Airbender", whose two-letter "Ty" no rule that reads her name's words sees.
+ */
+function nameRunTogetherIn(task: string, adapter: Adapter): string | undefined {
+  const first = FIRST_NAME_PART.exec(adapter.name)?.[1] ?? '';
+  // A one-word name is read as a word by the rules above ("claire" of "ligne claire" is no Claire).
+  if ((first.match(/\p{L}+/gu) ?? []).length < 2) return undefined;
+  const runTogether = first.toLowerCase().replace(/[^\p{L}]/gu, '');
+  if (runTogether.length < MIN_RUN_TOGETHER_NAME || isDictionaryWord(runTogether)) return undefined;
+  if (!adapter.triggerWords.some((trigger) => trigger.trim().toLowerCase() === runTogether)) return undefined;
+  // Written as one word or apart, as her name is: "tylee", "ty lee".
+  const tokens = task.toLowerCase().match(/[\p{L}\p{N}_]+/gu) ?? [];
+  // Apart, a part no dictionary holds makes the words a name: "rice shower" at a wedding is no "riceshower".
+  const written = tokens.some((_, at) =>
+    [1, 2, 3].some((count) => {
+      const parts = tokens.slice(at, at + count);
+      return parts.join('') === runTogether && (count === 1 || !parts.every(isDictionaryWord));
+    }),
+  );
+  return written ? runTogether : undefined;
 }
 
 /**
