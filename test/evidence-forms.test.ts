@@ -75,6 +75,26 @@ describe('irregular plurals', () => {
   it('gives a leaf to leaves', () => {
     expect(picks('autumn leaves')).toContain('civitai:2');
   });
+
+  it('reads a noun in -ie as its own plural, and a -y noun as its', () => {
+    expect(singular('hoodies')).toBe('hoodie');
+    expect(singular('cookies')).toBe('cookie');
+    expect(singular('puppies')).toBe('puppy');
+    expect(singular('cities')).toBe('city');
+  });
+
+  it('gives "Hoodies" to a hoodie', () => {
+    const hoodies = picksFrom([
+      makeAdapter({
+        id: 'civitai:19513',
+        name: 'Hoodies - LoRA version',
+        category: 'clothing',
+        tags: ['fashion', 'fashion design', 'woman', 'clothing', 'hoodie'],
+        triggerWords: ['hoodie', 'wearing a hoodie'],
+      }),
+    ]);
+    expect(hoodies('a girl with cat ears and a hoodie, city street, night')).toEqual(['civitai:19513']);
+  });
 });
 
 describe('a part of a name that says a thing and where it is seen from', () => {

@@ -69,8 +69,17 @@ const IRREGULAR_PLURALS: ReadonlyMap<string, string> = new Map(
     .map((entry) => entry.split(':') as [string, string]),
 );
 
+/** Nouns in -ie, whose plural in -ies is no -y word: "hoodies" are hoodies, no "hoody"; "cookies", "zombies". */
+const IE_NOUNS = new Set(
+  (
+    'hoodie cookie movie zombie pixie selfie brownie rookie beanie genie onesie goalie smoothie magpie necktie ' +
+    'bowtie calorie prairie collie birdie auntie hippie foodie indie boogie veggie doggie cutie nightie freebie ' +
+    'groupie newbie roomie yorkie valkyrie sortie lassie kiddie pinkie sweetie bootie'
+  ).split(' '),
+);
+
 /**
- * A light, predictable singular: "animals" -> animal, "puppies" -> puppy, "boxes" -> box, "glasses" stays. Unlike
+ * A light, predictable singular: "animals" -> animal, "puppies" -> puppy, "hoodies" -> hoodie, "boxes" -> box, "glasses" stays. Unlike
  * the Porter stemmer it never merges different words ("anime" and "animals" stay apart).
  */
 export function singular(word: string): string {
@@ -78,6 +87,7 @@ export function singular(word: string): string {
   if (irregular) return irregular;
   if (word.length <= 3 || !/^[a-z]+$/.test(word) || ONLY_PLURAL.has(word)) return word;
   if (/(ss|us|is|ous|series|species)$/.test(word)) return word;
+  if (word.endsWith('ies') && IE_NOUNS.has(word.slice(0, -1))) return word.slice(0, -1);
   if (word.endsWith('ies') && word.length > 4) return `${word.slice(0, -3)}y`;
   if (/(sses|shes|ches|xes|zes)$/.test(word)) return word.slice(0, -2);
   if (word.endsWith('s')) return word.slice(0, -1);
