@@ -3,6 +3,7 @@ import { enforceCaps } from '../src/stylus/caps.js';
 import { asCandidates, characterCard, makeAdapter, picksFrom } from './support/adapters.js';
 import {
   INS_STILL_LIFE,
+  MAZDA_RX7,
   NEWSPAPER_BACKGROUND,
   PALLAS_CAT,
   REFLECTIONS_ON_WATER,
@@ -427,5 +428,88 @@ describe("a coined word of the prompt is one name, another adapter's", () => {
   it('takes the adapter a coined word names, with or without its version', () => {
     expect(picks('SovietPunkAI combine harvester')).toEqual(['civitai:75709']);
     expect(picks('SovietPunkAIv2 combine harvester')).toEqual(['civitai:75709']);
+  });
+});
+
+describe('an art movement named "art" and a word', () => {
+  const picks = picksFrom([
+    makeAdapter({
+      id: 'civitai:37495',
+      name: 'ArtDecoAI',
+      category: 'style',
+      tags: ['style'],
+      triggerWords: ['artdecoai'],
+    }),
+    makeAdapter({
+      id: 'civitai:41114',
+      name: 'ArtNouveauAI',
+      category: 'style',
+      tags: ['style', 'art nouveau'],
+      triggerWords: ['ArtNouveauAI'],
+    }),
+  ]);
+
+  it("takes the movement's style for a poster or a building the prompt asks in it", () => {
+    expect(picks('an art deco poster of a train')).toEqual(['civitai:37495']);
+    expect(picks('an art deco building in new york')).toEqual(['civitai:37495']);
+    expect(picks('an art nouveau poster of a woman with flowers')).toEqual(['civitai:41114']);
+  });
+
+  it('takes none for the word that is only half of its name', () => {
+    expect(picks('a nouveau riche man in a suit')).toEqual([]);
+    expect(picks('a living room with modern deco')).toEqual([]);
+  });
+});
+
+describe("a maker's handle in brackets before a name", () => {
+  const picks = picksFrom([
+    makeAdapter({
+      id: 'civitai:94628',
+      name: '[Y5]Renaissance style',
+      category: 'style',
+      tags: ['renaissance', 'style', 'styles', 'renaissance style'],
+      triggerWords: ['renaissance'],
+    }),
+    MAZDA_RX7,
+  ]);
+
+  it('signs the card, no model of anything: a renaissance painting takes the renaissance style', () => {
+    expect(picks('a renaissance painting of a cat')).toEqual(['civitai:94628']);
+  });
+
+  it('still reads a model code in the name as one', () => {
+    expect(picks('a photo of a red sports car')).toEqual([]);
+    expect(picks('a photo of a red mazda rx-7')).toEqual(['civitai:9424']);
+  });
+});
+
+describe('a model its name carries, named by its code', () => {
+  const AK47 = makeAdapter({
+    id: 'civitai:12955',
+    name: 'Bettergun_AK47(WIP)',
+    category: 'other',
+    tags: ['gun', 'weapons', 'bettergun project', 'akm', 'ak-47'],
+    triggerWords: ['ak-47', 'akm', 'kalashnikov_rifle', 'assault_rifle', 'holding_gun'],
+  });
+  const WW1_GERMAN_UNIFORM = makeAdapter({
+    id: 'civitai:65736',
+    name: 'WW1 - German Soldier uniform',
+    category: 'clothing',
+    tags: ['war', 'historical', 'clothing', 'realistic', 'uniform', 'soldier', 'german', 'history', 'ww1', 'germany'],
+    triggerWords: ['ww1ger'],
+  });
+  const picks = picksFrom([MAZDA_RX7, AK47, WW1_GERMAN_UNIFORM]);
+
+  it('takes the model the prompt names by its code, its maker and project names and all', () => {
+    expect(picks('a photo of a red mazda rx-7')).toEqual(['civitai:9424']);
+    expect(picks('a photo of an rx 7 at night')).toEqual(['civitai:9424']);
+    expect(picks('a soldier holding an ak47')).toEqual(['civitai:12955']);
+  });
+
+  it('takes no model for a prompt that names none, nor one of a people the prompt does not name', () => {
+    expect(picks('a photo of a red sports car')).toEqual([]);
+    expect(picks('a soldier holding a rifle')).toEqual([]);
+    expect(picks('a ww1 soldier in a trench')).toEqual([]);
+    expect(picks('a ww1 german soldier in a trench')).toEqual(['civitai:65736']);
   });
 });

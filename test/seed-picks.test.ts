@@ -40,6 +40,9 @@ describe('seed catalog picks', () => {
 
   it('makes a thing in the craft a thing card is named and tagged for: a crochet toy of any animal', () => {
     expect(names('a crochet octopus')).toEqual(['Amigurumi.Redmond Crochet']);
+    // The craft may say a word earlier: a crochet toy of an octopus.
+    expect(names('a crochet baby octopus')).toEqual(['Amigurumi.Redmond Crochet']);
+    expect(names('a crochet octopus toy')).toContain('Amigurumi.Redmond Crochet');
     expect(names('an amigurumi bunny on a shelf')).toEqual(['Amigurumi.Redmond Crochet']);
     expect(names('a woman crocheting a scarf')).toEqual([]);
     expect(names('a plush bunny')).toEqual([]);

@@ -157,6 +157,11 @@ const LABEL_AFTER_DOT = /(?<=\p{L})\.(?=\p{Lu})/u;
 const TRIGGER_SEPARATORS = /[,，|]/;
 /** A handle in square brackets that opens a name: "[LuisaP] Humanoid Robots", "[Toru8P] Keke Artstyle". */
 const MAKER_HANDLE = /^\s*\[([^\]]*)\]/;
+/**
+ * One word in brackets that opens a name signs it: "[Y5]Renaissance style", "【Y5】Miko costume", "[Toru8P] Keke
+ * Artstyle". Its letters and digits are a maker's handle, no model code (see foreignCodeIn).
+ */
+const LEADING_HANDLE = /^\s*[[【][\p{L}\p{N}_-]+[\]】]/u;
 /** A user handle of letters and digits that opens a name as its owner: "zyd232's Ink Style" is an ink style. */
 const POSSESSIVE_HANDLE = /^\s*\p{L}+\d+[\p{L}\d]*['’]s\s+/u;
 
@@ -210,6 +215,17 @@ const FORMAT_NAMES = /\b(lora|locon|loha|lycoris|lokr|dora)s?\b/gi;
 /** The words of an adapter's text as written: a character's run-together name stays one word ("okuzorakohaku"). */
 function writtenWords(text: string): string[] {
   return lemmas(joinSyllables(text.replace(FORMAT_NAMES, ' '))).filter(isContentWord);
+}
+
+/** Movements named "art" and a word that says little alone: "art deco", "art nouveau" (no "deco" of home decor). */
+const ART_MOVEMENTS = new Set(['deco', 'nouveau']);
+
+/**
+ * Whether a name's "art" (a word every style says, dropped as such) is part of an art movement's name: "ArtDecoAI"
+ * names art deco, for an art deco poster; "deco" alone would be no look, and no "nouveau riche" man is art nouveau.
+ */
+function namesAnArtMovement(words: readonly string[], index: number): boolean {
+  return words[index] === 'art' && ART_MOVEMENTS.has(words[index + 1] ?? '');
 }
 
 /** A written word as read: a run-together one apart ("gameiconresearch" -> game icon research). */
@@ -306,7 +322,9 @@ function buildProfile(adapter: Adapter): AdapterProfile {
     .filter((segment) => segment.trim() !== '');
   // Each part split into words once: splitting is most of a profile's cost, and profiles are built for every candidate.
   const segmentLemmas = nameSegments.map((segment) => lemmas(segment.replace(FORMAT_NAMES, ' ')));
-  const segmentWrittenWords = segmentLemmas.map((words) => words.filter(isContentWord));
+  const segmentWrittenWords = segmentLemmas.map((words) =>
+    words.filter((word, index) => isContentWord(word) || namesAnArtMovement(words, index)),
+  );
   const segmentWords = segmentWrittenWords.map((words) => words.flatMap(readWord));
   for (const [index, segment] of nameSegments.entries()) add(segment, segmentWords[index] ?? [], 'name');
   const triggers = adapter.triggerWords.flatMap(triggerPhrases);
@@ -476,7 +494,7 @@ function buildProfile(adapter: Adapter): AdapterProfile {
     looks,
     labelledName,
     relation: relationOf(segmentLemmas),
-    codes: codesOf(name),
+    codes: codesOf(name.replace(LEADING_HANDLE, ' ')),
     titleInitials: titleInitialsOf(name),
     transformsSubject: adapter.triggerWords.some(
       (trigger) => trigger.split(/\s+/).length <= MAX_TEMPLATE_WORDS && TRANSFORMS.test(trigger.replace(/_/g, ' ')),

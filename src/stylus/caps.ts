@@ -9,6 +9,7 @@ import {
   drawsSomeoneUnasked,
   foreignCodeIn,
   foreignLookIn,
+  modelCodeWritten,
   NO_RARITY,
   transformsUnasked,
   type WordRarity,
@@ -134,7 +135,9 @@ export function enforceCaps(
       const adapter = byId.get(pick.adapterId);
       // Its coined trigger written asks for the card by its name, and one no other card uses for it as it is: its
       // look and all ("genkan" of "Modern Genkan in Japanese Houses").
-      const named = adapter !== undefined && writesCoinedTrigger(prompt, adapter, rarity, 2);
+      const named =
+        adapter !== undefined &&
+        (writesCoinedTrigger(prompt, adapter, rarity, 2) || modelCodeWritten(adapter, prompt) !== undefined);
       const asked = adapter !== undefined && writesCoinedTrigger(prompt, adapter, rarity, 1);
       const foreign = adapter && !named && foreignNameIn(prompt, adapter);
       const look = adapter && !asked && foreignLookIn(prompt, adapter);

@@ -155,12 +155,36 @@ export function foreignCodeIn(prompt: string, adapter: Adapter): string | undefi
     if (title !== undefined) return title;
   }
   if (codes.length === 0) return undefined;
-  const asked = promptCodes.through(prompt, () => new Set(codesOf(prompt.replace(/(\p{L})\s+(\d)/gu, '$1$2'))));
+  const asked = codesWritten(prompt);
   // One of them named is enough: "a Mazda RX-7" asks for "MAZDA RX-7 FD3S".
   return codes.some((code) => asked.has(code)) ? undefined : codes[0];
 }
 
 const promptCodes = new Memo<string, ReadonlySet<string>>(64);
+
+/** The model codes a text writes, its letters and digits run together ("a mazda rx 7" writes "rx7"). */
+const codesWritten = (text: string) =>
+  promptCodes.through(text, () => new Set(codesOf(text.replace(/(\p{L})\s+(\d)/gu, '$1$2'))));
+
+/** Codes of two characters name little alone: "A1 filter" for no "A1 steak sauce". */
+const MIN_NAMED_CODE = 3;
+
+/**
+ * The model code of an adapter's name that `text` writes ("rx7" of "MAZDA RX-7 FD3S" for "a red mazda rx-7", "ak47" of
+ * "Bettergun_AK47"), if any: the member names that model, its maker's name and all, as by a coined trigger. Not a
+ * game's number on a card of someone from it: "a doa6 fighter" names no "Kasumi - DOA6".
+ */
+export function modelCodeWritten(adapter: Adapter, text: string): string | undefined {
+  const profile = profileOf(adapter);
+  if (profile.codes.length === 0 || adapter.category === 'character' || drawsSomeone(adapter, profile))
+    return undefined;
+  const written = codesWritten(text);
+  const code = profile.codes.find((each) => each.length >= MIN_NAMED_CODE && written.has(each));
+  if (code === undefined) return undefined;
+  // The model, of no people the text names: "a ww1 soldier" asks for no "WW1 - German Soldier uniform".
+  const textWords = viewOf(text).set;
+  return profile.nameWords.some((word) => lexiconClass(word) === 'Demonym' && !textWords.has(word)) ? undefined : code;
+}
 const promptOrigins = new Memo<string, ReadonlySet<string>>(64);
 
 /**
@@ -519,12 +543,16 @@ const CRAFTS: ReadonlyMap<string, string> = new Map(
 );
 
 /**
- * The craft a task makes its thing in, right before its head ("crochet" of "a crochet bunny"), when the name of an
- * adapter of things says it makes things in that craft and its tags say so too: a crochet toy of anything.
+ * The craft a task makes its thing in, before its head ("crochet" of "a crochet bunny", of "a crochet octopus toy"),
+ * when the name of an adapter of things says it makes things in that craft and its tags say so too: a crochet toy of
+ * anything.
  */
 function craftOfThing(words: readonly string[], head: string, adapter: Adapter): string | undefined {
   if (!THING_CATEGORIES.has(adapter.category) || words.length < 2 || words.at(-1) !== head) return undefined;
-  const craft = CRAFTS.get(words.at(-2) ?? '');
+  const craft = words
+    .slice(0, -1)
+    .map((word) => CRAFTS.get(word))
+    .find((each) => each !== undefined);
   if (craft === undefined || CRAFTS.has(head)) return undefined;
   const crafts = (text: string) => splitWords(text).map((word) => CRAFTS.get(word));
   return crafts(adapter.name).includes(craft) && adapter.tags.some((tag) => crafts(tag).includes(craft))
@@ -576,6 +604,9 @@ export function evidenceFor(
       : 'its name';
     return { score: STRONG, reason: `matches ${said} "${coined.trim().slice(0, 60)}"` };
   }
+  // A model its name carries, named by its code: "a red mazda rx-7" for "MAZDA RX-7 FD3S car LORA".
+  const code = modelCodeWritten(adapter, task);
+  if (code !== undefined) return { score: STRONG, reason: `matches its name's model "${code.toUpperCase()}"` };
   // A part of its name written as one word, as members copy a name: "puyopuyo" for "Puyo Puyo Style".
   const runTogether = namePartWrittenAsOne(adapter, profile, written);
   if (runTogether !== undefined) return { score: STRONG, reason: `matches its name "${runTogether.join('')}"` };

@@ -298,3 +298,12 @@ export const MK_ULTRA: Adapter = makeAdapter({
   tags: ['3d', 'photorealistic', 'concept', 'cyborg', 'scifi', 'robot'],
   triggerWords: ['rz88mkultr4'],
 });
+
+/** A make's model, named by its code. */
+export const MAZDA_RX7: Adapter = makeAdapter({
+  id: 'civitai:9424',
+  name: 'MAZDA RX-7 FD3S car LORA',
+  category: 'vehicle',
+  tags: ['photorealistic', 'autos', 'cars', 'photography', 'vehicle', 'car'],
+  triggerWords: ['car', 'vehicle', 'fd3s'],
+});
