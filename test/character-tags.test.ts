@@ -1039,3 +1039,21 @@ describe('a name as its card writes it in a trigger', () => {
     expect(picks('ty lee doing a handstand')).toEqual(['civitai:48192']);
   });
 });
+
+describe('a one-word name before a part of a plant', () => {
+  const picks = picksFrom([
+    makeAdapter({
+      id: 'civitai:52685',
+      name: 'DOA - Momiji',
+      category: 'character',
+      tags: ['character'],
+      triggerWords: ['momiji'],
+    }),
+  ]);
+
+  it('is the plant it names in another language: no Momiji for momiji leaves', () => {
+    expect(picks('momiji leaves in autumn')).toEqual([]);
+    expect(picks('a momiji tree in a temple garden')).toEqual([]);
+    expect(picks('momiji, 1girl, ninja, kimono')).toEqual(['civitai:52685']);
+  });
+});

@@ -157,7 +157,7 @@ describe('SFW gate at ingest', () => {
     );
   });
 
-  it('takes an uncategorised "Name (Series)" called by her name, or by a booru tag of her and her series', () => {
+  it('takes an uncategorised "Name (Series)" or "Name - Series" called by her name, or by a booru tag of her and her series', () => {
     const category = (fields: Parameters<typeof makeAdapter>[0]) =>
       classifyAdapter(makeAdapter({ ...fields, category: 'other' })).category;
     expect(
@@ -186,6 +186,23 @@ describe('SFW gate at ingest', () => {
         name: 'Chen Hai(碧蓝航线_镇海_奇奢华苑)',
         tags: ['anime', 'azurlane', 'chenhai'],
         triggerWords: ['chenhai'],
+      }).category,
+    ).toBe('character');
+    // "Name - Series", both tagged: "nurse joy" is no nurse of any prompt.
+    expect(
+      category({
+        id: 'civitai:28596',
+        name: 'Momiji - Ninja Gaiden',
+        tags: ['doa', 'dead or alive', 'ninja gaiden', 'momiji'],
+        triggerWords: ['momiji', 'ninja gaiden'],
+      }).category,
+    ).toBe('character');
+    expect(
+      category({
+        id: 'civitai:28559',
+        name: 'Nurse Joy - Pokemon',
+        tags: ['pokemon', 'nurse joy'],
+        triggerWords: ['nurse joy', 'pokemon'],
       }).category,
     ).toBe('character');
     // A kind in brackets, or a list of what it draws: no series, no one.

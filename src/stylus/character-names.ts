@@ -344,6 +344,7 @@ function nameIn(task: string, adapter: Adapter, franchises: ReadonlySet<string>,
       !besideOtherName(written(), name, profile, looksOf) &&
       !onlyInCompounds(task, name, adapter.name) &&
       !describesNextNoun(written(), name) &&
+      !(name.length === 1 && namesAPlant(taskLemmas.through(prompt, lemmas), name[0] ?? '')) &&
       !writtenAsAManner(task, written(), name, adapter.name) &&
       !(name.length === 1 && isCastPack(adapter) && !namesCastMember(written(), name[0] ?? '', profile, franchises)) &&
       !partOfItsSeries(words, name, profile) &&
@@ -696,6 +697,21 @@ function namesTheNextNoun(written: readonly string[], name: string): boolean {
   return (
     next.length > 0 && next.every((word) => isPlainNoun(word) && !NOT_A_THING.test(String(lexiconClass(word) ?? '')))
   );
+}
+
+/** Parts of a plant and what grows: the word before them says which plant ("momiji leaves", "sakura petals"). */
+const PLANT_WORDS = new Set(
+  'leaf tree petal flower blossom bloom branch bush shrub forest grove garden tea fruit seed root vine'.split(' '),
+);
+
+/**
+ * Whether a one-word name is written only right before a part of a plant, as the plant it is in another language:
+ * "momiji leaves in autumn" are maple leaves, for no Momiji of Dead or Alive. Read in the whole prompt: the segmenter
+ * may take "leaves" for a verb.
+ */
+function namesAPlant(written: readonly string[], name: string): boolean {
+  const next = written.flatMap((word, at) => (word === name ? [written[at + 1]] : []));
+  return next.length > 0 && next.every((word) => word !== undefined && PLANT_WORDS.has(word));
 }
 
 /**

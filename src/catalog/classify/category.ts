@@ -155,15 +155,18 @@ function calledByItsName(adapter: CategoryInput): string | undefined {
 
 /** "Name (Series)" at the start of a card's name: "Rem (Re:0)/蕾姆", "Cindy Aurum (Final Fantasy XV) LORA". */
 const NAME_THEN_SERIES = /^\s*([^()（）[\]]+?)\s*[(（]([^)）]+)[)）]/;
+/** "Name - Series" as a whole card's name: "Momiji - Ninja Gaiden". */
+const NAME_DASH_SERIES = /^\s*([^-–—|()]+?)\s+[-–—|]\s+([^-–—|()]+?)\s*$/;
 /** A name as written: one to three words, each opening with a capital ("Rem", "Cindy Aurum"); "small_scene" is none. */
 const WRITTEN_AS_A_NAME = /^\p{Lu}[\p{L}'-]*(?:\s+\p{Lu}[\p{L}'-]*){0,2}$/u;
 
 /**
- * An uncategorised adapter named "Name (Series)" whose tags say both the name and the series: a character of that
- * series, even where her name is a word of the dictionary ("Rem (Re:0)", tagged "rem" and "re:0").
+ * An uncategorised adapter named "Name (Series)" or "Name - Series" whose tags say both the name and the series: a
+ * character of that series, even where her name is a word of the dictionary ("Rem (Re:0)", tagged "rem" and "re:0";
+ * "Momiji - Ninja Gaiden", tagged "momiji" and "ninja gaiden").
  */
 function taggedWithItsSeries(adapter: CategoryInput): { name: string; series: string } | undefined {
-  const match = NAME_THEN_SERIES.exec(adapter.name);
+  const match = NAME_THEN_SERIES.exec(adapter.name) ?? NAME_DASH_SERIES.exec(adapter.name);
   const name = match?.[1]?.trim();
   const series = match?.[2]?.trim();
   if (name === undefined || series === undefined || !WRITTEN_AS_A_NAME.test(name)) return undefined;
