@@ -532,3 +532,50 @@ describe('a style named for a part another thing has', () => {
     expect(picks('portrait of a woman, vintage photo with film grain')).toEqual(['civitai:33208']);
   });
 });
+
+describe('a prompt that writes the rest of a name asks for no look of it', () => {
+  const picks = picksFrom([
+    makeAdapter({
+      id: 'civitai:85093',
+      name: 'Sailor Moon (1992 Anime) (Style)',
+      category: 'style',
+      tags: ['anime', 'retro', 'sailor moon', 'style', '90s', '90s style', 'bishoujo'],
+    }),
+    makeAdapter({
+      id: 'civitai:33609',
+      name: 'Gothic Punk Girl',
+      category: 'clothing',
+      tags: ['punk', 'fashion', 'gothic', 'clothes', 'fashion design', 'gothicgirl', 'woman', 'clothing', 'goth girl'],
+      triggerWords: ['Goth_punk'],
+    }),
+    makeAdapter({
+      id: 'civitai:23380',
+      name: 'コンビニ Japanese convenience store LoRA',
+      category: 'background',
+      tags: ['photorealistic', 'scenery', 'japan', 'illustration', 'realistic', 'background', 'convenience store'],
+      triggerWords: ['konbini'],
+    }),
+    makeAdapter({
+      id: 'civitai:64610',
+      name: '(Pyramid)_lora_Ghibli_Background',
+      category: 'background',
+      tags: ['background'],
+    }),
+    makeAdapter({
+      id: 'civitai:72045',
+      name: 'No.410 漫画杂志封面 manga magazine cover  （已更正',
+      category: 'background',
+      tags: ['anime', 'photorealistic', 'background'],
+      triggerWords: ['cover'],
+    }),
+  ]);
+
+  it("takes no style, no people's or studio's look, and no name's filing or people's word as more of it", () => {
+    expect(picks('photorealistic, 1girl, eternal sailor moon, moonlight, night sky')).toEqual([]);
+    expect(picks('a convenience store at night')).toEqual([]);
+    expect(picks('horses pulling a carriage with the great pyramid in the background')).toEqual([]);
+    expect(picks('heart-shaped head-mounted display, punk, 1girl, cute')).toEqual([]);
+    expect(picks('masterpiece, illustration cover, magazine cover, 1girl')).toEqual([]);
+    expect(picks('a magazine cover')).toEqual([]);
+  });
+});

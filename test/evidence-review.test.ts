@@ -308,6 +308,9 @@ describe('a thing that lists its kinds of what the task asks for', () => {
 
   it('puts no blind mask on a wanderer in a gas mask, still a mask of a colour or of its own kinds', () => {
     expect(picks('wanderer, gas mask, survival gear, explosion in distance')).toEqual([]);
+    // A kind in a word of another language is a kind too: an oni mask, a kitsune mask.
+    expect(picks('an oni mask')).toEqual([]);
+    expect(picks('a kitsune mask on a wall')).toEqual([]);
     expect(picks('1girl, domino mask, close up')).toEqual([]);
     expect(picks('1girl, wearing black mask, city alley')).toEqual(['civitai:59903']);
     expect(picks('a girl in a crown mask')).toEqual(['civitai:59903']);

@@ -171,6 +171,13 @@ describe('segmentTasks', () => {
     expect(segmentTasks('a school bus')).toEqual([{ subject: 'school bus', task: 'school bus' }]);
   });
 
+  it('reads "full of" as what a thing holds, as "with": no "tavern full" task', () => {
+    expect(segmentTasks('a medieval tavern full of adventurers')).toEqual([
+      { subject: 'medieval tavern', task: 'medieval tavern' },
+      { subject: 'adventurers', task: 'full of adventurers' },
+    ]);
+  });
+
   // Function words the tasks may leave out: how things relate and how many, not what is drawn.
   const FUNCTION_WORDS = new Set([
     'next',

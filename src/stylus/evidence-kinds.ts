@@ -100,13 +100,19 @@ export function artMadeOf(adapter: Adapter): string | undefined {
 
 const artsMadeOf = new Memo<string, string>(1024);
 
+/**
+ * Whether a word before a head can say which kind of it: a noun of the dictionary ("gas mask"), or a word neither the
+ * dictionary nor the lexicon knows, from another language or a name ("oni mask", "kitsune mask").
+ */
+const namesAKind = (word: string) =>
+  isDictionaryWord(word) ? isNoun(word) : /^[a-z]{3,}$/.test(word) && lexiconClass(word) === undefined;
+
 /** Whether the word before the task's head names a kind of it that the adapter's kinds of it leave out: see evidenceFor. */
 export function listsOtherKinds(profile: AdapterProfile, words: readonly string[], head: string): boolean {
   const kind = words.length >= 2 && words[words.length - 1] === head ? words[words.length - 2] : undefined;
   if (
     kind === undefined ||
-    !isDictionaryWord(kind) ||
-    !isNoun(kind) ||
+    !namesAKind(kind) ||
     COLOUR_WORDS.has(kind) ||
     APPEARANCE_WORDS.has(kind) ||
     FILE_WORDS.has(kind) ||

@@ -185,6 +185,7 @@ export function modelCodeWritten(adapter: Adapter, text: string): string | undef
   const textWords = viewOf(text).set;
   return profile.nameWords.some((word) => lexiconClass(word) === 'Demonym' && !textWords.has(word)) ? undefined : code;
 }
+
 const promptOrigins = new Memo<string, ReadonlySet<string>>(64);
 
 /**

@@ -154,6 +154,8 @@ function keeps(
   // "front" before a noun describes it ("a large front grille"); see isFrontOfThing for "a store front".
   if (lower === 'front' && next?.tags.has('Noun') && !CLAUSE_END.test(word.post)) return true;
   if (LINK_WORDS.has(lower) || MEASURE_WORDS.has(lower)) return false;
+  // "full of" says what a thing holds, as "with" does: "a tavern full of adventurers" is a tavern, and adventurers in it.
+  if (lower === 'full' && next?.lower === 'of') return false;
   // A group of creatures counts them: "a school of fish" is fish, no school.
   if (COLLECTIVE_NOUNS.has(lower) && next?.lower === 'of') return false;
   // A stopword that opens a noun phrase as its describing word names the thing with it: "a still life", "still life of
