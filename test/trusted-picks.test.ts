@@ -47,6 +47,42 @@ describe('SFW gate at ingest', () => {
     }
   });
 
+  it('flags an erotic game, a hentai franchise and an outfit tagged as made to reveal, whatever their samples', () => {
+    const flagged = (fields: Parameters<typeof makeAdapter>[0]) => classifyAdapter(makeAdapter(fields)).adapter.nsfw;
+    expect(
+      flagged({
+        id: 'civitai:68501',
+        name: 'Visual Novel Maker / Eroge - Set 1 -School game',
+        category: 'background',
+        tags: ['city', 'background', 'game', 'school', 'construction'],
+        imageRatings: { none: 10, soft: 0, mature: 0, x: 0 },
+      }),
+    ).toBe(true);
+    expect(
+      flagged({
+        id: 'civitai:84187',
+        name: 'Bible Black Uniform',
+        category: 'clothing',
+        tags: ['anime', 'clothing', 'uniform', 'cloth', 'bible black'],
+        triggerWords: ['bbuniform', 'thighhighs'],
+        imageRatings: { none: 7, soft: 0, mature: 0, x: 0 },
+      }),
+    ).toBe(true);
+    expect(
+      flagged({
+        id: 'civitai:86705',
+        name: 'Angel Mort Uniform | Cosplay Outfit',
+        category: 'clothing',
+        tags: ['anime', 'cosplay', 'clothing', 'revealing clothes'],
+        imageRatings: { none: 0, soft: 5, mature: 1, x: 0 },
+      }),
+    ).toBe(true);
+    // A black bible is a book.
+    expect(
+      flagged({ id: 'hf:example/books', name: 'Old Books', category: 'object', tags: ['black bible', 'book'] }),
+    ).toBe(false);
+  });
+
   it('flags an adapter whose samples are rated X in a fifth or more, not one whose one sample in ten is', () => {
     const artist = classified(DUMP_FACTS.satoshiUrushihara);
     expect(artist.adapter.nsfw).toBe(true);

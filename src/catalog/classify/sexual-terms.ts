@@ -105,6 +105,8 @@ export const SEXUAL_WORDS: ReadonlySet<string> = new Set([
   'bunnysuit',
   'bunnygirl',
   'playboy',
+  // An erotic game: "Visual Novel Maker / Eroge - Set 1 - School game" says what its school is for.
+  'eroge',
   // Crayon Shin-chan's leotard pose, a fetish of its own on Civitai.
   'haigure',
 ]);
@@ -155,6 +157,12 @@ export const SEXUAL_PHRASES: readonly (readonly string[])[] = [
   // A sweater cut open over the chest ("Open Chest Sweater"): an open treasure chest is none.
   ['open', 'chest', 'sweater'],
   ['slingshot', 'swimsuit'],
+  // Danbooru's tag for an outfit made to reveal ("Angel Mort Uniform | Cosplay Outfit").
+  ['revealing', 'clothes'],
+  ['revealing', 'clothing'],
+  ['revealing', 'outfit'],
+  // A hentai franchise: its cast and its uniform ("Kaori Saeki ... (Bible Black)", "Bible Black Uniform").
+  ['bible', 'black'],
 ];
 
 /** Han, kana and hangul terms of the same kind (Civitai names often carry them). */
