@@ -1040,6 +1040,24 @@ describe('a name as its card writes it in a trigger', () => {
   });
 });
 
+describe('a one-word name before a place', () => {
+  const picks = picksFrom([
+    makeAdapter({
+      id: 'civitai:11521',
+      name: 'Nami v2 [9mb]',
+      category: 'character',
+      tags: ['anime', 'character', 'one piece', 'woman', 'nami'],
+      triggerWords: ['namiop', 'one piece'],
+    }),
+  ]);
+
+  it('is the place it names: no Nami of One Piece for nami island', () => {
+    expect(picks('a nami island in korea')).toEqual([]);
+    expect(picks('nami at the beach')).toEqual(['civitai:11521']);
+    expect(picks('nami, island, beach')).toEqual(['civitai:11521']);
+  });
+});
+
 describe('a one-word name before a part of a plant', () => {
   const picks = picksFrom([
     makeAdapter({

@@ -344,7 +344,7 @@ function nameIn(task: string, adapter: Adapter, franchises: ReadonlySet<string>,
       !besideOtherName(written(), name, profile, looksOf) &&
       !onlyInCompounds(task, name, adapter.name) &&
       !describesNextNoun(written(), name) &&
-      !(name.length === 1 && namesAPlant(taskLemmas.through(prompt, lemmas), name[0] ?? '')) &&
+      !(name.length === 1 && namesAPlantOrPlace(prompt, name[0] ?? '')) &&
       !writtenAsAManner(task, written(), name, adapter.name) &&
       !(name.length === 1 && isCastPack(adapter) && !namesCastMember(written(), name[0] ?? '', profile, franchises)) &&
       !partOfItsSeries(words, name, profile) &&
@@ -699,19 +699,27 @@ function namesTheNextNoun(written: readonly string[], name: string): boolean {
   );
 }
 
-/** Parts of a plant and what grows: the word before them says which plant ("momiji leaves", "sakura petals"). */
-const PLANT_WORDS = new Set(
-  'leaf tree petal flower blossom bloom branch bush shrub forest grove garden tea fruit seed root vine'.split(' '),
+/**
+ * Parts of a plant and what grows, and places: the word before them says which plant ("momiji leaves", "sakura
+ * petals") or which place ("nami island", "asuka temple").
+ */
+const PLANT_OR_PLACE_WORDS = new Set(
+  (
+    'leaf tree petal flower blossom bloom branch bush shrub forest grove garden tea fruit seed root vine ' +
+    'island lake river mountain bay beach village town city street temple shrine castle station bridge valley'
+  ).split(' '),
 );
 
 /**
- * Whether a one-word name is written only right before a part of a plant, as the plant it is in another language:
- * "momiji leaves in autumn" are maple leaves, for no Momiji of Dead or Alive. Read in the whole prompt: the segmenter
- * may take "leaves" for a verb.
+ * Whether a one-word name is written only right before a part of a plant or a place, as the plant or the place it
+ * names: "momiji leaves in autumn" are maple leaves, for no Momiji of Dead or Alive; "nami island" is in Korea, for no
+ * Nami of One Piece. Read in the prompt's clauses: the segmenter may take "leaves" for a verb.
  */
-function namesAPlant(written: readonly string[], name: string): boolean {
-  const next = written.flatMap((word, at) => (word === name ? [written[at + 1]] : []));
-  return next.length > 0 && next.every((word) => word !== undefined && PLANT_WORDS.has(word));
+function namesAPlantOrPlace(prompt: string, name: string): boolean {
+  const next = clausesOf(prompt).flatMap((clause) =>
+    clause.flatMap((word, at) => (word === name ? [clause[at + 1]] : [])),
+  );
+  return next.length > 0 && next.every((word) => word !== undefined && PLANT_OR_PLACE_WORDS.has(word));
 }
 
 /**
