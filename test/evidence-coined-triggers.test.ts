@@ -105,6 +105,15 @@ const SAKURA_FUTABA = makeAdapter({
   name: '【Persona 5】Sakura Futaba Charecter LoRA（佐倉·雙葉人物模組）',
   category: 'other',
 });
+/** A look whose triggers list peoples' names beside its coined word. */
+const TOTEMPUNK = makeAdapter({
+  id: 'civitai:71819',
+  name: 'TotemPunk REDONE',
+  category: 'style',
+  tags: ['style'],
+  triggerWords: ['TotempunkAI', 'aztec', 'apache', 'maya', 'mohawk', 'sioux', 'inca'],
+});
+
 const catalog: Adapter[] = [
   SAKURA_FUTABA,
   HR_GIGER,
@@ -124,6 +133,7 @@ const catalog: Adapter[] = [
   JK_SKIRT,
   FLANDRE,
   FANTASY_ARCHITECTURE,
+  TOTEMPUNK,
 ];
 
 let dir: string;
@@ -212,5 +222,14 @@ describe('a coined trigger written in the prompt', () => {
 
   it('picks nothing where the catalog cannot say whose word it is', () => {
     expect(picksFrom(catalog)('a house on a hill, edobcar')).toEqual([]);
+  });
+});
+
+describe("a people's name is no coined word", () => {
+  it('takes no TotemPunk look for an aztec pyramid, still for its own coined trigger', async () => {
+    const ids = async (prompt: string) => (await picks(prompt)).map((pick) => pick.id);
+    expect(await ids('an aztec pyramid in the jungle')).toEqual([]);
+    expect(await ids('a sioux village at dawn')).toEqual([]);
+    expect(await ids('totempunkai, warrior')).toEqual([TOTEMPUNK.id]);
   });
 });

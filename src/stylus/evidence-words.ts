@@ -184,3 +184,11 @@ export function joinSyllables(text: string): string {
  * ("Pencil drawing" for it, and its look), but a drawing asks for no sketchy look.
  */
 export const KIND_OF: ReadonlyMap<string, string> = new Map([['sketch', 'drawing']]);
+
+/**
+ * Peoples whose names neither the dictionary nor the lexicon holds: no maker coined them ("aztec" of TotemPunk's
+ * triggers asks for no TotemPunk look; an aztec pyramid is Aztec).
+ */
+export const NAMES_OF_PEOPLES = new Set(
+  'aztec aztecs inca incas maya mayan sioux apache mohawk cherokee navajo zulu maori inuit celtic celts'.split(' '),
+);

@@ -110,6 +110,7 @@ import {
   LOOK_ORIGINS,
   LOOK_WORDS,
   NAMED_LOOKS,
+  NAMES_OF_PEOPLES,
 } from './evidence-words.js';
 import { MATERIALS, materialsMadeIn, materialsOfName, materialsOfTriggers } from './materials.js';
 import { codesOf, looksOf, writesTitle } from './name-marks.js';
@@ -472,7 +473,8 @@ function coinedTriggerOf(
  * Whether a word of a card's name is one its maker coined, no English word that the dictionary lacks: not a people's
  * or a place's name English knows ("american", "tokyo").
  */
-const coinedNameWord = (word: string) => !isDictionaryWord(word) && lexiconClass(word) === undefined;
+const coinedNameWord = (word: string) =>
+  !isDictionaryWord(word) && lexiconClass(word) === undefined && !NAMES_OF_PEOPLES.has(word);
 
 /**
  * Whether a name's coined word is written with every other coined word of its part: "nomura tetsuya" for "Tetsuya
@@ -518,6 +520,7 @@ function coinedTriggerIn(trigger: string, written: readonly string[], rarity: Wo
     !isDictionaryWord(letters) &&
     !isStopword(letters) &&
     !FILE_WORDS.has(letters) &&
+    !NAMES_OF_PEOPLES.has(letters) &&
     !PROMPT_PRAISE.has(token) &&
     inRange(rarity.cardsUsing?.(token) ?? 0, 1, cards)
   );
