@@ -27,7 +27,7 @@ import {
   writesCoinedTrigger,
 } from './evidence.js';
 import { nameCoverageOf, UNDER_WATER, viewOf, writesLongTrigger } from './evidence-text.js';
-import { COLOUR_WORDS } from './evidence-words.js';
+import { COLOUR_WORDS, KIND_LABELS } from './evidence-words.js';
 import { materialKindsOfName, otherMaterialAsked } from './materials.js';
 import { nameAsWritten } from './name-as-written.js';
 import { describes } from './name-readings.js';
@@ -140,6 +140,32 @@ function otherKind(
     return theirs !== undefined && theirs.at(-1) === head && !kinds.every((kind) => theirs.includes(kind));
   });
 }
+
+/**
+ * Whether a garment is a second one for a task that has one, whose name says more than the prompt: another outfit of
+ * the same thing, worn by no one at once.
+ */
+function anotherOutfit(
+  adapter: Adapter,
+  task: ComposedTask,
+  byId: ReadonlyMap<string, Adapter>,
+  promptWords: ReadonlySet<string>,
+): boolean {
+  if (adapter.category !== 'clothing') return false;
+  if (!task.adapters.some((pick) => byId.get(pick.adapterId)?.category === 'clothing')) return false;
+  // Its Latin words: "戏装 Chinese Opera Costumes" says opera. Whom it is for is no other outfit: "Hanfu_male" for
+  // "1boy, hanfu" (see dressesTheOtherSex for the other sex).
+  // A label that files it ("Round glasses | Accessory") says no more either.
+  return profileOf(adapter).nameWords.some(
+    (word) => !promptWords.has(word) && !WORN_BY.has(word) && !KIND_LABELS.has(word) && !GARMENT_LABELS.has(word),
+  );
+}
+
+/** Words a garment's name files it under, beside KIND_LABELS. */
+const GARMENT_LABELS = new Set(['accessory', 'attire', 'apparel', 'wear']);
+
+/** Words a garment's name says whom it is for by. */
+const WORN_BY = new Set(['male', 'female', 'man', 'woman', 'boy', 'girl', 'men', 'women', 'kid', 'child']);
 
 /**
  * Whether an adapter is in a task by its tags or triggers alone: its name says nothing of `task` (nor of its subject's
@@ -283,6 +309,9 @@ export function composeOffline(
       if (otherColour(adapter, target, byId)) continue;
       // One thing has one shape: "Glasses LoRA", then no "Round glasses" nor "Thin round glasses" for "glasses".
       if (otherKind(adapter, target, byId, promptWords)) continue;
+      // One garment is one outfit: "Korean Warrior Hanbok", then no "King Hanbok Gonryongpo" (a king's robe) for a
+      // swordsman's hanbok.
+      if (anotherOutfit(adapter, target, byId, promptWords)) continue;
       // A task's second adapter is named for it: "Insanobot" for "a robot", then no
       // "RZ - MK Ultra" (gynoids, only tagged "robot") beside it, a robot of another shape.
       if (target.adapters.length > 0 && onlyTagged(adapter, pair.subject, pair.task)) continue;
