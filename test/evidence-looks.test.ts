@@ -3,7 +3,15 @@ import { singular } from '../src/catalog/classify/words.js';
 import { enforceCaps } from '../src/stylus/caps.js';
 import { franchiseNames } from '../src/stylus/character-names.js';
 import { asCandidates, makeAdapter, offlinePicks, picksFrom } from './support/adapters.js';
-import { EDOB_CAR, FILM_GRAIN, SMOKE, STAINED_GLASS, STICKERS, WOW_ICONS } from './support/dump-items.js';
+import {
+  EDOB_CAR,
+  FILM_GRAIN,
+  MANGA_MAGAZINE_COVER,
+  SMOKE,
+  STAINED_GLASS,
+  STICKERS,
+  WOW_ICONS,
+} from './support/dump-items.js';
 
 /**
  * Picks a member would not accept on a real catalog, each seen on the Civitai dump: an adapter whose name asks for
@@ -404,13 +412,7 @@ describe('a photographic place or thing fights a prompt drawn or painted', () =>
       tags: ['photorealistic', 'scenery', 'japan', 'illustration', 'realistic', 'background', 'library'],
       triggerWords: ['NCT0', 'NCT1', 'NCT2'],
     }),
-    makeAdapter({
-      id: 'civitai:72045',
-      name: 'No.410 漫画杂志封面 manga magazine cover  （已更正',
-      category: 'background',
-      tags: ['anime', 'photorealistic', 'background'],
-      triggerWords: ['cover'],
-    }),
+    MANGA_MAGAZINE_COVER,
   ]);
 
   it('takes no photorealistic library for a watercolor or an oil painting of one', () => {
@@ -561,13 +563,7 @@ describe('a prompt that writes the rest of a name asks for no look of it', () =>
       category: 'background',
       tags: ['background'],
     }),
-    makeAdapter({
-      id: 'civitai:72045',
-      name: 'No.410 漫画杂志封面 manga magazine cover  （已更正',
-      category: 'background',
-      tags: ['anime', 'photorealistic', 'background'],
-      triggerWords: ['cover'],
-    }),
+    MANGA_MAGAZINE_COVER,
   ]);
 
   it("takes no style, no people's or studio's look, and no name's filing or people's word as more of it", () => {

@@ -307,3 +307,12 @@ export const MAZDA_RX7: Adapter = makeAdapter({
   tags: ['photorealistic', 'autos', 'cars', 'photography', 'vehicle', 'car'],
   triggerWords: ['car', 'vehicle', 'fd3s'],
 });
+
+/** A manga magazine's cover, filed as a background. */
+export const MANGA_MAGAZINE_COVER: Adapter = makeAdapter({
+  id: 'civitai:72045',
+  name: 'No.410 漫画杂志封面 manga magazine cover  （已更正',
+  category: 'background',
+  tags: ['anime', 'photorealistic', 'background'],
+  triggerWords: ['cover'],
+});
