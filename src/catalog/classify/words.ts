@@ -79,8 +79,8 @@ const IE_NOUNS = new Set(
 );
 
 /**
- * A light, predictable singular: "animals" -> animal, "puppies" -> puppy, "hoodies" -> hoodie, "boxes" -> box, "glasses" stays. Unlike
- * the Porter stemmer it never merges different words ("anime" and "animals" stay apart).
+ * A light, predictable singular: "animals" -> animal, "puppies" -> puppy, "hoodies" -> hoodie, "boxes" -> box,
+ * "glasses" stays. Unlike the Porter stemmer it never merges different words ("anime" and "animals" stay apart).
  */
 export function singular(word: string): string {
   const irregular = IRREGULAR_PLURALS.get(word);
