@@ -98,6 +98,33 @@ describe('offline composer', () => {
     expect(repairs.join(' ')).toContain('more than 2 style adapters');
   });
 
+  it('counts an uncategorised adapter named for a medium as a style: two looks in all', () => {
+    const pool = asCandidates([
+      makeAdapter({
+        id: 'civitai:64560',
+        name: 'WATERCOLOR',
+        category: 'style',
+        tags: ['watercolor', 'style', 'paint', 'illustration', 'painting'],
+      }),
+      makeAdapter({
+        id: 'civitai:7501',
+        name: 'Vivid Watercolors LoRA Extraction',
+        category: 'other',
+        tags: ['watercolor', 'vivid watercolors'],
+        triggerWords: ['wtrcolor style'],
+      }),
+      makeAdapter({
+        id: 'civitai:9121',
+        name: 'Oil_Painting LoRA(Pastel mix only)',
+        category: 'style',
+        tags: ['anime', 'concept', 'art style'],
+        triggerWords: ['oil_painting'],
+      }),
+    ]);
+    const picked = composeOffline('a woman, watercolor, oil painting', pool).flatMap((task) => task.adapters);
+    expect(picked.map((pick) => pick.adapterId).sort()).toEqual(['civitai:64560', 'civitai:9121']);
+  });
+
   it('gives a character adapter only to a task that names the character', () => {
     expect(composeOffline('a girl singing on a stage', candidates).flatMap((t) => t.adapters)).toEqual([]);
     const named = composeOffline('Hatsune Miku singing on a stage', candidates);

@@ -56,9 +56,16 @@ const CALLED_A_LOOK = /\b(?:style|art)\b/i;
  */
 export function restylesTheImage(adapter: Adapter): boolean {
   if (adapter.category === 'style') return true;
-  if (NEVER_STYLES.has(adapter.category) || !CALLED_A_LOOK.test(adapter.name)) return false;
-  return profileOf(adapter).looks.some((look) => !LOOK_ORIGINS.has(look));
+  if (NEVER_STYLES.has(adapter.category)) return false;
+  // One Civitai left uncategorised is its look when its name says a medium, called a look or not: "Vivid Watercolors
+  // LoRA Extraction" beside "WATERCOLOR" is a second watercolor style.
+  const looks = profileOf(adapter).looks.filter((look) => !LOOK_ORIGINS.has(look));
+  if (adapter.category === 'other' && looks.some((look) => MEDIUM_LOOKS.has(look))) return true;
+  return CALLED_A_LOOK.test(adapter.name) && looks.length > 0;
 }
+
+/** Looks that are what a picture is made with: an adapter named for one paints the whole image in it. */
+const MEDIUM_LOOKS = new Set(['watercolor', 'paint', 'oil', 'ink', 'pencil', 'charcoal', 'crayon', 'sketch', 'pixel']);
 
 /** Words of a name that say which release it is, not what it draws: "v2", "2.0", "LoRA", "new". */
 const RELEASE_WORD = /^(?:v?\d+(?:\.\d+)*[a-z]?|v|ver|version|new|update|updated|final|lora|locon|lycoris|loha)$/u;
