@@ -24,6 +24,8 @@ describe('seed catalog picks', () => {
     // Its name says the age and the thing: any kind of that thing, as old, is its own.
     expect(names('a vintage stamp with a bird')).toEqual(['Vintage Postage Stamps']);
     expect(names('a vintage photo of a woman')).toEqual([]);
+    // A part of the thing its name says: the cover of a vintage magazine.
+    expect(names('a vintage magazine cover with a rocket')).toEqual(['Vintage Magazine Style']);
   });
 
   it('takes a being a person is for her: a cyborg woman is a cyborg', () => {

@@ -1218,9 +1218,13 @@ export function evidenceFor(
   // that name whose tags draw in a look the prompt does not ask for ("Vintage - Style", an anime illustration)
   // restyles the picture.
   // Not a style named for all the task says, its thing and age: "Vintage Postage Stamps" for a vintage postage stamp,
-  // or a vintage stamp (its name says the age and the thing, whatever kind of stamp it adds).
+  // or a vintage stamp (its name says the age and the thing, whatever kind of stamp it adds). The thing may be the
+  // noun whose part the head is: "Vintage Magazine Style" for a vintage magazine cover.
+  const ownerNoun = words.length >= 2 && words.at(-1) === head ? words.at(-2) : undefined;
   const namedForAgedThing =
-    profile.nameWords.some((word) => related(word, head)) &&
+    profile.nameWords.some(
+      (word) => related(word, head) || (ownerNoun !== undefined && related(word, ownerNoun) && !saysAge([word], head)),
+    ) &&
     (namedForTask || profile.nameWords.some((word) => word !== head && words.includes(word) && saysAge([word], head)));
   if (
     found &&
