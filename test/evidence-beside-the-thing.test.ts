@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { enforceCaps } from '../src/stylus/caps.js';
 import { asCandidates, makeAdapter, offlinePicks } from './support/adapters.js';
-import { DRAGON_BALL_KI_CHARGE } from './support/dump-items.js';
+import { DRAGON_BALL_KI_CHARGE, GHIBLI_PYRAMID } from './support/dump-items.js';
 
 /**
  * What a name says beside the thing a task shares with it, found reading PartiPrompts compositions on the Civitai
@@ -17,12 +17,7 @@ const catalog = [
     tags: ['style'],
     triggerWords: ['through_screen'],
   }),
-  makeAdapter({
-    id: 'civitai:64610',
-    name: '(Pyramid)_lora_Ghibli_Background',
-    category: 'background',
-    tags: ['pyramid', 'background', 'ghibli'],
-  }),
+  GHIBLI_PYRAMID,
   makeAdapter({
     id: 'civitai:25236',
     name: 'Clothes Spacesuit',

@@ -6,6 +6,7 @@ import { asCandidates, makeAdapter, offlinePicks, picksFrom } from './support/ad
 import {
   EDOB_CAR,
   FILM_GRAIN,
+  GHIBLI_PYRAMID,
   MANGA_MAGAZINE_COVER,
   SMOKE,
   STAINED_GLASS,
@@ -557,12 +558,7 @@ describe('a prompt that writes the rest of a name asks for no look of it', () =>
       tags: ['photorealistic', 'scenery', 'japan', 'illustration', 'realistic', 'background', 'convenience store'],
       triggerWords: ['konbini'],
     }),
-    makeAdapter({
-      id: 'civitai:64610',
-      name: '(Pyramid)_lora_Ghibli_Background',
-      category: 'background',
-      tags: ['background'],
-    }),
+    GHIBLI_PYRAMID,
     MANGA_MAGAZINE_COVER,
   ]);
 

@@ -316,3 +316,11 @@ export const MANGA_MAGAZINE_COVER: Adapter = makeAdapter({
   tags: ['anime', 'photorealistic', 'background'],
   triggerWords: ['cover'],
 });
+
+/** A pyramid in a Ghibli film's look, filed as a background and tagged as no more. */
+export const GHIBLI_PYRAMID: Adapter = makeAdapter({
+  id: 'civitai:64610',
+  name: '(Pyramid)_lora_Ghibli_Background',
+  category: 'background',
+  tags: ['background'],
+});
