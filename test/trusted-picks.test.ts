@@ -241,6 +241,20 @@ describe('SFW gate at ingest', () => {
         triggerWords: ['nurse joy', 'pokemon'],
       }).category,
     ).toBe('character');
+    // "Series—name", tagged as a person and with both parts, whatever their order and case: Karma of League of
+    // Legends is no pick for a "league of legends" task that names Lux.
+    const karma = {
+      id: 'civitai:34573',
+      name: 'League of legends—karma 英雄联盟 卡尔玛',
+      tags: ['anime', 'league of legends', 'woman', 'video game', 'karma'],
+      triggerWords: ['kaerma'],
+    };
+    expect(category(karma).category).toBe('character');
+    expect(category({ ...karma, tags: karma.tags.filter((tag) => tag !== 'woman') }).category).toBe('other');
+    // A part that says a kind of card is no one's name.
+    expect(
+      category({ id: 'civitai:1', name: 'Neon - Glow Concept', tags: ['woman', 'neon', 'glow concept'] }).category,
+    ).toBe('other');
     // A kind in brackets, or a list of what it draws: no series, no one.
     expect(
       category({ id: 'civitai:7464', name: 'Bodychain (concept)', tags: ['anime', 'bodychain', 'chain'] }).category,

@@ -169,11 +169,32 @@ function taggedWithItsSeries(adapter: CategoryInput): { name: string; series: st
   const match = NAME_THEN_SERIES.exec(adapter.name) ?? NAME_DASH_SERIES.exec(adapter.name);
   const name = match?.[1]?.trim();
   const series = match?.[2]?.trim();
-  if (name === undefined || series === undefined || !WRITTEN_AS_A_NAME.test(name)) return undefined;
+  if (name === undefined || series === undefined || !WRITTEN_AS_A_NAME.test(name) || NO_SERIES.test(series))
+    return undefined;
   const tagged = new Set(adapter.tags.map((tag) => splitWords(tag).join(' ')));
   return tagged.has(splitWords(name).join(' ')) && tagged.has(splitWords(series).join(' '))
     ? { name, series }
     : undefined;
+}
+
+/** A name's parts around dashes or bars, Latin letters only: "League of legends—karma 英雄联盟 卡尔玛". */
+const DASHED_PARTS = /\s*[-–—|]\s*/;
+const NOT_LATIN = /[^\p{Script=Latin}\d\s'&:.\-–—|]+/gu;
+
+/**
+ * An uncategorised adapter tagged as a person whose name is two parts around a dash, each tagged whole, in either
+ * order and case: someone of a series. "League of legends—karma" (tagged "woman", "league of legends", "karma") is
+ * Karma, whom no "league of legends" prompt should get unnamed. A part that says a kind of card ("Anime - Watercolor
+ * style") is no one's name.
+ */
+function taggedPersonOfASeries(adapter: CategoryInput): string | undefined {
+  if (!adapter.tags.some((tag) => PERSON_TAG.test(splitWords(tag).join(' ')))) return undefined;
+  const parts = adapter.name.replace(NOT_LATIN, ' ').trim().split(DASHED_PARTS);
+  if (parts.length !== 2 || parts.some((part) => NO_SERIES.test(part) || NAME_HINTS.some(([hint]) => hint.test(part))))
+    return undefined;
+  const tagged = new Set(adapter.tags.map((tag) => splitWords(tag).join(' ')));
+  const words = parts.map((part) => splitWords(part).join(' '));
+  return words.every((part) => part.length > 0 && tagged.has(part)) ? parts.join(' - ') : undefined;
 }
 
 /** Danbooru's tag for someone of a series: "special week \(umamusume\)", "hornet_(rance)". */
@@ -237,6 +258,12 @@ export function inferCategory(adapter: CategoryInput): CategoryVerdict {
     return {
       category: 'character',
       reason: `named "${ofSeries.name.slice(0, 40)}" of "${ofSeries.series.slice(0, 40)}", both tagged`,
+    };
+  const personOfASeries = taggedPersonOfASeries(adapter);
+  if (personOfASeries)
+    return {
+      category: 'character',
+      reason: `tagged as a person and as both parts of "${personOfASeries.slice(0, 60)}"`,
     };
   const ofItsSeries = calledWithItsSeries(adapter);
   if (ofItsSeries)
