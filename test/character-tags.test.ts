@@ -1001,6 +1001,33 @@ describe('a series a card names in one word, in brackets or after "from", names 
   it("takes no pack for its franchise's name written as one word", () => {
     expect(picksFrom([KONOSUBA_PACK, AQUA])('aqua konosuba, 1girl')).toEqual(['civitai:54817']);
   });
+
+  it("takes no one for her series' initials, which her card writes as a part of its name", () => {
+    const LISBETH = makeAdapter({
+      id: 'civitai:23876',
+      name: 'lisbeth (Sword Art Online) 莉兹贝特 刀剑神域 SAO',
+      category: 'character',
+      tags: ['character'],
+      triggerWords: ['1girl,apron,frills,skirt,shirt'],
+    });
+    // Quinella of SAO (her own card flagged out of an SFW channel) is no Lisbeth.
+    expect(picksFrom([LISBETH])('1girl, quinella sao, standing in a park')).toEqual([]);
+    expect(picksFrom([LISBETH])('lisbeth from sao')).toEqual(['civitai:23876']);
+  });
+
+  it('takes no one for her name with another series after "from"', () => {
+    const ASHE = makeAdapter({
+      id: 'civitai:44587',
+      name: 'Ashe (Overwatch) LORA',
+      category: 'character',
+      tags: ['character', 'female', 'ashe', 'woman', 'overwatch', 'videogame'],
+      triggerWords: ['ashe'],
+    });
+    expect(picksFrom([ASHE])('1girl, ashe from league of legends, standing in a park')).toEqual([]);
+    expect(picksFrom([ASHE])('ashe from overwatch')).toEqual(['civitai:44587']);
+    // "from behind" is where we see her from.
+    expect(picksFrom([ASHE])('ashe from behind, cowboy hat')).toEqual(['civitai:44587']);
+  });
 });
 
 describe('a name as its card writes it in a trigger', () => {

@@ -282,7 +282,11 @@ export function characterNamedIn(
   prompt: string = task,
 ): string | undefined {
   const name = nameIn(task, adapter, franchises, prompt);
-  if (name !== undefined && (onlyAsAPlural(task, name, adapter) || givenAsAName(prompt, name))) return undefined;
+  if (
+    name !== undefined &&
+    (onlyAsAPlural(task, name, adapter) || givenAsAName(prompt, name) || ofAnotherSeries(prompt, name, adapter))
+  )
+    return undefined;
   // A pack of a series' cast is named by one of its cast, never by the series its card is named after: "Mushoku
   // Tensei - Girlpack" for no "mushoku tensei at the beach", still for "kitagawa marin" of "My Dress-Up Darling -
   // Characters - Girlpack" (her trigger).
@@ -303,6 +307,38 @@ function givenAsAName(prompt: string, name: string): boolean {
 }
 
 const GIVES_A_NAME = new Set(['named', 'called', 'nicknamed']);
+
+/** Booru's views, written after "from": "asuka from behind" says where we see her from, no series. */
+const VIEWS = new Set(['behind', 'above', 'below', 'side', 'front', 'back', 'afar', 'distance', 'outside', 'inside']);
+/** How many words of a series after "from" are read: its opening ("street fighter" of "... in a park"). */
+const SERIES_OPENING = 2;
+
+/**
+ * Whether every time the prompt writes the name it says her series after "from", and her card says no word of it,
+ * nor its initials: "ashe from league of legends" is no Ashe of Overwatch, "mika from street fighter" no Mika of Blue
+ * Archive. (Brackets are gone by now: members write them for emphasis, see prompt-clean.ts.)
+ */
+function ofAnotherSeries(prompt: string, name: string, adapter: Adapter): boolean {
+  const written = splitWords(prompt);
+  const own = new Set(splitWords([adapter.name, ...adapter.tags, ...adapter.triggerWords].join(' ')).flatMap(lemmas));
+  const initials = seriesInitialsOf(adapter);
+  const nameWords = name.split(' ');
+  const saysSeries = (at: number) => {
+    let from = at + nameWords.length;
+    if (written[from] !== 'from') return false;
+    from += written[from + 1] === 'the' ? 2 : 1;
+    const series = written
+      .slice(from, from + SERIES_OPENING + 1)
+      .filter((word) => !isStopword(word))
+      .slice(0, SERIES_OPENING);
+    if (series.length === 0 || series.some((word) => VIEWS.has(word))) return false;
+    return !series.some((word) => own.has(word) || lemmas(word).some((lemma) => own.has(lemma)) || initials.has(word));
+  };
+  const at = written.flatMap((_, index) =>
+    nameWords.every((part, offset) => written[index + offset] === part) ? [index] : [],
+  );
+  return at.length > 0 && at.every(saysSeries);
+}
 
 /**
  * Whether a one-word name is in `task` only as a plural the card never writes: "award winning photo of candices" asks
@@ -348,6 +384,7 @@ function nameIn(task: string, adapter: Adapter, franchises: ReadonlySet<string>,
       !writtenAsAManner(task, written(), name, adapter.name) &&
       !(name.length === 1 && isCastPack(adapter) && !namesCastMember(written(), name[0] ?? '', profile, franchises)) &&
       !partOfItsSeries(words, name, profile) &&
+      !(name.length === 1 && seriesInitialsOf(adapter).has(name[0] ?? '')) &&
       !plainWordsName(name, prompt, profile)
     )
       // As the member wrote it: "killjoy", not "kill joy".
@@ -584,6 +621,35 @@ function partOfItsSeries(
       (withSeries || phrase.words.some((word) => !name.includes(word) && word.length > 2)) &&
       phrase.words.every((word) => words.has(word)),
   );
+}
+
+/** The parts of a card's name between brackets, bars, slashes and dashes. */
+const NAME_PARTS = /[()（）[\]【】|/]|\s[-–—]\s/;
+const seriesInitials = new Memo<string, ReadonlySet<string>>(512);
+
+/**
+ * The initials of the titles a card writes out, in its name's parts or its tags ("sao" of "lisbeth (Sword Art Online)
+ * 莉兹贝特 刀剑神域 SAO"; "lol" of a "league of legends" tag): a name of her card that is one of them is her series, so
+ * "quinella sao" names Quinella of SAO, not Lisbeth.
+ */
+function seriesInitialsOf(adapter: Adapter): ReadonlySet<string> {
+  return seriesInitials.through(`${adapter.name}\n${adapter.tags.join('\n')}`, () => {
+    const initials = new Set<string>();
+    for (const title of [...adapter.name.split(NAME_PARTS), ...adapter.tags]) {
+      const words = splitWords(title).filter((word) => /^[a-z]/.test(word));
+      if (words.length < 2) continue;
+      // With and without a leading "the": "tloz" and "loz" of "The Legend of Zelda".
+      initials.add(words.map((word) => word[0]).join(''));
+      if (words[0] === 'the')
+        initials.add(
+          words
+            .slice(1)
+            .map((word) => word[0])
+            .join(''),
+        );
+    }
+    return initials;
+  });
 }
 
 /** Nouns after a name that say she is shown as something: "dark sakura cosplay" still names her. */
