@@ -1044,6 +1044,18 @@ describe('one thing has one shape: no kind of it a pick already draws, by words 
     expect(picks('a girl with glasses reading')).toEqual(['civitai:74675']);
   });
 
+  it('reads a label that files a garment as no garment: "... | Attire" is no one\'s attire', () => {
+    const STRIPED_THIGHHIGHS = clothing(
+      'civitai:75593',
+      'Depository of Striped Thighhighs | Attire',
+      ['anime', 'thighhighs', 'clothing'],
+      ['striped thighhighs'],
+    );
+    expect(picksFrom([STRIPED_THIGHHIGHS])('a pirate in tattered pirate attire')).toEqual([]);
+    expect(picksFrom([STRIPED_THIGHHIGHS])('a girl in formal attire')).toEqual([]);
+    expect(picksFrom([STRIPED_THIGHHIGHS])('girl in striped thighhighs')).toEqual(['civitai:75593']);
+  });
+
   it('keeps a kind the prompt asks for', () => {
     expect(picks('a girl with thin round glasses reading')).toEqual(
       expect.arrayContaining(['civitai:21285', 'civitai:23902']),

@@ -137,6 +137,9 @@ export const KIND_LABELS = new Set([
   'cosplay',
   'clothing',
   'clothes',
+  // "Depository of Striped Thighhighs | Attire" draws thighhighs, no pirate's or a knight's attire.
+  'attire',
+  'apparel',
   'pose',
   'object',
   'background',

@@ -162,7 +162,7 @@ function anotherOutfit(
 }
 
 /** Words a garment's name files it under, beside KIND_LABELS. */
-const GARMENT_LABELS = new Set(['accessory', 'attire', 'apparel', 'wear']);
+const GARMENT_LABELS = new Set(['accessory', 'wear']);
 
 /** Words a garment's name says whom it is for by. */
 const WORN_BY = new Set(['male', 'female', 'man', 'woman', 'boy', 'girl', 'men', 'women', 'kid', 'child']);
