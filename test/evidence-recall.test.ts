@@ -512,4 +512,33 @@ describe('a model its name carries, named by its code', () => {
     expect(picks('a ww1 soldier in a trench')).toEqual([]);
     expect(picks('a ww1 german soldier in a trench')).toEqual(['civitai:65736']);
   });
+
+  it('reads a code of two runs of letters and digits as one model, no other model beside the one named', () => {
+    const M4A1 = makeAdapter({
+      id: 'civitai:26423',
+      name: 'M4A1 - Assault Rifle - LORA',
+      category: 'other',
+      tags: ['gun', 'rifle', 'weapon', 'lora'],
+      triggerWords: ['m4a1'],
+    });
+    const HK416 = makeAdapter({
+      id: 'civitai:12519',
+      name: 'H&K HK416 LoRA',
+      category: 'other',
+      tags: ['anime', 'gun', 'weapons', 'rifle'],
+      triggerWords: ['gun', 'weapons', 'holding weapon', 'assault rifle'],
+    });
+    const rifles = picksFrom([M4A1, HK416]);
+    expect(rifles('an hk416 rifle')).toEqual(['civitai:12519']);
+    expect(rifles('a soldier with an m4a1')).toEqual(['civitai:26423']);
+    // A checkpoint a style was made for is no model it draws.
+    const TORINO = makeAdapter({
+      id: 'civitai:15946',
+      name: '[LoCon/LoRA] Torino Style for AOM3A1',
+      category: 'style',
+      tags: ['anime', 'girl', 'photorealistic', 'style'],
+      triggerWords: [],
+    });
+    expect(picksFrom([TORINO])('a girl in torino style')).toEqual(['civitai:15946']);
+  });
 });

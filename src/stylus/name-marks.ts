@@ -64,15 +64,21 @@ export function looksOfWords(written: readonly string[], text: string): string[]
  * A maker's model code or a game's number in a name: "FF14", "RX-7", "N64", "WW1". Letters and digits run together
  * (or joined by a hyphen) name one thing; a version ("v2", "SD1.5", "Girl 2") is no code.
  */
-const MODEL_CODE = /(?<![\p{L}\p{N}])([a-z]{1,4})-?(\d{1,4})([a-z]{0,2})(?![\p{L}\p{N}])/giu;
+const MODEL_CODE = /(?<![\p{L}\p{N}])([a-z]{1,4})-?(\d{1,4})([a-z]{0,2})(?:([a-z])(\d{1,2}))?(?![\p{L}\p{N}])/giu;
 const NOT_A_CODE =
   /^(v|ver|e|ep|r|x|b|s|t|d|p|k|m|sd|sdxl|xl|no|vol|set|mix|lora|test|dim|rank|lr|step|part|page|type)$/;
 
-/** The model codes of a text, lower-case and run together ("ff14", "rx7"). */
+/** A checkpoint a card says it was made "for", by such a code: "Torino Style for AOM3A1" names no model it draws. */
+const MADE_FOR = /\bfor\s+$/;
+
+/** The model codes of a text, lower-case and run together ("ff14", "rx7", "m4a1"). */
 export function codesOf(text: string): string[] {
-  const codes = [...text.toLowerCase().matchAll(MODEL_CODE)]
-    .filter((match) => !NOT_A_CODE.test(match[1] ?? ''))
-    .map((match) => `${match[1]}${match[2]}${match[3]}`);
+  const lower = text.toLowerCase();
+  const codes = [...lower.matchAll(MODEL_CODE)]
+    // A second run of letters and digits makes a code of any first letters: "M4A1" (an "M4" alone may be a size).
+    .filter((match) => match[5] !== undefined || !NOT_A_CODE.test(match[1] ?? ''))
+    .filter((match) => match[5] === undefined || !MADE_FOR.test(lower.slice(Math.max(0, match.index - 8), match.index)))
+    .map((match) => `${match[1]}${match[2]}${match[3]}${match[4] ?? ''}${match[5] ?? ''}`);
   return [...new Set(codes)];
 }
 
