@@ -67,6 +67,20 @@ describe('a look a name says in Chinese', () => {
     expect(picks('masterpiece, 1girl, white dress, white flower pattern')).toEqual([]);
     expect(picks('masterpiece, illustration, 1girl, mix patterns')).toEqual(['civitai:89551']);
   });
+
+  it('takes no cartoon cars (卡通) for the vehicle of a prompt that asks for no cartoon', () => {
+    const cartoonCars = picksFrom([
+      makeAdapter({
+        id: 'civitai:31342',
+        name: 'M_vehicle 卡通车车',
+        category: 'vehicle',
+        tags: ['landscapes', '3d', 'cartoon', 'fantasy', 'toon', 'vehicle', 'car', 'videogame'],
+        triggerWords: ['vehicle'],
+      }),
+    ]);
+    expect(cartoonCars('1girl, solo, ground_vehicle, motor_vehicle, motorcycle, on_motorcycle, jacket')).toEqual([]);
+    expect(cartoonCars('masterpiece, best quality, 1vehicle, pixar style, cute, toon, 3d')).toEqual(['civitai:31342']);
+  });
 });
 
 describe('a trigger that is a full name draws that one', () => {

@@ -28,6 +28,8 @@ const CJK_LOOKS: ReadonlyMap<string, string> = new Map([
   // An illustration: "Mix pattern / 拼贴元素插画风格" (a collage illustration style) for no flower pattern of a dress.
   ['插画', 'illustration'],
   ['浮世绘', 'ukiyo'],
+  // A cartoon: "M_vehicle 卡通车车" draws toy-like cartoon cars, no motorcycle of a photo.
+  ['卡通', 'cartoon'],
 ]);
 
 /** The looks a text asks for, in NAMED_LOOKS's shared forms; run-together words count by their parts ("PixelArt"). */
