@@ -197,6 +197,29 @@ describe('a thing named with what it is made of', () => {
     ]);
     expect(fire('a creature made of fire')).toEqual(['civitai:54524']);
     expect(fire('a pearl creature in the sea')).toEqual(['civitai:27087']);
+    // Nor for a creature the prompt makes of nothing: its pearls are nobody's ask.
+    expect(fire('a sea creature in the deep ocean')).toEqual([]);
+    expect(fire('a cute creature in a forest')).toEqual([]);
+  });
+
+  it("holds an LLM's picks to the material its name makes its thing of, still a statue of any stone", () => {
+    const pearl = makeAdapter({
+      id: 'civitai:27087',
+      name: 'pearl creature',
+      category: 'other',
+      tags: ['jellyfish', '人像', '閃亮', '珍珠', '水母'],
+      triggerWords: ['mix_(spring)', 'mix_(jellyfish)', 'mix_(creature)', 'transparent'],
+    });
+    const { tasks, repairs } = enforceCaps(
+      'a sea creature',
+      [{ task: 'sea creature', adapters: [{ adapterId: 'civitai:27087', reason: 'a creature' }] }],
+      asCandidates([pearl]),
+    );
+    expect(tasks[0]?.adapters).toEqual([]);
+    expect(repairs).toEqual([
+      'civitai:27087 dropped from "sea creature": it makes its thing of pearl, which the prompt does not ask for',
+    ]);
+    expect(picks('a statue in a park')).toContain('civitai:58701');
   });
 });
 

@@ -18,7 +18,7 @@ import {
 import { foreignNameIn } from './evidence-names.js';
 import { viewOf } from './evidence-text.js';
 import { LOOK_ORIGINS } from './evidence-words.js';
-import { otherMaterialAsked } from './materials.js';
+import { materialUnasked, otherMaterialAsked } from './materials.js';
 import type { Candidate, ComposedTask } from './types.js';
 
 /**
@@ -150,6 +150,7 @@ export function enforceCaps(
       const look = adapter && !asked && foreignLookIn(prompt, adapter);
       const code = adapter && !asked && foreignCodeIn(prompt, adapter);
       const material = adapter && !asked && otherMaterialAsked(prompt, adapter);
+      const ownMaterial = adapter && !asked && materialUnasked(prompt, adapter);
       const characterName =
         adapter?.category === 'character'
           ? characterNamedIn(withoutCompositionTags(text), adapter, franchises, prompt)
@@ -178,6 +179,7 @@ export function enforceCaps(
       else if (!asked && transformsUnasked(prompt, adapter))
         drop('it makes the subject out of something else, which the prompt does not ask for');
       else if (material) drop(`it makes its thing of another material than the prompt's ${material}`);
+      else if (ownMaterial) drop(`it makes its thing of ${ownMaterial}, which the prompt does not ask for`);
       else {
         used.add(adapter.id);
         keptAdapters.push(adapter);

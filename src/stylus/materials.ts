@@ -1,5 +1,6 @@
 import type { Adapter } from '../catalog/adapter.js';
 import { lemmas } from '../catalog/classify/words.js';
+import { isStopword } from '../catalog/text.js';
 import { Memo } from '../util/memo.js';
 import { profileOf } from './adapter-profile.js';
 
@@ -119,4 +120,37 @@ export function otherMaterialAsked(prompt: string, adapter: Adapter): string | u
     if (asked !== undefined && !own.has(MATERIALS.get(asked) ?? asked)) return asked;
   }
   return undefined;
+}
+
+/**
+ * The material an adapter's name makes its thing of when the prompt names no material of that kind at all ("pearl" of
+ * "pearl creature" for "a sea creature", "fire" of a "Fire Dragon" for "a dragon"), if any: it would make the thing of
+ * something nobody asked for. A sculpture is made of some material whatever the prompt says: "Stone Statue LoRA" still
+ * serves "a statue"; and a prompt of the thing alone takes it as the card draws it ("a sword"). A name of materials alone is a style of them (see materialsOfName). Checked against the whole
+ * prompt, for any composer's picks.
+ */
+export function materialUnasked(prompt: string, adapter: Adapter): string | undefined {
+  if (adapter.category === 'character') return undefined;
+  const { nameWords } = profileOf(adapter);
+  // As its name writes it: "Métal Hurlant" (a French magazine) says no metal.
+  const written = adapter.name.toLowerCase();
+  const materials = nameWords.filter((word) => materialWord(word) !== undefined && written.includes(word));
+  if (materials.length === 0) return undefined;
+  const things = nameWords.filter((word) => materialWord(word) === undefined && word !== 'made');
+  if (things.length === 0 || things.some((word) => SCULPTURES.has(word))) return undefined;
+  // A prompt of that thing alone asks for it as the card draws it: "a sword" for "Diffusion Marble (Swords)".
+  const promptWords = lemmas(prompt).filter((word) => !isStopword(word));
+  if (promptWords.every((word) => things.includes(word))) return undefined;
+  const asked = new Set(
+    promptWords.flatMap((word) => {
+      const material = materialWord(word);
+      return material === undefined ? [] : [MATERIALS.get(material) ?? material];
+    }),
+  );
+  // One of its materials asked is enough: "Elemental Golems (Fire, Lava, Ice, Stone, Water)" for "a stone golem".
+  const kindOf = (word: string) => {
+    const material = materialWord(word) ?? word;
+    return MATERIALS.get(material) ?? material;
+  };
+  return materials.some((word) => asked.has(kindOf(word))) ? undefined : materials[0];
 }

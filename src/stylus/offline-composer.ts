@@ -28,7 +28,7 @@ import {
 } from './evidence.js';
 import { nameCoverageOf, UNDER_WATER, viewOf, writesLongTrigger } from './evidence-text.js';
 import { COLOUR_WORDS, KIND_LABELS } from './evidence-words.js';
-import { materialKindsOfName, otherMaterialAsked } from './materials.js';
+import { materialKindsOfName, materialUnasked, otherMaterialAsked } from './materials.js';
 import { nameAsWritten } from './name-as-written.js';
 import { describes } from './name-readings.js';
 import { segmentTasks } from './segment.js';
@@ -201,7 +201,8 @@ export function composeOffline(
   const tasks = segmentTasks(prompt);
   // An adapter whose name asks for a look the prompt does not (a neon photo, a map, an illustration for a photo), or
   // names a model nobody asked for ("FF14", "RX-7"), or makes a thing of another material than the prompt's ("Stone
-  // Statue LoRA" for "a statue made of gold"), is no candidate at all: caps.ts would drop it after the fact,
+  // Statue LoRA" for "a statue made of gold") or of one the prompt never names ("pearl creature" for "a sea
+  // creature"), is no candidate at all: caps.ts would drop it after the fact,
   // and the task would lose the next best pick.
   const sharesWith = wordSharing(prompt);
   // Its coined trigger written asks for the card as it is, its look and all ("genkan" of "Modern Genkan in Japanese
@@ -213,7 +214,8 @@ export function composeOffline(
         (foreignLookIn(prompt, adapter) === undefined &&
           foreignCodeIn(prompt, adapter) === undefined &&
           !transformsUnasked(prompt, adapter) &&
-          otherMaterialAsked(prompt, adapter) === undefined)),
+          otherMaterialAsked(prompt, adapter) === undefined &&
+          materialUnasked(prompt, adapter) === undefined)),
   );
   const franchises = franchiseNames(candidates.map((candidate) => candidate.adapter));
   // Score every (task, adapter) pair, then hand out the best pairs first so each adapter goes to the task it fits
