@@ -236,6 +236,7 @@ describe('a material a name opens with, its thing in brackets', () => {
   it('makes no marble sword for a sword the prompt makes of nothing', () => {
     expect(swords('a woman with a sword in the rain')).toEqual([]);
     expect(swords('raiden shogun holding a sword')).toEqual([]);
+    expect(swords('masterpiece, best quality, holding sword')).toEqual([]);
     // The whole prompt, yet a sword of its own kind: a nichirin blade, no marble.
     expect(swords('a demon slayer sword')).toEqual([]);
   });

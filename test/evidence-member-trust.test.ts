@@ -806,11 +806,13 @@ describe('a name that says another kind of the head than the task asks for', () 
     expect(ruins('ancient ruins')).toEqual(['civitai:62294']);
   });
 
-  it('takes no assault rifle for a sniper rifle, still for a rifle or an assault rifle', () => {
+  it('takes no assault rifle for a sniper rifle; a rifle of no model named takes no M4A1 either', () => {
     expect(picks('Fcartoon, Sniper Rifle')).toEqual([]);
     expect(picks('a sniper rifle')).toEqual([]);
-    expect(picks('a rifle')).toEqual(['civitai:26423']);
-    expect(picks('a soldier with an assault rifle')).toEqual(['civitai:26423']);
+    // "M4A1" is a model, as "RX-7" is: a rifle or an assault rifle of no model gets none, as a sports car gets no Mazda.
+    expect(picks('a rifle')).toEqual([]);
+    expect(picks('a soldier with an assault rifle')).toEqual([]);
+    expect(picks('a soldier with an m4a1 assault rifle')).toEqual(['civitai:26423']);
   });
 });
 

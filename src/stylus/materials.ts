@@ -123,18 +123,34 @@ export function otherMaterialAsked(prompt: string, adapter: Adapter): string | u
 }
 
 /**
+ * Kinds of material a thing is seldom made of unless someone asks: a pearl creature, glass hair, an ice dragon. What
+ * things are made of every day (metal, wood, stone, leather, fabric, plastic) says no more than the thing: "Steel
+ * Swords" are swords.
+ */
+const UNUSUAL_MATERIALS = new Set([
+  ...['glass', 'ice', 'clay', 'ceramic', 'paper', 'jade', 'sand', 'snow', 'chocolate', 'pearl', 'fire'],
+  // Materials of ornaments, no everyday thing: a marble sword, a golden dragon.
+  ...['marble', 'gold', 'golden', 'silver'],
+]);
+
+/**
  * The material an adapter's name makes its thing of when the prompt names no material of that kind at all ("pearl" of
- * "pearl creature" for "a sea creature", "fire" of a "Fire Dragon" for "a dragon"), if any: it would make the thing of
- * something nobody asked for. A sculpture is made of some material whatever the prompt says: "Stone Statue LoRA" still
- * serves "a statue"; and a prompt of the thing alone takes it as the card draws it ("a sword"). A name of materials alone is a style of them (see materialsOfName). Checked against the whole
- * prompt, for any composer's picks.
+ * "pearl creature" for "a sea creature", "glass" of "Glass Hair" for long hair), if any: it would make the thing of
+ * something nobody asked for. A sculpture is made of some material whatever the prompt says, and a prompt of the
+ * thing alone takes it as the card draws it ("a sword" for "Diffusion Marble (Swords)"). A name of materials alone is a
+ * style of them (see materialsOfName). Checked against the whole prompt, for any composer's picks.
  */
 export function materialUnasked(prompt: string, adapter: Adapter): string | undefined {
-  if (adapter.category === 'character') return undefined;
+  // A style's material is its look, which the look rules hold it to ("ClayAnimationRedmond" for a claymation dog).
+  if (adapter.category === 'character' || adapter.category === 'style') return undefined;
   const { nameWords } = profileOf(adapter);
   // As its name writes it: "Métal Hurlant" (a French magazine) says no metal.
   const written = adapter.name.toLowerCase();
-  const materials = nameWords.filter((word) => materialWord(word) !== undefined && written.includes(word));
+  const materials = nameWords.filter((word) => {
+    const material = materialWord(word);
+    if (material === undefined || !written.includes(word)) return false;
+    return UNUSUAL_MATERIALS.has(material) || UNUSUAL_MATERIALS.has(MATERIALS.get(material) ?? '');
+  });
   if (materials.length === 0) return undefined;
   const things = nameWords.filter((word) => materialWord(word) === undefined && word !== 'made');
   if (things.length === 0 || things.some((word) => SCULPTURES.has(word))) return undefined;
