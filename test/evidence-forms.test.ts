@@ -236,7 +236,15 @@ describe('a material a name opens with, its thing in brackets', () => {
   it('makes no marble sword for a sword the prompt makes of nothing', () => {
     expect(swords('a woman with a sword in the rain')).toEqual([]);
     expect(swords('raiden shogun holding a sword')).toEqual([]);
-    expect(swords('masterpiece, best quality, holding sword')).toEqual([]);
+    // Nor an LLM composer's pick of it: marble is no everyday material of a sword.
+    const { repairs } = enforceCaps(
+      'masterpiece, best quality, holding sword',
+      [{ task: 'holding sword', adapters: [{ adapterId: 'civitai:38396', reason: 'swords' }] }],
+      asCandidates([DIFFUSION_MARBLE_SWORDS]),
+    );
+    expect(repairs).toEqual([
+      'civitai:38396 dropped from "holding sword": it makes its thing of marble, which the prompt does not ask for',
+    ]);
     // The whole prompt, yet a sword of its own kind: a nichirin blade, no marble.
     expect(swords('a demon slayer sword')).toEqual([]);
   });
