@@ -46,6 +46,15 @@ describe('segmentPrompt', () => {
     ['lux from league of legends', ['lux', 'league of legends']],
     ['frodo from the lord of the rings', ['frodo', 'lord of the rings']],
     ['a letter from a friend of mine', ['letter', 'friend', 'mine']],
+    // So is a title that opens its clause and names the noun after it; a framing word's "of" or an article says what
+    // is shown of what.
+    [
+      'a sorceress casting a fire spell, league of legends splash art',
+      ['sorceress', 'casting a fire spell', 'league of legends splash art'],
+    ],
+    ['lord of the rings poster', ['lord of the rings poster']],
+    ['cup of coffee, table', ['cup', 'coffee', 'table']],
+    ['Wood engraving of the Greek letter Omega', ['Wood engraving', 'Greek letter Omega']],
     // "In the distance" says where a thing is, like "in the background": no distance to draw.
     ['a lighthouse with a ship in the distance', ['lighthouse', 'ship in the distance']],
     ['a hamburger fighting a hot dog in a boxing ring', ['hamburger', 'fighting a hot dog', 'boxing ring']],

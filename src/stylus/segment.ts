@@ -297,7 +297,9 @@ const SERIES_NAME_OPENING = 3;
 
 /**
  * "of" (and a "the" after it) inside the name of a series someone is "from", written lower-case as members do: "lux
- * from league of legends", "frodo from the lord of the rings". Elsewhere "a cup of coffee" is two things.
+ * from league of legends", "frodo from the lord of the rings"; or of a title that opens its clause, with no article,
+ * and names the noun after it: "league of legends splash art", "lord of the rings poster". Elsewhere "a cup of coffee"
+ * is two things.
  */
 function joinsSeriesName(current: readonly Word[], word: Word, words: readonly Word[]): boolean {
   const [first] = current;
@@ -305,12 +307,25 @@ function joinsSeriesName(current: readonly Word[], word: Word, words: readonly W
   if (!first || !last || current.length > SERIES_NAME_OPENING || CLAUSE_END.test(last.post)) return false;
   const before = words[first.index - 1];
   const from = before?.lower === 'the' ? words[first.index - 2] : before;
-  if (from?.lower !== 'from') return false;
+  const opensClause = before === undefined || CLAUSE_END.test(before.post);
+  if (from?.lower !== 'from' && !opensClause) return false;
   if (word.lower === 'the') return last.lower === 'of';
   if (word.lower !== 'of' || current.some((other) => other.lower === 'of')) return false;
   const next = words[word.index + 1];
   const noun = next?.lower === 'the' ? words[word.index + 2] : next;
-  return noun?.tags.has('Noun') === true;
+  if (noun?.tags.has('Noun') !== true) return false;
+  if (from?.lower === 'from') return true;
+  // A title opening its clause names the noun that follows it: "legend of zelda landscape", no "cup of coffee". Its
+  // first part is one word, no framing: "ground view of the great pyramids" is a view of them.
+  if (current.length !== 1 || FRAMING_WORDS.has(first.lower)) return false;
+  const named = words[noun.index + 1];
+  if (named === undefined || CLAUSE_END.test(noun.post) || named.tags.has('Pronoun')) return false;
+  // Or a compound that opens with a word read as a verb: "splash art".
+  const compound = words[named.index + 1];
+  return (
+    named.tags.has('Noun') ||
+    (named.tags.has('Infinitive') && !CLAUSE_END.test(named.post) && compound?.tags.has('Noun') === true)
+  );
 }
 
 /**
