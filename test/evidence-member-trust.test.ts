@@ -792,6 +792,8 @@ describe('a name that says another kind of the head than the task asks for', () 
       }),
     ]);
     expect(mask('wanderer, gas mask, survival gear, soft lighting')).toEqual([]);
+    // An animal someone's looks are named for says a kind of a thing: a fox mask is no eye mask.
+    expect(mask('1girl, fox girl, shrine, fox mask, festival')).toEqual([]);
     expect(mask('1girl, mask')).toEqual(['civitai:59903']);
     expect(mask('1girl, blind mask')).toEqual(['civitai:59903']);
     const ruins = picksFrom([

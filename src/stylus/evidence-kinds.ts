@@ -107,6 +107,13 @@ const artsMadeOf = new Memo<string, string>(1024);
 const namesAKind = (word: string) =>
   isDictionaryWord(word) ? isNoun(word) : /^[a-z]{3,}$/.test(word) && lexiconClass(word) === undefined;
 
+/** Animals someone's looks are named for ("fox ears", "cat girl"): before a thing, they say which kind ("fox mask"). */
+const ANIMAL_LOOKS = new Set(['fox', 'cat', 'dog', 'wolf', 'bunny', 'rabbit']);
+
+/** Whether `kind` is an animal that names a kind of a thing, `head`, that is no part of someone: "fox mask". */
+const animalOfAThing = (kind: string, head: string) =>
+  ANIMAL_LOOKS.has(kind) && !BODY_PARTS.has(head) && !PEOPLE_WORDS.has(head) && !APPEARANCE_WORDS.has(head);
+
 /** Whether the word before the task's head names a kind of it that the adapter's kinds of it leave out: see evidenceFor. */
 export function listsOtherKinds(profile: AdapterProfile, words: readonly string[], head: string): boolean {
   const kind = words.length >= 2 && words[words.length - 1] === head ? words[words.length - 2] : undefined;
@@ -114,7 +121,7 @@ export function listsOtherKinds(profile: AdapterProfile, words: readonly string[
     kind === undefined ||
     !namesAKind(kind) ||
     COLOUR_WORDS.has(kind) ||
-    APPEARANCE_WORDS.has(kind) ||
+    (APPEARANCE_WORDS.has(kind) && !animalOfAThing(kind, head)) ||
     FILE_WORDS.has(kind) ||
     asksForLookBy(kind) ||
     profile.nameWords.some((word) => related(word, kind))
