@@ -70,6 +70,8 @@ describe('a thing its tags call one kind of what the task asks for is no other k
     expect(picks('1girl, black coat, ankle boots')).toEqual([]);
     expect(picks('1girl, black coat, high heel boots')).toEqual(['civitai:19049']);
     expect(picks('1girl, black coat, boots')).toEqual(['civitai:19049']);
+    // Boots a tag list says are not there are no task to draw.
+    expect(picks('1girl, black coat, no boots, barefoot')).toEqual([]);
   });
 
   // Its game named, so that only the kind of icon decides ("SXZ WoW Icons" draws World of Warcraft's).

@@ -137,6 +137,9 @@ describe('segmentPrompt', () => {
     ['a marina without any boats in it', ['marina without any boats']],
     ['a horse without a rider galloping on a beach', ['horse without a rider', 'galloping on a beach']],
     ['a stone pedestal without a statue of a horse on it', ['stone pedestal without a statue of a horse']],
+    // A tag list's absence in a clause of its own is said of the whole picture, no part of the tag before it.
+    ['scenery, no humans, forest', ['scenery', 'no humans', 'forest']],
+    ['landscape, lake, reflection, no humans', ['landscape', 'lake', 'reflection', 'no humans']],
   ])('%s', (prompt, expected) => {
     expect(segmentPrompt(prompt)).toEqual(expected);
   });

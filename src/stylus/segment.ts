@@ -651,14 +651,20 @@ interface Span {
  */
 function taskText(task: Task, words: readonly Word[]): string {
   const indexes = task.words.map((word) => word.index);
-  const phrase: Span = {
-    first: Math.min(...indexes),
-    last: Math.max(...indexes),
-    text: task.words.map((word) => word.text.replace(POSSESSIVE_CLITIC, '')).join(' '),
-  };
-  const spans = [...task.joined.map((word) => ({ first: word.index, last: word.index, text: word.text })), phrase].sort(
-    (a, b) => a.first - b.first,
-  );
+  const phrase: Span[] =
+    indexes.length === 0
+      ? []
+      : [
+          {
+            first: Math.min(...indexes),
+            last: Math.max(...indexes),
+            text: task.words.map((word) => word.text.replace(POSSESSIVE_CLITIC, '')).join(' '),
+          },
+        ];
+  const spans = [
+    ...task.joined.map((word) => ({ first: word.index, last: word.index, text: word.text })),
+    ...phrase,
+  ].sort((a, b) => a.first - b.first);
   let text = '';
   spans.forEach((span, index) => {
     const before = spans[index - 1];
@@ -709,6 +715,20 @@ export function segmentTasks(prompt: string): Segment[] {
     // A clause that names no thing asks for something of its own, not for the nearest thing of the prompt: the terms
     // of a tag list ("neon lights, rain, cinematic lighting"), an action told apart ("two of which are turning away").
     // What a thing lacks still joins that thing; a framing word joins its clause's task ("It waited at the top").
+    // What a tag list says is absent, in a clause of its own, is said of the whole picture ("scenery, no humans,
+    // forest"): a task of its own, with no thing to draw (its subject is empty), so no adapter comes for it.
+    if (lacked && !isFunctionWord(word, words)) {
+      const own = phraselessClause(word, words, owner);
+      if (own !== undefined) {
+        const task = clauseTasks.get(own) ?? { words: [], joined: [] };
+        if (!clauseTasks.has(own)) {
+          tasks.push(task);
+          clauseTasks.set(own, task);
+        }
+        task.joined.push(word);
+        continue;
+      }
+    }
     const clause = lacked ? undefined : phraselessClause(word, words, owner);
     // A kind of picture alone in its clause is the medium asked for ("... on it. Photograph."), not where a thing is.
     const framing = FRAMING_WORDS.has(word.lower) && !PICTURE_WORDS.has(word.lower);
@@ -732,7 +752,8 @@ export function segmentTasks(prompt: string): Segment[] {
     if (task !== undefined) tasks[task]?.joined.push(word);
   }
   // In prompt order: a clause's task sits where the clause is.
-  tasks.sort((a, b) => (a.words[0]?.index ?? 0) - (b.words[0]?.index ?? 0));
+  const startOf = (task: Task) => (task.words[0] ?? task.joined[0])?.index ?? 0;
+  tasks.sort((a, b) => startOf(a) - startOf(b));
   return tasks.map((task) => ({
     subject: task.words[0]?.quote === undefined ? textOf(task.words) : '',
     task: taskText(task, words),
