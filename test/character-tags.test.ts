@@ -1015,6 +1015,27 @@ describe('a series a card names in one word, in brackets or after "from", names 
     expect(picksFrom([LISBETH])('lisbeth from sao')).toEqual(['civitai:23876']);
   });
 
+  it("takes no one for her series' name, though a trigger of her uniform says a word of it", () => {
+    const MAKI_ZENIN = makeAdapter({
+      id: 'civitai:26443',
+      name: 'Maki Zenin | Jujutsu Kaisen',
+      category: 'character',
+      tags: ['anime', 'character', 'jujutsu kaisen', 'maki zenin'],
+      triggerWords: ['zenin_maki', 'ponytail', 'glasses', 'bangs', 'green hair', 'jujutsu_uniform', 'purple jacket'],
+    });
+    const JUJUTSU_SORCERERS = makeAdapter({
+      id: 'civitai:57465',
+      name: 'JUJUTSU SORCERERS | Depository of Jujutsu Kaisen Characters',
+      category: 'character',
+      tags: ['anime', 'character', 'jujutsu kaisen', 'nobara kugisaki', 'maki zenin', 'satoru gojo', 'toge inumaki'],
+      triggerWords: ['inumaki toge', 'facial tattoo', 'white hair', 'school uniform', 'black jacket', 'high collar'],
+    });
+    expect(picksFrom([MAKI_ZENIN])('jujutsu kaisen cursed energy')).toEqual([]);
+    expect(picksFrom([MAKI_ZENIN])('maki zenin, jujutsu kaisen')).toEqual(['civitai:26443']);
+    // Nor a depository of its cast for the series it is "of".
+    expect(picksFrom([JUJUTSU_SORCERERS])('jujutsu kaisen cursed energy')).toEqual([]);
+  });
+
   it('takes no one for her name with another series after "from"', () => {
     const ASHE = makeAdapter({
       id: 'civitai:44587',

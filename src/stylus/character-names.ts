@@ -2,12 +2,12 @@ import type { Adapter } from '../catalog/adapter.js';
 import { containsPhrase, lemmas, splitWords } from '../catalog/classify/words.js';
 import { isStopword, rawTokens } from '../catalog/text.js';
 import { Memo } from '../util/memo.js';
-import { type AdapterProfile, isCastPack, profileOf } from './adapter-profile.js';
+import { type AdapterProfile, isCastPack, type Phrase, profileOf } from './adapter-profile.js';
 import { isDictionaryWord } from './dictionary.js';
 import { clausesOf } from './evidence-kinds.js';
 import { describesSomeone, namesSomeone } from './evidence-people.js';
 import { STUDIOS, taskWordSet } from './evidence-text.js';
-import { APPEARANCE_WORDS, joinSyllables, LOOK_WORDS, NAMED_LOOKS } from './evidence-words.js';
+import { APPEARANCE_WORDS, joinSyllables, KIND_LABELS, LOOK_WORDS, NAMED_LOOKS } from './evidence-words.js';
 import { lexiconClass } from './segment.js';
 
 /**
@@ -292,7 +292,8 @@ export function characterNamedIn(
   // Characters - Girlpack" (her trigger).
   if (name === undefined || !isCastPack(adapter)) return name;
   // The series is what the card's name opens with; its cast may follow ("... | 4 girl pack: Chizuru, Mami, Ruka, Sumi").
-  const series = new Set(profileOf(adapter).nameSegments[0] ?? []);
+  // Or what it is "of": "JUJUTSU SORCERERS | Depository of Jujutsu Kaisen Characters".
+  const series = new Set([...(profileOf(adapter).nameSegments[0] ?? []), ...wordsAfterOf(adapter.name)]);
   return name.split(' ').every((word) => series.has(word)) ? undefined : name;
 }
 
@@ -407,7 +408,7 @@ function nameIn(task: string, adapter: Adapter, franchises: ReadonlySet<string>,
   // A trigger the card coins as one word, written as it is, names her: "SMPluto", "haibara_ai".
   const coined = coinedTriggerIn(task, profile) ?? nameRunTogetherIn(task, adapter);
   if (coined !== undefined) return coined;
-  const pair = pairOfThreeNamed(written(), profile, franchises);
+  const pair = pairOfThreeNamed(written(), profile, franchises, wordsAfterOf(adapter.name));
   if (pair !== undefined) return pair;
   // Words of a title name a series, no one of its cast: "kono subarashii sekai" for no "Kono Subarashii Sekai ni Bakuen wo!".
   // Words after "of" say whose the cast is: "Three heroines of Makoto Shinkai disaster movie series" are named by no
@@ -516,11 +517,13 @@ function pairOfThreeNamed(
   written: readonly string[],
   profile: AdapterProfile,
   franchises: ReadonlySet<string>,
+  /** The words of the card's name after "of": whose cast it is ("Depository of Jujutsu Kaisen Characters"). */
+  whose: ReadonlySet<string>,
 ): string | undefined {
   for (const name of profile.fullNames) {
     if (name.length !== 3 || seriesOf(profile, name)) continue;
     for (const pair of [name.slice(0, 2), name.slice(1)]) {
-      if (!pair.some((word) => profile.identityWords.has(word))) continue;
+      if (!pair.some((word) => profile.identityWords.has(word)) || pair.every((word) => whose.has(word))) continue;
       if (pair.some((word) => profile.titleWords.has(word)) || franchises.has(pair.join(' '))) continue;
       // A studio's or a franchise's word and a rank name no one: "disney princess" of "Rapunzel Disney Princess".
       if (pair.every((word) => RANKS.has(word) || franchises.has(word) || STUDIOS.has(word))) continue;
@@ -939,10 +942,15 @@ function isSeriesName(profile: AdapterProfile, name: readonly string[]): boolean
     );
   // A trigger may write apart, a short syllable lost from its words, what the name runs together: "hu tao (genshin
   // impact)" is Hu Tao's "hutao".
+  // A trigger of what she wears from her series says its name, not hers: "jujutsu_uniform" of "Maki Zenin | Jujutsu
+  // Kaisen".
+  const worn = (trigger: Phrase, words: readonly string[]) =>
+    trigger.words.some((word) => !words.includes(word) && (APPEARANCE_WORDS.has(word) || KIND_LABELS.has(word)));
   const sharesTrigger = (words: readonly string[]) =>
     triggers.some(
       (trigger) =>
-        words.some((word) => trigger.words.includes(word) || withSyllablesJoined(trigger.text).has(word)) ||
+        (words.some((word) => trigger.words.includes(word) || withSyllablesJoined(trigger.text).has(word)) &&
+          !worn(trigger, words)) ||
         trigger.words.includes(words.join('')),
     );
   const key = name.join(' ');
