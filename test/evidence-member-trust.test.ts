@@ -319,8 +319,9 @@ describe('an outfit is worn by someone; a mecha is a machine, no one to dress or
     expect(picksOutfit('a star wars x-wing fighter')).toEqual([]);
     expect(picksOutfit('a star wars tie fighter over a desert planet')).toEqual([]);
     expect(picksOutfit('a street fighter in a sith outfit, star wars')).toEqual(['civitai:39174']);
-    // A pilot beside his jet is still someone.
-    expect(picksOutfit('a jet pilot, star wars')).toEqual(['civitai:39174']);
+    // A pilot beside his jet is still someone, whom a Star Wars prompt that names no sith puts in no sith outfit.
+    expect(picksOutfit('a jet pilot in a sith outfit, star wars')).toEqual(['civitai:39174']);
+    expect(picksOutfit('a jet pilot, star wars')).toEqual([]);
   });
 
   it('still dresses a girl the prompt has', () => {
@@ -1018,6 +1019,21 @@ describe('a game a name writes by its initials is asked for by them or by its ti
     const { tasks, repairs } = enforceCaps('Icon of a red heart', task, asCandidates([WOW_ICONS]));
     expect(tasks.flatMap((each) => each.adapters)).toEqual([]);
     expect(repairs).toEqual(['civitai:45713 dropped from "icon": its name names "wow", which the prompt does not']);
+  });
+});
+
+describe('a garment named for a franchise', () => {
+  it('dresses no one of a prompt that names the franchise and not the garment (see the sith outfit for one that does)', () => {
+    const picks = picksFrom([
+      makeAdapter({
+        id: 'civitai:32047',
+        name: 'Star Wars jedi outfit',
+        category: 'clothing',
+        tags: ['movie', 'star wars', 'scifi', 'clothes', 'sci-fi', 'outfit', 'clothing', 'sci fi', 'lora'],
+        triggerWords: ['in jedioutfit'],
+      }),
+    ]);
+    expect(picks('a stormtrooper on a desert planet, star wars')).toEqual([]);
   });
 });
 

@@ -1033,8 +1033,14 @@ export function evidenceFor(
       // The other half of a style's or a franchise's name is what it is ("South Park Style" is no park, "Strike
       // Witches" no witch), where a thing's is a kind or a maker ("EdobHorse", "Very Nice Forest"): a style only
       // when that thing is all the prompt asks for ("a statue": "Stone Statue").
+      // Clothing is what its name ends in: "Star Wars jedi outfit" dresses no stormtrooper of a "star wars" prompt.
+      const promptTerms = prompt === undefined ? taskSet : viewOf(prompt).set;
+      const garmentUnasked =
+        adapter.category === 'clothing' &&
+        nameCoverage < 1 &&
+        !profile.segmentHeads.some((head) => [...promptTerms].some((promptWord) => related(promptWord, head)));
       if (
-        nameCoverage > 0.5 ||
+        (nameCoverage > 0.5 && !garmentUnasked) ||
         lookPart ||
         (nameCoverage === 0.5 &&
           (depictsThings || soleTask) &&
