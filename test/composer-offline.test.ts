@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { enforceCaps } from '../src/stylus/caps.js';
+import { enforceCaps, MAX_TASKS } from '../src/stylus/caps.js';
 import { composeTasks } from '../src/stylus/composer.js';
 import { composeOffline } from '../src/stylus/offline-composer.js';
+import type { ComposedTask } from '../src/stylus/types.js';
 import { asCandidates, makeAdapter } from './support/adapters.js';
 
 const catalog = [
@@ -123,6 +124,28 @@ describe('offline composer', () => {
     ]);
     const picked = composeOffline('a woman, watercolor, oil painting', pool).flatMap((task) => task.adapters);
     expect(picked.map((pick) => pick.adapterId).sort()).toEqual(['civitai:64560', 'civitai:9121']);
+  });
+
+  it('drops the tasks with nothing picked first when a tag list has more tasks than an embed shows', () => {
+    const street = makeAdapter({
+      id: 'civitai:11692',
+      name: 'Street_Scene',
+      category: 'background',
+      tags: ['streets'],
+    });
+    const words = ['rain', 'vending machine', 'no humans', 'night', 'scenery', 'outdoors', 'shop', 'store', 'road'];
+    const prompt = `masterpiece, cinematic lighting, illustration, ${words.join(', ')}, trash can, street`;
+    const tasks: ComposedTask[] = prompt
+      .split(', ')
+      .slice(1)
+      .map((task) => ({ task, adapters: [] }));
+    const last = tasks[tasks.length - 1];
+    if (last) last.adapters = [{ adapterId: street.id, reason: 'streets' }];
+    expect(tasks.length).toBeGreaterThan(MAX_TASKS);
+    const capped = enforceCaps(prompt, tasks, asCandidates([street]));
+    expect(capped.tasks).toHaveLength(MAX_TASKS);
+    expect(capped.tasks.at(-1)).toEqual({ task: 'street', adapters: [{ adapterId: street.id, reason: 'streets' }] });
+    expect(capped.repairs).toContain('task "trash can" dropped: more than 12 tasks');
   });
 
   it('gives a character adapter only to a task that names the character', () => {

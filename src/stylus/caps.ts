@@ -121,9 +121,16 @@ export function enforceCaps(
   let styles = 0;
   const out: ComposedTask[] = [];
 
-  for (const task of tasks) {
+  // Over the cap on tasks, the tasks that name nothing to pick go first, not the last ones with their picks: "street"
+  // of a long tag list keeps its street scene where "no humans" holds none.
+  const overCap = new Set(tasksOverCap(tasks));
+  for (const [index, task] of tasks.entries()) {
     const text = task.task.trim();
     const key = text.toLowerCase();
+    if (overCap.has(index)) {
+      repairs.push(`task "${text}" dropped: more than ${MAX_TASKS} tasks`);
+      continue;
+    }
     if (!text || !groundedInPrompt(text, promptTerms)) {
       repairs.push(`task "${text}" dropped: not in the prompt`);
       continue;
@@ -191,6 +198,15 @@ export function enforceCaps(
     out.push({ task: text, adapters: kept });
   }
   return { tasks: out, repairs };
+}
+
+/** The indexes of the tasks beyond MAX_TASKS, those without picks first, then the last ones. */
+function tasksOverCap(tasks: readonly ComposedTask[]): number[] {
+  const over = tasks.length - MAX_TASKS;
+  if (over <= 0) return [];
+  const empty = tasks.flatMap((task, index) => (task.adapters.length === 0 ? [index] : []));
+  const byPriority = [...empty.reverse(), ...tasks.map((_, index) => tasks.length - 1 - index)];
+  return [...new Set(byPriority)].slice(0, over);
 }
 
 function oneLine(reason: string): string {
