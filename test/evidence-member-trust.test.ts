@@ -1034,6 +1034,17 @@ describe('a garment named for a franchise', () => {
       }),
     ]);
     expect(picks('a stormtrooper on a desert planet, star wars')).toEqual([]);
+    // A name whose head says only that it is worn leaves the garment to the words before it.
+    const pelvicCurtain = picksFrom([
+      makeAdapter({
+        id: 'civitai:52430',
+        name: 'Pelvic Curtain Dresses',
+        category: 'clothing',
+        tags: ['fashion', 'dress', 'fashion design', 'woman', 'clothing'],
+        triggerWords: ['pelvic_curtain dress,wearing a pelvic_curtain dress, multiple straps around the waist,'],
+      }),
+    ]);
+    expect(pelvicCurtain('1girl, maid, black leotard, pelvic curtain, thighhighs')).toEqual(['civitai:52430']);
   });
 });
 

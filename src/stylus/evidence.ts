@@ -429,6 +429,19 @@ function makesOf(words: readonly string[], material: string, adapter: Adapter): 
   );
 }
 
+/** Words for any garment: a name's head that says only that it is worn. */
+const GARMENT_WORDS = new Set([
+  'dress',
+  'outfit',
+  'costume',
+  'clothe',
+  'clothes',
+  'clothing',
+  'uniform',
+  'suit',
+  'wear',
+]);
+
 /** Whether a noun before the word at `at` says which kind of it ("air" of "hot air balloon"), no colour or quality. */
 function saysAnotherKindOf(words: readonly string[], at: number): boolean {
   const before = words[at - 1];
@@ -1035,10 +1048,13 @@ export function evidenceFor(
       // when that thing is all the prompt asks for ("a statue": "Stone Statue").
       // Clothing is what its name ends in: "Star Wars jedi outfit" dresses no stormtrooper of a "star wars" prompt.
       const promptTerms = prompt === undefined ? taskSet : viewOf(prompt).set;
+      // A head that says only "clothes" leaves the garment to the words before it: "Pelvic Curtain Dresses".
       const garmentUnasked =
         adapter.category === 'clothing' &&
         nameCoverage < 1 &&
-        !profile.segmentHeads.some((head) => [...promptTerms].some((promptWord) => related(promptWord, head)));
+        !profile.segmentHeads.some(
+          (head) => GARMENT_WORDS.has(head) || [...promptTerms].some((promptWord) => related(promptWord, head)),
+        );
       if (
         (nameCoverage > 0.5 && !garmentUnasked) ||
         lookPart ||
