@@ -1036,6 +1036,38 @@ describe('a series a card names in one word, in brackets or after "from", names 
     expect(picksFrom([JUJUTSU_SORCERERS])('jujutsu kaisen cursed energy')).toEqual([]);
   });
 
+  it("takes no one for her series, a part of her card's name after her name in Latin and Japanese letters", () => {
+    const SHINOBU = makeAdapter({
+      id: 'civitai:18666',
+      name: 'Kochou Shinobu | Kimetsu no yaiba | LoRA',
+      category: 'character',
+      tags: ['anime', 'girl', 'person', 'woman'],
+      triggerWords: ['kochou shinobu', 'haori', 'japanese clothes', 'butterfly hair ornament'],
+    });
+    const SHINOBU_TAGGED = makeAdapter({
+      id: 'civitai:87259',
+      name: 'Kochou Shinobu 胡蝶しのぶ / Kimetsu no Yaiba',
+      category: 'character',
+      tags: [
+        'anime',
+        'character',
+        'demon slayer',
+        'anime character',
+        'kimetsu no yaiba',
+        'anime girl',
+        'kochou shinobu',
+      ],
+      triggerWords: [
+        '1girl, solo, kochou shinobu, butterfly hair ornament, purple eyes, multicolored hair, short hair',
+      ],
+    });
+    const picks = picksFrom([SHINOBU, SHINOBU_TAGGED]);
+    // Kanzaki Aoi of the same series is no Shinobu, nor is the series' look.
+    expect(picks('kanzaki aoi \\(kimetsu no yaiba\\), 1girl')).toEqual([]);
+    expect(picks('kimetsu no yaiba style')).toEqual([]);
+    expect(picks('kochou shinobu, 1girl')).toHaveLength(1);
+  });
+
   it('takes no one for her name with another series after "from"', () => {
     const ASHE = makeAdapter({
       id: 'civitai:44587',

@@ -7,7 +7,7 @@ import { isDictionaryWord } from './dictionary.js';
 import { clausesOf } from './evidence-kinds.js';
 import { describesSomeone, namesSomeone } from './evidence-people.js';
 import { STUDIOS, taskWordSet } from './evidence-text.js';
-import { APPEARANCE_WORDS, joinSyllables, KIND_LABELS, LOOK_WORDS, NAMED_LOOKS } from './evidence-words.js';
+import { APPEARANCE_WORDS, joinSyllables, KIND_LABELS, LATIN_WORD, LOOK_WORDS, NAMED_LOOKS } from './evidence-words.js';
 import { lexiconClass } from './segment.js';
 
 /**
@@ -414,9 +414,16 @@ function nameIn(task: string, adapter: Adapter, franchises: ReadonlySet<string>,
   // Words after "of" say whose the cast is: "Three heroines of Makoto Shinkai disaster movie series" are named by no
   // "by makoto shinkai" (an artist the prompt asks for).
   const whose = wordsAfterOf(adapter.name);
+  // Nor the words of a part of her name that is her series: "kimetsu no yaiba" of "Kochou Shinobu | Kimetsu no yaiba".
+  const seriesPart = new Set(profile.fullNames.filter((name) => seriesOf(profile, name)).flat());
   const named = profile.nameIdentity.filter(
     (word) =>
-      !word.includes(' ') && words.has(word) && !profile.titleWords.has(word) && !whose.has(word) && !series.has(word),
+      !word.includes(' ') &&
+      words.has(word) &&
+      !profile.titleWords.has(word) &&
+      !whose.has(word) &&
+      !series.has(word) &&
+      !seriesPart.has(word),
   );
   if (named.length >= 2) return named.join(' ');
   return (
@@ -964,10 +971,16 @@ function isSeriesName(profile: AdapterProfile, name: readonly string[]): boolean
   return (
     profile.nameSegments.length >= 2 &&
     !sharesTrigger(name) &&
-    (profile.nameSegments.some((part) => part.join(' ') !== key && part.length > 0 && triggered(part)) ||
+    (profile.nameSegments.some((part) => part.join(' ') !== key && part.length > 0 && triggered(latinOf(part))) ||
       titleAfterName())
   );
 }
+
+/** A part's words in Latin letters: "kochou shinobu" of "Kochou Shinobu 胡蝶しのぶ", as its trigger writes her. */
+const latinOf = (part: readonly string[]) => {
+  const latin = part.filter((word) => LATIN_WORD.test(word));
+  return latin.length > 0 ? latin : part;
+};
 
 /** Whether one of the card's triggers is `words` and nothing more, in any order ("yamada anna" for "anna yamada"). */
 const triggeredByAll = (profile: AdapterProfile, words: readonly string[]) =>
