@@ -1068,6 +1068,28 @@ describe('a series a card names in one word, in brackets or after "from", names 
     expect(picks('kochou shinobu, 1girl')).toHaveLength(1);
   });
 
+  it('takes no one for her series where her card tags it whole after her name, or writes it in a booru tag of her', () => {
+    const MIKASA = makeAdapter({
+      id: 'civitai:90523',
+      name: 'Mikasa Ackerman ミカサ・アッカーマン / Shingeki no Kyojin',
+      category: 'character',
+      tags: ['anime', 'character', 'shingeki no kyojin', 'attack on titan', 'anime character', 'mikasa ackerman'],
+      triggerWords: ['hmmikasa, short hair, black eyes, scarf, emblem, belt, thigh strap, red scarf, white pants'],
+    });
+    const RYOKO = makeAdapter({
+      id: 'civitai:21730',
+      name: 'Ryoko - Tenchi Muyo!',
+      category: 'character',
+      tags: ['anime', 'character', 'tenchi muyo', 'ryoko'],
+      triggerWords: ['ryouko_(tenchi_muyou!)', 'big hair', 'blue hair', 'spiked hair'],
+    });
+    const picks = picksFrom([MIKASA, RYOKO]);
+    expect(picks('shingeki no kyojin landscape')).toEqual([]);
+    expect(picks('1girl, tenchi muyo style, school uniform')).toEqual([]);
+    expect(picks('mikasa ackerman, red scarf')).toEqual(['civitai:90523']);
+    expect(picks('ryoko, tenchi muyo')).toEqual(['civitai:21730']);
+  });
+
   it('takes no one for her name with another series after "from"', () => {
     const ASHE = makeAdapter({
       id: 'civitai:44587',

@@ -370,14 +370,15 @@ function nameIn(task: string, adapter: Adapter, franchises: ReadonlySet<string>,
   const looksOf = () => (franchises instanceof FranchiseNames ? franchises.lookNames : NO_LOOKS);
   // A trigger written whole names her, her series and all: "priestess (goblin slayer!)".
   const bracketed = seriesInBrackets(adapter);
-  const series = bracketed.size > 0 && writesTriggerWhole(task, profile) ? NO_SERIES : bracketed;
+  const triggerWhole = bracketed.size > 0 && writesTriggerWhole(task, profile);
+  const series = triggerWhole ? NO_SERIES : bracketed;
   for (const name of profile.fullNames) {
     const key = name.join(' ');
     if (
       !franchises.has(key) &&
       !name.every((word) => series.has(word)) &&
       holds(name) &&
-      !seriesOf(profile, name) &&
+      (triggerWhole || !seriesOf(profile, name)) &&
       !besideOtherName(written(), name, profile, looksOf) &&
       !onlyInCompounds(task, name, adapter.name) &&
       !describesNextNoun(written(), name) &&
@@ -953,11 +954,13 @@ function isSeriesName(profile: AdapterProfile, name: readonly string[]): boolean
   // Kaisen".
   const worn = (trigger: Phrase, words: readonly string[]) =>
     trigger.words.some((word) => !words.includes(word) && (APPEARANCE_WORDS.has(word) || KIND_LABELS.has(word)));
+  // Nor does a booru tag of her with her series in brackets: "ryouko_(tenchi_muyou!)" of "Ryoko - Tenchi Muyo!".
   const sharesTrigger = (words: readonly string[]) =>
     triggers.some(
       (trigger) =>
         (words.some((word) => trigger.words.includes(word) || withSyllablesJoined(trigger.text).has(word)) &&
-          !worn(trigger, words)) ||
+          !worn(trigger, words) &&
+          !inItsBrackets(trigger.text, words)) ||
         trigger.words.includes(words.join('')),
     );
   const key = name.join(' ');
@@ -968,12 +971,32 @@ function isSeriesName(profile: AdapterProfile, name: readonly string[]): boolean
     !first.every((word) => name.includes(word)) &&
     name.every((word) => isDictionaryWord(word)) &&
     first.some((word) => /^[a-z]{3,}$/.test(word) && !isDictionaryWord(word));
+  // A later part her card tags whole, after a first part that names someone else in Latin letters, is her series:
+  // "Mikasa Ackerman ミカサ・アッカーマン / Shingeki no Kyojin" (tagged "shingeki no kyojin").
+  const taggedAfterName = () => {
+    const opening = first.filter((word) => LATIN_WORD.test(word));
+    return (
+      first.join(' ') !== key &&
+      opening.length > 0 &&
+      !opening.some((word) => name.includes(word)) &&
+      tagged.has(name.join(' '))
+    );
+  };
   return (
     profile.nameSegments.length >= 2 &&
     !sharesTrigger(name) &&
     (profile.nameSegments.some((part) => part.join(' ') !== key && part.length > 0 && triggered(latinOf(part))) ||
-      titleAfterName())
+      titleAfterName() ||
+      taggedAfterName())
   );
+}
+
+/** Whether a trigger writes all of `words` inside its brackets: her series in a booru tag of her. */
+function inItsBrackets(trigger: string, words: readonly string[]): boolean {
+  const inside = /[(（]([^)）]*)[)）]/.exec(trigger.replace(/\\/g, ''))?.[1];
+  if (inside === undefined) return false;
+  const bracketed = new Set(lemmas(inside.replace(/_/g, ' ')));
+  return words.every((word) => bracketed.has(word) || [...bracketed].some((each) => each.startsWith(word)));
 }
 
 /** A part's words in Latin letters: "kochou shinobu" of "Kochou Shinobu 胡蝶しのぶ", as its trigger writes her. */
