@@ -1090,6 +1090,46 @@ describe('a series a card names in one word, in brackets or after "from", names 
     expect(picks('ryoko, tenchi muyo')).toEqual(['civitai:21730']);
   });
 
+  it('takes no one for a series her card cuts into parts, writes after her name in two scripts, or calls a series', () => {
+    const HAYASAKA = makeAdapter({
+      id: 'civitai:24130',
+      name: '早坂愛 - Ai Hayasaka - Kaguya-Sama:Love is War.',
+      category: 'character',
+      tags: [
+        'anime',
+        'character',
+        'girl',
+        'blonde hair',
+        'kaguyasama',
+        'lora',
+        'kaguya-sama:love is war',
+        'ai hayasaka',
+      ],
+      triggerWords: ['aihayasakav4'],
+    });
+    const SAREN = makeAdapter({
+      id: 'civitai:24603',
+      name: 'Saren (Princess Connect! Re:Dive)',
+      category: 'character',
+      tags: ['anime', 'character', 'girls', 'princess connect'],
+      triggerWords: ['saren_\\(princess_connect!\\)'],
+    });
+    const NAGATO = makeAdapter({
+      id: 'civitai:71550',
+      name: 'Nagato Yuki 長門有希 / Suzumiya Haruhi Series',
+      category: 'character',
+      tags: ['anime', 'character', 'anime character', 'anime girl', 'lora', 'suzumiya haruhi serires', 'nagato yuki'],
+      triggerWords: ['ny1, school uniform, blue sailor collar, serafuku, blue skirt, long sleeves'],
+    });
+    const picks = picksFrom([HAYASAKA, SAREN, NAGATO]);
+    expect(picks('kaguya-sama:love is war landscape')).toEqual([]);
+    expect(picks('princess connect re:dive landscape')).toEqual([]);
+    expect(picks('suzumiya haruhi series landscape')).toEqual([]);
+    expect(picks('ai hayasaka in a maid outfit')).toEqual(['civitai:24130']);
+    expect(picks('saren, princess connect')).toEqual(['civitai:24603']);
+    expect(picks('nagato yuki reading a book')).toEqual(['civitai:71550']);
+  });
+
   it('takes no one for her name with another series after "from"', () => {
     const ASHE = makeAdapter({
       id: 'civitai:44587',

@@ -964,6 +964,8 @@ function isSeriesName(profile: AdapterProfile, name: readonly string[]): boolean
         trigger.words.includes(words.join('')),
     );
   const key = name.join(' ');
+  // A part that calls itself a series is one: "Suzumiya Haruhi Series" of "Nagato Yuki 長門有希 / Suzumiya Haruhi Series".
+  if (profile.nameSegments.length >= 2 && name.length >= 2 && SERIES_WORDS.has(name.at(-1) ?? '')) return true;
   // A later part of plain words after a first part that is a name is the title: "Ahsoka Tano / Star Wars".
   const [first = []] = profile.nameSegments;
   const titleAfterName = () =>
@@ -973,14 +975,16 @@ function isSeriesName(profile: AdapterProfile, name: readonly string[]): boolean
     first.some((word) => /^[a-z]{3,}$/.test(word) && !isDictionaryWord(word));
   // A later part her card tags whole, after a first part that names someone else in Latin letters, is her series:
   // "Mikasa Ackerman ミカサ・アッカーマン / Shingeki no Kyojin" (tagged "shingeki no kyojin").
+  // Her name may follow her name in another script ("早坂愛 - Ai Hayasaka - Kaguya-Sama:Love is War."), and the tag may
+  // run the series together or go on past the part ("kaguyasama", "kaguya-sama:love is war").
   const taggedAfterName = () => {
-    const opening = first.filter((word) => LATIN_WORD.test(word));
-    return (
-      first.join(' ') !== key &&
-      opening.length > 0 &&
-      !opening.some((word) => name.includes(word)) &&
-      tagged.has(name.join(' '))
-    );
+    const at = profile.nameSegments.findIndex((part) => part.join(' ') === key);
+    const opening = profile.nameSegments
+      .slice(0, Math.max(0, at))
+      .flat()
+      .filter((word) => LATIN_WORD.test(word) && !name.includes(word));
+    const taggedWhole = [...tagged].some((tag) => tag === key || tag === name.join('') || tag.startsWith(`${key} `));
+    return at > 0 && opening.length > 0 && taggedWhole;
   };
   return (
     profile.nameSegments.length >= 2 &&
@@ -990,6 +994,9 @@ function isSeriesName(profile: AdapterProfile, name: readonly string[]): boolean
       taggedAfterName())
   );
 }
+
+/** Words a title of a series ends in. */
+const SERIES_WORDS = new Set(['series', 'franchise', 'saga']);
 
 /** Whether a trigger writes all of `words` inside its brackets: her series in a booru tag of her. */
 function inItsBrackets(trigger: string, words: readonly string[]): boolean {
@@ -1132,6 +1139,9 @@ function nameWithItsSeries(
     if (part.length !== 1 || name === undefined || !words.has(name)) continue;
     // A word for a person names no one: "4 girl pack" of "Rent a Girlfriend ... | 4 girl pack: Chizuru, Mami".
     if (APPEARANCE_WORDS.has(name) || franchises.has(name) || lexiconClass(name) === 'Actor') continue;
+    // A later part of one plain word is a piece of a title the card's name cut: "Dive" of "Saren (Princess Connect!
+    // Re:Dive)".
+    if (index > 0 && isDictionaryWord(name)) continue;
     // A part that says the name again is no series of it: "Project" beside "Touhou Project" (of "東方Project(Touhou
     // Project)") is the series' own word, no one named beside it.
     const others = parts.filter((other, at) => at !== index && !other.includes(name));
