@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { profileOf } from '../src/stylus/adapter-profile.js';
 import { enforceCaps } from '../src/stylus/caps.js';
+import { characterNamedIn } from '../src/stylus/character-names.js';
 import { foreignNameIn } from '../src/stylus/evidence-names.js';
 import { composeOffline } from '../src/stylus/offline-composer.js';
 import { asCandidates, makeAdapter, picksFrom } from './support/adapters.js';
@@ -1128,6 +1129,45 @@ describe('a series a card names in one word, in brackets or after "from", names 
     expect(picks('ai hayasaka in a maid outfit')).toEqual(['civitai:24130']);
     expect(picks('saren, princess connect')).toEqual(['civitai:24603']);
     expect(picks('nagato yuki reading a book')).toEqual(['civitai:71550']);
+    // A word of the series in brackets is no name of hers beside the rest of the series.
+    const himawari = picksFrom([
+      makeAdapter({
+        id: 'civitai:61568',
+        name: 'Naruto Uzumaki / 漩涡鸣人 / ずまき ナルト / 火影忍者',
+        category: 'character',
+        tags: ['anime', 'character', 'naruto', 'uzumaki', 'uzumaki naruto', '漩涡鸣人', '火影'],
+        triggerWords: ['uzumaki naruto'],
+      }),
+      makeAdapter({
+        id: 'civitai:58066',
+        name: 'Hinata / Hinata Hyūga (日向 ヒナタ) /  [Boruto: Naruto Next Generations]',
+        category: 'character',
+        tags: ['anime', 'character', 'female', 'naruto', 'hinata', 'boruto: naruto next generations', 'hyuuga hinata'],
+        triggerWords: ['hinata\\(boruto\\)', 'purple hoodie', 'brown pants', 'black shirt, apron'],
+      }),
+      makeAdapter({
+        id: 'civitai:51542',
+        name: 'Himawari Uzumaki (Boruto: Naruto Next Generations)',
+        category: 'character',
+        tags: ['anime', 'character', 'girl', 'female', 'boruto: naruto next generations', 'uzumaki', 'himawari'],
+        triggerWords: ['himawari', 'little girl', 'ahoge', 'hoodie', 'pink skirt', 'black stockings'],
+      }),
+    ]);
+    expect(himawari('boruto: naruto next generations landscape')).not.toContain('civitai:51542');
+    expect(himawari('himawari uzumaki, boruto')).toEqual(['civitai:51542']);
+    // Where "naruto" is a franchise the catalog knows, "boruto" beside it is still her series' word, no name of hers.
+    const HIMAWARI = makeAdapter({
+      id: 'civitai:51542',
+      name: 'Himawari Uzumaki (Boruto: Naruto Next Generations)',
+      category: 'character',
+      tags: ['anime', 'character', 'girl', 'female', 'boruto: naruto next generations', 'uzumaki', 'himawari'],
+      triggerWords: ['himawari', 'little girl', 'ahoge', 'hoodie', 'pink skirt', 'black stockings'],
+    });
+    const prompt = 'boruto: naruto next generations landscape';
+    expect(characterNamedIn('boruto', HIMAWARI, new Set(['naruto']), prompt)).toBeUndefined();
+    expect(characterNamedIn('himawari uzumaki', HIMAWARI, new Set(['naruto']), 'himawari uzumaki, naruto')).toBe(
+      'himawari uzumaki',
+    );
   });
 
   it('takes no one for her name with another series after "from"', () => {

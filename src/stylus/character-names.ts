@@ -428,7 +428,7 @@ function nameIn(task: string, adapter: Adapter, franchises: ReadonlySet<string>,
   );
   if (named.length >= 2) return named.join(' ');
   return (
-    nameWithItsSeries(words, taskWordSet(prompt), profile, franchises) ??
+    nameWithItsSeries(words, taskWordSet(prompt), profile, franchises, bracketed) ??
     givenNameAlone(words, written(), profile, franchises) ??
     possessiveName(words, prompt, profile, franchises) ??
     codeNameWithItsSeries(words, taskWordSet(prompt), adapter, profile)
@@ -1132,6 +1132,8 @@ function nameWithItsSeries(
   promptWords: ReadonlySet<string>,
   profile: AdapterProfile,
   franchises: ReadonlySet<string>,
+  /** The words of the series her card's name brackets (see seriesInBrackets): none of them is her name. */
+  bracketed: ReadonlySet<string>,
 ): string | undefined {
   const parts = profile.nameSegments;
   for (const [index, part] of parts.entries()) {
@@ -1142,6 +1144,8 @@ function nameWithItsSeries(
     // A later part of one plain word is a piece of a title the card's name cut: "Dive" of "Saren (Princess Connect!
     // Re:Dive)".
     if (index > 0 && isDictionaryWord(name)) continue;
+    // Nor is a word of the series in brackets: "Boruto" of "Himawari Uzumaki (Boruto: Naruto Next Generations)".
+    if (bracketed.has(name)) continue;
     // A part that says the name again is no series of it: "Project" beside "Touhou Project" (of "東方Project(Touhou
     // Project)") is the series' own word, no one named beside it.
     const others = parts.filter((other, at) => at !== index && !other.includes(name));
