@@ -930,6 +930,19 @@ describe('a series a card names in brackets, or a pack of its cast, names no one
     const picks = picksFrom([KAGUYA_PACK, AI_HAYASAKA]);
     expect(picks('masterpiece, best quality, AiHayasakaV4, 1girl, solo')).toEqual(['civitai:24130']);
     expect(picks('ai hayasaka in a maid uniform')).toEqual(['civitai:24130']);
+    // Every part of its name before the part that says it is a pack is the series: no pack for the series' title.
+    expect(picksFrom([KAGUYA_PACK])('kaguya-sama wa kokurasetai landscape')).toEqual([]);
+    expect(picksFrom([KAGUYA_PACK])('shinomiya kaguya, red eyes')).toEqual(['civitai:50077']);
+    const supporting = picksFrom([
+      makeAdapter({
+        id: 'civitai:46436',
+        name: 'Astarotte no omocha! // supporting characters',
+        category: 'character',
+        tags: ['character', 'bat', 'astarotte no omocha!', 'lotte no omocha!', 'enja niuhali', 'fii', 'olaf frismar'],
+        triggerWords: ['teacher'],
+      }),
+    ]);
+    expect(supporting('astarotte no omocha! landscape')).toEqual([]);
   });
 
   it('takes no pack for a name another candidate card calls its character by', () => {

@@ -299,7 +299,8 @@ export function profileOf(adapter: Adapter): AdapterProfile {
 
 /** Tags and name words of a card that draws a series' cast: "characterpack", "Girlpack", "(style, 90+ characters)". */
 const CAST_PACK_TAGS = new Set(['characterpack', 'girlpack', 'boypack', 'character pack', 'girl pack']);
-const CAST_PACK_NAME = /\b(?:girl\s?pack|boy\s?pack|characters?\s?pack|\d+\+?\s+(?:girls|characters))\b/i;
+const CAST_PACK_NAME =
+  /\b(?:girl\s?pack|boy\s?pack|characters?\s?pack|\d+\+?\s+(?:girls|characters)|(?:supporting|side|main)\s+characters)\b/i;
 
 /** Whether a card draws a series' cast, each called by a trigger, rather than one character. */
 export function isCastPack(adapter: Adapter): boolean {

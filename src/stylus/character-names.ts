@@ -5,7 +5,7 @@ import { Memo } from '../util/memo.js';
 import { type AdapterProfile, isCastPack, type Phrase, profileOf } from './adapter-profile.js';
 import { isDictionaryWord } from './dictionary.js';
 import { clausesOf } from './evidence-kinds.js';
-import { describesSomeone, namesSomeone } from './evidence-people.js';
+import { describesSomeone, namesSomeone, PEOPLE_WORDS } from './evidence-people.js';
 import { STUDIOS, taskWordSet } from './evidence-text.js';
 import { APPEARANCE_WORDS, joinSyllables, KIND_LABELS, LATIN_WORD, LOOK_WORDS, NAMED_LOOKS } from './evidence-words.js';
 import { lexiconClass } from './segment.js';
@@ -291,11 +291,20 @@ export function characterNamedIn(
   // Tensei - Girlpack" for no "mushoku tensei at the beach", still for "kitagawa marin" of "My Dress-Up Darling -
   // Characters - Girlpack" (her trigger).
   if (name === undefined || !isCastPack(adapter)) return name;
-  // The series is what the card's name opens with; its cast may follow ("... | 4 girl pack: Chizuru, Mami, Ruka, Sumi").
+  // The series is what the card's name opens with, up to the part that says it is a pack; its cast may follow ("... |
+  // 4 girl pack: Chizuru, Mami, Ruka, Sumi", "Love is War: Kaguya-sama wa Kokurasetai | 5 Girl pack: Chika, ...").
   // Or what it is "of": "JUJUTSU SORCERERS | Depository of Jujutsu Kaisen Characters".
-  const series = new Set([...(profileOf(adapter).nameSegments[0] ?? []), ...wordsAfterOf(adapter.name)]);
+  const segments = profileOf(adapter).nameSegments;
+  const packAt = segments.findIndex(
+    (part) => part.some((word) => PACK_WORDS.has(word)) || (part.length === 1 && PEOPLE_WORDS.has(part[0] ?? '')),
+  );
+  const opening = segments.slice(0, Math.max(1, packAt));
+  const series = new Set([...opening.flat(), ...wordsAfterOf(adapter.name)]);
   return name.split(' ').every((word) => series.has(word)) ? undefined : name;
 }
+
+/** Words of a card's name that say it draws a cast: "5 Girl pack", "supporting characters". */
+const PACK_WORDS = new Set(['pack', 'girlpack', 'boypack', 'characterpack', 'character']);
 
 /**
  * Whether the prompt gives a one-word name to someone of its own: "a girl named honoka", "a cat called luna" ask for
