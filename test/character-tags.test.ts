@@ -1142,6 +1142,24 @@ describe('a series a card names in one word, in brackets or after "from", names 
     expect(picks('ai hayasaka in a maid outfit')).toEqual(['civitai:24130']);
     expect(picks('saren, princess connect')).toEqual(['civitai:24603']);
     expect(picks('nagato yuki reading a book')).toEqual(['civitai:71550']);
+    // A piece of a title a tag says whole is no name, where a plain word after the series still is hers.
+    const KARYL = makeAdapter({
+      id: 'civitai:98422',
+      name: 'Karyl キャル / Princess Connect! Re:Dive',
+      category: 'character',
+      tags: ['anime', 'character', 'game character', 'princess connect', 'princess connect! re:dive', 'karyl'],
+      triggerWords: ['karylaa, two-tone hair, low twintails, green eyes, fang, cat tail'],
+    });
+    const JASMINE = makeAdapter({
+      id: 'civitai:38355',
+      name: 'Pokemon - Jasmine',
+      category: 'character',
+      tags: ['character', 'female', 'pokemon', 'pokemon gsc'],
+      triggerWords: ['jasmine \\(pokemon\\)'],
+    });
+    expect(picksFrom([KARYL])('princess connect re:dive landscape')).toEqual([]);
+    expect(picksFrom([KARYL])('karyl, princess connect')).toEqual(['civitai:98422']);
+    expect(picksFrom([JASMINE])('jasmine pokemon, aqua dress')).toEqual(['civitai:38355']);
     // A word of the series in brackets is no name of hers beside the rest of the series.
     const himawari = picksFrom([
       makeAdapter({

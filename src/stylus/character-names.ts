@@ -1004,6 +1004,17 @@ function isSeriesName(profile: AdapterProfile, name: readonly string[]): boolean
   );
 }
 
+/** Whether the one-word part at `index` of a card's name and a word of another part are in one tag of it. */
+function pieceOfATaggedTitle(profile: AdapterProfile, word: string, index: number): boolean {
+  const others = new Set(profile.nameSegments.filter((_, at) => at !== index).flat());
+  return profile.phrases.some(
+    (phrase) =>
+      phrase.kind === 'tag' &&
+      phrase.words.includes(word) &&
+      phrase.words.some((other) => other !== word && others.has(other)),
+  );
+}
+
 /** Words a title of a series ends in. */
 const SERIES_WORDS = new Set(['series', 'franchise', 'saga']);
 
@@ -1150,11 +1161,10 @@ function nameWithItsSeries(
     if (part.length !== 1 || name === undefined || !words.has(name)) continue;
     // A word for a person names no one: "4 girl pack" of "Rent a Girlfriend ... | 4 girl pack: Chizuru, Mami".
     if (APPEARANCE_WORDS.has(name) || franchises.has(name) || lexiconClass(name) === 'Actor') continue;
-    // A later part of one plain word is a piece of a title the card's name cut: "Dive" of "Saren (Princess Connect!
-    // Re:Dive)".
-    if (index > 0 && isDictionaryWord(name)) continue;
-    // Nor is a word of the series in brackets: "Boruto" of "Himawari Uzumaki (Boruto: Naruto Next Generations)".
-    if (bracketed.has(name)) continue;
+    // Nor is a word of the series, in brackets or in a tag of it, that its colon cut into parts: "Boruto" of
+    // "Himawari Uzumaki (Boruto: Naruto Next Generations)", "Dive" of "Karyl キャル / Princess Connect! Re:Dive"
+    // (tagged "princess connect! re:dive").
+    if (bracketed.has(name) || pieceOfATaggedTitle(profile, name, index)) continue;
     // A part that says the name again is no series of it: "Project" beside "Touhou Project" (of "東方Project(Touhou
     // Project)") is the series' own word, no one named beside it.
     const others = parts.filter((other, at) => at !== index && !other.includes(name));
