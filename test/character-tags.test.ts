@@ -1160,6 +1160,24 @@ describe('a series a card names in one word, in brackets or after "from", names 
     expect(picksFrom([KARYL])('princess connect re:dive landscape')).toEqual([]);
     expect(picksFrom([KARYL])('karyl, princess connect')).toEqual(['civitai:98422']);
     expect(picksFrom([JASMINE])('jasmine pokemon, aqua dress')).toEqual(['civitai:38355']);
+    // Her booru tag written whole names her, her series and all; her name before her series' tag still names her.
+    const INDEX = makeAdapter({
+      id: 'civitai:70850',
+      name: 'Index Librorum Prohibitorum || Toaru Majutsu no Index',
+      category: 'character',
+      tags: ['anime', 'character', 'female', 'toaru majutsu no index'],
+      triggerWords: ['index \\(toaru majutsu no index\\)'],
+    });
+    expect(picksFrom([INDEX])('toaru majutsu no index landscape')).toEqual([]);
+    expect(picksFrom([INDEX])('1girl, index \\(toaru majutsu no index\\), long dress')).toEqual(['civitai:70850']);
+    const LULU = makeAdapter({
+      id: 'civitai:5923',
+      name: 'Lulu from League of Legends',
+      category: 'character',
+      tags: ['league of legends', 'character', 'lulu (league of legends)', 'video game'],
+      triggerWords: ['lulu \\(league of legends\\)', 'staff'],
+    });
+    expect(picksFrom([LULU])('beach, lulu league of legends, 1girl')).toEqual(['civitai:5923']);
     // A word of the series in brackets is no name of hers beside the rest of the series.
     const himawari = picksFrom([
       makeAdapter({

@@ -7,7 +7,15 @@ import { isDictionaryWord } from './dictionary.js';
 import { clausesOf } from './evidence-kinds.js';
 import { describesSomeone, namesSomeone, PEOPLE_WORDS } from './evidence-people.js';
 import { STUDIOS, taskWordSet } from './evidence-text.js';
-import { APPEARANCE_WORDS, joinSyllables, KIND_LABELS, LATIN_WORD, LOOK_WORDS, NAMED_LOOKS } from './evidence-words.js';
+import {
+  APPEARANCE_WORDS,
+  isContentWord,
+  joinSyllables,
+  KIND_LABELS,
+  LATIN_WORD,
+  LOOK_WORDS,
+  NAMED_LOOKS,
+} from './evidence-words.js';
 import { lexiconClass } from './segment.js';
 
 /**
@@ -379,7 +387,9 @@ function nameIn(task: string, adapter: Adapter, franchises: ReadonlySet<string>,
   const looksOf = () => (franchises instanceof FranchiseNames ? franchises.lookNames : NO_LOOKS);
   // A trigger written whole names her, her series and all: "priestess (goblin slayer!)".
   const bracketed = seriesInBrackets(adapter);
-  const triggerWhole = bracketed.size > 0 && writesTriggerWhole(task, profile);
+  // Or a booru tag of her, a word of her name with her series, written whole: "index \\(toaru majutsu no index\\)".
+  const triggerWhole =
+    (bracketed.size > 0 && writesTriggerWhole(task, profile)) || writesTriggerWhole(task, profile, profile.nameWords);
   const series = triggerWhole ? NO_SERIES : bracketed;
   for (const name of profile.fullNames) {
     const key = name.join(' ');
@@ -863,10 +873,21 @@ function seriesInBrackets(adapter: Adapter): ReadonlySet<string> {
 const NO_SERIES: ReadonlySet<string> = new Set();
 
 /** Whether `task` writes a trigger of two words or more of the card whole, in its order. */
-function writesTriggerWhole(task: string, profile: AdapterProfile): boolean {
+function writesTriggerWhole(
+  task: string,
+  profile: AdapterProfile,
+  /** Words one of which the trigger must hold: a word of her name, for a trigger that is her booru tag. */
+  holding?: readonly string[],
+): boolean {
   const written = taskLemmas.through(task, lemmas);
+  // A trigger's words leave out its small words ("no" of "toaru majutsu no index"): so may the task's.
+  const content = written.filter(isContentWord);
   return profile.phrases.some(
-    (phrase) => phrase.kind === 'trigger' && phrase.words.length >= 2 && containsPhrase(written, phrase.words),
+    (phrase) =>
+      phrase.kind === 'trigger' &&
+      phrase.words.length >= 2 &&
+      (holding === undefined || phrase.words.some((word) => holding.includes(word))) &&
+      (containsPhrase(written, phrase.words) || containsPhrase(content, phrase.words)),
   );
 }
 
@@ -1164,7 +1185,7 @@ function nameWithItsSeries(
     // Nor is a word of the series, in brackets or in a tag of it, that its colon cut into parts: "Boruto" of
     // "Himawari Uzumaki (Boruto: Naruto Next Generations)", "Dive" of "Karyl キャル / Princess Connect! Re:Dive"
     // (tagged "princess connect! re:dive").
-    if (bracketed.has(name) || pieceOfATaggedTitle(profile, name, index)) continue;
+    if (bracketed.has(name) || (index > 0 && pieceOfATaggedTitle(profile, name, index))) continue;
     // A part that says the name again is no series of it: "Project" beside "Touhou Project" (of "東方Project(Touhou
     // Project)") is the series' own word, no one named beside it.
     const others = parts.filter((other, at) => at !== index && !other.includes(name));
