@@ -4,44 +4,40 @@ import { enforceCaps } from '../src/stylus/caps.js';
 import { characterNamedIn } from '../src/stylus/character-names.js';
 import { foreignNameIn } from '../src/stylus/evidence-names.js';
 import { composeOffline } from '../src/stylus/offline-composer.js';
-import { asCandidates, makeAdapter, picksFrom } from './support/adapters.js';
+import { asCandidates, characterCard, makeAdapter, picksFrom } from './support/adapters.js';
 import { REFERENCE_POSE } from './support/dump-items.js';
 
 /**
  * Characters nobody named, seen when composing Civitai's own image prompts (the queries of retrieval-dev, without
  * their trigger words) on the 2023-07 dump. Fixtures are the facts (id, name, tags, trigger words) of its items.
  */
-const NOEL = makeAdapter({
-  id: 'civitai:noel',
-  name: 'Noel Vermillion (BlazBlue) LoRA',
-  category: 'character',
-  tags: ['anime', 'character', 'blazblue'],
-  triggerWords: [
+const NOEL = characterCard(
+  'civitai:noel',
+  'Noel Vermillion (BlazBlue) LoRA',
+  [
     'noelms',
     'thighhighs, hat, boots, beret, necktie, detached sleeves, short hair, black thighhighs, ribbon, gloves,  dress, zettai ryouiki, bare shoulders, short dress',
   ],
-});
-const RAPUNZEL = makeAdapter({
-  id: 'civitai:rapunzel',
-  name: 'Rapunzel disney',
-  category: 'character',
-  tags: ['anime', 'character', 'disney', 'female', 'woman', 'disney princess', 'rapunzel'],
-  triggerWords: ['rapunzel'],
-});
-const RAPUNZEL_TANGLED = makeAdapter({
-  id: 'civitai:rapunzel-tangled',
-  name: 'Rapunzel (Tangled series)',
-  category: 'character',
-  tags: ['character', 'disney', 'woman', 'cartoon', 'disney princess', 'tangled'],
-  triggerWords: ['rapunzel', 'long braid', 'purple princess dress'],
-});
-const USHIO = makeAdapter({
-  id: 'civitai:ushio',
-  name: 'Ushio | Kantai Collection',
-  category: 'character',
-  tags: ['character', 'kantai collection', 'game character', 'ushio'],
-  triggerWords: ['ushio', 'ahoge', 'school uniform, serafuku, short sleeves, pleated skirt'],
-});
+  ['anime', 'character', 'blazblue'],
+);
+const RAPUNZEL = characterCard(
+  'civitai:rapunzel',
+  'Rapunzel disney',
+  ['rapunzel'],
+  ['anime', 'character', 'disney', 'female', 'woman', 'disney princess', 'rapunzel'],
+);
+const RAPUNZEL_TANGLED = characterCard(
+  'civitai:rapunzel-tangled',
+  'Rapunzel (Tangled series)',
+  ['rapunzel', 'long braid', 'purple princess dress'],
+  ['character', 'disney', 'woman', 'cartoon', 'disney princess', 'tangled'],
+);
+const USHIO = characterCard(
+  'civitai:ushio',
+  'Ushio | Kantai Collection',
+  ['ushio', 'ahoge', 'school uniform, serafuku, short sleeves, pleated skirt'],
+  ['character', 'kantai collection', 'game character', 'ushio'],
+);
 const LARA = makeAdapter({
   id: 'civitai:lara',
   name: 'Lara Croft (Tomb Raider), by YeiyeiArt',
@@ -158,13 +154,12 @@ const ONE_PIECE_ARTIST = makeAdapter({
 
 describe('a name that says a word twice, a series after a name, where a thing comes from', () => {
   const picks = picksFrom([
-    makeAdapter({
-      id: 'civitai:6859',
-      name: 'Hunter X Hunter LORA (Style + Characters)',
-      category: 'character',
-      tags: ['anime', 'hunter x hunter', 'hxh', 'gon', 'killua'],
-      triggerWords: ['hxh2011'],
-    }),
+    characterCard(
+      'civitai:6859',
+      'Hunter X Hunter LORA (Style + Characters)',
+      ['hxh2011'],
+      ['anime', 'hunter x hunter', 'hxh', 'gon', 'killua'],
+    ),
     ONE_PIECE_ARTIST,
     makeAdapter({
       id: 'civitai:83476',
@@ -195,20 +190,13 @@ describe('a name that says a word twice, a series after a name, where a thing co
 
 describe('a given name beside a name its card never says is someone else', () => {
   const picks = picksFrom([
-    makeAdapter({
-      id: 'civitai:15821',
-      name: 'Yukari (Persona 3)',
-      category: 'character',
-      tags: ['anime', 'character', 'shin megami tensei', 'persona 3', 'yukari', 'yukari takeba', 'takeba yukari'],
-      triggerWords: ['takeba_yukari'],
-    }),
-    makeAdapter({
-      id: 'civitai:49780',
-      name: 'DOAXVV - Misaki',
-      category: 'character',
-      tags: ['character'],
-      triggerWords: ['misaki'],
-    }),
+    characterCard(
+      'civitai:15821',
+      'Yukari (Persona 3)',
+      ['takeba_yukari'],
+      ['anime', 'character', 'shin megami tensei', 'persona 3', 'yukari', 'yukari takeba', 'takeba yukari'],
+    ),
+    characterCard('civitai:49780', 'DOAXVV - Misaki', ['misaki'], ['character']),
   ]);
 
   it("takes no Persona 3 Yukari for Touhou's yakumo yukari, no DOAXVV Misaki for Misaki Okusawa", () => {
@@ -222,13 +210,12 @@ describe('a given name beside a name its card never says is someone else', () =>
   });
 
   it('takes no Claire for "ligne claire", the name of a look a candidate style says', () => {
-    const claire = makeAdapter({
-      id: 'civitai:47376',
-      name: 'Claire (the summoning)',
-      category: 'character',
-      tags: ['character', 'cartoon'],
-      triggerWords: ['claire', 'blue hair', 'furry', 'collared dress'],
-    });
+    const claire = characterCard(
+      'civitai:47376',
+      'Claire (the summoning)',
+      ['claire', 'blue hair', 'furry', 'collared dress'],
+      ['character', 'cartoon'],
+    );
     const ligneClaire = makeAdapter({
       id: 'civitai:6785',
       name: 'Ligne Claire Anime Style LoRA',
@@ -245,20 +232,18 @@ describe('a given name beside a name its card never says is someone else', () =>
 
 describe('a trigger longer than a name is a title', () => {
   const picks = picksFrom([
-    makeAdapter({
-      id: 'civitai:9502',
-      name: 'Megumin (KonoSuba)',
-      category: 'character',
-      tags: ['anime', 'character', 'girl', 'female', 'konosuba', 'megumin', 'fantasy', 'girls'],
-      triggerWords: ['megumin', 'kono subarashii sekai ni shukufuku wo!'],
-    }),
-    makeAdapter({
-      id: 'civitai:84615',
-      name: 'Kono Subarashii Sekai ni Bakuen wo! (この素晴らしい世界に爆焔を！)',
-      category: 'character',
-      tags: ['character', 'konosuba', 'megumin', 'luna', 'bakuen', 'komekko', 'sakiberry', 'arue', 'wolbach'],
-      triggerWords: ['cecily'],
-    }),
+    characterCard(
+      'civitai:9502',
+      'Megumin (KonoSuba)',
+      ['megumin', 'kono subarashii sekai ni shukufuku wo!'],
+      ['anime', 'character', 'girl', 'female', 'konosuba', 'megumin', 'fantasy', 'girls'],
+    ),
+    characterCard(
+      'civitai:84615',
+      'Kono Subarashii Sekai ni Bakuen wo! (この素晴らしい世界に爆焔を！)',
+      ['cecily'],
+      ['character', 'konosuba', 'megumin', 'luna', 'bakuen', 'komekko', 'sakiberry', 'arue', 'wolbach'],
+    ),
   ]);
 
   it("takes no Megumin, nor a spin-off's cast, for a series' title, still for her name", () => {
@@ -302,13 +287,12 @@ describe('an uncategorised adapter is who or what its name begins with, tagged a
 });
 
 describe("a Latin name beside its Han or kana spelling, and a game's cast", () => {
-  const VIOLET = makeAdapter({
-    id: 'civitai:10942',
-    name: 'Violet Evergarden 薇尔莉特·伊芙加登 ヴァイオレット・エヴァーガーデン',
-    category: 'character',
-    tags: ['anime', 'girl'],
-    triggerWords: ['violet_evergarden', ' blue_eyes'],
-  });
+  const VIOLET = characterCard(
+    'civitai:10942',
+    'Violet Evergarden 薇尔莉特·伊芙加登 ヴァイオレット・エヴァーガーデン',
+    ['violet_evergarden', ' blue_eyes'],
+    ['anime', 'girl'],
+  );
   const INDOMITABLE_MAID = makeAdapter({
     id: 'civitai:7425',
     name: 'Indomitable (Azur Lane) Maid Costume 不挠 女仆皮肤 ',
@@ -374,26 +358,24 @@ describe("a Latin name beside its Han or kana spelling, and a game's cast", () =
 describe('whose a cast is, and who is named by her series', () => {
   it('takes no heroines "of Makoto Shinkai" for a prompt by the artist', () => {
     const picks = picksFrom([
-      makeAdapter({
-        id: 'civitai:72096',
-        name: 'Three heroines of Makoto Shinkai disaster movie series  新海诚灾难电影系列女主合集',
-        category: 'character',
-        tags: ['anime', 'character', 'anime girl', 'tenki no ko', 'suzume', 'amano hina', 'your name'],
-        triggerWords: ['miyamizu_mitsuha'],
-      }),
+      characterCard(
+        'civitai:72096',
+        'Three heroines of Makoto Shinkai disaster movie series  新海诚灾难电影系列女主合集',
+        ['miyamizu_mitsuha'],
+        ['anime', 'character', 'anime girl', 'tenki no ko', 'suzume', 'amano hina', 'your name'],
+      ),
     ]);
     expect(picks('a commander, by greg rutkowski wlop makoto shinkai studio ghibli')).toEqual([]);
     expect(picks('miyamizu mitsuha, 1girl')).toEqual(['civitai:72096']);
   });
 
   it('takes no Qingque for Honkai Star Rail: a name another card calls her by alone is no family name', () => {
-    const qingque = makeAdapter({
-      id: 'civitai:64414',
-      name: 'Qingque_青雀_Honkai: Star Rail_星穹铁道',
-      category: 'character',
-      tags: ['anime', 'character', 'girls', 'game', 'star rail', 'qingque', '青雀', '星穹铁道'],
-      triggerWords: ['1girl,qingque,baldric,green eyes,off shoulder,'],
-    });
+    const qingque = characterCard(
+      'civitai:64414',
+      'Qingque_青雀_Honkai: Star Rail_星穹铁道',
+      ['1girl,qingque,baldric,green eyes,off shoulder,'],
+      ['anime', 'character', 'girls', 'game', 'star rail', 'qingque', '青雀', '星穹铁道'],
+    );
     const cast = [
       makeAdapter({
         id: 'civitai:10240',
@@ -443,20 +425,18 @@ describe("a costume is someone's outfit", () => {
 
 describe('a later part of plain words after her name, or a part her run-together trigger leaves, is her series', () => {
   const picks = picksFrom([
-    makeAdapter({
-      id: 'civitai:58891',
-      name: 'Ahsoka Tano (Clone Wars) Star Wars',
-      category: 'character',
-      tags: ['character', 'star wars', 'woman', 'cartoon', 'ahsoka tano', 'series character', 'clone wars'],
-      triggerWords: ['ahsokatano'],
-    }),
-    makeAdapter({
-      id: 'civitai:39068',
-      name: 'Ahsoka Tano / Star Wars',
-      category: 'character',
-      tags: ['character', 'movie', 'star wars', 'female', 'ahsoka tano', 'lora'],
-      triggerWords: ['1girl, blue eyes, orange skin, tentacle hair'],
-    }),
+    characterCard(
+      'civitai:58891',
+      'Ahsoka Tano (Clone Wars) Star Wars',
+      ['ahsokatano'],
+      ['character', 'star wars', 'woman', 'cartoon', 'ahsoka tano', 'series character', 'clone wars'],
+    ),
+    characterCard(
+      'civitai:39068',
+      'Ahsoka Tano / Star Wars',
+      ['1girl, blue eyes, orange skin, tentacle hair'],
+      ['character', 'movie', 'star wars', 'female', 'ahsoka tano', 'lora'],
+    ),
   ]);
 
   it('takes no Ahsoka Tano for a Star Wars spaceship, still for her name', () => {
@@ -467,34 +447,30 @@ describe('a later part of plain words after her name, or a part her run-together
 
 describe('two words of a three-word name name her as members call her', () => {
   const asukas = [
-    makeAdapter({
-      id: 'civitai:20058',
-      name: 'Asuka Langley Souryuu/Shikinami (Evangelion)',
-      category: 'character',
-      tags: ['anime', 'character', 'girl', 'evangelion'],
-      triggerWords: ['souryuu asuka langley'],
-    }),
-    makeAdapter({
-      id: 'civitai:13441',
-      name: 'Asuka Kazama (Tekken) LoRA',
-      category: 'character',
-      tags: ['anime', 'character', 'woman', 'game character', 'video game'],
-      triggerWords: ['asukakazamams'],
-    }),
-    makeAdapter({
-      id: 'civitai:66520',
-      name: 'Tenjouin Asuka / Yu-Gi-Oh! GX',
-      category: 'character',
-      tags: ['anime', 'character', 'yu-gi-oh!', 'tenjouin asuka', "yu-gi-oh! 5d's", 'yu-gi-oh! gx'],
-      triggerWords: ['tenjouin asuka'],
-    }),
-    makeAdapter({
-      id: 'civitai:84524',
-      name: 'Asuka Momoko (Ojamajo Doremi)',
-      category: 'character',
-      tags: ['character', 'magical girl', 'girls'],
-      triggerWords: ['ojaskmmkmgc'],
-    }),
+    characterCard(
+      'civitai:20058',
+      'Asuka Langley Souryuu/Shikinami (Evangelion)',
+      ['souryuu asuka langley'],
+      ['anime', 'character', 'girl', 'evangelion'],
+    ),
+    characterCard(
+      'civitai:13441',
+      'Asuka Kazama (Tekken) LoRA',
+      ['asukakazamams'],
+      ['anime', 'character', 'woman', 'game character', 'video game'],
+    ),
+    characterCard(
+      'civitai:66520',
+      'Tenjouin Asuka / Yu-Gi-Oh! GX',
+      ['tenjouin asuka'],
+      ['anime', 'character', 'yu-gi-oh!', 'tenjouin asuka', "yu-gi-oh! 5d's", 'yu-gi-oh! gx'],
+    ),
+    characterCard(
+      'civitai:84524',
+      'Asuka Momoko (Ojamajo Doremi)',
+      ['ojaskmmkmgc'],
+      ['character', 'magical girl', 'girls'],
+    ),
   ];
   const picks = picksFrom(asukas);
 
@@ -507,13 +483,12 @@ describe('two words of a three-word name name her as members call her', () => {
 
 describe('a name written inside a hyphenated word is part of that word', () => {
   const picks = picksFrom([
-    makeAdapter({
-      id: 'civitai:56441',
-      name: 'Rent a Girlfriend: Kanojo, Okarishimasu | 4 girl pack: Chizuru, Mami, Ruka, Sumi',
-      category: 'character',
-      tags: ['anime', 'character', 'kanojo okarishimasu', 'rent-a-girlfriend', 'mami nanami', 'sumi sakurasawa'],
-      triggerWords: ['chizuru', 'mami', 'ruka, blue hairband', 'sumi, single braid'],
-    }),
+    characterCard(
+      'civitai:56441',
+      'Rent a Girlfriend: Kanojo, Okarishimasu | 4 girl pack: Chizuru, Mami, Ruka, Sumi',
+      ['chizuru', 'mami', 'ruka, blue hairband', 'sumi, single braid'],
+      ['anime', 'character', 'kanojo okarishimasu', 'rent-a-girlfriend', 'mami nanami', 'sumi sakurasawa'],
+    ),
   ]);
 
   it('takes no Sumi for a sumi-e ink painting, still for sumi', () => {
@@ -525,13 +500,12 @@ describe('a name written inside a hyphenated word is part of that word', () => {
 
 describe('a name of two words written as one hyphenated word describes', () => {
   const picks = picksFrom([
-    makeAdapter({
-      id: 'civitai:45401',
-      name: 'Snow White',
-      category: 'character',
-      tags: ['character', 'disney', 'woman', 'cartoon', 'disney princess'],
-      triggerWords: ['snow white'],
-    }),
+    characterCard(
+      'civitai:45401',
+      'Snow White',
+      ['snow white'],
+      ['character', 'disney', 'woman', 'cartoon', 'disney princess'],
+    ),
   ]);
 
   it('takes no Snow White for a snow-white beach, still for Snow White', () => {
@@ -542,13 +516,12 @@ describe('a name of two words written as one hyphenated word describes', () => {
 
 describe('a name that opens with a word that describes, written before a noun, describes that noun', () => {
   const picks = picksFrom([
-    makeAdapter({
-      id: 'civitai:15937',
-      name: 'Dark Sakura (Fate Stay Night)',
-      category: 'character',
-      tags: ['anime', 'character', 'female', 'fate', 'fate stay night'],
-      triggerWords: ['dark sakura', 'striped dress, hair ribbon'],
-    }),
+    characterCard(
+      'civitai:15937',
+      'Dark Sakura (Fate Stay Night)',
+      ['dark sakura', 'striped dress, hair ribbon'],
+      ['anime', 'character', 'female', 'fate', 'fate stay night'],
+    ),
   ]);
 
   it('takes no Dark Sakura for dark sakura trees, still for her', () => {
@@ -560,26 +533,19 @@ describe('a name that opens with a word that describes, written before a noun, d
 
 describe('a name of plain words names her only beside someone, alone or written as a name', () => {
   const picks = picksFrom([
-    makeAdapter({
-      id: 'civitai:15221',
-      name: 'Rice Shower',
-      category: 'character',
-      tags: ['anime', 'character', 'girl', 'umamusume'],
-      triggerWords: ['rice shower'],
-    }),
+    characterCard('civitai:15221', 'Rice Shower', ['rice shower'], ['anime', 'character', 'girl', 'umamusume']),
     makeAdapter({
       id: 'civitai:10746',
       name: 'Twin Turbo | Uma Musume',
       category: 'character',
       tags: ['anime', 'character', 'umamusume'],
     }),
-    makeAdapter({
-      id: 'civitai:44427',
-      name: '【Character】Aegir (Azur Lane) Spring Festival Outfit',
-      category: 'character',
-      tags: ['anime', 'character', 'game character'],
-      triggerWords: ['spring-aegir', 'demon horns', 'white hair', 'china dress', 'red dress'],
-    }),
+    characterCard(
+      'civitai:44427',
+      '【Character】Aegir (Azur Lane) Spring Festival Outfit',
+      ['spring-aegir', 'demon horns', 'white hair', 'china dress', 'red dress'],
+      ['anime', 'character', 'game character'],
+    ),
     makeAdapter({
       id: 'civitai:12543',
       name: 'Tatsumaki / Terrible Tornado (One Punch Man)',
@@ -605,13 +571,12 @@ describe('a name of plain words names her only beside someone, alone or written 
 
 describe('a trigger written run together is the name it joins', () => {
   const picks = picksFrom([
-    makeAdapter({
-      id: 'civitai:19877',
-      name: 'Emma Verde (Lovelive! - Love Live! Nijigasaki High School Idol Club)',
-      category: 'character',
-      tags: ['anime', 'character', 'girl', 'female', 'girls'],
-      triggerWords: ['emmaverde'],
-    }),
+    characterCard(
+      'civitai:19877',
+      'Emma Verde (Lovelive! - Love Live! Nijigasaki High School Idol Club)',
+      ['emmaverde'],
+      ['anime', 'character', 'girl', 'female', 'girls'],
+    ),
   ]);
 
   it('reads "Lovelive!" as her series: no Emma Verde for a love live concert, still for her', () => {
@@ -622,37 +587,24 @@ describe('a trigger written run together is the name it joins', () => {
 
 describe("a part of a name that the card's tags write longer is its series", () => {
   const picks = picksFrom([
-    makeAdapter({
-      id: 'civitai:7596',
-      name: 'Miyamoto Musashi (Fate Grand/Order)',
-      category: 'character',
-      tags: ['anime', 'character', 'girl', 'female', 'fate', 'fate grand order', 'game character', 'girls'],
-      triggerWords: [
-        'bare shoulders, magatama, long hair, japanese clothes, ponytail, hair ornament, detached sleeves',
-      ],
-    }),
-    makeAdapter({
-      id: 'civitai:27406',
-      name: '2B (YoRHa No.2 Type B) / Nier: Automata',
-      category: 'character',
-      tags: ['character', 'nier automata', 'android', '2b', 'game character', 'game', 'lora', 'yorha no.2 type b'],
-      triggerWords: ['hm2b, black blindfold, covered eyes, mole under mouth, clothing cutout, long sleeves'],
-    }),
-    makeAdapter({
-      id: 'civitai:24566',
-      name: '菅牧典(Kudamaki Tsukasa)/東方Project(Touhou Project)',
-      category: 'character',
-      tags: [
-        'character',
-        'girl',
-        'touhou',
-        'game character',
-        'unconnected marketeers',
-        'touhou project',
-        'kudamaki tsukasa',
-      ],
-      triggerWords: ['Kudamaki Tsukasa', 'fox ears', ' fox tail', 'hair between eyes', 'white romper', 'green ribbon'],
-    }),
+    characterCard(
+      'civitai:7596',
+      'Miyamoto Musashi (Fate Grand/Order)',
+      ['bare shoulders, magatama, long hair, japanese clothes, ponytail, hair ornament, detached sleeves'],
+      ['anime', 'character', 'girl', 'female', 'fate', 'fate grand order', 'game character', 'girls'],
+    ),
+    characterCard(
+      'civitai:27406',
+      '2B (YoRHa No.2 Type B) / Nier: Automata',
+      ['hm2b, black blindfold, covered eyes, mole under mouth, clothing cutout, long sleeves'],
+      ['character', 'nier automata', 'android', '2b', 'game character', 'game', 'lora', 'yorha no.2 type b'],
+    ),
+    characterCard(
+      'civitai:24566',
+      '菅牧典(Kudamaki Tsukasa)/東方Project(Touhou Project)',
+      ['Kudamaki Tsukasa', 'fox ears', ' fox tail', 'hair between eyes', 'white romper', 'green ribbon'],
+      ['character', 'girl', 'touhou', 'game character', 'unconnected marketeers', 'touhou project', 'kudamaki tsukasa'],
+    ),
   ]);
 
   it('takes no one of the cast for the series, still for her name', () => {
@@ -720,27 +672,24 @@ describe('a name three cards of one character share is hers, no franchise', () =
 
 describe('a trigger a card coins as one word, copied from its page, names her', () => {
   const picks = picksFrom([
-    makeAdapter({
-      id: 'civitai:57022',
-      name: 'Sailor Pluto | Sailor Moon',
-      category: 'character',
-      tags: ['anime', 'character', 'female', 'sailor moon', 'woman', 'sailor pluto'],
-      triggerWords: ['SMPluto', 'long hair, single hair bun', 'sailor senshi uniform, knee boots, bow'],
-    }),
-    makeAdapter({
-      id: 'civitai:57077',
-      name: 'Ai Haibara/Shiho Miyano (Detective Conan)',
-      category: 'character',
-      tags: ['anime', 'character', 'girls', 'detective conan'],
-      triggerWords: ['haibara_ai'],
-    }),
-    makeAdapter({
-      id: 'civitai:56454',
-      name: 'Clara Honkai Star Rail Lora',
-      category: 'character',
-      tags: ['character', 'honkai star rail', 'clara'],
-      triggerWords: ['clara', 'honkai_star_rail'],
-    }),
+    characterCard(
+      'civitai:57022',
+      'Sailor Pluto | Sailor Moon',
+      ['SMPluto', 'long hair, single hair bun', 'sailor senshi uniform, knee boots, bow'],
+      ['anime', 'character', 'female', 'sailor moon', 'woman', 'sailor pluto'],
+    ),
+    characterCard(
+      'civitai:57077',
+      'Ai Haibara/Shiho Miyano (Detective Conan)',
+      ['haibara_ai'],
+      ['anime', 'character', 'girls', 'detective conan'],
+    ),
+    characterCard(
+      'civitai:56454',
+      'Clara Honkai Star Rail Lora',
+      ['clara', 'honkai_star_rail'],
+      ['character', 'honkai star rail', 'clara'],
+    ),
   ]);
 
   it('takes her card for its coined trigger', () => {
@@ -807,27 +756,24 @@ describe('a studio and a rank name no princess of it', () => {
 
 describe('a series a card names in brackets, or a pack of its cast, names no one of it', () => {
   const picks = picksFrom([
-    makeAdapter({
-      id: 'civitai:21339',
-      name: 'Kishirika Kishirisu (Mushoku Tensei) 无职转生 魔界大帝 奇西利卡',
-      category: 'character',
-      tags: ['anime', 'character'],
-      triggerWords: ['1girl'],
-    }),
-    makeAdapter({
-      id: 'civitai:30622',
-      name: 'Mushoku Tensei - Girlpack LoRA',
-      category: 'character',
-      tags: ['character', 'mushoku tensei', 'mushoku tensei: jobless reincarnation', 'girlpack', 'characterpack'],
-      triggerWords: ['zenith', 'elinalise', 'eris', 'migurdia', 'roxy', 'sylphiette', 'anime art style'],
-    }),
-    makeAdapter({
-      id: 'civitai:32995',
-      name: 'My Dress-Up Darling - Characters - Girlpack',
-      category: 'character',
-      tags: ['anime', 'character', 'my dress up darling', 'characters', 'girlpack', 'sono bisque doll wa koi o suru'],
-      triggerWords: ['kitagawa marin', 'kitasch', 'kuroe shizuku', 'inui sajuna', 'gojou wakana'],
-    }),
+    characterCard(
+      'civitai:21339',
+      'Kishirika Kishirisu (Mushoku Tensei) 无职转生 魔界大帝 奇西利卡',
+      ['1girl'],
+      ['anime', 'character'],
+    ),
+    characterCard(
+      'civitai:30622',
+      'Mushoku Tensei - Girlpack LoRA',
+      ['zenith', 'elinalise', 'eris', 'migurdia', 'roxy', 'sylphiette', 'anime art style'],
+      ['character', 'mushoku tensei', 'mushoku tensei: jobless reincarnation', 'girlpack', 'characterpack'],
+    ),
+    characterCard(
+      'civitai:32995',
+      'My Dress-Up Darling - Characters - Girlpack',
+      ['kitagawa marin', 'kitasch', 'kuroe shizuku', 'inui sajuna', 'gojou wakana'],
+      ['anime', 'character', 'my dress up darling', 'characters', 'girlpack', 'sono bisque doll wa koi o suru'],
+    ),
   ]);
 
   it('takes no one for the series alone, where the catalog holds one card of it or a pack', () => {
@@ -839,13 +785,12 @@ describe('a series a card names in brackets, or a pack of its cast, names no one
     expect(picks('Kishirika Kishirisu at the beach')).toEqual(['civitai:21339']);
     // A trigger written whole names her, series and all.
     const priestess = picksFrom([
-      makeAdapter({
-        id: 'civitai:10067',
-        name: 'Priestess (Goblin Slayer)',
-        category: 'character',
-        tags: ['anime', 'character', 'girl', 'goblin slayer'],
-        triggerWords: ['priestess \\(goblin slayer!\\)'],
-      }),
+      characterCard(
+        'civitai:10067',
+        'Priestess (Goblin Slayer)',
+        ['priestess \\(goblin slayer!\\)'],
+        ['anime', 'character', 'girl', 'goblin slayer'],
+      ),
     ]);
     expect(priestess('portrait, solo, priestess \\(goblin slayer!\\), 1girl, blonde hair')).toEqual(['civitai:10067']);
     expect(priestess('goblin slayer fan art, a cave')).toEqual([]);
@@ -858,25 +803,23 @@ describe('a series a card names in brackets, or a pack of its cast, names no one
     expect(picks('roxy at the beach')).toEqual([]);
     expect(picks('1girl, Roxy Migurdia, witch hat, blue hair')).toEqual(['civitai:30622']);
     const akame = picksFrom([
-      makeAdapter({
-        id: 'civitai:42405',
-        name: 'Akame ga Kill! Ultimate Girl Pack',
-        category: 'character',
-        tags: ['anime', 'character', 'esdeath', 'chelsea', 'akame ga kill!', 'leone', 'akame', 'kurome', 'sheele'],
-        triggerWords: ['akame \\(akame ga kill!\\)', 'esdeath', 'kurome', 'leone', 'sheele'],
-      }),
+      characterCard(
+        'civitai:42405',
+        'Akame ga Kill! Ultimate Girl Pack',
+        ['akame \\(akame ga kill!\\)', 'esdeath', 'kurome', 'leone', 'sheele'],
+        ['anime', 'character', 'esdeath', 'chelsea', 'akame ga kill!', 'leone', 'akame', 'kurome', 'sheele'],
+      ),
     ]);
     expect(akame('esdeath in a snowy forest')).toEqual(['civitai:42405']);
   });
 
   it('reads no one of a pack in a one-word trigger that is a term of the trade ("fanart")', () => {
-    const u149 = makeAdapter({
-      id: 'civitai:19138',
-      name: 'The Idolmaster Cinderella Girls U149 anime',
-      category: 'character',
-      tags: ['anime', 'character', 'girl', 'idolmaster', 'cinderella girls', 'characterpack'],
-      triggerWords: ['Akagi Miria', 'Tachibana Arisu', 'u149ani', 'fanart', 'apuri', 'Yonai P'],
-    });
+    const u149 = characterCard(
+      'civitai:19138',
+      'The Idolmaster Cinderella Girls U149 anime',
+      ['Akagi Miria', 'Tachibana Arisu', 'u149ani', 'fanart', 'apuri', 'Yonai P'],
+      ['anime', 'character', 'girl', 'idolmaster', 'cinderella girls', 'characterpack'],
+    );
     const oneWordNames = profileOf(u149)
       .fullNames.filter((name) => name.length === 1)
       .map(([name]) => name);
@@ -891,42 +834,30 @@ describe('a series a card names in brackets, or a pack of its cast, names no one
     // A name before a plain noun says what it is: "roxy music poster" is a band's poster.
     expect(picks('a roxy music poster')).toEqual([]);
     const rosario = picksFrom([
-      makeAdapter({
-        id: 'civitai:23523',
-        name: 'Rosario + Vampire - Girlpack LoRA',
-        category: 'character',
-        tags: ['anime', 'character', 'rosario+vampire', 'girlpack', 'characterpack'],
-        triggerWords: ['kurumu', 'mizore', 'moka', 'mokavampire', 'shizuka', 'yukari'],
-      }),
+      characterCard(
+        'civitai:23523',
+        'Rosario + Vampire - Girlpack LoRA',
+        ['kurumu', 'mizore', 'moka', 'mokavampire', 'shizuka', 'yukari'],
+        ['anime', 'character', 'rosario+vampire', 'girlpack', 'characterpack'],
+      ),
     ]);
     expect(rosario('a moka pot on a gas stove')).toEqual([]);
     expect(rosario('moka standing in a school hallway')).toEqual(['civitai:23523']);
   });
 
   it('takes her own card, not her pack, for the trigger of her card', () => {
-    const AI_HAYASAKA = makeAdapter({
-      id: 'civitai:24130',
-      name: '早坂愛 - Ai Hayasaka - Kaguya-Sama:Love is War.',
-      category: 'character',
-      tags: [
-        'anime',
-        'character',
-        'girl',
-        'blonde hair',
-        'kaguyasama',
-        'kaguya-sama:love is war',
-        '早坂愛',
-        'ai hayasaka',
-      ],
-      triggerWords: ['aihayasakav4'],
-    });
-    const KAGUYA_PACK = makeAdapter({
-      id: 'civitai:50077',
-      name: 'Love is War: Kaguya-sama wa Kokurasetai | 5 Girl pack: Chika, Hayasaka Ai, Miko, Kei',
-      category: 'character',
-      tags: ['anime', 'character', 'anime girl', 'kaguya-sama:love is war', 'shirogane', 'shinomiya', 'fujiwara'],
-      triggerWords: ['school uniform', 'shinomiya kaguya, red eyes, black hair, hair ribbon'],
-    });
+    const AI_HAYASAKA = characterCard(
+      'civitai:24130',
+      '早坂愛 - Ai Hayasaka - Kaguya-Sama:Love is War.',
+      ['aihayasakav4'],
+      ['anime', 'character', 'girl', 'blonde hair', 'kaguyasama', 'kaguya-sama:love is war', '早坂愛', 'ai hayasaka'],
+    );
+    const KAGUYA_PACK = characterCard(
+      'civitai:50077',
+      'Love is War: Kaguya-sama wa Kokurasetai | 5 Girl pack: Chika, Hayasaka Ai, Miko, Kei',
+      ['school uniform', 'shinomiya kaguya, red eyes, black hair, hair ribbon'],
+      ['anime', 'character', 'anime girl', 'kaguya-sama:love is war', 'shirogane', 'shinomiya', 'fujiwara'],
+    );
     const picks = picksFrom([KAGUYA_PACK, AI_HAYASAKA]);
     expect(picks('masterpiece, best quality, AiHayasakaV4, 1girl, solo')).toEqual(['civitai:24130']);
     expect(picks('ai hayasaka in a maid uniform')).toEqual(['civitai:24130']);
@@ -934,32 +865,29 @@ describe('a series a card names in brackets, or a pack of its cast, names no one
     expect(picksFrom([KAGUYA_PACK])('kaguya-sama wa kokurasetai landscape')).toEqual([]);
     expect(picksFrom([KAGUYA_PACK])('shinomiya kaguya, red eyes')).toEqual(['civitai:50077']);
     const supporting = picksFrom([
-      makeAdapter({
-        id: 'civitai:46436',
-        name: 'Astarotte no omocha! // supporting characters',
-        category: 'character',
-        tags: ['character', 'bat', 'astarotte no omocha!', 'lotte no omocha!', 'enja niuhali', 'fii', 'olaf frismar'],
-        triggerWords: ['teacher'],
-      }),
+      characterCard(
+        'civitai:46436',
+        'Astarotte no omocha! // supporting characters',
+        ['teacher'],
+        ['character', 'bat', 'astarotte no omocha!', 'lotte no omocha!', 'enja niuhali', 'fii', 'olaf frismar'],
+      ),
     ]);
     expect(supporting('astarotte no omocha! landscape')).toEqual([]);
   });
 
   it('takes no pack for a name another candidate card calls its character by', () => {
-    const SAO_GIRLPACK = makeAdapter({
-      id: 'civitai:23707',
-      name: 'Sword Art Online - Girlpack LoRA',
-      category: 'character',
-      tags: ['character', 'sword art online', 'asuna', 'girlpack', 'yui', 'silica', 'leafa', 'characterpack'],
-      triggerWords: ['asuna', 'leafa', 'sinon', 'yui'],
-    });
-    const HIRASAWA_YUI = makeAdapter({
-      id: 'civitai:9000',
-      name: 'Hirasawa Yui (K-On!)',
-      category: 'character',
-      tags: ['anime', 'character', 'k-on!'],
-      triggerWords: ['hirasawa yui'],
-    });
+    const SAO_GIRLPACK = characterCard(
+      'civitai:23707',
+      'Sword Art Online - Girlpack LoRA',
+      ['asuna', 'leafa', 'sinon', 'yui'],
+      ['character', 'sword art online', 'asuna', 'girlpack', 'yui', 'silica', 'leafa', 'characterpack'],
+    );
+    const HIRASAWA_YUI = characterCard(
+      'civitai:9000',
+      'Hirasawa Yui (K-On!)',
+      ['hirasawa yui'],
+      ['anime', 'character', 'k-on!'],
+    );
     expect(picksFrom([SAO_GIRLPACK])('yui playing in a meadow')).toEqual(['civitai:23707']);
     expect(picksFrom([SAO_GIRLPACK, HIRASAWA_YUI])('yui playing in a meadow')).toEqual([]);
     expect(picksFrom([SAO_GIRLPACK, HIRASAWA_YUI])('leafa flying over a forest')).toEqual(['civitai:23707']);
@@ -967,34 +895,30 @@ describe('a series a card names in brackets, or a pack of its cast, names no one
 });
 
 describe('a series a card names in one word, in brackets or after "from", names no one of it', () => {
-  const SAGE = makeAdapter({
-    id: 'civitai:24094',
-    name: 'Sage(Valorant)',
-    category: 'character',
-    tags: ['anime', 'character', 'girl', 'valorant', 'video gaming', 'lora'],
-    triggerWords: ['sage(valorant)', 'sage bodysuit', 'black pant'],
-  });
-  const KILLJOY = makeAdapter({
-    id: 'civitai:10777',
-    name: 'KillJoy From Valorant',
-    category: 'character',
-    tags: ['character', 'girl', 'female', 'woman', 'game character', 'video game'],
-    triggerWords: ['kljy'],
-  });
-  const AQUA = makeAdapter({
-    id: 'civitai:54817',
-    name: 'Aqua | KonoSuba',
-    category: 'character',
-    tags: ['character', 'waifu', 'aqua', 'konosuba', 'anime character', 'characters'],
-    triggerWords: ['aqua (konosuba)', '1girl'],
-  });
-  const KONOSUBA_PACK = makeAdapter({
-    id: 'civitai:90398',
-    name: 'KonoSuba',
-    category: 'character',
-    tags: ['anime', 'character', 'konosuba', 'megumin', 'girls', 'characters', 'girlpack', 'characterpack'],
-    triggerWords: ['Megumin'],
-  });
+  const SAGE = characterCard(
+    'civitai:24094',
+    'Sage(Valorant)',
+    ['sage(valorant)', 'sage bodysuit', 'black pant'],
+    ['anime', 'character', 'girl', 'valorant', 'video gaming', 'lora'],
+  );
+  const KILLJOY = characterCard(
+    'civitai:10777',
+    'KillJoy From Valorant',
+    ['kljy'],
+    ['character', 'girl', 'female', 'woman', 'game character', 'video game'],
+  );
+  const AQUA = characterCard(
+    'civitai:54817',
+    'Aqua | KonoSuba',
+    ['aqua (konosuba)', '1girl'],
+    ['character', 'waifu', 'aqua', 'konosuba', 'anime character', 'characters'],
+  );
+  const KONOSUBA_PACK = characterCard(
+    'civitai:90398',
+    'KonoSuba',
+    ['Megumin'],
+    ['anime', 'character', 'konosuba', 'megumin', 'girls', 'characters', 'girlpack', 'characterpack'],
+  );
   const picks = picksFrom([SAGE, KILLJOY]);
 
   it('takes no agent of the game for the game alone', () => {
@@ -1017,33 +941,30 @@ describe('a series a card names in one word, in brackets or after "from", names 
   });
 
   it("takes no one for her series' initials, which her card writes as a part of its name", () => {
-    const LISBETH = makeAdapter({
-      id: 'civitai:23876',
-      name: 'lisbeth (Sword Art Online) 莉兹贝特 刀剑神域 SAO',
-      category: 'character',
-      tags: ['character'],
-      triggerWords: ['1girl,apron,frills,skirt,shirt'],
-    });
+    const LISBETH = characterCard(
+      'civitai:23876',
+      'lisbeth (Sword Art Online) 莉兹贝特 刀剑神域 SAO',
+      ['1girl,apron,frills,skirt,shirt'],
+      ['character'],
+    );
     // Quinella of SAO (her own card flagged out of an SFW channel) is no Lisbeth.
     expect(picksFrom([LISBETH])('1girl, quinella sao, standing in a park')).toEqual([]);
     expect(picksFrom([LISBETH])('lisbeth from sao')).toEqual(['civitai:23876']);
   });
 
   it("takes no one for her series' name, though a trigger of her uniform says a word of it", () => {
-    const MAKI_ZENIN = makeAdapter({
-      id: 'civitai:26443',
-      name: 'Maki Zenin | Jujutsu Kaisen',
-      category: 'character',
-      tags: ['anime', 'character', 'jujutsu kaisen', 'maki zenin'],
-      triggerWords: ['zenin_maki', 'ponytail', 'glasses', 'bangs', 'green hair', 'jujutsu_uniform', 'purple jacket'],
-    });
-    const JUJUTSU_SORCERERS = makeAdapter({
-      id: 'civitai:57465',
-      name: 'JUJUTSU SORCERERS | Depository of Jujutsu Kaisen Characters',
-      category: 'character',
-      tags: ['anime', 'character', 'jujutsu kaisen', 'nobara kugisaki', 'maki zenin', 'satoru gojo', 'toge inumaki'],
-      triggerWords: ['inumaki toge', 'facial tattoo', 'white hair', 'school uniform', 'black jacket', 'high collar'],
-    });
+    const MAKI_ZENIN = characterCard(
+      'civitai:26443',
+      'Maki Zenin | Jujutsu Kaisen',
+      ['zenin_maki', 'ponytail', 'glasses', 'bangs', 'green hair', 'jujutsu_uniform', 'purple jacket'],
+      ['anime', 'character', 'jujutsu kaisen', 'maki zenin'],
+    );
+    const JUJUTSU_SORCERERS = characterCard(
+      'civitai:57465',
+      'JUJUTSU SORCERERS | Depository of Jujutsu Kaisen Characters',
+      ['inumaki toge', 'facial tattoo', 'white hair', 'school uniform', 'black jacket', 'high collar'],
+      ['anime', 'character', 'jujutsu kaisen', 'nobara kugisaki', 'maki zenin', 'satoru gojo', 'toge inumaki'],
+    );
     expect(picksFrom([MAKI_ZENIN])('jujutsu kaisen cursed energy')).toEqual([]);
     expect(picksFrom([MAKI_ZENIN])('maki zenin, jujutsu kaisen')).toEqual(['civitai:26443']);
     // Nor a depository of its cast for the series it is "of".
@@ -1051,30 +972,18 @@ describe('a series a card names in one word, in brackets or after "from", names 
   });
 
   it("takes no one for her series, a part of her card's name after her name in Latin and Japanese letters", () => {
-    const SHINOBU = makeAdapter({
-      id: 'civitai:18666',
-      name: 'Kochou Shinobu | Kimetsu no yaiba | LoRA',
-      category: 'character',
-      tags: ['anime', 'girl', 'person', 'woman'],
-      triggerWords: ['kochou shinobu', 'haori', 'japanese clothes', 'butterfly hair ornament'],
-    });
-    const SHINOBU_TAGGED = makeAdapter({
-      id: 'civitai:87259',
-      name: 'Kochou Shinobu 胡蝶しのぶ / Kimetsu no Yaiba',
-      category: 'character',
-      tags: [
-        'anime',
-        'character',
-        'demon slayer',
-        'anime character',
-        'kimetsu no yaiba',
-        'anime girl',
-        'kochou shinobu',
-      ],
-      triggerWords: [
-        '1girl, solo, kochou shinobu, butterfly hair ornament, purple eyes, multicolored hair, short hair',
-      ],
-    });
+    const SHINOBU = characterCard(
+      'civitai:18666',
+      'Kochou Shinobu | Kimetsu no yaiba | LoRA',
+      ['kochou shinobu', 'haori', 'japanese clothes', 'butterfly hair ornament'],
+      ['anime', 'girl', 'person', 'woman'],
+    );
+    const SHINOBU_TAGGED = characterCard(
+      'civitai:87259',
+      'Kochou Shinobu 胡蝶しのぶ / Kimetsu no Yaiba',
+      ['1girl, solo, kochou shinobu, butterfly hair ornament, purple eyes, multicolored hair, short hair'],
+      ['anime', 'character', 'demon slayer', 'anime character', 'kimetsu no yaiba', 'anime girl', 'kochou shinobu'],
+    );
     const picks = picksFrom([SHINOBU, SHINOBU_TAGGED]);
     // Kanzaki Aoi of the same series is no Shinobu, nor is the series' look.
     expect(picks('kanzaki aoi \\(kimetsu no yaiba\\), 1girl')).toEqual([]);
@@ -1083,20 +992,18 @@ describe('a series a card names in one word, in brackets or after "from", names 
   });
 
   it('takes no one for her series where her card tags it whole after her name, or writes it in a booru tag of her', () => {
-    const MIKASA = makeAdapter({
-      id: 'civitai:90523',
-      name: 'Mikasa Ackerman ミカサ・アッカーマン / Shingeki no Kyojin',
-      category: 'character',
-      tags: ['anime', 'character', 'shingeki no kyojin', 'attack on titan', 'anime character', 'mikasa ackerman'],
-      triggerWords: ['hmmikasa, short hair, black eyes, scarf, emblem, belt, thigh strap, red scarf, white pants'],
-    });
-    const RYOKO = makeAdapter({
-      id: 'civitai:21730',
-      name: 'Ryoko - Tenchi Muyo!',
-      category: 'character',
-      tags: ['anime', 'character', 'tenchi muyo', 'ryoko'],
-      triggerWords: ['ryouko_(tenchi_muyou!)', 'big hair', 'blue hair', 'spiked hair'],
-    });
+    const MIKASA = characterCard(
+      'civitai:90523',
+      'Mikasa Ackerman ミカサ・アッカーマン / Shingeki no Kyojin',
+      ['hmmikasa, short hair, black eyes, scarf, emblem, belt, thigh strap, red scarf, white pants'],
+      ['anime', 'character', 'shingeki no kyojin', 'attack on titan', 'anime character', 'mikasa ackerman'],
+    );
+    const RYOKO = characterCard(
+      'civitai:21730',
+      'Ryoko - Tenchi Muyo!',
+      ['ryouko_(tenchi_muyou!)', 'big hair', 'blue hair', 'spiked hair'],
+      ['anime', 'character', 'tenchi muyo', 'ryoko'],
+    );
     const picks = picksFrom([MIKASA, RYOKO]);
     expect(picks('shingeki no kyojin landscape')).toEqual([]);
     expect(picks('1girl, tenchi muyo style, school uniform')).toEqual([]);
@@ -1105,36 +1012,24 @@ describe('a series a card names in one word, in brackets or after "from", names 
   });
 
   it('takes no one for a series her card cuts into parts, writes after her name in two scripts, or calls a series', () => {
-    const HAYASAKA = makeAdapter({
-      id: 'civitai:24130',
-      name: '早坂愛 - Ai Hayasaka - Kaguya-Sama:Love is War.',
-      category: 'character',
-      tags: [
-        'anime',
-        'character',
-        'girl',
-        'blonde hair',
-        'kaguyasama',
-        'lora',
-        'kaguya-sama:love is war',
-        'ai hayasaka',
-      ],
-      triggerWords: ['aihayasakav4'],
-    });
-    const SAREN = makeAdapter({
-      id: 'civitai:24603',
-      name: 'Saren (Princess Connect! Re:Dive)',
-      category: 'character',
-      tags: ['anime', 'character', 'girls', 'princess connect'],
-      triggerWords: ['saren_\\(princess_connect!\\)'],
-    });
-    const NAGATO = makeAdapter({
-      id: 'civitai:71550',
-      name: 'Nagato Yuki 長門有希 / Suzumiya Haruhi Series',
-      category: 'character',
-      tags: ['anime', 'character', 'anime character', 'anime girl', 'lora', 'suzumiya haruhi serires', 'nagato yuki'],
-      triggerWords: ['ny1, school uniform, blue sailor collar, serafuku, blue skirt, long sleeves'],
-    });
+    const HAYASAKA = characterCard(
+      'civitai:24130',
+      '早坂愛 - Ai Hayasaka - Kaguya-Sama:Love is War.',
+      ['aihayasakav4'],
+      ['anime', 'character', 'girl', 'blonde hair', 'kaguyasama', 'lora', 'kaguya-sama:love is war', 'ai hayasaka'],
+    );
+    const SAREN = characterCard(
+      'civitai:24603',
+      'Saren (Princess Connect! Re:Dive)',
+      ['saren_\\(princess_connect!\\)'],
+      ['anime', 'character', 'girls', 'princess connect'],
+    );
+    const NAGATO = characterCard(
+      'civitai:71550',
+      'Nagato Yuki 長門有希 / Suzumiya Haruhi Series',
+      ['ny1, school uniform, blue sailor collar, serafuku, blue skirt, long sleeves'],
+      ['anime', 'character', 'anime character', 'anime girl', 'lora', 'suzumiya haruhi serires', 'nagato yuki'],
+    );
     const picks = picksFrom([HAYASAKA, SAREN, NAGATO]);
     expect(picks('kaguya-sama:love is war landscape')).toEqual([]);
     expect(picks('princess connect re:dive landscape')).toEqual([]);
@@ -1143,75 +1038,67 @@ describe('a series a card names in one word, in brackets or after "from", names 
     expect(picks('saren, princess connect')).toEqual(['civitai:24603']);
     expect(picks('nagato yuki reading a book')).toEqual(['civitai:71550']);
     // A piece of a title a tag says whole is no name, where a plain word after the series still is hers.
-    const KARYL = makeAdapter({
-      id: 'civitai:98422',
-      name: 'Karyl キャル / Princess Connect! Re:Dive',
-      category: 'character',
-      tags: ['anime', 'character', 'game character', 'princess connect', 'princess connect! re:dive', 'karyl'],
-      triggerWords: ['karylaa, two-tone hair, low twintails, green eyes, fang, cat tail'],
-    });
-    const JASMINE = makeAdapter({
-      id: 'civitai:38355',
-      name: 'Pokemon - Jasmine',
-      category: 'character',
-      tags: ['character', 'female', 'pokemon', 'pokemon gsc'],
-      triggerWords: ['jasmine \\(pokemon\\)'],
-    });
+    const KARYL = characterCard(
+      'civitai:98422',
+      'Karyl キャル / Princess Connect! Re:Dive',
+      ['karylaa, two-tone hair, low twintails, green eyes, fang, cat tail'],
+      ['anime', 'character', 'game character', 'princess connect', 'princess connect! re:dive', 'karyl'],
+    );
+    const JASMINE = characterCard(
+      'civitai:38355',
+      'Pokemon - Jasmine',
+      ['jasmine \\(pokemon\\)'],
+      ['character', 'female', 'pokemon', 'pokemon gsc'],
+    );
     expect(picksFrom([KARYL])('princess connect re:dive landscape')).toEqual([]);
     expect(picksFrom([KARYL])('karyl, princess connect')).toEqual(['civitai:98422']);
     expect(picksFrom([JASMINE])('jasmine pokemon, aqua dress')).toEqual(['civitai:38355']);
     // Her booru tag written whole names her, her series and all; her name before her series' tag still names her.
-    const INDEX = makeAdapter({
-      id: 'civitai:70850',
-      name: 'Index Librorum Prohibitorum || Toaru Majutsu no Index',
-      category: 'character',
-      tags: ['anime', 'character', 'female', 'toaru majutsu no index'],
-      triggerWords: ['index \\(toaru majutsu no index\\)'],
-    });
+    const INDEX = characterCard(
+      'civitai:70850',
+      'Index Librorum Prohibitorum || Toaru Majutsu no Index',
+      ['index \\(toaru majutsu no index\\)'],
+      ['anime', 'character', 'female', 'toaru majutsu no index'],
+    );
     expect(picksFrom([INDEX])('toaru majutsu no index landscape')).toEqual([]);
     expect(picksFrom([INDEX])('1girl, index \\(toaru majutsu no index\\), long dress')).toEqual(['civitai:70850']);
-    const LULU = makeAdapter({
-      id: 'civitai:5923',
-      name: 'Lulu from League of Legends',
-      category: 'character',
-      tags: ['league of legends', 'character', 'lulu (league of legends)', 'video game'],
-      triggerWords: ['lulu \\(league of legends\\)', 'staff'],
-    });
+    const LULU = characterCard(
+      'civitai:5923',
+      'Lulu from League of Legends',
+      ['lulu \\(league of legends\\)', 'staff'],
+      ['league of legends', 'character', 'lulu (league of legends)', 'video game'],
+    );
     expect(picksFrom([LULU])('beach, lulu league of legends, 1girl')).toEqual(['civitai:5923']);
     // A word of the series in brackets is no name of hers beside the rest of the series.
     const himawari = picksFrom([
-      makeAdapter({
-        id: 'civitai:61568',
-        name: 'Naruto Uzumaki / 漩涡鸣人 / ずまき ナルト / 火影忍者',
-        category: 'character',
-        tags: ['anime', 'character', 'naruto', 'uzumaki', 'uzumaki naruto', '漩涡鸣人', '火影'],
-        triggerWords: ['uzumaki naruto'],
-      }),
-      makeAdapter({
-        id: 'civitai:58066',
-        name: 'Hinata / Hinata Hyūga (日向 ヒナタ) /  [Boruto: Naruto Next Generations]',
-        category: 'character',
-        tags: ['anime', 'character', 'female', 'naruto', 'hinata', 'boruto: naruto next generations', 'hyuuga hinata'],
-        triggerWords: ['hinata\\(boruto\\)', 'purple hoodie', 'brown pants', 'black shirt, apron'],
-      }),
-      makeAdapter({
-        id: 'civitai:51542',
-        name: 'Himawari Uzumaki (Boruto: Naruto Next Generations)',
-        category: 'character',
-        tags: ['anime', 'character', 'girl', 'female', 'boruto: naruto next generations', 'uzumaki', 'himawari'],
-        triggerWords: ['himawari', 'little girl', 'ahoge', 'hoodie', 'pink skirt', 'black stockings'],
-      }),
+      characterCard(
+        'civitai:61568',
+        'Naruto Uzumaki / 漩涡鸣人 / ずまき ナルト / 火影忍者',
+        ['uzumaki naruto'],
+        ['anime', 'character', 'naruto', 'uzumaki', 'uzumaki naruto', '漩涡鸣人', '火影'],
+      ),
+      characterCard(
+        'civitai:58066',
+        'Hinata / Hinata Hyūga (日向 ヒナタ) /  [Boruto: Naruto Next Generations]',
+        ['hinata\\(boruto\\)', 'purple hoodie', 'brown pants', 'black shirt, apron'],
+        ['anime', 'character', 'female', 'naruto', 'hinata', 'boruto: naruto next generations', 'hyuuga hinata'],
+      ),
+      characterCard(
+        'civitai:51542',
+        'Himawari Uzumaki (Boruto: Naruto Next Generations)',
+        ['himawari', 'little girl', 'ahoge', 'hoodie', 'pink skirt', 'black stockings'],
+        ['anime', 'character', 'girl', 'female', 'boruto: naruto next generations', 'uzumaki', 'himawari'],
+      ),
     ]);
     expect(himawari('boruto: naruto next generations landscape')).not.toContain('civitai:51542');
     expect(himawari('himawari uzumaki, boruto')).toEqual(['civitai:51542']);
     // Where "naruto" is a franchise the catalog knows, "boruto" beside it is still her series' word, no name of hers.
-    const HIMAWARI = makeAdapter({
-      id: 'civitai:51542',
-      name: 'Himawari Uzumaki (Boruto: Naruto Next Generations)',
-      category: 'character',
-      tags: ['anime', 'character', 'girl', 'female', 'boruto: naruto next generations', 'uzumaki', 'himawari'],
-      triggerWords: ['himawari', 'little girl', 'ahoge', 'hoodie', 'pink skirt', 'black stockings'],
-    });
+    const HIMAWARI = characterCard(
+      'civitai:51542',
+      'Himawari Uzumaki (Boruto: Naruto Next Generations)',
+      ['himawari', 'little girl', 'ahoge', 'hoodie', 'pink skirt', 'black stockings'],
+      ['anime', 'character', 'girl', 'female', 'boruto: naruto next generations', 'uzumaki', 'himawari'],
+    );
     const prompt = 'boruto: naruto next generations landscape';
     expect(characterNamedIn('boruto', HIMAWARI, new Set(['naruto']), prompt)).toBeUndefined();
     expect(characterNamedIn('himawari uzumaki', HIMAWARI, new Set(['naruto']), 'himawari uzumaki, naruto')).toBe(
@@ -1220,13 +1107,12 @@ describe('a series a card names in one word, in brackets or after "from", names 
   });
 
   it('takes no one for her name with another series after "from"', () => {
-    const ASHE = makeAdapter({
-      id: 'civitai:44587',
-      name: 'Ashe (Overwatch) LORA',
-      category: 'character',
-      tags: ['character', 'female', 'ashe', 'woman', 'overwatch', 'videogame'],
-      triggerWords: ['ashe'],
-    });
+    const ASHE = characterCard(
+      'civitai:44587',
+      'Ashe (Overwatch) LORA',
+      ['ashe'],
+      ['character', 'female', 'ashe', 'woman', 'overwatch', 'videogame'],
+    );
     expect(picksFrom([ASHE])('1girl, ashe from league of legends, standing in a park')).toEqual([]);
     expect(picksFrom([ASHE])('ashe from overwatch')).toEqual(['civitai:44587']);
     // "from behind" is where we see her from.
@@ -1235,27 +1121,24 @@ describe('a series a card names in one word, in brackets or after "from", names 
 });
 
 describe('a name as its card writes it in a trigger', () => {
-  const FLORENCE = makeAdapter({
-    id: 'civitai:8869',
-    name: 'Florence Nightingale (Fate) Lora',
-    category: 'character',
-    tags: ['anime', 'female', 'fate', 'fate grand order', 'video game'],
-    triggerWords: ['florence nightingale \\(fate\\)'],
-  });
-  const RICE_SHOWER = makeAdapter({
-    id: 'civitai:15549',
-    name: 'rice shower (umamusume)',
-    category: 'character',
-    tags: ['anime', 'character', 'girl', 'umamusume'],
-    triggerWords: ['RiceShower', 'rice shower \\(umamusume\\)'],
-  });
-  const TY_LEE = makeAdapter({
-    id: 'civitai:48192',
-    name: 'Ty Lee - Avatar: The Last Airbender - Character LORA',
-    category: 'character',
-    tags: ['avatar', 'avatar the last airbender', 'tylee', 'ty lee'],
-    triggerWords: ['tylee'],
-  });
+  const FLORENCE = characterCard(
+    'civitai:8869',
+    'Florence Nightingale (Fate) Lora',
+    ['florence nightingale \\(fate\\)'],
+    ['anime', 'female', 'fate', 'fate grand order', 'video game'],
+  );
+  const RICE_SHOWER = characterCard(
+    'civitai:15549',
+    'rice shower (umamusume)',
+    ['RiceShower', 'rice shower \\(umamusume\\)'],
+    ['anime', 'character', 'girl', 'umamusume'],
+  );
+  const TY_LEE = characterCard(
+    'civitai:48192',
+    'Ty Lee - Avatar: The Last Airbender - Character LORA',
+    ['tylee'],
+    ['avatar', 'avatar the last airbender', 'tylee', 'ty lee'],
+  );
   const picks = picksFrom([FLORENCE, RICE_SHOWER, TY_LEE]);
 
   it('takes her for the booru tag of her name and her series, however plain its words', () => {
@@ -1273,13 +1156,12 @@ describe('a name as its card writes it in a trigger', () => {
 
 describe('a one-word name before a place', () => {
   const picks = picksFrom([
-    makeAdapter({
-      id: 'civitai:11521',
-      name: 'Nami v2 [9mb]',
-      category: 'character',
-      tags: ['anime', 'character', 'one piece', 'woman', 'nami'],
-      triggerWords: ['namiop', 'one piece'],
-    }),
+    characterCard(
+      'civitai:11521',
+      'Nami v2 [9mb]',
+      ['namiop', 'one piece'],
+      ['anime', 'character', 'one piece', 'woman', 'nami'],
+    ),
   ]);
 
   it('is the place it names: no Nami of One Piece for nami island', () => {
@@ -1290,15 +1172,7 @@ describe('a one-word name before a place', () => {
 });
 
 describe('a one-word name before a part of a plant', () => {
-  const picks = picksFrom([
-    makeAdapter({
-      id: 'civitai:52685',
-      name: 'DOA - Momiji',
-      category: 'character',
-      tags: ['character'],
-      triggerWords: ['momiji'],
-    }),
-  ]);
+  const picks = picksFrom([characterCard('civitai:52685', 'DOA - Momiji', ['momiji'], ['character'])]);
 
   it('is the plant it names in another language: no Momiji for momiji leaves', () => {
     expect(picks('momiji leaves in autumn')).toEqual([]);
