@@ -251,6 +251,14 @@ describe('SFW gate at ingest', () => {
     };
     expect(category(karma).category).toBe('character');
     expect(category({ ...karma, tags: karma.tags.filter((tag) => tag !== 'woman') }).category).toBe('other');
+    // "Name (Series)", no dictionary word in the name, the series tagged: someone of it, though nothing calls her so.
+    expect(
+      category({ id: 'civitai:5977', name: 'Shinobu Kochou (Demon Slayer) LoRA', tags: ['anime', 'demon slayer'] })
+        .category,
+    ).toBe('character');
+    expect(category({ id: 'civitai:1', name: 'Golden Hour (Demon Slayer)', tags: ['demon slayer'] }).category).toBe(
+      'other',
+    );
     // A part that says a kind of card is no one's name.
     expect(
       category({ id: 'civitai:1', name: 'Neon - Glow Concept', tags: ['woman', 'neon', 'glow concept'] }).category,

@@ -234,6 +234,23 @@ function calledWithItsSeries(adapter: CategoryInput): string | undefined {
   });
 }
 
+/**
+ * An uncategorised adapter named "Name (Series)" whose name is two or three words no dictionary holds and whose tags say
+ * the series: "Shinobu Kochou (Demon Slayer) LoRA" (tagged "demon slayer"). Someone of that series, though no tag or
+ * trigger calls her by her name.
+ */
+function namedOfATaggedSeries(adapter: CategoryInput): string | undefined {
+  const match = NAME_THEN_SERIES.exec(adapter.name);
+  const name = match?.[1]?.trim();
+  const series = match?.[2]?.trim();
+  if (name === undefined || series === undefined || !WRITTEN_AS_A_NAME.test(name) || NO_SERIES.test(series))
+    return undefined;
+  const words = splitWords(name);
+  if (words.length < 2 || !words.every(nameLike)) return undefined;
+  const tagged = new Set(adapter.tags.map((tag) => splitWords(tag).join(' ')));
+  return tagged.has(splitWords(series).join(' ')) ? name : undefined;
+}
+
 export function inferCategory(adapter: CategoryInput): CategoryVerdict {
   const found = new Map<Category, string>();
   for (const tag of adapter.tags) {
@@ -264,6 +281,12 @@ export function inferCategory(adapter: CategoryInput): CategoryVerdict {
     return {
       category: 'character',
       reason: `tagged as a person and as both parts of "${personOfASeries.slice(0, 60)}"`,
+    };
+  const ofATaggedSeries = namedOfATaggedSeries(adapter);
+  if (ofATaggedSeries)
+    return {
+      category: 'character',
+      reason: `named "${ofATaggedSeries.slice(0, 40)}", no dictionary word, of a tagged series`,
     };
   const ofItsSeries = calledWithItsSeries(adapter);
   if (ofItsSeries)
