@@ -177,6 +177,9 @@ describe('a franchise named after its character names that character', () => {
 
   it('takes no character for the franchise named as whose someone is', () => {
     expect(picks('sasuke from naruto')).toEqual([]);
+    // Nor beside someone of it named in full: Tenten of Naruto, no Naruto Uzumaki beside her.
+    expect(picks('tenten, naruto, training ground')).toEqual(['civitai:63818']);
+    expect(picks('anko mitarashi, naruto, forest')).toEqual(['civitai:83503']);
   });
 
   it('needs a family name the cast shares to read the franchise as its character', () => {

@@ -1088,7 +1088,20 @@ function namedAsASeries(prompt: string, word: string, franchises: ReadonlySet<st
     [...franchises].some((key) => {
       const keyWords = key.split(' ');
       return keyWords.length > 1 && keyWords.includes(word) && keyWords.every((each) => promptWords.has(each));
-    })
+    }) ||
+    // Beside someone else of it, named in full or by a name no dictionary holds: "sakura haruno, naruto" is Sakura of
+    // Naruto, no Naruto Uzumaki.
+    (franchises instanceof FranchiseNames &&
+      franchises.characters.some(
+        (profile) =>
+          profile.nameWords.includes(word) &&
+          profile.fullNames.some(
+            (name) =>
+              (name.length >= 2 || !isDictionaryWord(name[0] ?? '')) &&
+              !name.includes(word) &&
+              name.every((each) => promptWords.has(each)),
+          ),
+      ))
   );
 }
 
