@@ -421,6 +421,20 @@ describe("a costume is someone's outfit", () => {
     expect(picks('a commander with a sailor red cap, brunette hair')).toEqual([]);
     expect(picks('a girl dressed as little red riding hood in the woods')).toEqual(['civitai:64334']);
   });
+
+  it('reads a bracketed label of its name as its costume tag: Yor in a black dress wears no sweater dress of hers', () => {
+    const sweaterDress = picksFrom([
+      makeAdapter({
+        id: 'civitai:99914',
+        name: '【Costume】【Cosplay】Sweater Dress of Yor (Housewife ver.) 约儿太太的毛衣',
+        category: 'clothing',
+        tags: ['anime', 'female', 'spy x family', 'yor briar', 'yor forger', 'clothing', 'spy×family'],
+        triggerWords: ['sweater dress'],
+      }),
+    ]);
+    expect(sweaterDress('yor forger, black dress, rose')).toEqual([]);
+    expect(sweaterDress('yor forger in a sweater dress')).toEqual(['civitai:99914']);
+  });
 });
 
 describe('a later part of plain words after her name, or a part her run-together trigger leaves, is her series', () => {

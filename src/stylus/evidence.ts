@@ -1133,7 +1133,7 @@ export function evidenceFor(
   if (
     found &&
     adapter.category === 'clothing' &&
-    adapter.tags.some((tag) => COSTUME_TAG.test(tag)) &&
+    (adapter.tags.some((tag) => COSTUME_TAG.test(tag)) || COSTUME_LABEL.test(adapter.name)) &&
     !profile.nameSegments.some((part) => part.length > 0 && part.every((word) => covers(promptWords, word)))
   )
     return undefined;
@@ -1323,6 +1323,8 @@ const PEOPLES = new Set(
 
 /** Tags that file an outfit as someone's: see evidenceFor. */
 const COSTUME_TAG = /^\s*(?:cosplay|costumes?)\s*$/i;
+/** A bracketed label of a name that files it as a costume: "【Costume】【Cosplay】Sweater Dress of Yor". */
+const COSTUME_LABEL = /[【[]\s*(?:cosplay|costumes?)\s*[】\]]/i;
 
 /** Tags that file a thing as a game's assets: "assets", "game props", "textures". */
 const ASSET_TAG = /^\s*(?:game\s+)?(?:assets?|props?|sprites?|textures?)\s*$/i;
