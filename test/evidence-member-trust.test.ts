@@ -1022,6 +1022,22 @@ describe('a game a name writes by its initials is asked for by them or by its ti
   });
 });
 
+describe('a thing of a series, the series in brackets', () => {
+  it('comes for the thing, no prompt that names only the series', () => {
+    const picks = picksFrom([
+      makeAdapter({
+        id: 'civitai:16315',
+        name: 'Eva 01 (Evangelion)',
+        category: 'other',
+        tags: ['anime', 'evangelion'],
+        triggerWords: ['evaunitone'],
+      }),
+    ]);
+    expect(picks('asuka langley, plugsuit, evangelion')).toEqual([]);
+    expect(picks('eva 01, evangelion, city')).toEqual(['civitai:16315']);
+  });
+});
+
 describe('a garment named for a franchise', () => {
   it('dresses no one of a prompt that names the franchise and not the garment (see the sith outfit for one that does)', () => {
     const picks = picksFrom([

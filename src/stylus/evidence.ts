@@ -105,6 +105,7 @@ import {
   COLOUR_WORDS,
   FILE_WORDS,
   FRAMING_WORDS,
+  isContentWord,
   KIND_LABELS,
   LATIN_WORD,
   LOOK_ORIGINS,
@@ -441,6 +442,26 @@ const GARMENT_WORDS = new Set([
   'suit',
   'wear',
 ]);
+
+/** A name that is a thing and, in brackets, the series it is of: "Eva 01 (Evangelion)". */
+const THING_OF_SERIES = /^\s*([^()（）]+?)\s*[(（]\s*([^()（）]+?)\s*[)）]\s*$/u;
+
+/**
+ * Whether an adapter's name is a thing of a series whose name, in brackets, no dictionary holds, and the prompt names
+ * the series but not the thing.
+ */
+function thingOfAnUnaskedSeries(adapter: Adapter, promptSet: ReadonlySet<string>): boolean {
+  const match = THING_OF_SERIES.exec(adapter.name);
+  if (!match) return false;
+  const series = lemmas(match[2] ?? '').filter(isContentWord);
+  const thing = lemmas(match[1] ?? '').filter(isContentWord);
+  return (
+    series.length > 0 &&
+    thing.length > 0 &&
+    series.every((word) => !isDictionaryWord(word) && covers(promptSet, word)) &&
+    !thing.some((word) => covers(promptSet, word))
+  );
+}
 
 /** Whether a noun before the word at `at` says which kind of it ("air" of "hot air balloon"), no colour or quality. */
 function saysAnotherKindOf(words: readonly string[], at: number): boolean {
@@ -1181,6 +1202,15 @@ export function evidenceFor(
     // "pokemon style" of a dog.
     adapter.category === 'other';
   if (found && leadSaysWhat && lead.length > 0 && !lead.some((word) => covers(promptSet, word))) return undefined;
+  // A thing of a series is what its name says before the series' name in brackets: "Eva 01 (Evangelion)" is no pick
+  // for an "evangelion" tag beside Asuka. (A kind in brackets is what it draws: "Diffusion Marble (Swords)".)
+  if (
+    found &&
+    adapter.category !== 'character' &&
+    adapter.category !== 'style' &&
+    thingOfAnUnaskedSeries(adapter, promptSet)
+  )
+    return undefined;
   // A style named after the thing asked for ("Stone Statue", "Yarn Style") brings that thing's look, nothing else;
   // named after half of it, it brings the other half too ("Broken Glass" for a glass of wine).
   // What a name says after its preposition is where or which: "Reflections on water" is named for a reflection.
