@@ -434,6 +434,17 @@ describe("a costume is someone's outfit", () => {
     ]);
     expect(sweaterDress('yor forger, black dress, rose')).toEqual([]);
     expect(sweaterDress('yor forger in a sweater dress')).toEqual(['civitai:99914']);
+    // Labelled alone, of no one, it is a garment for any prompt that names it.
+    const chinaDress = picksFrom([
+      makeAdapter({
+        id: 'civitai:56029',
+        name: "【Costume】Oekakizuki's China Dress",
+        category: 'clothing',
+        tags: ['anime', 'clothing'],
+        triggerWords: ['oekakizuki china dress'],
+      }),
+    ]);
+    expect(chinaDress('1girl, solo, braid, china dress, high heels')).toEqual(['civitai:56029']);
   });
 });
 

@@ -1035,6 +1035,17 @@ describe('a thing of a series, the series in brackets', () => {
     ]);
     expect(picks('asuka langley, plugsuit, evangelion')).toEqual([]);
     expect(picks('eva 01, evangelion, city')).toEqual(['civitai:16315']);
+    // Brackets that say the thing in Latin letters translate it, no series: "ブルマ(Buruma)" for buruma.
+    const buruma = picksFrom([
+      makeAdapter({
+        id: 'civitai:78523',
+        name: 'ブルマ(Buruma)',
+        category: 'clothing',
+        tags: ['clothing'],
+        triggerWords: ['brm'],
+      }),
+    ]);
+    expect(buruma('1girl, gym uniform, red buruma')).toEqual(['civitai:78523']);
   });
 });
 

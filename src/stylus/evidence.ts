@@ -454,7 +454,8 @@ function thingOfAnUnaskedSeries(adapter: Adapter, promptSet: ReadonlySet<string>
   const match = THING_OF_SERIES.exec(adapter.name);
   if (!match) return false;
   const series = lemmas(match[2] ?? '').filter(isContentWord);
-  const thing = lemmas(match[1] ?? '').filter(isContentWord);
+  // In another script the brackets translate the thing: "ブルマ(Buruma)".
+  const thing = lemmas(match[1] ?? '').filter((word) => isContentWord(word) && LATIN_WORD.test(word));
   return (
     series.length > 0 &&
     thing.length > 0 &&
@@ -1154,7 +1155,8 @@ export function evidenceFor(
   if (
     found &&
     adapter.category === 'clothing' &&
-    (adapter.tags.some((tag) => COSTUME_TAG.test(tag)) || COSTUME_LABEL.test(adapter.name)) &&
+    (adapter.tags.some((tag) => COSTUME_TAG.test(tag)) ||
+      (COSTUME_LABEL.test(adapter.name) && OF_SOMEONE.test(adapter.name))) &&
     !profile.nameSegments.some((part) => part.length > 0 && part.every((word) => covers(promptWords, word)))
   )
     return undefined;
@@ -1353,8 +1355,12 @@ const PEOPLES = new Set(
 
 /** Tags that file an outfit as someone's: see evidenceFor. */
 const COSTUME_TAG = /^\s*(?:cosplay|costumes?)\s*$/i;
-/** A bracketed label of a name that files it as a costume: "【Costume】【Cosplay】Sweater Dress of Yor". */
+/**
+ * A bracketed label of a name that files it as a costume, where the name says whose it is: "【Costume】【Cosplay】Sweater
+ * Dress of Yor". Labelled alone it is a garment: "【Costume】Oekakizuki's China Dress" for any china dress.
+ */
 const COSTUME_LABEL = /[【[]\s*(?:cosplay|costumes?)\s*[】\]]/i;
+const OF_SOMEONE = /\bof\s+\p{Lu}/u;
 
 /** Tags that file a thing as a game's assets: "assets", "game props", "textures". */
 const ASSET_TAG = /^\s*(?:game\s+)?(?:assets?|props?|sprites?|textures?)\s*$/i;
