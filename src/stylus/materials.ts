@@ -148,8 +148,11 @@ export function materialUnasked(prompt: string, adapter: Adapter): string | unde
   const written = adapter.name.toLowerCase();
   const materials = nameWords.filter((word) => {
     const material = materialWord(word);
-    if (material === undefined || !written.includes(word)) return false;
-    return UNUSUAL_MATERIALS.has(material) || UNUSUAL_MATERIALS.has(MATERIALS.get(material) ?? '');
+    return (
+      material !== undefined &&
+      written.includes(word) &&
+      (UNUSUAL_MATERIALS.has(material) || UNUSUAL_MATERIALS.has(kindOf(word)))
+    );
   });
   if (materials.length === 0) return undefined;
   const things = nameWords.filter((word) => materialWord(word) === undefined && word !== 'made');
@@ -157,16 +160,13 @@ export function materialUnasked(prompt: string, adapter: Adapter): string | unde
   // A prompt of that thing alone asks for it as the card draws it: "a sword" for "Diffusion Marble (Swords)".
   const promptWords = lemmas(prompt).filter((word) => !isStopword(word));
   if (promptWords.every((word) => things.includes(word))) return undefined;
-  const asked = new Set(
-    promptWords.flatMap((word) => {
-      const material = materialWord(word);
-      return material === undefined ? [] : [MATERIALS.get(material) ?? material];
-    }),
-  );
+  const asked = new Set(promptWords.filter((word) => materialWord(word) !== undefined).map(kindOf));
   // One of its materials asked is enough: "Elemental Golems (Fire, Lava, Ice, Stone, Water)" for "a stone golem".
-  const kindOf = (word: string) => {
-    const material = materialWord(word) ?? word;
-    return MATERIALS.get(material) ?? material;
-  };
   return materials.some((word) => asked.has(kindOf(word))) ? undefined : materials[0];
+}
+
+/** The kind of material a word says: "marble" is stone, "golden" metal; a word of no material is its own. */
+function kindOf(word: string): string {
+  const material = materialWord(word) ?? word;
+  return MATERIALS.get(material) ?? material;
 }

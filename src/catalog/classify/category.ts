@@ -160,6 +160,20 @@ const NAME_DASH_SERIES = /^\s*([^-–—|()]+?)\s+[-–—|]\s+([^-–—|()]+?)
 /** A name as written: one to three words, each opening with a capital ("Rem", "Cindy Aurum"); "small_scene" is none. */
 const WRITTEN_AS_A_NAME = /^\p{Lu}[\p{L}'-]*(?:\s+\p{Lu}[\p{L}'-]*){0,2}$/u;
 
+/** A card's tags as word runs: "Kaguya-sama: Love is War" is "kaguya sama love is war". */
+const taggedPhrases = (adapter: CategoryInput): ReadonlySet<string> =>
+  new Set(adapter.tags.map((tag) => splitWords(tag).join(' ')));
+
+/** The name and the series of a card named "Name (Series)", where the name is written as one and the series is one. */
+function nameThenSeries(adapter: CategoryInput): { name: string; series: string } | undefined {
+  const match = NAME_THEN_SERIES.exec(adapter.name);
+  const name = match?.[1]?.trim();
+  const series = match?.[2]?.trim();
+  if (name === undefined || series === undefined || !WRITTEN_AS_A_NAME.test(name) || NO_SERIES.test(series))
+    return undefined;
+  return { name, series };
+}
+
 /**
  * An uncategorised adapter named "Name (Series)" or "Name - Series" whose tags say both the name and the series: a
  * character of that series, even where her name is a word of the dictionary ("Rem (Re:0)", tagged "rem" and "re:0";
@@ -171,7 +185,7 @@ function taggedWithItsSeries(adapter: CategoryInput): { name: string; series: st
   const series = match?.[2]?.trim();
   if (name === undefined || series === undefined || !WRITTEN_AS_A_NAME.test(name) || NO_SERIES.test(series))
     return undefined;
-  const tagged = new Set(adapter.tags.map((tag) => splitWords(tag).join(' ')));
+  const tagged = taggedPhrases(adapter);
   return tagged.has(splitWords(name).join(' ')) && tagged.has(splitWords(series).join(' '))
     ? { name, series }
     : undefined;
@@ -192,7 +206,7 @@ function taggedPersonOfASeries(adapter: CategoryInput): string | undefined {
   const parts = adapter.name.replace(NOT_LATIN, ' ').trim().split(DASHED_PARTS);
   if (parts.length !== 2 || parts.some((part) => NO_SERIES.test(part) || NAME_HINTS.some(([hint]) => hint.test(part))))
     return undefined;
-  const tagged = new Set(adapter.tags.map((tag) => splitWords(tag).join(' ')));
+  const tagged = taggedPhrases(adapter);
   const words = parts.map((part) => splitWords(part).join(' '));
   return words.every((part) => part.length > 0 && tagged.has(part)) ? parts.join(' - ') : undefined;
 }
@@ -209,11 +223,8 @@ const NO_SERIES = /,|\b(?:concept|style|lora|locon|pose|outfit|costume|backgroun
  * Movie)" (tagged "princess peach"), "Chen Hai(碧蓝航线...)" (trigger "chenhai"). Someone of that series.
  */
 function calledWithItsSeries(adapter: CategoryInput): string | undefined {
-  const match = NAME_THEN_SERIES.exec(adapter.name);
-  const name = match?.[1]?.trim();
-  const series = match?.[2]?.trim();
-  if (name === undefined || series === undefined || !WRITTEN_AS_A_NAME.test(name) || NO_SERIES.test(series))
-    return undefined;
+  const { name, series } = nameThenSeries(adapter) ?? {};
+  if (name === undefined || series === undefined) return undefined;
   const nameWords = splitWords(name);
   const whole = nameWords.join(' ');
   const runTogether = nameWords.join('');
@@ -240,15 +251,11 @@ function calledWithItsSeries(adapter: CategoryInput): string | undefined {
  * trigger calls her by her name.
  */
 function namedOfATaggedSeries(adapter: CategoryInput): string | undefined {
-  const match = NAME_THEN_SERIES.exec(adapter.name);
-  const name = match?.[1]?.trim();
-  const series = match?.[2]?.trim();
-  if (name === undefined || series === undefined || !WRITTEN_AS_A_NAME.test(name) || NO_SERIES.test(series))
-    return undefined;
+  const { name, series } = nameThenSeries(adapter) ?? {};
+  if (name === undefined || series === undefined) return undefined;
   const words = splitWords(name);
   if (words.length < 2 || !words.every(nameLike)) return undefined;
-  const tagged = new Set(adapter.tags.map((tag) => splitWords(tag).join(' ')));
-  return tagged.has(splitWords(series).join(' ')) ? name : undefined;
+  return taggedPhrases(adapter).has(splitWords(series).join(' ')) ? name : undefined;
 }
 
 export function inferCategory(adapter: CategoryInput): CategoryVerdict {
