@@ -53,6 +53,14 @@ describe('segmentPrompt', () => {
       ['sorceress', 'casting a fire spell', 'league of legends splash art'],
     ],
     ['lord of the rings poster', ['lord of the rings poster']],
+    // "of the" after a bare word opening its clause is a title's, before a word read as a verb or at the clause's end.
+    ['an elf archer, lord of the rings style', ['elf archer', 'lord of the rings style']],
+    ['frodo, lord of the rings', ['frodo', 'lord of the rings']],
+    ['the skyline of New York City', ['skyline', 'New York City']],
+    // Two plural nouns with "and" make a title before the art they name; alone they are two things.
+    ['a wizard, dungeons and dragons art', ['wizard', 'dungeons and dragons art']],
+    ['cats and dogs, watercolor', ['cats', 'dogs', 'watercolor']],
+    ['a painting of cats and dogs in a garden', ['painting', 'cats', 'dogs', 'garden']],
     ['cup of coffee, table', ['cup', 'coffee', 'table']],
     ['Wood engraving of the Greek letter Omega', ['Wood engraving', 'Greek letter Omega']],
     // "In the distance" says where a thing is, like "in the background": no distance to draw.

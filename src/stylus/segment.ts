@@ -298,8 +298,9 @@ const SERIES_NAME_OPENING = 3;
 /**
  * "of" (and a "the" after it) inside the name of a series someone is "from", written lower-case as members do: "lux
  * from league of legends", "frodo from the lord of the rings"; or of a title that opens its clause, with no article,
- * and names the noun after it: "league of legends splash art", "lord of the rings poster". Elsewhere "a cup of coffee"
- * is two things.
+ * and names the noun after it: "league of legends splash art", "lord of the rings poster", or whose "of the" says it
+ * is a title whatever follows: "lord of the rings style". Elsewhere "a cup of coffee" and "the skyline of New York"
+ * are two things.
  */
 function joinsSeriesName(current: readonly Word[], word: Word, words: readonly Word[]): boolean {
   const [first] = current;
@@ -318,6 +319,8 @@ function joinsSeriesName(current: readonly Word[], word: Word, words: readonly W
   // A title opening its clause names the noun that follows it: "legend of zelda landscape", no "cup of coffee". Its
   // first part is one word, no framing: "ground view of the great pyramids" is a view of them.
   if (current.length !== 1 || FRAMING_WORDS.has(first.lower)) return false;
+  // "of the" after a bare word opening its clause is a title's, whatever follows: "lord of the rings style".
+  if (next?.lower === 'the') return true;
   const named = words[noun.index + 1];
   if (named === undefined || CLAUSE_END.test(noun.post) || named.tags.has('Pronoun')) return false;
   // Or a compound that opens with a word read as a verb: "splash art".
@@ -326,6 +329,25 @@ function joinsSeriesName(current: readonly Word[], word: Word, words: readonly W
     named.tags.has('Noun') ||
     (named.tags.has('Infinitive') && !CLAUSE_END.test(named.post) && compound?.tags.has('Noun') === true)
   );
+}
+
+/** What a title names when its name comes first: "dungeons and dragons art". */
+const WORKS_OF_A_TITLE = new Set(['art', 'artwork', 'style', 'poster', 'cover', 'illustration', 'aesthetic']);
+
+/**
+ * "and" inside a title of two plural nouns that opens its clause and names the art after it: "dungeons and dragons
+ * art" is the game's art, not dungeons beside a dragon style. Without that word they are two things ("cats and dogs").
+ */
+function joinsTitleAnd(current: readonly Word[], word: Word, words: readonly Word[]): boolean {
+  const [first] = current;
+  if (word.lower !== 'and' || current.length !== 1 || !first?.tags.has('Plural') || CLAUSE_END.test(first.post))
+    return false;
+  const before = words[first.index - 1];
+  if (before !== undefined && !CLAUSE_END.test(before.post)) return false;
+  const second = words[word.index + 1];
+  const work = words[word.index + 2];
+  if (!second?.tags.has('Plural') || CLAUSE_END.test(word.post) || CLAUSE_END.test(second.post)) return false;
+  return work !== undefined && WORKS_OF_A_TITLE.has(work.lower);
 }
 
 /**
@@ -465,6 +487,7 @@ function nounPhrases(words: Word[]): Word[][] {
       joinsName(current[current.length - 1], word, words[index + 1]) ||
       continuesWrittenName(current, word) ||
       joinsSeriesName(current, word, words) ||
+      joinsTitleAnd(current, word, words) ||
       joinsAdjectives(current, word, words) ||
       continuesJoinedAdjectives(current, word, words[index + 1])
     ) {
