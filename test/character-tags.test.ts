@@ -1205,3 +1205,50 @@ describe('a one-word name before a part of a plant', () => {
     expect(picks('momiji, 1girl, ninja, kimono')).toEqual(['civitai:52685']);
   });
 });
+
+describe("her name's words are hers", () => {
+  const YUUKI_MIKAN = characterCard(
+    'civitai:23751',
+    'Yuuki Mikan (To Love-Ru)',
+    ['yuukimikan'],
+    ['character', 'yuuki mikan'],
+  );
+  const MIKAN_STYLE = makeAdapter({
+    id: 'civitai:22397',
+    name: '[LoCon/LoRA] Mikan/蜜柑 Style',
+    category: 'style',
+    tags: ['style', 'art style', 'illustration', '2d', 'girls', 'photography', 'portraits'],
+  });
+  const ZELDA = characterCard(
+    'civitai:69139',
+    'The Legend of Zelda - Princess Zelda',
+    ['zelda\\(princess\\)'],
+    ['anime', 'character', 'female', 'the legend of zelda', 'princess zelda', 'zelda', 'woman', 'game character'],
+  );
+  const ZELDA_CDI = makeAdapter({
+    id: 'civitai:6020',
+    name: 'Zelda CDI Style LoRA',
+    category: 'style',
+    tags: ['nintendo', 'the legend of zelda', 'philips', 'style', 'video game'],
+  });
+  const YOR = characterCard('civitai:29306', 'Yor Forger - Spy x Family', ['yor'], ['character', 'yor briar', '1girl']);
+  const YOR_SWEATER_DRESS = makeAdapter({
+    id: 'civitai:99914',
+    name: '【Costume】【Cosplay】Sweater Dress of Yor (Housewife ver.) 约儿太太的毛衣',
+    category: 'clothing',
+    tags: ['anime', 'female', 'spy x family', 'yor briar', 'yor forger', 'clothing', 'spy×family'],
+    triggerWords: ['sweater dress'],
+  });
+  const picks = picksFrom([YUUKI_MIKAN, MIKAN_STYLE, ZELDA, ZELDA_CDI, YOR, YOR_SWEATER_DRESS]);
+
+  it('takes no artist or style that shares a word of the name the task gives her', () => {
+    expect(picks('1girl, yuuki mikan, smile')).toEqual(['civitai:23751']);
+    expect(picks('a portrait of princess zelda')).toEqual(['civitai:69139']);
+    // Asked for by its own words, the style still comes.
+    expect(picks('mikan style, a girl reading')).toEqual(['civitai:22397']);
+  });
+
+  it('still takes a card that says her whole name: her costume', () => {
+    expect(picks('yor forger in a sweater dress').sort()).toEqual(['civitai:29306', 'civitai:99914']);
+  });
+});

@@ -62,3 +62,20 @@ function spanIn(text: string, name: string): string | undefined {
 export function nameAsWritten(name: string, task: string, prompt: string = task): string {
   return spanIn(task, name) ?? spanIn(prompt, name) ?? name;
 }
+
+/**
+ * `text` without the words that wrote `name` (lemmas, space-separated), each put out as a space: what else the text
+ * asks for beside the one it names ("grass wonder in a garden" -> "  in a garden").
+ */
+export function withoutName(text: string, name: string): string {
+  const words = writtenWords(text);
+  const found = name.split(' ').map((lemma) => findWord(words, lemma));
+  if (found.some((indexes) => indexes === undefined)) return text;
+  const spans = [...new Set(found.flatMap((indexes) => indexes ?? []))]
+    .map((index) => words[index])
+    .filter((word): word is WrittenWord => word !== undefined)
+    .sort((a, b) => b.start - a.start);
+  let out = text;
+  for (const { start, end } of spans) out = `${out.slice(0, start)} ${out.slice(end)}`;
+  return out;
+}

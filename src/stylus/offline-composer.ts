@@ -29,7 +29,7 @@ import {
 import { nameCoverageOf, UNDER_WATER, viewOf, writesLongTrigger } from './evidence-text.js';
 import { COLOUR_WORDS, KIND_LABELS } from './evidence-words.js';
 import { materialKindsOfName, materialUnasked, otherMaterialAsked } from './materials.js';
-import { nameAsWritten } from './name-as-written.js';
+import { nameAsWritten, withoutName } from './name-as-written.js';
 import { describes } from './name-readings.js';
 import { segmentTasks } from './segment.js';
 import { LINK_WORDS, POSSESSIVE_PRONOUNS } from './segment-words.js';
@@ -55,6 +55,21 @@ const DRAWS_ACTIONS = new Set<Adapter['category']>(['pose', 'action', 'concept']
 
 /** A text without its composition tags, its spaces closed up. */
 const withoutTags = (text: string) => withoutCompositionTags(text).replace(/\s+/g, ' ').trim();
+
+/** A task's text, its noun phrase, the part that says what is present and its action (see composeOffline). */
+interface TaskTexts {
+  subject: string;
+  named: string;
+  present: string;
+  action: string;
+  task: string;
+}
+
+/** Whether a card says every word of a character's name in one of its phrases ("yor forger" of a costume of hers). */
+function saysWholeName(adapter: Adapter, name: string): boolean {
+  const words = name.split(' ');
+  return profileOf(adapter).phrases.some((phrase) => words.every((word) => phrase.words.includes(word)));
+}
 
 /** What the segmenter joins to a thing it lacks ("bench without any cats"): no action, nothing to draw. */
 const ABSENT_PART = /\b(?:without|no)\b.*$/i;
@@ -242,49 +257,72 @@ export function composeOffline(
     // A word of a franchise's title is no action: "attack" of "attack on titan style wall" brings no "Attacking Concept".
     const action = inATitle(done, named, franchises) ? '' : done;
     const present = named.replace(ABSENT_PART, '');
-    const thingNotLook = lookAsThing(subject, action, prompt);
+    // A character is named anywhere in the task: the segmenter may take "keqing in a garden" to be about a garden.
+    const namedHere: string[] = [];
     for (const candidate of fitting) {
       const { adapter } = candidate;
-      // "squirting black ink" asks for ink, no ink style.
-      if (thingNotLook && adapter.category === 'style') continue;
-      // A character is named anywhere in the task: the segmenter may take "keqing in a garden" to be about a garden.
-      if (adapter.category === 'character') {
-        const name = characterNamedIn(named, adapter, franchises, prompt);
-        if (name)
-          pairs.push({
-            taskIndex,
-            task: named,
-            subject,
-            candidate,
-            evidence: characterEvidence(nameAsWritten(name, named, prompt)),
-            characterName: name,
-          });
-        continue;
-      }
-      const evidence =
-        evidenceFor(subject, adapter, rarity, tasks.length === 1, prompt, task) ??
-        (DRAWS_ACTIONS.has(adapter.category) && action && nameCoverageOf(action, adapter) > 0.5
-          ? evidenceFor(action, adapter, rarity, false, prompt)
-          : undefined) ??
-        // The noun phrase holds half the name and the task the rest: "Glowing Eyes" for "glowing eyes" (of "eyes").
-        (nameCoverageOf(subject, adapter) >= 0.5 && nameCoverageOf(present, adapter) === 1
-          ? evidenceFor(present, adapter, rarity, tasks.length === 1, prompt)
-          : undefined) ??
-        // The task writes a trigger of two words or more whole, where its noun phrase is less of it: "shaded face" of
-        // "Shaded face (eyes in shadow)". Not a style's: it restyles the whole image ("Limited Blue Style" for any
-        // "limited palette").
-        (present !== subject && adapter.category !== 'style' && writesLongTrigger(present, adapter)
-          ? evidenceFor(present, adapter, rarity, tasks.length === 1, prompt)
-          : undefined) ??
-        // The task puts its subject under water ("bottom of the ocean" of "ocean"): an "Underwater" look for it.
-        (UNDER_WATER.test(present) && nameCoverageOf(present, adapter) === 1 && tagLooksAsked(adapter, prompt)
-          ? evidenceFor(present, adapter, rarity, tasks.length === 1, prompt)
-          : undefined) ??
-        // A material the task makes its thing of ("a box made of felt"): a style that makes things of it ("kFelted").
-        materialEvidence(present, adapter);
-      if (evidence) pairs.push({ taskIndex, task: named, subject, candidate, evidence });
+      if (adapter.category !== 'character') continue;
+      const name = characterNamedIn(named, adapter, franchises, prompt);
+      if (!name) continue;
+      namedHere.push(name);
+      pairs.push({
+        taskIndex,
+        task: named,
+        subject,
+        candidate,
+        evidence: characterEvidence(nameAsWritten(name, named, prompt)),
+        characterName: name,
+      });
+    }
+    // Her name's words are hers: "yuuki mikan" asks for no "Mikan" artist's style, "grass wonder" for no grass. A card
+    // that says her whole name is of her, and reads the whole task: "Sweater Dress of Yor" (tagged "yor forger").
+    const others = (text: string) => namedHere.reduce(withoutName, text);
+    const whole: TaskTexts = { subject, named, present, action, task };
+    const withoutHer: TaskTexts = namedHere.length
+      ? {
+          subject: others(subject),
+          named: others(named),
+          present: others(present),
+          action: others(action),
+          task: others(task),
+        }
+      : whole;
+    for (const candidate of fitting) {
+      if (candidate.adapter.category === 'character') continue;
+      const ofHer = namedHere.some((name) => saysWholeName(candidate.adapter, name));
+      findEvidence(taskIndex, candidate, ofHer ? whole : withoutHer);
     }
   });
+
+  /** Evidence that an adapter (no character) draws a task, from its noun phrase, its action or its whole text. */
+  function findEvidence(taskIndex: number, candidate: Candidate, texts: TaskTexts): void {
+    const { subject, named, present, action, task } = texts;
+    const { adapter } = candidate;
+    // "squirting black ink" asks for ink, no ink style.
+    if (adapter.category === 'style' && lookAsThing(subject, action, prompt)) return;
+    const evidence =
+      evidenceFor(subject, adapter, rarity, tasks.length === 1, prompt, task) ??
+      (DRAWS_ACTIONS.has(adapter.category) && action && nameCoverageOf(action, adapter) > 0.5
+        ? evidenceFor(action, adapter, rarity, false, prompt)
+        : undefined) ??
+      // The noun phrase holds half the name and the task the rest: "Glowing Eyes" for "glowing eyes" (of "eyes").
+      (nameCoverageOf(subject, adapter) >= 0.5 && nameCoverageOf(present, adapter) === 1
+        ? evidenceFor(present, adapter, rarity, tasks.length === 1, prompt)
+        : undefined) ??
+      // The task writes a trigger of two words or more whole, where its noun phrase is less of it: "shaded face" of
+      // "Shaded face (eyes in shadow)". Not a style's: it restyles the whole image ("Limited Blue Style" for any
+      // "limited palette").
+      (present !== subject && adapter.category !== 'style' && writesLongTrigger(present, adapter)
+        ? evidenceFor(present, adapter, rarity, tasks.length === 1, prompt)
+        : undefined) ??
+      // The task puts its subject under water ("bottom of the ocean" of "ocean"): an "Underwater" look for it.
+      (UNDER_WATER.test(present) && nameCoverageOf(present, adapter) === 1 && tagLooksAsked(adapter, prompt)
+        ? evidenceFor(present, adapter, rarity, tasks.length === 1, prompt)
+        : undefined) ??
+      // A material the task makes its thing of ("a box made of felt"): a style that makes things of it ("kFelted").
+      materialEvidence(present, adapter);
+    if (evidence) pairs.push({ taskIndex, task: named, subject, candidate, evidence });
+  }
   pairs.sort((a, b) => b.evidence.score - a.evidence.score || a.candidate.rank - b.candidate.rank);
   const assigned: ComposedTask[] = tasks.map(({ task }) => ({ task, adapters: [] }));
   const used = new Set<string>();
