@@ -336,4 +336,42 @@ describe('what a thing holds', () => {
       'civitai:50953',
     ]);
   });
+
+  it('takes no place of a kind its name says for the plain place: "studio" of a portrait is no rehearsal studio', () => {
+    const picks = picksFrom([
+      makeAdapter({
+        id: 'civitai:17140',
+        name: 'rehearsal studio (instrument practice studio)',
+        category: 'background',
+        tags: ['photorealistic', 'scenery', 'japan', 'illustration', 'realistic', 'background', 'studio'],
+        triggerWords: ['rihasuta'],
+      }),
+      makeAdapter({
+        id: 'civitai:26578',
+        name: 'XSarchitectural-17SciencefictioncityonMars',
+        category: 'building',
+        tags: ['buildings', 'cg', 'scifi landscape', 'game cg', 'landscape', 'game', 'scene', 'architecture design'],
+        triggerWords: ['science fiction', 'war between two cities on mars', 'spaceship', 'high-tech', 'night'],
+      }),
+      VERY_NICE_FOREST,
+    ]);
+    expect(picks('1girl, kpop idol, sleeveless black dress, studio, photorealistic')).toEqual([]);
+    expect(picks('a band playing in a rehearsal studio')).toEqual(['civitai:17140']);
+    // A word that describes, or a genre, says how it looks, no kind: any forest, any city on Mars.
+    expect(picks('a dark forest at night')).toEqual([VERY_NICE_FOREST.id]);
+    expect(picks('a spaceship flying over the city of Mars')).toEqual(['civitai:26578']);
+  });
+
+  it('takes no look that its task says the other way: "dimly lit" is no "Lit" (bright, overexposed)', () => {
+    const picks = picksFrom([
+      makeAdapter({
+        id: 'civitai:51145',
+        name: 'Lit',
+        category: 'style',
+        tags: ['style', 'bright', 'dazz', 'overexposed', 'high-key', 'dazzling'],
+      }),
+    ]);
+    expect(picks('basement, 1girl, ladder, squatting, dimly lit, shadow')).toEqual([]);
+    expect(picks('a girl in a white room, brightly lit')).toEqual(['civitai:51145']);
+  });
 });

@@ -12,6 +12,7 @@ import {
   isNoun,
   KINDS_OF_THINGS,
   NOUN_CLASSES,
+  namesAGenreOrLook,
   related,
 } from './evidence-text.js';
 import {
@@ -255,6 +256,31 @@ export function describedKind(profile: AdapterProfile, word: string): boolean {
 function saysWhichOne(nameWord: string, word: string): boolean {
   const before = nameWord.slice(0, nameWord.length - word.length);
   return before.length >= 4 && isDictionaryWord(before) && ![...FILE_WORDS].some((praise) => before.endsWith(praise));
+}
+
+/**
+ * Whether every part of a place's name that ends in `head` says which kind of it by a noun before it the prompt
+ * lacks: "rehearsal studio (instrument practice studio)" is a music room, for no photo "studio" of a portrait; "Very
+ * Nice Forest" (no noun before it) is any forest.
+ */
+export function kindOfPlaceUnasked(profile: AdapterProfile, head: string, promptWords: ReadonlySet<string>): boolean {
+  const ending = profile.nameSegments.filter((segment) => segment.length > 0 && related(segment.at(-1) ?? '', head));
+  return (
+    ending.length > 0 &&
+    ending.every((segment) =>
+      segment.slice(0, -1).some(
+        (word) =>
+          word.length >= 4 &&
+          isDictionaryWord(word) &&
+          isNoun(word) &&
+          !FILE_WORDS.has(word) &&
+          // A genre or a look says how it looks, no kind: "Science fiction city on Mars" for "the city of Mars".
+          !namesAGenreOrLook(word) &&
+          !asksForLookBy(word) &&
+          !covers(promptWords, word),
+      ),
+    )
+  );
 }
 
 /** Adapters that draw where things are: a "forest path" is in a forest, so "Forest" still fits it. */

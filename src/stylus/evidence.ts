@@ -22,6 +22,7 @@ import {
   joinedWith,
   kindOfHead,
   kindOfItsTag,
+  kindOfPlaceUnasked,
   listsOtherKinds,
   namedForWhereWorn,
   namesAnotherKind,
@@ -115,7 +116,7 @@ import {
 } from './evidence-words.js';
 import { MATERIALS, materialsMadeIn, materialsOfName, materialsOfTriggers } from './materials.js';
 import { codesOf, looksOf, writesTitle } from './name-marks.js';
-import { asksForRelation, describes, namesSomethingElse, saysHowMade } from './name-readings.js';
+import { asksForRelation, describes, namesSomethingElse, qualifiedOtherwise, saysHowMade } from './name-readings.js';
 import { lexiconClass } from './segment.js';
 import {
   abstractUnasked,
@@ -726,6 +727,10 @@ export function evidenceFor(
   )
     return undefined;
   if (foreignWord(profile, taskSet, adapter.category, asksForLookAs, promptWords) !== undefined) return undefined;
+  // A place of a kind its name says is that kind: "rehearsal studio" for no "studio" of a portrait photo. (A whole
+  // prompt of that place takes any kind of it, as "a statue" takes "Stone Statue".)
+  if (!soleTask && PLACE_CATEGORIES.has(adapter.category) && kindOfPlaceUnasked(profile, head, promptWords))
+    return undefined;
   // A live animal or a working car is no toy nor a carving of one: "EdobHorse" for no rocking horse nor wooden horse. A
   // wood of trees is no mushroom forest.
   if (otherMakeOf(adapter, profile, words, head) !== undefined) return undefined;
@@ -876,6 +881,14 @@ export function evidenceFor(
   // The style of one thing is that thing's look, no kind of it a noun before it names: "Line style" (line art) for no
   // finish line, "Street style" (a fashion) for no city street.
   if (adapter.category === 'style' && styleOfAnotherKind(profile, words, head)) return undefined;
+  // A look said one way is no look of another: "dimly lit" for no "Lit" (tagged "bright", "overexposed").
+  if (
+    adapter.category === 'style' &&
+    drawnWith !== undefined &&
+    profile.nameWords.length === 1 &&
+    qualifiedOtherwise(task, drawnWith, new Set(profile.phrases.flatMap((phrase) => phrase.words)))
+  )
+    return undefined;
   const nameCoverage = coverage(profile, taskSet, prompt ?? task);
   const depictsThings = THING_CATEGORIES.has(adapter.category);
 

@@ -143,3 +143,30 @@ export function saysHowMade(task: string, word: string): boolean {
   const at = written.filter((match) => singular(match[0]) === word);
   return at.length > 0 && at.every((match) => MADE_BY_PATTERN.test(task.slice((match.index ?? 0) + match[0].length)));
 }
+
+/** The roots an adverb in -ly may come from: "dimly" -> dim, "happily" -> happy, "dramatically" -> dramatical, dramatic. */
+function adverbRoots(adverb: string): string[] {
+  const root = adverb.slice(0, -2);
+  return [root, root.replace(/i$/, 'y'), root.replace(/al$/, ''), root.replace(/l$/, 'le')];
+}
+
+/**
+ * Whether every time `task` writes `word` an adverb in -ly stands right before it whose root the card never says:
+ * "dimly lit" is lit one way, no "Lit" (tagged "bright", "overexposed"); "brightly lit" still is.
+ */
+export function qualifiedOtherwise(task: string, word: string, cardWords: ReadonlySet<string>): boolean {
+  const written = task.toLowerCase().match(/\p{L}+/gu) ?? [];
+  const at = written.flatMap((each, index) => (singular(each) === word ? [index] : []));
+  return (
+    at.length > 0 &&
+    at.every((index) => {
+      const before = written[index - 1];
+      return (
+        before !== undefined &&
+        before.length > 4 &&
+        before.endsWith('ly') &&
+        !adverbRoots(before).some((root) => cardWords.has(root))
+      );
+    })
+  );
+}
