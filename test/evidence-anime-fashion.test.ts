@@ -235,4 +235,19 @@ describe('one thing has one colour', () => {
   it('takes one gym uniform of the three colours for a gym uniform', () => {
     expect(picks('1girl, gym uniform, bloomers')).toEqual(['civitai:55385']);
   });
+
+  it('takes the one of the colour a task asks for, none of another colour', () => {
+    expect(picks('1girl, green gym uniform')).toEqual(['civitai:53687']);
+    expect(picks('1girl, red gym uniform')).toEqual(['civitai:53671']);
+    const sclera = picksFrom([
+      makeAdapter({
+        id: 'civitai:77724',
+        name: 'Black Eyes/Sclera',
+        category: 'concept',
+        tags: ['concept', 'black sclera', 'black eyes'],
+      }),
+    ]);
+    expect(sclera('1boy, eye-patch covering right eye, glowing left eye, white sclera')).toEqual([]);
+    expect(sclera('1girl, red eyes, black sclera')).toEqual(['civitai:77724']);
+  });
 });

@@ -619,6 +619,16 @@ function namedAndTriggeredSo(adapter: Adapter, profile: AdapterProfile, phrase: 
   );
 }
 
+/** Words run together before a colour that say which shade of it: "NAVYBLUE" is blue. */
+const SHADES = /^(?:navy|sky|dark|light|pale|deep|royal|baby|hot|midnight|neon|pastel)(.+)$/;
+
+/** The colour a word of a name says, itself or a shade of it run together ("navyblue" -> blue). */
+function colourOf(word: string): string[] {
+  if (COLOUR_WORDS.has(word)) return [word];
+  const shade = SHADES.exec(word)?.[1];
+  return shade !== undefined && COLOUR_WORDS.has(shade) ? [shade] : [];
+}
+
 export function evidenceFor(
   task: string,
   adapter: Adapter,
@@ -727,6 +737,12 @@ export function evidenceFor(
   )
     return undefined;
   if (foreignWord(profile, taskSet, adapter.category, asksForLookAs, promptWords) !== undefined) return undefined;
+  // A thing of one colour is no thing of another: "Gym uniform (GREEN)" for no blue gym uniform, "Black Eyes/Sclera"
+  // for no white sclera.
+  const coloursAsked = words.filter((word) => COLOUR_WORDS.has(word));
+  const coloursNamed = profile.nameWords.flatMap(colourOf);
+  if (coloursAsked.length > 0 && coloursNamed.length > 0 && !coloursNamed.some((colour) => covers(taskSet, colour)))
+    return undefined;
   // A place of a kind its name says is that kind: "rehearsal studio" for no "studio" of a portrait photo. (A whole
   // prompt of that place takes any kind of it, as "a statue" takes "Stone Statue".)
   if (!soleTask && PLACE_CATEGORIES.has(adapter.category) && kindOfPlaceUnasked(profile, head, promptWords))
