@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { singular } from '../src/catalog/classify/words.js';
 import { enforceCaps } from '../src/stylus/caps.js';
 import { franchiseNames } from '../src/stylus/character-names.js';
+import { composeOffline } from '../src/stylus/offline-composer.js';
 import { asCandidates, makeAdapter, offlinePicks, picksFrom } from './support/adapters.js';
 import {
   EDOB_CAR,
@@ -569,5 +570,41 @@ describe('a prompt that writes the rest of a name asks for no look of it', () =>
     expect(picks('heart-shaped head-mounted display, punk, 1girl, cute')).toEqual([]);
     expect(picks('masterpiece, illustration cover, magazine cover, 1girl')).toEqual([]);
     expect(picks('a magazine cover')).toEqual([]);
+  });
+});
+
+describe('a style tagged with a look', () => {
+  const GOURD_ICON = makeAdapter({
+    id: 'civitai:75045',
+    name: 'GameIconResearch_gourd_Lora',
+    category: 'style',
+    tags: ['style', 'gourd', 'game icon', 'chinese style'],
+  });
+  const picks = picksFrom([
+    GOURD_ICON,
+    makeAdapter({
+      id: 'civitai:23293',
+      name: 'MC Version 1',
+      category: 'style',
+      tags: ['minecraft', 'style', 'illustration', 'beautiful', 'video game'],
+      triggerWords: ['in the style of minmin'],
+    }),
+  ]);
+
+  it('is that look for a task that asks for it by a name of its own, never by a look any card may carry', () => {
+    expect(picks('a horse in a field in Minecraft style')).toEqual(['civitai:23293']);
+    // A game icon prompt takes the gourd icon for its "game icon", none for its "Chinese style".
+    const gameIcon = makeAdapter({
+      id: 'civitai:31827',
+      name: 'game icon',
+      category: 'style',
+      tags: ['ui', 'style', 'graphic design', 'icon', 'game icon'],
+      triggerWords: ['monochrome', 'transparent_background', 'black_background', 'silhouette', 'magic_circle'],
+    });
+    const tasks = composeOffline(
+      'white background, a card, Chinese style, carving a purple and gold book, game icon',
+      asCandidates([gameIcon, GOURD_ICON]),
+    );
+    expect(tasks.find((task) => task.task === 'Chinese style')?.adapters).toEqual([]);
   });
 });

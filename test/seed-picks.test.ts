@@ -15,6 +15,16 @@ const names = (prompt: string) => {
 };
 
 describe('seed catalog picks', () => {
+  it('takes a style tagged with the look a prompt asks for by its name, whatever the style is called', () => {
+    expect(names('jojo style').sort()).toEqual(['JoJo Style v2', "JoJo's Bizarre Style"]);
+    // "SimpStyle" is short for the show it is tagged with.
+    expect(names('a family on a couch, simpsons style')).toEqual(['SimpStyle']);
+    expect(names('simpsons style')).toEqual(['SimpStyle']);
+    // A look any card may carry names none: no anime style for "anime style".
+    expect(names('a girl reading, anime style')).toEqual([]);
+    expect(names('a family on a couch')).toEqual([]);
+  });
+
   it('names a craft ending in -ery as a thing, no way a thing looks: "Embroidery Style" for embroidery', () => {
     expect(names('embroidery of a flower')).toEqual(['Embroidery Style']);
   });

@@ -142,8 +142,14 @@ export function foreignWord(
   // Comics (Art Style)" one comic strip's, "architecture watercolor style" a building's. It comes only with what it
   // is the style of asked for, unless that is itself a look ("Pixel Art style", "Chinese style").
   // A studio's name is a look: "Studio Ghibli Style" for "ghibli style".
+  // A name shortened from the look its card is tagged with and the task asks for is that look: "SimpStyle" (tagged
+  // "simpsons") for "simpsons style".
   const unasked = profile.styleOf.filter(
-    (word) => !LOOK_WORDS.has(word) && !NAMED_LOOKS.has(word) && !STUDIO_LOOKS.has(word),
+    (word) =>
+      !LOOK_WORDS.has(word) &&
+      !NAMED_LOOKS.has(word) &&
+      !STUDIO_LOOKS.has(word) &&
+      !(category === 'style' && shortenedLookAsked(profile, word, asLooks)),
   );
   // One of its words asked for is enough ("Claude Monet/Oscar-Claude Monet style" for "Monet style"); what it
   // describes ("Dreamy Vector Style") or a drawing tool ("pen sketch style") says how, not of what.
@@ -167,7 +173,21 @@ export function foreignWord(
   const proper = profile.properWords;
   // "Claude Monet style" for "Monet style": the task names the artist.
   if (proper.some((word) => coversName(profile, taskSet, word))) return undefined;
+  if (category === 'style' && proper.some((word) => shortenedLookAsked(profile, word, asLooks))) return undefined;
   return proper[0];
+}
+
+/** Whether `word` of a style's name opens a one-word tag of its card that the task asks for as a look. */
+function shortenedLookAsked(profile: AdapterProfile, word: string, asLooks: ReadonlySet<string>): boolean {
+  return (
+    word.length >= 4 &&
+    profile.phrases.some(
+      (phrase) =>
+        phrase.kind === 'tag' &&
+        phrase.words.length === 1 &&
+        phrase.words.some((tag) => tag.startsWith(word) && asLooks.has(tag)),
+    )
+  );
 }
 
 /** A phrase that names a style: "elden ring style", "ghibli art style". */

@@ -642,7 +642,11 @@ export function evidenceFor(
 ): Evidence | undefined {
   const ownWords = withoutOthersCoinedWords(task, profileOf(adapter));
   if (ownWords !== task) return evidenceFor(ownWords, adapter, rarity, soleTask, prompt, taskText);
-  const { words, set: taskSet, head, looks: asksForLookAs, tokens: written } = viewOf(task);
+  const { words, set: taskSet, head, looks: subjectLooks, tokens: written } = viewOf(task);
+  // The looks the whole task asks for, where the segmenter left its "style" out of the noun phrase ("simpsons" of
+  // "simpsons style", read as a verb after a plural).
+  const asksForLookAs =
+    taskText === undefined || taskText === task ? subjectLooks : new Set([...subjectLooks, ...viewOf(taskText).looks]);
   if (words.length === 0) return undefined;
   const profile = profileOf(adapter);
   // The coined word its card says to write, written: the member asks for this card, its artist's or maker's name and
@@ -1148,7 +1152,18 @@ export function evidenceFor(
     const saysALook = LOOK_WORDS.has(word) || NAMED_LOOKS.has(word);
     // Part of the name only, where the rest names a thing of its own, draws that thing: see otherThingNamed.
     const partOfName = () => otherThingNamed(profile, taskSet, word) === undefined;
+    // A style tagged with the distinctive look the task asks for by name ("jojo style", "simpsons style") is that
+    // look: "JoJo Style v2" (tagged "jojo"), whose name is no word of it, "SimpStyle" (tagged "simpsons").
+    const lookTagged =
+      adapter.category === 'style' &&
+      phrase.kind === 'tag' &&
+      asksForLookAs.has(word) &&
+      // A look any card may be tagged with says no look of its own: "chinese style" for no "GameIconResearch_gourd".
+      !asksForLookBy(word) &&
+      !namesAGenreOrLook(word) &&
+      isDistinctive(word, rarity);
     if (
+      lookTagged ||
       nameCoverage > 0.5 ||
       (nameCoverage === 0.5 && (inName || saysALook) && partOfName()) ||
       (wholeTask &&
@@ -1252,7 +1267,11 @@ export function evidenceFor(
     (profile.namedThing.length > 0 &&
       profile.namedThing.every((word) => covers(taskSet, word)) &&
       tagLooksFit(adapter, prompt));
-  const asksForLook = soleTask || namedForTask || words.some((word) => LOOK_WORDS.has(word) || NAMED_LOOKS.has(word));
+  const asksForLook =
+    soleTask ||
+    namedForTask ||
+    asksForLookAs.size > 0 ||
+    words.some((word) => LOOK_WORDS.has(word) || NAMED_LOOKS.has(word));
   if (found && found.score < STRONG && adapter.category === 'style' && !asksForLook) return undefined;
   // A style named for where a look comes from ("Underwater - Style") brings the medium its tags state: an anime one
   // for no shark underwater that asks for no anime.
