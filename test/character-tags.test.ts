@@ -1251,4 +1251,30 @@ describe("her name's words are hers", () => {
   it('still takes a card that says her whole name: her costume', () => {
     expect(picks('yor forger in a sweater dress').sort()).toEqual(['civitai:29306', 'civitai:99914']);
   });
+
+  it('takes one LoRA of her, where cards filed as no character say her whole name too', () => {
+    const madoka = picksFrom([
+      characterCard(
+        'civitai:24495',
+        'kaname_madoka (school uniform ver.)',
+        ['char_kaname_madoka_128dim'],
+        ['character', 'mahou shoujo madoka magica', 'kaname_madoka'],
+      ),
+      makeAdapter({
+        id: 'civitai:26383',
+        name: 'Madoka Kaname - Puella Magi Madoka Magica',
+        category: 'other',
+        tags: ['anime', 'magical girl', 'mahou shoujo madoka magica'],
+        triggerWords: ['madoka kaname'],
+      }),
+      makeAdapter({
+        id: 'civitai:13783',
+        name: 'Madoka Magicka v2.0',
+        category: 'other',
+        tags: ['anime', 'mahou shoujo', 'mahou shoujo madoka magica'],
+        triggerWords: ['akemi_homura', 'kaname_madoka', 'miki_sayaka', 'sakura_kyouko', 'tomoe_mami', 'kyubey'],
+      }),
+    ]);
+    expect(madoka('masterpiece, best quality, 1girl, kaname madoka, solo, pink hair, twintails')).toHaveLength(1);
+  });
 });

@@ -289,13 +289,16 @@ export function composeOffline(
       : whole;
     for (const candidate of fitting) {
       if (candidate.adapter.category === 'character') continue;
-      const ofHer = namedHere.some((name) => saysWholeName(candidate.adapter, name));
-      findEvidence(taskIndex, candidate, ofHer ? whole : withoutHer);
+      const ofHer = namedHere.find((name) => saysWholeName(candidate.adapter, name));
+      // A card of hers but her outfit is another LoRA of her ("Madoka Kaname - Puella Magi Madoka Magica", filed as
+      // no character, or a cast's "Madoka Magicka v2.0"): one LoRA per character holds for it too.
+      const herAgain = ofHer !== undefined && candidate.adapter.category !== 'clothing' ? ofHer : undefined;
+      findEvidence(taskIndex, candidate, ofHer !== undefined ? whole : withoutHer, herAgain);
     }
   });
 
   /** Evidence that an adapter (no character) draws a task, from its noun phrase, its action or its whole text. */
-  function findEvidence(taskIndex: number, candidate: Candidate, texts: TaskTexts): void {
+  function findEvidence(taskIndex: number, candidate: Candidate, texts: TaskTexts, characterName?: string): void {
     const { subject, named, present, action, task } = texts;
     const { adapter } = candidate;
     // "squirting black ink" asks for ink, no ink style.
@@ -321,7 +324,7 @@ export function composeOffline(
         : undefined) ??
       // A material the task makes its thing of ("a box made of felt"): a style that makes things of it ("kFelted").
       materialEvidence(present, adapter);
-    if (evidence) pairs.push({ taskIndex, task: named, subject, candidate, evidence });
+    if (evidence) pairs.push({ taskIndex, task: named, subject, candidate, evidence, characterName });
   }
   pairs.sort((a, b) => b.evidence.score - a.evidence.score || a.candidate.rank - b.candidate.rank);
   const assigned: ComposedTask[] = tasks.map(({ task }) => ({ task, adapters: [] }));
