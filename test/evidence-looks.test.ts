@@ -608,3 +608,40 @@ describe('a style tagged with a look', () => {
     expect(tasks.find((task) => task.task === 'Chinese style')?.adapters).toEqual([]);
   });
 });
+
+describe("a word of a style's proper name written after another name", () => {
+  const picks = picksFrom(
+    [
+      makeAdapter({
+        id: 'civitai:6685',
+        name: 'Vox Machina Style LoRA',
+        category: 'style',
+        tags: ['animation', 'western art', 'dnd', 'dungeond & dragons', 'vox machina', 'style', 'illustration', '2d'],
+        triggerWords: ['vox machina style'],
+      }),
+      // "machina" is its card's own word (one card uses it in the dump), as a coined trigger would be.
+    ],
+    { rarity: { isCommon: () => false, cardsUsing: (word) => (word === 'machina' || word === 'vox' ? 1 : 40) } },
+  );
+
+  it('is asked for still where its coined trigger is written: "zrpgstyle ... fallout 4 RPG character"', () => {
+    const zovya = picksFrom(
+      [
+        makeAdapter({
+          id: 'civitai:8951',
+          name: "A to Zovya RPG Artist's Tools LoRA",
+          category: 'style',
+          tags: ['landscapes', 'digital art', 'concept art', 'fantasy art', 'style', 'illustration', 'fantasy', 'rpg'],
+          triggerWords: ['zrpgstyle'],
+        }),
+      ],
+      { rarity: { isCommon: () => false, cardsUsing: (word) => (word === 'zrpgstyle' ? 1 : 40) } },
+    );
+    expect(zovya('zrpgstyle post-apocalypse fallout 4 RPG character painting ginger hair')).toEqual(['civitai:8951']);
+  });
+
+  it('is that other name: "ex machina (2014)" is a film, still "vox machina style"', () => {
+    expect(picks('a woman in a yellow dress, synthwave image, ex machina (2014), icon for an ai app')).toEqual([]);
+    expect(picks('vox machina style, a bard in a tavern')).toEqual(['civitai:6685']);
+  });
+});

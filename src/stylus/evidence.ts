@@ -116,7 +116,14 @@ import {
 } from './evidence-words.js';
 import { MATERIALS, materialsMadeIn, materialsOfName, materialsOfTriggers } from './materials.js';
 import { codesOf, looksOf, writesTitle } from './name-marks.js';
-import { asksForRelation, describes, namesSomethingElse, qualifiedOtherwise, saysHowMade } from './name-readings.js';
+import {
+  asksForRelation,
+  describes,
+  namesSomethingElse,
+  qualifiedOtherwise,
+  saysHowMade,
+  writtenAfterAnotherName,
+} from './name-readings.js';
 import { lexiconClass } from './segment.js';
 import {
   abstractUnasked,
@@ -652,12 +659,23 @@ export function evidenceFor(
   // The coined word its card says to write, written: the member asks for this card, its artist's or maker's name and
   // all ("atgons" for "Atelier GONS Style", "edobcar", "rz88mkultr4").
   const coined = coinedTriggerOf(profile, adapter.category, written, rarity);
-  if (coined) {
-    const said = profile.phrases.some((phrase) => phrase.kind === 'trigger' && phrase.text === coined)
+  const said =
+    coined !== undefined && profile.phrases.some((phrase) => phrase.kind === 'trigger' && phrase.text === coined)
       ? 'trigger'
       : 'its name';
-    return { score: STRONG, reason: `matches ${said} "${coined.trim().slice(0, 60)}"` };
-  }
+  // A word of its name after another word than its own is another name: "ex machina (2014)" for no "Vox Machina
+  // Style" (the task as written: its noun phrase may have lost the word before). Its trigger written still asks for it.
+  if (
+    adapter.category === 'style' &&
+    said !== 'trigger' &&
+    writtenAfterAnotherName(
+      taskText ?? task,
+      profile.nameSegments,
+      (word) => profile.nameWords.includes(word) || asksForLookBy(word) || FILE_WORDS.has(word),
+    )
+  )
+    return undefined;
+  if (coined) return { score: STRONG, reason: `matches ${said} "${coined.trim().slice(0, 60)}"` };
   // A model its name carries, named by its code: "a red mazda rx-7" for "MAZDA RX-7 FD3S car LORA".
   const code = modelCodeWritten(adapter, task);
   if (code !== undefined) return { score: STRONG, reason: `matches its name's model "${code.toUpperCase()}"` };

@@ -170,3 +170,36 @@ export function qualifiedOtherwise(task: string, word: string, cardWords: Readon
     })
   );
 }
+
+/**
+ * Whether `task` writes a word of a style's proper name only after another word than the one the name puts before
+ * it: "ex machina" is a film, no "Vox Machina Style"; "claude monet" or "monet style" still name Monet.
+ */
+export function writtenAfterAnotherName(
+  task: string,
+  nameSegments: readonly (readonly string[])[],
+  isOwnOrLook: (word: string) => boolean,
+): boolean {
+  // Words of one clause: "by wlop, rutkowski" writes no name before "rutkowski".
+  const written = task
+    .toLowerCase()
+    .split(/[,.;:|()[\]{}]/)
+    .flatMap((clause) => [...(clause.match(/\p{L}+/gu) ?? []), ''])
+    .filter((word, index, all) => word !== '' || all[index - 1] !== '');
+  return nameSegments.some((segment) =>
+    segment.some((word, index) => {
+      const before = segment[index - 1];
+      // A word of a proper name, which the dictionary lacks ("machina"; not "lighting" of "Better Portrait Lighting"
+      // for "dramatic lighting", nor "statue" of "Stone Statue" for "a massive statue").
+      if (index === 0 || before === undefined || written.includes(before) || isDictionaryWord(word)) return false;
+      const at = written.flatMap((each, position) => (singular(each) === word ? [position] : []));
+      return (
+        at.length > 0 &&
+        at.every((position) => {
+          const other = written[position - 1];
+          return other !== undefined && other.length >= 2 && !isStopword(other) && !isOwnOrLook(other);
+        })
+      );
+    }),
+  );
+}
