@@ -645,3 +645,20 @@ describe("a word of a style's proper name written after another name", () => {
     expect(picks('vox machina style, a bard in a tavern')).toEqual(['civitai:6685']);
   });
 });
+
+describe('a style named for a format', () => {
+  const picks = picksFrom([
+    makeAdapter({
+      id: 'civitai:70899',
+      name: 'SteampunkSchematics',
+      category: 'style',
+      tags: ['steampunk', 'style'],
+      triggerWords: ['SteampunkSchematics'],
+    }),
+  ]);
+
+  it('draws schematics, for no steampunk girl with goggles; still for steampunk schematics', () => {
+    expect(picks('1girl, steampunk, goggles, gears, airship')).toEqual([]);
+    expect(picks('steampunk schematics of an airship')).toEqual(['civitai:70899']);
+  });
+});

@@ -89,6 +89,7 @@ export const NAMED_LOOKS: ReadonlyMap<string, string> = new Map(
     'manga chibi pixel voxel poly isometric render claymation origami papercut mosaic graffiti ukiyo gongbi ' +
     'woodblock engraving etching lithograph abstract vaporwave synthwave cyberpunk steampunk dieselpunk gothic noir ' +
     'neon retro vintage analog filmphoto:analog filmphotograph:analog filmphotography:analog liminal brutalist:brutalism brutalism map icon logo sticker emoji sprite blueprint ' +
+    'schematic:blueprint schematics:blueprint ' +
     'diagram tarot game videogame:game dnd:tabletop ' +
     'dd:tabletop rpg:tabletop tabletop:tabletop lowkey highkey interior:interior inside:interior indoor:interior ' +
     'indoors:interior ' +
