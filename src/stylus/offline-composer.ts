@@ -63,6 +63,8 @@ interface TaskTexts {
   present: string;
   action: string;
   task: string;
+  /** The task asks for a thing a look is named for ("squirting black ink" asks for ink): see lookAsThing. */
+  thingNotLook: boolean;
 }
 
 /** Whether a card says every word of a character's name in one of its phrases ("yor forger" of a costume of hers). */
@@ -277,7 +279,14 @@ export function composeOffline(
     // Her name's words are hers: "yuuki mikan" asks for no "Mikan" artist's style, "grass wonder" for no grass. A card
     // that says her whole name is of her, and reads the whole task: "Sweater Dress of Yor" (tagged "yor forger").
     const others = (text: string) => namedHere.reduce(withoutName, text);
-    const whole: TaskTexts = { subject, named, present, action, task };
+    const whole: TaskTexts = {
+      subject,
+      named,
+      present,
+      action,
+      task,
+      thingNotLook: lookAsThing(subject, action, prompt),
+    };
     const withoutHer: TaskTexts = namedHere.length
       ? {
           subject: others(subject),
@@ -285,6 +294,7 @@ export function composeOffline(
           present: others(present),
           action: others(action),
           task: others(task),
+          thingNotLook: lookAsThing(others(subject), others(action), prompt),
         }
       : whole;
     for (const candidate of fitting) {
@@ -302,7 +312,7 @@ export function composeOffline(
     const { subject, named, present, action, task } = texts;
     const { adapter } = candidate;
     // "squirting black ink" asks for ink, no ink style.
-    if (adapter.category === 'style' && lookAsThing(subject, action, prompt)) return;
+    if (adapter.category === 'style' && texts.thingNotLook) return;
     const evidence =
       evidenceFor(subject, adapter, rarity, tasks.length === 1, prompt, task) ??
       (DRAWS_ACTIONS.has(adapter.category) && action && nameCoverageOf(action, adapter) > 0.5
