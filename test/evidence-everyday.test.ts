@@ -375,3 +375,21 @@ describe('what a thing holds', () => {
     expect(picks('a girl in a white room, brightly lit')).toEqual(['civitai:51145']);
   });
 });
+
+describe('a LoRA named only for a body part', () => {
+  const picks = picksFrom([
+    makeAdapter({
+      id: 'civitai:90461',
+      name: 'Concept: Perfect Eyes',
+      category: 'concept',
+      tags: ['concept', 'eyes'],
+      triggerWords: ['photo of perfecteyes eyes', 'perfecteyes eyes'],
+    }),
+  ]);
+
+  it('draws it well, for a task about how well; a colour or a size of her eyes asks for none', () => {
+    expect(picks('1girl, solo, green eyes, long hair, kimono')).toEqual([]);
+    expect(picks('1girl, big eyes, tokyo street')).toEqual([]);
+    expect(picks('1girl, solo, perfect eyes, long hair')).toEqual(['civitai:90461']);
+  });
+});

@@ -765,6 +765,14 @@ export function evidenceFor(
   const coloursNamed = profile.nameWords.flatMap(colourOf);
   if (coloursAsked.length > 0 && coloursNamed.length > 0 && !coloursNamed.some((colour) => covers(taskSet, colour)))
     return undefined;
+  // A LoRA named only for a body part ("Concept: Perfect Eyes", "k Hand Mix 101") draws it well, for a task about how
+  // well it is drawn: a colour or a size of someone's eyes ("green eyes" of a tag list) asks for none.
+  if (
+    profile.nameWords.length > 0 &&
+    profile.nameWords.every((word) => BODY_PARTS.has(word)) &&
+    words.some((word) => APPEARANCE_WORDS.has(word) && !BODY_PARTS.has(word))
+  )
+    return undefined;
   // A place of a kind its name says is that kind: "rehearsal studio" for no "studio" of a portrait photo. (A whole
   // prompt of that place takes any kind of it, as "a statue" takes "Stone Statue".)
   if (!soleTask && PLACE_CATEGORIES.has(adapter.category) && kindOfPlaceUnasked(profile, head, promptWords))
