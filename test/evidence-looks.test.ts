@@ -6,6 +6,7 @@ import { composeOffline } from '../src/stylus/offline-composer.js';
 import { asCandidates, makeAdapter, offlinePicks, picksFrom } from './support/adapters.js';
 import {
   EDOB_CAR,
+  EVA_01,
   FILM_GRAIN,
   GHIBLI_PYRAMID,
   MANGA_MAGAZINE_COVER,
@@ -439,13 +440,7 @@ describe('an abstract or drawn thing fights a photo', () => {
       tags: ['anime', 'glasses', 'clothing', 'realistic', 'circle glasses'],
       triggerWords: ['circle-glasses'],
     }),
-    makeAdapter({
-      id: 'civitai:16315',
-      name: 'Eva 01 (Evangelion)',
-      category: 'other',
-      tags: ['anime', 'evangelion'],
-      triggerWords: ['evaunitone'],
-    }),
+    EVA_01,
     makeAdapter({
       id: 'civitai:50290',
       name: 'Rem (Re:0)/蕾姆',

@@ -4,6 +4,7 @@ import type { WordRarity } from '../src/stylus/evidence.js';
 import { asCandidates, characterCard, makeAdapter, picksFrom } from './support/adapters.js';
 import {
   DRAGON_BALL_KI_CHARGE,
+  EVA_01,
   JK_UNIFORM,
   LINE_STYLE,
   MADE_OF_ICE,
@@ -1024,15 +1025,7 @@ describe('a game a name writes by its initials is asked for by them or by its ti
 
 describe('a thing of a series, the series in brackets', () => {
   it('comes for the thing, no prompt that names only the series', () => {
-    const picks = picksFrom([
-      makeAdapter({
-        id: 'civitai:16315',
-        name: 'Eva 01 (Evangelion)',
-        category: 'other',
-        tags: ['anime', 'evangelion'],
-        triggerWords: ['evaunitone'],
-      }),
-    ]);
+    const picks = picksFrom([EVA_01]);
     expect(picks('asuka langley, plugsuit, evangelion')).toEqual([]);
     expect(picks('eva 01, evangelion, city')).toEqual(['civitai:16315']);
     // Brackets that say the thing in Latin letters translate it, no series: "ブルマ(Buruma)" for buruma.

@@ -324,3 +324,12 @@ export const GHIBLI_PYRAMID: Adapter = makeAdapter({
   category: 'background',
   tags: ['background'],
 });
+
+/** A mecha of Neon Genesis Evangelion, filed as no category. */
+export const EVA_01: Adapter = makeAdapter({
+  id: 'civitai:16315',
+  name: 'Eva 01 (Evangelion)',
+  category: 'other',
+  tags: ['anime', 'evangelion'],
+  triggerWords: ['evaunitone'],
+});
